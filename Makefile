@@ -1,0 +1,55 @@
+# Strategy Tracker. `make run` to try it, `make test` to test it (see README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install install-dev migrations-check seed clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV) || { echo "venv failed: installing python3-venv"; \
+		apt-get update -q && apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve the app on SQLite with the seed strategies and demo users, at http://127.0.0.1:8000
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_seeds
+	$(MANAGE) create_demo_users
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+seed: install
+	$(MANAGE) load_seeds
+
+## Run the whole suite against PostgreSQL, browser tests included.
+## Reuses TEST_DATABASE_URL if set, else starts (installing if need be) a local PostgreSQL.
+test: install-dev
+	bash scripts/ensure_chromium.sh
+	$(MANAGE) makemigrations --check --dry-run
+	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
+		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

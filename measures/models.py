@@ -1,0 +1,122 @@
+"""Success measures and their reported values."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from objectives.models import Objective, Priority
+
+
+class Unit(models.TextChoices):
+    PERCENT = "%", "%"
+    COUNT = "count", "count"
+    RATE_PER_1000 = "rate per 1,000", "rate per 1,000"
+    DAYS = "days", "days"
+    POUNDS = "£", "£"
+    SCORE = "score", "score"
+    RATIO = "ratio", "ratio"
+    NUMBER = "number", "number (unit not stated)"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    NONE = "none", "No direction"
+
+
+class Measure(models.Model):
+    """A success measure, attached to exactly one priority or objective."""
+
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+    )
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+    )
+    code = models.SlugField(
+        max_length=32,
+        unique=True,
+        allow_unicode=False,
+        help_text="Short code used in CSV files, e.g. EPUT-SO2-VACANCY.",
+    )
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=20, choices=Unit, default=Unit.NUMBER)
+    direction = models.CharField(max_length=10, choices=Direction, default=Direction.NONE)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_period = models.DateField(
+        null=True, blank=True, help_text="End date of the baseline period."
+    )
+    baseline_period_text = models.CharField(
+        max_length=100, blank=True, help_text="The document's wording of the baseline period."
+    )
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    tolerance = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        default=0,
+        help_text="How far from the target still counts as amber, in the measure's unit.",
+    )
+    definition = models.TextField(blank=True)
+    source_ref = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        permissions = [("import_measurevalue", "Can import measure values from CSV")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(priority__isnull=False, objective__isnull=True)
+                    | Q(priority__isnull=True, objective__isnull=False)
+                ),
+                name="measure_has_exactly_one_parent",
+                violation_error_message="A measure belongs to one priority or one objective.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0),
+                name="measure_tolerance_not_negative",
+                violation_error_message="The tolerance cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="measure_direction_valid"
+            ),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="measure_unit_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:detail", args=[self.code])
+
+    @property
+    def strategy(self):
+        parent_priority = self.priority or self.objective.priority
+        return parent_priority.strategy
+
+
+class MeasureValue(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period_end = models.DateField()
+    period_text = models.CharField(
+        max_length=100, blank=True, help_text="The source's own wording of the period."
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_end"], name="measure_value_unique_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.period_end}: {self.value}"

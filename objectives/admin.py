@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.models import Objective, Organisation, Priority, Strategy
+from strategy_tracker.admin import NoDeleteMixin
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name"]
+    search_fields = ["name", "short_name"]
+
+
+class PriorityInline(NoDeleteMixin, admin.TabularInline):
+    model = Priority
+    fields = ["part", "number", "title", "part_title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Strategy)
+class StrategyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["title", "organisation", "period_start", "period_end", "status"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["title", "slug", "organisation__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PriorityInline]
+
+
+class ObjectiveInline(NoDeleteMixin, admin.StackedInline):
+    model = Objective
+    fields = ["number", "title", "we_will", "where_now", "where_want", "source_ref"]
+    extra = 0
+    show_change_link = True
+
+
+class PriorityMeasureInline(NoDeleteMixin, admin.TabularInline):
+    model = Measure
+    fk_name = "priority"
+    fields = ["code", "name", "unit", "direction", "baseline_value", "target_value"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Priority)
+class PriorityAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["__str__", "strategy", "part"]
+    list_filter = ["strategy", "part"]
+    search_fields = ["title", "description"]
+    list_select_related = ["strategy"]
+    inlines = [ObjectiveInline, PriorityMeasureInline]
+
+
+class MilestoneInline(NoDeleteMixin, admin.TabularInline):
+    model = Milestone
+    fields = ["position", "heading", "title", "due_text", "due_date", "owner", "status"]
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["owner"]
+
+
+class ObjectiveMeasureInline(PriorityMeasureInline):
+    fk_name = "objective"
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["__str__", "priority"]
+    list_filter = ["priority__strategy"]
+    search_fields = ["title", "we_will", "where_now", "where_want"]
+    list_select_related = ["priority__strategy"]
+    inlines = [MilestoneInline, ObjectiveMeasureInline]

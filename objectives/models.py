@@ -1,0 +1,128 @@
+"""Strategies and their parts: organisation → strategy → priority → objective."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Strategy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="strategies"
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    vision = models.TextField(blank=True)
+    purpose = models.TextField(blank=True, help_text="The document's purpose statement.")
+    aims = models.TextField(blank=True, help_text="One aim per line.")
+    values = models.TextField(blank=True, help_text="The document's stated values.")
+    summary = models.TextField(blank=True)
+    source_document = models.CharField(max_length=300, blank=True)
+    source_version = models.CharField(max_length=100, blank=True)
+    source_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "-period_start", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lt=F("period_end")),
+                name="strategy_period_start_before_end",
+                violation_error_message="The period must start before it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "closed"]),
+                name="strategy_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:strategy_detail", args=[self.slug])
+
+
+class Priority(models.Model):
+    """A strategy's top-level aim (EPUT: "strategic objective"; Thurrock: "priority")."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
+    # Thurrock's strategy has two parts (adults, children and young people), each numbered 1-4.
+    part = models.PositiveSmallIntegerField(default=1)
+    part_title = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    source_ref = models.CharField(
+        max_length=300, blank=True, help_text="Where this is in the source document."
+    )
+
+    class Meta:
+        ordering = ["strategy_id", "part", "number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "part", "number"], name="priority_number_unique_in_part"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
+            models.CheckConstraint(condition=Q(part__gte=1), name="priority_part_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:strategy_detail", args=[self.strategy.slug]) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"priority-{self.part}-{self.number}"
+
+
+class Objective(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    we_will = models.TextField(blank=True, help_text='The "We will" commitments, one per line.')
+    where_now = models.TextField(blank=True, help_text='"Where are we now?"')
+    where_want = models.TextField(blank=True, help_text='"Where do we want to be?"')
+    source_ref = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["priority_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "number"], name="objective_number_unique_in_priority"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority.number}.{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        strategy = self.priority.strategy
+        return reverse("objectives:strategy_detail", args=[strategy.slug]) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"objective-{self.priority.part}-{self.priority.number}-{self.number}"

@@ -1,0 +1,55 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_milestone, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_strategy_list_shows_each_strategy_with_its_organisation(client, board_member):
+    make_strategy(title="Stronger Together", slug="thurrock")
+    client.force_login(board_member)
+
+    response = client.get(reverse("objectives:strategy_list"))
+
+    assert response.status_code == 200
+    assert b"Stronger Together" in response.content
+    assert b'href="/strategies/thurrock/"' in response.content
+
+
+def test_the_strategy_page_lists_priorities_and_objectives_in_order(client, board_member):
+    strategy = make_strategy(slug="eput")
+    second = make_priority(strategy, number=2, title="Enable each other")
+    first = make_priority(strategy, number=1, title="Deliver safe care")
+    make_objective(first, number=1, title="Eradicate long waits")
+    make_milestone(make_objective(second, number=1, title="Robust supervision"))
+    client.force_login(board_member)
+
+    response = client.get(reverse("objectives:strategy_detail", args=["eput"]))
+
+    html = response.content.decode()
+    assert html.index("Deliver safe care") < html.index("Enable each other")
+    assert html.index("Eradicate long waits") < html.index("Robust supervision")
+    assert "1 milestone," in html
+
+
+def test_an_unknown_strategy_is_not_found(client, board_member):
+    client.force_login(board_member)
+    assert client.get("/strategies/no-such-thing/").status_code == 404
+
+
+def test_the_strategy_page_query_count_does_not_grow_with_the_strategy(
+    client, board_member, django_assert_max_num_queries
+):
+    strategy = make_strategy(slug="big")
+    for p in range(1, 7):
+        priority = make_priority(strategy, number=p)
+        for o in range(1, 9):
+            objective = make_objective(priority, number=o)
+            for _ in range(3):
+                make_milestone(objective)
+    client.force_login(board_member)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(strategy.get_absolute_url())
+    assert response.status_code == 200

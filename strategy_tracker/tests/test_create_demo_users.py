@@ -1,0 +1,50 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD, user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(**options) -> dict[str, str]:
+    out = StringIO()
+    call_command("create_demo_users", stdout=out, **options)
+    return dict(re.findall(r"username: (\S+)\s+password: (\S+)", out.getvalue()))
+
+
+def test_it_creates_one_user_per_role_with_printed_passwords(settings):
+    settings.DEBUG = True
+    passwords = _create()
+
+    roles = {}
+    for username, password in passwords.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None, username
+        roles[username] = user_roles(user)
+    assert roles["board"] == {BOARD_MEMBER}
+    assert roles["lead"] == {PROGRAMME_LEAD}
+    assert roles["admin"] == {ADMIN}
+    assert get_user_model().objects.get(username="admin").is_staff
+    assert not get_user_model().objects.get(username="board").is_staff
+
+
+def test_running_it_again_gives_new_passwords(settings):
+    settings.DEBUG = True
+    first = _create()
+    second = _create()
+    assert first["board"] != second["board"]
+    assert authenticate(username="board", password=first["board"]) is None
+    assert authenticate(username="board", password=second["board"]) is not None
+
+
+def test_it_refuses_in_production_unless_asked(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to create demo users"):
+        _create()
+    assert not get_user_model().objects.exists()
+
+    assert set(_create(allow_production=True)) == {"board", "lead", "lead2", "admin"}

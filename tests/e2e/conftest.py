@@ -1,0 +1,45 @@
+"""Browser journeys: Django's live server driven through Playwright in Debian's Chromium.
+
+Playwright's own browser download does not work on our machines, so the tests launch
+/usr/bin/chromium (installed by `make test`). If it is missing the tests fail; they never skip.
+"""
+
+import pytest
+from playwright.sync_api import Page
+
+from conftest import TEST_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _e2e_database(transactional_db):
+    """The live server runs in another thread, so test data must be committed."""
+
+
+@pytest.fixture
+def sign_in(live_server):
+    def sign_in_as(page: Page, username: str, password: str = TEST_PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in_as
