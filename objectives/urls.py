@@ -7,4 +7,5 @@ app_name = "objectives"
 urlpatterns = [
     path("", views.strategy_list, name="strategy_list"),
     path("<slug:slug>/", views.strategy_detail, name="strategy_detail"),
+    path("<slug:slug>/export.json", views.strategy_export_json, name="strategy_export_json"),
 ]

@@ -1,8 +1,9 @@
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from objectives.models import Objective, Priority, Strategy
+from objectives.strategy_json import export_strategy, strategy_queryset
 
 
 def strategy_list(request: HttpRequest) -> HttpResponse:
@@ -30,3 +31,12 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     return render(request, "objectives/strategy_detail.html", {"strategy": strategy})
+
+
+def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:
+    strategy = get_object_or_404(strategy_queryset(), slug=slug)
+    response = JsonResponse(
+        export_strategy(strategy), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{strategy.slug}.json"'
+    return response

@@ -1,0 +1,31 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from objectives.strategy_json import StrategyImportError, import_strategy
+
+
+def load_strategy_file(path: Path):
+    """Read and load one strategy JSON file; CommandError with the reason if it cannot."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CommandError(f"{path}: not a UTF-8 JSON file ({error}).") from None
+    try:
+        return import_strategy(data)
+    except StrategyImportError as error:
+        raise CommandError(f"{path}: {error}") from None
+
+
+class Command(BaseCommand):
+    help = "Load one strategy from a JSON file (the shape export_strategy prints)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        strategy = load_strategy_file(file)
+        self.stdout.write(f"Loaded {strategy.title} ({strategy.slug}).")

@@ -1,0 +1,274 @@
+"""A whole strategy as JSON, out and back in: the seed fixtures and the export download.
+
+The shape is documented in the README ("Strategy JSON"). Export then import then export
+gives identical JSON, so the seed files are exactly what the app holds.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+
+from measures.models import Measure, MeasureValue
+from milestones.models import Milestone
+from objectives.models import Objective, Organisation, Priority, Strategy
+
+STRATEGY_FIELDS = [
+    "title",
+    "slug",
+    "period_start",
+    "period_end",
+    "status",
+    "vision",
+    "purpose",
+    "aims",
+    "values",
+    "summary",
+    "source_document",
+    "source_version",
+    "source_date",
+]
+PRIORITY_FIELDS = ["number", "part", "part_title", "title", "description", "source_ref"]
+OBJECTIVE_FIELDS = [
+    "number",
+    "title",
+    "description",
+    "we_will",
+    "where_now",
+    "where_want",
+    "source_ref",
+]
+MILESTONE_FIELDS = [
+    "title",
+    "heading",
+    "due_date",
+    "due_text",
+    "status",
+    "forecast_date",
+    "commentary",
+    "source_ref",
+]
+MEASURE_FIELDS = [
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_period",
+    "baseline_period_text",
+    "target_value",
+    "target_date",
+    "tolerance",
+    "definition",
+    "source_ref",
+]
+VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
+
+
+class StrategyImportError(Exception):
+    """The file cannot be loaded; the message says why, and nothing was written."""
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        # Drop the trailing zeros of the database's fixed scale: 23.2000 → "23.2", 100 → "100".
+        text = format(value.normalize(), "f")
+        return text
+    return value
+
+
+def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def _measure_dict(measure: Measure) -> dict[str, Any]:
+    return _fields(measure, MEASURE_FIELDS) | {
+        "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()]
+    }
+
+
+def strategy_queryset():
+    """Strategies with everything the export reads, in a fixed number of queries."""
+    # Measures keep the order they were entered in, which for the seeds is the document's.
+    measures = Measure.objects.order_by("id").prefetch_related(
+        Prefetch("values", queryset=MeasureValue.objects.order_by("period_end"))
+    )
+    milestones = Milestone.objects.select_related("owner").order_by("position", "id")
+    objectives = Objective.objects.order_by("number").prefetch_related(
+        Prefetch("milestones", queryset=milestones), Prefetch("measures", queryset=measures)
+    )
+    priorities = Priority.objects.order_by("part", "number").prefetch_related(
+        Prefetch("objectives", queryset=objectives), Prefetch("measures", queryset=measures)
+    )
+    return Strategy.objects.select_related("organisation").prefetch_related(
+        Prefetch("priorities", queryset=priorities)
+    )
+
+
+def export_strategy(strategy: Strategy) -> dict[str, Any]:
+    """The strategy as a JSON-ready dict. Pass one from strategy_queryset() to save queries."""
+    organisation = strategy.organisation
+    return {
+        "strategy": {
+            "organisation": {"name": organisation.name, "short_name": organisation.short_name}
+        }
+        | _fields(strategy, STRATEGY_FIELDS),
+        "priorities": [
+            _fields(priority, PRIORITY_FIELDS)
+            | {
+                "objectives": [
+                    _fields(objective, OBJECTIVE_FIELDS)
+                    | {
+                        "milestones": [
+                            _fields(m, MILESTONE_FIELDS)
+                            | {"owner": m.owner.username if m.owner else None}
+                            for m in objective.milestones.all()
+                        ],
+                        "measures": [_measure_dict(m) for m in objective.measures.all()],
+                    }
+                    for objective in priority.objectives.all()
+                ],
+                "measures": [_measure_dict(m) for m in priority.measures.all()],
+            }
+            for priority in strategy.priorities.all()
+        ],
+    }
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise StrategyImportError(f"{where}: {value!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _decimal(value: Any, where: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise StrategyImportError(f"{where}: {value!r} is not a number.") from None
+
+
+def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise StrategyImportError(f"{where}: expected an object, got {type(data).__name__}.")
+    missing = [name for name in names if name not in data]
+    if missing:
+        raise StrategyImportError(f"{where}: missing {', '.join(missing)}.")
+    values = {name: data[name] for name in names}
+    for name in dates:
+        values[name] = _date(values[name], f"{where} {name}")
+    for name in decimals:
+        values[name] = _decimal(values[name], f"{where} {name}")
+    # Text fields are never NULL in the database: an absent text is an empty string.
+    return {
+        k: ("" if v is None and k not in dates and k not in decimals else v)
+        for k, v in values.items()
+    }
+
+
+def _save(obj, where: str):
+    try:
+        obj.full_clean(validate_unique=True, validate_constraints=True)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        raise StrategyImportError(f"{where}: {details}") from None
+    obj.save()
+    return obj
+
+
+def _import_measures(items: list, where: str, **parent) -> None:
+    for i, item in enumerate(items, 1):
+        here = f"{where} measure {i}"
+        fields = _take(
+            item,
+            MEASURE_FIELDS,
+            here,
+            dates=("baseline_period", "target_date"),
+            decimals=("baseline_value", "target_value", "tolerance"),
+        )
+        if fields["tolerance"] is None:
+            fields["tolerance"] = Decimal(0)
+        if Measure.objects.filter(code=fields["code"]).exists():
+            raise StrategyImportError(f"{here}: a measure with code {fields['code']} exists.")
+        measure = _save(Measure(**parent, **fields), here)
+        for j, value in enumerate(item.get("values", []), 1):
+            value_fields = _take(
+                value, VALUE_FIELDS, f"{here} value {j}", dates=("period_end",), decimals=("value",)
+            )
+            _save(MeasureValue(measure=measure, **value_fields), f"{here} value {j}")
+
+
+def _owner(username: str | None, where: str):
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise StrategyImportError(f"{where}: no user called {username!r}.") from None
+
+
+@transaction.atomic
+def import_strategy(data: dict) -> Strategy:
+    """Load one strategy from its JSON dict. All of it, or nothing and a StrategyImportError."""
+    if not isinstance(data, dict) or "strategy" not in data or "priorities" not in data:
+        raise StrategyImportError('Expected an object with "strategy" and "priorities".')
+    head = data["strategy"]
+    fields = _take(
+        head, STRATEGY_FIELDS, "strategy", dates=("period_start", "period_end", "source_date")
+    )
+    if Strategy.objects.filter(slug=fields["slug"]).exists():
+        raise StrategyImportError(
+            f"A strategy with slug {fields['slug']!r} already exists; nothing was loaded."
+        )
+    org_data = _take(head.get("organisation") or {}, ["name", "short_name"], "organisation")
+    organisation, _ = Organisation.objects.get_or_create(
+        name=org_data["name"], defaults={"short_name": org_data["short_name"]}
+    )
+    strategy = _save(Strategy(organisation=organisation, **fields), "strategy")
+
+    for p, p_data in enumerate(data["priorities"], 1):
+        where = f"priority {p}"
+        priority = _save(
+            Priority(strategy=strategy, **_take(p_data, PRIORITY_FIELDS, where)), where
+        )
+        for o, o_data in enumerate(p_data.get("objectives", []), 1):
+            o_where = f"{where} objective {o}"
+            objective = _save(
+                Objective(priority=priority, **_take(o_data, OBJECTIVE_FIELDS, o_where)), o_where
+            )
+            for m, m_data in enumerate(o_data.get("milestones", []), 1):
+                m_where = f"{o_where} milestone {m}"
+                m_fields = _take(
+                    m_data
+                    | {
+                        "forecast_date": m_data.get("forecast_date"),
+                        "commentary": m_data.get("commentary", ""),
+                    },
+                    MILESTONE_FIELDS,
+                    m_where,
+                    dates=("due_date", "forecast_date"),
+                )
+                owner = _owner(m_data.get("owner"), m_where)
+                _save(Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where)
+            _import_measures(o_data.get("measures", []), o_where, objective=objective)
+        _import_measures(p_data.get("measures", []), where, priority=priority)
+    return strategy

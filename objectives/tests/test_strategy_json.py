@@ -1,0 +1,158 @@
+import datetime as dt
+import json
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from measures.models import Measure, MeasureValue
+from milestones.models import Milestone
+from objectives.models import Strategy
+from objectives.strategy_json import StrategyImportError, export_strategy, import_strategy
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _export(slug: str) -> dict:
+    out = StringIO()
+    call_command("export_strategy", slug, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def strategy(programme_lead):
+    strategy = make_strategy(slug="rt", title="Round trip", vision="A vision")
+    priority = make_priority(strategy, number=1, title="First")
+    make_priority(strategy, number=1, part=2, part_title="Part Two", title="Children")
+    objective = make_objective(priority, number=1, we_will="Do a\nDo b", where_now="Now")
+    make_milestone(
+        objective,
+        title="Scoping paper",
+        heading="Reablement",
+        due_date=dt.date(2013, 9, 30),
+        due_text="Sept 2013",
+        owner=programme_lead,
+    )
+    make_milestone(objective, title="Review of mortality data", due_text="by x")
+    measure = make_measure(
+        objective,
+        code="RT-ONE",
+        unit="%",
+        direction="lower",
+        baseline_value=Decimal("23.2"),
+        baseline_period=dt.date(2012, 3, 31),
+    )
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2012, 3, 31), value=Decimal("23.2")
+    )
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2013, 3, 31), value=Decimal("100")
+    )
+    make_measure(priority=priority, code="RT-TWO", name="Improved retention", direction="higher")
+    return strategy
+
+
+def test_export_gives_the_documented_shape(strategy):
+    data = _export("rt")
+
+    assert data["strategy"]["title"] == "Round trip"
+    assert data["strategy"]["organisation"]["name"] == strategy.organisation.name
+    first = data["priorities"][0]
+    assert [first["number"], first["title"]] == [1, "First"]
+    milestone = first["objectives"][0]["milestones"][0]
+    assert milestone == milestone | {
+        "title": "Scoping paper",
+        "due_date": "2013-09-30",
+        "due_text": "Sept 2013",
+        "status": "not_started",
+        "owner": "lead",
+    }
+    assert first["objectives"][0]["milestones"][1]["due_date"] is None
+    measure = first["objectives"][0]["measures"][0]
+    assert measure["baseline_value"] == "23.2"
+    assert measure["values"] == [
+        {"period_end": "2012-03-31", "period_text": "", "value": "23.2", "note": "", "source": ""},
+        {"period_end": "2013-03-31", "period_text": "", "value": "100", "note": "", "source": ""},
+    ]
+    assert first["measures"][0]["code"] == "RT-TWO"
+    assert data["priorities"][1]["part_title"] == "Part Two"
+
+
+def test_export_then_import_then_export_gives_identical_json(strategy, tmp_path: Path):
+    before = _export("rt")
+    Strategy.objects.all().delete()
+    assert not Measure.objects.exists()
+    path = tmp_path / "rt.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+
+    call_command("import_strategy", str(path), stdout=StringIO())
+
+    assert _export("rt") == before
+
+
+def test_import_refuses_a_strategy_that_already_exists(strategy, tmp_path: Path):
+    path = tmp_path / "rt.json"
+    path.write_text(json.dumps(_export("rt")), encoding="utf-8")
+    counts = (Strategy.objects.count(), Milestone.objects.count(), Measure.objects.count())
+
+    with pytest.raises(CommandError, match="already exists; nothing was loaded"):
+        call_command("import_strategy", str(path))
+    assert counts == (Strategy.objects.count(), Milestone.objects.count(), Measure.objects.count())
+
+
+def test_a_bad_file_loads_nothing_and_says_where_the_problem_is(strategy):
+    data = export_strategy(strategy)
+    Strategy.objects.all().delete()
+    data["priorities"][0]["objectives"][0]["milestones"][1]["due_date"] = "2014-02-30"
+
+    with pytest.raises(StrategyImportError, match="priority 1 objective 1 milestone 2 due_date"):
+        import_strategy(data)
+    assert not Strategy.objects.exists()
+    assert not Milestone.objects.exists()
+
+
+def test_a_measure_code_already_used_elsewhere_is_refused(strategy):
+    data = export_strategy(strategy)
+    data["strategy"]["slug"] = "another"
+
+    with pytest.raises(StrategyImportError, match="a measure with code RT-ONE exists"):
+        import_strategy(data)
+    assert Strategy.objects.count() == 1
+
+
+def test_a_file_that_is_not_json_is_refused_clearly(tmp_path: Path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"\xff\xfe not json")
+    with pytest.raises(CommandError, match="not a UTF-8 JSON file"):
+        call_command("import_strategy", str(path))
+
+
+def test_the_export_downloads_from_the_strategy_page(client, board_member, strategy):
+    client.force_login(board_member)
+    response = client.get("/strategies/rt/export.json")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="rt.json"'
+    assert response.json() == _export("rt")
+
+
+def test_the_export_needs_a_signed_in_user(client, strategy):
+    response = client.get("/strategies/rt/export.json")
+    assert response.status_code == 302
+
+
+def test_the_export_reads_a_fixed_number_of_queries(
+    client, board_member, strategy, django_assert_max_num_queries
+):
+    client.force_login(board_member)
+    with django_assert_max_num_queries(12):
+        client.get("/strategies/rt/export.json")
