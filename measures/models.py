@@ -1,11 +1,14 @@
 """Success measures and their reported values."""
 
+import datetime as dt
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from objectives.models import Objective, Priority
+from objectives import rag
+from objectives.models import Objective, Priority, Strategy
 
 
 class Unit(models.TextChoices):
@@ -23,6 +26,21 @@ class Direction(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     NONE = "none", "No direction"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_strategy(self, strategy: Strategy) -> "MeasureQuerySet":
+        return self.filter(
+            Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
+        )
+
+    def with_latest_value(self) -> "MeasureQuerySet":
+        """Annotate `latest_value` and `latest_period_end`: the most recent reported value."""
+        latest = MeasureValue.objects.filter(measure=OuterRef("pk")).order_by("-period_end")
+        return self.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period_end=Subquery(latest.values("period_end")[:1]),
+        )
 
 
 class Measure(models.Model):
@@ -63,6 +81,8 @@ class Measure(models.Model):
 
     history = HistoricalRecords()
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         permissions = [("import_measurevalue", "Can import measure values from CSV")]
@@ -91,6 +111,18 @@ class Measure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:detail", args=[self.code])
+
+    def rag(self, today: dt.date) -> rag.Status:
+        """Needs `latest_value` and `latest_period_end` from with_latest_value()."""
+        return rag.measure_status(
+            direction=self.direction,
+            unit=self.unit,
+            target=self.target_value,
+            tolerance=self.tolerance,
+            latest_value=self.latest_value,
+            latest_period_end=self.latest_period_end,
+            today=today,
+        )
 
     @property
     def strategy(self):

@@ -1,11 +1,14 @@
 """Milestones: the dated (or undated) deliverables of an objective, updated by their owners."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
-from objectives.models import Objective
+from objectives import rag
+from objectives.models import Objective, Strategy
 
 
 class MilestoneStatus(models.TextChoices):
@@ -15,6 +18,39 @@ class MilestoneStatus(models.TextChoices):
     OFF_TRACK = "off_track", "Off track"
     COMPLETE = "complete", "Complete"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def for_strategy(self, strategy: Strategy) -> "MilestoneQuerySet":
+        return self.filter(objective__priority__strategy=strategy)
+
+    def with_rag(self, today: dt.date) -> "MilestoneQuerySet":
+        """Annotate `rag_value`: the colour objectives.rag.milestone_status gives, in SQL.
+
+        For filtering and counting in the database; a test holds the two to the same rules.
+        """
+        return self.annotate(
+            rag_value=Case(
+                When(status=MilestoneStatus.COMPLETE, then=Value(rag.Rag.BLUE.value)),
+                When(status=MilestoneStatus.CANCELLED, then=Value(rag.Rag.GREY.value)),
+                When(
+                    due_date__isnull=True,
+                    last_updated_at__isnull=True,
+                    then=Value(rag.Rag.GREY.value),
+                ),
+                When(due_date__lt=today, then=Value(rag.Rag.RED.value)),
+                When(status=MilestoneStatus.OFF_TRACK, then=Value(rag.Rag.RED.value)),
+                When(status=MilestoneStatus.AT_RISK, then=Value(rag.Rag.AMBER.value)),
+                When(forecast_date__gt=F("due_date"), then=Value(rag.Rag.AMBER.value)),
+                When(
+                    status=MilestoneStatus.NOT_STARTED,
+                    due_date__lte=today + dt.timedelta(days=rag.DUE_SOON_DAYS),
+                    then=Value(rag.Rag.AMBER.value),
+                ),
+                default=Value(rag.Rag.GREEN.value),
+                output_field=CharField(),
+            )
+        )
 
 
 class Milestone(models.Model):
@@ -58,6 +94,8 @@ class Milestone(models.Model):
 
     history = HistoricalRecords()
 
+    objects = MilestoneQuerySet.as_manager()
+
     class Meta:
         ordering = ["objective_id", "position", "id"]
         permissions = [("update_own_milestone", "Can update milestones they own")]
@@ -73,3 +111,12 @@ class Milestone(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.objective.get_absolute_url()
+
+    def rag(self, today: dt.date) -> rag.Status:
+        return rag.milestone_status(
+            status=self.status,
+            due_date=self.due_date,
+            forecast_date=self.forecast_date,
+            last_updated_at=self.last_updated_at,
+            today=today,
+        )

@@ -1,0 +1,50 @@
+"""The database annotation must colour every milestone exactly as objectives.rag does.
+
+Every combination of status, due date at each boundary, forecast around the due date and
+updated-or-not is tried: a few hundred rows, so nothing is left to chance.
+"""
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from milestones.models import Milestone
+from tests.factories import make_objective
+
+TODAY = dt.date(2026, 11, 23)
+DUE_OFFSETS = [None, -31, -1, 0, 1, 29, 30, 31, 400]
+FORECAST_SHIFTS = [None, -1, 0, 1]
+UPDATED = [None, dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)]
+
+
+def _combinations():
+    for status, due_offset, shift, updated in itertools.product(
+        Milestone.Status.values, DUE_OFFSETS, FORECAST_SHIFTS, UPDATED
+    ):
+        due = None if due_offset is None else TODAY + dt.timedelta(days=due_offset)
+        base = due or TODAY
+        forecast = None if shift is None else base + dt.timedelta(days=shift)
+        yield {
+            "status": status,
+            "due_date": due,
+            "forecast_date": forecast,
+            "last_updated_at": updated,
+        }
+
+
+@pytest.mark.django_db
+def test_sql_and_python_give_the_same_colour_for_every_combination():
+    objective = make_objective()
+    created = Milestone.objects.bulk_create(
+        Milestone(objective=objective, title="m", **fields) for fields in _combinations()
+    )
+    in_sql = dict(Milestone.objects.with_rag(TODAY).values_list("id", "rag_value"))
+
+    mismatches = [
+        (m.status, m.due_date, m.forecast_date, m.last_updated_at, in_sql[m.id])
+        for m in created
+        if in_sql[m.id] != m.rag(TODAY).rag.value
+    ]
+    assert len(created) == 6 * 9 * 4 * 2
+    assert mismatches == []

@@ -1,0 +1,165 @@
+"""A strategy's delivery, rolled up: milestones and measures → objective → priority → strategy.
+
+Each function reads in a fixed number of queries, whatever the size of the strategy, and
+leaves the rules to objectives.rag.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.models import Objective, Priority, Strategy
+from objectives.rag import RollUp, Status, roll_up
+
+
+@dataclass
+class Item:
+    """A milestone or measure with its status."""
+
+    obj: Milestone | Measure
+    status: Status
+
+
+@dataclass
+class ObjectiveProgress:
+    objective: Objective
+    milestones: list[Item] = field(default_factory=list)
+    measures: list[Item] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> list[Status]:
+        return [item.status for item in self.milestones + self.measures]
+
+    @property
+    def rollup(self) -> RollUp:
+        return roll_up(self.statuses)
+
+
+@dataclass
+class PriorityProgress:
+    priority: Priority
+    objectives: list[ObjectiveProgress] = field(default_factory=list)
+    measures: list[Item] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> list[Status]:
+        own = [item.status for item in self.measures]
+        return own + [s for o in self.objectives for s in o.statuses]
+
+    @property
+    def rollup(self) -> RollUp:
+        return roll_up(self.statuses)
+
+    @property
+    def milestones(self) -> list[Item]:
+        return [m for o in self.objectives for m in o.milestones]
+
+    @property
+    def all_measures(self) -> list[Item]:
+        return self.measures + [m for o in self.objectives for m in o.measures]
+
+
+@dataclass
+class StrategyProgress:
+    strategy: Strategy
+    today: dt.date
+    priorities: list[PriorityProgress] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> list[Status]:
+        return [s for p in self.priorities for s in p.statuses]
+
+    @property
+    def rollup(self) -> RollUp:
+        return roll_up(self.statuses)
+
+    @property
+    def milestones(self) -> list[Item]:
+        return [m for p in self.priorities for m in p.milestones]
+
+    @property
+    def measures(self) -> list[Item]:
+        return [m for p in self.priorities for m in p.all_measures]
+
+    @property
+    def period_ended(self) -> bool:
+        return self.strategy.period_end < self.today
+
+
+def _milestones(strategy_ids: list[int]) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(objective__priority__strategy__in=strategy_ids)
+        .select_related("owner")
+        .order_by("objective_id", "position", "id")
+    )
+
+
+def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(
+            Q(priority__strategy__in=strategy_ids)
+            | Q(objective__priority__strategy__in=strategy_ids)
+        )
+        .with_latest_value()
+        .order_by("id")
+    )
+
+
+def build_progress(strategy: Strategy, today: dt.date) -> StrategyProgress:
+    """The whole tree for one strategy: priorities, objectives, milestones and measures."""
+    objectives = Objective.objects.order_by("number")
+    priorities = (
+        Priority.objects.filter(strategy=strategy)
+        .order_by("part", "number")
+        .prefetch_related(Prefetch("objectives", queryset=objectives))
+    )
+    milestones_by_objective = defaultdict(list)
+    for milestone in _milestones([strategy.id]):
+        milestones_by_objective[milestone.objective_id].append(
+            Item(milestone, milestone.rag(today))
+        )
+    measures_by_objective, measures_by_priority = defaultdict(list), defaultdict(list)
+    for measure in _measures([strategy.id]):
+        item = Item(measure, measure.rag(today))
+        if measure.objective_id:
+            measures_by_objective[measure.objective_id].append(item)
+        else:
+            measures_by_priority[measure.priority_id].append(item)
+
+    progress = StrategyProgress(strategy, today)
+    for priority in priorities:
+        priority_progress = PriorityProgress(priority, measures=measures_by_priority[priority.id])
+        for objective in priority.objectives.all():
+            objective.priority = priority  # already fetched; saves a query per objective
+            priority_progress.objectives.append(
+                ObjectiveProgress(
+                    objective,
+                    milestones=milestones_by_objective[objective.id],
+                    measures=measures_by_objective[objective.id],
+                )
+            )
+        progress.priorities.append(priority_progress)
+    return progress
+
+
+def strategy_rollups(strategies: list[Strategy], today: dt.date) -> dict[int, RollUp]:
+    """The overall roll-up of each strategy, in two queries for any number of strategies."""
+    ids = [s.id for s in strategies]
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    milestone_fields = ["status", "due_date", "forecast_date", "last_updated_at"]
+    for row in Milestone.objects.filter(objective__priority__strategy__in=ids).values(
+        "objective__priority__strategy", *milestone_fields
+    ):
+        strategy_id = row.pop("objective__priority__strategy")
+        statuses[strategy_id].append(Milestone(**row).rag(today))
+    measures = _measures(ids).annotate(
+        strategy_id=Coalesce("priority__strategy", "objective__priority__strategy")
+    )
+    for measure in measures:
+        statuses[measure.strategy_id].append(measure.rag(today))
+    return {s.id: roll_up(statuses[s.id]) for s in strategies}

@@ -1,0 +1,252 @@
+"""Every RAG rule and boundary, as a table. Today is fixed: 23 November 2026."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from objectives.rag import Rag, is_stale, measure_status, milestone_status, roll_up
+
+TODAY = dt.date(2026, 11, 23)
+UPDATED = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def days(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+MILESTONE_CASES = [
+    # (case, status, due, forecast, updated, expected colour, words in the reason)
+    ("complete, even when overdue", "complete", days(-100), None, UPDATED, Rag.BLUE, "complete"),
+    ("cancelled, even when overdue", "cancelled", days(-100), None, UPDATED, Rag.GREY, "cancelled"),
+    ("no due date and no update", "not_started", None, None, None, Rag.GREY, "no due date"),
+    ("no due date but updated", "on_track", None, None, UPDATED, Rag.GREEN, "no due date"),
+    ("no due date, off track", "off_track", None, None, UPDATED, Rag.RED, "off track"),
+    ("due yesterday", "on_track", days(-1), None, UPDATED, Rag.RED, "overdue"),
+    ("due yesterday, never updated", "not_started", days(-1), None, None, Rag.RED, "1 day ago"),
+    ("due today is not yet overdue", "on_track", days(0), None, UPDATED, Rag.GREEN, "due 23 No"),
+    ("due today and not started", "not_started", days(0), None, None, Rag.AMBER, "due today"),
+    ("off track, due later", "off_track", days(200), None, UPDATED, Rag.RED, "off track"),
+    ("at risk, due later", "at_risk", days(200), None, UPDATED, Rag.AMBER, "at risk"),
+    ("forecast after due", "on_track", days(60), days(61), UPDATED, Rag.AMBER, "forecast"),
+    ("forecast on the due date", "on_track", days(60), days(60), UPDATED, Rag.GREEN, "due"),
+    ("forecast before due", "on_track", days(60), days(10), UPDATED, Rag.GREEN, "due"),
+    ("due in 30 days, not started", "not_started", days(30), None, None, Rag.AMBER, "in 30 days"),
+    ("due in 31 days, not started", "not_started", days(31), None, None, Rag.GREEN, "due 24 De"),
+    ("due in 10 days, on track", "on_track", days(10), None, UPDATED, Rag.GREEN, "due 3 Dec"),
+    ("overdue beats at risk", "at_risk", days(-5), None, UPDATED, Rag.RED, "5 days ago"),
+]
+
+
+@pytest.mark.parametrize(
+    "status,due,forecast,updated,expected,words",
+    [case[1:] for case in MILESTONE_CASES],
+    ids=[case[0] for case in MILESTONE_CASES],
+)
+def test_milestone_rules(status, due, forecast, updated, expected, words):
+    result = milestone_status(
+        status=status, due_date=due, forecast_date=forecast, last_updated_at=updated, today=TODAY
+    )
+    assert result.rag == expected
+    assert words in result.reason
+    assert result.text.startswith(expected.label + ": ")
+
+
+MEASURE_CASES = [
+    # (case, direction, unit, target, tolerance, value, period_end, colour, words)
+    ("no value", "higher", "%", D(90), D(2), None, None, Rag.GREY, "no value"),
+    ("no target", "higher", "%", None, D(2), D(50), days(-30), Rag.GREY, "no target"),
+    ("no direction", "none", "count", D(10), D(0), D(9), days(-30), Rag.GREY, "no direction"),
+    ("higher, meets exactly", "higher", "%", D(90), D(2), D(90), days(-30), Rag.GREEN, "meets"),
+    ("higher, above", "higher", "%", D(90), D(2), D(95), days(-30), Rag.GREEN, "meets"),
+    (
+        "higher, short by exactly the tolerance",
+        "higher",
+        "%",
+        D(90),
+        D(2),
+        D(88),
+        days(-30),
+        Rag.AMBER,
+        "2 percentage points below",
+    ),
+    (
+        "higher, short by more than the tolerance",
+        "higher",
+        "%",
+        D(90),
+        D(2),
+        D("87.9"),
+        days(-30),
+        Rag.RED,
+        "2.1 percentage points below",
+    ),
+    (
+        "lower, over by more than the tolerance",
+        "lower",
+        "count",
+        D(100),
+        D(5),
+        D(112),
+        days(-30),
+        Rag.RED,
+        "12% above target",
+    ),
+    ("lower, under target", "lower", "count", D(100), D(5), D(80), days(-30), Rag.GREEN, "meets"),
+    (
+        "lower, over within tolerance",
+        "lower",
+        "days",
+        D(100),
+        D(5),
+        D(105),
+        days(-30),
+        Rag.AMBER,
+        "within tolerance",
+    ),
+    (
+        "no tolerance: any miss is red",
+        "higher",
+        "score",
+        D(10),
+        D(0),
+        D("9.99"),
+        days(-30),
+        Rag.RED,
+        "below target",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "direction,unit,target,tolerance,value,period_end,expected,words",
+    [case[1:] for case in MEASURE_CASES],
+    ids=[case[0] for case in MEASURE_CASES],
+)
+def test_measure_rules(direction, unit, target, tolerance, value, period_end, expected, words):
+    result = measure_status(
+        direction=direction,
+        unit=unit,
+        target=target,
+        tolerance=tolerance,
+        latest_value=value,
+        latest_period_end=period_end,
+        today=TODAY,
+    )
+    assert result.rag == expected
+    assert words in result.reason
+    assert not result.stale
+
+
+@pytest.mark.parametrize(
+    "period_end,stale",
+    [
+        (dt.date(2026, 5, 23), False),  # exactly six months before today
+        (dt.date(2026, 5, 22), True),
+        (dt.date(2026, 9, 30), False),  # last quarter's figure
+        (dt.date(2026, 3, 31), True),  # three quarters ago
+    ],
+)
+def test_a_value_older_than_two_quarters_is_stale(period_end, stale):
+    assert is_stale(period_end, TODAY) is stale
+
+
+def test_six_months_before_the_end_of_august_is_the_end_of_february():
+    assert not is_stale(dt.date(2026, 2, 28), dt.date(2026, 8, 31))
+    assert is_stale(dt.date(2026, 2, 27), dt.date(2026, 8, 31))
+
+
+def test_a_stale_value_still_gets_its_colour_and_says_it_is_stale():
+    result = measure_status(
+        direction="higher",
+        unit="%",
+        target=D(90),
+        tolerance=D(0),
+        latest_value=D(95),
+        latest_period_end=dt.date(2025, 3, 31),
+        today=TODAY,
+    )
+    assert result.rag == Rag.GREEN
+    assert result.stale
+    assert "stale (period ended 31 March 2025)" in result.reason
+
+
+IN_SIXTY_DAYS = days(60)
+
+
+def _milestone(status="on_track", due=IN_SIXTY_DAYS):
+    return milestone_status(
+        status=status, due_date=due, forecast_date=None, last_updated_at=UPDATED, today=TODAY
+    )
+
+
+def _measure(value, target=D(100)):
+    return measure_status(
+        direction="higher",
+        unit="count",
+        target=target,
+        tolerance=D(0),
+        latest_value=value,
+        latest_period_end=days(-30),
+        today=TODAY,
+    )
+
+
+def test_all_complete_rolls_up_blue():
+    result = roll_up([_milestone("complete"), _milestone("complete")])
+    assert result.rag == Rag.BLUE
+    assert result.reason == "all 2 items complete"
+
+
+def test_complete_and_cancelled_rolls_up_blue_since_cancelled_is_not_judged():
+    result = roll_up([_milestone("complete"), _milestone("cancelled")])
+    assert result.rag == Rag.BLUE
+    assert result.counts == {Rag.BLUE: 1, Rag.GREY: 1}
+
+
+def test_all_cancelled_rolls_up_grey():
+    result = roll_up([_milestone("cancelled"), _milestone("cancelled")])
+    assert result.rag == Rag.GREY
+    assert "none of its 2 items has a status" in result.reason
+
+
+def test_nothing_at_all_rolls_up_grey():
+    assert roll_up([]).rag == Rag.GREY
+    assert roll_up([]).reason == "no milestones or measures"
+
+
+def test_the_worst_judged_child_wins_and_grey_is_ignored():
+    children = [
+        _milestone("complete"),
+        _milestone(),
+        _milestone("at_risk"),
+        _milestone("cancelled"),
+    ]
+    assert roll_up(children).rag == Rag.AMBER
+    children.append(_milestone(due=days(-3)))
+    assert roll_up(children).rag == Rag.RED
+
+
+def test_the_roll_up_reason_counts_what_made_it_that_colour():
+    children = [
+        _milestone(due=days(-3)),
+        _milestone(due=days(-10)),
+        _milestone(due=days(-20)),
+        _milestone("off_track"),
+        _measure(D(88)),
+        _milestone("at_risk"),
+        _milestone(),
+    ]
+    result = roll_up(children)
+    assert (
+        result.text
+        == "Red: 3 milestones overdue, 1 milestone off track, 1 measure 12% below target"
+    )
+    assert result.counts == {Rag.RED: 5, Rag.AMBER: 1, Rag.GREEN: 1}
+    assert result.counts_in_order[0] == (Rag.RED, 5)
+    assert result.total == 7
+
+
+def test_several_measures_off_target_are_counted_together():
+    result = roll_up([_measure(D(50)), _measure(D(60))])
+    assert result.text == "Red: 2 measures below target"
