@@ -152,3 +152,6 @@ class MeasureValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.period_end}: {self.value}"
+
+    def get_absolute_url(self) -> str:
+        return self.measure.get_absolute_url() + f"#value-{self.period_end.isoformat()}"

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from objectives import rag
@@ -25,10 +25,12 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(objective__priority__strategy=strategy)
 
     def with_rag(self, today: dt.date) -> "MilestoneQuerySet":
-        """Annotate `rag_value`: the colour objectives.rag.milestone_status gives, in SQL.
+        """Annotate `rag_value`, the colour objectives.rag.milestone_status gives, in SQL,
+        and `rag_rank`, its severity (0 = red) for sorting worst first.
 
         For filtering and counting in the database; a test holds the two to the same rules.
         """
+        ranks = [When(rag_value=r.value, then=Value(i)) for i, r in enumerate(rag.DISPLAY_ORDER)]
         return self.annotate(
             rag_value=Case(
                 When(status=MilestoneStatus.COMPLETE, then=Value(rag.Rag.BLUE.value)),
@@ -50,7 +52,7 @@ class MilestoneQuerySet(models.QuerySet):
                 default=Value(rag.Rag.GREEN.value),
                 output_field=CharField(),
             )
-        )
+        ).annotate(rag_rank=Case(*ranks, output_field=IntegerField()))
 
 
 class Milestone(models.Model):

@@ -15,6 +15,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:strategy_list") + f"?organisation={self.pk}"
+
 
 class Strategy(models.Model):
     class Status(models.TextChoices):
@@ -90,11 +93,16 @@ class Priority(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("objectives:strategy_detail", args=[self.strategy.slug]) + f"#{self.anchor}"
+        return reverse("objectives:priority_detail", args=[self.strategy.slug, self.key])
 
     @property
-    def anchor(self) -> str:
-        return f"priority-{self.part}-{self.number}"
+    def key(self) -> str:
+        """The priority's part of its URL: "3", or "part2-3" outside Part One."""
+        return str(self.number) if self.part == 1 else f"part{self.part}-{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}" if self.part == 1 else f"Part {self.part}, {self}"
 
 
 class Objective(models.Model):
@@ -120,9 +128,8 @@ class Objective(models.Model):
         return f"{self.priority.number}.{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        strategy = self.priority.strategy
-        return reverse("objectives:strategy_detail", args=[strategy.slug]) + f"#{self.anchor}"
-
-    @property
-    def anchor(self) -> str:
-        return f"objective-{self.priority.part}-{self.priority.number}-{self.number}"
+        priority = self.priority
+        return reverse(
+            "objectives:objective_detail",
+            args=[priority.strategy.slug, priority.key, self.number],
+        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from measures.models import Measure
+from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from objectives.rag import RollUp, Status, roll_up
@@ -91,14 +91,6 @@ class StrategyProgress:
         return self.strategy.period_end < self.today
 
 
-def _milestones(strategy_ids: list[int]) -> QuerySet[Milestone]:
-    return (
-        Milestone.objects.filter(objective__priority__strategy__in=strategy_ids)
-        .select_related("owner")
-        .order_by("objective_id", "position", "id")
-    )
-
-
 def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
     return (
         Measure.objects.filter(
@@ -110,21 +102,31 @@ def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
     )
 
 
-def build_progress(strategy: Strategy, today: dt.date) -> StrategyProgress:
-    """The whole tree for one strategy: priorities, objectives, milestones and measures."""
+def build_progress(
+    strategy: Strategy, today: dt.date, only_priority: Priority | None = None
+) -> StrategyProgress:
+    """The tree for one strategy, or for one of its priorities: objectives, milestones and
+    measures with their statuses. A priority's tree carries its measures' values (for charts).
+    """
     objectives = Objective.objects.order_by("number")
-    priorities = (
-        Priority.objects.filter(strategy=strategy)
-        .order_by("part", "number")
-        .prefetch_related(Prefetch("objectives", queryset=objectives))
-    )
+    priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
+    milestones = Milestone.objects.filter(objective__priority__strategy=strategy)
+    measures = _measures([strategy.id])
+    if only_priority:
+        priorities = priorities.filter(id=only_priority.id)
+        milestones = milestones.filter(objective__priority=only_priority)
+        measures = measures.filter(
+            Q(priority=only_priority) | Q(objective__priority=only_priority)
+        ).prefetch_related(Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")))
+    priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
+
     milestones_by_objective = defaultdict(list)
-    for milestone in _milestones([strategy.id]):
+    for milestone in milestones.select_related("owner").order_by("position", "id"):
         milestones_by_objective[milestone.objective_id].append(
             Item(milestone, milestone.rag(today))
         )
     measures_by_objective, measures_by_priority = defaultdict(list), defaultdict(list)
-    for measure in _measures([strategy.id]):
+    for measure in measures:
         item = Item(measure, measure.rag(today))
         if measure.objective_id:
             measures_by_objective[measure.objective_id].append(item)
@@ -133,6 +135,7 @@ def build_progress(strategy: Strategy, today: dt.date) -> StrategyProgress:
 
     progress = StrategyProgress(strategy, today)
     for priority in priorities:
+        priority.strategy = strategy  # already fetched; saves a query per priority
         priority_progress = PriorityProgress(priority, measures=measures_by_priority[priority.id])
         for objective in priority.objectives.all():
             objective.priority = priority  # already fetched; saves a query per objective

@@ -1,11 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from objectives import views
+from objectives.converters import PriorityKeyConverter
 
 app_name = "objectives"
+register_converter(PriorityKeyConverter, "priority")
 
 urlpatterns = [
     path("", views.strategy_list, name="strategy_list"),
     path("<slug:slug>/", views.strategy_detail, name="strategy_detail"),
     path("<slug:slug>/export.json", views.strategy_export_json, name="strategy_export_json"),
+    path("<slug:slug>/priorities/<priority:key>/", views.priority_detail, name="priority_detail"),
+    path(
+        "<slug:slug>/priorities/<priority:key>/objectives/<int:number>/",
+        views.objective_detail,
+        name="objective_detail",
+    ),
 ]

@@ -1,36 +1,143 @@
-from django.db.models import Count, Prefetch
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django_tables2 import RequestConfig
 
+from measures.charts import measure_trend
+from milestones.filters import MilestoneFilter
+from milestones.models import Milestone
+from milestones.tables import MilestoneTable
+from objectives.charts import milestone_timeline
 from objectives.models import Objective, Priority, Strategy
+from objectives.progress import Item, build_progress, strategy_rollups
+from objectives.rag import Rag
 from objectives.strategy_json import export_strategy, strategy_queryset
+
+MILESTONES_PER_PAGE = 25
+
+
+def _get_strategy(slug: str) -> Strategy:
+    return get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+
+
+def _get_priority(strategy: Strategy, key: tuple[int, int]) -> Priority:
+    part, number = key
+    priority = get_object_or_404(Priority, strategy=strategy, part=part, number=number)
+    priority.strategy = strategy
+    return priority
+
+
+def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_options):
+    queryset = milestones.with_rag(today).select_related("objective__priority__strategy", "owner")
+    filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
+    table = MilestoneTable(filterset.qs, today=today, **table_options)
+    RequestConfig(request, paginate={"per_page": MILESTONES_PER_PAGE}).configure(table)
+    return filterset, table
+
+
+def _measure_charts(items: list[Item]) -> list[dict]:
+    """Each measure with its status and, where it has data, its chart."""
+    return [
+        {
+            "measure": item.obj,
+            "status": item.status,
+            "chart": measure_trend(item.obj, item.obj.values.all()),
+            "chart_id": f"chart-{item.obj.code}",
+        }
+        for item in items
+    ]
 
 
 def strategy_list(request: HttpRequest) -> HttpResponse:
-    strategies = Strategy.objects.select_related("organisation").annotate(
-        priority_count=Count("priorities", distinct=True),
-        objective_count=Count("priorities__objectives", distinct=True),
-    )
-    return render(request, "objectives/strategy_list.html", {"strategies": strategies})
+    today = timezone.localdate()
+    strategies = Strategy.objects.select_related("organisation")
+    organisation = request.GET.get("organisation", "")
+    if organisation.isdigit():
+        strategies = strategies.filter(organisation_id=int(organisation))
+    strategies = list(strategies)
+    rollups = strategy_rollups(strategies, today)
+    rows = [{"strategy": s, "rollup": rollups[s.id]} for s in strategies]
+    return render(request, "objectives/strategy_list.html", {"rows": rows, "today": today})
 
 
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    objectives = Objective.objects.annotate(
-        milestone_count=Count("milestones", distinct=True),
-        measure_count=Count("measures", distinct=True),
-    ).order_by("number")
-    priorities = (
-        Priority.objects.annotate(measure_count=Count("measures"))
-        .order_by("part", "number")
-        .prefetch_related(Prefetch("objectives", queryset=objectives))
-    )
-    strategy = get_object_or_404(
-        Strategy.objects.select_related("organisation").prefetch_related(
-            Prefetch("priorities", queryset=priorities)
+    today = timezone.localdate()
+    strategy = _get_strategy(slug)
+    progress = build_progress(strategy, today)
+    timeline_rows = [(p.priority.label, item) for p in progress.priorities for item in p.milestones]
+    needs_attention = sorted(
+        (
+            (p, item)
+            for p in progress.priorities
+            for item in p.milestones
+            if item.status.rag in (Rag.RED, Rag.AMBER)
         ),
-        slug=slug,
+        key=lambda pair: (pair[1].status.rag != Rag.RED, pair[1].obj.due_date or dt.date.max),
     )
-    return render(request, "objectives/strategy_detail.html", {"strategy": strategy})
+    context = {
+        "strategy": strategy,
+        "progress": progress,
+        "today": today,
+        "timeline": milestone_timeline(timeline_rows, today.isoformat()),
+        "timeline_rows": timeline_rows,
+        "undated_count": sum(1 for _, item in timeline_rows if not item.obj.due_date),
+        "needs_attention": needs_attention,
+    }
+    return render(request, "objectives/strategy_detail.html", context)
+
+
+def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
+    today = timezone.localdate()
+    strategy = _get_strategy(slug)
+    priority = _get_priority(strategy, key)
+    progress = build_progress(strategy, today, only_priority=priority)
+    priority_progress = progress.priorities[0]
+    filterset, table = _milestone_table(
+        request, Milestone.objects.filter(objective__priority=priority), today
+    )
+    context = {
+        "strategy": strategy,
+        "priority": priority,
+        "progress": priority_progress,
+        "today": today,
+        "filter": filterset,
+        "table": table,
+        "measures": _measure_charts(priority_progress.all_measures),
+    }
+    return render(request, "objectives/priority_detail.html", context)
+
+
+def objective_detail(
+    request: HttpRequest, slug: str, key: tuple[int, int], number: int
+) -> HttpResponse:
+    today = timezone.localdate()
+    strategy = _get_strategy(slug)
+    priority = _get_priority(strategy, key)
+    objective = get_object_or_404(Objective, priority=priority, number=number)
+    objective.priority = priority
+    progress = build_progress(strategy, today, only_priority=priority)
+    objective_progress = next(
+        o for o in progress.priorities[0].objectives if o.objective.id == objective.id
+    )
+    filterset, table = _milestone_table(
+        request, Milestone.objects.filter(objective=objective), today, exclude=("objective",)
+    )
+    context = {
+        "strategy": strategy,
+        "priority": priority,
+        "objective": objective,
+        "progress": objective_progress,
+        "today": today,
+        "filter": filterset,
+        "table": table,
+        "measures": _measure_charts(objective_progress.measures),
+        "we_will": [line for line in objective.we_will.splitlines() if line.strip()],
+        "where_now": [line for line in objective.where_now.splitlines() if line.strip()],
+        "where_want": [line for line in objective.where_want.splitlines() if line.strip()],
+    }
+    return render(request, "objectives/objective_detail.html", context)
 
 
 def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:

@@ -82,7 +82,10 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ROLES)
-    return {group.name for group in user.groups.all() if group.name in ROLES}
+    # Read once per user object (a request's user lives for that request only).
+    if not hasattr(user, "_tracker_roles"):
+        user._tracker_roles = {g.name for g in user.groups.all() if g.name in ROLES}
+    return user._tracker_roles
 
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:

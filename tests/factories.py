@@ -1,9 +1,10 @@
 """Small helpers that build valid objects, so a test names only what it is about."""
 
 import datetime as dt
+from decimal import Decimal
 from itertools import count
 
-from measures.models import Measure
+from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
 
@@ -51,3 +52,55 @@ def make_measure(objective: Objective | None = None, **fields) -> Measure:
         fields["objective"] = objective or make_objective()
     n = next(_seq)
     return Measure.objects.create(**{"code": f"M-{n}", "name": f"Measure {n}"} | fields)
+
+
+def make_value(measure: Measure, period_end, value) -> MeasureValue:
+    return MeasureValue.objects.create(
+        measure=measure, period_end=period_end, value=Decimal(str(value))
+    )
+
+
+def make_big_strategy(
+    size: int = 1, today: dt.date | None = None, slug: str | None = None
+) -> Strategy:
+    """A strategy several times the size of the seeds: `size` scales every level.
+
+    Milestones get a spread of statuses and due dates around `today`, measures quarterly
+    values against a target, so every RAG colour appears.
+    """
+    today = today or dt.date.today()
+    strategy = make_strategy(slug=slug) if slug else make_strategy()
+    statuses = list(Milestone.Status.values)
+    n = 0
+    for p in range(1, 2 + 2 * size):
+        priority = make_priority(strategy, number=p)
+        make_measure(priority=priority, direction="lower", target_value=Decimal(5))
+        for o in range(1, 2 + 2 * size):
+            objective = make_objective(priority, number=o)
+            for _ in range(2 + size):
+                n += 1
+                Milestone.objects.create(
+                    objective=objective,
+                    title=f"Milestone {n}",
+                    status=statuses[n % len(statuses)],
+                    due_date=today + dt.timedelta(days=(n * 17) % 400 - 200),
+                    forecast_date=today + dt.timedelta(days=(n * 23) % 300 - 100),
+                )
+            measure = make_measure(
+                objective,
+                direction="higher",
+                unit="%",
+                target_value=Decimal(80),
+                tolerance=Decimal(5),
+            )
+            MeasureValue.objects.bulk_create(
+                MeasureValue(
+                    measure=measure,
+                    period_end=dt.date(
+                        2020 + q // 4, 3 * (q % 4) + 3, 30 if q % 4 in (1, 2) else 31
+                    ),
+                    value=Decimal(60 + (q * 7 + o) % 35),
+                )
+                for q in range(4 * size + 2)
+            )
+    return strategy

@@ -30,7 +30,7 @@ def test_the_strategy_page_lists_priorities_and_objectives_in_order(client, boar
     html = response.content.decode()
     assert html.index("Deliver safe care") < html.index("Enable each other")
     assert html.index("Eradicate long waits") < html.index("Robust supervision")
-    assert "1 milestone," in html
+    assert 'href="/strategies/eput/priorities/2/objectives/1/"' in html
 
 
 def test_an_unknown_strategy_is_not_found(client, board_member):

@@ -1,0 +1,55 @@
+import datetime as dt
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from milestones.models import Milestone
+from objectives.rag import DISPLAY_ORDER
+
+DUE_WINDOWS = [
+    ("overdue", "Overdue"),
+    ("30", "Due in the next 30 days"),
+    ("90", "Due in the next 90 days"),
+    ("none", "No due date"),
+]
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    """Filters for a milestone list. The queryset must come from Milestone.objects.with_rag()."""
+
+    status = django_filters.ChoiceFilter(choices=Milestone.Status.choices, empty_label="Any")
+    rag = django_filters.ChoiceFilter(
+        label="RAG",
+        choices=[(rag.value, rag.label) for rag in DISPLAY_ORDER],
+        field_name="rag_value",
+        empty_label="Any",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), empty_label="Anyone"
+    )
+    due = django_filters.ChoiceFilter(
+        label="Due", choices=DUE_WINDOWS, method="filter_due", empty_label="Any time"
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["status", "rag", "owner", "due"]
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.filters["owner"].queryset = (
+            get_user_model()
+            .objects.filter(owned_milestones__in=self.queryset.values("id"))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "overdue":
+            return queryset.filter(rag_value="red", due_date__lt=self.today)
+        if value == "none":
+            return queryset.filter(due_date__isnull=True)
+        window_end = self.today + dt.timedelta(days=int(value))
+        return queryset.filter(due_date__gte=self.today, due_date__lte=window_end)

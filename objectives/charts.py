@@ -1,0 +1,95 @@
+"""Chart data for strategy pages, as Plotly figure dicts handed to the page with json_script."""
+
+from objectives.progress import Item
+from objectives.rag import DISPLAY_ORDER, Rag
+
+RAG_COLOURS = {
+    Rag.RED: "#d5281b",
+    Rag.AMBER: "#ffb81c",
+    Rag.GREEN: "#007f3b",
+    Rag.BLUE: "#005eb8",
+    Rag.GREY: "#768692",
+}
+# Plotly marker shapes that match the badges' symbols, so colour is never the only signal.
+RAG_MARKERS = {
+    Rag.RED: "x",
+    Rag.AMBER: "triangle-up",
+    Rag.GREEN: "circle",
+    Rag.BLUE: "diamond",
+    Rag.GREY: "line-ew-open",
+}
+
+
+def _short(text: str, length: int = 45) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def milestone_timeline(rows: list[tuple[str, Item]], today_iso: str) -> dict:
+    """Due dates by priority, coloured and shaped by RAG. `rows` pairs a row label with an item."""
+    traces = []
+    labels = []
+    for label, _ in rows:
+        if label not in labels:
+            labels.append(label)
+    for rag in DISPLAY_ORDER:
+        points = [(label, item) for label, item in rows if item.status.rag == rag]
+        points = [(label, item) for label, item in points if item.obj.due_date]
+        if not points:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": rag.label,
+                "x": [item.obj.due_date.isoformat() for _, item in points],
+                "y": [_short(label) for label, _ in points],
+                "text": [
+                    f"{_short(item.obj.title, 80)}<br>{item.status.text}" for _, item in points
+                ],
+                "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}<extra></extra>",
+                "marker": {
+                    "color": RAG_COLOURS[rag],
+                    "symbol": RAG_MARKERS[rag],
+                    "size": 12,
+                    "line": {"color": "#1d1d1b", "width": 1},
+                },
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "height": 140 + 45 * max(len(labels), 1),
+            "margin": {"l": 320, "r": 20, "t": 30, "b": 40},
+            "xaxis": {"type": "date", "title": {"text": "Due date"}},
+            "yaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": [_short(label) for label in reversed(labels)],
+                "automargin": True,
+            },
+            "legend": {"orientation": "h", "y": 1.1},
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": today_iso,
+                    "x1": today_iso,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#1d1d1b", "dash": "dot", "width": 1},
+                }
+            ],
+            "annotations": [
+                {
+                    "x": today_iso,
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "text": "Today",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                }
+            ],
+        },
+    }

@@ -1,0 +1,96 @@
+"""Readable change logs from django-simple-history records: who changed what, from what to what."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+IGNORED_FIELDS = {
+    "id",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+    "version",
+    "last_updated_at",
+    "last_updated_by",
+    "last_updated_by_id",
+}
+
+
+@dataclass
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    action: str  # "created", "changed", "deleted"
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "System (data load)"
+    return user.get_full_name() or user.username
+
+
+def _display(record, name: str) -> Any:
+    display = getattr(record, f"get_{name}_display", None)
+    value = display() if display else getattr(record, name)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    return value
+
+
+def change_log(
+    records: Iterable, fields: list[str], labels: dict[str, str], subject=lambda record: ""
+) -> list[Entry]:
+    """Entries newest first, from the history records of any number of objects.
+
+    Consecutive records of the same object are compared in memory, so this makes no queries
+    beyond fetching `records` (fetch them with select_related("history_user")).
+    """
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[record.id].append(record)
+    entries = []
+    for object_records in by_object.values():
+        object_records.sort(key=lambda r: (r.history_date, r.history_id))
+        previous = None
+        for record in object_records:
+            action = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+            changes = []
+            if previous is not None and action == "changed":
+                changes = [
+                    Change(labels.get(name, name), _display(previous, name), _display(record, name))
+                    for name in fields
+                    if name not in IGNORED_FIELDS
+                    and getattr(previous, name) != getattr(record, name)
+                ]
+            entries.append(
+                Entry(
+                    record.history_date,
+                    _who(record),
+                    action,
+                    subject(record),
+                    changes,
+                    record.history_change_reason or "",
+                )
+            )
+            previous = record
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,66 @@
+"""Template helpers shared by every app: RAG badges, counts and number formatting."""
+
+from decimal import Decimal
+
+from django import template
+
+from objectives.rag import DISPLAY_ORDER, Rag, RollUp, Status
+
+register = template.Library()
+
+# A shape for each colour, so status never rests on colour alone (WCAG 1.4.1).
+RAG_SYMBOLS = {
+    Rag.RED: "✖",
+    Rag.AMBER: "▲",
+    Rag.GREEN: "●",
+    Rag.BLUE: "✔",
+    Rag.GREY: "–",
+}
+
+
+@register.inclusion_tag("includes/_rag.html")
+def rag_badge(status: Status | RollUp, show_reason: bool = True) -> dict:
+    return {
+        "rag": status.rag,
+        "symbol": RAG_SYMBOLS[status.rag],
+        "reason": status.reason,
+        "show_reason": show_reason,
+        "stale": getattr(status, "stale", False),
+    }
+
+
+@register.inclusion_tag("includes/_rag_counts.html")
+def rag_counts(rollup: RollUp) -> dict:
+    return {
+        "counts": [
+            {"rag": rag, "symbol": RAG_SYMBOLS[rag], "count": rollup.counts.get(rag, 0)}
+            for rag in DISPLAY_ORDER
+            if rollup.counts.get(rag)
+        ],
+        "total": rollup.total,
+    }
+
+
+@register.filter
+def number(value: Decimal | float | int | None) -> str:
+    """23.2000 → 23.2; 1182 → 1,182; None → an empty string."""
+    if value is None:
+        return ""
+    value = Decimal(value).normalize()
+    if value == value.to_integral():
+        return f"{int(value):,}"
+    return f"{value:,f}"
+
+
+@register.filter
+def with_unit(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    text = number(value)
+    if unit == "%":
+        return f"{text}%"
+    if unit == "£":
+        return f"£{text}"
+    if unit in ("count", "number", "ratio", "score"):
+        return text
+    return f"{text} {unit}"
