@@ -3,12 +3,21 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from objectives import rag
 from objectives.models import Objective, Strategy
+
+# A reported status that needs a line of commentary to explain it.
+STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
+
+
+class StaleMilestoneError(Exception):
+    """The milestone changed after the person updating it read it; nothing was written."""
 
 
 class MilestoneStatus(models.TextChoices):
@@ -23,6 +32,13 @@ class MilestoneStatus(models.TextChoices):
 class MilestoneQuerySet(models.QuerySet):
     def for_strategy(self, strategy: Strategy) -> "MilestoneQuerySet":
         return self.filter(objective__priority__strategy=strategy)
+
+    def for_user(self, user) -> "MilestoneQuerySet":
+        """Milestones the user owns or is a named delegate on."""
+        return self.filter(Q(owner=user) | Q(delegates=user)).distinct()
+
+    def with_hierarchy(self) -> "MilestoneQuerySet":
+        return self.select_related("objective__priority__strategy", "owner", "last_updated_by")
 
     def with_rag(self, today: dt.date) -> "MilestoneQuerySet":
         """Annotate `rag_value`, the colour objectives.rag.milestone_status gives, in SQL,
@@ -79,6 +95,13 @@ class Milestone(models.Model):
         blank=True,
         related_name="owned_milestones",
     )
+    owner_assigned_at = models.DateTimeField(null=True, blank=True)
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="MilestoneDelegate",
+        related_name="delegated_milestones",
+        blank=True,
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED)
     forecast_date = models.DateField(null=True, blank=True)
     commentary = models.TextField(blank=True, max_length=2000)
@@ -111,8 +134,87 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Any saved change (an admin's edit too) makes an open update form out of date.
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return self.objective.get_absolute_url()
+        objective = self.objective
+        priority = objective.priority
+        return reverse(
+            "milestones:detail",
+            args=[priority.strategy.slug, priority.key, objective.number, self.pk],
+        )
+
+    def can_be_updated_by(self, user) -> bool:
+        """Owner, named delegate, or an Admin. Checked on the server for every write."""
+        if not user.is_authenticated:
+            return False
+        if user.has_perm("milestones.change_milestone"):
+            return True
+        if not user.has_perm("milestones.update_own_milestone"):
+            return False
+        if self.owner_id == user.id:
+            return True
+        return self.delegates.filter(pk=user.pk).exists()
+
+    def needs_update(self, now: dt.datetime) -> bool:
+        """Open, and not updated within the reminder interval (or never)."""
+        if self.status in ("complete", "cancelled"):
+            return False
+        interval = dt.timedelta(days=settings.MILESTONE_UPDATE_INTERVAL_DAYS)
+        return self.last_updated_at is None or self.last_updated_at < now - interval
+
+    def record_update(
+        self,
+        *,
+        by,
+        expected_version: int,
+        status: str,
+        commentary: str,
+        forecast_date: dt.date | None,
+    ) -> None:
+        """Write a lead's update, or raise StaleMilestoneError if anyone saved it since
+        `expected_version` was read. The version is checked in the UPDATE itself, so two
+        updates cannot both pass; the history row is written in the same transaction.
+        """
+        with transaction.atomic():
+            written = Milestone.objects.filter(pk=self.pk, version=expected_version).update(
+                status=status,
+                commentary=commentary,
+                forecast_date=forecast_date,
+                last_updated_at=timezone.now(),
+                last_updated_by=by,
+                version=F("version") + 1,
+            )
+            if not written:
+                raise StaleMilestoneError(self.pk)
+            self.refresh_from_db()
+            # A queryset update sends no signals, so the history row is written here.
+            Milestone.history.bulk_history_create([self], update=True, default_user=by)
+
+    def assign(self, *, by, owner=None, add_delegates=(), remove_delegates=()) -> None:
+        """Change the owner and delegates, recorded in the history with who did it."""
+        with transaction.atomic():
+            before = sorted(u.get_full_name() or u.username for u in self.delegates.all())
+            if owner is not None and owner.pk != self.owner_id:
+                self.owner = owner
+                self.owner_assigned_at = timezone.now()
+            now = timezone.now()
+            for user in add_delegates:
+                MilestoneDelegate.objects.get_or_create(
+                    milestone=self, user=user, defaults={"assigned_at": now}
+                )
+            MilestoneDelegate.objects.filter(milestone=self, user__in=remove_delegates).delete()
+            after = sorted(u.get_full_name() or u.username for u in self.delegates.all())
+            if after != before:
+                self._change_reason = (
+                    f"Delegates: {', '.join(before) or 'none'} → {', '.join(after) or 'none'}"
+                )
+            self._history_user = by
+            self.save()
 
     def rag(self, today: dt.date) -> rag.Status:
         return rag.milestone_status(
@@ -122,3 +224,31 @@ class Milestone(models.Model):
             last_updated_at=self.last_updated_at,
             today=today,
         )
+
+
+class MilestoneDelegate(models.Model):
+    """Someone the owner or an Admin named to update a milestone on the owner's behalf."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "user"], name="delegate_once_per_milestone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on milestone {self.milestone_id}"
+
+
+class MilestoneListVisit(models.Model):
+    """When a lead last opened "My milestones", to show what was assigned since."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} saw their milestones at {self.seen_at}"

@@ -32,8 +32,13 @@ class MilestoneTable(tables.Table):
 
     def render_title(self, record: Milestone):
         if record.heading:
-            return format_html('<span class="heading">{}:</span> {}', record.heading, record.title)
-        return record.title
+            return format_html(
+                '<span class="heading">{}:</span> <a href="{}">{}</a>',
+                record.heading,
+                record.get_absolute_url(),
+                record.title,
+            )
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
 
     def render_objective(self, record: Milestone):
         objective = record.objective

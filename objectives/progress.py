@@ -139,6 +139,8 @@ def build_progress(
         priority_progress = PriorityProgress(priority, measures=measures_by_priority[priority.id])
         for objective in priority.objectives.all():
             objective.priority = priority  # already fetched; saves a query per objective
+            for item in milestones_by_objective[objective.id]:
+                item.obj.objective = objective
             priority_progress.objectives.append(
                 ObjectiveProgress(
                     objective,

@@ -1,10 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from objectives import views
-from objectives.converters import PriorityKeyConverter
 
 app_name = "objectives"
-register_converter(PriorityKeyConverter, "priority")
 
 urlpatterns = [
     path("", views.strategy_list, name="strategy_list"),

@@ -1,0 +1,127 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
+from strategy_tracker.roles import ADMIN, PROGRAMME_LEAD
+
+COMMENTARY_MAX = 2000
+
+
+class MilestoneUpdateForm(forms.Form):
+    """A lead's monthly update: status, a line of commentary, and a forecast if it slips."""
+
+    status = forms.ChoiceField(choices=Milestone.Status.choices)
+    commentary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=COMMENTARY_MAX,
+        help_text="Required when the milestone is at risk, off track or cancelled, when the "
+        "forecast is later than the due date, or when a cancelled milestone is reopened.",
+    )
+    forecast_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When you now expect it to be done, if not by its due date.",
+        error_messages={"invalid": "Enter the forecast as a date, for example 2027-03-31."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        self.milestone = milestone
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": milestone.status,
+                "commentary": milestone.commentary,
+                "forecast_date": milestone.forecast_date,
+                "version": milestone.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["commentary"].error_messages["max_length"] = (
+            f"Keep the commentary to {COMMENTARY_MAX} characters or fewer (it has %(show_value)d)."
+        )
+
+    def clean_forecast_date(self) -> dt.date | None:
+        forecast = self.cleaned_data["forecast_date"]
+        start = self.milestone.objective.priority.strategy.period_start
+        if forecast and forecast < start:
+            raise forms.ValidationError(
+                f"The forecast cannot be before the strategy starts ({start:%-d %B %Y})."
+            )
+        return forecast
+
+    def clean(self):
+        data = super().clean()
+        status, commentary = data.get("status"), (data.get("commentary") or "").strip()
+        forecast, due = data.get("forecast_date"), self.milestone.due_date
+        if commentary:
+            return data
+        if status in STATUSES_NEEDING_COMMENTARY:
+            label = Milestone.Status(status).label.lower()
+            self.add_error("commentary", f"Say why the milestone is {label}.")
+        elif forecast and due and forecast > due:
+            self.add_error(
+                "commentary",
+                f"Say why the forecast is later than the due date ({due:%-d %B %Y}).",
+            )
+        elif self.milestone.status == "cancelled" and status and status != "cancelled":
+            self.add_error("commentary", "Say why this cancelled milestone is being reopened.")
+        return data
+
+
+def assignable_users():
+    """People who can hold a milestone: programme leads and admins."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=[PROGRAMME_LEAD, ADMIN]) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.username
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.username
+
+
+class AssignForm(forms.Form):
+    """An Admin sets the owner and adds or removes delegates, on one milestone or many."""
+
+    owner = UserChoiceField(queryset=None, required=False, empty_label="Leave unchanged")
+    add_delegates = UsersChoiceField(queryset=None, required=False)
+    remove_delegates = UsersChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "add_delegates", "remove_delegates"):
+            self.fields[name].queryset = assignable_users()
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("owner")
+            and not data.get("add_delegates")
+            and not data.get("remove_delegates")
+        ):
+            raise forms.ValidationError("Choose an owner, or delegates to add or remove.")
+        overlap = set(data.get("add_delegates") or []) & set(data.get("remove_delegates") or [])
+        if overlap:
+            raise forms.ValidationError("Nobody can be both added and removed as a delegate.")
+        return data
+
+
+class BulkAssignForm(AssignForm):
+    milestones = forms.ModelMultipleChoiceField(
+        queryset=Milestone.objects.all(),
+        error_messages={"required": "Tick at least one milestone."},
+    )

@@ -1,0 +1,99 @@
+import pytest
+from django.urls import reverse
+
+from milestones.models import Milestone
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def _assign_url(m):
+    return reverse("milestones:assign", args=["eput", "1", 1, m.pk])
+
+
+def test_an_admin_assigns_an_owner_and_a_delegate(
+    client, admin_user, milestone, other_lead, delegate
+):
+    client.force_login(admin_user)
+    response = client.post(
+        _assign_url(milestone), {"owner": other_lead.pk, "remove_delegates": [delegate.pk]}
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.owner == other_lead
+    assert milestone.owner_assigned_at is not None
+    assert list(milestone.delegates.all()) == []
+    latest = milestone.history.first()
+    assert latest.history_user == admin_user
+    assert latest.history_change_reason == "Delegates: Dee Deputy → none"
+
+
+@pytest.mark.parametrize("user_fixture", ["programme_lead", "board_member", "other_lead"])
+def test_only_admins_may_assign(client, request, milestone, other_lead, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    before = (milestone.owner_id, milestone.version)
+    assert client.post(_assign_url(milestone), {"owner": other_lead.pk}).status_code == 403
+    milestone.refresh_from_db()
+    assert (milestone.owner_id, milestone.version) == before
+
+
+def test_a_board_member_cannot_be_made_an_owner(client, admin_user, milestone, board_member):
+    client.force_login(admin_user)
+    response = client.post(_assign_url(milestone), {"owner": board_member.pk})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.owner != board_member
+
+
+def test_an_empty_assignment_is_refused(client, admin_user, milestone):
+    client.force_login(admin_user)
+    response = client.post(_assign_url(milestone), {})
+    assert response.status_code == 400
+    assert "Choose an owner, or delegates to add or remove" in response.content.decode()
+
+
+def test_bulk_assignment_from_a_filtered_list(client, admin_user, milestone, other_lead):
+    at_risk = make_milestone(milestone.objective, title="At risk one", status="at_risk")
+    make_milestone(milestone.objective, title="Complete one", status="complete")
+    client.force_login(admin_user)
+
+    page = client.get(reverse("milestones:bulk_assign") + "?status=at_risk")
+    assert [m.title for m in page.context["milestones"]] == ["At risk one"]
+
+    response = client.post(
+        reverse("milestones:bulk_assign") + "?status=at_risk",
+        {
+            "milestones": [at_risk.pk, milestone.pk],
+            "owner": other_lead.pk,
+            "add_delegates": [admin_user.pk],
+        },
+    )
+    assert response.status_code == 302
+    for m in Milestone.objects.filter(pk__in=[at_risk.pk, milestone.pk]):
+        assert m.owner == other_lead
+        assert list(m.delegates.all()) == [admin_user]
+    assert Milestone.objects.get(title="Complete one").owner is None
+
+
+def test_bulk_assignment_with_nothing_ticked_changes_nothing(
+    client, admin_user, milestone, other_lead
+):
+    client.force_login(admin_user)
+    response = client.post(reverse("milestones:bulk_assign"), {"owner": other_lead.pk})
+    assert response.status_code == 400
+    assert "Tick at least one milestone" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.owner != other_lead
+
+
+def test_bulk_assignment_is_for_admins_only(client, programme_lead, milestone):
+    client.force_login(programme_lead)
+    assert client.get(reverse("milestones:bulk_assign")).status_code == 403
+    assert (
+        client.post(
+            reverse("milestones:bulk_assign"),
+            {"milestones": [milestone.pk], "owner": programme_lead.pk},
+        ).status_code
+        == 403
+    )

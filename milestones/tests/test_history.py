@@ -1,0 +1,47 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_milestone_page_shows_every_change_newest_first(
+    client, milestone, programme_lead, admin_user
+):
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Recruitment slow",
+        forecast_date=dt.date(2027, 6, 30),
+    )
+    client.force_login(admin_user)
+    # An admin edit through the Django admin appears too.
+    admin_url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+    form = client.get(admin_url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k not in ("delegates",)}
+    data |= {
+        "title": "Clear the Lighthouse Centre backlog",
+        "objective": milestone.objective_id,
+        "owner": programme_lead.pk,
+        "due_date": milestone.due_date.isoformat(),
+        "forecast_date": "2027-06-30",
+        "milestonedelegate_set-TOTAL_FORMS": 0,
+        "milestonedelegate_set-INITIAL_FORMS": 0,
+    }
+    response = client.post(admin_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    page = client.get(milestone.get_absolute_url())
+    history = page.context["history"]
+    assert [e.who for e in history] == ["Ada Admin", "Lee Lead", "System (data load)"]
+    assert [(c.field, c.old, c.new) for c in history[0].changes] == [
+        ("title", "Clear the Lighthouse backlog", "Clear the Lighthouse Centre backlog")
+    ]
+    changes = {c.field: (c.old, c.new) for c in history[1].changes}
+    assert changes["status"] == ("Not started", "At risk")
+    assert changes["commentary"] == ("", "Recruitment slow")
+    assert changes["forecast date"] == (None, "30 Jun 2027")
+    html = page.content.decode()
+    assert "<del>Not started</del> → <ins>At risk</ins>" in html

@@ -1,0 +1,108 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from milestones.models import Milestone
+from tests.factories import make_milestone, make_objective
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mine(milestone, programme_lead):
+    today = timezone.localdate()
+    objective = milestone.objective
+    overdue = make_milestone(
+        objective, title="Overdue one", due_date=today - dt.timedelta(days=5), owner=programme_lead
+    )
+    soon = make_milestone(
+        objective,
+        title="Due soon",
+        due_date=today + dt.timedelta(days=10),
+        owner=programme_lead,
+        last_updated_at=timezone.now(),
+        status="on_track",
+    )
+    make_milestone(objective, title="Someone else's", due_date=today, owner=None)
+    return overdue, soon
+
+
+def test_a_programme_lead_lands_on_their_milestones_after_signing_in(client, programme_lead):
+    response = client.post(
+        reverse("login"), {"username": "lead", "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).url == reverse("milestones:mine")
+
+
+def test_a_board_member_lands_on_the_strategies(client, board_member):
+    client.force_login(board_member)
+    assert client.get("/").url == reverse("objectives:strategy_list")
+
+
+def test_it_lists_owned_milestones_overdue_first_then_by_due_date(
+    client, programme_lead, mine, milestone
+):
+    client.force_login(programme_lead)
+    rows = client.get(reverse("milestones:mine")).context["rows"]
+    assert [r["milestone"].title for r in rows] == ["Overdue one", "Due soon", milestone.title]
+
+
+def test_it_flags_milestones_that_need_an_update(client, programme_lead, mine, settings):
+    client.force_login(programme_lead)
+    rows = {r["milestone"].title: r for r in client.get(reverse("milestones:mine")).context["rows"]}
+    assert rows["Overdue one"]["needs_update"]  # never updated
+    assert not rows["Due soon"]["needs_update"]  # updated just now
+    Milestone.objects.filter(title="Due soon").update(
+        last_updated_at=timezone.now() - dt.timedelta(days=31)
+    )
+    rows = {r["milestone"].title: r for r in client.get(reverse("milestones:mine")).context["rows"]}
+    assert rows["Due soon"]["needs_update"]
+    assert "Needs an update" in client.get(reverse("milestones:mine")).content.decode()
+
+    settings.MILESTONE_UPDATE_INTERVAL_DAYS = 60  # the interval is a setting
+    rows = {r["milestone"].title: r for r in client.get(reverse("milestones:mine")).context["rows"]}
+    assert not rows["Due soon"]["needs_update"]
+
+
+def test_it_includes_milestones_the_lead_is_a_delegate_on(client, milestone, delegate):
+    client.force_login(delegate)
+    response = client.get(reverse("milestones:mine"))
+    assert [r["milestone"].title for r in response.context["rows"]] == [milestone.title]
+    assert "As delegate" in response.content.decode()
+
+
+def test_it_shows_milestones_assigned_since_the_last_visit(
+    client, programme_lead, admin_user, milestone
+):
+    client.force_login(programme_lead)
+    first = client.get(reverse("milestones:mine"))
+    assert first.context["new_rows"] == []  # a first visit has nothing to compare with
+
+    new = make_milestone(make_objective(milestone.objective.priority), title="Newly assigned")
+    new.assign(by=admin_user, owner=programme_lead)
+    second = client.get(reverse("milestones:mine"))
+    assert [r["milestone"].title for r in second.context["new_rows"]] == ["Newly assigned"]
+    assert "New since your last visit" in second.content.decode()
+
+    third = client.get(reverse("milestones:mine"))
+    assert third.context["new_rows"] == []
+
+
+def test_the_page_query_count_does_not_grow(
+    client, programme_lead, milestone, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(programme_lead)
+    client.get(reverse("milestones:mine"))  # the first visit writes its visit record
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("milestones:mine"))
+    for n in range(40):
+        make_milestone(milestone.objective, title=f"M{n}", owner=programme_lead)
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("milestones:mine"))
+    assert len(few) <= 12

@@ -1,0 +1,49 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("send_update_reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_lists_and_emails_owners_with_milestones_to_update(milestone, programme_lead, settings):
+    programme_lead.email = "lee.lead@example.nhs.uk"
+    programme_lead.save()
+    make_milestone(milestone.objective, title="Done", owner=programme_lead, status="complete")
+    make_milestone(
+        milestone.objective,
+        title="Fresh",
+        owner=programme_lead,
+        last_updated_at=timezone.now() - dt.timedelta(days=2),
+    )
+
+    output = _run()
+
+    assert "Lee Lead <lee.lead@example.nhs.uk>: 1 to update" in output
+    assert milestone.title in output
+    assert "Done" not in output and "Fresh" not in output
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["lee.lead@example.nhs.uk"]
+    assert settings.SITE_URL + milestone.get_absolute_url() in mail.outbox[0].body
+
+
+def test_list_only_sends_nothing(milestone):
+    assert "1 to update" in _run("--list-only")
+    assert mail.outbox == []
+
+
+def test_nothing_to_remind(milestone):
+    milestone.status = "complete"
+    milestone.save()
+    assert _run() == "No milestone needs an update.\n"

@@ -1,0 +1,276 @@
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from milestones.models import Milestone, StaleMilestoneError
+
+pytestmark = pytest.mark.django_db
+
+
+def _update_url(m: Milestone) -> str:
+    return reverse("milestones:update", args=["eput", "1", 1, m.pk])
+
+
+def _post(client, milestone, **fields):
+    data = {
+        "status": "on_track",
+        "commentary": "",
+        "forecast_date": "",
+        "version": milestone.version,
+    }
+    return client.post(_update_url(milestone), data | fields)
+
+
+def _snapshot(milestone: Milestone) -> tuple:
+    milestone.refresh_from_db()
+    return (
+        milestone.status,
+        milestone.commentary,
+        milestone.forecast_date,
+        milestone.version,
+        milestone.last_updated_at,
+        milestone.history.count(),
+    )
+
+
+def test_the_owner_updates_status_commentary_and_forecast(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    forecast = milestone.due_date + dt.timedelta(days=30)
+
+    response = _post(
+        client,
+        milestone,
+        status="at_risk",
+        commentary="Recruitment is slow.",
+        forecast_date=forecast.isoformat(),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == milestone.get_absolute_url()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary, milestone.forecast_date) == (
+        "at_risk",
+        "Recruitment is slow.",
+        forecast,
+    )
+    assert milestone.last_updated_by == programme_lead
+    assert milestone.last_updated_at is not None
+    assert milestone.version == 2
+    latest = milestone.history.first()
+    assert latest.history_user == programme_lead
+    assert latest.status == "at_risk"
+    assert latest.history_type == "~"
+
+
+def test_a_named_delegate_may_update(client, milestone, delegate):
+    client.force_login(delegate)
+    milestone.refresh_from_db()
+    assert _post(client, milestone).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.last_updated_by == delegate
+
+
+def test_an_admin_may_update_any_milestone(client, milestone, admin_user):
+    client.force_login(admin_user)
+    assert _post(client, milestone, status="complete").status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == "complete"
+
+
+def test_it_rejects_an_update_from_another_lead(client, milestone, other_lead):
+    client.force_login(other_lead)
+    before = _snapshot(milestone)
+    assert _post(client, milestone, status="complete").status_code == 403
+    assert _snapshot(milestone) == before
+
+
+def test_it_rejects_an_update_from_a_board_member_who_sees_no_form(client, milestone, board_member):
+    client.force_login(board_member)
+    page = client.get(milestone.get_absolute_url())
+    assert page.status_code == 200
+    assert "form" not in page.context
+    assert b"Save update" not in page.content
+    before = _snapshot(milestone)
+    assert _post(client, milestone, status="complete").status_code == 403
+    assert _snapshot(milestone) == before
+
+
+def test_the_owner_sees_the_form(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    assert b"Save update" in client.get(milestone.get_absolute_url()).content
+
+
+def test_an_anonymous_post_changes_nothing(client, milestone):
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="complete")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert _snapshot(milestone) == before
+
+
+def test_it_rejects_get_on_the_update_address(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    assert client.get(_update_url(milestone)).status_code == 405
+
+
+def test_a_post_without_the_csrf_token_is_refused(milestone, programme_lead):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    assert _post(client, milestone, status="complete").status_code == 403
+    assert _snapshot(milestone) == before
+
+
+def test_a_milestone_that_does_not_exist_is_not_found(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    assert (
+        client.post(reverse("milestones:update", args=["eput", "1", 1, 99999])).status_code == 404
+    )
+    # The right id under the wrong objective is not found either.
+    assert (
+        client.get(reverse("milestones:detail", args=["eput", "1", 2, milestone.pk])).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "fields,field,message",
+    [
+        ({"status": "finished"}, "status", "Select a valid choice"),
+        ({"status": ""}, "status", "This field is required"),
+        ({"forecast_date": "31/02/2027"}, "forecast_date", "Enter the forecast as a date"),
+        ({"forecast_date": "2027-02-30"}, "forecast_date", "Enter the forecast as a date"),
+        (
+            {"forecast_date": "2023-03-31"},
+            "forecast_date",
+            "cannot be before the strategy starts (1 April 2023)",
+        ),
+        ({"commentary": "x" * 2001}, "commentary", "2000 characters or fewer (it has 2001)"),
+        ({"status": "at_risk"}, "commentary", "Say why the milestone is at risk"),
+        (
+            {"status": "off_track", "commentary": "   "},
+            "commentary",
+            "Say why the milestone is off track",
+        ),
+        ({"status": "cancelled"}, "commentary", "Say why the milestone is cancelled"),
+    ],
+)
+def test_bad_input_gets_a_message_by_its_field_and_changes_nothing(
+    client, milestone, programme_lead, fields, field, message
+):
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    response = _post(client, milestone, **fields)
+    assert response.status_code == 400
+    errors = response.context["form"].errors[field]
+    assert any(message in e for e in errors), errors
+    assert f'id="id_{field}-error"' in response.content.decode()
+    assert _snapshot(milestone) == before
+
+
+def test_a_forecast_after_the_due_date_needs_commentary(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    late = (milestone.due_date + dt.timedelta(days=1)).isoformat()
+    response = _post(client, milestone, forecast_date=late)
+    assert response.status_code == 400
+    assert "Say why the forecast is later than the due date" in response.content.decode()
+    assert (
+        _post(client, milestone, forecast_date=late, commentary="Supplier delay.").status_code
+        == 302
+    )
+
+
+def test_reopening_a_cancelled_milestone_needs_commentary(client, milestone, programme_lead):
+    Milestone.objects.filter(pk=milestone.pk).update(status="cancelled", commentary="")
+    milestone.refresh_from_db()
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="on_track")
+    assert response.status_code == 400
+    assert "Say why this cancelled milestone is being reopened" in response.content.decode()
+    assert _snapshot(milestone) == before
+
+
+def test_the_second_of_two_concurrent_edits_sees_the_conflict_and_keeps_its_text(
+    client, milestone, programme_lead, delegate
+):
+    milestone.refresh_from_db()
+    read_version = milestone.version  # both people open the form now
+    first = Client()
+    first.force_login(delegate)
+    assert (
+        _post(first, milestone, status="at_risk", commentary="From the delegate.").status_code
+        == 302
+    )
+
+    client.force_login(programme_lead)
+    response = client.post(
+        _update_url(milestone),
+        {
+            "status": "off_track",
+            "commentary": "From the owner, typed at the same time.",
+            "forecast_date": "",
+            "version": read_version,
+        },
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This milestone changed while you were editing it" in html
+    assert "From the delegate." in html  # the saved version
+    assert "From the owner, typed at the same time." in html  # theirs, still in the form
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("at_risk", "From the delegate.")
+    form = response.context["form"]
+    assert form["commentary"].value() == "From the owner, typed at the same time."
+    assert int(form["version"].value()) == milestone.version
+
+    # Having seen both, the owner resubmits and wins deliberately.
+    resubmit = client.post(
+        _update_url(milestone),
+        {
+            "status": "off_track",
+            "commentary": "From the owner, typed at the same time.",
+            "forecast_date": "",
+            "version": form["version"].value(),
+        },
+    )
+    assert resubmit.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == "off_track"
+    assert [h.status for h in milestone.history.all()[:2]] == ["off_track", "at_risk"]
+
+
+def test_the_version_is_checked_in_the_update_itself(milestone, programme_lead, other_lead):
+    fields = {"status": "on_track", "commentary": "", "forecast_date": None}
+    milestone.record_update(by=programme_lead, expected_version=1, **fields)
+    stale_copy = Milestone.objects.get(pk=milestone.pk)
+    history_count = milestone.history.count()
+    with pytest.raises(StaleMilestoneError):
+        stale_copy.record_update(
+            by=other_lead, expected_version=1, **fields | {"status": "complete"}
+        )
+    milestone.refresh_from_db()
+    assert milestone.status == "on_track"
+    assert milestone.history.count() == history_count
+
+
+def test_an_admin_edit_makes_an_open_form_out_of_date(
+    client, milestone, programme_lead, admin_user
+):
+    read_version = milestone.version
+    milestone.title = "Clear the Lighthouse backlog (retitled)"
+    milestone.save()
+    client.force_login(programme_lead)
+    response = client.post(
+        _update_url(milestone),
+        {
+            "status": "on_track",
+            "commentary": "",
+            "forecast_date": "",
+            "version": read_version,
+        },
+    )
+    assert response.status_code == 409

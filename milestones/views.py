@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from milestones.filters import MilestoneFilter
+from milestones.forms import AssignForm, BulkAssignForm, MilestoneUpdateForm
+from milestones.history import milestone_change_log
+from milestones.models import Milestone, MilestoneDelegate, MilestoneListVisit, StaleMilestoneError
+from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
+
+
+def _get_milestone(slug: str, key: tuple[int, int], number: int, pk: int) -> Milestone:
+    """The milestone at this address; 404 if it is not there, whoever asks."""
+    part, priority_number = key
+    return get_object_or_404(
+        Milestone.objects.with_hierarchy(),
+        pk=pk,
+        objective__number=number,
+        objective__priority__part=part,
+        objective__priority__number=priority_number,
+        objective__priority__strategy__slug=slug,
+    )
+
+
+def _get_milestone_for_update(request: HttpRequest, **address) -> Milestone:
+    """As _get_milestone, and 403 unless this user may change it."""
+    milestone = _get_milestone(**address)
+    if not milestone.can_be_updated_by(request.user):
+        raise PermissionDenied("Only the milestone's owner, a delegate or an Admin may change it.")
+    return milestone
+
+
+def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict:
+    today = timezone.localdate()
+    objective = milestone.objective
+    can_update = milestone.can_be_updated_by(request.user)
+    context = {
+        "milestone": milestone,
+        "objective": objective,
+        "priority": objective.priority,
+        "strategy": objective.priority.strategy,
+        "status": milestone.rag(today),
+        "today": today,
+        "can_update": can_update,
+        "delegates": list(milestone.delegates.all()),
+        "history": milestone_change_log(milestone),
+    }
+    if can_update and "form" not in extra:
+        context["form"] = MilestoneUpdateForm(milestone=milestone)
+    if is_admin(request.user) and "assign_form" not in extra:
+        context["assign_form"] = AssignForm()
+    return context | extra
+
+
+@require_GET
+def milestone_detail(request: HttpRequest, **address) -> HttpResponse:
+    milestone = _get_milestone(**address)
+    return render(request, "milestones/milestone_detail.html", _detail_context(request, milestone))
+
+
+@require_POST
+def milestone_update(request: HttpRequest, **address) -> HttpResponse:
+    milestone = _get_milestone_for_update(request, **address)
+    form = MilestoneUpdateForm(request.POST, milestone=milestone)
+    if not form.is_valid():
+        context = _detail_context(request, milestone, form=form)
+        return render(request, "milestones/milestone_detail.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        milestone.record_update(
+            by=request.user,
+            expected_version=data["version"],
+            status=data["status"],
+            commentary=data["commentary"].strip(),
+            forecast_date=data["forecast_date"],
+        )
+    except StaleMilestoneError:
+        milestone.refresh_from_db()
+        # Keep what this person typed, against the new version, so they can resubmit.
+        resubmit = request.POST.copy()
+        resubmit["version"] = milestone.version
+        context = _detail_context(
+            request,
+            milestone,
+            form=MilestoneUpdateForm(resubmit, milestone=milestone),
+            conflict=True,
+        )
+        return render(request, "milestones/milestone_detail.html", context, status=409)
+    messages.success(request, "Milestone updated.")
+    return redirect(milestone.get_absolute_url())
+
+
+@require_POST
+@permission_required("milestones.change_milestone", raise_exception=True)
+def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
+    milestone = _get_milestone(**address)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, milestone, assign_form=form)
+        return render(request, "milestones/milestone_detail.html", context, status=400)
+    milestone.assign(
+        by=request.user,
+        owner=form.cleaned_data["owner"],
+        add_delegates=form.cleaned_data["add_delegates"],
+        remove_delegates=form.cleaned_data["remove_delegates"],
+    )
+    messages.success(request, "Owner and delegates saved.")
+    return redirect(milestone.get_absolute_url())
+
+
+@require_GET
+def my_milestones(request: HttpRequest) -> HttpResponse:
+    """A lead's own milestones, overdue first, then by due date."""
+    now = timezone.now()
+    today = timezone.localdate()
+    visit = MilestoneListVisit.objects.filter(user=request.user).first()
+    milestones = list(
+        Milestone.objects.for_user(request.user)
+        .with_rag(today)
+        .with_hierarchy()
+        .annotate(
+            overdue_first=Case(
+                When(rag_value="red", due_date__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("overdue_first", "due_date", "id")
+    )
+    delegated_since = {}
+    if visit:
+        delegated_since = set(
+            MilestoneDelegate.objects.filter(
+                user=request.user, assigned_at__gt=visit.seen_at
+            ).values_list("milestone_id", flat=True)
+        )
+    rows = [
+        {
+            "milestone": m,
+            "status": m.rag(today),
+            "needs_update": m.needs_update(now),
+            "is_new": visit is not None
+            and (
+                (
+                    m.owner_id == request.user.id
+                    and m.owner_assigned_at
+                    and m.owner_assigned_at > visit.seen_at
+                )
+                or m.id in delegated_since
+            ),
+        }
+        for m in milestones
+    ]
+    MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
+    context = {
+        "rows": rows,
+        "new_rows": [row for row in rows if row["is_new"]],
+        "today": today,
+        "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,
+    }
+    return render(request, "milestones/my_milestones.html", context)
+
+
+@permission_required("milestones.change_milestone", raise_exception=True)
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    queryset = (
+        Milestone.objects.with_rag(today)
+        .with_hierarchy()
+        .order_by(
+            "objective__priority__strategy__title",
+            "objective__priority__part",
+            "objective__priority__number",
+            "objective__number",
+            "position",
+        )
+    )
+    filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
+    form = BulkAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["milestones"]
+        for milestone in chosen:
+            milestone.assign(
+                by=request.user,
+                owner=form.cleaned_data["owner"],
+                add_delegates=form.cleaned_data["add_delegates"],
+                remove_delegates=form.cleaned_data["remove_delegates"],
+            )
+        messages.success(
+            request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}."
+        )
+        return redirect(request.get_full_path())
+    context = {"filter": filterset, "form": form, "milestones": filterset.qs, "today": today}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "milestones/bulk_assign.html", context, status=status)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Programme leads land on their milestones; everyone else on the strategies."""
+    if PROGRAMME_LEAD in user_roles(request.user) and not is_admin(request.user):
+        return redirect("milestones:mine")
+    return redirect("objectives:strategy_list")
