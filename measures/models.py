@@ -1,9 +1,11 @@
 """Success measures and their reported values."""
 
 import datetime as dt
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +45,16 @@ class MeasureQuerySet(models.QuerySet):
         )
 
 
+# Values a unit cannot take, unless the measure sets its own range.
+UNIT_RANGES = {
+    Unit.PERCENT: (0, 100),
+    Unit.COUNT: (0, None),
+    Unit.RATE_PER_1000: (0, None),
+    Unit.DAYS: (0, None),
+    Unit.RATIO: (0, None),
+}
+
+
 class Measure(models.Model):
     """A success measure, attached to exactly one priority or objective."""
 
@@ -76,6 +88,20 @@ class Measure(models.Model):
         default=0,
         help_text="How far from the target still counts as amber, in the measure's unit.",
     )
+    minimum_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Lowest value this measure can take; empty for the unit's own limit.",
+    )
+    maximum_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Highest value this measure can take; empty for the unit's own limit.",
+    )
     definition = models.TextField(blank=True)
     source_ref = models.CharField(max_length=300, blank=True)
 
@@ -104,6 +130,13 @@ class Measure(models.Model):
                 condition=Q(direction__in=Direction.values), name="measure_direction_valid"
             ),
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="measure_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(minimum_value__isnull=True)
+                | Q(maximum_value__isnull=True)
+                | Q(minimum_value__lte=F("maximum_value")),
+                name="measure_range_in_order",
+                violation_error_message="The minimum cannot be above the maximum.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,10 +157,63 @@ class Measure(models.Model):
             today=today,
         )
 
+    def allowed_range(self) -> tuple[Decimal | None, Decimal | None]:
+        low, high = UNIT_RANGES.get(self.unit, (None, None))
+        low = self.minimum_value if self.minimum_value is not None else low
+        high = self.maximum_value if self.maximum_value is not None else high
+        return (
+            None if low is None else Decimal(low),
+            None if high is None else Decimal(high),
+        )
+
     @property
     def strategy(self):
         parent_priority = self.priority or self.objective.priority
         return parent_priority.strategy
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV of figures: kept in the database from preview to confirm (so any app
+    server can confirm it), and afterwards as the record of what was imported."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not imported"
+        IMPORTED = "imported", "Imported"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.PREVIEWED)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import {self.pk}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:import_preview", args=[self.pk])
+
+
+class ImportedHistory(models.Model):
+    """Extra column on value history: the import that wrote the change, if one did."""
+
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class MeasureValue(models.Model):
@@ -140,7 +226,7 @@ class MeasureValue(models.Model):
     note = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ImportedHistory])
 
     class Meta:
         ordering = ["measure", "period_end"]

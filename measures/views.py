@@ -1,9 +1,19 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from measures.charts import measure_trend
-from measures.models import Measure, MeasureValue
+from measures.csv_files import CsvFileError
+from measures.exporting import neutralise, values_csv_response
+from measures.forms import ConfirmForm, UploadForm
+from measures.importing import ImportRefused, confirm, preview, store_upload
+from measures.models import ImportBatch, Measure, MeasureValue
+from objectives.models import Strategy
 from strategy_tracker.history import change_log
 
 MEASURE_FIELDS = [
@@ -61,3 +71,97 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "history": history,
     }
     return render(request, "measures/measure_detail.html", context)
+
+
+# --- import and export of figures ---------------------------------------------------------
+
+IMPORT_PERMISSION = "measures.import_measurevalue"
+
+
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = store_upload(user=request.user, file_name=upload.name, data=upload.read())
+        except CsvFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("measures:import_preview", batch.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "measures/import_start.html", {"form": form}, status=status)
+
+
+def _get_batch(pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    context = {"batch": batch}
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        context |= {"report": preview(batch), "confirm_form": ConfirmForm()}
+    return render(request, "measures/import_preview.html", context)
+
+
+@require_POST
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    form = ConfirmForm(request.POST)
+    form.is_valid()  # a checkbox: always valid, unticked when absent
+    try:
+        report = confirm(
+            batch.pk, restatements_confirmed=form.cleaned_data.get("restatements_confirmed", False)
+        )
+    except ImportRefused as refusal:
+        batch.refresh_from_db()
+        context = {"batch": batch, "refusal": str(refusal), "confirm_form": form}
+        if batch.status == ImportBatch.Status.PREVIEWED:
+            context["report"] = preview(batch)
+        return render(request, "measures/import_preview.html", context, status=409)
+    messages.success(request, f"Imported {batch.file_name}: {report.summary}.")
+    return redirect("measures:import_list")
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_list(request: HttpRequest) -> HttpResponse:
+    batches = ImportBatch.objects.select_related("uploaded_by").defer("content")[:200]
+    return render(request, "measures/import_list.html", {"batches": batches})
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="figures-template.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["measure_code", "measure_name", "period", "period_end", "value", "note", "source"]
+    )
+    for code, name in Measure.objects.order_by("code").values_list("code", "name"):
+        writer.writerow([code, neutralise(name), "", "", "", "", ""])
+    return response
+
+
+@require_GET
+def measure_values_csv(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(Measure, code=code)
+    values = measure.values.select_related("measure").order_by("period_end")
+    return values_csv_response(values, f"{measure.code}.csv")
+
+
+@require_GET
+def strategy_values_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, slug=slug)
+    values = (
+        MeasureValue.objects.filter(measure__in=Measure.objects.for_strategy(strategy))
+        .select_related("measure")
+        .order_by("measure__code", "period_end")
+    )
+    return values_csv_response(values, f"{strategy.slug}-figures.csv")

@@ -63,9 +63,13 @@ MEASURE_FIELDS = [
     "target_value",
     "target_date",
     "tolerance",
+    "minimum_value",
+    "maximum_value",
     "definition",
     "source_ref",
 ]
+# Added after the first seed files; a file without them means "no range of its own".
+OPTIONAL_MEASURE_FIELDS = {"minimum_value": None, "maximum_value": None}
 VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
 
 
@@ -199,11 +203,17 @@ def _import_measures(items: list, where: str, **parent) -> None:
     for i, item in enumerate(items, 1):
         here = f"{where} measure {i}"
         fields = _take(
-            item,
+            OPTIONAL_MEASURE_FIELDS | item if isinstance(item, dict) else item,
             MEASURE_FIELDS,
             here,
             dates=("baseline_period", "target_date"),
-            decimals=("baseline_value", "target_value", "tolerance"),
+            decimals=(
+                "baseline_value",
+                "target_value",
+                "tolerance",
+                "minimum_value",
+                "maximum_value",
+            ),
         )
         if fields["tolerance"] is None:
             fields["tolerance"] = Decimal(0)

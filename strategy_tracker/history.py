@@ -37,6 +37,7 @@ class Entry:
     subject: str
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
+    import_batch_id: int | None = None
 
 
 def _who(record) -> str:
@@ -89,6 +90,7 @@ def change_log(
                     subject(record),
                     changes,
                     record.history_change_reason or "",
+                    getattr(record, "import_batch_id", None),
                 )
             )
             previous = record

@@ -156,6 +156,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A milestone not updated for this many days is flagged "needs an update" and reminded.
 MILESTONE_UPDATE_INTERVAL_DAYS = env.int("MILESTONE_UPDATE_INTERVAL_DAYS", default=30)
 
+# The largest CSV of figures an admin may upload.
+MEASURE_IMPORT_MAX_BYTES = env.int("MEASURE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Django would otherwise read a large upload into memory before the form sees it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Anyone with staff access could otherwise import through the Django admin.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -1,0 +1,69 @@
+"""Reading the figures people type into spreadsheets: periods and numbers. Pure, no Django."""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
+# UK financial quarters: Q1 is April to June.
+FINANCIAL_QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
+
+_FINANCIAL_QUARTER = re.compile(
+    r"^(?:FY\s*)?(?P<start>\d{4})\s*/\s*(?P<end>\d{2}|\d{4})\s*Q(?P<q>[1-4])$", re.IGNORECASE
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+UNICODE_MINUSES = "\u2212\u2013\u2012\ufe63\uff0d"
+
+
+class ParseError(ValueError):
+    """The text cannot be read as what was asked for; the message says why, for a person."""
+
+
+def parse_iso_date(text: str) -> dt.date:
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ParseError(f"“{text}” is not a date in the form YYYY-MM-DD, e.g. 2024-06-30.")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParseError(f"“{text}” is not a real date.") from None
+
+
+def parse_financial_quarter(text: str) -> dt.date:
+    """'2024/25 Q1' → 2024-06-30, the end of that UK financial quarter."""
+    match = _FINANCIAL_QUARTER.match(text.strip())
+    if not match:
+        raise ParseError(
+            f"“{text.strip()}” is not a financial quarter such as 2024/25 Q1 (April to June 2024)."
+        )
+    start = int(match["start"])
+    end = match["end"]
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if end_year != start + 1:
+        raise ParseError(f"“{text.strip()}”: a financial year runs from one year to the next.")
+    years_on, month, day = FINANCIAL_QUARTER_ENDS[int(match["q"])]
+    return dt.date(start + years_on, month, day)
+
+
+def is_quarter_end(date: dt.date) -> bool:
+    return (date.month, date.day) in QUARTER_ENDS
+
+
+def parse_number(text: str, *, allow_percent: bool) -> Decimal:
+    """'1,234.5' → 1234.5; '12%' (where a % is allowed); '−3' with a Unicode minus → -3."""
+    raw = text
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    for minus in UNICODE_MINUSES:
+        text = text.replace(minus, "-")
+    if not text:
+        raise ParseError("The value is empty; every row needs a number.")
+    if text.endswith("%"):
+        if not allow_percent:
+            raise ParseError(f"“{raw.strip()}” has a % sign, but this measure is not a percentage.")
+        text = text[:-1]
+    if not _NUMBER.match(text):
+        raise ParseError(f"“{raw.strip()}” is not a number.")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
+        raise ParseError(f"“{raw.strip()}” is not a number.") from None

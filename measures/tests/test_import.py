@@ -1,0 +1,356 @@
+"""Importing quarterly figures: every bad input gets a message and changes nothing."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from html import unescape
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.models import ImportBatch, MeasureValue
+
+pytestmark = pytest.mark.django_db
+HEADER = "measure_code,period_end,value,note,source\r\n"
+
+
+def _upload(client, content: bytes | str, name: str = "figures.csv"):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return client.post(reverse("measures:import_start"), {"file": SimpleUploadedFile(name, data)})
+
+
+def _preview(client, content, name="figures.csv"):
+    response = _upload(client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.get(response["Location"])
+
+
+def _confirm(client, preview_response, restate=False):
+    batch = preview_response.context["batch"]
+    data = {"restatements_confirmed": "on"} if restate else {}
+    return client.post(reverse("measures:import_confirm", args=[batch.pk]), data)
+
+
+def _counts():
+    return (MeasureValue.objects.count(), MeasureValue.history.count())
+
+
+def test_a_good_file_previews_then_imports_every_row(signed_in_admin, measures, admin_user):
+    page = _preview(
+        signed_in_admin,
+        HEADER + "PCT,2024-06-30,92.5,Q1 figure,ASC return\r\nCNT,2024-06-30,1200,,\r\n",
+    )
+    assert page.status_code == 200
+    assert page.context["report"].totals == {"new": 2, "update": 0, "unchanged": 0, "error": 0}
+    assert _counts() == (0, 0)  # the preview wrote nothing
+
+    response = _confirm(signed_in_admin, page)
+
+    assert response.status_code == 302
+    value = MeasureValue.objects.get(measure__code="PCT")
+    assert (value.period_end, value.value, value.note, value.source) == (
+        dt.date(2024, 6, 30),
+        Decimal("92.5"),
+        "Q1 figure",
+        "ASC return",
+    )
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.new_count, batch.uploaded_by) == ("imported", 2, admin_user)
+    assert len(batch.sha256) == 64
+    history = MeasureValue.history.filter(measure_id=value.measure_id).get()
+    assert (history.history_user, history.import_batch) == (admin_user, batch)
+    assert (
+        "Imported figures.csv: 2 new, 0 updated, 0 unchanged"
+        in signed_in_admin.get(response["Location"]).content.decode()
+    )
+
+
+def test_importing_the_same_file_again_changes_nothing(signed_in_admin, measures):
+    content = HEADER + "PCT,2024-06-30,92.5,,\r\nCNT,2024-06-30,1200,,\r\n"
+    _confirm(signed_in_admin, _preview(signed_in_admin, content))
+    before = _counts()
+
+    page = _preview(signed_in_admin, content)
+    assert page.context["report"].summary == "0 new, 0 updated, 2 unchanged"
+    _confirm(signed_in_admin, page)
+    assert _counts() == before
+    assert ImportBatch.objects.filter(status="imported").count() == 2
+
+
+def test_restating_a_reported_figure_needs_the_box_ticked(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,,\r\n"))
+    page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,93,,\r\n")
+    row = page.context["report"].rows[0]
+    assert (row.outcome, row.old_value, row.new_value) == ("update", Decimal("92.5"), Decimal("93"))
+    assert "would change a figure already reported" in page.content.decode()
+    before = _counts()
+
+    refused = _confirm(signed_in_admin, page)
+    assert refused.status_code == 409
+    assert "would restate figures already reported" in refused.content.decode()
+    assert _counts() == before
+
+    assert _confirm(signed_in_admin, page, restate=True).status_code == 302
+    assert MeasureValue.objects.get().value == Decimal(93)
+    assert [h.value for h in MeasureValue.history.order_by("-history_id")] == [
+        Decimal(93),
+        Decimal("92.5"),
+    ]
+
+
+def _future_quarter_end() -> str:
+    today = timezone.localdate()
+    return dt.date(today.year + 1, 3, 31).isoformat()
+
+
+@pytest.mark.parametrize(
+    "rows,message",
+    [
+        ("NOPE,2024-06-30,1,,", "Unknown measure code “NOPE”"),
+        ("CNT,30/06/2024,1,,", "“30/06/2024” is not a date in the form YYYY-MM-DD"),
+        ("CNT,2024-02-30,1,,", "“2024-02-30” is not a real date"),
+        ("CNT,2024-05-31,1,,", "31 May 2024 is not the end of a quarter"),
+        ("CNT,2024-06-30,n/a,,", "“n/a” is not a number"),
+        ("CNT,2024-06-30,,,", "The value is empty"),
+        ("PCT,2024-06-30,101,,", "101 is outside this measure's range (0% to 100%)"),
+        ("CNT,2024-06-30,-5,,", "-5 is outside this measure's range (at least 0)"),
+        ("CNT,2024-06-30,12%,,", "“12%” has a % sign, but this measure is not a percentage"),
+        ("PCT,2019-12-31,50,,", "before this measure's baseline (31 March 2020)"),
+        ("CNT,{future},1,,", "is in the future"),
+        ("CNT,,1,,", "No period"),
+    ],
+)
+def test_a_bad_row_is_named_by_line_and_nothing_is_written(
+    signed_in_admin, measures, rows, message
+):
+    content = HEADER + "CNT,2024-03-31,5,,\r\n" + rows.format(future=_future_quarter_end()) + "\r\n"
+    page = _preview(signed_in_admin, content)
+    html = unescape(page.content.decode())
+    assert re.search(rf"<li>Line 3: [^<]*{re.escape(message)}", html), html[
+        html.find("row-errors") :
+    ][:800]
+    assert page.context["report"].totals["error"] == 1
+    assert "Confirm and import" not in html
+    before = _counts()
+    refused = _confirm(signed_in_admin, page)
+    assert refused.status_code == 409
+    assert _counts() == before == (0, 0)
+
+
+def test_the_same_measure_and_period_twice_names_both_lines(signed_in_admin, measures):
+    # The same quarter written two ways, and the code in another case, is still the same row.
+    content = (
+        "measure_code,period_end,period,value\n"
+        "CNT,2024-06-30,,1\nPCT,2024-06-30,,5\ncnt,,2024/25 Q1,2\n"
+    )
+    page = _preview(signed_in_admin, content)
+    html = page.content.decode()
+    assert "Line 2: This measure and period also appear on line 4." in html
+    assert "Line 4: This measure and period also appear on line 2." in html
+
+
+@pytest.mark.parametrize(
+    "value,measure,expected",
+    [
+        ("1,234.5", "CNT", "1234.5"),
+        ("12%", "PCT", "12"),
+        ("\u22123.5", "NUM", "-3.5"),
+        (" 7 ", "CNT", "7"),
+    ],
+)
+def test_numbers_as_people_write_them(signed_in_admin, measures, value, measure, expected):
+    page = _preview(
+        signed_in_admin, f'measure_code,period_end,value\n{measure},2024-06-30,"{value}"\n'
+    )
+    assert page.context["report"].totals["new"] == 1, page.context["report"].rows[0].messages
+    _confirm(signed_in_admin, page)
+    assert MeasureValue.objects.get().value == Decimal(expected)
+
+
+def test_a_uk_financial_quarter_gives_its_end_date(signed_in_admin, measures):
+    page = _preview(
+        signed_in_admin, "measure_code,period,value\nCNT,2024/25 Q1,5\nCNT,2024/25 Q4,6\n"
+    )
+    _confirm(signed_in_admin, page)
+    values = MeasureValue.objects.order_by("period_end")
+    assert [(v.period_end, v.period_text) for v in values] == [
+        (dt.date(2024, 6, 30), "2024/25 Q1"),
+        (dt.date(2025, 3, 31), "2024/25 Q4"),
+    ]
+
+
+def test_files_as_excel_saves_them(signed_in_admin, measures):
+    # Windows-1252, semicolons, CRLF, a quoted field with a delimiter and a line break,
+    # and trailing blank lines.
+    content = (
+        "measure_code;period_end;value;note\r\n"
+        'CNT;2024-03-31;5;"Caf\xe9 data; first\r\nquarter"\r\n'
+        "CNT;2024-06-30;6;£ figures\r\n\r\n\r\n"
+    ).encode("cp1252")
+    page = _preview(signed_in_admin, content)
+    report = page.context["report"]
+    assert report.csv.encoding == "cp1252"
+    assert "Windows-1252" in page.content.decode()
+    assert [(r.line, r.outcome) for r in report.rows] == [(2, "new"), (4, "new")]
+    _confirm(signed_in_admin, page)
+    assert MeasureValue.objects.get(period_end="2024-03-31").note == "Café data; first\r\nquarter"
+
+
+def test_utf8_with_a_byte_order_mark(signed_in_admin, measures):
+    page = _preview(
+        signed_in_admin, "\ufeffmeasure_code,period_end,value,note\nCNT,2024-06-30,5,naïve\n"
+    )
+    assert page.context["report"].csv.encoding == "utf-8-sig"
+    _confirm(signed_in_admin, page)
+    assert MeasureValue.objects.get().note == "naïve"
+
+
+def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
+    page = _preview(
+        signed_in_admin,
+        "measure_code,measure_name,period_end,value,comment\nCNT,Referrals,2024-06-30,5,hi\n",
+    )
+    assert page.context["report"].csv.extra_columns == ["comment"]
+    assert "Columns not used and ignored: comment." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "The file is empty"),
+        (b"  \r\n", "The file is empty"),
+        (b"PK\x03\x04\x14\x00\x06\x00rest-of-a-workbook", "This is an Excel workbook (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "old-style Excel workbook (.xls)"),
+        (b"GIF89a\x00\x00\x01", "This is not a text file"),
+        (b"\xff\xfem\x00e\x00", "UTF-16"),
+        (b"measure_code,value\nCNT,5\n", "missing: period_end or period"),
+        (
+            b"code,when,amount\nCNT,2024-06-30,5\n",
+            "missing: measure_code, value, period_end or period",
+        ),
+        (b"measure_code,period_end,value\n", "header row but no figures"),
+        (b'measure_code,period_end,value\nCNT,2024-06-30,"5\n', "cannot be read as CSV"),
+        (
+            b"measure_code,period_end,value\nCNT,2024-06-30,5,6\n",
+            "Line 2 has 4 fields but the header has 3",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_before_any_row(
+    signed_in_admin, measures, content, message
+):
+    response = _upload(signed_in_admin, content, "figures.csv")
+    assert response.status_code == 400
+    assert message in unescape(response.content.decode())
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(signed_in_admin, measures, settings):
+    settings.MEASURE_IMPORT_MAX_BYTES = 1000
+    response = _upload(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n" * 60)
+    assert response.status_code == 400
+    assert "the limit is" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, measures):
+    from measures import resources
+
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2023-12-31,1,,\n"))
+    rows = "".join(
+        f"CNT,{y}-{md},{y},,\n"
+        for y in range(2010, 2023)
+        for md in ("03-31", "06-30", "09-30", "12-31")
+    )
+    page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,50,,\n" + rows)
+    before = _counts()
+    real = resources.bulk_create_with_history
+    calls = []
+
+    def fail_on_second_batch(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise RuntimeError("connection lost")
+        return real(objs, *args, **kwargs)
+
+    with (
+        mock.patch.object(resources, "bulk_create_with_history", fail_on_second_batch),
+        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+    ):
+        response = _confirm(signed_in_admin, page)
+
+    assert len(calls) >= 2  # the first batch was written before the failure
+    assert response.status_code == 409
+    assert "The database refused the figures, so nothing was written" in response.content.decode()
+    assert _counts() == before
+    assert ImportBatch.objects.get(pk=page.context["batch"].pk).status == "previewed"
+
+
+def test_confirming_twice_imports_once(signed_in_admin, measures):
+    page = _preview(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n")
+    _confirm(signed_in_admin, page)
+    before = _counts()
+    again = _confirm(signed_in_admin, page)
+    assert again.status_code == 409
+    assert "already been imported" in again.content.decode()
+    assert _counts() == before
+
+
+def test_the_template_lists_every_measure(signed_in_admin, measures):
+    response = signed_in_admin.get(reverse("measures:import_template"))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "measure_code,measure_name,period,period_end,value,note,source"
+    assert "CNT,Referrals,,,,," in lines
+    assert len(lines) == 1 + len(measures)
+
+
+def test_the_example_file_in_fixtures_previews_cleanly(signed_in_admin):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+
+    call_command("load_seeds", stdout=StringIO())
+    example = Path(django_settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
+    page = _preview(signed_in_admin, example.read_bytes(), example.name)
+    report = page.context["report"]
+    assert report.totals["error"] == 0, [r.messages for r in report.rows if r.messages]
+    assert report.totals["new"] >= 8
+
+
+def test_the_list_of_imports_shows_who_when_and_what(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n", "q1.csv"))
+    html = signed_in_admin.get(reverse("measures:import_list")).content.decode()
+    batch = ImportBatch.objects.get()
+    assert "q1.csv" in html and "Ada Admin" in html and batch.sha256[:12] in html
+
+
+def test_a_values_history_links_back_to_its_import(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n", "q1.csv"))
+    batch = ImportBatch.objects.get()
+    html = signed_in_admin.get("/measures/CNT/").content.decode()
+    assert f'<a href="/measures/import/{batch.pk}/">Import {batch.pk}: q1.csv</a>' in html
+
+
+@pytest.mark.parametrize("user_fixture", ["board_member", "programme_lead"])
+def test_only_admins_may_import(client, request, measures, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    for url in [
+        reverse("measures:import_start"),
+        reverse("measures:import_template"),
+        reverse("measures:import_list"),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert _upload(client, HEADER + "CNT,2024-06-30,5,,\n").status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_another_users_forged_confirm_is_refused(client, signed_in_admin, measures, programme_lead):
+    page = _preview(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n")
+    client.force_login(programme_lead)
+    assert _confirm(client, page).status_code == 403
+    assert _counts() == (0, 0)
