@@ -1,31 +1,71 @@
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from milestones.models import Milestone, MilestoneDelegate
+from milestones.forms import assignable_users
+from milestones.models import Milestone
 from strategy_tracker.admin import NoDeleteMixin
 
+LEAD_FIELDS = ("status", "commentary", "forecast_date")
 
-class MilestoneDelegateInline(admin.TabularInline):
-    model = MilestoneDelegate
-    fields = ["user", "assigned_at"]
-    readonly_fields = ["assigned_at"]
-    autocomplete_fields = ["user"]
-    extra = 0
+
+class MilestoneAdminForm(forms.ModelForm):
+    """The admin's edit form, with the same no-lost-updates check as a lead's form."""
+
+    read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "objective",
+            "position",
+            "heading",
+            "title",
+            "due_date",
+            "due_text",
+            "owner",
+            "status",
+            "forecast_date",
+            "commentary",
+            "source_ref",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["read_version"].initial = self.instance.version
+        self.fields["owner"].queryset = assignable_users()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            # The admin saves in a transaction; the row lock holds until the save commits.
+            current = Milestone.objects.select_for_update().get(pk=self.instance.pk).version
+            if data.get("read_version") != current:
+                raise forms.ValidationError(
+                    "This milestone was changed by someone else since you opened it. "
+                    "Your changes have not been saved: open it again to see the new version."
+                )
+        return data
 
 
 @admin.register(Milestone)
 class MilestoneAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = MilestoneAdminForm
     list_display = ["title", "objective", "due_date", "due_text", "status", "owner"]
     list_filter = ["status", "objective__priority__strategy", "owner", "due_date"]
     search_fields = ["title", "heading", "commentary", "objective__title"]
     list_select_related = ["objective__priority", "owner"]
-    autocomplete_fields = ["owner", "objective"]
+    autocomplete_fields = ["objective"]
     readonly_fields = ["last_updated_at", "last_updated_by", "version", "owner_assigned_at"]
-    inlines = [MilestoneDelegateInline]
     date_hierarchy = "due_date"
 
     def save_model(self, request, obj, form, change):
+        now = timezone.now()
         if "owner" in form.changed_data:
-            obj.owner_assigned_at = timezone.now()
+            obj.owner_assigned_at = now
+        if any(name in form.changed_data for name in LEAD_FIELDS):
+            obj.last_updated_at, obj.last_updated_by = now, request.user
+        # clean() locked the row and found it unchanged, so save() bumps the live version.
         super().save_model(request, obj, form, change)

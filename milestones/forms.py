@@ -55,21 +55,27 @@ class MilestoneUpdateForm(forms.Form):
         return forecast
 
     def clean(self):
+        """Commentary must explain a change that needs explaining. Last month's line, left
+        in the box, explains nothing new, so such a change needs commentary of its own."""
         data = super().clean()
         status, commentary = data.get("status"), (data.get("commentary") or "").strip()
         forecast, due = data.get("forecast_date"), self.milestone.due_date
-        if commentary:
-            return data
+        saved = self.milestone
+        new_line = bool(commentary) and commentary != saved.commentary.strip()
         if status in STATUSES_NEEDING_COMMENTARY:
             label = Milestone.Status(status).label.lower()
-            self.add_error("commentary", f"Say why the milestone is {label}.")
-        elif forecast and due and forecast > due:
+            if not commentary or (status != saved.status and not new_line):
+                self.add_error("commentary", f"Say why the milestone is {label}.")
+                return data
+        if saved.status == "cancelled" and status and status != "cancelled" and not new_line:
+            self.add_error("commentary", "Say why this cancelled milestone is being reopened.")
+            return data
+        slipped = forecast and due and forecast > due
+        if slipped and (not commentary or (forecast != saved.forecast_date and not new_line)):
             self.add_error(
                 "commentary",
                 f"Say why the forecast is later than the due date ({due:%-d %B %Y}).",
             )
-        elif self.milestone.status == "cancelled" and status and status != "cancelled":
-            self.add_error("commentary", "Say why this cancelled milestone is being reopened.")
         return data
 
 

@@ -195,26 +195,36 @@ class Milestone(models.Model):
             # A queryset update sends no signals, so the history row is written here.
             Milestone.history.bulk_history_create([self], update=True, default_user=by)
 
-    def assign(self, *, by, owner=None, add_delegates=(), remove_delegates=()) -> None:
-        """Change the owner and delegates, recorded in the history with who did it."""
+    def assign(self, *, by, owner=None, add_delegates=(), remove_delegates=()) -> bool:
+        """Change the owner and delegates, recorded in the history with who did it.
+
+        Writes only the owner columns, so a lead's update saved meanwhile is kept. Returns
+        whether anything changed; an assignment that changes nothing writes nothing.
+        """
         with transaction.atomic():
             before = sorted(u.get_full_name() or u.username for u in self.delegates.all())
-            if owner is not None and owner.pk != self.owner_id:
-                self.owner = owner
-                self.owner_assigned_at = timezone.now()
             now = timezone.now()
+            owner_changed = owner is not None and owner.pk != self.owner_id
+            if owner_changed:
+                Milestone.objects.filter(pk=self.pk).update(
+                    owner=owner, owner_assigned_at=now, version=F("version") + 1
+                )
             for user in add_delegates:
                 MilestoneDelegate.objects.get_or_create(
                     milestone=self, user=user, defaults={"assigned_at": now}
                 )
             MilestoneDelegate.objects.filter(milestone=self, user__in=remove_delegates).delete()
             after = sorted(u.get_full_name() or u.username for u in self.delegates.all())
+            if not owner_changed and after == before:
+                return False
+            self.refresh_from_db()
+            reason = ""
             if after != before:
-                self._change_reason = (
-                    f"Delegates: {', '.join(before) or 'none'} → {', '.join(after) or 'none'}"
-                )
-            self._history_user = by
-            self.save()
+                reason = f"Delegates: {', '.join(before) or 'none'} → {', '.join(after) or 'none'}"
+            Milestone.history.bulk_history_create(
+                [self], update=True, default_user=by, default_change_reason=reason
+            )
+            return True
 
     def rag(self, today: dt.date) -> rag.Status:
         return rag.milestone_status(

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import django_tables2 as tables
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -29,6 +30,19 @@ class MilestoneTable(tables.Table):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+
+    # Undated milestones sort last either way, on PostgreSQL and SQLite alike.
+    def order_due_date(self, queryset, is_descending: bool):
+        due = (
+            F("due_date").desc(nulls_last=True)
+            if is_descending
+            else F("due_date").asc(nulls_last=True)
+        )
+        return queryset.order_by(due, "id"), True
+
+    def order_rag(self, queryset, is_descending: bool):
+        rank = F("rag_rank").desc() if is_descending else F("rag_rank").asc()
+        return queryset.order_by(rank, F("due_date").asc(nulls_last=True), "id"), True
 
     def render_title(self, record: Milestone):
         if record.heading:

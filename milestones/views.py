@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -90,6 +90,7 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             milestone,
             form=MilestoneUpdateForm(resubmit, milestone=milestone),
             conflict=True,
+            yours_status_label=dict(Milestone.Status.choices).get(data["status"], data["status"]),
         )
         return render(request, "milestones/milestone_detail.html", context, status=409)
     messages.success(request, "Milestone updated.")
@@ -131,7 +132,7 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
                 output_field=IntegerField(),
             )
         )
-        .order_by("overdue_first", "due_date", "id")
+        .order_by("overdue_first", F("due_date").asc(nulls_last=True), "id")
     )
     delegated_since = {}
     if visit:
@@ -196,7 +197,14 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}."
         )
         return redirect(request.get_full_path())
-    context = {"filter": filterset, "form": form, "milestones": filterset.qs, "today": today}
+    ticked = {int(pk) for pk in request.POST.getlist("milestones") if pk.isdigit()}
+    context = {
+        "filter": filterset,
+        "form": form,
+        "milestones": filterset.qs,
+        "today": today,
+        "ticked": ticked,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "milestones/bulk_assign.html", context, status=status)
 

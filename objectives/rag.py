@@ -146,8 +146,16 @@ def _gap_phrase(value: Decimal, target: Decimal, unit: str, direction: str) -> s
         return f"{_number(gap)} percentage points {side} target"
     if target == 0:
         return f"{_number(gap)} {side} target"
-    relative = (gap / abs(target) * 100).quantize(Decimal("1"))
-    return f"{relative}% {side} target"
+    relative = gap / abs(target) * 100
+    # Whole percentages read best, but a small miss must not read as "0% below".
+    places = (
+        Decimal("1")
+        if relative >= 1
+        else Decimal("0.1")
+        if relative >= Decimal("0.1")
+        else Decimal("0.01")
+    )
+    return f"{relative.quantize(places).normalize():f}% {side} target"
 
 
 def measure_status(

@@ -1,3 +1,6 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 
@@ -6,3 +9,18 @@ class NoDeleteMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class TrackerUserAdmin(UserAdmin):
+    """Admins manage people and their roles (groups), but cannot hand out superuser power
+    or permissions outside the roles: only a superuser can."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+
+admin.site.unregister(User)
+admin.site.register(User, TrackerUserAdmin)

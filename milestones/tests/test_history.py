@@ -21,6 +21,7 @@ def test_the_milestone_page_shows_every_change_newest_first(
     admin_url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
     form = client.get(admin_url).context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k not in ("delegates",)}
+    data["read_version"] = form["read_version"].value()
     data |= {
         "title": "Clear the Lighthouse Centre backlog",
         "objective": milestone.objective_id,

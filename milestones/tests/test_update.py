@@ -166,7 +166,12 @@ def test_bad_input_gets_a_message_by_its_field_and_changes_nothing(
     assert response.status_code == 400
     errors = response.context["form"].errors[field]
     assert any(message in e for e in errors), errors
-    assert f'id="id_{field}-error"' in response.content.decode()
+    html = response.content.decode()
+    assert f'id="id_{field}-error-1"' in html
+    assert f'aria-describedby="id_{field}-hint id_{field}-error-1"' in html or (
+        f'aria-describedby="id_{field}-error-1"' in html
+    )
+    assert 'aria-invalid="true"' in html
     assert _snapshot(milestone) == before
 
 
@@ -274,3 +279,85 @@ def test_an_admin_edit_makes_an_open_form_out_of_date(
         },
     )
     assert response.status_code == 409
+
+
+def test_reopening_with_the_cancellation_text_still_in_the_box_is_refused(
+    client, milestone, programme_lead
+):
+    client.force_login(programme_lead)
+    _post(client, milestone, status="cancelled", commentary="Funding withdrawn.")
+    milestone.refresh_from_db()
+    # The form comes back pre-filled with the saved commentary; saving it as it is.
+    form = client.get(milestone.get_absolute_url()).context["form"]
+    assert form.initial["commentary"] == "Funding withdrawn."
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="on_track", commentary="Funding withdrawn.")
+    assert response.status_code == 400
+    assert "Say why this cancelled milestone is being reopened" in response.content.decode()
+    assert _snapshot(milestone) == before
+    assert (
+        _post(client, milestone, status="on_track", commentary="Funding restored.").status_code
+        == 302
+    )
+
+
+def test_a_new_at_risk_needs_a_new_line_but_staying_at_risk_does_not(
+    client, milestone, programme_lead
+):
+    client.force_login(programme_lead)
+    _post(client, milestone, status="on_track", commentary="Going well.")
+    milestone.refresh_from_db()
+    assert _post(client, milestone, status="at_risk", commentary="Going well.").status_code == 400
+    assert (
+        _post(client, milestone, status="at_risk", commentary="Staff off sick.").status_code == 302
+    )
+    milestone.refresh_from_db()
+    assert (
+        _post(client, milestone, status="at_risk", commentary="Staff off sick.").status_code == 302
+    )
+
+
+def test_the_save_is_one_conditional_update(
+    milestone, programme_lead, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        milestone.record_update(
+            by=programme_lead,
+            expected_version=milestone.version,
+            status="on_track",
+            commentary="",
+            forecast_date=None,
+        )
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert '"version" = ' in updates[0].split("WHERE")[1]
+
+
+def test_an_assignment_keeps_a_lead_update_saved_meanwhile(
+    milestone, programme_lead, admin_user, other_lead
+):
+    stale_copy = Milestone.objects.get(pk=milestone.pk)  # the admin's page, opened earlier
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Slipping.",
+        forecast_date=None,
+    )
+    stale_copy.assign(by=admin_user, owner=other_lead)
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary, milestone.owner) == (
+        "at_risk",
+        "Slipping.",
+        other_lead,
+    )
+    assert milestone.version == 3  # each change moved it on, so open forms see the change
+
+
+def test_an_assignment_that_changes_nothing_writes_nothing(milestone, programme_lead, admin_user):
+    before = _snapshot(milestone)
+    assert milestone.assign(by=admin_user, owner=programme_lead) is False
+    assert _snapshot(milestone) == before

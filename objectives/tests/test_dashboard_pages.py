@@ -292,3 +292,37 @@ def test_the_strategy_list_can_show_one_organisations_strategies(signed_in, stra
     html = signed_in.get(strategy.organisation.get_absolute_url()).content.decode()
     assert "EPUT plan" in html
     assert other.title not in html
+
+
+def test_a_long_milestone_table_offers_one_page_for_printing(signed_in, today):
+    strategy = make_strategy(slug="many")
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    for n in range(30):
+        make_milestone(objective, title=f"M{n}", due_date=today + dt.timedelta(days=n + 100))
+    html = signed_in.get("/strategies/many/priorities/1/?status=not_started").content.decode()
+    assert "Showing milestones 1–25 of 30" in html
+    assert "?status=not_started&amp;per_page=30&amp;page=1" in html
+    table = signed_in.get("/strategies/many/priorities/1/?per_page=30").context["table"]
+    assert len(table.page.object_list) == 30
+
+
+def test_undated_milestones_sort_last(signed_in, strategy):
+    make_milestone(
+        strategy.priorities.get(number=1).objectives.get(),
+        title="Undated",
+        status="on_track",
+        last_updated_at=timezone.now(),
+    )
+    for sort in ("due_date", "-due_date"):
+        table = signed_in.get(f"/strategies/eput/priorities/1/?sort={sort}").context["table"]
+        assert [row.record.title for row in table.rows][-1] == "Undated", sort
+    table = signed_in.get("/strategies/eput/priorities/1/?due=none").context["table"]
+    assert [row.record.title for row in table.rows] == ["Undated"]
+
+
+def test_the_strategy_list_makes_the_same_number_of_queries_for_more_strategies(signed_in, today):
+    make_big_strategy(size=1, today=today, slug="one")
+    few = _queries(signed_in, "/strategies/")
+    for n in range(4):
+        make_big_strategy(size=1, today=today, slug=f"more-{n}")
+    assert _queries(signed_in, "/strategies/") == few

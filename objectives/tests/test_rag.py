@@ -250,3 +250,17 @@ def test_the_roll_up_reason_counts_what_made_it_that_colour():
 def test_several_measures_off_target_are_counted_together():
     result = roll_up([_measure(D(50)), _measure(D(60))])
     assert result.text == "Red: 2 measures below target"
+
+
+def test_a_small_miss_never_reads_as_zero_percent():
+    result = measure_status(
+        direction="lower",
+        unit="count",
+        target=D(1000),
+        tolerance=D(0),
+        latest_value=D(1003),
+        latest_period_end=days(-30),
+        today=TODAY,
+    )
+    assert result.rag == Rag.RED
+    assert "0.3% above target" in result.reason

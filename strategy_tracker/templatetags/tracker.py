@@ -64,3 +64,16 @@ def with_unit(value: Decimal | None, unit: str) -> str:
     if unit in ("count", "number", "ratio", "score"):
         return text
     return f"{text} {unit}"
+
+
+@register.filter
+def described(field) -> str:
+    """The field's widget, tied to its hint and errors for screen readers (WCAG 1.3.1, 3.3.1)."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    ids += [f"{field.auto_id}-error-{n}" for n in range(1, len(field.errors) + 1)]
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

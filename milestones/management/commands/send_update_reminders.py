@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
+from django.db.models import F
 from django.utils import timezone
 
 from milestones.models import Milestone
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             Milestone.objects.filter(owner__isnull=False, owner__is_active=True)
             .exclude(status__in=["complete", "cancelled"])
             .select_related("owner", "objective__priority__strategy")
-            .order_by("due_date", "id")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
         )
         for milestone in milestones:
             if milestone.needs_update(now):
