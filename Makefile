@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrations-check seed clean
+.PHONY: run test lint format install install-dev migrations-check seed clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -42,6 +42,12 @@ test: install-dev
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+## Measure speed on PostgreSQL (a database of its own); prints a table, writes bench/results.json.
+bench: install-dev
+	url="$${BENCH_DATABASE_URL:-$$(PGDATABASE_NAME=strategy_tracker_bench bash scripts/ensure_postgres.sh)}" && \
+		DATABASE_URL="$$url" DEBUG=off SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=127.0.0.1,testserver \
+		SECURE_SSL_REDIRECT=off $(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff format --check .

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from measures import spc
 from measures.models import Measure, MeasureValue
 
 
@@ -90,5 +91,97 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
             "xaxis": {"type": "date", "title": {"text": "Period end"}},
             "yaxis": {"title": {"text": unit}, "rangemode": "tozero"},
             "legend": {"orientation": "h", "y": 1.15},
+        },
+    }
+
+
+# Making Data Count colours: blue improvement, orange concern, grey common cause; each also
+# has its own marker shape, so the chart does not rely on colour.
+VERDICT_STYLE = {
+    "improvement": ("Special cause: improvement", "#005eb8", "triangle-up"),
+    "concern": ("Special cause: concern", "#ed8b00", "x"),
+    "neither": ("Special cause: neither", "#7c2855", "diamond"),
+    None: ("Common cause", "#768692", "circle"),
+}
+
+
+def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
+    """An XmR chart: the points by classification, mean, process and near limits, target."""
+    if not result.points:
+        return None
+    x = [p.period.isoformat() for p in result.points]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Values",
+            "x": x,
+            "y": [p.value for p in result.points],
+            "line": {"color": "#aeb7bd", "width": 1.5},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    ]
+    for verdict, (name, colour, symbol) in VERDICT_STYLE.items():
+        points = [p for p in result.points if p.verdict == verdict]
+        if not points:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [p.period.isoformat() for p in points],
+                "y": [p.value for p in points],
+                "text": [spc.RULE_NAMES[p.rule] if p.rule else "Common cause" for p in points],
+                "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>%{text}<extra></extra>",
+                "marker": {
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": 10,
+                    "line": {"color": "#1d1d1b", "width": 1},
+                },
+            }
+        )
+    if not result.run_chart_only:
+        for name, attr, dash, colour in [
+            ("Mean", "mean", "solid", "#1d1d1b"),
+            ("Upper process limit", "upper", "dash", "#505a5f"),
+            ("Lower process limit", "lower", "dash", "#505a5f"),
+            ("Near limits (2σ)", "near_upper", "dot", "#768692"),
+            ("Near limits (2σ) lower", "near_lower", "dot", "#768692"),
+        ]:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    "x": x,
+                    "y": [getattr(p, attr) for p in result.points],
+                    "line": {"color": colour, "dash": dash, "width": 1.5, "shape": "hv"},
+                    "hovertemplate": f"{name}: %{{y:.3~f}}<extra></extra>",
+                    "showlegend": attr != "near_lower",
+                }
+            )
+    if result.target is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Target",
+                "x": [x[0], x[-1]],
+                "y": [result.target, result.target],
+                "line": {"color": "#d5281b", "dash": "dashdot", "width": 2},
+                "hovertemplate": "Target: %{y}<extra></extra>",
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "height": 440,
+            "margin": {"l": 60, "r": 20, "t": 20, "b": 130},
+            "xaxis": {"type": "date", "title": {"text": "Period end"}},
+            "yaxis": {"title": {"text": measure.get_unit_display()}},
+            "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         },
     }

@@ -27,3 +27,28 @@ class ConfirmForm(forms.Form):
         required=False,
         label="I confirm these rows restate figures that have already been reported.",
     )
+
+
+class SpcLimitsForm(forms.Form):
+    """An Admin fixes the SPC limits to a baseline and rebases them, always saying why."""
+
+    spc_baseline_points = forms.IntegerField(
+        label="Baseline points",
+        required=False,
+        min_value=2,
+        help_text="Limits come from the first this-many points of each part. Empty: all points.",
+    )
+    spc_rebase_from = forms.DateField(
+        label="Rebase from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Limits start afresh from this period end (after a real change in the "
+        "process). Empty: no rebase.",
+        error_messages={"invalid": "Enter the period end as a date, for example 2024-06-30."},
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the measure's history.",
+        error_messages={"required": "Say why the limits are being changed."},
+    )

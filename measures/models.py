@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from measures import spc
 from objectives import rag
 from objectives.models import Objective, Priority, Strategy
 
@@ -104,6 +105,10 @@ class Measure(models.Model):
     )
     definition = models.TextField(blank=True)
     source_ref = models.CharField(max_length=300, blank=True)
+    # SPC limits: from the first N points of each part of the series (all if empty), with a
+    # new part from `spc_rebase_from`. Set by an Admin with a reason; never automatically.
+    spc_baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    spc_rebase_from = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -137,6 +142,11 @@ class Measure(models.Model):
                 name="measure_range_in_order",
                 violation_error_message="The minimum cannot be above the maximum.",
             ),
+            models.CheckConstraint(
+                condition=Q(spc_baseline_points__isnull=True) | Q(spc_baseline_points__gte=2),
+                name="measure_spc_baseline_at_least_two",
+                violation_error_message="SPC limits need a baseline of at least 2 points.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +165,19 @@ class Measure(models.Model):
             latest_value=self.latest_value,
             latest_period_end=self.latest_period_end,
             today=today,
+        )
+
+    def spc_reading(self, values=None) -> spc.SpcResult:
+        """The SPC reading of this measure's values (pass them, or have them prefetched)."""
+        values = self.values.all() if values is None else values
+        return spc.analyse(
+            [(v.period_end, v.value) for v in values],
+            self.direction,
+            self.target_value,
+            baseline_points=self.spc_baseline_points,
+            rebase_from=self.spc_rebase_from,
+            shift_length=settings.SPC_SHIFT_LENGTH,
+            trend_length=settings.SPC_TREND_LENGTH,
         )
 
     def allowed_range(self) -> tuple[Decimal | None, Decimal | None]:

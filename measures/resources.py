@@ -37,6 +37,13 @@ class MeasureByCodeWidget(widgets.ForeignKeyWidget):
         return self.measures_by_code[value]
 
 
+class IsoDateWidget(widgets.Widget):
+    """Rows reach the resource with their period already checked and written as ISO."""
+
+    def clean(self, value, row=None, **kwargs):
+        return dt.date.fromisoformat(value)
+
+
 class PreloadedValueLoader(BaseInstanceLoader):
     """Existing values of the file's measures, read in one query, keyed by (measure, period)."""
 
@@ -57,7 +64,7 @@ class PreloadedValueLoader(BaseInstanceLoader):
 class MeasureValueResource(resources.ModelResource):
     measure = fields.Field(attribute="measure", column_name="measure_code")
     period_end = fields.Field(
-        attribute="period_end", column_name="period_end", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="period_end", column_name="period_end", widget=IsoDateWidget()
     )
     period_text = fields.Field(attribute="period_text", column_name="period_text")
     value = fields.Field(attribute="value", column_name="value", widget=widgets.DecimalWidget())
@@ -70,7 +77,7 @@ class MeasureValueResource(resources.ModelResource):
         import_id_fields = ("measure", "period_end")
         instance_loader_class = PreloadedValueLoader
         use_bulk = True
-        batch_size = 2000
+        batch_size = 5000
         skip_diff = True  # old values are kept by the loader; a deep copy per row is not needed
         report_skipped = True
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("<slug:code>/", views.measure_detail, name="detail"),
     path("<slug:code>/values.csv", views.measure_values_csv, name="values_csv"),
+    path("<slug:code>/spc/", views.measure_spc_limits, name="spc_limits"),
 ]

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from measures.charts import measure_trend
+from measures.charts import measure_trend, spc_chart
 from measures.csv_files import CsvFileError
 from measures.exporting import neutralise, values_csv_response
-from measures.forms import ConfirmForm, UploadForm
+from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm
 from measures.importing import ImportRefused, confirm, preview, store_upload
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
@@ -41,10 +41,13 @@ def _get_measure(code: str) -> Measure:
     )
 
 
-def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
+def measure_detail(
+    request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
+) -> HttpResponse:
     today = timezone.localdate()
     measure = _get_measure(code)
     values = list(measure.values.order_by("period_end"))
+    reading = measure.spc_reading(values)
     parent_priority = measure.priority or measure.objective.priority
     labels = {name: Measure._meta.get_field(name).verbose_name for name in MEASURE_FIELDS}
     history = change_log(
@@ -69,8 +72,34 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "priority": parent_priority,
         "objective": measure.objective,
         "history": history,
+        "spc": reading,
+        "spc_chart": spc_chart(measure, reading),
     }
-    return render(request, "measures/measure_detail.html", context)
+    if request.user.has_perm("measures.change_measure"):
+        context["spc_form"] = spc_form or SpcLimitsForm(
+            initial={
+                "spc_baseline_points": measure.spc_baseline_points,
+                "spc_rebase_from": measure.spc_rebase_from,
+            }
+        )
+    status = 400 if spc_form is not None else 200
+    return render(request, "measures/measure_detail.html", context, status=status)
+
+
+@require_POST
+@permission_required("measures.change_measure", raise_exception=True)
+def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(Measure, code=code)
+    form = SpcLimitsForm(request.POST)
+    if not form.is_valid():
+        return measure_detail(request, code, spc_form=form)
+    measure.spc_baseline_points = form.cleaned_data["spc_baseline_points"]
+    measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
+    measure._change_reason = f"SPC limits: {form.cleaned_data['reason']}"
+    measure._history_user = request.user
+    measure.save()
+    messages.success(request, "SPC limits saved.")
+    return redirect(measure.get_absolute_url() + "#spc")
 
 
 # --- import and export of figures ---------------------------------------------------------

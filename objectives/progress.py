@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from measures.models import Measure, MeasureValue
+from measures.spc import SpcResult
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from objectives.rag import RollUp, Status, roll_up
@@ -23,6 +24,7 @@ class Item:
 
     obj: Milestone | Measure
     status: Status
+    spc: SpcResult | None = None  # measures only
 
 
 @dataclass
@@ -115,9 +117,11 @@ def build_progress(
     if only_priority:
         priorities = priorities.filter(id=only_priority.id)
         milestones = milestones.filter(objective__priority=only_priority)
-        measures = measures.filter(
-            Q(priority=only_priority) | Q(objective__priority=only_priority)
-        ).prefetch_related(Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")))
+        measures = measures.filter(Q(priority=only_priority) | Q(objective__priority=only_priority))
+    # Values for the charts and the SPC icons, in one query for every measure.
+    measures = measures.prefetch_related(
+        Prefetch("values", queryset=MeasureValue.objects.order_by("period_end"))
+    )
     priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
 
     milestones_by_objective = defaultdict(list)
@@ -127,7 +131,7 @@ def build_progress(
         )
     measures_by_objective, measures_by_priority = defaultdict(list), defaultdict(list)
     for measure in measures:
-        item = Item(measure, measure.rag(today))
+        item = Item(measure, measure.rag(today), measure.spc_reading())
         if measure.objective_id:
             measures_by_objective[measure.objective_id].append(item)
         else:

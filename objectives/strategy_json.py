@@ -67,9 +67,17 @@ MEASURE_FIELDS = [
     "maximum_value",
     "definition",
     "source_ref",
+    "spc_baseline_points",
+    "spc_rebase_from",
 ]
-# Added after the first seed files; a file without them means "no range of its own".
-OPTIONAL_MEASURE_FIELDS = {"minimum_value": None, "maximum_value": None}
+# Added after the first seed files; a file without them takes the defaults.
+OPTIONAL_MEASURE_FIELDS = {
+    "minimum_value": None,
+    "maximum_value": None,
+    "spc_baseline_points": None,
+    "spc_rebase_from": None,
+}
+NULLABLE_NUMBERS = {"spc_baseline_points"}
 VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
 
 
@@ -181,10 +189,8 @@ def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> di
     for name in decimals:
         values[name] = _decimal(values[name], f"{where} {name}")
     # Text fields are never NULL in the database: an absent text is an empty string.
-    return {
-        k: ("" if v is None and k not in dates and k not in decimals else v)
-        for k, v in values.items()
-    }
+    nullable = {*dates, *decimals, *NULLABLE_NUMBERS}
+    return {k: ("" if v is None and k not in nullable else v) for k, v in values.items()}
 
 
 def _save(obj, where: str):
@@ -206,7 +212,7 @@ def _import_measures(items: list, where: str, **parent) -> None:
             OPTIONAL_MEASURE_FIELDS | item if isinstance(item, dict) else item,
             MEASURE_FIELDS,
             here,
-            dates=("baseline_period", "target_date"),
+            dates=("baseline_period", "target_date", "spc_rebase_from"),
             decimals=(
                 "baseline_value",
                 "target_value",

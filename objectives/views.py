@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from measures.charts import measure_trend
+from measures.tables import SpcSummaryTable, spc_summary_rows
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from milestones.tables import MilestoneTable
@@ -43,11 +44,18 @@ def _measure_charts(items: list[Item]) -> list[dict]:
         {
             "measure": item.obj,
             "status": item.status,
+            "spc": item.spc,
             "chart": measure_trend(item.obj, item.obj.values.all()),
             "chart_id": f"chart-{item.obj.code}",
         }
         for item in items
     ]
+
+
+def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
+    table = SpcSummaryTable(spc_summary_rows(progress.measures), prefix="spc-")
+    RequestConfig(request, paginate=False).configure(table)
+    return table
 
 
 def strategy_list(request: HttpRequest) -> HttpResponse:
@@ -84,6 +92,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "timeline_rows": timeline_rows,
         "undated_count": sum(1 for _, item in timeline_rows if not item.obj.due_date),
         "needs_attention": needs_attention,
+        "spc_table": _spc_table(request, progress),
     }
     return render(request, "objectives/strategy_detail.html", context)
 

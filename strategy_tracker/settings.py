@@ -156,6 +156,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A milestone not updated for this many days is flagged "needs an update" and reminded.
 MILESTONE_UPDATE_INTERVAL_DAYS = env.int("MILESTONE_UPDATE_INTERVAL_DAYS", default=30)
 
+# Making Data Count run lengths for SPC signals: 6, 7 or 8 points.
+SPC_SHIFT_LENGTH = env.int("SPC_SHIFT_LENGTH", default=7)
+SPC_TREND_LENGTH = env.int("SPC_TREND_LENGTH", default=7)
+
 # The largest CSV of figures an admin may upload.
 MEASURE_IMPORT_MAX_BYTES = env.int("MEASURE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Django would otherwise read a large upload into memory before the form sees it.

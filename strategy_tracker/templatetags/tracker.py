@@ -77,3 +77,32 @@ def described(field) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+VARIATION_SYMBOLS = {
+    "common_cause": "~",
+    "improvement_high": "▲",
+    "improvement_low": "▼",
+    "concern_high": "▲",
+    "concern_low": "▼",
+    "neither_high": "▲",
+    "neither_low": "▼",
+}
+ASSURANCE_SYMBOLS = {"pass": "P", "fail": "F", "hit_and_miss": "?"}
+
+
+@register.inclusion_tag("includes/_spc_icons.html")
+def spc_icons(result) -> dict:
+    """The Making Data Count variation and assurance icons, each with its words."""
+    if result is None or result.run_chart_only:
+        return {"run_chart": result is not None, "message": result.message if result else ""}
+    variation = result.variation
+    assurance = result.assurance
+    kind = variation.value.split("_")[0]  # common, improvement, concern, neither
+    return {
+        "variation": variation,
+        "variation_kind": kind,
+        "variation_symbol": VARIATION_SYMBOLS[variation.value],
+        "assurance": assurance,
+        "assurance_symbol": ASSURANCE_SYMBOLS[assurance.value] if assurance else "",
+    }

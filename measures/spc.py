@@ -1,0 +1,321 @@
+"""Statistical process control (XmR charts) as NHS England's "Making Data Count" reads them.
+
+Pure Python, no Django. The rules follow NHS England's SPC SQL v2.6 and NHSRplotthedots:
+centre line = mean of the baseline points; process limits = mean ± 2.66 × mean moving range;
+near limits (2σ) = mean ± (2/3 × 2.66) × mean moving range; special cause = a point beyond a
+process limit, a shift of N points on one side of the mean, a trend of N points rising or
+falling, or 2 of 3 points beyond the near limits on the same side. Precedence where rules
+overlap: trend, then shift, then two-in-three, then single point.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+LIMIT_FACTOR = 2.66
+NEAR_FACTOR = 2 / 3 * 2.66
+MIN_POINTS = 15
+DEFAULT_RUN_LENGTH = 7
+ALLOWED_RUN_LENGTHS = range(6, 9)
+
+
+class Rule(StrEnum):
+    TREND = "trend"
+    SHIFT = "shift"
+    TWO_IN_THREE = "two_in_three"
+    SINGLE_POINT = "single_point"
+
+
+PRECEDENCE = [Rule.TREND, Rule.SHIFT, Rule.TWO_IN_THREE, Rule.SINGLE_POINT]
+RULE_NAMES = {
+    Rule.TREND: "Trend",
+    Rule.SHIFT: "Shift",
+    Rule.TWO_IN_THREE: "Two of three near the limit",
+    Rule.SINGLE_POINT: "Point beyond a limit",
+}
+
+
+class Variation(StrEnum):
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT_HIGH = "improvement_high"
+    IMPROVEMENT_LOW = "improvement_low"
+    CONCERN_HIGH = "concern_high"
+    CONCERN_LOW = "concern_low"
+    NEITHER_HIGH = "neither_high"
+    NEITHER_LOW = "neither_low"
+
+    @property
+    def label(self) -> str:
+        return {
+            "common_cause": "Common cause variation",
+            "improvement_high": "Special cause improvement (high)",
+            "improvement_low": "Special cause improvement (low)",
+            "concern_high": "Special cause concern (high)",
+            "concern_low": "Special cause concern (low)",
+            "neither_high": "Special cause, neither improvement nor concern (high)",
+            "neither_low": "Special cause, neither improvement nor concern (low)",
+        }[self.value]
+
+
+class Assurance(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    HIT_AND_MISS = "hit_and_miss"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pass": "Consistently passing the target",
+            "fail": "Consistently failing the target",
+            "hit_and_miss": "Hit and miss: the target may or may not be met",
+        }[self.value]
+
+
+@dataclass
+class Point:
+    period: dt.date
+    value: float
+    mean: float | None = None
+    upper: float | None = None
+    lower: float | None = None
+    near_upper: float | None = None
+    near_lower: float | None = None
+    rule: Rule | None = None
+    side: str | None = None  # "high" or "low"
+    verdict: str | None = None  # "improvement", "concern" or "neither"
+
+
+@dataclass
+class Signal:
+    rule: Rule
+    start: dt.date
+    end: dt.date
+    points: int
+    side: str
+    verdict: str
+
+    @property
+    def text(self) -> str:
+        where = {
+            Rule.TREND: "rising" if self.side == "high" else "falling",
+            Rule.SHIFT: "above the mean" if self.side == "high" else "below the mean",
+            Rule.TWO_IN_THREE: "near the upper limit"
+            if self.side == "high"
+            else "near the lower limit",
+            Rule.SINGLE_POINT: "above the upper limit"
+            if self.side == "high"
+            else "below the lower limit",
+        }[self.rule]
+        verdict = {"improvement": "improvement", "concern": "concern"}.get(
+            self.verdict, "neither improvement nor concern"
+        )
+        points = f"{self.points} point{'s' if self.points != 1 else ''}"
+        period = (
+            f"{self.start:%-d %b %Y}"
+            if self.start == self.end
+            else (f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}")
+        )
+        return f"{RULE_NAMES[self.rule]}: {points} {where}, {period} — {verdict}"
+
+
+@dataclass
+class SpcResult:
+    points: list[Point]
+    direction: str
+    target: float | None
+    run_chart_only: bool
+    message: str = ""
+    signals: list[Signal] = field(default_factory=list)
+    variation: Variation | None = None
+    assurance: Assurance | None = None
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def limits(values: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """(mean, lower, upper, near_lower, near_upper) of the given baseline values."""
+    mean = _mean(values)
+    moving_ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    mr = _mean(moving_ranges) if moving_ranges else 0.0
+    return (
+        mean,
+        mean - LIMIT_FACTOR * mr,
+        mean + LIMIT_FACTOR * mr,
+        mean - NEAR_FACTOR * mr,
+        mean + NEAR_FACTOR * mr,
+    )
+
+
+def _verdict(side: str, direction: str) -> str:
+    if direction not in ("higher", "lower"):
+        return "neither"
+    good_side = "high" if direction == "higher" else "low"
+    return "improvement" if side == good_side else "concern"
+
+
+def _runs(flags: list[str | None], length: int) -> list[tuple[int, int, str]]:
+    """Maximal runs (start, end inclusive, label) of one non-None label at least `length` long."""
+    runs, start = [], 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            if flags[start] is not None and i - start >= length:
+                runs.append((start, i - 1, flags[start]))
+            start = i
+    return runs
+
+
+def _segment_rules(
+    points: list[Point], shift: int, trend: int
+) -> dict[Rule, list[tuple[int, int, str]]]:
+    values = [p.value for p in points]
+    n = len(points)
+    # Floating-point sums put a constant series' mean a hair off its values: within this
+    # distance a value counts as on the line, not beyond it.
+    eps = 1e-9 * max(1.0, abs(points[0].mean))
+    found: dict[Rule, list[tuple[int, int, str]]] = {rule: [] for rule in PRECEDENCE}
+    # Single point beyond a process limit.
+    for i, p in enumerate(points):
+        if p.value > p.upper + eps:
+            found[Rule.SINGLE_POINT].append((i, i, "high"))
+        elif p.value < p.lower - eps:
+            found[Rule.SINGLE_POINT].append((i, i, "low"))
+    # Shift: consecutive points on one side of the mean; a point on the mean breaks the run.
+    sides = [
+        "high" if p.value > p.mean + eps else "low" if p.value < p.mean - eps else None
+        for p in points
+    ]
+    found[Rule.SHIFT] = _runs(sides, shift)
+    # Trend: consecutive points each above (or below) the one before, endpoints included.
+    steps: list[str | None] = [None]
+    for a, b in zip(values, values[1:], strict=False):
+        steps.append("high" if b > a else "low" if b < a else None)
+    for start, end, side in _runs(steps[1:], trend - 1):
+        found[Rule.TREND].append((start, end + 1, side))
+    # Two of three consecutive points beyond the near limit on the same side.
+    for i in range(n - 2):
+        window = range(i, i + 3)
+        for side in ("high", "low"):
+            beyond = [
+                j
+                for j in window
+                if (
+                    points[j].value > points[j].near_upper + eps
+                    if side == "high"
+                    else points[j].value < points[j].near_lower - eps
+                )
+            ]
+            if len(beyond) >= 2:
+                found[Rule.TWO_IN_THREE].extend((j, j, side) for j in beyond)
+    return found
+
+
+def analyse(
+    series: Sequence[tuple[dt.date, float]],
+    direction: str,
+    target: float | None = None,
+    *,
+    baseline_points: int | None = None,
+    rebase_from: dt.date | None = None,
+    shift_length: int = DEFAULT_RUN_LENGTH,
+    trend_length: int = DEFAULT_RUN_LENGTH,
+) -> SpcResult:
+    """Classify every point of `series` (oldest first) and give the two icons.
+
+    Limits come from the first `baseline_points` of each segment (all of them if None); a
+    new segment starts at `rebase_from`. Limits are never rebased automatically.
+    """
+    if shift_length not in ALLOWED_RUN_LENGTHS or trend_length not in ALLOWED_RUN_LENGTHS:
+        raise ValueError("Shift and trend lengths must be 6, 7 or 8.")
+    series = sorted(series)
+    points = [Point(period, float(value)) for period, value in series]
+    target = None if target is None else float(target)
+    if len(points) < MIN_POINTS:
+        message = (
+            f"{len(points)} point{'s' if len(points) != 1 else ''}: SPC limits need at least "
+            f"{MIN_POINTS}, so this is a run chart only."
+        )
+        return SpcResult(points, direction, target, run_chart_only=True, message=message)
+
+    segments = [points]
+    if rebase_from is not None:
+        before = [p for p in points if p.period < rebase_from]
+        after = [p for p in points if p.period >= rebase_from]
+        segments = [s for s in (before, after) if s]
+    signals = []
+    for segment in segments:
+        base = segment[:baseline_points] if baseline_points else segment
+        if len(base) < 2:
+            base = segment
+        mean, lower, upper, near_lower, near_upper = limits([p.value for p in base])
+        for p in segment:
+            p.mean, p.lower, p.upper = mean, lower, upper
+            p.near_lower, p.near_upper = near_lower, near_upper
+        found = _segment_rules(segment, shift_length, trend_length)
+        # Lowest precedence first, so a higher rule overwrites a point's classification.
+        for rule in reversed(PRECEDENCE):
+            for start, end, side in found[rule]:
+                for p in segment[start : end + 1]:
+                    p.rule, p.side, p.verdict = rule, side, _verdict(side, direction)
+        for rule in PRECEDENCE:
+            for start, end, side in _merge(found[rule]):
+                signals.append(
+                    Signal(
+                        rule,
+                        segment[start].period,
+                        segment[end].period,
+                        end - start + 1,
+                        side,
+                        _verdict(side, direction),
+                    )
+                )
+    signals.sort(key=lambda s: (s.start, PRECEDENCE.index(s.rule)))
+    latest = points[-1]
+    return SpcResult(
+        points,
+        direction,
+        target,
+        run_chart_only=False,
+        signals=signals,
+        variation=_variation(latest, direction),
+        assurance=_assurance(latest, direction, target),
+    )
+
+
+def _merge(runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping or touching runs of the same side, as one signal for the text summary."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, side in sorted(set(runs)):
+        if merged and merged[-1][2] == side and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), side)
+        else:
+            merged.append((start, end, side))
+    return merged
+
+
+def _variation(latest: Point, direction: str) -> Variation:
+    if latest.rule is None:
+        return Variation.COMMON_CAUSE
+    return Variation(f"{latest.verdict}_{latest.side}")
+
+
+def _assurance(latest: Point, direction: str, target: float | None) -> Assurance | None:
+    if target is None or direction not in ("higher", "lower"):
+        return None
+    if direction == "higher":
+        if target <= latest.lower:
+            return Assurance.PASS
+        if target >= latest.upper:
+            return Assurance.FAIL
+    else:
+        if target >= latest.upper:
+            return Assurance.PASS
+        if target <= latest.lower:
+            return Assurance.FAIL
+    return Assurance.HIT_AND_MISS

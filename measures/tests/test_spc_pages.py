@@ -1,0 +1,127 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from measures.models import Measure, MeasureValue
+from measures.tests.test_spc import BASELINE, quarters
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shifted(measures):
+    """16 calm quarters, then 7 above the mean: a shift, on a lower-is-better measure."""
+    measure = measures["CNT"]
+    measure.direction = "lower"
+    measure.target_value = Decimal(20)
+    measure.save()
+    values = BASELINE + [10.5, 11, 10.5, 11, 10.5, 11, 10.5]
+    MeasureValue.objects.bulk_create(
+        MeasureValue(measure=measure, period_end=p, value=Decimal(str(v)))
+        for p, v in zip(quarters(len(values)), values, strict=True)
+    )
+    return measure
+
+
+def test_the_measure_page_shows_the_spc_chart_signals_and_icons(client, board_member, shifted):
+    client.force_login(board_member)
+    response = client.get("/measures/CNT/")
+    html = response.content.decode()
+    chart = response.context["spc_chart"]
+    names = [t["name"] for t in chart["data"]]
+    assert {
+        "Mean",
+        "Upper process limit",
+        "Lower process limit",
+        "Near limits (2σ)",
+        "Target",
+    } <= set(names)
+    assert "Special cause: concern" in names and "Common cause" in names
+    symbols = {t["name"]: t["marker"]["symbol"] for t in chart["data"] if "marker" in t}
+    assert symbols["Special cause: concern"] != symbols["Common cause"]
+    assert "Shift: 7 points above the mean, 30 Jun 2023 to 31 Dec 2024 — concern" in html
+    assert "Special cause concern (high)" in html
+    assert "Consistently passing the target" in html  # target 20 is above the upper limit
+    assert "How to read the SPC icons" in html
+
+
+def test_fewer_than_fifteen_values_is_a_run_chart_and_the_page_says_why(
+    client, board_member, measures
+):
+    MeasureValue.objects.bulk_create(
+        MeasureValue(measure=measures["CNT"], period_end=p, value=Decimal(n))
+        for n, p in enumerate(quarters(5))
+    )
+    client.force_login(board_member)
+    html = client.get("/measures/CNT/").content.decode()
+    assert "5 points: SPC limits need at least 15, so this is a run chart only." in html
+    assert "Run chart only (fewer than 15 points)" in html
+
+
+def test_an_admin_rebases_the_limits_with_a_reason_kept_in_history(client, admin_user, shifted):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("measures:spc_limits", args=["CNT"]),
+        {"spc_baseline_points": 12, "spc_rebase_from": "2023-06-30", "reason": "New triage model."},
+    )
+    assert response.status_code == 302
+    shifted.refresh_from_db()
+    assert (shifted.spc_baseline_points, shifted.spc_rebase_from) == (12, dt.date(2023, 6, 30))
+    record = shifted.history.first()
+    assert record.history_change_reason == "SPC limits: New triage model."
+    assert record.history_user == admin_user
+    html = client.get("/measures/CNT/").content.decode()
+    assert "rebased from 30 Jun 2023" in html
+    assert "SPC limits: New triage model." in html
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"spc_baseline_points": 12, "reason": ""}, "Say why the limits are being changed"),
+        ({"spc_baseline_points": 1, "reason": "x"}, "greater than or equal to 2"),
+        ({"spc_rebase_from": "2023-06-31", "reason": "x"}, "Enter the period end as a date"),
+    ],
+)
+def test_a_bad_rebase_changes_nothing(client, admin_user, shifted, data, message):
+    client.force_login(admin_user)
+    before = shifted.history.count()
+    response = client.post(reverse("measures:spc_limits", args=["CNT"]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Measure.objects.get(pk=shifted.pk).spc_baseline_points is None
+    assert shifted.history.count() == before
+
+
+@pytest.mark.parametrize("user_fixture", ["board_member", "programme_lead"])
+def test_only_admins_may_rebase(client, request, shifted, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.post(
+        reverse("measures:spc_limits", args=["CNT"]), {"spc_baseline_points": 12, "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert Measure.objects.get(pk=shifted.pk).spc_baseline_points is None
+    assert "Save SPC limits" not in client.get("/measures/CNT/").content.decode()
+
+
+def test_the_dashboard_has_a_sortable_spc_summary(client, board_member, shifted, measures):
+    client.force_login(board_member)
+    strategy = shifted.strategy
+    response = client.get(strategy.get_absolute_url())
+    table = response.context["spc_table"]
+    names = [row.record["name"] for row in table.rows]
+    assert set(names) == {m.name for m in measures.values()}
+    html = response.content.decode()
+    assert "Special cause concern (high)" in html
+    by_latest = client.get(strategy.get_absolute_url() + "?spc-sort=-latest").context["spc_table"]
+    assert by_latest.rows[0].record["name"] == shifted.name
+
+
+def test_icons_appear_beside_the_rag_on_priority_and_objective_pages(client, board_member, shifted):
+    client.force_login(board_member)
+    objective = shifted.objective
+    for url in (objective.get_absolute_url(), objective.priority.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Special cause concern (high)" in html, url
