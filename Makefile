@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrations-check seed clean bench
+.PHONY: run test lint format install install-dev migrations-check seed clean bench serve backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -42,6 +42,23 @@ test: install-dev
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+## Production: gunicorn on the settings from the environment (see README "Running in production").
+serve: install
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v0
+	$(BIN)/gunicorn strategy_tracker.wsgi --workers $${WEB_CONCURRENCY:-2} \
+		--bind $${BIND:-127.0.0.1:8000} --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+		--timeout 60 --graceful-timeout 30
+
+## Back up the configured database to backups/ (pg_dump on PostgreSQL, a file copy on SQLite).
+backup: install
+	$(MANAGE) backup backups/strategy-tracker-$$(date +%Y%m%d-%H%M%S).$$($(BIN)/python -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","strategy_tracker.settings");django.setup();from django.db import connection;print("dump" if connection.vendor=="postgresql" else "sqlite3")')
+
+## Restore a backup: make restore FILE=backups/….dump
+restore: install
+	$(MANAGE) restore "$(FILE)"
 
 ## Measure speed on PostgreSQL (a database of its own); prints a table, writes bench/results.json.
 bench: install-dev

@@ -48,13 +48,13 @@ def _measures() -> list[Measure]:
     objective, _ = Objective.objects.get_or_create(
         priority=priority, number=1, defaults={"title": "O"}
     )
-    existing = list(Measure.objects.filter(code__startswith="BENCH-"))
+    existing = list(Measure.objects.filter(code__startswith="IMPORT-"))
     if len(existing) < MEASURES:
         Measure.objects.bulk_create(
-            Measure(objective=objective, code=f"BENCH-{n:04d}", name=f"Bench {n}", unit="count")
+            Measure(objective=objective, code=f"IMPORT-{n:04d}", name=f"Bench {n}", unit="count")
             for n in range(len(existing), MEASURES)
         )
-    return list(Measure.objects.filter(code__startswith="BENCH-").order_by("code"))
+    return list(Measure.objects.filter(code__startswith="IMPORT-").order_by("code"))
 
 
 def _csv(measures: list[Measure], rows: int) -> bytes:
@@ -67,8 +67,8 @@ def _csv(measures: list[Measure], rows: int) -> bytes:
 
 
 def _clear():
-    MeasureValue.history.filter(measure__code__startswith="BENCH-").delete()
-    MeasureValue.objects.filter(measure__code__startswith="BENCH-").delete()
+    MeasureValue.history.filter(measure__code__startswith="IMPORT-").delete()
+    MeasureValue.objects.filter(measure__code__startswith="IMPORT-").delete()
 
 
 def run(sizes=(10_000, 100_000)) -> list[dict]:
@@ -92,7 +92,7 @@ def run(sizes=(10_000, 100_000)) -> list[dict]:
         start = time.perf_counter()
         confirm(batch.pk, restatements_confirmed=False)
         confirm_s = time.perf_counter() - start
-        assert MeasureValue.objects.filter(measure__code__startswith="BENCH-").count() == size
+        assert MeasureValue.objects.filter(measure__code__startswith="IMPORT-").count() == size
 
         # The yardstick: the same rows, already parsed, written with a bare bulk_create.
         _clear()

@@ -1,8 +1,14 @@
-"""`make bench`: measured speed, printed as a table and written to bench/results.json."""
+"""`make bench`: measured speed on PostgreSQL, printed as tables and written to bench/results.json.
+
+Sizes: "small" (the two seed strategies) and "trust" (bench/generate.py; BENCH_SCALE=2 for
+twice that). Every page's median is also shown as a multiple of the floor (/healthz).
+"""
 
 import json
 import os
 import sys
+import time
+from io import StringIO
 from pathlib import Path
 
 import django
@@ -14,28 +20,96 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import import_bench  # noqa: E402
+from bench import generate, import_bench, pages, throughput  # noqa: E402
+from measures.models import Measure  # noqa: E402
+from milestones.models import Milestone  # noqa: E402
+from objectives.models import Strategy  # noqa: E402
 
 
-def _table(rows: list[dict]) -> str:
+def _table(title: str, rows: list[dict]) -> str:
     headers = list(rows[0])
     widths = [max(len(str(h)), *(len(str(r[h])) for r in rows)) for h in headers]
-    line = "  ".join(str(h).rjust(w) for h, w in zip(headers, widths, strict=True))
-    body = [
-        "  ".join(str(r[h]).rjust(w) for h, w in zip(headers, widths, strict=True)) for r in rows
-    ]
-    return "\n".join([line, "-" * len(line), *body])
+
+    def fmt(row: dict) -> str:
+        cells = zip(headers, widths, strict=True)
+        return "  ".join(
+            str(row[h]).rjust(w) if i else str(row[h]).ljust(w) for i, (h, w) in enumerate(cells)
+        )
+
+    line = fmt(dict(zip(headers, headers, strict=True)))
+    return "\n".join([f"\n{title}", line, "-" * len(line), *(fmt(r) for r in rows)])
+
+
+def _fresh_database():
+    # Production settings: hashed, compressed static files, as gunicorn serves them.
+    call_command("collectstatic", "--no-input", verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("flush", "--no-input", verbosity=0)
+    call_command("load_seeds", stdout=StringIO())
+    call_command("create_demo_users", "--allow-production", stdout=StringIO())
+
+
+def _page_run(strategy, measure, milestone, codes, label):
+    admin, lead = pages.users()
+    Milestone.objects.filter(objective__priority__strategy=strategy).update(owner=lead)
+    batch = pages.import_batch_of(1000, codes, admin)
+    urls = pages.page_urls(strategy, measure, milestone, batch)
+    rows = pages.time_pages(urls, admin, lead)
+    return [{"size": label, **row} for row in rows], urls, admin
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    results = {}
+    _fresh_database()
+
+    small_strategy = Strategy.objects.get(slug="thurrock-hwbs-2013")
+    small_rows, _, _ = _page_run(
+        small_strategy,
+        Measure.objects.get(code="EPUT-DIS-MONTHLY-REFERRALS"),
+        Milestone.objects.filter(objective__priority__strategy=small_strategy).first(),
+        list(Measure.objects.values_list("code", flat=True)),
+        "small",
+    )
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    t = time.perf_counter()
+    results["dataset"] = generate.generate(scale)
+    results["dataset"]["generate_s"] = round(time.perf_counter() - t, 1)
+    trust = Strategy.objects.get(slug="bench-unit-0")
+    trust_rows, trust_urls, admin = _page_run(
+        trust,
+        Measure.objects.filter(code__startswith="BENCH-M").order_by("id").first(),
+        Milestone.objects.filter(objective__priority__strategy=trust).order_by("id").first(),
+        list(Measure.objects.filter(code__startswith="BENCH-M").values_list("code", flat=True)),
+        "trust",
+    )
+    results["pages"] = small_rows + trust_rows
+    print(_table("Dataset (trust size)", [results["dataset"]]))
+    print(
+        _table("Pages: SQL queries, server time over 30 requests (test client)", results["pages"])
+    )
+    results["throughput"] = throughput.run(
+        {
+            "floor (/healthz)": trust_urls["floor (/healthz)"],
+            "strategy dashboard": trust_urls["strategy dashboard"],
+        },
+        admin,
+    )
+    floor_rps = results["throughput"][0]["rps"]
+    for row in results["throughput"]:
+        row["share_of_floor"] = round(row["rps"] / floor_rps, 2)
+    title = (
+        f"Throughput (trust size): gunicorn, 2 workers; wrk, {throughput.CONNECTIONS} "
+        f"connections, {throughput.DURATION_S} s"
+    )
+    print(_table(title, results["throughput"]), flush=True)
     sizes = [int(s) for s in os.environ.get("BENCH_IMPORT_ROWS", "10000,100000").split(",")]
-    results = {"import": import_bench.run(sizes)}
-    print("\nImport of quarterly figures (PostgreSQL)")
-    print(_table(results["import"]))
+    results["import"] = import_bench.run(sizes)
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    print(_table("Import of quarterly figures", results["import"]))
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    print(f"\nTotal {results['total_s']} s. Written to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

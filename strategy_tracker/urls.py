@@ -4,11 +4,13 @@ from django.urls import include, path, register_converter
 
 from milestones.views import home
 from objectives.converters import PriorityKeyConverter
+from strategy_tracker.views import healthz
 
 register_converter(PriorityKeyConverter, "priority")
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("milestones.urls")),

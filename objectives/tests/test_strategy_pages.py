@@ -50,6 +50,6 @@ def test_the_strategy_page_query_count_does_not_grow_with_the_strategy(
                 make_milestone(objective)
     client.force_login(board_member)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(13):
         response = client.get(strategy.get_absolute_url())
     assert response.status_code == 200

@@ -61,3 +61,18 @@ def serious_accessibility_violations(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page: Page):
+    """Every browser journey fails on any Content-Security-Policy violation."""
+    violations: list[str] = []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(message.text)
+
+    page.context.on("console", watch)
+    page.on("console", watch)
+    yield violations
+    assert violations == [], violations

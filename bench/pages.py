@@ -1,0 +1,100 @@
+"""Server time and query count of each page, through Django's test client."""
+
+import datetime as dt
+import hashlib
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import ImportBatch, Measure
+from milestones.models import Milestone
+from objectives.models import Strategy
+
+REQUESTS = 30
+
+
+def _quarter_ends(count: int) -> list[dt.date]:
+    ends, year, q = [], 2026, 2
+    month_day = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+    while len(ends) < count:
+        ends.append(dt.date(year, *month_day[q]))
+        q -= 1
+        if q == 0:
+            q, year = 4, year - 1
+    return ends
+
+
+def import_batch_of(rows: int, codes: list[str], user) -> ImportBatch:
+    quarters = _quarter_ends(rows // len(codes) + 1)
+    lines = ["measure_code,period_end,value"]
+    for q in quarters:
+        for code in codes:
+            if len(lines) > rows:
+                break
+            lines.append(f"{code},{q.isoformat()},50")
+    data = ("\n".join(lines) + "\n").encode()
+    return ImportBatch.objects.create(
+        uploaded_by=user,
+        file_name=f"preview-{rows}.csv",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+    )
+
+
+def page_urls(
+    strategy: Strategy, measure: Measure, milestone: Milestone, batch: ImportBatch
+) -> dict:
+    priority = strategy.priorities.order_by("part", "number").first()
+    objective = priority.objectives.order_by("number").first()
+    return {
+        "floor (/healthz)": "/healthz",
+        "strategy list": "/strategies/",
+        "strategy dashboard": strategy.get_absolute_url(),
+        "priority": priority.get_absolute_url(),
+        "objective": objective.get_absolute_url(),
+        "measure": measure.get_absolute_url(),
+        "my milestones": "/milestones/mine/",
+        "milestone history": milestone.get_absolute_url(),
+        "import preview (1,000 rows)": batch.get_absolute_url(),
+    }
+
+
+def time_pages(urls: dict[str, str], admin, lead) -> list[dict]:
+    results = []
+    for name, url in urls.items():
+        client = Client()
+        client.force_login(lead if name == "my milestones" else admin)
+        assert client.get(url).status_code == 200, (name, url)  # warm up
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        times = []
+        for _ in range(REQUESTS):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        times.sort()
+        results.append(
+            {
+                "page": name,
+                "queries": len(queries),
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[int(0.95 * len(times)) - 1], 1),
+            }
+        )
+    floor = results[0]["median_ms"]
+    for row in results:
+        row["x_floor"] = round(row["median_ms"] / floor, 1)
+    return results
+
+
+def users():
+    User = get_user_model()
+    admin = User.objects.filter(groups__name="Admin").first()
+    lead = User.objects.filter(groups__name="Programme lead").first()
+    return admin, lead

@@ -1,0 +1,52 @@
+"""Restore a backup made by `backup`, replacing everything in the configured database."""
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from strategy_tracker.management.commands._database import pg_env_and_name
+
+
+class Command(BaseCommand):
+    help = "Replace the configured database's contents with the backup in FILE."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, file: Path, yes: bool = False, **options):
+        if not file.exists():
+            raise CommandError(f"{file}: no such file.")
+        if not yes and input(f"Replace every row in the database with {file}? [y/N] ") != "y":
+            raise CommandError("Nothing restored.")
+        if connection.vendor == "postgresql":
+            env, name = pg_env_and_name()
+            connection.close()
+            result = subprocess.run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                    name,
+                    str(file),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode:
+                raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with sqlite3.connect(file) as source:
+                source.backup(connection.connection)
+            source.close()
+        else:
+            raise CommandError(f"No restore method for {connection.vendor}.")
+        self.stdout.write(f"Restored {file}.")

@@ -1,0 +1,48 @@
+"""A backup restored gives back every row exactly (pg_dump / pg_restore on PostgreSQL)."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+
+from milestones.models import Milestone
+from objectives.models import Strategy
+
+APPS = ["objectives", "milestones", "measures", "auth"]
+
+
+def _every_row() -> dict[str, list[tuple]]:
+    rows = {}
+    for app in APPS:
+        for model in apps.get_app_config(app).get_models():
+            table = model._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1')  # noqa: S608 - our own table names
+                rows[table] = cursor.fetchall()
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_every_row(tmp_path, programme_lead):
+    call_command("load_seeds", stdout=StringIO())
+    milestone = Milestone.objects.first()
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Before the backup",
+        forecast_date=None,
+    )
+    before = _every_row()
+    assert sum(len(r) for r in before.values()) > 400
+    backup = tmp_path / ("backup.dump" if connection.vendor == "postgresql" else "backup.sqlite3")
+
+    call_command("backup", str(backup), stdout=StringIO())
+    Milestone.objects.filter(pk=milestone.pk).update(commentary="Changed after the backup")
+    Strategy.objects.filter(slug="thurrock-hwbs-2013").delete()
+    assert _every_row() != before
+    call_command("restore", str(backup), "--yes", stdout=StringIO())
+
+    assert _every_row() == before

@@ -1,0 +1,36 @@
+import json
+import logging
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_request_logs_one_json_line_with_user_id_status_and_duration(
+    client, board_member, caplog
+):
+    client.force_login(board_member)
+    with caplog.at_level(logging.INFO, logger="strategy_tracker.requests"):
+        client.get("/strategies/?q=private-words")
+    lines = [
+        json.loads(r.getMessage()) for r in caplog.records if r.name == "strategy_tracker.requests"
+    ]
+    assert len(lines) == 1
+    line = lines[0]
+    assert (
+        line["status"] == 200
+        and line["user_id"] == board_member.pk
+        and line["path"] == "/strategies/"
+    )
+    assert line["duration_ms"] >= 0
+    # Nothing personal beyond the id: no username, no query string.
+    assert "board" not in json.dumps(line) and "private-words" not in json.dumps(line)
+
+
+def test_an_anonymous_request_logs_no_user(client, caplog):
+    with caplog.at_level(logging.INFO, logger="strategy_tracker.requests"):
+        client.get("/strategies/")
+    line = json.loads(
+        next(r.getMessage() for r in caplog.records if r.name == "strategy_tracker.requests")
+    )
+    assert (line["status"], line["user_id"]) == (302, None)

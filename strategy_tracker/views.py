@@ -1,0 +1,19 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from objectives.models import Strategy
+
+
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 only when the database answers. Also the benchmark's floor: one indexed query,
+    a tiny template, the same middleware as every page."""
+    try:
+        Strategy.objects.filter(pk=1).exists()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return render(request, "healthz.txt", content_type="text/plain")
