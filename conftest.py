@@ -42,3 +42,13 @@ def programme_lead(make_user):
 @pytest.fixture
 def admin_user(make_user):
     return make_user("admin", ADMIN, is_staff=True, first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages are keyed by the data's version; each test starts with none cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -49,9 +49,14 @@ class PreloadedValueLoader(BaseInstanceLoader):
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
+        # Only the periods the file names: a measure may have years of values the file
+        # does not touch.
+        periods = {resource._period_key(row) for row in dataset.dict} - {None}
         self.values = {
             (v.measure_id, v.period_end): v
-            for v in MeasureValue.objects.filter(measure__in=resource.measures_by_code.values())
+            for v in MeasureValue.objects.filter(
+                measure__in=resource.measures_by_code.values(), period_end__in=periods
+            )
         }
         for value in self.values.values():
             value._before = tuple(getattr(value, name) for name in WRITTEN_FIELDS)

@@ -3,11 +3,14 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +44,8 @@ class Strategy(models.Model):
     source_document = models.CharField(max_length=300, blank=True)
     source_version = models.CharField(max_length=100, blank=True)
     source_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "-period_start", "title"]
@@ -78,6 +83,8 @@ class Priority(models.Model):
         max_length=300, blank=True, help_text="Where this is in the source document."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["strategy_id", "part", "number"]
         verbose_name_plural = "priorities"
@@ -114,6 +121,8 @@ class Objective(models.Model):
     where_now = models.TextField(blank=True, help_text='"Where are we now?"')
     where_want = models.TextField(blank=True, help_text='"Where do we want to be?"')
     source_ref = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority_id", "number"]

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -15,7 +16,8 @@ from measures.models import Measure, MeasureValue
 from measures.spc import SpcResult
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
-from objectives.rag import RollUp, Status, roll_up
+from objectives.rag import RollUp, Status, milestone_status, roll_up
+from strategy_tracker.data_version import data_version
 
 
 @dataclass
@@ -157,18 +159,31 @@ def build_progress(
 
 
 def strategy_rollups(strategies: list[Strategy], today: dt.date) -> dict[int, RollUp]:
-    """The overall roll-up of each strategy, in two queries for any number of strategies."""
+    """The overall roll-up of each strategy, in two queries for any number of strategies,
+    or none when nothing has changed since it was last worked out (see data_version)."""
     ids = [s.id for s in strategies]
+    key = f"rollups:{today.isoformat()}:{data_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _strategy_rollups(ids, today)
+        cache.set(key, cached, 3600)
+    return {i: cached.get(i, roll_up([])) for i in ids}
+
+
+def _strategy_rollups(ids: list[int], today: dt.date) -> dict[int, RollUp]:
+    all_ids = list(Strategy.objects.values_list("id", flat=True))
+    ids = all_ids  # worked out for every strategy, so one cache entry serves any filter
     statuses: dict[int, list[Status]] = defaultdict(list)
     milestone_fields = ["status", "due_date", "forecast_date", "last_updated_at"]
     for row in Milestone.objects.filter(objective__priority__strategy__in=ids).values(
         "objective__priority__strategy", *milestone_fields
     ):
         strategy_id = row.pop("objective__priority__strategy")
-        statuses[strategy_id].append(Milestone(**row).rag(today))
+        # The rule itself, not a model instance per row: thousands of rows at trust size.
+        statuses[strategy_id].append(milestone_status(**row, today=today))
     measures = _measures(ids).annotate(
         strategy_id=Coalesce("priority__strategy", "objective__priority__strategy")
     )
     for measure in measures:
         statuses[measure.strategy_id].append(measure.rag(today))
-    return {s.id: roll_up(statuses[s.id]) for s in strategies}
+    return {i: roll_up(statuses[i]) for i in ids}

@@ -15,6 +15,7 @@ from objectives.models import Objective, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.rag import Rag
 from objectives.strategy_json import export_strategy, strategy_queryset
+from strategy_tracker.page_cache import cached_body
 
 MILESTONES_PER_PAGE = 25
 
@@ -71,8 +72,15 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    today = timezone.localdate()
     strategy = _get_strategy(slug)
+    body = cached_body(
+        request, "objectives/_strategy_body.html", lambda: _strategy_context(request, strategy)
+    )
+    return render(request, "objectives/strategy_detail.html", {"strategy": strategy, "body": body})
+
+
+def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
+    today = timezone.localdate()
     progress = build_progress(strategy, today)
     timeline_rows = [(p.priority.label, item) for p in progress.priorities for item in p.milestones]
     needs_attention = sorted(
@@ -84,7 +92,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         key=lambda pair: (pair[1].status.rag != Rag.RED, pair[1].obj.due_date or dt.date.max),
     )
-    context = {
+    return {
         "strategy": strategy,
         "progress": progress,
         "today": today,
@@ -94,19 +102,28 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "needs_attention": needs_attention,
         "spc_table": _spc_table(request, progress),
     }
-    return render(request, "objectives/strategy_detail.html", context)
 
 
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
-    today = timezone.localdate()
     strategy = _get_strategy(slug)
     priority = _get_priority(strategy, key)
+    body = cached_body(
+        request,
+        "objectives/_priority_body.html",
+        lambda: _priority_context(request, strategy, priority),
+    )
+    context = {"strategy": strategy, "priority": priority, "body": body}
+    return render(request, "objectives/priority_detail.html", context)
+
+
+def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priority) -> dict:
+    today = timezone.localdate()
     progress = build_progress(strategy, today, only_priority=priority)
     priority_progress = progress.priorities[0]
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective__priority=priority), today
     )
-    context = {
+    return {
         "strategy": strategy,
         "priority": priority,
         "progress": priority_progress,
@@ -115,17 +132,28 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
         "table": table,
         "measures": _measure_charts(priority_progress.all_measures),
     }
-    return render(request, "objectives/priority_detail.html", context)
 
 
 def objective_detail(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
-    today = timezone.localdate()
     strategy = _get_strategy(slug)
     priority = _get_priority(strategy, key)
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
+    body = cached_body(
+        request,
+        "objectives/_objective_body.html",
+        lambda: _objective_context(request, strategy, priority, objective),
+    )
+    context = {"strategy": strategy, "priority": priority, "objective": objective, "body": body}
+    return render(request, "objectives/objective_detail.html", context)
+
+
+def _objective_context(
+    request: HttpRequest, strategy: Strategy, priority: Priority, objective: Objective
+) -> dict:
+    today = timezone.localdate()
     progress = build_progress(strategy, today, only_priority=priority)
     objective_progress = next(
         o for o in progress.priorities[0].objectives if o.objective.id == objective.id
@@ -133,7 +161,7 @@ def objective_detail(
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective=objective), today, exclude=("objective",)
     )
-    context = {
+    return {
         "strategy": strategy,
         "priority": priority,
         "objective": objective,
@@ -146,7 +174,6 @@ def objective_detail(
         "where_now": [line for line in objective.where_now.splitlines() if line.strip()],
         "where_want": [line for line in objective.where_want.splitlines() if line.strip()],
     }
-    return render(request, "objectives/objective_detail.html", context)
 
 
 def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:
