@@ -101,6 +101,8 @@ def _choose_delimiter(text: str) -> str:
 def read_csv(data: bytes, max_bytes: int) -> CsvFile:
     _check_not_binary(data, max_bytes)
     text, encoding = _decode(data)
+    if not text.strip():  # e.g. nothing but a byte-order mark
+        raise CsvFileError("The file is empty.")
     delimiter = _choose_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     csv.field_size_limit(MAX_FIELD_CHARS)

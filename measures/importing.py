@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import tablib
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from import_export.results import RowResult
@@ -19,6 +20,7 @@ from import_export.results import RowResult
 from measures.csv_files import CsvFile, CsvFileError, read_csv
 from measures.models import ImportBatch
 from measures.resources import MeasureValueResource
+from strategy_tracker.data_version import data_version
 
 DATASET_COLUMNS = ["_line", "measure_code", "period_end", "period", "value", "note", "source"]
 PREVIEW_ROW_LIMIT = 1000
@@ -53,6 +55,7 @@ class ImportReport:
     rows: list[RowOutcome]
     totals: dict[str, int]
     base_errors: list[str]
+    total_rows: int | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -64,6 +67,19 @@ class ImportReport:
         errors = [r for r in self.rows if r.outcome == "error"]
         others = [r for r in self.rows if r.outcome != "error"][:PREVIEW_ROW_LIMIT]
         return sorted(errors + others, key=lambda r: r.line)
+
+    def for_display(self) -> "ImportReport":
+        """What the preview page shows: every error and the first rows, not the whole file."""
+        csv = CsvFile(
+            self.csv.encoding, self.csv.delimiter, self.csv.columns, self.csv.extra_columns
+        )
+        return ImportReport(
+            csv,
+            self.shown_rows,
+            dict(self.totals),
+            list(self.base_errors),
+            total_rows=len(self.rows),
+        )
 
     @property
     def summary(self) -> str:
@@ -132,6 +148,18 @@ def _run(batch: ImportBatch, *, dry_run: bool, today: dt.date) -> ImportReport:
 
 def preview(batch: ImportBatch, today: dt.date | None = None) -> ImportReport:
     return _run(batch, dry_run=True, today=today or timezone.localdate())
+
+
+def cached_preview(batch: ImportBatch) -> ImportReport:
+    """The preview as shown, worked out once per version of the data (the file itself never
+    changes), so reloading the page does not run the whole file again."""
+    today = timezone.localdate()
+    key = f"import-preview:{batch.pk}:{today.isoformat()}:{data_version()}"
+    report = cache.get(key)
+    if report is None:
+        report = preview(batch, today).for_display()
+        cache.set(key, report, 3600)
+    return report
 
 
 def _take_import_lock() -> None:

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from measures.charts import measure_trend, spc_chart
 from measures.csv_files import CsvFileError
 from measures.exporting import neutralise, values_csv_response
 from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm
-from measures.importing import ImportRefused, confirm, preview, store_upload
+from measures.importing import ImportRefused, cached_preview, confirm, store_upload
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
 from strategy_tracker.history import change_log
@@ -41,7 +41,12 @@ def _get_measure(code: str) -> Measure:
     )
 
 
-def measure_detail(
+@require_GET
+def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _measure_page(request, code)
+
+
+def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
@@ -92,7 +97,7 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure, code=code)
     form = SpcLimitsForm(request.POST)
     if not form.is_valid():
-        return measure_detail(request, code, spc_form=form)
+        return _measure_page(request, code, spc_form=form)
     measure.spc_baseline_points = form.cleaned_data["spc_baseline_points"]
     measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
     measure._change_reason = f"SPC limits: {form.cleaned_data['reason']}"
@@ -107,6 +112,7 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
 IMPORT_PERMISSION = "measures.import_measurevalue"
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_start(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -132,7 +138,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
     context = {"batch": batch}
     if batch.status == ImportBatch.Status.PREVIEWED:
-        context |= {"report": preview(batch), "confirm_form": ConfirmForm()}
+        context |= {"report": cached_preview(batch), "confirm_form": ConfirmForm()}
     return render(request, "measures/import_preview.html", context)
 
 
@@ -150,7 +156,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         batch.refresh_from_db()
         context = {"batch": batch, "refusal": str(refusal), "confirm_form": form}
         if batch.status == ImportBatch.Status.PREVIEWED:
-            context["report"] = preview(batch)
+            context["report"] = cached_preview(batch)
         return render(request, "measures/import_preview.html", context, status=409)
     messages.success(request, f"Imported {batch.file_name}: {report.summary}.")
     return redirect("measures:import_list")

@@ -2,16 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milestones.filters import MilestoneFilter
 from milestones.forms import AssignForm, BulkAssignForm, MilestoneUpdateForm
 from milestones.history import milestone_change_log
-from milestones.models import Milestone, MilestoneDelegate, MilestoneListVisit, StaleMilestoneError
+from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError
+from strategy_tracker.page_cache import cached_body
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
 
@@ -117,12 +118,38 @@ def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
 
 @require_GET
 def my_milestones(request: HttpRequest) -> HttpResponse:
-    """A lead's own milestones, overdue first, then by due date."""
+    """A lead's own milestones, overdue first, then by due date; and what is new to them."""
     now = timezone.now()
-    today = timezone.localdate()
     visit = MilestoneListVisit.objects.filter(user=request.user).first()
-    milestones = list(
-        Milestone.objects.for_user(request.user)
+    new = []
+    if visit:
+        new = list(
+            Milestone.objects.with_hierarchy()
+            .filter(
+                Q(owner=request.user, owner_assigned_at__gt=visit.seen_at)
+                | Q(
+                    milestonedelegate__user=request.user,
+                    milestonedelegate__assigned_at__gt=visit.seen_at,
+                )
+            )
+            .distinct()
+        )
+    MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
+    # The list is the user's own, so it is cached per user; "needs an update" turns on by
+    # the hour, so the hour is part of the key.
+    body = cached_body(
+        request,
+        "milestones/_my_milestones_body.html",
+        lambda: _my_milestones_context(request.user, now),
+        extra_key=f"user-{request.user.pk}:{now:%Y%m%d%H}:{settings.MILESTONE_UPDATE_INTERVAL_DAYS}",
+    )
+    return render(request, "milestones/my_milestones.html", {"new_rows": new, "body": body})
+
+
+def _my_milestones_context(user, now) -> dict:
+    today = timezone.localdate()
+    milestones = (
+        Milestone.objects.for_user(user)
         .with_rag(today)
         .with_hierarchy()
         .annotate(
@@ -134,40 +161,19 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         )
         .order_by("overdue_first", F("due_date").asc(nulls_last=True), "id")
     )
-    delegated_since = {}
-    if visit:
-        delegated_since = set(
-            MilestoneDelegate.objects.filter(
-                user=request.user, assigned_at__gt=visit.seen_at
-            ).values_list("milestone_id", flat=True)
-        )
     rows = [
-        {
-            "milestone": m,
-            "status": m.rag(today),
-            "needs_update": m.needs_update(now),
-            "is_new": visit is not None
-            and (
-                (
-                    m.owner_id == request.user.id
-                    and m.owner_assigned_at
-                    and m.owner_assigned_at > visit.seen_at
-                )
-                or m.id in delegated_since
-            ),
-        }
+        {"milestone": m, "status": m.rag(today), "needs_update": m.needs_update(now)}
         for m in milestones
     ]
-    MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
-    context = {
+    return {
         "rows": rows,
-        "new_rows": [row for row in rows if row["is_new"]],
         "today": today,
         "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,
+        "user": user,
     }
-    return render(request, "milestones/my_milestones.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("milestones.change_milestone", raise_exception=True)
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -209,6 +215,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     return render(request, "milestones/bulk_assign.html", context, status=status)
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Programme leads land on their milestones; everyone else on the strategies."""
     if PROGRAMME_LEAD in user_roles(request.user) and not is_admin(request.user):

@@ -3,6 +3,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from measures.charts import measure_trend
@@ -59,6 +60,7 @@ def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
     return table
 
 
+@require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     strategies = Strategy.objects.select_related("organisation")
@@ -71,6 +73,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/strategy_list.html", {"rows": rows, "today": today})
 
 
+@require_GET
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _get_strategy(slug)
     body = cached_body(
@@ -104,6 +107,7 @@ def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
     }
 
 
+@require_GET
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
     strategy = _get_strategy(slug)
     priority = _get_priority(strategy, key)
@@ -134,6 +138,7 @@ def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priori
     }
 
 
+@require_GET
 def objective_detail(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
@@ -176,6 +181,7 @@ def _objective_context(
     }
 
 
+@require_GET
 def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:
     strategy = get_object_or_404(strategy_queryset(), slug=slug)
     response = JsonResponse(

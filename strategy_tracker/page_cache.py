@@ -1,8 +1,8 @@
 """Rendered page bodies cached under the data's version (strategy_tracker.data_version).
 
 A body is worked out once per version of the data, date and query string, and shared by
-everyone who asks until anything shown on it changes. Only bodies with nothing personal in
-them are cached this way.
+everyone who asks until anything shown on it changes. A body with anything personal in it
+is keyed by its user as well.
 """
 
 from collections.abc import Callable
@@ -19,8 +19,10 @@ TIMEOUT_S = 3600
 
 
 def cached_body(
-    request: HttpRequest, template: str, make_context: Callable[[], dict]
+    request: HttpRequest, template: str, make_context: Callable[[], dict], extra_key: str = ""
 ) -> SafeString:
+    """The rendered body, from the cache or made now. `extra_key` separates bodies that
+    differ by more than the address, the date and the data (a user's own list)."""
     key = ":".join(
         [
             "body",
@@ -29,6 +31,7 @@ def cached_body(
             request.GET.urlencode(),
             timezone.localdate().isoformat(),
             data_version(),
+            extra_key,
         ]
     )
     body = cache.get(key)

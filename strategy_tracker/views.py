@@ -3,11 +3,13 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from objectives.models import Strategy
 
 
 @login_not_required
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 only when the database answers. Also the benchmark's floor: one indexed query,

@@ -222,6 +222,7 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
     [
         (b"", "The file is empty"),
         (b"  \r\n", "The file is empty"),
+        (b"\xef\xbb\xbf", "The file is empty"),  # a byte-order mark and nothing else
         (b"PK\x03\x04\x14\x00\x06\x00rest-of-a-workbook", "This is an Excel workbook (.xlsx)"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "old-style Excel workbook (.xls)"),
         (b"GIF89a\x00\x00\x01", "This is not a text file"),

@@ -1,0 +1,204 @@
+"""Every URL of the project × every role × GET and POST: the expected status, and a refused
+request changes no row. A URL pattern missing from MATRIX fails the test, so a new page
+cannot ship without saying who may use it."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from measures.importing import store_upload
+from measures.models import ImportBatch, MeasureValue
+from milestones.models import MilestoneDelegate
+from strategy_tracker.data_version import data_version
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+)
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "board", "lead", "other_lead", "admin"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def everyone(get, post):
+    return {role: (get, post) for role in ROLES}
+
+
+def signed_in(get, post):
+    """Anonymous visitors are sent to sign in; every role gets (get, post)."""
+    return {"anonymous": (LOGIN, LOGIN)} | {role: (get, post) for role in ROLES[1:]}
+
+
+def admin_reads(get):
+    """An Admin's page that only reads: a POST is the wrong method for anyone signed in."""
+    return {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (403, 405),
+        "lead": (403, 405),
+        "other_lead": (403, 405),
+        "admin": (get, 405),
+    }
+
+
+def admin_only(get, post):
+    return {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (403, 403),
+        "lead": (403, 403),
+        "other_lead": (403, 403),
+        "admin": (get, post),
+    }
+
+
+MATRIX = {
+    "home": signed_in(302, 405),
+    "healthz": everyone(200, 405),
+    "login": everyone(200, 200),  # an empty sign-in form is shown again with its errors
+    "logout": signed_in(405, 302),
+    "objectives:strategy_list": signed_in(200, 405),
+    "objectives:strategy_detail": signed_in(200, 405),
+    "objectives:strategy_export_json": signed_in(200, 405),
+    "objectives:strategy_values_csv": signed_in(200, 405),
+    "objectives:priority_detail": signed_in(200, 405),
+    "objectives:objective_detail": signed_in(200, 405),
+    "milestones:mine": signed_in(200, 405),
+    "milestones:bulk_assign": admin_only(200, 400),
+    "milestones:detail": signed_in(200, 405),
+    # The owner and an Admin may post (an empty form: 400, nothing saved); nobody else.
+    "milestones:update": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 403),
+        "lead": (405, 400),
+        "other_lead": (405, 403),
+        "admin": (405, 400),
+    },
+    "milestones:assign": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 403),
+        "lead": (405, 403),
+        "other_lead": (405, 403),
+        "admin": (405, 400),
+    },
+    "measures:detail": signed_in(200, 405),
+    "measures:values_csv": signed_in(200, 405),
+    "measures:spc_limits": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 403),
+        "lead": (405, 403),
+        "other_lead": (405, 403),
+        "admin": (405, 400),
+    },
+    "measures:import_start": admin_only(200, 400),
+    "measures:import_template": admin_reads(200),
+    "measures:import_list": admin_reads(200),
+    "measures:import_preview": admin_reads(200),
+    # An Admin's confirm imports the file: allowed, so it may change rows.
+    "measures:import_confirm": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 403),
+        "lead": (405, 403),
+        "other_lead": (405, 403),
+        "admin": (405, 302),
+    },
+}
+# The Django admin guards itself by staff status and model permissions (tests in milestones/
+# tests/test_admin.py); here only its front door is checked.
+ADMIN_SITE = {
+    "anonymous": (302, 302),
+    "board": (302, 302),
+    "lead": (302, 302),
+    "other_lead": (302, 302),
+    "admin": (200, 200),
+}
+
+
+def _names(patterns, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith("admin:")}
+    assert names == set(MATRIX), f"Add these to MATRIX: {sorted(names - set(MATRIX))}"
+
+
+@pytest.fixture
+def world(board_member, programme_lead, admin_user, make_user):
+    from strategy_tracker.roles import PROGRAMME_LEAD
+
+    other = make_user("other", PROGRAMME_LEAD)
+    strategy = make_strategy(slug="s")
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    milestone = make_milestone(
+        objective, owner=programme_lead, due_date=dt.date.today() + dt.timedelta(days=100)
+    )
+    measure = make_measure(objective, code="M1", unit="count")
+    MeasureValue.objects.create(measure=measure, period_end=dt.date(2024, 3, 31), value=Decimal(1))
+    batch = store_upload(
+        user=admin_user, file_name="f.csv", data=b"measure_code,period_end,value\nM1,2024-06-30,2\n"
+    )
+    args = {
+        "objectives:strategy_detail": ["s"],
+        "objectives:strategy_export_json": ["s"],
+        "objectives:strategy_values_csv": ["s"],
+        "objectives:priority_detail": ["s", "1"],
+        "objectives:objective_detail": ["s", "1", 1],
+        "milestones:detail": ["s", "1", 1, milestone.pk],
+        "milestones:update": ["s", "1", 1, milestone.pk],
+        "milestones:assign": ["s", "1", 1, milestone.pk],
+        "measures:detail": ["M1"],
+        "measures:values_csv": ["M1"],
+        "measures:spc_limits": ["M1"],
+        "measures:import_preview": [batch.pk],
+        "measures:import_confirm": [batch.pk],
+    }
+    users = {
+        "board": board_member,
+        "lead": programme_lead,
+        "other_lead": other,
+        "admin": admin_user,
+    }
+    return args, users
+
+
+def _rows() -> tuple:
+    return (
+        data_version(),
+        ImportBatch.objects.filter(status="imported").count(),
+        MilestoneDelegate.objects.count(),
+        User.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX) + ["admin:index"])
+def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client, world, name):
+    args, users = world
+    url = reverse(name, args=args.get(name, []))
+    expected_by_role = ADMIN_SITE if name == "admin:index" else MATRIX[name]
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        for method, expected in zip(("get", "post"), expected_by_role[role], strict=True):
+            before = _rows()
+            response = getattr(client, method)(url)
+            if expected == LOGIN:
+                assert response.status_code == 302, (name, role, method)
+                assert response["Location"].startswith(reverse("login")), (name, role, method)
+            else:
+                assert response.status_code == expected, (name, role, method, response.status_code)
+            refused = response.status_code >= 400 or expected == LOGIN
+            if refused:
+                assert _rows() == before, f"{name}: a refused {method} by {role} changed data"
