@@ -355,3 +355,27 @@ def test_another_users_forged_confirm_is_refused(client, signed_in_admin, measur
     client.force_login(programme_lead)
     assert _confirm(client, page).status_code == 403
     assert _counts() == (0, 0)
+
+
+def test_the_preview_query_count_does_not_grow_with_the_file(
+    signed_in_admin, measures, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = _upload(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n")
+    with CaptureQueriesContext(connection) as few:
+        signed_in_admin.get(small["Location"])
+    few = len(few)
+    quarters = [
+        f"{y}-{md}" for y in range(2021, 2026) for md in ("03-31", "06-30", "09-30", "12-31")
+    ]
+    big = _upload(
+        signed_in_admin,
+        HEADER + "".join(f"{c},{q},5,,\n" for c in ("CNT", "PCT", "NUM") for q in quarters),
+    )
+    cache.clear()
+    with django_assert_max_num_queries(few):
+        response = signed_in_admin.get(big["Location"])
+    assert response.context["report"].totals["new"] == 60

@@ -46,3 +46,33 @@ def test_the_milestone_page_shows_every_change_newest_first(
     assert changes["forecast date"] == (None, "30 Jun 2027")
     html = page.content.decode()
     assert "<del>Not started</del> → <ins>At risk</ins>" in html
+
+
+def test_the_milestone_page_query_count_does_not_grow_with_its_history(
+    client, milestone, programme_lead, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def update(commentary):
+        milestone.refresh_from_db()
+        milestone.record_update(
+            by=programme_lead,
+            expected_version=milestone.version,
+            status="on_track",
+            commentary=commentary,
+            forecast_date=None,
+        )
+
+    client.force_login(programme_lead)
+    url = milestone.get_absolute_url()
+    update("First")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    few = len(few)
+    for n in range(30):
+        update(f"Update {n}")
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+    assert len(response.context["history"]) == 32

@@ -1,0 +1,29 @@
+"""When the database goes away mid-request: a clear page, nothing half-written.
+
+Every write runs in a transaction, so PostgreSQL undoes whatever a lost connection left
+unfinished. Django opens a fresh connection for the next request, so the app recovers by
+itself when the database is back, without a restart.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("database unavailable: %s", type(exception).__name__)
+        response = render(request, "database_unavailable.html", status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -1,0 +1,130 @@
+"""The database connection is lost in the middle of a write: nothing partial is kept, the
+user is told, and the next request works again without a restart. PostgreSQL only: the
+connection is cut from the server side with pg_terminate_backend."""
+
+import datetime as dt
+import os
+from unittest import mock
+
+import psycopg2
+import pytest
+from django.db import close_old_connections, connection
+from django.urls import reverse
+from simple_history.manager import HistoryManager
+
+from measures.importing import store_upload
+from measures.models import MeasureValue
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("needs PostgreSQL")
+
+
+def _cut_this_connection():
+    """Kill our own server process from a second connection, as a network failure would."""
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    killer = psycopg2.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+    )
+    killer.autocommit = True
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    killer.close()
+
+
+def _next_request():
+    # What a web server does between requests: drop a connection that has failed.
+    close_old_connections()
+
+
+def test_a_milestone_update_cut_off_midway_saves_nothing_and_the_app_recovers(
+    client, programme_lead
+):
+    strategy = make_strategy(slug="s")
+    milestone = make_milestone(
+        make_objective(make_priority(strategy, number=1), number=1),
+        owner=programme_lead,
+        due_date=dt.date.today() + dt.timedelta(days=90),
+    )
+    client.force_login(programme_lead)
+    url = reverse("milestones:update", args=["s", "1", 1, milestone.pk])
+    data = {
+        "status": "at_risk",
+        "commentary": "Cut off",
+        "forecast_date": "",
+        "version": milestone.version,
+    }
+    real = HistoryManager.bulk_history_create
+
+    def cut_then_write(self, *args, **kwargs):
+        _cut_this_connection()  # after the UPDATE ran, before its history row is written
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(HistoryManager, "bulk_history_create", cut_then_write):
+        response = client.post(url, data)
+
+    assert response.status_code == 503
+    assert "Nothing you sent was saved" in response.content.decode()
+    _next_request()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary, milestone.version) == ("not_started", "", 1)
+    assert milestone.history.count() == 1
+    # The app recovers by itself: the same update now goes through.
+    assert client.post(url, data).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == "at_risk"
+
+
+def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, admin_user):
+    measure = make_measure(make_objective(), code="CUT", unit="count")
+    rows = "".join(f"CUT,{y}-06-30,{y}\n" for y in range(2000, 2024))
+    batch = store_upload(
+        user=admin_user,
+        file_name="cut.csv",
+        data=("measure_code,period_end,value\n" + rows).encode(),
+    )
+    client.force_login(admin_user)
+    from measures import resources
+
+    real = resources.bulk_create_with_history
+    calls = []
+
+    def cut_on_second_batch(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            _cut_this_connection()
+        return real(objs, *args, **kwargs)
+
+    with (
+        mock.patch.object(resources, "bulk_create_with_history", cut_on_second_batch),
+        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+    ):
+        response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
+
+    assert response.status_code in (409, 503)
+    assert (
+        "Nothing you sent was saved" in response.content.decode()
+        or "nothing was written" in response.content.decode()
+    )
+    _next_request()
+    assert MeasureValue.objects.filter(measure=measure).count() == 0
+    assert MeasureValue.history.filter(measure_id=measure.id).count() == 0
+    response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    assert MeasureValue.objects.filter(measure=measure).count() == 24
