@@ -187,17 +187,10 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind a proxy, the client's address is read from this header (set AXES_IPWARE_META to
-# match your proxy), and only from as many proxies as you have.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "AXES_IPWARE_META",
-    default=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env.str("SECURE_PROXY_SSL_HEADER", default="")
-    else ["REMOTE_ADDR"],
-)
-AXES_IPWARE_PROXY_COUNT = env.int(
-    "AXES_PROXY_COUNT", default=1 if env.str("SECURE_PROXY_SSL_HEADER", default="") else 0
-)
+# Behind a proxy, the client's address is read from X-Forwarded-For, but only on requests
+# from these proxy addresses (strategy_tracker/client_ip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "strategy_tracker.client_ip.client_ip"
 
 # Sessions end after this much inactivity: each request renews the expiry.
 SESSION_SAVE_EVERY_REQUEST = True

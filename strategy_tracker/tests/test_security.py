@@ -81,3 +81,30 @@ def test_sessions_end_after_inactivity(client, board_member, settings):
     client.force_login(board_member)
     client.get("/strategies/")
     assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+
+
+def test_behind_a_proxy_the_client_address_is_read_from_x_forwarded_for(
+    client, board_member, settings
+):
+    proxy = "10.9.9.9"  # every request arrives from the proxy
+    settings.TRUSTED_PROXIES = [proxy]
+
+    def login(password, forwarded_for, remote=proxy):
+        return client.post(
+            reverse("login"),
+            {"username": "board", "password": password},
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login("wrong", "192.0.2.10")
+    assert login(TEST_PASSWORD, "192.0.2.10").status_code == 429
+    # The same person on another machine behind the same proxy is not locked out ...
+    assert login(TEST_PASSWORD, "192.0.2.20").status_code == 302
+    client.logout()
+    # ... and a client cannot dodge the lock by writing its own X-Forwarded-For: the proxy's
+    # own (right-most) entry is the one that counts.
+    assert login(TEST_PASSWORD, "203.0.113.1, 192.0.2.10").status_code == 429
+    # Nor does anyone not behind a trusted proxy choose their address by header.
+    assert login(TEST_PASSWORD, "192.0.2.99", remote="198.51.100.7").status_code == 302

@@ -1,0 +1,20 @@
+"""The address a request really came from, for sign-in throttling.
+
+Behind a proxy every request arrives from the proxy's address, so throttling by it would lock
+a whole office out together. When the request comes from a trusted proxy (TRUSTED_PROXIES),
+the client is the right-most address in X-Forwarded-For: the one that proxy added itself.
+Addresses further left were written by the client and could be forged.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    remote = request.META.get("REMOTE_ADDR")
+    if remote in settings.TRUSTED_PROXIES:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if forwarded:
+            return forwarded[-1]
+    return remote
