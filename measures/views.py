@@ -15,6 +15,7 @@ from measures.importing import ImportRefused, cached_preview, confirm, store_upl
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
 from strategy_tracker.history import change_log
+from strategy_tracker.page_cache import cached_body
 
 MEASURE_FIELDS = [
     "name",
@@ -138,7 +139,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
     context = {"batch": batch}
     if batch.status == ImportBatch.Status.PREVIEWED:
-        context |= {"report": cached_preview(batch), "confirm_form": ConfirmForm()}
+        report = cached_preview(batch)
+        context |= {
+            "report": report,
+            "confirm_form": ConfirmForm(),
+            "rows_html": cached_body(
+                request, "measures/_import_rows.html", lambda: {"report": report}
+            ),
+        }
     return render(request, "measures/import_preview.html", context)
 
 
@@ -156,7 +164,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         batch.refresh_from_db()
         context = {"batch": batch, "refusal": str(refusal), "confirm_form": form}
         if batch.status == ImportBatch.Status.PREVIEWED:
-            context["report"] = cached_preview(batch)
+            context["report"] = report = cached_preview(batch)
+            context["rows_html"] = cached_body(
+                request, "measures/_import_rows.html", lambda: {"report": report}
+            )
         return render(request, "measures/import_preview.html", context, status=409)
     messages.success(request, f"Imported {batch.file_name}: {report.summary}.")
     return redirect("measures:import_list")

@@ -50,8 +50,16 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         "today": today,
         "can_update": can_update,
         "delegates": list(milestone.delegates.all()),
-        "history": milestone_change_log(milestone),
+        # The change log is the same for everyone until the next change: cached under the
+        # data version, which that change moves.
+        "history_html": cached_body(
+            request,
+            "milestones/_history.html",
+            lambda: {"entries": milestone_change_log(milestone)},
+        ),
     }
+    if extra.get("conflict"):
+        context["latest_change"] = milestone_change_log(milestone)[0]
     if can_update and "form" not in extra:
         context["form"] = MilestoneUpdateForm(milestone=milestone)
     if is_admin(request.user) and "assign_form" not in extra:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_the_milestone_page_shows_every_change_newest_first(
     assert response.status_code == 302, response.context["adminform"].form.errors
 
     page = client.get(milestone.get_absolute_url())
-    history = page.context["history"]
+    history = page.context["entries"]
     assert [e.who for e in history] == ["Ada Admin", "Lee Lead", "System (data load)"]
     assert [(c.field, c.old, c.new) for c in history[0].changes] == [
         ("title", "Clear the Lighthouse backlog", "Clear the Lighthouse Centre backlog")
@@ -68,11 +69,13 @@ def test_the_milestone_page_query_count_does_not_grow_with_its_history(
     url = milestone.get_absolute_url()
     update("First")
     client.get(url)
+    cache.clear()  # measure the page as worked out, not as cached
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     few = len(few)
     for n in range(30):
         update(f"Update {n}")
+    cache.clear()
     with django_assert_max_num_queries(few):
         response = client.get(url)
-    assert len(response.context["history"]) == 32
+    assert len(response.context["entries"]) == 32
