@@ -19,7 +19,8 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 MEASURES = 1000
 
 
-def _quarter_ends(count: int) -> list[dt.date]:
+def quarter_ends(count: int) -> list[dt.date]:
+    """The last `count` quarter ends, newest first, back from 30 June 2026."""
     ends, year, quarter = [], 2026, 2  # back from the quarter ending 30 June 2026
     month_day = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
     while len(ends) < count:
@@ -58,7 +59,7 @@ def _measures() -> list[Measure]:
 
 
 def _csv(measures: list[Measure], rows: int) -> bytes:
-    quarters = _quarter_ends(rows // len(measures))
+    quarters = quarter_ends(rows // len(measures))
     lines = ["measure_code,period_end,value,note"]
     for quarter in quarters:
         for n, m in enumerate(measures):
@@ -96,7 +97,7 @@ def run(sizes=(10_000, 100_000)) -> list[dict]:
 
         # The yardstick: the same rows, already parsed, written with a bare bulk_create.
         _clear()
-        quarters = _quarter_ends(size // len(measures))
+        quarters = quarter_ends(size // len(measures))
         objs = [
             MeasureValue(
                 measure=m,

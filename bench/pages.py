@@ -1,6 +1,5 @@
 """Server time and query count of each page, through Django's test client."""
 
-import datetime as dt
 import hashlib
 import statistics
 import time
@@ -9,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from bench.import_bench import quarter_ends
 from measures.models import ImportBatch, Measure
 from milestones.models import Milestone
 from objectives.models import Strategy
@@ -24,19 +24,8 @@ class QueryCounter(list):
         return execute(sql, params, many, context)
 
 
-def _quarter_ends(count: int) -> list[dt.date]:
-    ends, year, q = [], 2026, 2
-    month_day = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-    while len(ends) < count:
-        ends.append(dt.date(year, *month_day[q]))
-        q -= 1
-        if q == 0:
-            q, year = 4, year - 1
-    return ends
-
-
 def import_batch_of(rows: int, codes: list[str], user) -> ImportBatch:
-    quarters = _quarter_ends(rows // len(codes) + 1)
+    quarters = quarter_ends(rows // len(codes) + 1)
     lines = ["measure_code,period_end,value"]
     for q in quarters:
         for code in codes:

@@ -11,6 +11,19 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 _seq = count(1)
 
 
+def violates(create) -> bool:
+    """Whether the database refuses what `create` writes (an IntegrityError), leaving the
+    test's transaction usable."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            create()
+    except IntegrityError:
+        return True
+    return False
+
+
 def make_strategy(**fields) -> Strategy:
     n = next(_seq)
     organisation = fields.pop("organisation", None) or Organisation.objects.create(

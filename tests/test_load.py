@@ -4,34 +4,20 @@ that was accepted is in the history, with no request failing."""
 
 import multiprocessing
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from milestones.models import Milestone
+from strategy_tracker.local_server import gunicorn, session_cookie
 from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
-from tests.load_clients import PORT, SAVES_PER_LEAD, _request, board_reads, lead_saves
+from tests.load_clients import PORT, SAVES_PER_LEAD, board_reads, lead_saves
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = 3
-
-
-def _cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 @pytest.mark.slow
@@ -48,55 +34,23 @@ def test_concurrent_saves_under_load_lose_nothing(make_user, board_member):
             milestone.assign(by=leads[0], add_delegates=[lead])
     history_before = Milestone.history.filter(id__in=[m.id for m in milestones]).count()
     db = connection.settings_dict
-    env = os.environ | {
+    env = {
+        # The test database, and the test process's key: its sessions are signed with it.
         "DJANGO_SETTINGS_MODULE": "strategy_tracker.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        if db["HOST"]
-        else f"postgres://:{db['PORT'] or 5432}/{db['NAME']}",
-        "DEBUG": "off",
-        "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here are signed with it
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "off",
-        "SESSION_COOKIE_SECURE": "off",
-        "CSRF_COOKIE_SECURE": "off",
-        "SECURE_HSTS_SECONDS": "0",
-        "REQUEST_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"postgres://:{db['PORT'] or 5432}/{db['NAME']}"
+        if not db["HOST"]
+        else f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": settings.SECRET_KEY,
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "strategy_tracker.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if _request("GET", "/healthz", "")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(PORT, env):
         urls = [m.get_absolute_url() for m in milestones]
-        jobs = [(_cookie(lead), urls, lead.username) for lead in leads]
+        jobs = [(session_cookie(lead), urls, lead.username) for lead in leads]
         with multiprocessing.get_context("spawn").Pool(LEADS + 1) as pool:
             reads = pool.apply_async(
-                board_reads, [(_cookie(board_member), strategy.get_absolute_url())]
+                board_reads, [(session_cookie(board_member), strategy.get_absolute_url())]
             )
             results = pool.map_async(lead_saves, jobs).get(timeout=300)
             read_result = reads.get(timeout=300)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
     saved = sum(r["saved"] for r in results)
     assert sum(r["errors"] for r in results) == 0, results

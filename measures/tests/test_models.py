@@ -2,50 +2,40 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from measures.models import Measure, MeasureValue
-from tests.factories import make_measure, make_objective
+from tests.factories import make_measure, make_objective, violates
 
 pytestmark = pytest.mark.django_db
-
-
-def _violates(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_a_measure_belongs_to_exactly_one_parent():
     objective = make_objective()
     priority = objective.priority
 
-    assert _violates(lambda: Measure.objects.create(code="NONE", name="No parent"))
-    assert _violates(
+    assert violates(lambda: Measure.objects.create(code="NONE", name="No parent"))
+    assert violates(
         lambda: Measure.objects.create(
             code="BOTH", name="Both", priority=priority, objective=objective
         )
     )
-    assert not _violates(lambda: Measure.objects.create(code="P", name="P", priority=priority))
-    assert not _violates(lambda: Measure.objects.create(code="O", name="O", objective=objective))
+    assert not violates(lambda: Measure.objects.create(code="P", name="P", priority=priority))
+    assert not violates(lambda: Measure.objects.create(code="O", name="O", objective=objective))
 
 
 def test_a_measure_code_is_unique():
     make_measure(code="THK-SMOKING-ADULT")
-    assert _violates(lambda: make_measure(code="THK-SMOKING-ADULT"))
+    assert violates(lambda: make_measure(code="THK-SMOKING-ADULT"))
 
 
 def test_a_measure_tolerance_cannot_be_negative():
-    assert _violates(lambda: make_measure(tolerance=Decimal("-0.1")))
-    assert not _violates(lambda: make_measure(tolerance=Decimal("0")))
+    assert violates(lambda: make_measure(tolerance=Decimal("-0.1")))
+    assert not violates(lambda: make_measure(tolerance=Decimal("0")))
 
 
 def test_a_measure_direction_and_unit_must_be_known_ones():
-    assert _violates(lambda: make_measure(direction="sideways"))
-    assert _violates(lambda: make_measure(unit="furlongs"))
+    assert violates(lambda: make_measure(direction="sideways"))
+    assert violates(lambda: make_measure(unit="furlongs"))
 
 
 def test_one_value_per_measure_and_period():
@@ -53,10 +43,10 @@ def test_one_value_per_measure_and_period():
     end = dt.date(2024, 6, 30)
     MeasureValue.objects.create(measure=measure, period_end=end, value=Decimal("12.5"))
 
-    assert _violates(
+    assert violates(
         lambda: MeasureValue.objects.create(measure=measure, period_end=end, value=Decimal("13"))
     )
-    assert not _violates(
+    assert not violates(
         lambda: MeasureValue.objects.create(
             measure=make_measure(), period_end=end, value=Decimal("13")
         )

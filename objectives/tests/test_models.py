@@ -1,38 +1,28 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from objectives.models import Objective, Organisation, Priority, Strategy
-from tests.factories import make_objective, make_priority, make_strategy
+from tests.factories import make_objective, make_priority, make_strategy, violates
 
 pytestmark = pytest.mark.django_db
-
-
-def _violates(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_a_strategy_period_must_start_before_it_ends():
     org = Organisation.objects.create(name="Org")
     kwargs = {"organisation": org, "title": "S", "status": "published"}
 
-    assert _violates(
+    assert violates(
         lambda: Strategy.objects.create(
             slug="a", period_start=dt.date(2024, 1, 1), period_end=dt.date(2023, 1, 1), **kwargs
         )
     )
-    assert _violates(
+    assert violates(
         lambda: Strategy.objects.create(
             slug="b", period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 1, 1), **kwargs
         )
     )
-    assert not _violates(
+    assert not violates(
         lambda: Strategy.objects.create(
             slug="c", period_start=dt.date(2023, 1, 1), period_end=dt.date(2024, 1, 1), **kwargs
         )
@@ -41,35 +31,35 @@ def test_a_strategy_period_must_start_before_it_ends():
 
 def test_a_strategy_slug_is_unique():
     make_strategy(slug="thurrock")
-    assert _violates(lambda: make_strategy(slug="thurrock"))
+    assert violates(lambda: make_strategy(slug="thurrock"))
 
 
 def test_a_strategy_status_must_be_a_known_one():
-    assert _violates(lambda: make_strategy(status="archived"))
+    assert violates(lambda: make_strategy(status="archived"))
 
 
 def test_priority_numbers_are_unique_within_a_part_of_a_strategy():
     strategy = make_strategy()
     make_priority(strategy, number=1, part=1)
 
-    assert _violates(lambda: make_priority(strategy, number=1, part=1))
+    assert violates(lambda: make_priority(strategy, number=1, part=1))
     # Thurrock's Part Two restarts its numbering at 1.
-    assert not _violates(lambda: make_priority(strategy, number=1, part=2))
+    assert not violates(lambda: make_priority(strategy, number=1, part=2))
     # Another strategy has its own numbering.
-    assert not _violates(lambda: make_priority(make_strategy(), number=1, part=1))
+    assert not violates(lambda: make_priority(make_strategy(), number=1, part=1))
 
 
 def test_priority_and_objective_numbers_start_at_one():
-    assert _violates(lambda: make_priority(number=0))
-    assert _violates(lambda: make_objective(number=0))
+    assert violates(lambda: make_priority(number=0))
+    assert violates(lambda: make_objective(number=0))
 
 
 def test_objective_numbers_are_unique_within_a_priority():
     priority = make_priority()
     make_objective(priority, number=1)
 
-    assert _violates(lambda: make_objective(priority, number=1))
-    assert not _violates(lambda: make_objective(priority, number=2))
+    assert violates(lambda: make_objective(priority, number=1))
+    assert not violates(lambda: make_objective(priority, number=2))
 
 
 def test_priorities_and_objectives_keep_the_documents_order():
