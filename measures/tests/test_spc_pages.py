@@ -125,3 +125,10 @@ def test_icons_appear_beside_the_rag_on_priority_and_objective_pages(client, boa
     for url in (objective.get_absolute_url(), objective.priority.get_absolute_url()):
         html = client.get(url).content.decode()
         assert "Special cause concern (high)" in html, url
+
+
+def test_a_measure_with_no_values_says_so_rather_than_run_chart(client, board_member, measures):
+    client.force_login(board_member)
+    html = client.get("/measures/CNT/").content.decode()
+    assert "No values yet, so no SPC" in html
+    assert "Run chart only" not in html

@@ -95,7 +95,8 @@ ASSURANCE_SYMBOLS = {"pass": "P", "fail": "F", "hit_and_miss": "?"}
 def spc_icons(result) -> dict:
     """The Making Data Count variation and assurance icons, each with its words."""
     if result is None or result.run_chart_only:
-        return {"run_chart": result is not None, "message": result.message if result else ""}
+        has_points = result is not None and bool(result.points)
+        return {"run_chart": has_points, "message": result.message if has_points else ""}
     variation = result.variation
     assurance = result.assurance
     kind = variation.value.split("_")[0]  # common, improvement, concern, neither
