@@ -106,10 +106,12 @@ def _dataset(parsed: CsvFile) -> tablib.Dataset:
     return dataset
 
 
-def _run(batch: ImportBatch, *, dry_run: bool, today: dt.date) -> ImportReport:
+def _run(batch: ImportBatch, *, dry_run: bool, today: dt.date, user=None) -> ImportReport:
     parsed = read_csv(bytes(batch.content), settings.MEASURE_IMPORT_MAX_BYTES)
     codes = {row.values.get("measure_code", "").strip().upper() for row in parsed.rows}
-    resource = MeasureValueResource(batch=batch, user=batch.uploaded_by, today=today, codes=codes)
+    resource = MeasureValueResource(
+        batch=batch, user=user or batch.uploaded_by, today=today, codes=codes
+    )
     result = resource.import_data(
         _dataset(parsed),
         dry_run=dry_run,
@@ -170,9 +172,14 @@ def _take_import_lock() -> None:
 
 
 def confirm(
-    batch_id: int, *, restatements_confirmed: bool, today: dt.date | None = None
+    batch_id: int,
+    *,
+    restatements_confirmed: bool,
+    today: dt.date | None = None,
+    user=None,
 ) -> ImportReport:
-    """Write every row of the batch, or none and ImportRefused saying why."""
+    """Write every row of the batch, or none and ImportRefused saying why. `user` is who
+    confirms (the uploader if not given): the history and the record name them."""
     today = today or timezone.localdate()
     with transaction.atomic():
         _take_import_lock()
@@ -181,7 +188,7 @@ def confirm(
             raise ImportRefused("This file has already been imported; nothing was changed.")
         # One pass, writing as it checks: any error raises, and the atomic block undoes it all.
         # Rows are checked against the data as it is now, which may differ from the preview.
-        report = _run(batch, dry_run=False, today=today)
+        report = _run(batch, dry_run=False, today=today, user=user)
         if report.has_errors:
             raise ImportRefused(
                 " ".join(report.base_errors) or "Some rows have errors now, so nothing was written."
@@ -192,6 +199,7 @@ def confirm(
                 "would restate figures already reported. Tick the box to confirm, or fix the file."
             )
         batch.status = ImportBatch.Status.IMPORTED
+        batch.imported_by = user or batch.uploaded_by
         batch.imported_at = timezone.now()
         batch.new_count = report.totals["new"]
         batch.updated_count = report.totals["update"]

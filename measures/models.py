@@ -213,6 +213,9 @@ class ImportBatch(models.Model):
     content = models.BinaryField()
     status = models.CharField(max_length=20, choices=Status, default=Status.PREVIEWED)
     imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     new_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)

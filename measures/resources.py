@@ -14,6 +14,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from measures.exporting import unneutralise
 from measures.models import ImportBatch, Measure, MeasureValue, Unit
 from measures.parsing import (
     ParseError,
@@ -22,6 +23,7 @@ from measures.parsing import (
     parse_iso_date,
     parse_number,
 )
+from strategy_tracker.data_version import bump as bump_data_version
 
 WRITTEN_FIELDS = ["value", "period_text", "note", "source"]
 
@@ -170,13 +172,19 @@ class MeasureValueResource(resources.ModelResource):
         except ParseError as error:
             errors["value"] = str(error)
             value = None
-        if value is not None and measure:
+        if value is not None and -value.as_tuple().exponent > 4:
+            errors["value"] = f"{row['value'].strip()} has more than 4 decimal places."
+        elif value is not None and abs(value) >= 10**10:
+            errors["value"] = f"{row['value'].strip()} is too large (the limit is 9,999,999,999)."
+        elif value is not None and measure:
             low, high = measure.allowed_range()
             if (low is not None and value < low) or (high is not None and value > high):
                 allowed = _range_text(low, high, measure.unit)
                 errors["value"] = (
                     f"{value.normalize():f} is outside this measure's range ({allowed})."
                 )
+        if len(row.get("source", "")) > 300:
+            errors["source"] = "The source is longer than 300 characters."
         line = int(row["_line"])
         if line in self.duplicates:
             others = ", ".join(str(n) for n in self.duplicates[line])
@@ -195,6 +203,8 @@ class MeasureValueResource(resources.ModelResource):
         for name in ("note", "source"):
             if not row.get(name):
                 row.pop(name, None)
+            else:
+                row[name] = unneutralise(row[name])
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._current = instance
@@ -225,6 +235,7 @@ class MeasureValueResource(resources.ModelResource):
             self.create_instances.clear()  # the preview checks every rule without writing
             return
         try:
+            bump_data_version()
             bulk_create_with_history(
                 self.create_instances, MeasureValue, batch_size=batch_size, **self._history_attrs()
             )
@@ -238,6 +249,7 @@ class MeasureValueResource(resources.ModelResource):
             self.update_instances.clear()
             return
         try:
+            bump_data_version()
             bulk_update_with_history(
                 self.update_instances,
                 MeasureValue,

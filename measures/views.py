@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -103,7 +104,8 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
     measure._change_reason = f"SPC limits: {form.cleaned_data['reason']}"
     measure._history_user = request.user
-    measure.save()
+    with transaction.atomic():  # the change and its history row, or neither
+        measure.save()
     messages.success(request, "SPC limits saved.")
     return redirect(measure.get_absolute_url() + "#spc")
 
@@ -158,8 +160,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()  # a checkbox: always valid, unticked when absent
     try:
         report = confirm(
-            batch.pk, restatements_confirmed=form.cleaned_data.get("restatements_confirmed", False)
+            batch.pk,
+            restatements_confirmed=form.cleaned_data.get("restatements_confirmed", False),
+            user=request.user,
         )
+
     except ImportRefused as refusal:
         batch.refresh_from_db()
         context = {"batch": batch, "refusal": str(refusal), "confirm_form": form}

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from objectives import rag
 from objectives.models import Objective, Strategy
+from strategy_tracker.data_version import bump as bump_data_version
 
 # A reported status that needs a line of commentary to explain it.
 STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
@@ -194,6 +195,7 @@ class Milestone(models.Model):
             self.refresh_from_db()
             # A queryset update sends no signals, so the history row is written here.
             Milestone.history.bulk_history_create([self], update=True, default_user=by)
+            bump_data_version()
 
     def assign(self, *, by, owner=None, add_delegates=(), remove_delegates=()) -> bool:
         """Change the owner and delegates, recorded in the history with who did it.
@@ -224,6 +226,7 @@ class Milestone(models.Model):
             Milestone.history.bulk_history_create(
                 [self], update=True, default_user=by, default_change_reason=reason
             )
+            bump_data_version()
             return True
 
     def rag(self, today: dt.date) -> rag.Status:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -200,13 +201,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     form = BulkAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["milestones"]
-        for milestone in chosen:
-            milestone.assign(
-                by=request.user,
-                owner=form.cleaned_data["owner"],
-                add_delegates=form.cleaned_data["add_delegates"],
-                remove_delegates=form.cleaned_data["remove_delegates"],
-            )
+        with transaction.atomic():  # all the ticked milestones, or none
+            _assign_all(chosen, request.user, form.cleaned_data)
         messages.success(
             request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}."
         )
@@ -221,6 +217,16 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "milestones/bulk_assign.html", context, status=status)
+
+
+def _assign_all(milestones, by, data: dict) -> None:
+    for milestone in milestones:
+        milestone.assign(
+            by=by,
+            owner=data["owner"],
+            add_delegates=data["add_delegates"],
+            remove_delegates=data["remove_delegates"],
+        )
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 Behind a proxy every request arrives from the proxy's address, so throttling by it would lock
 a whole office out together. When the request comes from a trusted proxy (TRUSTED_PROXIES),
-the client is the right-most address in X-Forwarded-For: the one that proxy added itself.
+the client is the right-most address in X-Forwarded-For that is not one of our proxies.
 Addresses further left were written by the client and could be forged.
 """
 
@@ -14,7 +14,8 @@ def client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     if remote in settings.TRUSTED_PROXIES:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if forwarded:
-            return forwarded[-1]
+        # From the right, past our own proxies (with two hops the inner one is listed too).
+        for address in reversed([a for a in forwarded if a]):
+            if address not in settings.TRUSTED_PROXIES:
+                return address
     return remote

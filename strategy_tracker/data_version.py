@@ -1,27 +1,29 @@
-"""A fingerprint of everything the dashboards show, for caching them safely.
+"""The version of everything the pages show, for caching them safely.
 
-Every change to a strategy, priority, objective, milestone, measure or value writes a
-history row (django-simple-history, also on the bulk import path), and history ids only
-grow, so the largest id of each history table changes whenever any shown data does. Pages
-cache what they computed under this version, so no update or import is ever shown stale,
-on any app server.
+Every change to a strategy, its parts, a milestone, a measure, a value or a user's name moves
+the number in the DataVersion row, in the same transaction as the change: saves through the
+history signal, bulk paths (updates, assignments, imports) by calling bump() themselves.
+Pages cache what they worked out under the number they read first, so an update or an import
+is never shown stale, on any app server.
 """
 
 from django.db import connection
+from django.db.models import F
 
-HISTORY_TABLES = [
-    "objectives_historicalstrategy",
-    "objectives_historicalpriority",
-    "objectives_historicalobjective",
-    "milestones_historicalmilestone",
-    "measures_historicalmeasure",
-    "measures_historicalmeasurevalue",
-]
+from strategy_tracker.models import DataVersion
 
 
 def data_version() -> str:
-    selects = ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in HISTORY_TABLES)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {selects}")  # noqa: S608 - fixed table names
+        cursor.execute(f"SELECT number FROM {DataVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
-    return "-".join(str(v or 0) for v in row)
+    return str(row[0] if row else 0)
+
+
+def bump(by: int = 1) -> None:
+    if not DataVersion.objects.filter(id=1).update(number=F("number") + by):
+        DataVersion.objects.get_or_create(id=1, defaults={"number": by})
+
+
+def bump_on_save(sender, **kwargs) -> None:
+    bump()

@@ -27,3 +27,18 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "database_unavailable.html", status=503)
         response["Retry-After"] = "30"
         return response
+
+
+def server_error(request, *args, **kwargs):
+    """The 500 handler: a database that went away before any view ran (loading the session
+    or the user) gets the same clear page as one that goes away inside a view."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "database_unavailable.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return default_server_error(request, *args, **kwargs)

@@ -18,3 +18,5 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "strategy_tracker.database_errors.server_error"

@@ -10,10 +10,10 @@ from measures.importing import ImportRefused, confirm, preview, store_upload
 from measures.models import ImportBatch, MeasureValue
 
 GOOD = (
-    "measure_code,period_end,value,note\n"
-    "CNT,2024-03-31,5,first\n"
-    "PCT,2024-06-30,50%,second\n"
-    "NUM,2024-09-30,-3,third\n"
+    "measure_code,period_end,value,note,source\n"
+    "CNT,2024-03-31,5,first,ASC return\n"
+    "PCT,2024-06-30,50%,second,ASC return\n"
+    "NUM,2024-09-30,-3,third,Finance\n"
 )
 NASTY_CELLS = [
     "",
@@ -42,14 +42,19 @@ NASTY_CELLS = [
     "\u202e",
     "😀",
     "1,2,3",
+    "1.23456",
+    "99999999999",
+    "s" * 301,
+    "2099-03-31",
+    "2024-05-31",
 ]
 
 
-def _mutate(text: str, edits: list[tuple[int, str]]) -> str:
+def _mutate(text: str, edits: list[tuple[int, int, str]]) -> str:
     cells = [line.split(",") for line in text.splitlines()]
-    for position, replacement in edits:
-        row = cells[position % len(cells)]
-        row[position % len(row)] = replacement
+    for row_number, column, replacement in edits:
+        row = cells[row_number % len(cells)]
+        row[column % len(row)] = replacement
     return "\n".join(",".join(row) for row in cells) + "\n"
 
 
@@ -59,7 +64,10 @@ hostile_files = st.one_of(
         lambda edits, encoding, delimiter: (
             _mutate(GOOD, edits).replace(",", delimiter).encode(encoding, errors="replace")
         ),
-        st.lists(st.tuples(st.integers(0, 40), st.sampled_from(NASTY_CELLS)), max_size=6),
+        st.lists(
+            st.tuples(st.integers(0, 3), st.integers(0, 4), st.sampled_from(NASTY_CELLS)),
+            max_size=6,
+        ),
         st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]),
         st.sampled_from([",", ";", "\t"]),
     ),

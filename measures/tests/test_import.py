@@ -121,6 +121,9 @@ def _future_quarter_end() -> str:
         ("PCT,2019-12-31,50,,", "before this measure's baseline (31 March 2020)"),
         ("CNT,{future},1,,", "is in the future"),
         ("CNT,,1,,", "No period"),
+        ("CNT,2024-06-30,1.23456,,", "1.23456 has more than 4 decimal places"),
+        ("CNT,2024-06-30,12345678901,,", "is too large"),
+        ("CNT,2024-06-30,1,," + "s" * 301, "The source is longer than 300 characters"),
     ],
 )
 def test_a_bad_row_is_named_by_line_and_nothing_is_written(
@@ -379,3 +382,17 @@ def test_the_preview_query_count_does_not_grow_with_the_file(
     with django_assert_max_num_queries(few):
         response = signed_in_admin.get(big["Location"])
     assert response.context["report"].totals["new"] == 60
+
+
+def test_the_admin_who_confirms_is_credited_not_the_uploader(
+    signed_in_admin, client, measures, make_user
+):
+    from strategy_tracker.roles import ADMIN
+
+    page = _preview(signed_in_admin, HEADER + "CNT,2024-06-30,5,,\n")
+    second = make_user("admin2", ADMIN, is_staff=True, first_name="Second", last_name="Admin")
+    client.force_login(second)
+    assert _confirm(client, page).status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.imported_by == second
+    assert MeasureValue.history.get().history_user == second

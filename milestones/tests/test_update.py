@@ -331,7 +331,7 @@ def test_the_save_is_one_conditional_update(
             commentary="",
             forecast_date=None,
         )
-    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "milestones_milestone"')]
     assert len(updates) == 1
     assert '"version" = ' in updates[0].split("WHERE")[1]
 

@@ -74,3 +74,17 @@ def test_an_admin_edit_of_a_title_shows_at_once(page):
     priority.title = "Renamed priority"
     priority.save()
     assert "Renamed priority" in client.get(strategy.get_absolute_url()).content.decode()
+
+
+def test_renaming_an_organisation_or_an_owner_shows_at_once(page, programme_lead):
+    client, strategy, milestone, _ = page
+    milestone.assign(by=programme_lead, owner=programme_lead)
+    client.get(strategy.get_absolute_url())
+    client.get("/strategies/s/priorities/1/")
+    organisation = strategy.organisation
+    organisation.name = "Renamed Trust"
+    organisation.save()
+    programme_lead.first_name = "Renamed"
+    programme_lead.save()
+    assert "Renamed Trust" in client.get(strategy.get_absolute_url()).content.decode()
+    assert "Renamed Lead" in client.get("/strategies/s/priorities/1/").content.decode()

@@ -9,6 +9,7 @@ from django.db import connection
 
 from milestones.models import Milestone
 from objectives.models import Strategy
+from strategy_tracker.data_version import data_version
 
 APPS = ["objectives", "milestones", "measures", "auth"]
 
@@ -43,6 +44,9 @@ def test_a_backup_restores_every_row(tmp_path, programme_lead):
     Milestone.objects.filter(pk=milestone.pk).update(commentary="Changed after the backup")
     Strategy.objects.filter(slug="thurrock-hwbs-2013").delete()
     assert _every_row() != before
+    version_before_restore = int(data_version())
     call_command("restore", str(backup), "--yes", stdout=StringIO())
 
     assert _every_row() == before
+    # No page cached before the restore can be served after it.
+    assert int(data_version()) > version_before_restore

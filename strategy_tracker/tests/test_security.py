@@ -77,10 +77,21 @@ def test_passwords_are_checked_by_djangos_validators():
 
 
 def test_sessions_end_after_inactivity(client, board_member, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request pushes the expiry on
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     client.force_login(board_member)
-    client.get("/strategies/")
-    assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+    key = client.session.session_key
+    # Each request pushes the expiry on by the session age ...
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    assert client.get("/strategies/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + dt.timedelta(minutes=30)
+    # ... and a session left idle past it is over: the next request must sign in again.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/strategies/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_behind_a_proxy_the_client_address_is_read_from_x_forwarded_for(
@@ -106,5 +117,8 @@ def test_behind_a_proxy_the_client_address_is_read_from_x_forwarded_for(
     # ... and a client cannot dodge the lock by writing its own X-Forwarded-For: the proxy's
     # own (right-most) entry is the one that counts.
     assert login(TEST_PASSWORD, "203.0.113.1, 192.0.2.10").status_code == 429
+    # With two hops, the inner proxy's own entry is skipped.
+    settings.TRUSTED_PROXIES = [proxy, "10.9.9.8"]
+    assert login(TEST_PASSWORD, "192.0.2.10, 10.9.9.8").status_code == 429
     # Nor does anyone not behind a trusted proxy choose their address by header.
     assert login(TEST_PASSWORD, "192.0.2.99", remote="198.51.100.7").status_code == 302
