@@ -161,18 +161,17 @@ def build_progress(
 def strategy_rollups(strategies: list[Strategy], today: dt.date) -> dict[int, RollUp]:
     """The overall roll-up of each strategy, in two queries for any number of strategies,
     or none when nothing has changed since it was last worked out (see data_version)."""
-    ids = [s.id for s in strategies]
     key = f"rollups:{today.isoformat()}:{data_version()}"
     cached = cache.get(key)
     if cached is None:
-        cached = _strategy_rollups(ids, today)
+        cached = _all_strategy_rollups(today)
         cache.set(key, cached, 3600)
-    return {i: cached.get(i, roll_up([])) for i in ids}
+    return {s.id: cached.get(s.id, roll_up([])) for s in strategies}
 
 
-def _strategy_rollups(ids: list[int], today: dt.date) -> dict[int, RollUp]:
-    all_ids = list(Strategy.objects.values_list("id", flat=True))
-    ids = all_ids  # worked out for every strategy, so one cache entry serves any filter
+def _all_strategy_rollups(today: dt.date) -> dict[int, RollUp]:
+    """Every strategy's roll-up, so one cache entry serves the list however it is filtered."""
+    ids = list(Strategy.objects.values_list("id", flat=True))
     statuses: dict[int, list[Status]] = defaultdict(list)
     milestone_fields = ["status", "due_date", "forecast_date", "last_updated_at"]
     for row in Milestone.objects.filter(objective__priority__strategy__in=ids).values(

@@ -170,7 +170,19 @@ def world(board_member, programme_lead, admin_user, make_user):
         "other_lead": other,
         "admin": admin_user,
     }
-    return args, users
+    # What a forger would send: a complete, valid request, so a refusal has something to stop.
+    payloads = {
+        "milestones:update": {
+            "status": "complete",
+            "commentary": "Forged",
+            "forecast_date": "",
+            "version": milestone.version,
+        },
+        "milestones:assign": {"owner": other.pk},
+        "milestones:bulk_assign": {"milestones": [milestone.pk], "owner": other.pk},
+        "measures:spc_limits": {"spc_baseline_points": 5, "reason": "Forged"},
+    }
+    return args, users, payloads
 
 
 def _rows() -> tuple:
@@ -184,7 +196,7 @@ def _rows() -> tuple:
 
 @pytest.mark.parametrize("name", sorted(MATRIX) + ["admin:index"])
 def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client, world, name):
-    args, users = world
+    args, users, payloads = world
     url = reverse(name, args=args.get(name, []))
     expected_by_role = ADMIN_SITE if name == "admin:index" else MATRIX[name]
     for role in ROLES:
@@ -193,7 +205,9 @@ def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client
             client.force_login(users[role])
         for method, expected in zip(("get", "post"), expected_by_role[role], strict=True):
             before = _rows()
-            response = getattr(client, method)(url)
+            refused = expected == LOGIN or expected >= 403
+            data = payloads.get(name, {}) if method == "post" and refused else {}
+            response = getattr(client, method)(url, data)
             if expected == LOGIN:
                 assert response.status_code == 302, (name, role, method)
                 assert response["Location"].startswith(reverse("login")), (name, role, method)
