@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from measures import spc
 from objectives import rag
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Priority
 
 
 class Unit(models.TextChoices):
@@ -32,9 +32,11 @@ class Direction(models.TextChoices):
 
 
 class MeasureQuerySet(models.QuerySet):
-    def for_strategy(self, strategy: Strategy) -> "MeasureQuerySet":
+    def for_strategies(self, strategy_ids: list[int]) -> "MeasureQuerySet":
+        """Measures of these strategies, on a priority or on an objective."""
         return self.filter(
-            Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
+            Q(priority__strategy__in=strategy_ids)
+            | Q(objective__priority__strategy__in=strategy_ids)
         )
 
     def with_latest_value(self) -> "MeasureQuerySet":

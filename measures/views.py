@@ -211,7 +211,7 @@ def measure_values_csv(request: HttpRequest, code: str) -> HttpResponse:
 def strategy_values_csv(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(Strategy, slug=slug)
     values = (
-        MeasureValue.objects.filter(measure__in=Measure.objects.for_strategy(strategy))
+        MeasureValue.objects.filter(measure__in=Measure.objects.for_strategies([strategy.id]))
         .select_related("measure")
         .order_by("measure__code", "period_end")
     )

@@ -96,14 +96,7 @@ class StrategyProgress:
 
 
 def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
-    return (
-        Measure.objects.filter(
-            Q(priority__strategy__in=strategy_ids)
-            | Q(objective__priority__strategy__in=strategy_ids)
-        )
-        .with_latest_value()
-        .order_by("id")
-    )
+    return Measure.objects.for_strategies(strategy_ids).with_latest_value().order_by("id")
 
 
 def build_progress(
@@ -114,7 +107,7 @@ def build_progress(
     """
     objectives = Objective.objects.order_by("number")
     priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
-    milestones = Milestone.objects.filter(objective__priority__strategy=strategy)
+    milestones = Milestone.objects.for_strategy(strategy)
     measures = _measures([strategy.id])
     if only_priority:
         priorities = priorities.filter(id=only_priority.id)
