@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from measures import spc
+from measures.stored_files import open_stored
 from objectives import rag
 from objectives.models import Objective, Priority
 
@@ -231,6 +233,10 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:import_preview", args=[self.pk])
+
+    def open_file(self) -> BinaryIO:
+        """The stored file from its start, read from the database a piece at a time."""
+        return open_stored(ImportBatch.objects.filter(pk=self.pk), self.size)
 
 
 class ImportedHistory(models.Model):

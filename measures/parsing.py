@@ -1,6 +1,7 @@
 """Reading the figures people type into spreadsheets: periods and numbers. Pure, no Django."""
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -67,3 +68,18 @@ def parse_number(text: str, *, allow_percent: bool) -> Decimal:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
         raise ParseError(f"“{raw.strip()}” is not a number.") from None
+
+
+@functools.lru_cache(maxsize=4096)  # a file names few periods, on many rows
+def parse_period(iso: str, quarter: str) -> dt.date:
+    """The period a row names by its end date, its financial quarter, or both (which must agree)."""
+    if not iso and not quarter:
+        raise ParseError("No period: fill in period_end (YYYY-MM-DD) or period (2024/25 Q1).")
+    from_iso = parse_iso_date(iso) if iso else None
+    from_quarter = parse_financial_quarter(quarter) if quarter else None
+    if from_iso and from_quarter and from_iso != from_quarter:
+        raise ParseError(
+            f"period_end {from_iso.isoformat()} and period “{quarter}” "
+            f"(ending {from_quarter.isoformat()}) disagree."
+        )
+    return from_iso or from_quarter

@@ -1,4 +1,5 @@
 import csv
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -51,8 +52,32 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:
-    today = timezone.localdate()
     measure = _get_measure(code)
+    parent_priority = measure.priority or measure.objective.priority
+    # The same for everyone, so worked out once per version of the data; only the Admin's
+    # form (with its CSRF token) is made for each request.
+    make_context = functools.cache(lambda: _measure_context(measure))
+    context = {
+        "measure": measure,
+        "strategy": parent_priority.strategy,
+        "priority": parent_priority,
+        "objective": measure.objective,
+        "charts_and_status": cached_body(request, "measures/_measure_charts.html", make_context),
+        "values_and_history": cached_body(request, "measures/_measure_values.html", make_context),
+    }
+    if request.user.has_perm("measures.change_measure"):
+        context["spc_form"] = spc_form or SpcLimitsForm(
+            initial={
+                "spc_baseline_points": measure.spc_baseline_points,
+                "spc_rebase_from": measure.spc_rebase_from,
+            }
+        )
+    status = 400 if spc_form is not None else 200
+    return render(request, "measures/measure_detail.html", context, status=status)
+
+
+def _measure_context(measure: Measure) -> dict:
+    today = timezone.localdate()
     values = list(measure.values.order_by("period_end"))
     reading = measure.spc_reading(values)
     parent_priority = measure.priority or measure.objective.priority
@@ -69,7 +94,7 @@ def _measure_page(
         subject=lambda record: f"Value for period ending {record.period_end:%-d %b %Y}",
     )
     history.sort(key=lambda entry: entry.when, reverse=True)
-    context = {
+    return {
         "measure": measure,
         "values": values,
         "status": measure.rag(today),
@@ -82,15 +107,6 @@ def _measure_page(
         "spc": reading,
         "spc_chart": spc_chart(measure, reading),
     }
-    if request.user.has_perm("measures.change_measure"):
-        context["spc_form"] = spc_form or SpcLimitsForm(
-            initial={
-                "spc_baseline_points": measure.spc_baseline_points,
-                "spc_rebase_from": measure.spc_rebase_from,
-            }
-        )
-    status = 400 if spc_form is not None else 200
-    return render(request, "measures/measure_detail.html", context, status=status)
 
 
 @require_POST
@@ -132,7 +148,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 def _get_batch(pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("uploaded_by").defer("content"), pk=pk
+    )
 
 
 @require_GET

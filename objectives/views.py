@@ -62,6 +62,13 @@ def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
 
 @require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
+    body = cached_body(
+        request, "objectives/_strategy_list_body.html", lambda: _strategy_list_context(request)
+    )
+    return render(request, "objectives/strategy_list.html", {"body": body})
+
+
+def _strategy_list_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     strategies = Strategy.objects.select_related("organisation")
     organisation = request.GET.get("organisation", "")
@@ -70,7 +77,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     strategies = list(strategies)
     rollups = strategy_rollups(strategies, today)
     rows = [{"strategy": s, "rollup": rollups[s.id]} for s in strategies]
-    return render(request, "objectives/strategy_list.html", {"rows": rows, "today": today})
+    return {"rows": rows, "today": today}
 
 
 @require_GET

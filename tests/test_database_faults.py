@@ -100,9 +100,9 @@ def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, ad
         data=("measure_code,period_end,value\n" + rows).encode(),
     )
     client.force_login(admin_user)
-    from measures import resources
+    from measures import bulk_values, resources
 
-    real = resources.bulk_create_with_history
+    real = bulk_values.create
     calls = []
 
     def cut_on_second_batch(objs, *args, **kwargs):
@@ -112,7 +112,7 @@ def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, ad
         return real(objs, *args, **kwargs)
 
     with (
-        mock.patch.object(resources, "bulk_create_with_history", cut_on_second_batch),
+        mock.patch.object(bulk_values, "create", cut_on_second_batch),
         mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
     ):
         response = client.post(reverse("measures:import_confirm", args=[batch.pk]))

@@ -136,6 +136,8 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_written(
         html.find("row-errors") :
     ][:800]
     assert page.context["report"].totals["error"] == 1
+    [error_row] = [r for r in page.context["report"].rows if r.outcome == "error"]
+    assert len(error_row.messages) == 1, error_row.messages  # only the row's own problem
     assert "Confirm and import" not in html
     before = _counts()
     refused = _confirm(signed_in_admin, page)
@@ -241,6 +243,13 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
             b"measure_code,period_end,value\nCNT,2024-06-30,5,6\n",
             "Line 2 has 4 fields but the header has 3",
         ),
+        # A NUL far into the file, past where the first look for binary content stops.
+        (
+            b"measure_code,period_end,value,note\n"
+            + b"CNT,2024-06-30,5,ok\n" * 5000
+            + b"CNT,2024-03-31,5,o\x00k\n",
+            "This is not a text file",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_before_any_row(
@@ -261,7 +270,7 @@ def test_a_file_over_the_size_limit_is_refused(signed_in_admin, measures, settin
 
 
 def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, measures):
-    from measures import resources
+    from measures import bulk_values, resources
 
     _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2023-12-31,1,,\n"))
     rows = "".join(
@@ -271,7 +280,7 @@ def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, me
     )
     page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,50,,\n" + rows)
     before = _counts()
-    real = resources.bulk_create_with_history
+    real = bulk_values.create
     calls = []
 
     def fail_on_second_batch(objs, *args, **kwargs):
@@ -281,7 +290,7 @@ def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, me
         return real(objs, *args, **kwargs)
 
     with (
-        mock.patch.object(resources, "bulk_create_with_history", fail_on_second_batch),
+        mock.patch.object(bulk_values, "create", fail_on_second_batch),
         mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
     ):
         response = _confirm(signed_in_admin, page)
@@ -396,3 +405,18 @@ def test_the_admin_who_confirms_is_credited_not_the_uploader(
     batch = ImportBatch.objects.get()
     assert batch.imported_by == second
     assert MeasureValue.history.get().history_user == second
+
+
+def test_the_measure_page_shows_an_import_at_once(signed_in_admin, measures):
+    first = signed_in_admin.get("/measures/CNT/").content.decode()  # now cached
+    assert "No values reported yet" in first
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2024-06-30,4321,,\n"))
+    again = signed_in_admin.get("/measures/CNT/").content.decode()
+    assert "4,321" in again and "No values reported yet" not in again
+
+
+def test_the_measure_page_form_is_the_admins_own(client, signed_in_admin, measures, board_member):
+    """The page is cached for everyone, but the SPC form and its CSRF token are not."""
+    assert "Save SPC limits" in signed_in_admin.get("/measures/CNT/").content.decode()
+    client.force_login(board_member)
+    assert "Save SPC limits" not in client.get("/measures/CNT/").content.decode()
