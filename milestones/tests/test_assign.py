@@ -97,3 +97,28 @@ def test_bulk_assignment_is_for_admins_only(client, programme_lead, milestone):
         ).status_code
         == 403
     )
+
+
+def test_the_cached_lists_of_people_follow_roles_names_and_leavers(
+    client, admin_user, milestone, make_user
+):
+    from django.contrib.auth.models import Group
+
+    from strategy_tracker.roles import PROGRAMME_LEAD
+
+    client.force_login(admin_user)
+    page = milestone.get_absolute_url()
+    newcomer = make_user("newcomer", first_name="Nia", last_name="Newcomer")
+    assert "Nia Newcomer" not in client.get(page).content.decode()  # no role yet; now cached
+
+    newcomer.groups.add(Group.objects.get(name=PROGRAMME_LEAD))
+    assert client.get(page).content.decode().count("Nia Newcomer") == 3  # owner, add, remove
+
+    newcomer.first_name = "Nina"
+    newcomer.save()
+    html = client.get(page).content.decode()
+    assert "Nina Newcomer" in html and "Nia Newcomer" not in html
+
+    newcomer.is_active = False
+    newcomer.save()
+    assert "Nina Newcomer" not in client.get(page).content.decode()
