@@ -194,6 +194,11 @@ def _check_and_write(
             f"happens again, tell your system administrator ({type(e.error).__name__})."
             for e in result.base_errors
         ]
+        if result.has_validation_errors() or result.has_errors():
+            # A row's error keeps its traceback, and the traceback the batch: free them now
+            # (cheap: only the import's own objects are looked at), not whenever Python would.
+            del result
+            gc.collect()
         if report.base_errors or (stop_at_error and report.has_errors):
             break
     return report
