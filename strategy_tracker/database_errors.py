@@ -8,7 +8,8 @@ itself when the database is back, without a restart.
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +25,15 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("database unavailable: %s", type(exception).__name__)
-        response = render(request, "database_unavailable.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable_response()
+
+
+def unavailable_response() -> HttpResponse:
+    # Rendered without the request: its context processors would ask the database who the
+    # user is, and fail again.
+    response = HttpResponse(render_to_string("database_unavailable.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def server_error(request, *args, **kwargs):
@@ -38,7 +45,5 @@ def server_error(request, *args, **kwargs):
 
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        response = render(request, "database_unavailable.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable_response()
     return default_server_error(request, *args, **kwargs)

@@ -33,10 +33,11 @@ def _request(method: str, path: str, cookie: str, body: str = "") -> tuple[int, 
 
 def lead_saves(args) -> dict:
     """One lead's process: read the form, save, and on a conflict read again and resave."""
-    cookie, urls, name = args
+    cookie, urls, name, together = args
     saved, conflicts, errors, statuses = 0, 0, 0, []
     for n in range(SAVES_PER_LEAD):
         url = urls[n % len(urls)]
+        first_try = True
         while True:
             status, page, csrf = _request("GET", url, cookie)
             if status != 200:
@@ -45,6 +46,11 @@ def lead_saves(args) -> dict:
                 break
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
             version = re.search(r'name="version" value="(\d+)"', page).group(1)
+            if n == 0 and first_try:
+                # Every lead has read the same version before any saves: all but one must
+                # meet a conflict, so the test knows the conflict path ran under load.
+                together.wait(timeout=60)
+            first_try = False
             body = urllib.parse.urlencode(
                 {
                     "csrfmiddlewaretoken": token,

@@ -128,3 +128,19 @@ def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, ad
     response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
     assert response.status_code == 302
     assert MeasureValue.objects.filter(measure=measure).count() == 24
+
+
+def test_a_database_gone_before_any_view_runs_gets_the_same_clear_page(board_member):
+    """Loading the session is the first thing a request asks of the database."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(board_member)
+    with mock.patch.object(SessionStore, "load", side_effect=OperationalError("server closed")):
+        response = client.get(reverse("objectives:strategy_list"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Nothing you sent was saved" in response.content.decode()
+    assert client.get(reverse("objectives:strategy_list")).status_code == 200
