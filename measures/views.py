@@ -16,6 +16,7 @@ from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm
 from measures.importing import ImportRefused, cached_preview, confirm, store_upload
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
+from strategy_tracker.data_version import data_version
 from strategy_tracker.history import change_log
 from strategy_tracker.page_cache import cached_body
 
@@ -52,18 +53,28 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:
+    version = data_version()  # before the measure is read, so a change after it moves it
     measure = _get_measure(code)
     parent_priority = measure.priority or measure.objective.priority
-    # The same for everyone, so worked out once per version of the data; only the Admin's
-    # form (with its CSRF token) is made for each request.
+    # The same for everyone (but for the links an importer sees), so worked out once per
+    # version of the data; only the Admin's form, with its CSRF token, is made each time.
     make_context = functools.cache(lambda: _measure_context(measure))
+    shared = {
+        "version": version,
+        "query": "",
+        "extra_key": "importer" if request.user.has_perm("measures.import_measurevalue") else "",
+    }
     context = {
         "measure": measure,
         "strategy": parent_priority.strategy,
         "priority": parent_priority,
         "objective": measure.objective,
-        "charts_and_status": cached_body(request, "measures/_measure_charts.html", make_context),
-        "values_and_history": cached_body(request, "measures/_measure_values.html", make_context),
+        "charts_and_status": cached_body(
+            request, "measures/_measure_charts.html", make_context, **shared
+        ),
+        "values_and_history": cached_body(
+            request, "measures/_measure_values.html", make_context, **shared
+        ),
     }
     if request.user.has_perm("measures.change_measure"):
         context["spc_form"] = spc_form or SpcLimitsForm(
@@ -123,7 +134,7 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     with transaction.atomic():  # the change and its history row, or neither
         measure.save()
     messages.success(request, "SPC limits saved.")
-    return redirect(measure.get_absolute_url() + "#spc")
+    return redirect(measure.get_absolute_url() + "#spc-limits")
 
 
 # --- import and export of figures ---------------------------------------------------------

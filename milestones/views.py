@@ -69,7 +69,11 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         # role changes (each moves the data version); only the form tag and its CSRF token
         # are made for each request. Rendering the lists was a third of the page's time.
         context["assign_fields_html"] = cached_body(
-            request, "milestones/_assign_fields.html", lambda: {"assign_form": AssignForm()}
+            request,
+            "milestones/_assign_fields.html",
+            lambda: {"assign_form": AssignForm()},
+            path="every-milestone",
+            query="",
         )
     return context | extra
 

@@ -19,18 +19,28 @@ TIMEOUT_S = 3600
 
 
 def cached_body(
-    request: HttpRequest, template: str, make_context: Callable[[], dict], extra_key: str = ""
+    request: HttpRequest,
+    template: str,
+    make_context: Callable[[], dict],
+    extra_key: str = "",
+    *,
+    version: str | None = None,
+    path: str | None = None,
+    query: str | None = None,
 ) -> SafeString:
     """The rendered body, from the cache or made now. `extra_key` separates bodies that
-    differ by more than the address, the date and the data (a user's own list)."""
+    differ by more than the address, the date and the data (a user's own list, what a
+    permission shows). `version`: the data version read before anything the body shows was
+    fetched, when the caller fetched some of it first. `path` and `query` default to the
+    request's; a body the same on every page, or for any query string, says so."""
     key = ":".join(
         [
             "body",
             template,
-            request.path,
-            request.GET.urlencode(),
+            request.path if path is None else path,
+            request.GET.urlencode() if query is None else query,
             timezone.localdate().isoformat(),
-            data_version(),
+            data_version() if version is None else version,
             extra_key,
         ]
     )

@@ -415,8 +415,25 @@ def test_the_measure_page_shows_an_import_at_once(signed_in_admin, measures):
     assert "4,321" in again and "No values reported yet" not in again
 
 
-def test_the_measure_page_form_is_the_admins_own(client, signed_in_admin, measures, board_member):
-    """The page is cached for everyone, but the SPC form and its CSRF token are not."""
-    assert "Save SPC limits" in signed_in_admin.get("/measures/CNT/").content.decode()
-    client.force_login(board_member)
-    assert "Save SPC limits" not in client.get("/measures/CNT/").content.decode()
+@pytest.mark.parametrize("admin_first", [True, False])
+def test_the_measure_page_shows_each_reader_their_own_links_and_form(
+    client, admin_user, measures, board_member, admin_first
+):
+    """The page is cached, but an import's link is for those who may import, and the SPC
+    form and its CSRF token are the Admin's own, whoever opened the page first."""
+    from django.test import Client
+
+    admin, board = Client(), Client()
+    admin.force_login(admin_user)
+    board.force_login(board_member)
+    _confirm(admin, _preview(admin, HEADER + "CNT,2024-06-30,5,,\n", "q1.csv"))
+    batch = ImportBatch.objects.get()
+    link = f'<a href="/measures/import/{batch.pk}/">Import {batch.pk}: q1.csv</a>'
+    readers = [admin, board] if admin_first else [board, admin]
+    pages = {id(c): c.get("/measures/CNT/").content.decode() for c in readers}
+    admin_page, board_page = pages[id(admin)], pages[id(board)]
+    assert link in admin_page and "Save SPC limits" in admin_page
+    assert link not in board_page and f"Import {batch.pk}: q1.csv" in board_page
+    assert "Save SPC limits" not in board_page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', admin_page).group(1)
+    assert token not in board_page

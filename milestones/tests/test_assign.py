@@ -122,3 +122,9 @@ def test_the_cached_lists_of_people_follow_roles_names_and_leavers(
     newcomer.is_active = False
     newcomer.save()
     assert "Nina Newcomer" not in client.get(page).content.decode()
+
+    newcomer.is_active = True
+    newcomer.save()
+    assert "Nina Newcomer" in client.get(page).content.decode()
+    newcomer.delete()
+    assert "Nina Newcomer" not in client.get(page).content.decode()
