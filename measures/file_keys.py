@@ -36,13 +36,19 @@ class FileKeys:
         return set(self.code_numbers)
 
     def key(self, code: str, period: dt.date) -> int:
+        """The pair as one number, giving the code a number if it is new."""
         number = self.code_numbers.setdefault(code, len(self.code_numbers))
+        return self._packed(number, period)
+
+    @staticmethod
+    def _packed(number: int, period: dt.date) -> int:
         return number << _ORDINAL_BITS | period.toordinal()
 
     def other_lines(self, code: str, period: dt.date, line: int) -> tuple[list[int], int] | None:
         """The other lines naming this row's pair (up to LINES_NAMED of them) and how many
         more there are; None if the pair is on this line only."""
-        repeats = self.repeats.get(self.key(code, period))
+        number = self.code_numbers.get(code)
+        repeats = None if number is None else self.repeats.get(self._packed(number, period))
         if repeats is None:
             return None
         named = [other for other in repeats.first_lines if other != line][:LINES_NAMED]

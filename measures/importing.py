@@ -58,7 +58,7 @@ class RowOutcome:
 @dataclass
 class ImportReport:
     csv: CsvFile
-    rows: list[RowOutcome]  # every error and the first other rows, up to their limits
+    rows: list[RowOutcome]  # the first rows with errors and without, up to their limits
     totals: dict[str, int]
     base_errors: list[str]
 
@@ -153,15 +153,9 @@ def _process_objects_set_aside():
         gc.unfreeze()
 
 
+@_process_objects_set_aside()
 def _run(
     batch: ImportBatch, *, dry_run: bool, today: dt.date, user=None, stop_at_error: bool = False
-) -> ImportReport:
-    with _process_objects_set_aside():
-        return _check_and_write(batch, dry_run, today, user, stop_at_error)
-
-
-def _check_and_write(
-    batch: ImportBatch, dry_run: bool, today: dt.date, user, stop_at_error: bool
 ) -> ImportReport:
     """Check (and unless `dry_run`, write) the file a batch of rows at a time, so memory
     stays flat however long it is. `stop_at_error`: give up at the first batch with an

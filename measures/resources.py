@@ -27,11 +27,6 @@ WRITTEN_FIELDS = ["value", "period_text", "note", "source"]
 BATCH_ROWS = 2000
 
 
-def row_period_end(row) -> dt.date:
-    """The period a row names (ParseError if none, or one that cannot be read)."""
-    return parse_period(row.get("period_end", ""), row.get("period", ""))
-
-
 @dataclass(frozen=True)
 class MeasureRules:
     """What the checks on a row need to know about its measure, worked out once per import."""
@@ -142,7 +137,7 @@ class MeasureValueResource(resources.ModelResource):
         elif measure is None:
             errors["measure_code"] = f"Unknown measure code “{row['measure_code']}”."
         try:
-            period_end = row_period_end(row)
+            period_end = parse_period(row.get("period_end", ""), row.get("period", ""))
         except ParseError as error:
             errors["period"] = str(error)
             period_end = None
@@ -254,41 +249,44 @@ class MeasureValueResource(resources.ModelResource):
             self._data_version_bumped = True
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if dry_run or not self.create_instances:
-            self.create_instances.clear()  # the preview checks every rule without writing
-            return
-        try:
-            self._bump_data_version_once()
-            bulk_values.create(self.create_instances, self._history_stamp())
-        except Exception as error:
-            self.handle_import_error(result, error, raise_errors)
-        finally:
-            self.create_instances.clear()
+        self._write(
+            self.create_instances,
+            dry_run,
+            raise_errors,
+            result,
+            lambda values: bulk_values.create(values, self._history_stamp()),
+        )
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if dry_run or not self.update_instances:
-            self.update_instances.clear()
-            return
+        self._write(
+            self.update_instances,
+            dry_run,
+            raise_errors,
+            result,
+            lambda values: bulk_values.update(values, WRITTEN_FIELDS, self._history_stamp()),
+        )
+
+    def _write(self, instances: list, dry_run: bool, raise_errors: bool, result, write) -> None:
+        """Write a batch's new or changed values (the preview checks every rule but writes
+        nothing); a database error becomes the import's error, and the batch is emptied."""
         try:
-            self._bump_data_version_once()
-            bulk_values.update(self.update_instances, WRITTEN_FIELDS, self._history_stamp())
+            if instances and not dry_run:
+                self._bump_data_version_once()
+                write(instances)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
-            self.update_instances.clear()
+            instances.clear()
 
 
 def _repeats_text(lines: list[int], more: int) -> str:
-    named = ", ".join(str(n) for n in lines)
-    plural = "s" if len(lines) + more > 1 else ""
+    also = "This measure and period also appear on"
     if more:
-        return (
-            f"This measure and period also appear on lines {named} "
-            f"and {more:,} other line{'s' if more > 1 else ''}."
-        )
-    if len(lines) > 1:
-        named = ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
-    return f"This measure and period also appear on line{plural} {named}."
+        others = f"{more:,} other line{'s' if more > 1 else ''}"
+        return f"{also} lines {', '.join(str(n) for n in lines)} and {others}."
+    if len(lines) == 1:
+        return f"{also} line {lines[0]}."
+    return f"{also} lines {', '.join(str(n) for n in lines[:-1])} and {lines[-1]}."
 
 
 def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
