@@ -5,12 +5,13 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from measures import spc
+from measures import spc, trajectory
 from measures.stored_files import open_stored
 from objectives import rag
 from objectives.models import Objective, Priority
@@ -33,6 +34,11 @@ class Direction(models.TextChoices):
     NONE = "none", "No direction"
 
 
+class Kind(models.TextChoices):
+    SUCCESS = "success", "Success measure"
+    CONTEXT = "context", "Context indicator"
+
+
 class MeasureQuerySet(models.QuerySet):
     def for_strategies(self, strategy_ids: list[int]) -> "MeasureQuerySet":
         """Measures of these strategies, on a priority or on an objective."""
@@ -40,6 +46,10 @@ class MeasureQuerySet(models.QuerySet):
             Q(priority__strategy__in=strategy_ids)
             | Q(objective__priority__strategy__in=strategy_ids)
         )
+
+    def success_measures(self) -> "MeasureQuerySet":
+        """Measures judged against a target and counted in roll-ups (not context indicators)."""
+        return self.filter(kind=Kind.SUCCESS)
 
     def with_latest_value(self) -> "MeasureQuerySet":
         """Annotate `latest_value` and `latest_period_end`: the most recent reported value."""
@@ -76,6 +86,13 @@ class Measure(models.Model):
         help_text="Short code used in CSV files, e.g. EPUT-SO2-VACANCY.",
     )
     name = models.CharField(max_length=300)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind,
+        default=Kind.SUCCESS,
+        help_text="A success measure is judged against its target and counted in roll-ups; a "
+        "context indicator describes the setting the strategy works in, and is neither.",
+    )
     unit = models.CharField(max_length=20, choices=Unit, default=Unit.NUMBER)
     direction = models.CharField(max_length=10, choices=Direction, default=Direction.NONE)
     baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -139,6 +156,7 @@ class Measure(models.Model):
                 condition=Q(direction__in=Direction.values), name="measure_direction_valid"
             ),
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="measure_unit_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="measure_kind_valid"),
             models.CheckConstraint(
                 condition=Q(minimum_value__isnull=True)
                 | Q(maximum_value__isnull=True)
@@ -159,12 +177,35 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:detail", args=[self.code])
 
+    @property
+    def is_context(self) -> bool:
+        return self.kind == Kind.CONTEXT
+
+    def trajectory_path(self) -> trajectory.Trajectory | None:
+        """The path from the baseline to the dated target (planned points prefetched or not)."""
+        return trajectory.build(
+            direction=self.direction,
+            baseline_value=self.baseline_value,
+            baseline_period=self.baseline_period,
+            target_value=self.target_value,
+            target_date=self.target_date,
+            planned=[(p.period_end, p.value) for p in self.trajectory.all()],
+        )
+
     def rag(self, today: dt.date) -> rag.Status:
         """Needs `latest_value` and `latest_period_end` from with_latest_value()."""
+        if self.is_context:
+            return rag.context_status()
+        path = self.trajectory_path()
+        expected = None
+        if path is not None and self.latest_period_end is not None:
+            expected = path.expected_at(self.latest_period_end)
         return rag.measure_status(
             direction=self.direction,
             unit=self.unit,
             target=self.target_value,
+            target_date=self.target_date,
+            expected=expected,
             tolerance=self.tolerance,
             latest_value=self.latest_value,
             latest_period_end=self.latest_period_end,
@@ -197,6 +238,52 @@ class Measure(models.Model):
     def strategy(self):
         parent_priority = self.priority or self.objective.priority
         return parent_priority.strategy
+
+
+class TrajectoryPoint(models.Model):
+    """A planned value on the way from the baseline to the target, where the measure's path
+    is not a straight line (a recruitment plan that starts slowly, say)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="trajectory")
+    period_end = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_end"], name="trajectory_point_unique_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} trajectory {self.period_end}: {self.value}"
+
+    def clean(self) -> None:
+        measure = self.measure
+        start, end = measure.baseline_period, measure.target_date
+        if start is None or end is None or measure.baseline_value is None:
+            raise ValidationError(
+                "A trajectory needs the measure's baseline (value and period) and a dated "
+                "target first."
+            )
+        if not start < self.period_end < end:
+            raise ValidationError(
+                {
+                    "period_end": f"A planned point lies between the baseline ({start:%-d %b %Y}) "
+                    f"and the target date ({end:%-d %b %Y})."
+                }
+            )
+        low, high = sorted([measure.baseline_value, measure.target_value])
+        if self.value is not None and not low <= self.value <= high:
+            raise ValidationError(
+                {
+                    "value": "A planned point lies between the baseline and the target, on the "
+                    "way from one to the other."
+                }
+            )
 
 
 class ImportBatch(models.Model):

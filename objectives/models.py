@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from strategy_tracker.roles import is_admin
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -20,6 +22,15 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objectives:strategy_list") + f"?organisation={self.pk}"
+
+
+class StrategyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StrategyQuerySet":
+        """Drafts are half-built: only Admins see them. Published and closed strategies are
+        for everyone signed in."""
+        if is_admin(user):
+            return self
+        return self.exclude(status=Strategy.Status.DRAFT)
 
 
 class Strategy(models.Model):
@@ -44,8 +55,15 @@ class Strategy(models.Model):
     source_document = models.CharField(max_length=300, blank=True)
     source_version = models.CharField(max_length=100, blank=True)
     source_date = models.DateField(null=True, blank=True)
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="Made-up data for trying the app, not from a published document. Every "
+        "page that shows it says so.",
+    )
 
     history = HistoricalRecords()
+
+    objects = StrategyQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "-period_start", "title"]
@@ -67,6 +85,14 @@ class Strategy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objectives:strategy_detail", args=[self.slug])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class Priority(models.Model):

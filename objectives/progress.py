@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from measures.models import Measure, MeasureValue
+from measures.models import Kind, Measure, MeasureValue
 from measures.spc import SpcResult
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
@@ -34,6 +34,8 @@ class ObjectiveProgress:
     objective: Objective
     milestones: list[Item] = field(default_factory=list)
     measures: list[Item] = field(default_factory=list)
+    # Context indicators: shown apart, never in the roll-up or its counts.
+    context: list[Item] = field(default_factory=list)
 
     @property
     def statuses(self) -> list[Status]:
@@ -49,6 +51,7 @@ class PriorityProgress:
     priority: Priority
     objectives: list[ObjectiveProgress] = field(default_factory=list)
     measures: list[Item] = field(default_factory=list)
+    context: list[Item] = field(default_factory=list)
 
     @property
     def statuses(self) -> list[Status]:
@@ -66,6 +69,10 @@ class PriorityProgress:
     @property
     def all_measures(self) -> list[Item]:
         return self.measures + [m for o in self.objectives for m in o.measures]
+
+    @property
+    def all_context(self) -> list[Item]:
+        return self.context + [m for o in self.objectives for m in o.context]
 
 
 @dataclass
@@ -91,12 +98,21 @@ class StrategyProgress:
         return [m for p in self.priorities for m in p.all_measures]
 
     @property
+    def context(self) -> list[Item]:
+        return [m for p in self.priorities for m in p.all_context]
+
+    @property
     def period_ended(self) -> bool:
         return self.strategy.period_end < self.today
 
 
 def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
-    return Measure.objects.for_strategies(strategy_ids).with_latest_value().order_by("id")
+    return (
+        Measure.objects.for_strategies(strategy_ids)
+        .with_latest_value()
+        .prefetch_related("trajectory")
+        .order_by("id")
+    )
 
 
 def build_progress(
@@ -124,18 +140,23 @@ def build_progress(
         milestones_by_objective[milestone.objective_id].append(
             Item(milestone, milestone.rag(today))
         )
-    measures_by_objective, measures_by_priority = defaultdict(list), defaultdict(list)
+    # Keyed by (kind, parent id): success measures and context indicators go apart.
+    by_objective, by_priority = defaultdict(list), defaultdict(list)
     for measure in measures:
         item = Item(measure, measure.rag(today), measure.spc_reading())
         if measure.objective_id:
-            measures_by_objective[measure.objective_id].append(item)
+            by_objective[measure.kind, measure.objective_id].append(item)
         else:
-            measures_by_priority[measure.priority_id].append(item)
+            by_priority[measure.kind, measure.priority_id].append(item)
 
     progress = StrategyProgress(strategy, today)
     for priority in priorities:
         priority.strategy = strategy  # already fetched; saves a query per priority
-        priority_progress = PriorityProgress(priority, measures=measures_by_priority[priority.id])
+        priority_progress = PriorityProgress(
+            priority,
+            measures=by_priority[Kind.SUCCESS, priority.id],
+            context=by_priority[Kind.CONTEXT, priority.id],
+        )
         for objective in priority.objectives.all():
             objective.priority = priority  # already fetched; saves a query per objective
             for item in milestones_by_objective[objective.id]:
@@ -144,7 +165,8 @@ def build_progress(
                 ObjectiveProgress(
                     objective,
                     milestones=milestones_by_objective[objective.id],
-                    measures=measures_by_objective[objective.id],
+                    measures=by_objective[Kind.SUCCESS, objective.id],
+                    context=by_objective[Kind.CONTEXT, objective.id],
                 )
             )
         progress.priorities.append(priority_progress)
@@ -173,8 +195,10 @@ def _all_strategy_rollups(today: dt.date) -> dict[int, RollUp]:
         strategy_id = row.pop("objective__priority__strategy")
         # The rule itself, not a model instance per row: thousands of rows at trust size.
         statuses[strategy_id].append(milestone_status(**row, today=today))
-    measures = _measures(ids).annotate(
-        strategy_id=Coalesce("priority__strategy", "objective__priority__strategy")
+    measures = (
+        _measures(ids)
+        .success_measures()
+        .annotate(strategy_id=Coalesce("priority__strategy", "objective__priority__strategy"))
     )
     for measure in measures:
         statuses[measure.strategy_id].append(measure.rag(today))

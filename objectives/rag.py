@@ -79,6 +79,19 @@ def _day(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+def time_in_words(days: int) -> str:
+    """A span as a reader says it: "3 days", "5 weeks", "4 months", "over 13 years"."""
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 61:
+        return f"{days // 7} weeks"
+    if days < 365:
+        return f"{round(days / 30.44)} months"
+    years, rest = divmod(days, 365)
+    count = "a year" if years == 1 else f"{years} years"
+    return f"over {count}" if rest > 31 else f"about {count}" if rest else count
+
+
 def milestone_status(
     *,
     status: str,
@@ -97,8 +110,7 @@ def milestone_status(
     if due_date is None and last_updated_at is None:
         return result(Rag.GREY, "no due date and no update yet", "with no date or update")
     if due_date is not None and due_date < today:
-        days = (today - due_date).days
-        late = f"{days} day{'s' if days != 1 else ''}"
+        late = time_in_words((today - due_date).days)
         return result(Rag.RED, f"overdue: was due {_day(due_date)} ({late} ago)", "overdue")
     if status == "off_track":
         return result(Rag.RED, "reported off track", "off track")
@@ -139,13 +151,15 @@ def _number(value: Decimal) -> str:
     return text
 
 
-def _gap_phrase(value: Decimal, target: Decimal, unit: str, direction: str) -> str:
+def _gap_phrase(
+    value: Decimal, target: Decimal, unit: str, direction: str, against: str = "target"
+) -> str:
     side = "below" if direction == "higher" else "above"
     gap = abs(target - value)
     if unit == "%":
-        return f"{_number(gap)} percentage points {side} target"
+        return f"{_number(gap)} percentage points {side} {against}"
     if target == 0:
-        return f"{_number(gap)} {side} target"
+        return f"{_number(gap)} {side} {against}"
     relative = gap / abs(target) * 100
     # Whole percentages read best, but a small miss must not read as "0% below".
     places = (
@@ -155,7 +169,16 @@ def _gap_phrase(value: Decimal, target: Decimal, unit: str, direction: str) -> s
         if relative >= Decimal("0.1")
         else Decimal("0.01")
     )
-    return f"{relative.quantize(places).normalize():f}% {side} target"
+    return f"{relative.quantize(places).normalize():f}% {side} {against}"
+
+
+def context_status() -> Status:
+    """A context indicator describes the setting; it is never judged or rolled up."""
+    return Status(Rag.GREY, "context indicator, not judged against a target", "measure", "context")
+
+
+def _meets(value: Decimal, reference: Decimal, direction: str) -> bool:
+    return value >= reference if direction == "higher" else value <= reference
 
 
 def measure_status(
@@ -167,7 +190,11 @@ def measure_status(
     latest_value: Decimal | None,
     latest_period_end: dt.date | None,
     today: dt.date,
+    target_date: dt.date | None = None,
+    expected: Decimal | None = None,
 ) -> Status:
+    """The latest value against the target; or, while a dated target is still ahead, against
+    `expected`, where the trajectory from the baseline says it should be by now."""
     stale = latest_period_end is not None and is_stale(latest_period_end, today)
     stale_note = (
         f"; latest value is stale (period ended {_day(latest_period_end)})" if stale else ""
@@ -182,9 +209,26 @@ def measure_status(
         return result(Rag.GREY, "no target set", "with no target")
     if direction not in ("higher", "lower"):
         return result(Rag.GREY, "no direction, so no comparison with the target", "unjudged")
-    shown = f"latest {_number(latest_value)} against target {_number(target)}"
-    meets = latest_value >= target if direction == "higher" else latest_value <= target
-    if meets:
+    by = f" by {_day(target_date)}" if target_date else ""
+    if expected is not None:
+        # Shown to two places and judged as shown, so the reason never contradicts itself.
+        expected = expected.quantize(Decimal("0.01"))
+        shown = (
+            f"latest {_number(latest_value)} against {_number(expected)} expected by "
+            f"{_day(latest_period_end)} on the trajectory to {_number(target)}{by}"
+        )
+        if _meets(latest_value, expected, direction):
+            return result(Rag.GREEN, f"on trajectory ({shown})", "on trajectory")
+        gap = _gap_phrase(latest_value, expected, unit, direction, against="trajectory")
+        if abs(expected - latest_value) <= tolerance:
+            return result(
+                Rag.AMBER,
+                f"{gap}, within tolerance ({shown})",
+                "behind trajectory within tolerance",
+            )
+        return result(Rag.RED, f"{gap} ({shown})", "behind trajectory")
+    shown = f"latest {_number(latest_value)} against target {_number(target)}{by}"
+    if _meets(latest_value, target, direction):
         return result(Rag.GREEN, f"meets its target ({shown})", "meeting target")
     gap = _gap_phrase(latest_value, target, unit, direction)
     side = "below target" if direction == "higher" else "above target"
@@ -197,8 +241,14 @@ def _plural(kind: str, n: int) -> str:
     return f"{n} {kind}{'s' if n != 1 else ''}"
 
 
+def _coverage(judged: int, total: int) -> str:
+    """How much a roll-up rests on: "1 of 34 items has a status"."""
+    return f"{judged} of {_plural('item', total)} {'has' if judged == 1 else 'have'} a status"
+
+
 def roll_up(children: list[Status]) -> RollUp:
-    """Blue when every judged child is complete; else the worst judged child; Grey if none."""
+    """Blue when every judged child is complete; else the worst judged child; Grey if none.
+    When some children have no status, the reason says how many do."""
     counts = Counter(child.rag for child in children)
     judged = [child for child in children if child.rag != Rag.GREY]
     if not judged:
@@ -208,9 +258,10 @@ def roll_up(children: list[Status]) -> RollUp:
             else "no milestones or measures"
         )
         return RollUp(Rag.GREY, reason, dict(counts))
+    coverage = "" if len(judged) == len(children) else f"; {_coverage(len(judged), len(children))}"
     rag = next(r for r in SEVERITY if counts.get(r))
     if rag == Rag.BLUE:
-        return RollUp(rag, f"all {_plural('item', len(judged))} complete", dict(counts))
+        return RollUp(rag, f"all {_plural('item', len(judged))} complete{coverage}", dict(counts))
 
     matching = [child for child in judged if child.rag == rag]
     # "3 milestones overdue, 1 measure 12% below target": group by what was found.
@@ -223,4 +274,4 @@ def roll_up(children: list[Status]) -> RollUp:
             parts.append(f"1 measure {members[0].reason.split(' (')[0]}")
         else:
             parts.append(f"{_plural(kind, len(members))} {finding}")
-    return RollUp(rag, ", ".join(parts), dict(counts))
+    return RollUp(rag, ", ".join(parts) + coverage, dict(counts))

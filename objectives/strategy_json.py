@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
-from measures.models import Measure, MeasureValue
+from measures.models import Measure, MeasureValue, TrajectoryPoint
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
 
@@ -31,7 +31,10 @@ STRATEGY_FIELDS = [
     "source_document",
     "source_version",
     "source_date",
+    "illustrative",
 ]
+# Added after the first seed files; a file without them takes the defaults.
+OPTIONAL_STRATEGY_FIELDS = {"illustrative": False}
 PRIORITY_FIELDS = ["number", "part", "part_title", "title", "description", "source_ref"]
 OBJECTIVE_FIELDS = [
     "number",
@@ -55,6 +58,7 @@ MILESTONE_FIELDS = [
 MEASURE_FIELDS = [
     "code",
     "name",
+    "kind",
     "unit",
     "direction",
     "baseline_value",
@@ -72,6 +76,7 @@ MEASURE_FIELDS = [
 ]
 # Added after the first seed files; a file without them takes the defaults.
 OPTIONAL_MEASURE_FIELDS = {
+    "kind": "success",
     "minimum_value": None,
     "maximum_value": None,
     "spc_baseline_points": None,
@@ -79,6 +84,7 @@ OPTIONAL_MEASURE_FIELDS = {
 }
 NULLABLE_NUMBERS = {"spc_baseline_points"}
 VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
+TRAJECTORY_FIELDS = ["period_end", "value"]
 
 
 class StrategyImportError(Exception):
@@ -104,7 +110,8 @@ def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
 
 def _measure_dict(measure: Measure) -> dict[str, Any]:
     return _fields(measure, MEASURE_FIELDS) | {
-        "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()]
+        "trajectory": [_fields(p, TRAJECTORY_FIELDS) for p in measure.trajectory.all()],
+        "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()],
     }
 
 
@@ -112,7 +119,8 @@ def strategy_queryset():
     """Strategies with everything the export reads, in a fixed number of queries."""
     # Measures keep the order they were entered in, which for the seeds is the document's.
     measures = Measure.objects.order_by("id").prefetch_related(
-        Prefetch("values", queryset=MeasureValue.objects.order_by("period_end"))
+        Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")),
+        Prefetch("trajectory", queryset=TrajectoryPoint.objects.order_by("period_end")),
     )
     milestones = Milestone.objects.select_related("owner").order_by("position", "id")
     objectives = Objective.objects.order_by("number").prefetch_related(
@@ -226,6 +234,15 @@ def _import_measures(items: list, where: str, **parent) -> None:
         if Measure.objects.filter(code=fields["code"]).exists():
             raise StrategyImportError(f"{here}: a measure with code {fields['code']} exists.")
         measure = _save(Measure(**parent, **fields), here)
+        for j, point in enumerate(item.get("trajectory", []), 1):
+            point_fields = _take(
+                point,
+                TRAJECTORY_FIELDS,
+                f"{here} trajectory point {j}",
+                dates=("period_end",),
+                decimals=("value",),
+            )
+            _save(TrajectoryPoint(measure=measure, **point_fields), f"{here} trajectory point {j}")
         for j, value in enumerate(item.get("values", []), 1):
             value_fields = _take(
                 value, VALUE_FIELDS, f"{here} value {j}", dates=("period_end",), decimals=("value",)
@@ -249,7 +266,10 @@ def import_strategy(data: dict) -> Strategy:
         raise StrategyImportError('Expected an object with "strategy" and "priorities".')
     head = data["strategy"]
     fields = _take(
-        head, STRATEGY_FIELDS, "strategy", dates=("period_start", "period_end", "source_date")
+        OPTIONAL_STRATEGY_FIELDS | head if isinstance(head, dict) else head,
+        STRATEGY_FIELDS,
+        "strategy",
+        dates=("period_start", "period_end", "source_date"),
     )
     if Strategy.objects.filter(slug=fields["slug"]).exists():
         raise StrategyImportError(

@@ -21,6 +21,7 @@ TRACKED_MODELS = [
     ("milestones", "milestone"),
     ("measures", "measure"),
     ("measures", "measurevalue"),
+    ("measures", "trajectorypoint"),
 ]
 
 
