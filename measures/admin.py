@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from measures.models import Measure, MeasureValue
-from strategy_tracker.admin import NoDeleteMixin
+from measures.models import Measure, MeasureValue, TrajectoryPoint
+from strategy_tracker.admin import NoDeleteMixin, UnchangedSaveMixin
 
 
 class MeasureValueInline(NoDeleteMixin, admin.TabularInline):
@@ -11,17 +11,30 @@ class MeasureValueInline(NoDeleteMixin, admin.TabularInline):
     extra = 0
 
 
+class TrajectoryPointInline(NoDeleteMixin, admin.TabularInline):
+    model = TrajectoryPoint
+    fields = ["period_end", "value"]
+    extra = 0
+    verbose_name = "planned trajectory point"
+
+
 @admin.register(Measure)
-class MeasureAdmin(NoDeleteMixin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "unit", "direction", "baseline_value", "target_value"]
-    list_filter = ["direction", "unit", "priority__strategy", "objective__priority__strategy"]
+class MeasureAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
+    list_filter = [
+        "kind",
+        "direction",
+        "unit",
+        "priority__strategy",
+        "objective__priority__strategy",
+    ]
     search_fields = ["code", "name", "definition"]
     autocomplete_fields = ["priority", "objective"]
-    inlines = [MeasureValueInline]
+    inlines = [TrajectoryPointInline, MeasureValueInline]
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class MeasureValueAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
     list_display = ["measure", "period_end", "value", "source"]
     list_filter = ["measure__code", "period_end"]
     search_fields = ["measure__code", "measure__name", "note", "source"]

@@ -1,5 +1,6 @@
 """Chart data for a measure: its values against the target, as a Plotly figure dict."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from measures import spc
@@ -10,10 +11,29 @@ def _f(value) -> float:
     return float(value)
 
 
+def date_axis(dates: list[dt.date], title: str) -> dict:
+    """A date axis in months and years. With the dates close together (one value, say),
+    Plotly would zoom to milliseconds; half a year either side keeps the scale readable."""
+    axis = {
+        "type": "date",
+        "title": {"text": title},
+        "tickformat": "%b %Y",
+        "hoverformat": "%-d %b %Y",
+        "automargin": True,
+    }
+    if dates and (max(dates) - min(dates)).days < 180:
+        axis["range"] = [
+            (min(dates) - dt.timedelta(days=183)).isoformat(),
+            (max(dates) + dt.timedelta(days=183)).isoformat(),
+        ]
+    return axis
+
+
 def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | None:
     """Values over time, the baseline, the target line and the trajectory to the target.
 
-    None when there is nothing to draw (no values and no baseline with a period).
+    None when there is nothing to draw (no values and no baseline with a period). A value
+    reported for the baseline's own period is the baseline: it is drawn once, as a value.
     """
     values = list(values)
     has_baseline = measure.baseline_value is not None and measure.baseline_period is not None
@@ -29,15 +49,21 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
                 "name": "Reported value",
                 "x": [v.period_end.isoformat() for v in values],
                 "y": [_f(v.value) for v in values],
-                "text": [v.period_text or v.period_end.isoformat() for v in values],
+                "text": [
+                    (v.period_text or v.period_end.isoformat())
+                    + (" (baseline)" if v.period_end == measure.baseline_period else "")
+                    for v in values
+                ],
                 "hovertemplate": "%{text}: %{y}<extra>Reported value</extra>",
                 "marker": {"symbol": "circle", "size": 9, "color": "#005eb8"},
                 "line": {"color": "#005eb8", "width": 2},
             }
         )
     dates = [v.period_end for v in values]
+    reported_periods = set(dates)
     if has_baseline:
         dates.append(measure.baseline_period)
+    if has_baseline and measure.baseline_period not in reported_periods:
         traces.append(
             {
                 "type": "scatter",
@@ -71,38 +97,48 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
                 "line": {"color": "#1d1d1b", "dash": "dash", "width": 2},
             }
         )
-        if has_baseline and measure.target_date:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": "Trajectory to target",
-                    "x": [measure.baseline_period.isoformat(), measure.target_date.isoformat()],
-                    "y": [_f(measure.baseline_value), target],
-                    "hovertemplate": "Trajectory: %{y:.3~f} at %{x|%-d %b %Y}<extra></extra>",
-                    "line": {"color": "#768692", "dash": "dot", "width": 2},
-                }
-            )
+    path = measure.trajectory_path()
+    if path is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers" if len(path.points) > 2 else "lines",
+                "name": "Trajectory to target",
+                "x": [d.isoformat() for d, _ in path.points],
+                "y": [_f(v) for _, v in path.points],
+                "hovertemplate": "Trajectory: %{y:.3~f} at %{x|%-d %b %Y}<extra></extra>",
+                "line": {"color": "#505a5f", "dash": "dot", "width": 2},
+                "marker": {"symbol": "line-ew-open", "size": 10, "color": "#505a5f"},
+            }
+        )
     return {
         "data": traces,
         "layout": {
             "height": 360,
             "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
-            "xaxis": {"type": "date", "title": {"text": "Period end"}},
-            "yaxis": {"title": {"text": unit}, "rangemode": "tozero"},
+            "xaxis": date_axis(dates, "Period end"),
+            "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "automargin": True},
             "legend": {"orientation": "h", "y": 1.15},
         },
     }
 
 
-# Making Data Count colours: blue improvement, orange concern, grey common cause; each also
-# has its own marker shape, so the chart does not rely on colour.
+# Making Data Count colours: blue improvement, orange concern, purple neither, grey common
+# cause. Each also has its own marker shape and a dark outline, so a point's meaning never
+# rests on colour, and its hover text says it in words.
 VERDICT_STYLE = {
-    "improvement": ("Special cause: improvement", "#005eb8", "triangle-up"),
-    "concern": ("Special cause: concern", "#ed8b00", "x"),
-    "neither": ("Special cause: neither", "#7c2855", "diamond"),
-    None: ("Common cause", "#768692", "circle"),
+    "improvement": ("Special cause: improvement", "#289de0", "triangle-up"),
+    "concern": ("Special cause: concern", "#fab428", "square"),
+    "neither": ("Special cause: neither", "#361475", "diamond"),
+    None: ("Common cause", "#7b7d7d", "circle"),
 }
+
+
+def point_meaning(point: spc.Point) -> str:
+    """What a point of an SPC chart means, in words: "Special cause: concern (Shift)"."""
+    if point.rule is None:
+        return "Common cause"
+    return f"{VERDICT_STYLE[point.verdict][0]} ({spc.RULE_NAMES[point.rule]})"
 
 
 def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
@@ -133,13 +169,32 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
                 "name": name,
                 "x": [p.period.isoformat() for p in points],
                 "y": [p.value for p in points],
-                "text": [spc.RULE_NAMES[p.rule] if p.rule else "Common cause" for p in points],
+                "text": [point_meaning(p) for p in points],
                 "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>%{text}<extra></extra>",
                 "marker": {
                     "color": colour,
                     "symbol": symbol,
-                    "size": 10,
-                    "line": {"color": "#1d1d1b", "width": 1},
+                    "size": 11,
+                    "line": {"color": "#1d1d1b", "width": 1.5},
+                },
+            }
+        )
+    if result.left_out:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Not in the SPC series",
+                "x": [v.period_end.isoformat() for v in result.left_out],
+                "y": [float(v.value) for v in result.left_out],
+                "text": [v.why for v in result.left_out],
+                "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>Kept out of the limits: %{text}"
+                "<extra></extra>",
+                "marker": {
+                    "color": "#ffffff",
+                    "symbol": "circle-open-dot",
+                    "size": 11,
+                    "line": {"color": "#505a5f", "width": 2},
                 },
             }
         )
@@ -175,13 +230,14 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
                 "hovertemplate": "Target: %{y}<extra></extra>",
             }
         )
+    dates = [p.period for p in result.points] + [v.period_end for v in result.left_out]
     return {
         "data": traces,
         "layout": {
             "height": 440,
             "margin": {"l": 60, "r": 20, "t": 20, "b": 130},
-            "xaxis": {"type": "date", "title": {"text": "Period end"}},
-            "yaxis": {"title": {"text": measure.get_unit_display()}},
+            "xaxis": date_axis(dates, "Period end"),
+            "yaxis": {"title": {"text": measure.get_unit_display()}, "automargin": True},
             "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         },
     }

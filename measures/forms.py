@@ -1,6 +1,9 @@
 from django import forms
 from django.conf import settings
 
+from measures.models import Measure
+from strategy_tracker.widgets import DateInput
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -41,14 +44,56 @@ class SpcLimitsForm(forms.Form):
     spc_rebase_from = forms.DateField(
         label="Rebase from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Limits start afresh from this period end (after a real change in the "
         "process). Empty: no rebase.",
         error_messages={"invalid": "Enter the period end as a date, for example 2024-06-30."},
     )
     reason = forms.CharField(
         max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the measure's history.",
-        error_messages={"required": "Say why the limits are being changed."},
     )
+    # The limits as the form showed them, so another Admin's change made meanwhile is never
+    # silently undone.
+    read_limits = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        self.measure = measure
+        kwargs.setdefault(
+            "initial",
+            {
+                "spc_baseline_points": measure.spc_baseline_points,
+                "spc_rebase_from": measure.spc_rebase_from,
+                "read_limits": limits_state(measure),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    @property
+    def changes_limits(self) -> bool:
+        data = self.cleaned_data
+        return (data.get("spc_baseline_points"), data.get("spc_rebase_from")) != (
+            self.measure.spc_baseline_points,
+            self.measure.spc_rebase_from,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("read_limits") != limits_state(self.measure):
+            raise forms.ValidationError(
+                "Someone changed these limits while you had this page open; they are now as "
+                "shown in the summary above. Nothing was saved: check them, then save again.",
+                code="conflict",
+            )
+        # Saving the form as it was shown changes nothing, so it needs no reason.
+        if not self.errors and self.changes_limits and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the limits are being changed.")
+        return data
+
+
+def limits_state(measure: Measure) -> str:
+    """The measure's SPC limit settings as one string, e.g. "15|2024-06-30"."""
+    rebase = measure.spc_rebase_from.isoformat() if measure.spc_rebase_from else ""
+    return f"{measure.spc_baseline_points or ''}|{rebase}"

@@ -11,10 +11,10 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from measures import spc, trajectory
+from measures import periods, spc, trajectory
 from measures.stored_files import open_stored
 from objectives import rag
-from objectives.models import Objective, Priority
+from objectives.models import Objective, Priority, Strategy
 
 
 class Unit(models.TextChoices):
@@ -40,12 +40,16 @@ class Kind(models.TextChoices):
 
 
 class MeasureQuerySet(models.QuerySet):
-    def for_strategies(self, strategy_ids: list[int]) -> "MeasureQuerySet":
+    def for_strategies(self, strategy_ids) -> "MeasureQuerySet":
         """Measures of these strategies, on a priority or on an objective."""
         return self.filter(
             Q(priority__strategy__in=strategy_ids)
             | Q(objective__priority__strategy__in=strategy_ids)
         )
+
+    def visible_to(self, user) -> "MeasureQuerySet":
+        """Measures of strategies this user may see (drafts are for Admins only)."""
+        return self.for_strategies(Strategy.objects.visible_to(user).values("id"))
 
     def success_measures(self) -> "MeasureQuerySet":
         """Measures judged against a target and counted in roll-ups (not context indicators)."""
@@ -213,16 +217,29 @@ class Measure(models.Model):
         )
 
     def spc_reading(self, values=None) -> spc.SpcResult:
-        """The SPC reading of this measure's values (pass them, or have them prefetched)."""
+        """The SPC reading of this measure's values (pass them, or have them prefetched):
+        the latest run of one period type, the other values set aside."""
         values = self.values.all() if values is None else values
-        return spc.analyse(
-            [(v.period_end, v.value) for v in values],
+        series = periods.one_period_type([(v.period_end, v.value, v.period_text) for v in values])
+        result = spc.analyse(
+            series.points,
             self.direction,
             self.target_value,
             baseline_points=self.spc_baseline_points,
             rebase_from=self.spc_rebase_from,
             shift_length=settings.SPC_SHIFT_LENGTH,
             trend_length=settings.SPC_TREND_LENGTH,
+        )
+        result.left_out, result.kind = series.left_out, series.kind
+        return result
+
+    def baseline_stands_apart(self, values) -> bool:
+        """Whether the baseline needs its own row and point: not when a value was reported for
+        its period, which then is the baseline (shown once)."""
+        if self.baseline_value is None:
+            return False
+        return self.baseline_period is None or all(
+            v.period_end != self.baseline_period for v in values
         )
 
     def allowed_range(self) -> tuple[Decimal | None, Decimal | None]:

@@ -5,7 +5,8 @@ centre line = mean of the baseline points; process limits = mean ± 2.66 × mean
 near limits (2σ) = mean ± (2/3 × 2.66) × mean moving range; special cause = a point beyond a
 process limit, a shift of N points on one side of the mean, a trend of N points rising or
 falling, or 2 of 3 points beyond the near limits on the same side. Precedence where rules
-overlap: trend, then shift, then two-in-three, then single point.
+overlap: single point, then trend, then two-in-three, then shift; the signals text says when
+a point of one signal is drawn as another's.
 """
 
 import datetime as dt
@@ -27,7 +28,9 @@ class Rule(StrEnum):
     SINGLE_POINT = "single_point"
 
 
-PRECEDENCE = [Rule.TREND, Rule.SHIFT, Rule.TWO_IN_THREE, Rule.SINGLE_POINT]
+# Where rules overlap on a point, the first of these names it (as NHSRplotthedots 0.2 does):
+# a point beyond a limit is the strongest signal, a shift the weakest.
+PRECEDENCE = [Rule.SINGLE_POINT, Rule.TREND, Rule.TWO_IN_THREE, Rule.SHIFT]
 RULE_NAMES = {
     Rule.TREND: "Trend",
     Rule.SHIFT: "Shift",
@@ -94,6 +97,11 @@ class Signal:
     points: int
     side: str
     verdict: str
+    # Points of this signal that a rule of higher precedence classifies otherwise, so the
+    # chart draws them that way: the text says so, and colours never contradict it.
+    drawn_otherwise: int = 0
+    drawn_as: str = ""
+    drawn_because: "Rule | None" = None
 
     @property
     def text(self) -> str:
@@ -116,7 +124,17 @@ class Signal:
             if self.start == self.end
             else (f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}")
         )
-        return f"{RULE_NAMES[self.rule]}: {points} {where}, {period} — {verdict}"
+        text = f"{RULE_NAMES[self.rule]}: {points} {where}, {period} — {verdict}"
+        if self.drawn_otherwise:
+            some = "all" if self.drawn_otherwise == self.points else self.drawn_otherwise
+            drawn = {"improvement": "improvement", "concern": "concern"}.get(
+                self.drawn_as, "neither improvement nor concern"
+            )
+            text += (
+                f" ({some} of these points drawn as {drawn}: "
+                f"{RULE_NAMES[self.drawn_because].lower()} takes precedence there)"
+            )
+        return text
 
 
 @dataclass
@@ -129,6 +147,10 @@ class SpcResult:
     signals: list[Signal] = field(default_factory=list)
     variation: Variation | None = None
     assurance: Assurance | None = None
+    # Values shown beside the chart but kept out of it (measures.periods), and the period
+    # type of the charted run.
+    left_out: list = field(default_factory=list)
+    kind: str | None = None
 
     @property
     def latest(self) -> Point | None:
@@ -265,16 +287,19 @@ def analyse(
                     p.rule, p.side, p.verdict = rule, side, _verdict(side, direction)
         for rule in PRECEDENCE:
             for start, end, side in _merge(found[rule]):
-                signals.append(
-                    Signal(
-                        rule,
-                        segment[start].period,
-                        segment[end].period,
-                        end - start + 1,
-                        side,
-                        _verdict(side, direction),
-                    )
+                signal = Signal(
+                    rule,
+                    segment[start].period,
+                    segment[end].period,
+                    end - start + 1,
+                    side,
+                    _verdict(side, direction),
                 )
+                other = [p for p in segment[start : end + 1] if p.verdict != signal.verdict]
+                if other:
+                    signal.drawn_otherwise = len(other)
+                    signal.drawn_as, signal.drawn_because = other[0].verdict, other[0].rule
+                signals.append(signal)
     signals.sort(key=lambda s: (s.start, PRECEDENCE.index(s.rule)))
     latest = points[-1]
     return SpcResult(

@@ -65,13 +65,8 @@ class SpcSummaryTable(tables.Table):
         spc = record["item"].spc
         if spc is None or spc.run_chart_only or spc.assurance is None:
             return "—"
-        icons = spc_icons(spc)
-        return format_html(
-            '<span class="spc-icon spc-assurance-{}">'
-            '<span aria-hidden="true" class="spc-symbol">{}</span> {}</span>',
-            spc.assurance.value,
-            icons["assurance_symbol"],
-            spc.assurance.label,
+        return render_to_string(
+            "includes/_spc_icons.html", spc_icons(spc) | {"hide_variation": True}
         )
 
     def render_latest(self, record):
@@ -86,7 +81,4 @@ class SpcSummaryTable(tables.Table):
 
 
 def _variation_only(spc) -> dict:
-    context = spc_icons(spc)
-    context["assurance"] = None
-    context["hide_assurance"] = True
-    return context
+    return spc_icons(spc) | {"assurance": None, "hide_assurance": True}

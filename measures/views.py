@@ -3,16 +3,17 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from measures.charts import measure_trend, spc_chart
+from measures.charts import measure_trend, point_meaning, spc_chart
 from measures.csv_files import CsvFileError
 from measures.exporting import neutralise, values_csv_response
-from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm
+from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm, limits_state
 from measures.importing import ImportRefused, cached_preview, confirm, store_upload
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
@@ -36,11 +37,13 @@ MEASURE_FIELDS = [
 VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
 
 
-def _get_measure(code: str) -> Measure:
+def _get_measure(request: HttpRequest, code: str) -> Measure:
+    """The measure with this code, if this user may see its strategy (drafts: Admins only)."""
     return get_object_or_404(
-        Measure.objects.with_latest_value().select_related(
-            "priority__strategy", "objective__priority__strategy"
-        ),
+        Measure.objects.visible_to(request.user)
+        .with_latest_value()
+        .prefetch_related("trajectory")
+        .select_related("priority__strategy", "objective__priority__strategy"),
         code=code,
     )
 
@@ -54,7 +57,7 @@ def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:
     version = data_version()  # before the measure is read, so a change after it moves it
-    measure = _get_measure(code)
+    measure = _get_measure(request, code)
     parent_priority = measure.priority or measure.objective.priority
     # The same for everyone (but for the links an importer sees), so worked out once per
     # version of the data; only the Admin's form, with its CSRF token, is made each time.
@@ -77,12 +80,7 @@ def _measure_page(
         ),
     }
     if request.user.has_perm("measures.change_measure"):
-        context["spc_form"] = spc_form or SpcLimitsForm(
-            initial={
-                "spc_baseline_points": measure.spc_baseline_points,
-                "spc_rebase_from": measure.spc_rebase_from,
-            }
-        )
+        context["spc_form"] = spc_form or SpcLimitsForm(measure=measure)
     status = 400 if spc_form is not None else 200
     return render(request, "measures/measure_detail.html", context, status=status)
 
@@ -117,6 +115,9 @@ def _measure_context(measure: Measure) -> dict:
         "history": history,
         "spc": reading,
         "spc_chart": spc_chart(measure, reading),
+        "spc_rows": [(p, point_meaning(p)) for p in reading.points],
+        "baseline_row": measure.baseline_stands_apart(values),
+        "trajectory": measure.trajectory_path(),
     }
 
 
@@ -124,15 +125,26 @@ def _measure_context(measure: Measure) -> dict:
 @permission_required("measures.change_measure", raise_exception=True)
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure, code=code)
-    form = SpcLimitsForm(request.POST)
+    form = SpcLimitsForm(request.POST, measure=measure)
     if not form.is_valid():
+        if form.has_error(NON_FIELD_ERRORS, "conflict"):
+            # Keep what this Admin typed, against the limits as they are now.
+            data = request.POST.copy()
+            data["read_limits"] = limits_state(measure)
+            errors = form.non_field_errors()
+            form = SpcLimitsForm(data, measure=measure)
+            form.full_clean()
+            form.add_error(None, errors)
         return _measure_page(request, code, spc_form=form)
+    if not form.changes_limits:
+        messages.info(request, "The SPC limits are as they were; nothing was changed.")
+        return redirect(measure.get_absolute_url() + "#spc-limits")
     measure.spc_baseline_points = form.cleaned_data["spc_baseline_points"]
     measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
-    measure._change_reason = f"SPC limits: {form.cleaned_data['reason']}"
+    measure._change_reason = f"SPC limits: {form.cleaned_data['reason'].strip()}"
     measure._history_user = request.user
     with transaction.atomic():  # the change and its history row, or neither
-        measure.save()
+        measure.save(update_fields=["spc_baseline_points", "spc_rebase_from"])
     messages.success(request, "SPC limits saved.")
     return redirect(measure.get_absolute_url() + "#spc-limits")
 
@@ -231,14 +243,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def measure_values_csv(request: HttpRequest, code: str) -> HttpResponse:
-    measure = get_object_or_404(Measure, code=code)
+    measure = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
     values = measure.values.select_related("measure").order_by("period_end")
     return values_csv_response(values, f"{measure.code}.csv")
 
 
 @require_GET
 def strategy_values_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = get_object_or_404(Strategy, slug=slug)
+    strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
     values = (
         MeasureValue.objects.filter(measure__in=Measure.objects.for_strategies([strategy.id]))
         .select_related("measure")

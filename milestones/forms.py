@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
 from strategy_tracker.roles import ADMIN, PROGRAMME_LEAD
+from strategy_tracker.widgets import DateInput
 
 COMMENTARY_MAX = 2000
 
@@ -23,7 +24,7 @@ class MilestoneUpdateForm(forms.Form):
     )
     forecast_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="When you now expect it to be done, if not by its due date.",
         error_messages={"invalid": "Enter the forecast as a date, for example 2027-03-31."},
     )
@@ -100,8 +101,82 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
         return user.get_full_name() or user.username
 
 
+class MilestonePeopleForm(forms.Form):
+    """An Admin sets one milestone's owner and delegates.
+
+    The form shows them as saved and carries what it showed, so saving it again untouched
+    changes nothing, and a change another Admin made meanwhile is kept: delegates are added
+    and removed by difference from what was shown, and an owner changed meanwhile is a
+    conflict, not something to overwrite.
+    """
+
+    owner = UserChoiceField(queryset=None, required=False, empty_label="Nobody")
+    delegates = UsersChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Delegates can update the milestone on the owner's behalf.",
+    )
+    read_owner = forms.CharField(widget=forms.HiddenInput, required=False)
+    read_delegates = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        self.milestone = milestone
+        delegate_ids = sorted(milestone.delegates.values_list("pk", flat=True))
+        kwargs.setdefault(
+            "initial",
+            {
+                "owner": milestone.owner_id,
+                "delegates": delegate_ids,
+                "read_owner": str(milestone.owner_id or ""),
+                "read_delegates": ",".join(map(str, delegate_ids)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # Whoever holds it now stays listed even after losing the role, so saving the form
+        # untouched never drops them.
+        people = (
+            get_user_model()
+            .objects.filter(
+                Q(pk__in=assignable_users().values("pk"))
+                | Q(pk=milestone.owner_id)
+                | Q(pk__in=delegate_ids)
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["owner"].queryset = people
+        self.fields["delegates"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if "read_owner" not in self.data or "read_delegates" not in self.data:
+            # Not sent from the page: without what it showed, nothing can be merged safely.
+            raise forms.ValidationError("This form is incomplete: reload the page and try again.")
+        read_owner = _ids(data.get("read_owner", ""))
+        read_owner_id = read_owner[0] if read_owner else None
+        owner = data.get("owner")
+        self.owner_changed = (owner.pk if owner else None) != read_owner_id
+        if self.owner_changed and self.milestone.owner_id != read_owner_id:
+            current = self.milestone.owner
+            name = current.get_full_name() or current.username if current else "nobody"
+            raise forms.ValidationError(
+                f"Someone made {name} the owner while you had this page open. Nothing was "
+                "saved: check the owner above, then save again.",
+                code="conflict",
+            )
+        shown = set(_ids(data.get("read_delegates", "")))
+        chosen = {user.pk for user in data.get("delegates") or []}
+        self.add_delegates = [u for u in data.get("delegates") or [] if u.pk not in shown]
+        self.remove_delegate_ids = shown - chosen
+        return data
+
+
+def _ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip().isdigit()]
+
+
 class AssignForm(forms.Form):
-    """An Admin sets the owner and adds or removes delegates, on one milestone or many."""
+    """An Admin sets the owner and adds or removes delegates, on many milestones at once."""
 
     owner = UserChoiceField(queryset=None, required=False, empty_label="Leave unchanged")
     add_delegates = UsersChoiceField(queryset=None, required=False)

@@ -34,6 +34,10 @@ class MilestoneQuerySet(models.QuerySet):
     def for_strategy(self, strategy: Strategy) -> "MilestoneQuerySet":
         return self.filter(objective__priority__strategy=strategy)
 
+    def visible_to(self, user) -> "MilestoneQuerySet":
+        """Milestones of strategies this user may see (drafts are for Admins only)."""
+        return self.filter(objective__priority__strategy__in=Strategy.objects.visible_to(user))
+
     def for_user(self, user) -> "MilestoneQuerySet":
         """Milestones the user owns or is a named delegate on."""
         return self.filter(Q(owner=user) | Q(delegates=user)).distinct()
@@ -161,6 +165,16 @@ class Milestone(models.Model):
             return True
         return self.delegates.filter(pk=user.pk).exists()
 
+    def who_may_update(self) -> str:
+        """Says, for someone who may not, who may update it."""
+        if self.owner is None:
+            return (
+                "This milestone has no owner yet: only its delegates or an Admin can update it. "
+                "An Admin can make you its owner or a delegate."
+            )
+        name = self.owner.get_full_name() or self.owner.username
+        return f"Only {name} (owner), their delegates or an Admin can update this milestone."
+
     def needs_update(self, now: dt.datetime) -> bool:
         """Open, and not updated within the reminder interval (or never)."""
         if self.status in ("complete", "cancelled"):
@@ -197,8 +211,11 @@ class Milestone(models.Model):
             Milestone.history.bulk_history_create([self], update=True, default_user=by)
             bump_data_version()
 
-    def assign(self, *, by, owner=None, add_delegates=(), remove_delegates=()) -> bool:
-        """Change the owner and delegates, recorded in the history with who did it.
+    def assign(
+        self, *, by, owner=None, remove_owner=False, add_delegates=(), remove_delegates=()
+    ) -> bool:
+        """Change the owner (None leaves it; `remove_owner` clears it) and delegates, recorded
+        in the history with who did it.
 
         Writes only the owner columns, so a lead's update saved meanwhile is kept. Returns
         whether anything changed; an assignment that changes nothing writes nothing.
@@ -206,10 +223,15 @@ class Milestone(models.Model):
         with transaction.atomic():
             before = sorted(u.get_full_name() or u.username for u in self.delegates.all())
             now = timezone.now()
-            owner_changed = owner is not None and owner.pk != self.owner_id
+            if remove_owner:
+                owner_changed = self.owner_id is not None
+                new_owner, assigned_at = None, None
+            else:
+                owner_changed = owner is not None and owner.pk != self.owner_id
+                new_owner, assigned_at = owner, now
             if owner_changed:
                 Milestone.objects.filter(pk=self.pk).update(
-                    owner=owner, owner_assigned_at=now, version=F("version") + 1
+                    owner=new_owner, owner_assigned_at=assigned_at, version=F("version") + 1
                 )
             for user in add_delegates:
                 MilestoneDelegate.objects.get_or_create(

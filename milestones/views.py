@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -10,18 +10,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milestones.filters import MilestoneFilter
-from milestones.forms import AssignForm, BulkAssignForm, MilestoneUpdateForm
+from milestones.forms import BulkAssignForm, MilestonePeopleForm, MilestoneUpdateForm
 from milestones.history import milestone_change_log
 from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError
 from strategy_tracker.page_cache import cached_body
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
 
-def _get_milestone(slug: str, key: tuple[int, int], number: int, pk: int) -> Milestone:
-    """The milestone at this address; 404 if it is not there, whoever asks."""
+def _get_milestone(
+    request: HttpRequest, slug: str, key: tuple[int, int], number: int, pk: int
+) -> Milestone:
+    """The milestone at this address; 404 if it is not there or this user may not see its
+    strategy (a draft, for anyone but an Admin)."""
     part, priority_number = key
     return get_object_or_404(
-        Milestone.objects.with_hierarchy(),
+        Milestone.objects.visible_to(request.user).with_hierarchy(),
         pk=pk,
         objective__number=number,
         objective__priority__part=part,
@@ -32,9 +35,9 @@ def _get_milestone(slug: str, key: tuple[int, int], number: int, pk: int) -> Mil
 
 def _get_milestone_for_update(request: HttpRequest, **address) -> Milestone:
     """As _get_milestone, and 403 unless this user may change it."""
-    milestone = _get_milestone(**address)
+    milestone = _get_milestone(request, **address)
     if not milestone.can_be_updated_by(request.user):
-        raise PermissionDenied("Only the milestone's owner, a delegate or an Admin may change it.")
+        raise PermissionDenied(milestone.who_may_update())
     return milestone
 
 
@@ -64,23 +67,13 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
     if can_update and "form" not in extra:
         context["form"] = MilestoneUpdateForm(milestone=milestone)
     if is_admin(request.user) and "assign_form" not in extra:
-        context["assign_form"] = AssignForm()
-        # The empty form's lists of people are the same until someone's name, status or
-        # role changes (each moves the data version); only the form tag and its CSRF token
-        # are made for each request. Rendering the lists was a third of the page's time.
-        context["assign_fields_html"] = cached_body(
-            request,
-            "milestones/_assign_fields.html",
-            lambda: {"assign_form": AssignForm()},
-            path="every-milestone",
-            query="",
-        )
+        context["assign_form"] = MilestonePeopleForm(milestone=milestone)
     return context | extra
 
 
 @require_GET
 def milestone_detail(request: HttpRequest, **address) -> HttpResponse:
-    milestone = _get_milestone(**address)
+    milestone = _get_milestone(request, **address)
     return render(request, "milestones/milestone_detail.html", _detail_context(request, milestone))
 
 
@@ -120,19 +113,41 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
 @require_POST
 @permission_required("milestones.change_milestone", raise_exception=True)
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
-    milestone = _get_milestone(**address)
-    form = AssignForm(request.POST)
+    milestone = _get_milestone(request, **address)
+    form = MilestonePeopleForm(request.POST, milestone=milestone)
     if not form.is_valid():
+        if form.has_error(NON_FIELD_ERRORS, "conflict"):
+            # Keep this Admin's choices, against the owner and delegates as they are now.
+            errors = form.non_field_errors()
+            form = MilestonePeopleForm(
+                _rebased(request.POST, MilestonePeopleForm(milestone=milestone)),
+                milestone=milestone,
+            )
+            form.full_clean()
+            form.add_error(None, errors)
         context = _detail_context(request, milestone, assign_form=form)
         return render(request, "milestones/milestone_detail.html", context, status=400)
-    milestone.assign(
+    owner = form.cleaned_data["owner"]
+    changed = milestone.assign(
         by=request.user,
-        owner=form.cleaned_data["owner"],
-        add_delegates=form.cleaned_data["add_delegates"],
-        remove_delegates=form.cleaned_data["remove_delegates"],
+        owner=owner if form.owner_changed else None,
+        remove_owner=form.owner_changed and owner is None,
+        add_delegates=form.add_delegates,
+        remove_delegates=milestone.delegates.filter(pk__in=form.remove_delegate_ids),
     )
-    messages.success(request, "Owner and delegates saved.")
+    if changed:
+        messages.success(request, "Owner and delegates saved.")
+    else:
+        messages.info(request, "The owner and delegates are as they were; nothing was changed.")
     return redirect(milestone.get_absolute_url())
+
+
+def _rebased(posted, fresh_form) -> dict:
+    """What was posted, but marked as read from the current state."""
+    data = posted.copy()
+    for name in ("read_owner", "read_delegates"):
+        data[name] = fresh_form.initial[name]
+    return data
 
 
 @require_GET
@@ -143,7 +158,8 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
     new = []
     if visit:
         new = list(
-            Milestone.objects.with_hierarchy()
+            Milestone.objects.visible_to(request.user)
+            .with_hierarchy()
             .filter(
                 Q(owner=request.user, owner_assigned_at__gt=visit.seen_at)
                 | Q(
@@ -162,13 +178,15 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         lambda: _my_milestones_context(request.user, now),
         extra_key=f"user-{request.user.pk}:{now:%Y%m%d%H}:{settings.MILESTONE_UPDATE_INTERVAL_DAYS}",
     )
-    return render(request, "milestones/my_milestones.html", {"new_rows": new, "body": body})
+    context = {"new_rows": new, "body": body, "today": timezone.localdate()}
+    return render(request, "milestones/my_milestones.html", context)
 
 
 def _my_milestones_context(user, now) -> dict:
     today = timezone.localdate()
     milestones = (
         Milestone.objects.for_user(user)
+        .visible_to(user)
         .with_rag(today)
         .with_hierarchy()
         .annotate(

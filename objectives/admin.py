@@ -3,11 +3,11 @@ from django.contrib import admin
 from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
-from strategy_tracker.admin import NoDeleteMixin
+from strategy_tracker.admin import NoDeleteMixin, UnchangedSaveMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NoDeleteMixin, admin.ModelAdmin):
+class OrganisationAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
 
@@ -20,9 +20,9 @@ class PriorityInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["title", "organisation", "period_start", "period_end", "status"]
-    list_filter = ["status", "organisation"]
+class StrategyAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
+    list_display = ["title", "organisation", "period_start", "period_end", "status", "illustrative"]
+    list_filter = ["status", "illustrative", "organisation"]
     search_fields = ["title", "slug", "organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PriorityInline]
@@ -38,13 +38,13 @@ class ObjectiveInline(NoDeleteMixin, admin.StackedInline):
 class PriorityMeasureInline(NoDeleteMixin, admin.TabularInline):
     model = Measure
     fk_name = "priority"
-    fields = ["code", "name", "unit", "direction", "baseline_value", "target_value"]
+    fields = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
     extra = 0
     show_change_link = True
 
 
 @admin.register(Priority)
-class PriorityAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PriorityAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["__str__", "strategy", "part"]
     list_filter = ["strategy", "part"]
     search_fields = ["title", "description"]
@@ -65,7 +65,7 @@ class ObjectiveMeasureInline(PriorityMeasureInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ObjectiveAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["__str__", "priority"]
     list_filter = ["priority__strategy"]
     search_fields = ["title", "we_will", "where_now", "where_want"]

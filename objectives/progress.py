@@ -136,7 +136,9 @@ def build_progress(
     priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
 
     milestones_by_objective = defaultdict(list)
-    for milestone in milestones.select_related("owner").order_by("position", "id"):
+    for milestone in milestones.select_related("owner", "last_updated_by").order_by(
+        "position", "id"
+    ):
         milestones_by_objective[milestone.objective_id].append(
             Item(milestone, milestone.rag(today))
         )

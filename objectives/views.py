@@ -17,12 +17,16 @@ from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.rag import Rag
 from objectives.strategy_json import export_strategy, strategy_queryset
 from strategy_tracker.page_cache import cached_body
+from strategy_tracker.roles import is_admin
 
 MILESTONES_PER_PAGE = 25
 
 
-def _get_strategy(slug: str) -> Strategy:
-    return get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+def _get_strategy(request: HttpRequest, slug: str) -> Strategy:
+    """The strategy at this address, if this user may see it (drafts are for Admins)."""
+    return get_object_or_404(
+        Strategy.objects.visible_to(request.user).select_related("organisation"), slug=slug
+    )
 
 
 def _get_priority(strategy: Strategy, key: tuple[int, int]) -> Priority:
@@ -42,16 +46,21 @@ def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_o
 
 def _measure_charts(items: list[Item]) -> list[dict]:
     """Each measure with its status and, where it has data, its chart."""
-    return [
-        {
-            "measure": item.obj,
-            "status": item.status,
-            "spc": item.spc,
-            "chart": measure_trend(item.obj, item.obj.values.all()),
-            "chart_id": f"chart-{item.obj.code}",
-        }
-        for item in items
-    ]
+    cards = []
+    for item in items:
+        measure, values = item.obj, list(item.obj.values.all())
+        cards.append(
+            {
+                "measure": measure,
+                "status": item.status,
+                "spc": item.spc,
+                "chart": measure_trend(measure, values),
+                "chart_id": f"chart-{measure.code}",
+                "values": values,
+                "baseline_row": measure.baseline_stands_apart(values),
+            }
+        )
+    return cards
 
 
 def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
@@ -62,15 +71,19 @@ def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
 
 @require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
+    # Admins see drafts too, so their list is cached apart.
     body = cached_body(
-        request, "objectives/_strategy_list_body.html", lambda: _strategy_list_context(request)
+        request,
+        "objectives/_strategy_list_body.html",
+        lambda: _strategy_list_context(request),
+        extra_key="with-drafts" if is_admin(request.user) else "",
     )
     return render(request, "objectives/strategy_list.html", {"body": body})
 
 
 def _strategy_list_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
-    strategies = Strategy.objects.select_related("organisation")
+    strategies = Strategy.objects.visible_to(request.user).select_related("organisation")
     organisation = request.GET.get("organisation", "")
     if organisation.isdigit():
         strategies = strategies.filter(organisation_id=int(organisation))
@@ -82,7 +95,7 @@ def _strategy_list_context(request: HttpRequest) -> dict:
 
 @require_GET
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = _get_strategy(slug)
+    strategy = _get_strategy(request, slug)
     body = cached_body(
         request, "objectives/_strategy_body.html", lambda: _strategy_context(request, strategy)
     )
@@ -116,7 +129,7 @@ def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
 
 @require_GET
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
-    strategy = _get_strategy(slug)
+    strategy = _get_strategy(request, slug)
     priority = _get_priority(strategy, key)
     body = cached_body(
         request,
@@ -142,6 +155,7 @@ def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priori
         "filter": filterset,
         "table": table,
         "measures": _measure_charts(priority_progress.all_measures),
+        "context": _measure_charts(priority_progress.all_context),
     }
 
 
@@ -149,7 +163,7 @@ def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priori
 def objective_detail(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
-    strategy = _get_strategy(slug)
+    strategy = _get_strategy(request, slug)
     priority = _get_priority(strategy, key)
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
@@ -182,6 +196,7 @@ def _objective_context(
         "filter": filterset,
         "table": table,
         "measures": _measure_charts(objective_progress.measures),
+        "context": _measure_charts(objective_progress.context),
         "we_will": [line for line in objective.we_will.splitlines() if line.strip()],
         "where_now": [line for line in objective.where_now.splitlines() if line.strip()],
         "where_want": [line for line in objective.where_want.splitlines() if line.strip()],
@@ -190,7 +205,7 @@ def _objective_context(
 
 @require_GET
 def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:
-    strategy = get_object_or_404(strategy_queryset(), slug=slug)
+    strategy = get_object_or_404(strategy_queryset().visible_to(request.user), slug=slug)
     response = JsonResponse(
         export_strategy(strategy), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )

@@ -11,6 +11,17 @@ class NoDeleteMixin:
         return False
 
 
+class UnchangedSaveMixin:
+    """An admin form saved untouched writes nothing: no history row claiming a change, and
+    no new version that would make a lead's open update form out of date. (Inline rows are
+    saved only when changed already.)"""
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+
 class TrackerUserAdmin(UserAdmin):
     """Admins manage people and their roles (groups), but cannot hand out superuser power
     or permissions outside the roles: only a superuser can."""

@@ -82,6 +82,9 @@ def change_log(
                     if name not in IGNORED_FIELDS
                     and getattr(previous, name) != getattr(record, name)
                 ]
+            if action == "changed" and previous is not None and not changes:
+                # Saved as it was: a lead confirming a milestone, say. Nothing to claim.
+                action = "confirmed, with no change"
             entries.append(
                 Entry(
                     record.history_date,

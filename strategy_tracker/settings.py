@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # Every page requires login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside auth and messages, so the page it gives an empty 405 has the full layout.
+    "strategy_tracker.error_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -152,6 +154,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's CSRF failure page has no link back to the form (strategy_tracker/error_pages.py).
+CSRF_FAILURE_VIEW = "strategy_tracker.error_pages.csrf_failure"
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script,
 # nothing from any other origin.

@@ -180,7 +180,7 @@ def world(board_member, programme_lead, admin_user, make_user):
         },
         "milestones:assign": {"owner": other.pk},
         "milestones:bulk_assign": {"milestones": [milestone.pk], "owner": other.pk},
-        "measures:spc_limits": {"spc_baseline_points": 5, "reason": "Forged"},
+        "measures:spc_limits": {"spc_baseline_points": 5, "reason": "Forged", "read_limits": "|"},
     }
     return args, users, payloads
 

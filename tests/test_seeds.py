@@ -71,7 +71,10 @@ def test_eput_has_every_how_will_we_measure_success_item(seeds):
     ]
     assert counts == [8, 6, 6, 5]
     vacancy = Measure.objects.get(name__istartswith="Reduced vacancy rate")
+    assert vacancy.code == "EPUT-SO2-VACANCY"
     assert vacancy.direction == "lower"
+    # A rate is a percentage: "9.8%" must import (transcription note 13).
+    assert vacancy.unit == "%"
     assert vacancy.target_value is None and vacancy.baseline_value is None
     assert Measure.objects.get(name__istartswith="Improved retention").direction == "higher"
 
@@ -109,6 +112,7 @@ def test_eput_demand_figures_are_measures_with_both_periods(
     seeds, name_contains, baseline, period_end, second
 ):
     measure = Measure.objects.get(name__icontains=name_contains)
+    assert measure.kind == "context"
     assert measure.baseline_value == Decimal(baseline)
     assert measure.baseline_period == period_end
     assert [v.value for v in measure.values.order_by("period_end")] == [
@@ -116,6 +120,31 @@ def test_eput_demand_figures_are_measures_with_both_periods(
         Decimal(second),
     ]
     assert measure.target_value is None
+
+
+EPUT_DEMAND_CODES = {
+    "EPUT-DIS-MONTHLY-REFERRALS",
+    "EPUT-FRT-CONTACTS-PER-REF",
+    "EPUT-FRT-CLINICAL-DURATION",
+    "EPUT-FRT-DAYS-ON-CASELOAD",
+    "EPUT-IAS-CARE-CONTACTS",
+    "EPUT-POD-CONTACTS-PER-REF",
+    "EPUT-POD-CLINICAL-DURATION",
+    "EPUT-POD-DAYS-ON-CASELOAD",
+}
+
+
+def test_the_eight_eput_demand_figures_are_context_indicators_and_all_else_success(seeds):
+    """'About the care unit – Demand' describes demand; the plan does not set it as a measure."""
+    context = Measure.objects.filter(kind="context")
+    assert set(context.values_list("code", flat=True)) == EPUT_DEMAND_CODES
+    assert all(m.priority == _priority(EPUT, 1) for m in context)
+    assert all(m.target_value is None and m.direction == "none" for m in context)
+    success = Measure.objects.exclude(code__in=EPUT_DEMAND_CODES)
+    assert success.count() == 25 + 10
+    assert set(success.values_list("kind", flat=True)) == {"success"}
+    assert Measure.objects.success_measures().filter(code__startswith="EPUT-").count() == 25
+    assert Measure.objects.success_measures().filter(code__startswith="THK-").count() == 10
 
 
 def test_thurrock_has_four_adult_priorities_and_four_part_two_priorities(seeds):
@@ -142,6 +171,106 @@ def test_thurrock_milestone_counts_per_priority(seeds):
         for n in (1, 2, 3, 4)
     ]
     assert counts == [34, 14, 18, 5]
+
+
+def _milestone_counts(priority: Priority) -> list[int]:
+    return [o.milestones.count() for o in priority.objectives.order_by("number")]
+
+
+def test_thurrock_milestone_counts_per_objective(seeds):
+    # Each merged "Key milestones" cell is placed by the objectives' own "We will" lists
+    # (transcription note 26).
+    assert _milestone_counts(_priority(THURROCK, 1)) == [11, 5, 10, 8]
+    assert _milestone_counts(_priority(THURROCK, 2)) == [9, 0, 0, 0, 5]
+    assert _milestone_counts(_priority(THURROCK, 3)) == [3, 8, 1, 6]
+    assert _milestone_counts(_priority(THURROCK, 4)) == [2, 3]
+
+
+def _p3_titles(objective_number: int) -> list[str]:
+    objective = _priority(THURROCK, 3).objectives.get(number=objective_number)
+    return [m.title for m in objective.milestones.order_by("position")]
+
+
+def test_p3_rras_and_reablement_milestones_are_under_objective_4(seeds):
+    """Objective 4's own 'We will' names the RRAS and the Joint Integrated Reablement Pathway."""
+    infrastructure = _priority(THURROCK, 3).objectives.get(number=4)
+    assert infrastructure.title == (
+        "Creating the social care and health infrastructure to manage demand"
+    )
+    assert "Rapid Response and Assessment Service" in infrastructure.we_will
+    assert "Joint Integrated Reablement Pathway" in infrastructure.we_will
+    # In the document's order: RRAS first, then the reablement pathway.
+    assert _p3_titles(4) == [
+        "Development of a RRAS model",
+        "Commissioning of the RRAS service",
+        "Scoping paper concerning the move to moderate needs in reablement",
+        "Service review",
+        "Agree model and pathways",
+        "Full integration achieved",
+    ]
+    headings = [m.heading for m in infrastructure.milestones.order_by("position")]
+    assert all(h.startswith("Continued development and delivery of Rapid") for h in headings[:2])
+    assert all(h.startswith("Further development and integration of a Joint") for h in headings[2:])
+    assert [m.position for m in infrastructure.milestones.order_by("position")] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+
+
+def test_p3_carers_strategy_milestone_is_under_objective_3(seeds):
+    """Objective 3's own 'We will': '… through the implementation of Thurrock Carers' Strategy'."""
+    communities = _priority(THURROCK, 3).objectives.get(number=3)
+    assert "Carers' Strategy" in communities.we_will
+    carers = communities.milestones.get()
+    assert carers.title == "Embed new outsourced Carers Support, Information, and Advice Service"
+    assert carers.heading == "Implementation of Carers' Strategy"
+    assert (carers.due_text, carers.due_date, carers.position) == (
+        "Mar 2014",
+        dt.date(2014, 3, 31),
+        1,
+    )
+
+
+def test_p3_objective_2_keeps_the_loneliness_plan_lac_abcd_and_the_unmatched_item(seeds):
+    """LAC/ABCD match objectives 2 and 3 alike, the loneliness plan only objective 2, and the
+    Primary Care Quality Improvement Plan none of 2-4: all stay under objective 2."""
+    assert _p3_titles(2) == [
+        "Implementation of Asset Based Community Development Pilot",
+        "Evaluation of ABCD pilot",
+        "Roll-out ABCD dependent upon evaluation",
+        "Establish LAC pilot",
+        "Evaluation and assessment of pilot",
+        "Implementation of Local Area Co-ordination dependent upon pilot",
+        "Development and implementation of a Thurrock-specific "
+        "Primary Care Quality Improvement Plan",
+        "Development and implementation of loneliness plan "
+        "(as part of Emotional Health and Well-Being Strategy)",
+    ]
+    grow_older = _priority(THURROCK, 3).objectives.get(number=2)
+    assert "loneliness plan" in grow_older.we_will
+    assert (
+        not Milestone.objects.filter(
+            objective__priority=_priority(THURROCK, 3), objective__number__in=(3, 4)
+        )
+        .filter(title__icontains="loneliness")
+        .exists()
+    )
+
+
+def test_p2_shared_milestones_stay_under_objective_1(seeds):
+    """Rows 1-4 share one 'We will' list, so no milestone belongs to objective 2, 3 or 4 alone."""
+    p2 = _priority(THURROCK, 2)
+    shared = p2.objectives.get(number=1).milestones.order_by("position")
+    assert [m.title for m in shared][:2] == [
+        "South Essex Mental Health Strategy and Thurrock implementation plan in place",
+        "Pilots",
+    ]
+    assert shared.filter(title="Local Area Coordination Pilot sites established").exists()
+    assert shared.filter(heading__startswith="Development and implementation of CAMHS").count() == 3
 
 
 def test_thurrock_objectives_keep_their_document_text(seeds):
@@ -204,7 +333,12 @@ def test_the_reablement_milestones_are_four_and_repeated_where_the_document_repe
     )
     objectives = {m.objective_id for m in reablement}
     assert reablement.count() == 4 * len(objectives)
-    assert len(objectives) >= 2
+    # Printed in P1 primary care, P1 whole system pathway, and P3 rows 2-4 (objective 4's list).
+    assert {(m.objective.priority.number, m.objective.number) for m in reablement} == {
+        (1, 1),
+        (1, 4),
+        (3, 4),
+    }
 
 
 def test_an_item_with_no_date_has_no_due_date(seeds):

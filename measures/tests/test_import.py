@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import ImportBatch, MeasureValue
+from measures.models import ImportBatch, Measure, MeasureValue
 
 pytestmark = pytest.mark.django_db
 HEADER = "measure_code,period_end,value,note,source\r\n"
@@ -320,19 +320,36 @@ def test_the_template_lists_every_measure(signed_in_admin, measures):
     assert len(lines) == 1 + len(measures)
 
 
-def test_the_example_file_in_fixtures_previews_cleanly(signed_in_admin):
+def test_the_example_file_in_fixtures_fills_the_illustrative_strategy_only(
+    signed_in_admin, admin_user, programme_lead, make_user
+):
     from io import StringIO
     from pathlib import Path
 
     from django.conf import settings as django_settings
     from django.core.management import call_command
+    from django.utils import timezone
+
+    from objectives.example_strategy import load_example
+    from strategy_tracker.roles import PROGRAMME_LEAD
 
     call_command("load_seeds", stdout=StringIO())
+    users = {"admin": admin_user, "lead": programme_lead}
+    users["lead2"] = make_user("lead2", PROGRAMME_LEAD, first_name="Lena", last_name="Second")
+    load_example(timezone.localdate(), users)
     example = Path(django_settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
     page = _preview(signed_in_admin, example.read_bytes(), example.name)
     report = page.context["report"]
     assert report.totals["error"] == 0, [r.messages for r in report.rows if r.messages]
     assert report.totals["new"] >= 8
+    codes = {row.measure_code for row in report.rows}
+    strategies = {
+        m.strategy
+        for m in Measure.objects.filter(code__in=codes).select_related(
+            "priority__strategy", "objective__priority__strategy"
+        )
+    }
+    assert [s.illustrative for s in strategies] == [True]
 
 
 def test_the_list_of_imports_shows_who_when_and_what(signed_in_admin, measures):

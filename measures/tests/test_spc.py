@@ -104,10 +104,31 @@ def test_two_of_three_points_beyond_the_near_limit():
     assert analyse(series(BASELINE + [14, 10, 10]), "higher", baseline_points=B).signals == []
 
 
-def test_a_point_beyond_the_limit_counts_towards_two_of_three_but_is_ranked_below_it():
+def test_a_point_beyond_the_limit_counts_towards_two_of_three_and_outranks_it():
     result = analyse(series(BASELINE + [16, 10, 14]), "higher", baseline_points=B)
-    assert result.points[B].rule == Rule.TWO_IN_THREE  # also beyond 3σ; 2-of-3 outranks it
+    assert result.points[B].rule == Rule.SINGLE_POINT  # also part of 2-of-3, which it outranks
+    assert result.points[B + 2].rule == Rule.TWO_IN_THREE
     assert {s.rule for s in result.signals} == {Rule.TWO_IN_THREE, Rule.SINGLE_POINT}
+
+
+def test_a_signal_says_which_of_its_points_are_drawn_as_another_verdict():
+    # Far below the limits, then rising: concern points beyond the limit, an improving trend
+    # and a concern shift overlap. Each point is drawn by the rule that outranks the others,
+    # and the text of every signal whose points are drawn otherwise says so.
+    values = [10, 10.5, 9.5, 10, 11, 9, 10, 10.5, 9.5, 10, 10, 10.5, 9.5, 10, 10]
+    values += [5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9]
+    result = analyse(series(values), "higher", baseline_points=15)
+    drawn = [(p.rule, p.verdict) for p in result.points[15:]]
+    assert drawn[0] == (Rule.SINGLE_POINT, "concern")
+    assert drawn[-1] == (Rule.TREND, "improvement")
+    shift = next(s for s in result.signals if s.rule == Rule.SHIFT)
+    assert shift.verdict == "concern"
+    assert "drawn as improvement: trend takes precedence there" in shift.text
+    for signal in result.signals:
+        own = [p for p in result.points if signal.start <= p.period <= signal.end]
+        differ = sum(1 for p in own if p.verdict != signal.verdict)
+        assert signal.drawn_otherwise == differ
+        assert ("drawn as" in signal.text) == bool(differ)
 
 
 def test_with_no_direction_a_signal_is_neither_improvement_nor_concern():

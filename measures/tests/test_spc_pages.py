@@ -64,7 +64,12 @@ def test_an_admin_rebases_the_limits_with_a_reason_kept_in_history(client, admin
     client.force_login(admin_user)
     response = client.post(
         reverse("measures:spc_limits", args=["CNT"]),
-        {"spc_baseline_points": 12, "spc_rebase_from": "2023-06-30", "reason": "New triage model."},
+        {
+            "spc_baseline_points": 12,
+            "spc_rebase_from": "2023-06-30",
+            "reason": "New triage model.",
+            "read_limits": "|",
+        },
     )
     assert response.status_code == 302
     shifted.refresh_from_db()
@@ -88,11 +93,56 @@ def test_an_admin_rebases_the_limits_with_a_reason_kept_in_history(client, admin
 def test_a_bad_rebase_changes_nothing(client, admin_user, shifted, data, message):
     client.force_login(admin_user)
     before = shifted.history.count()
-    response = client.post(reverse("measures:spc_limits", args=["CNT"]), data)
+    response = client.post(
+        reverse("measures:spc_limits", args=["CNT"]), data | {"read_limits": "|"}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Measure.objects.get(pk=shifted.pk).spc_baseline_points is None
     assert shifted.history.count() == before
+
+
+def test_saving_the_limits_as_shown_needs_no_reason_and_changes_nothing(
+    client, admin_user, shifted
+):
+    Measure.objects.filter(pk=shifted.pk).update(
+        spc_baseline_points=12, spc_rebase_from=dt.date(2023, 6, 30)
+    )
+    client.force_login(admin_user)
+    form = client.get("/measures/CNT/").context["spc_form"]
+    # The date is shown as the browser's date field needs it, not in the site's locale.
+    assert 'value="2023-06-30"' in str(form["spc_rebase_from"])
+    before = shifted.history.count()
+    response = client.post(
+        reverse("measures:spc_limits", args=["CNT"]),
+        {
+            "spc_baseline_points": "12",
+            "spc_rebase_from": "2023-06-30",
+            "read_limits": "12|2023-06-30",
+        },
+        follow=True,
+    )
+    assert "nothing was changed" in response.content.decode()
+    assert shifted.history.count() == before
+
+
+def test_limits_changed_by_another_admin_meanwhile_are_not_undone(client, admin_user, shifted):
+    client.force_login(admin_user)
+    Measure.objects.filter(pk=shifted.pk).update(spc_baseline_points=10)  # someone else
+    data = {"spc_rebase_from": "2023-06-30", "reason": "Mine", "read_limits": "|"}
+    response = client.post(reverse("measures:spc_limits", args=["CNT"]), data)
+    assert response.status_code == 400
+    assert "Someone changed these limits while you had this page open" in (
+        response.content.decode()
+    )
+    assert Measure.objects.get(pk=shifted.pk).spc_baseline_points == 10
+    # What this Admin typed is kept, now against the current limits: saving again works.
+    again = response.context["spc_form"]
+    assert again.data["read_limits"] == "10|"
+    response = client.post(reverse("measures:spc_limits", args=["CNT"]), again.data)
+    assert response.status_code == 302
+    shifted.refresh_from_db()
+    assert (shifted.spc_baseline_points, shifted.spc_rebase_from) == (None, dt.date(2023, 6, 30))
 
 
 @pytest.mark.parametrize("user_fixture", ["board_member", "programme_lead"])

@@ -154,5 +154,5 @@ def test_the_export_reads_a_fixed_number_of_queries(
     client, board_member, strategy, django_assert_max_num_queries
 ):
     client.force_login(board_member)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get("/strategies/rt/export.json")

@@ -1,9 +1,11 @@
 """Template helpers shared by every app: RAG badges, counts and number formatting."""
 
+import uuid
 from decimal import Decimal
 
 from django import template
 
+from measures.spc import Assurance, SpcResult, Variation
 from objectives.rag import DISPLAY_ORDER, Rag, RollUp, Status
 
 register = template.Library()
@@ -79,31 +81,76 @@ def described(field) -> str:
     return field.as_widget(attrs=attrs)
 
 
-VARIATION_SYMBOLS = {
-    "common_cause": "~",
-    "improvement_high": "▲",
-    "improvement_low": "▼",
-    "concern_high": "▲",
-    "concern_low": "▼",
-    "neither_high": "▲",
-    "neither_low": "▼",
+# Making Data Count icon colours: `colour` is NHS England's (the ring and the dots), `ink` a
+# darker shade of it for the letter, the lines and the dots' edges, so each reaches 4.5:1 on
+# white (WCAG 1.4.3, 1.4.11) where the brand colour does not (orange is 1.8:1, blue 3.0:1).
+SPC_COLOURS = {
+    "common": {"colour": "#7B7D7D", "ink": "#505A5F"},  # grey 4.1:1, ink 7.1:1
+    "improvement": {"colour": "#289DE0", "ink": "#005EB8"},  # blue 3.0:1, ink 6.4:1
+    "concern": {"colour": "#FAB428", "ink": "#8A5A00"},  # orange 1.8:1, ink 5.9:1
+    "neither": {"colour": "#361475", "ink": "#361475"},  # purple 13.9:1
 }
-ASSURANCE_SYMBOLS = {"pass": "P", "fail": "F", "hit_and_miss": "?"}
+# Each icon's kind (colour and mini chart), side (which way the last points go) and letter.
+VARIATION_SYMBOLS = {
+    "common_cause": {"kind": "common", "side": "", "letter": ""},
+    "improvement_high": {"kind": "improvement", "side": "high", "letter": "H"},
+    "improvement_low": {"kind": "improvement", "side": "low", "letter": "L"},
+    "concern_high": {"kind": "concern", "side": "high", "letter": "H"},
+    "concern_low": {"kind": "concern", "side": "low", "letter": "L"},
+    "neither_high": {"kind": "neither", "side": "high", "letter": "H"},
+    "neither_low": {"kind": "neither", "side": "low", "letter": "L"},
+}
+# The target line's place against the band of points: below it, above it, or through it.
+ASSURANCE_SYMBOLS = {
+    "pass": {"kind": "improvement", "letter": "P"},
+    "fail": {"kind": "concern", "letter": "F"},
+    "hit_and_miss": {"kind": "common", "letter": "?"},
+}
+
+
+def _icon_id() -> str:
+    # Random rather than counted: pages are pieced together from bodies cached by different
+    # processes, and the same icon can appear many times on one page.
+    return f"spc-icon-{uuid.uuid4().hex[:12]}"
+
+
+@register.inclusion_tag("includes/spc/_variation_icon.html")
+def variation_icon(variation: Variation | str) -> dict:
+    """The variation icon as inline SVG: a ring, a mini chart and H or L, named by its title."""
+    variation = Variation(variation)
+    symbol = VARIATION_SYMBOLS[variation.value]
+    return {
+        "id": _icon_id(),
+        "title": f"Variation icon: {variation.label}",
+        "grey": SPC_COLOURS["common"]["colour"],  # the common-cause points before the change
+        **symbol,
+        **SPC_COLOURS[symbol["kind"]],
+    }
+
+
+@register.inclusion_tag("includes/spc/_assurance_icon.html")
+def assurance_icon(assurance: Assurance | str) -> dict:
+    """The assurance icon as inline SVG: a ring, P, F or ?, and a target line by a band."""
+    assurance = Assurance(assurance)
+    symbol = ASSURANCE_SYMBOLS[assurance.value]
+    return {
+        "id": _icon_id(),
+        "title": f"Assurance icon: {assurance.label}",
+        "value": assurance.value,
+        **symbol,
+        **SPC_COLOURS[symbol["kind"]],
+    }
 
 
 @register.inclusion_tag("includes/_spc_icons.html")
-def spc_icons(result) -> dict:
-    """The Making Data Count variation and assurance icons, each with its words."""
+def spc_icons(result: SpcResult | None) -> dict:
+    """The Making Data Count variation and assurance icons, each beside its words."""
     if result is None or result.run_chart_only:
         has_points = result is not None and bool(result.points)
         return {"run_chart": has_points, "message": result.message if has_points else ""}
     variation = result.variation
-    assurance = result.assurance
-    kind = variation.value.split("_")[0]  # common, improvement, concern, neither
     return {
         "variation": variation,
-        "variation_kind": kind,
-        "variation_symbol": VARIATION_SYMBOLS[variation.value],
-        "assurance": assurance,
-        "assurance_symbol": ASSURANCE_SYMBOLS[assurance.value] if assurance else "",
+        "variation_kind": VARIATION_SYMBOLS[variation.value]["kind"],
+        "assurance": result.assurance,
     }

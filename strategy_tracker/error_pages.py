@@ -1,0 +1,101 @@
+"""Error pages in the site's layout that say why, what to do, and link back (issue 14).
+
+Django's own handlers render 403.html and 404.html but give the template nothing to link
+back with, and a wrong method gets an empty 405. These add a safe link: only ever a path on
+this site, taken from a same-origin Referer, so no page can be made to send anyone elsewhere.
+500.html stays Django's (strategy_tracker.database_errors.server_error): it is rendered
+without the request, so it needs neither the user nor the database.
+"""
+
+from collections.abc import Callable
+from urllib.parse import quote, urlsplit
+
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import requires_csrf_token
+
+
+def back_url(request: HttpRequest) -> str | None:
+    """The page the user came from, as a path on this site, or None."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    parts = urlsplit(referer)
+    if parts.scheme != request.scheme or parts.netloc != host:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    # A same-origin Referer can still carry a path such as "//evil.example/" or "/\evil",
+    # which a browser would read as another site: Django's check refuses those.
+    if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return None
+    if parts.path == request.path:  # a link back to this same refusal would go nowhere
+        return None
+    return path
+
+
+@requires_csrf_token
+def permission_denied(
+    request: HttpRequest, exception: Exception, template_name: str = "403.html"
+) -> HttpResponse:
+    """handler403: as Django's, plus the link back."""
+    context = {"exception": str(exception), "back_url": back_url(request)}
+    return HttpResponseForbidden(render_to_string(template_name, context, request))
+
+
+@requires_csrf_token
+def page_not_found(
+    request: HttpRequest, exception: Exception, template_name: str = "404.html"
+) -> HttpResponse:
+    """handler404: as Django's, without the exception's text (it names models), plus the
+    link back."""
+    context = {"request_path": quote(request.path), "back_url": back_url(request)}
+    return HttpResponseNotFound(render_to_string(template_name, context, request))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's gives 403_csrf.html no link back to the form."""
+    context = {"back_url": back_url(request), "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return HttpResponseForbidden(render_to_string("403_csrf.html", context, request))
+
+
+def _page_for(request: HttpRequest, allowed: set[str]) -> str | None:
+    """The page a wrong-method address belongs to: itself if it can be read, else its parent
+    (…/milestones/5/update/ belongs to …/milestones/5/), when that is a page of this site."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return None  # nothing about the site's addresses for someone not signed in
+    if "GET" in allowed:
+        return request.path
+    parent = request.path.rstrip("/").rpartition("/")[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return None
+    return parent
+
+
+class MethodNotAllowedPageMiddleware:
+    """require_GET, require_POST and class-based views answer a wrong method with an empty
+    405. This gives it the explanatory page, keeping the status and the Allow header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        allowed = {m.strip().upper() for m in response.get("Allow", "").split(",") if m.strip()}
+        context = {"form_only": "GET" not in allowed, "page_url": _page_for(request, allowed)}
+        response.content = render_to_string("405.html", context, request)
+        response["Content-Type"] = "text/html; charset=utf-8"
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response
