@@ -25,11 +25,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Serve the app on SQLite with the seed strategies and demo users, at http://127.0.0.1:8000
+## Serve the app on SQLite with the seed strategies, demo users and the illustrative example
+## strategy, at http://127.0.0.1:8000
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seeds
 	$(MANAGE) create_demo_users
+	$(MANAGE) load_example
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 seed: install

@@ -2,16 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure, MeasureValue, TrajectoryPoint
-from strategy_tracker.admin import NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
 
 
-class MeasureValueInline(NoDeleteMixin, admin.TabularInline):
+class MeasureValueInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
     model = MeasureValue
     fields = ["period_end", "period_text", "value", "note", "source"]
     extra = 0
 
 
-class TrajectoryPointInline(NoDeleteMixin, admin.TabularInline):
+class TrajectoryPointInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
     model = TrajectoryPoint
     fields = ["period_end", "value"]
     extra = 0
@@ -19,7 +19,7 @@ class TrajectoryPointInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MeasureAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
     list_filter = [
         "kind",
@@ -34,7 +34,7 @@ class MeasureAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MeasureValueAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
     list_display = ["measure", "period_end", "value", "source"]
     list_filter = ["measure__code", "period_end"]
     search_fields = ["measure__code", "measure__name", "note", "source"]

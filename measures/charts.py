@@ -120,6 +120,8 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
             "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "automargin": True},
             "legend": {"orientation": "h", "y": 1.15},
         },
+        # Merged into the layout by static/js/charts.js when the chart is narrow (a phone).
+        "narrow": {"margin": {"l": 45, "r": 10, "t": 60, "b": 50}, "legend": {"y": 1.3}},
     }
 
 
@@ -240,4 +242,5 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
             "yaxis": {"title": {"text": measure.get_unit_display()}, "automargin": True},
             "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         },
+        "narrow": {"height": 520, "margin": {"l": 45, "r": 10, "t": 20, "b": 210}},
     }

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from measures.models import Measure
-from strategy_tracker.widgets import DateInput
+from strategy_tracker.forms import DateInput, MultilineTextField
 
 
 class UploadForm(forms.Form):
@@ -49,7 +49,7 @@ class SpcLimitsForm(forms.Form):
         "process). Empty: no rebase.",
         error_messages={"invalid": "Enter the period end as a date, for example 2024-06-30."},
     )
-    reason = forms.CharField(
+    reason = MultilineTextField(
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -281,11 +281,13 @@ class TrajectoryPoint(models.Model):
     def clean(self) -> None:
         measure = self.measure
         start, end = measure.baseline_period, measure.target_date
-        if start is None or end is None or measure.baseline_value is None:
+        if None in (start, end, measure.baseline_value, measure.target_value):
             raise ValidationError(
-                "A trajectory needs the measure's baseline (value and period) and a dated "
-                "target first."
+                "A trajectory needs the measure's baseline (value and period) and a target "
+                "with a date first."
             )
+        if self.period_end is None:
+            return  # the field's own "required" error says so
         if not start < self.period_end < end:
             raise ValidationError(
                 {

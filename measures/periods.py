@@ -68,6 +68,8 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     if len(values) < 2:
         return Series(None, [(d, v) for d, v, _ in values])
     kind = kind_of_gap(values[-2][0], values[-1][0])
+    if kind_of_text(values[-1][2]) not in (None, kind):
+        kind = None  # the latest value says it is of another type: it stands alone
     start = len(values) - 1
     while start > 0:
         earlier, later = values[start - 1], values[start]
@@ -91,6 +93,6 @@ def _why(date: dt.date, text: str, kind: str | None, run_start: dt.date | None) 
     text_kind = kind_of_text(text)
     if text_kind not in (None, kind) and kind in (MONTH, QUARTER, YEAR):
         words = KIND_WORDS[text_kind]
-        article = "an" if words[0] in "aeiou" else "a"
+        article = "an" if words == "annual" else "a"  # "a one-off", "a monthly"
         return f"{article} {words} figure, not {KIND_WORDS[kind]}"
     return f"before a break in the series (the next value is for {run_start:%-d %b %Y})"

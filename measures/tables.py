@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from objectives.progress import Item
 from objectives.rag import DISPLAY_ORDER
+from strategy_tracker.tables import labelled
 from strategy_tracker.templatetags.tracker import rag_badge, spc_icons, with_unit
 
 
@@ -33,15 +34,16 @@ class SpcSummaryTable(tables.Table):
     """Formats spc_summary_rows(); each measure's RAG beside its two SPC icons."""
 
     name = tables.Column(verbose_name="Measure")
-    rag = tables.Column(verbose_name="RAG")
-    variation = tables.Column(verbose_name="Variation")
-    assurance = tables.Column(verbose_name="Assurance")
+    rag = tables.Column(verbose_name="RAG", attrs=labelled("RAG"))
+    variation = tables.Column(verbose_name="Variation", attrs=labelled("Variation"))
+    assurance = tables.Column(verbose_name="Assurance", attrs=labelled("Assurance"))
     latest = tables.Column(
-        verbose_name="Latest value", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        verbose_name="Latest value",
+        attrs={"td": {"class": "num", "data-label": "Latest value"}, "th": {"class": "num"}},
     )
 
     class Meta:
-        attrs = {"class": "data-table spc-summary"}
+        attrs = {"class": "data-table spc-summary stack"}
         order_by = ("rag",)
         empty_text = "No success measures recorded."
         orderable = True

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from milestones.forms import assignable_users
 from milestones.models import Milestone
-from strategy_tracker.admin import NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
 
 LEAD_FIELDS = ("status", "commentary", "forecast_date")
 
@@ -51,7 +51,7 @@ class MilestoneAdminForm(forms.ModelForm):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(NoDeleteMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
     form = MilestoneAdminForm
     list_display = ["title", "objective", "due_date", "due_text", "status", "owner"]
     list_filter = ["status", "objective__priority__strategy", "owner", "due_date"]

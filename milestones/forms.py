@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
+from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
 from strategy_tracker.roles import ADMIN, PROGRAMME_LEAD
-from strategy_tracker.widgets import DateInput
 
 COMMENTARY_MAX = 2000
 
@@ -15,7 +15,7 @@ class MilestoneUpdateForm(forms.Form):
     """A lead's monthly update: status, a line of commentary, and a forecast if it slips."""
 
     status = forms.ChoiceField(choices=Milestone.Status.choices)
-    commentary = forms.CharField(
+    commentary = MultilineTextField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=COMMENTARY_MAX,
@@ -62,7 +62,9 @@ class MilestoneUpdateForm(forms.Form):
         status, commentary = data.get("status"), (data.get("commentary") or "").strip()
         forecast, due = data.get("forecast_date"), self.milestone.due_date
         saved = self.milestone
-        new_line = bool(commentary) and commentary != saved.commentary.strip()
+        new_line = (
+            bool(commentary) and commentary != normalise_line_breaks(saved.commentary).strip()
+        )
         if status in STATUSES_NEEDING_COMMENTARY:
             label = Milestone.Status(status).label.lower()
             if not commentary or (status != saved.status and not new_line):

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from milestones.models import Milestone
+from strategy_tracker.tables import labelled
 from strategy_tracker.templatetags.tracker import rag_badge
 
 
@@ -13,18 +14,29 @@ class MilestoneTable(tables.Table):
     """Formats a milestone list; the queryset comes from Milestone.objects.with_rag()."""
 
     title = tables.Column(verbose_name="Milestone")
-    objective = tables.Column(verbose_name="Objective", order_by=("objective__number",))
-    due_date = tables.Column(verbose_name="Due", order_by=("due_date",))
-    status = tables.Column(verbose_name="Reported status")
-    rag = tables.Column(verbose_name="RAG", accessor="rag_value", order_by=("rag_rank", "due_date"))
-    owner = tables.Column(verbose_name="Owner", order_by=("owner__first_name",), default="—")
-    last_updated_at = tables.DateColumn(verbose_name="Last update", format="j M Y", default="Never")
+    objective = tables.Column(
+        verbose_name="Objective", order_by=("objective__number",), attrs=labelled("Objective")
+    )
+    due_date = tables.Column(verbose_name="Due", order_by=("due_date",), attrs=labelled("Due"))
+    status = tables.Column(verbose_name="Reported status", attrs=labelled("Reported status"))
+    rag = tables.Column(
+        verbose_name="RAG",
+        accessor="rag_value",
+        order_by=("rag_rank", "due_date"),
+        attrs=labelled("RAG"),
+    )
+    owner = tables.Column(
+        verbose_name="Owner", order_by=("owner__first_name",), default="—", attrs=labelled("Owner")
+    )
+    last_updated_at = tables.DateColumn(
+        verbose_name="Last update", format="j M Y", default="Never", attrs=labelled("Last update")
+    )
 
     class Meta:
         model = Milestone
         fields = ["title", "objective", "due_date", "status", "rag", "owner", "last_updated_at"]
-        attrs = {"class": "data-table milestone-table"}
-        order_by = ("rag", "due_date")
+        attrs = {"class": "data-table milestone-table stack"}
+        order_by = ("rag",)  # order_rag breaks ties by due date
         empty_text = "No milestones match."
 
     def __init__(self, *args, today: dt.date, **kwargs):

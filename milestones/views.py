@@ -226,7 +226,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         )
     )
     filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
-    form = BulkAssignForm(request.POST or None)
+    # Its own ids: the filter form above it has an "owner" field too.
+    form = BulkAssignForm(request.POST or None, auto_id="assign-%s")
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["milestones"]
         with transaction.atomic():  # all the ticked milestones, or none

@@ -3,16 +3,16 @@ from django.contrib import admin
 from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
-from strategy_tracker.admin import NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class OrganisationAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
 
 
-class PriorityInline(NoDeleteMixin, admin.TabularInline):
+class PriorityInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
     model = Priority
     fields = ["part", "number", "title", "part_title"]
     extra = 0
@@ -20,7 +20,7 @@ class PriorityInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class StrategyAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "period_start", "period_end", "status", "illustrative"]
     list_filter = ["status", "illustrative", "organisation"]
     search_fields = ["title", "slug", "organisation__name"]
@@ -28,14 +28,14 @@ class StrategyAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
     inlines = [PriorityInline]
 
 
-class ObjectiveInline(NoDeleteMixin, admin.StackedInline):
+class ObjectiveInline(NoDeleteMixin, LineBreaksMixin, admin.StackedInline):
     model = Objective
     fields = ["number", "title", "we_will", "where_now", "where_want", "source_ref"]
     extra = 0
     show_change_link = True
 
 
-class PriorityMeasureInline(NoDeleteMixin, admin.TabularInline):
+class PriorityMeasureInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
     model = Measure
     fk_name = "priority"
     fields = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
@@ -44,7 +44,7 @@ class PriorityMeasureInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class PriorityAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["__str__", "strategy", "part"]
     list_filter = ["strategy", "part"]
     search_fields = ["title", "description"]
@@ -52,7 +52,7 @@ class PriorityAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
     inlines = [ObjectiveInline, PriorityMeasureInline]
 
 
-class MilestoneInline(NoDeleteMixin, admin.TabularInline):
+class MilestoneInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
     model = Milestone
     fields = ["position", "heading", "title", "due_text", "due_date", "owner", "status"]
     extra = 0
@@ -65,7 +65,7 @@ class ObjectiveMeasureInline(PriorityMeasureInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(NoDeleteMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class ObjectiveAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
     list_display = ["__str__", "priority"]
     list_filter = ["priority__strategy"]
     search_fields = ["title", "we_will", "where_now", "where_want"]

@@ -24,8 +24,12 @@ def _short(text: str, length: int = 45) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def milestone_timeline(rows: list[tuple[str, Item]], today_iso: str) -> dict:
-    """Due dates by priority, coloured and shaped by RAG. `rows` pairs a row label with an item."""
+def milestone_timeline(
+    rows: list[tuple[str, Item]], today_iso: str, short_labels: dict[str, str] | None = None
+) -> dict:
+    """Due dates by priority, coloured and shaped by RAG. `rows` pairs a row label with an item;
+    `short_labels` names each row on a narrow screen (a phone), where long labels leave the
+    chart no room."""
     traces = []
     labels = []
     for label, _ in rows:
@@ -55,16 +59,29 @@ def milestone_timeline(rows: list[tuple[str, Item]], today_iso: str) -> dict:
                 },
             }
         )
+    categories = [_short(label) for label in reversed(labels)]
+    short_labels = short_labels or {}
     return {
         "data": traces,
+        # Merged into the layout by static/js/charts.js when the chart is narrow.
+        "narrow": {
+            "margin": {"l": 10, "r": 10, "t": 90, "b": 40},
+            "yaxis": {
+                "tickvals": categories,
+                "ticktext": [
+                    short_labels.get(label, _short(label, 12)) for label in reversed(labels)
+                ],
+            },
+            "legend": {"orientation": "h", "y": 1.12, "yanchor": "bottom"},
+        },
         "layout": {
             "height": 140 + 45 * max(len(labels), 1),
             "margin": {"l": 320, "r": 20, "t": 30, "b": 40},
-            "xaxis": {"type": "date", "title": {"text": "Due date"}},
+            "xaxis": {"type": "date", "title": {"text": "Due date"}, "tickformat": "%b %Y"},
             "yaxis": {
                 "type": "category",
                 "categoryorder": "array",
-                "categoryarray": [_short(label) for label in reversed(labels)],
+                "categoryarray": categories,
                 "automargin": True,
             },
             "legend": {"orientation": "h", "y": 1.1},

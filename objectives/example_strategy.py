@@ -768,7 +768,7 @@ def _strategy_head(d: Dates) -> dict[str, Any]:
         "summary": "Illustrative data — not from a published document. Example Community "
         "Health Trust does not exist; its milestones, owners and figures are made up.",
         "source_document": "Illustrative example — not from a published document",
-        "source_version": "Example",
+        "source_version": "",
         "source_date": None,
         "illustrative": True,
     }

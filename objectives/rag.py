@@ -177,6 +177,14 @@ def context_status() -> Status:
     return Status(Rag.GREY, "context indicator, not judged against a target", "measure", "context")
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def _to_places(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-min(places, 4)))
+
+
 def _meets(value: Decimal, reference: Decimal, direction: str) -> bool:
     return value >= reference if direction == "higher" else value <= reference
 
@@ -211,8 +219,9 @@ def measure_status(
         return result(Rag.GREY, "no direction, so no comparison with the target", "unjudged")
     by = f" by {_day(target_date)}" if target_date else ""
     if expected is not None:
-        # Shown to two places and judged as shown, so the reason never contradicts itself.
-        expected = expected.quantize(Decimal("0.01"))
+        # Shown to one decimal place more than the value has (8.56 beside 8.4, 12345.3 beside
+        # 12320) and judged as shown, so the reason never contradicts itself.
+        expected = _to_places(expected, _places(latest_value) + 1)
         shown = (
             f"latest {_number(latest_value)} against {_number(expected)} expected by "
             f"{_day(latest_period_end)} on the trajectory to {_number(target)}{by}"

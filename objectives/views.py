@@ -119,7 +119,11 @@ def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
         "strategy": strategy,
         "progress": progress,
         "today": today,
-        "timeline": milestone_timeline(timeline_rows, today.isoformat()),
+        "timeline": milestone_timeline(
+            timeline_rows,
+            today.isoformat(),
+            {p.priority.label: f"P{p.priority.key}" for p in progress.priorities},
+        ),
         "timeline_rows": timeline_rows,
         "undated_count": sum(1 for _, item in timeline_rows if not item.obj.due_date),
         "needs_attention": needs_attention,

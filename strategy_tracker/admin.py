@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db import models
 from django.http import HttpRequest
+
+from strategy_tracker.forms import MultilineTextField
 
 
 class NoDeleteMixin:
@@ -9,6 +12,12 @@ class NoDeleteMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class LineBreaksMixin:
+    """Text fields whose line breaks as typed (CRLF) and as stored (LF) are the same text."""
+
+    formfield_overrides = {models.TextField: {"form_class": MultilineTextField}}
 
 
 class UnchangedSaveMixin:

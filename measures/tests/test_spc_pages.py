@@ -182,3 +182,57 @@ def test_a_measure_with_no_values_says_so_rather_than_run_chart(client, board_me
     html = client.get("/measures/CNT/").content.decode()
     assert "No values yet, so no SPC" in html
     assert "Run chart only" not in html
+
+
+@pytest.fixture
+def mixed(measures):
+    """EPUT's shape: an annual 2019/20 figure, a one-off one, then 15 quarters."""
+    measure = measures["CNT"]
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2020, 3, 31), value=588, period_text="2019/20"
+    )
+    MeasureValue.objects.create(
+        measure=measure,
+        period_end=dt.date(2021, 4, 30),
+        value=700,
+        period_text="April 2021 onwards",
+    )
+    MeasureValue.objects.bulk_create(
+        MeasureValue(measure=measure, period_end=p, value=Decimal(v))
+        for p, v in zip(quarters(15, dt.date(2023, 6, 30)), [11, 9] * 7 + [11], strict=True)
+    )
+    return measure
+
+
+def _text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_spc_chart_says_which_values_are_kept_out_of_its_limits(client, board_member, mixed):
+    client.force_login(board_member)
+    response = client.get("/measures/CNT/")
+    html = response.content.decode()
+    note = html[html.index('id="spc-left-out"') :]
+    note = _text(note[note.index(">") + 1 : note.index("</div>")])
+    assert note.startswith(
+        "This chart's limits use 15 quarterly values, one period apart. 2 other values are "
+        "shown (open circles) but kept out of the limits:"
+    )
+    assert "31 Mar 2020 (2019/20): 588 — an annual figure, not quarterly" in note
+    assert "30 Apr 2021 (April 2021 onwards): 700 — " in note and "one-off figure" in note
+
+    chart = response.context["spc_chart"]
+    left_out = next(t for t in chart["data"] if t["name"] == "Not in the SPC series")
+    assert left_out["x"] == ["2020-03-31", "2021-04-30"]
+    mean = next(t for t in chart["data"] if t["name"] == "Mean")
+    assert mean["y"] == pytest.approx([10 + 1 / 15] * len(mean["y"]))  # the quarters' alone
+    assert len(response.context["spc_rows"]) == 15
+
+
+def test_a_chart_of_one_period_type_has_no_such_note(client, board_member, shifted):
+    client.force_login(board_member)
+    response = client.get("/measures/CNT/")
+    assert 'id="spc-left-out"' not in response.content.decode()
+    assert "Not in the SPC series" not in [t["name"] for t in response.context["spc_chart"]["data"]]

@@ -81,3 +81,105 @@ def test_an_admin_cannot_make_anyone_a_superuser(client, admin_user, board_membe
     )
     board_member.refresh_from_db()
     assert not board_member.is_superuser
+
+
+def _change_page(client, url: str, form_id: str) -> dict:
+    """The admin change form as a browser would post it back, untouched."""
+    from milestones.tests.posted_forms import form_as_posted
+
+    page = client.get(url)
+    assert page.status_code == 200
+    return form_as_posted(page.content.decode(), form_id=form_id) | {"_save": ["Save"]}
+
+
+def test_saving_a_milestone_in_the_admin_untouched_writes_nothing(
+    client, admin_user, milestone, programme_lead
+):
+    import datetime as dt
+
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="on_track",
+        commentary="On plan.\nThe supplier has confirmed.",  # sent back as CRLF
+        forecast_date=milestone.due_date - dt.timedelta(days=7),
+    )
+    milestone.refresh_from_db()
+    before = (milestone.version, milestone.history.count(), milestone.last_updated_by)
+    client.force_login(admin_user)
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+
+    response = client.post(url, _change_page(client, url, "milestone_form"))
+
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.version, milestone.history.count(), milestone.last_updated_by) == before
+    assert (milestone.status, milestone.commentary) == (
+        "on_track",
+        "On plan.\nThe supplier has confirmed.",
+    )
+
+
+def test_saving_a_milestone_in_the_admin_with_a_change_still_writes_it(
+    client, admin_user, milestone
+):
+    client.force_login(admin_user)
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+    data = _change_page(client, url, "milestone_form") | {"title": ["Retitled"]}
+    history = milestone.history.count()
+    assert client.post(url, data).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.version) == ("Retitled", 2)
+    assert milestone.history.count() == history + 1
+
+
+def test_saving_a_measure_in_the_admin_untouched_writes_nothing(client, admin_user, milestone):
+    import datetime as dt
+    from decimal import Decimal
+
+    from measures.models import Measure, MeasureValue, TrajectoryPoint
+    from tests.factories import make_measure
+
+    measure = make_measure(
+        milestone.objective,
+        code="VACANCY",
+        unit="%",
+        direction="lower",
+        baseline_value=Decimal("9.8"),
+        baseline_period=dt.date(2024, 3, 31),
+        target_value=Decimal(8),
+        target_date=dt.date(2027, 3, 31),
+        tolerance=Decimal("0.5"),
+        definition="Vacant posts as a share of funded posts.\nBank staff are not counted.",
+    )
+    MeasureValue.objects.create(
+        measure=measure,
+        period_end=dt.date(2026, 9, 30),
+        period_text="2026/27 Q2",
+        value=Decimal("8.4"),
+        note="Provisional.\nTo be confirmed by payroll.",
+    )
+    TrajectoryPoint.objects.create(
+        measure=measure, period_end=dt.date(2025, 3, 31), value=Decimal(9)
+    )
+    counts = (
+        Measure.history.count(),
+        MeasureValue.history.count(),
+        TrajectoryPoint.history.count(),
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+
+    response = client.post(url, _change_page(client, url, "measure_form"))
+
+    assert response.status_code == 302
+    assert (
+        Measure.history.count(),
+        MeasureValue.history.count(),
+        TrajectoryPoint.history.count(),
+    ) == counts
+    measure.refresh_from_db()
+    assert (measure.baseline_value, measure.target_date) == (
+        Decimal("9.8"),
+        dt.date(2027, 3, 31),
+    )

@@ -110,3 +110,11 @@ def test_the_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("milestones:mine"))
     assert len(few) <= 14
+
+
+def test_it_says_the_date_the_status_is_as_at(client, programme_lead, mine):
+    client.force_login(programme_lead)
+    for _ in range(2):  # the body made now, then the body from the cache
+        html = client.get(reverse("milestones:mine")).content.decode()
+        assert f"Status as at {timezone.localdate():%-d %B %Y}." in html
+        assert "Status as at ." not in html

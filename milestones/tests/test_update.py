@@ -361,3 +361,113 @@ def test_an_assignment_that_changes_nothing_writes_nothing(milestone, programme_
     before = _snapshot(milestone)
     assert milestone.assign(by=admin_user, owner=programme_lead) is False
     assert _snapshot(milestone) == before
+
+
+WHO_MAY = "Only Lee Lead (owner), their delegates or an Admin can update this milestone."
+
+
+@pytest.mark.parametrize("user_fixture", ["board_member", "other_lead"])
+def test_the_page_says_who_may_update_it_to_someone_who_may_not(
+    client, request, milestone, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert WHO_MAY in html
+    assert "Save update" not in html
+
+
+@pytest.mark.parametrize("user_fixture", ["programme_lead", "delegate", "admin_user"])
+def test_those_who_may_update_it_see_the_form_not_the_refusal(
+    client, request, milestone, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert "Save update" in html
+    assert WHO_MAY not in html
+
+
+@pytest.mark.parametrize("user_fixture", ["board_member", "other_lead"])
+def test_a_forged_update_is_refused_saying_who_may_update_it(
+    client, request, milestone, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="complete")
+    assert response.status_code == 403
+    assert WHO_MAY in response.content.decode()
+    assert _snapshot(milestone) == before
+
+
+def test_a_milestone_with_no_owner_says_only_delegates_or_an_admin_may(
+    client, milestone, other_lead
+):
+    Milestone.objects.filter(pk=milestone.pk).update(owner=None)
+    client.force_login(other_lead)
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert "This milestone has no owner yet: only its delegates or an Admin can update it." in html
+    refused = _post(client, milestone, status="complete").content.decode()
+    assert "This milestone has no owner yet" in refused
+
+
+# --- saving the form again untouched ------------------------------------------------------
+
+
+COMMENTARY = "Contract signed.\nThe provider starts in January."
+
+
+@pytest.fixture
+def forecast_saved(client, milestone, programme_lead):
+    """The lead has saved a forecast of 31 March 2027 through the form."""
+    Milestone.objects.filter(pk=milestone.pk).update(due_date=dt.date(2027, 6, 30))
+    client.force_login(programme_lead)
+    milestone.refresh_from_db()
+    response = _post(client, milestone, commentary=COMMENTARY, forecast_date="2027-03-31")
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    return milestone
+
+
+def test_the_form_shows_the_saved_forecast_as_the_date_input_needs_it(client, forecast_saved):
+    form = client.get(forecast_saved.get_absolute_url()).context["form"]
+    field = str(form["forecast_date"])
+    assert 'type="date"' in field
+    assert 'value="2027-03-31"' in field
+
+
+def test_saving_the_form_again_untouched_keeps_the_forecast(client, forecast_saved):
+    from milestones.tests.posted_forms import form_as_posted
+
+    html = client.get(forecast_saved.get_absolute_url()).content.decode()
+    data = form_as_posted(html, _update_url(forecast_saved))
+    assert data["forecast_date"] == ["2027-03-31"]
+    assert data["commentary"] == [COMMENTARY.replace("\n", "\r\n")]  # as a browser sends it
+
+    assert client.post(_update_url(forecast_saved), data).status_code == 302
+
+    forecast_saved.refresh_from_db()
+    assert (forecast_saved.status, forecast_saved.commentary, forecast_saved.forecast_date) == (
+        "on_track",
+        COMMENTARY,
+        dt.date(2027, 3, 31),
+    )
+
+
+def test_a_save_with_no_change_is_in_the_history_as_confirmed_not_as_a_change(
+    client, forecast_saved
+):
+    from milestones.history import milestone_change_log
+    from milestones.tests.posted_forms import form_as_posted
+
+    html = client.get(forecast_saved.get_absolute_url()).content.decode()
+    client.post(_update_url(forecast_saved), form_as_posted(html, _update_url(forecast_saved)))
+
+    latest, the_save = milestone_change_log(forecast_saved)[:2]
+    assert (latest.who, latest.action, latest.changes) == (
+        "Lee Lead",
+        "confirmed, with no change",
+        [],
+    )
+    assert the_save.action == "changed"  # the first save did change the forecast
+    page = client.get(forecast_saved.get_absolute_url()).content.decode()
+    assert "confirmed, with no change" in page
+    assert "(empty)</ins>" not in page

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -326,3 +327,37 @@ def test_the_strategy_list_makes_the_same_number_of_queries_for_more_strategies(
     for n in range(4):
         make_big_strategy(size=1, today=today, slug=f"more-{n}")
     assert _queries(signed_in, "/strategies/") == few
+
+
+def _cells(row: str) -> list[str]:
+    """A table row's cells as text, tags dropped and spaces collapsed."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+
+
+def test_the_dashboards_exceptions_say_who_owns_each_and_what_they_last_reported(
+    signed_in, strategy, programme_lead, today
+):
+    forecast = today + dt.timedelta(days=260)
+    Milestone.objects.filter(title="Recruit staff").update(
+        owner=programme_lead,
+        commentary="Two posts still vacant after the second advert.",
+        forecast_date=forecast,
+        last_updated_by=programme_lead,
+    )
+    html = signed_in.get(strategy.get_absolute_url()).content.decode()
+    attention = html[html.index('id="attention"') : html.index('id="timeline"')]
+    tbody = attention[attention.index("<tbody>") : attention.index("</tbody>")]
+    backlog, recruit = (_cells(row) for row in tbody.split("</tr>")[:2])
+    assert len(backlog) == len(recruit) == 5  # milestone, owner, due, status, report
+
+    assert recruit[0].startswith("Recruit staff")
+    assert recruit[1] == "Lee Lead"
+    assert recruit[4] == (
+        f"Reported at risk · forecast {forecast:%-d %b %Y} "
+        f"Two posts still vacant after the second advert. Lee Lead, {today:%-d %b %Y}"
+    )
+
+    assert backlog[0].startswith("Clear the backlog")
+    assert backlog[1] == "Nobody yet"
+    assert backlog[4] == "No update reported yet"

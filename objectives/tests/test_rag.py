@@ -5,7 +5,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from objectives.rag import Rag, is_stale, measure_status, milestone_status, roll_up
+from objectives.rag import (
+    Rag,
+    is_stale,
+    measure_status,
+    milestone_status,
+    roll_up,
+    time_in_words,
+)
 
 TODAY = dt.date(2026, 11, 23)
 UPDATED = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
@@ -264,3 +271,183 @@ def test_a_small_miss_never_reads_as_zero_percent():
     )
     assert result.rag == Rag.RED
     assert "0.3% above target" in result.reason
+
+
+# --- a dated target: judged against the trajectory while it is ahead ------------------------
+
+
+def _against(latest, expected, *, direction="lower", unit="%", tolerance=D("0.5"), **fields):
+    return measure_status(
+        direction=direction,
+        unit=unit,
+        target=fields.get("target", D(8)),
+        tolerance=tolerance,
+        latest_value=latest,
+        latest_period_end=dt.date(2026, 9, 30),
+        today=TODAY,
+        target_date=fields.get("target_date", dt.date(2027, 3, 31)),
+        expected=expected,
+    )
+
+
+def test_a_value_on_its_trajectory_is_green_and_says_so_with_both_numbers():
+    result = _against(D("8.4"), D("8.45"))
+    assert result.rag == Rag.GREEN
+    assert result.reason == (
+        "on trajectory (latest 8.4 against 8.45 expected by 30 September 2026 on the "
+        "trajectory to 8 by 31 March 2027)"
+    )
+    assert result.finding == "on trajectory"
+
+
+def test_a_value_behind_its_trajectory_within_tolerance_is_amber():
+    result = _against(D("8.6"), D("8.45"))
+    assert result.rag == Rag.AMBER
+    assert result.reason.startswith(
+        "0.15 percentage points above trajectory, within tolerance (latest 8.6 against 8.45"
+    )
+
+
+def test_a_value_behind_its_trajectory_beyond_tolerance_is_red():
+    result = _against(D(70), D(80), direction="higher", unit="count", tolerance=D(5), target=D(100))
+    assert result.rag == Rag.RED
+    assert result.reason == (
+        "12% below trajectory (latest 70 against 80 expected by 30 September 2026 on the "
+        "trajectory to 100 by 31 March 2027)"
+    )
+    assert result.finding == "behind trajectory"
+
+
+def test_the_trajectory_is_judged_as_the_reason_shows_it():
+    # The expected value is shown to one place more than the value, and judged as shown:
+    # 8.4488 shows as 8.449, so 8.45 is behind it, and the reason says so in figures.
+    result = _against(D("8.45"), D("8.4488"), tolerance=D(0))
+    assert result.rag == Rag.RED
+    assert "latest 8.45 against 8.449 expected" in result.reason
+    # 8.44 beside 8.4404 (shown as 8.44): equal as shown, so it meets it.
+    result = _against(D("8.44"), D("8.4404"), tolerance=D(0))
+    assert result.rag == Rag.GREEN
+    assert "latest 8.44 against 8.44 expected" in result.reason
+
+
+def test_a_large_measure_ahead_of_its_trajectory_is_not_judged_behind_it():
+    # Lower is better: 12,320 is 25 better than the 12,345 the line expects (shown as 12,300).
+    result = _against(D(12320), D(12345), unit="count", tolerance=D(0), target=D(10000))
+    assert result.rag == Rag.GREEN
+
+
+def test_a_large_measure_behind_its_trajectory_is_not_judged_on_it():
+    # Lower is better: 12,390 is 30 worse than the 12,360 the line expects (shown as 12,400).
+    result = _against(D(12390), D(12360), unit="count", tolerance=D(0), target=D(10000))
+    assert result.rag == Rag.RED
+
+
+def test_a_dated_target_already_past_is_judged_against_the_target():
+    result = _against(D("8.4"), None, target_date=dt.date(2026, 3, 31))
+    assert result.rag == Rag.AMBER
+    assert result.reason == (
+        "0.4 percentage points above target, within tolerance "
+        "(latest 8.4 against target 8 by 31 March 2026)"
+    )
+    assert "trajectory" not in result.reason
+
+
+def _vacancy(baseline_period: dt.date, target_date: dt.date = dt.date(2027, 3, 31)):
+    """The issue's example: vacancy 8.4% at 30 Sep 2026, lower is better, target 8%."""
+    from measures.models import Measure
+    from tests.factories import make_measure, make_value
+
+    measure = make_measure(
+        code="VACANCY",
+        unit="%",
+        direction="lower",
+        baseline_value=D("9.8"),
+        baseline_period=baseline_period,
+        target_value=D(8),
+        target_date=target_date,
+        tolerance=D("0.5"),
+    )
+    make_value(measure, dt.date(2026, 9, 30), "8.4")
+    return Measure.objects.with_latest_value().get(pk=measure.pk)
+
+
+@pytest.mark.django_db
+def test_the_issues_vacancy_rate_is_green_on_its_trajectory_not_amber_against_the_target():
+    # From 9.8 at 31 Mar 2025 to 8 by 31 Mar 2027, the line is at 8.45 by 30 Sep 2026.
+    result = _vacancy(baseline_period=dt.date(2025, 3, 31)).rag(TODAY)
+    assert result.rag == Rag.GREEN
+    assert result.reason.startswith("on trajectory (latest 8.4 against 8.45 expected by 30 Sep")
+    assert "trajectory to 8 by 31 March 2027" in result.reason
+
+
+@pytest.mark.django_db
+def test_the_vacancy_rate_behind_a_trajectory_that_started_earlier_is_amber():
+    # From 9.8 at 31 Mar 2024 the line is at 8.30 by 30 Sep 2026: 8.4 is 0.1 behind it.
+    result = _vacancy(baseline_period=dt.date(2024, 3, 31)).rag(TODAY)
+    assert result.rag == Rag.AMBER
+    assert result.reason.startswith("0.1 percentage points above trajectory, within tolerance")
+
+
+@pytest.mark.django_db
+def test_a_measure_whose_target_date_has_passed_is_judged_against_its_target():
+    result = _vacancy(dt.date(2024, 3, 31), target_date=dt.date(2026, 3, 31)).rag(TODAY)
+    assert result.rag == Rag.AMBER
+    assert "above target" in result.reason
+    assert "trajectory" not in result.reason
+
+
+# --- times in words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "days,words",
+    [
+        (1, "1 day"),
+        (13, "13 days"),
+        (14, "2 weeks"),
+        (35, "5 weeks"),
+        (60, "8 weeks"),
+        (122, "4 months"),
+        (365, "a year"),
+        (380, "about a year"),
+        (397, "over a year"),
+        (730, "2 years"),
+        (4961, "over 13 years"),
+    ],
+)
+def test_a_span_reads_as_a_person_says_it(days, words):
+    assert time_in_words(days) == words
+
+
+def test_a_long_overdue_milestone_says_how_long_in_years_not_days():
+    result = _milestone(due=days(-4961))
+    assert result.rag == Rag.RED
+    assert result.reason.endswith("(over 13 years ago)")
+    assert "4961" not in result.reason
+
+
+# --- what a roll-up rests on ------------------------------------------------------------------
+
+
+def _no_status():
+    """An undated milestone nobody has updated: grey, not judged."""
+    return milestone_status(
+        status="not_started", due_date=None, forecast_date=None, last_updated_at=None, today=TODAY
+    )
+
+
+def test_a_roll_up_says_how_few_of_its_items_have_a_status():
+    children = [_milestone(due=days(-3))] + [_no_status() for _ in range(33)]
+    result = roll_up(children)
+    assert result.text == "Red: 1 milestone overdue; 1 of 34 items has a status"
+    assert result.counts == {Rag.RED: 1, Rag.GREY: 33}
+
+
+def test_a_roll_up_with_every_item_judged_gives_no_coverage():
+    result = roll_up([_milestone(due=days(-3)), _milestone(), _measure(D(100))])
+    assert result.text == "Red: 1 milestone overdue"
+
+
+def test_a_complete_roll_up_says_its_coverage_too():
+    result = roll_up([_milestone("complete"), _milestone("complete"), _no_status()])
+    assert result.text == "Complete: all 2 items complete; 2 of 3 items have a status"

@@ -76,3 +76,20 @@ def no_csp_violations(page: Page):
     page.on("console", watch)
     yield violations
     assert violations == [], violations
+
+
+@pytest.fixture
+def example(board_member, programme_lead, admin_user, make_user):
+    """The seed strategies and the illustrative example, with its demo users."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from objectives.example_strategy import load_example
+    from strategy_tracker.roles import PROGRAMME_LEAD
+
+    call_command("load_seeds", stdout=StringIO())
+    lead2 = make_user("lead2", PROGRAMME_LEAD, first_name="Lena", last_name="Second-Lead")
+    users = {"admin": admin_user, "lead": programme_lead, "lead2": lead2}
+    return load_example(timezone.localdate(), users)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from milestones.models import Milestone
+from objectives.models import Strategy
 
 
 class Command(BaseCommand):
@@ -25,7 +26,10 @@ class Command(BaseCommand):
         now = timezone.now()
         by_owner = defaultdict(list)
         milestones = (
+            # Only published strategies: a draft is not seen by its leads yet, a closed one is
+            # no longer delivered.
             Milestone.objects.filter(owner__isnull=False, owner__is_active=True)
+            .filter(objective__priority__strategy__status=Strategy.Status.PUBLISHED)
             .exclude(status__in=["complete", "cancelled"])
             .select_related("owner", "objective__priority__strategy")
             .order_by(F("due_date").asc(nulls_last=True), "id")

@@ -1,0 +1,111 @@
+"""Every page that shows the illustrative example says its data is made up; the seed
+strategies' pages, transcribed from real documents, never do."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.example_strategy import EXAMPLE_SLUG, load_example
+from objectives.models import Strategy
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+
+pytestmark = pytest.mark.django_db
+
+LABEL = "Illustrative data — not from a published document"
+SEEDS = ["eput-mse-community-2023", "thurrock-hwbs-2013"]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The seeds and the example, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            users = {}
+            for username, role in [
+                ("board", BOARD_MEMBER),
+                ("lead", PROGRAMME_LEAD),
+                ("lead2", PROGRAMME_LEAD),
+                ("admin", ADMIN),
+            ]:
+                user = get_user_model().objects.create_user(username, is_staff=role == ADMIN)
+                user.groups.add(Group.objects.get(name=role))
+                users[username] = user
+            call_command("load_seeds", stdout=StringIO())
+            load_example(timezone.localdate(), users)
+            yield users
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _signed_in(client, username: str):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _strategy_pages(slug: str) -> list[str]:
+    """Its dashboard, and a priority, objective, milestone and measure page of it."""
+    strategy = Strategy.objects.get(slug=slug)
+    milestone = Milestone.objects.for_strategy(strategy).order_by("id").first()
+    measure = Measure.objects.for_strategies([strategy.pk]).order_by("code").first()
+    return [
+        strategy.get_absolute_url(),
+        milestone.objective.priority.get_absolute_url(),
+        milestone.objective.get_absolute_url(),
+        milestone.get_absolute_url(),
+        measure.get_absolute_url(),
+    ]
+
+
+def test_every_page_of_the_example_says_it_is_illustrative(loaded, client):
+    _signed_in(client, "board")
+    for url in ["/strategies/", *_strategy_pages(EXAMPLE_SLUG)]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert LABEL in response.content.decode(), url
+
+
+def test_the_strategy_list_labels_the_example_and_not_the_seeds(loaded, client):
+    html = _signed_in(client, "board").get("/strategies/").content.decode()
+    rows = html[html.index("<tbody>") : html.index("</tbody>")].split("</tr>")[:-1]
+    labelled = {
+        slug: LABEL in next(row for row in rows if f"/strategies/{slug}/" in row)
+        for slug in [EXAMPLE_SLUG, *SEEDS]
+    }
+    assert labelled == {EXAMPLE_SLUG: True, SEEDS[0]: False, SEEDS[1]: False}
+
+
+def test_a_leads_milestones_in_the_example_say_it_is_illustrative(loaded, client):
+    response = _signed_in(client, "lead").get(reverse("milestones:mine"))
+    assert response.context["rows"]
+    assert LABEL in response.content.decode()
+
+
+def test_the_bulk_assign_page_labels_the_examples_milestones(loaded, client):
+    response = _signed_in(client, "admin").get(reverse("milestones:bulk_assign"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = html[html.index("<tbody>") : html.index("</tbody>")].split("</tr>")[:-1]
+    example = Strategy.objects.get(slug=EXAMPLE_SLUG).title
+    assert any(example in row for row in rows)
+    for row in rows:
+        assert (LABEL in row) == (example in row)
+
+
+@pytest.mark.parametrize("slug", SEEDS)
+def test_no_page_of_a_seed_strategy_says_it_is_illustrative(loaded, client, slug):
+    _signed_in(client, "board")
+    for url in _strategy_pages(slug):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert LABEL not in response.content.decode(), url

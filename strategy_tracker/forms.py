@@ -1,0 +1,40 @@
+"""Form fields and widgets shared by every app, so what was saved is what a form shows and
+a form saved untouched changes nothing."""
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It accepts only ISO dates (2027-03-31), so the value is
+    always rendered that way whatever the site's locale: a date shown as 31/03/2027 would
+    come back empty, and the next save would wipe it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def normalise_line_breaks(text: str | None) -> str:
+    """Text with LF line breaks, as it is stored."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MultilineTextField(forms.CharField):
+    """Text typed in a textarea. Browsers send its line breaks as CRLF whatever was loaded, so
+    text is stored with LF, and text that differs only in its line breaks is unchanged:
+    otherwise saving it untouched would rewrite it and record a change."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_breaks(value) if isinstance(value, str) else value
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        return (
+            normalise_line_breaks(initial).strip()
+            != normalise_line_breaks(self.to_python(data)).strip()
+        )

@@ -1,0 +1,94 @@
+"""Every page on a 390 px phone: nothing scrolls the page sideways, charts keep their size and
+axes, and axe finds nothing serious or critical at that width."""
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import serious_accessibility_violations
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+EXAMPLE = "/strategies/example-community-health"
+
+
+def _pages_of(example) -> dict[str, list[str]]:
+    from milestones.models import Milestone
+
+    milestone = Milestone.objects.for_strategy(example).filter(status="at_risk").first()
+    shared = [
+        "/strategies/",
+        f"{EXAMPLE}/",
+        f"{EXAMPLE}/priorities/1/",
+        f"{EXAMPLE}/priorities/2/objectives/1/",
+        "/measures/EX-VW-OCCUPANCY/",
+        "/measures/EPUT-DIS-MONTHLY-REFERRALS/",
+        "/strategies/thurrock-hwbs-2013/",
+        milestone.get_absolute_url(),
+    ]
+    return {
+        "board": shared,
+        "lead": ["/milestones/mine/", milestone.get_absolute_url(), "/measures/import/"],
+        "admin": [
+            "/milestones/assign/",
+            milestone.get_absolute_url(),
+            "/measures/import/",
+            "/measures/import/history/",
+            "/measures/EX-VACANCY/",
+        ],
+    }
+
+
+def _check_page(page: Page, url: str) -> list[str]:
+    """What is wrong with the page as a phone shows it, as readable lines."""
+    problems = []
+    page.goto(url)
+    charts = page.locator("[data-chart]")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_selector(f"#{charts.nth(i).get_attribute('id')}[data-rendered='true']")
+    # What is folded away on screen must fit too once opened.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        problems.append(f"{url}: the page is {width} px wide")
+    for chart in page.evaluate(
+        """() => [...document.querySelectorAll('[data-chart]')].map(el => {
+            const plot = el.querySelector('.draglayer .nsewdrag');
+            return {id: el.id, box: el.getBoundingClientRect().width,
+                    svg: el.querySelector('svg.main-svg').getBoundingClientRect().width,
+                    plot: plot ? plot.getBoundingClientRect().width : 0,
+                    xticks: el.querySelectorAll('.xtick').length,
+                    yticks: el.querySelectorAll('.ytick').length};
+        })"""
+    ):
+        if chart["svg"] > chart["box"] + 1:
+            problems.append(f"{url} {chart['id']}: chart wider than its box")
+        if chart["plot"] < 200:
+            problems.append(f"{url} {chart['id']}: plot area only {chart['plot']} px wide")
+        if not chart["xticks"] or not chart["yticks"]:
+            problems.append(f"{url} {chart['id']}: lost its axes")
+    problems += [f"{url}: {v}" for v in serious_accessibility_violations(page)]
+    return problems
+
+
+def test_every_page_fits_a_phone(browser: Browser, live_server, example, sign_in):
+    problems = []
+    for username, urls in _pages_of(example).items():
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        sign_in(page, username)
+        for url in urls:
+            problems += _check_page(page, live_server.url + url)
+        context.close()
+    assert problems == []
+
+
+def test_long_lists_read_as_one_block_per_row_on_a_phone(page: Page, live_server, example, sign_in):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}{EXAMPLE}/")
+    row = page.locator("table.exceptions tbody tr").first
+    # Each cell names its column, and the row is no wider than the screen.
+    owner = row.locator("td[data-label='Owner']")
+    assert page.evaluate("e => getComputedStyle(e, '::before').content", owner.element_handle())
+    assert row.bounding_box()["width"] <= PHONE["width"]
