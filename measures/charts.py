@@ -192,11 +192,12 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
                 "text": [v.why for v in result.left_out],
                 "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>Kept out of the limits: %{text}"
                 "<extra></extra>",
+                # An open symbol is drawn in the marker's colour: dark, so it shows on white.
                 "marker": {
-                    "color": "#ffffff",
+                    "color": "#505a5f",
                     "symbol": "circle-open-dot",
-                    "size": 11,
-                    "line": {"color": "#505a5f", "width": 2},
+                    "size": 12,
+                    "line": {"width": 2},
                 },
             }
         )

@@ -39,6 +39,7 @@ class SpcLimitsForm(forms.Form):
         label="Baseline points",
         required=False,
         min_value=2,
+        max_value=1000,
         help_text="Limits come from the first this-many points of each part. Empty: all points.",
     )
     spc_rebase_from = forms.DateField(

@@ -9,36 +9,61 @@ Pure Python, no Django.
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-MONTH, QUARTER, YEAR, OTHER = "month", "quarter", "year", "other"
-KIND_WORDS = {MONTH: "monthly", QUARTER: "quarterly", YEAR: "annual", OTHER: "one-off"}
+WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
+KIND_WORDS = {
+    WEEK: "weekly",
+    MONTH: "monthly",
+    QUARTER: "quarterly",
+    YEAR: "annual",
+    OTHER: "one-off",
+}
 # Days between the ends of consecutive periods of each kind (quarters: 90 to 92).
-STEPS = {MONTH: range(28, 32), QUARTER: range(89, 93), YEAR: range(365, 367)}
+STEPS = {
+    WEEK: range(7, 8),
+    MONTH: range(28, 32),
+    QUARTER: range(89, 93),
+    YEAR: range(365, 367),
+}
 
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june"
     "|july|august|september|october|november|december"
 )
-_QUARTER = re.compile(r"\bq[1-4]\b")
-_YEAR = re.compile(r"(fy\s*)?\d{4}(\s*[/-]\s*(\d{2}|\d{4}))?")
-_MONTH = re.compile(rf"({_MONTHS})\.?\s+\d{{2,4}}")
+_QUARTER = re.compile(rf"\bq[1-4]\b|\bquarter\s*[1-4]\b|^({_MONTHS})\s*[-–]\s*({_MONTHS})\b")
+_YEAR = re.compile(r"(?:fy\s*)?(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?")
+_MONTH = re.compile(rf"({_MONTHS})\.?[\s-]+\d{{2,4}}|\d{{4}}-(0[1-9]|1[0-2])")
+# Wording that names a span of its own, not one period of a series.
+_ONE_OFF = re.compile(r"\bonwards\b|\bsince\b|\bto date\b|\buntil\b|\bfrom\b")
 
 
 def kind_of_text(period_text: str) -> str | None:
     """The period type its own wording names: "2024/25 Q1" quarterly, "2019/20" annual,
-    "March 2024" monthly, "April 2021 onwards" one-off; None when there is no wording."""
+    "March 2024" or "2024-03" monthly, "April 2021 onwards" one-off; None when there is no
+    wording or it names no type (then the dates' spacing decides)."""
     text = period_text.strip().lower()
     if not text:
         return None
+    if _ONE_OFF.search(text):
+        return OTHER
     if _QUARTER.search(text):
         return QUARTER
-    if _YEAR.fullmatch(text):
-        return YEAR
+    year = _YEAR.fullmatch(text)
+    if year and _is_year_span(year.group(1), year.group(2)):
+        return YEAR  # before months: "2011-12" is a financial year, as the NHS writes it
     if _MONTH.fullmatch(text):
         return MONTH
-    return OTHER
+    return None
+
+
+def _is_year_span(first: str, second: str | None) -> bool:
+    """ "2019", "2019/20", "2019-2020": a year; "2024-04" is a month, not a year."""
+    if second is None:
+        return True
+    return int(second) % 10 ** len(second) == (int(first) + 1) % 10 ** len(second)
 
 
 def kind_of_gap(earlier: dt.date, later: dt.date) -> str | None:
@@ -56,43 +81,50 @@ class LeftOut:
 
 @dataclass
 class Series:
-    kind: str | None  # of the charted run; None with fewer than two values
+    kind: str | None  # of the charted run; None when the values make no regular run
     points: list[tuple[dt.date, Decimal]] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
 
 
 def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
-    """The latest run of values one period apart, of one period type, oldest first; and the
-    values before it, each with why it is not in the run."""
+    """The latest run of values one period apart, of the series' own period type (the most
+    common spacing between its dates), oldest first; and the other values, each with why it
+    is not in the run. Values with no regular spacing at all are charted as they are."""
     values = sorted(values)
-    if len(values) < 2:
-        return Series(None, [(d, v) for d, v, _ in values])
-    kind = kind_of_gap(values[-2][0], values[-1][0])
-    if kind_of_text(values[-1][2]) not in (None, kind):
-        kind = None  # the latest value says it is of another type: it stands alone
-    start = len(values) - 1
-    while start > 0:
-        earlier, later = values[start - 1], values[start]
-        text_kind = kind_of_text(earlier[2])
-        if kind is None or kind_of_gap(earlier[0], later[0]) != kind:
-            break
-        if text_kind is not None and text_kind != kind:
-            break
+    everything = Series(None, [(d, v) for d, v, _ in values])
+    gaps = [kind_of_gap(a[0], b[0]) for a, b in zip(values, values[1:], strict=False)]
+    counts = Counter(kind for kind in gaps if kind)
+    if not counts:
+        return everything
+    # The most common spacing; on a tie, the one the latest values have.
+    kind = max(counts, key=lambda k: (counts[k], max(i for i, g in enumerate(gaps) if g == k)))
+
+    def fits(i: int) -> bool:
+        return kind_of_text(values[i][2]) in (None, kind)
+
+    end = max((i for i in range(len(values)) if fits(i)), default=None)
+    if end is None:
+        return everything
+    start = end
+    while start > 0 and gaps[start - 1] == kind and fits(start - 1):
         start -= 1
-    if start == len(values) - 1:
-        kind = kind_of_text(values[-1][2])
-    run, before = values[start:], values[:start]
+    if start == end:
+        return everything
+    run = values[start : end + 1]
     left_out = [
-        LeftOut(d, v, text, _why(d, text, kind, run[0][0] if run else None))
-        for d, v, text in before
+        LeftOut(d, v, text, _why(text, kind, i < start, run[0][0]))
+        for i, (d, v, text) in enumerate(values)
+        if not start <= i <= end
     ]
     return Series(kind, [(d, v) for d, v, _ in run], left_out)
 
 
-def _why(date: dt.date, text: str, kind: str | None, run_start: dt.date | None) -> str:
+def _why(text: str, kind: str, before: bool, run_start: dt.date) -> str:
     text_kind = kind_of_text(text)
-    if text_kind not in (None, kind) and kind in (MONTH, QUARTER, YEAR):
+    if text_kind not in (None, kind):
         words = KIND_WORDS[text_kind]
         article = "an" if words == "annual" else "a"  # "a one-off", "a monthly"
         return f"{article} {words} figure, not {KIND_WORDS[kind]}"
-    return f"before a break in the series (the next value is for {run_start:%-d %b %Y})"
+    if before:
+        return f"before a break in the series (the next value is for {run_start:%-d %b %Y})"
+    return f"after the latest {KIND_WORDS[kind]} run"

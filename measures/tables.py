@@ -43,7 +43,7 @@ class SpcSummaryTable(tables.Table):
     )
 
     class Meta:
-        attrs = {"class": "data-table spc-summary stack"}
+        attrs = {"class": "data-table spc-summary stack sortable"}
         order_by = ("rag",)
         empty_text = "No success measures recorded."
         orderable = True

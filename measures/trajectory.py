@@ -28,9 +28,9 @@ class Trajectory:
         return self.points[-1]
 
     def expected_at(self, date: dt.date) -> Decimal | None:
-        """The value the path expects at `date`; None outside (before the baseline or on or
-        after the target date, where the target itself applies)."""
-        if not self.start[0] < date < self.end[0]:
+        """The value the path expects at `date`: the baseline itself at the baseline's date;
+        None before it, or on or after the target date, where the target itself applies."""
+        if not self.start[0] <= date < self.end[0]:
             return None
         for (d0, v0), (d1, v1) in zip(self.points, self.points[1:], strict=False):
             if d0 <= date <= d1:

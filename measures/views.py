@@ -24,6 +24,7 @@ from strategy_tracker.page_cache import cached_body
 
 MEASURE_FIELDS = [
     "name",
+    "kind",
     "unit",
     "direction",
     "baseline_value",
@@ -32,8 +33,12 @@ MEASURE_FIELDS = [
     "target_value",
     "target_date",
     "tolerance",
+    "minimum_value",
+    "maximum_value",
     "definition",
     "source_ref",
+    "spc_baseline_points",
+    "spc_rebase_from",
 ]
 VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
 
@@ -125,8 +130,19 @@ def _measure_context(measure: Measure) -> dict:
 @require_POST
 @permission_required("measures.change_measure", raise_exception=True)
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
-    measure = get_object_or_404(Measure, code=code)
-    form = SpcLimitsForm(request.POST, measure=measure)
+    get_object_or_404(Measure, code=code)
+    with transaction.atomic():
+        # Locked until the change commits: what the form showed is compared with a state no
+        # other Admin can change meanwhile; the change and its history row go in together.
+        measure = Measure.objects.select_for_update().get(code=code)
+        form = SpcLimitsForm(request.POST, measure=measure)
+        saved = form.is_valid() and form.changes_limits
+        if saved:
+            measure.spc_baseline_points = form.cleaned_data["spc_baseline_points"]
+            measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
+            measure._change_reason = f"SPC limits: {form.cleaned_data['reason'].strip()}"
+            measure._history_user = request.user
+            measure.save(update_fields=["spc_baseline_points", "spc_rebase_from"])
     if not form.is_valid():
         if form.has_error(NON_FIELD_ERRORS, "conflict"):
             # Keep what this Admin typed, against the limits as they are now.
@@ -137,16 +153,10 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
             form.full_clean()
             form.add_error(None, errors)
         return _measure_page(request, code, spc_form=form)
-    if not form.changes_limits:
+    if saved:
+        messages.success(request, "SPC limits saved.")
+    else:
         messages.info(request, "The SPC limits are as they were; nothing was changed.")
-        return redirect(measure.get_absolute_url() + "#spc-limits")
-    measure.spc_baseline_points = form.cleaned_data["spc_baseline_points"]
-    measure.spc_rebase_from = form.cleaned_data["spc_rebase_from"]
-    measure._change_reason = f"SPC limits: {form.cleaned_data['reason'].strip()}"
-    measure._history_user = request.user
-    with transaction.atomic():  # the change and its history row, or neither
-        measure.save(update_fields=["spc_baseline_points", "spc_rebase_from"])
-    messages.success(request, "SPC limits saved.")
     return redirect(measure.get_absolute_url() + "#spc-limits")
 
 

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,7 +37,14 @@ class MilestoneAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["read_version"].initial = self.instance.version
-        self.fields["owner"].queryset = assignable_users()
+        # The current owner stays listed after losing the role, so an untouched save keeps them.
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(pk__in=assignable_users().values("pk")) | Q(pk=self.instance.owner_id)
+            )
+            .order_by("first_name", "last_name", "username")
+        )
 
     def clean(self):
         data = super().clean()

@@ -45,6 +45,10 @@ class MilestoneFilter(django_filters.FilterSet):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
+        # Names, as the tables show them, not usernames.
+        self.form.fields["owner"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":

@@ -65,19 +65,25 @@ class MilestoneUpdateForm(forms.Form):
         new_line = (
             bool(commentary) and commentary != normalise_line_breaks(saved.commentary).strip()
         )
+        # When the box still holds the last update's words, say that is why.
+        stale = (
+            " The commentary is still the last update's: write what is new." if commentary else ""
+        )
         if status in STATUSES_NEEDING_COMMENTARY:
             label = Milestone.Status(status).label.lower()
             if not commentary or (status != saved.status and not new_line):
-                self.add_error("commentary", f"Say why the milestone is {label}.")
+                self.add_error("commentary", f"Say why the milestone is {label}.{stale}")
                 return data
         if saved.status == "cancelled" and status and status != "cancelled" and not new_line:
-            self.add_error("commentary", "Say why this cancelled milestone is being reopened.")
+            self.add_error(
+                "commentary", f"Say why this cancelled milestone is being reopened.{stale}"
+            )
             return data
         slipped = forecast and due and forecast > due
         if slipped and (not commentary or (forecast != saved.forecast_date and not new_line)):
             self.add_error(
                 "commentary",
-                f"Say why the forecast is later than the due date ({due:%-d %B %Y}).",
+                f"Say why the forecast is later than the due date ({due:%-d %B %Y}).{stale}",
             )
         return data
 
@@ -136,18 +142,11 @@ class MilestonePeopleForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         # Whoever holds it now stays listed even after losing the role, so saving the form
-        # untouched never drops them.
-        people = (
-            get_user_model()
-            .objects.filter(
-                Q(pk__in=assignable_users().values("pk"))
-                | Q(pk=milestone.owner_id)
-                | Q(pk__in=delegate_ids)
-            )
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["owner"].queryset = people
-        self.fields["delegates"].queryset = people
+        # untouched never drops them; nobody without the role can be given a new place.
+        assignable = Q(pk__in=assignable_users().values("pk"))
+        users = get_user_model().objects.order_by("first_name", "last_name", "username")
+        self.fields["owner"].queryset = users.filter(assignable | Q(pk=milestone.owner_id))
+        self.fields["delegates"].queryset = users.filter(assignable | Q(pk__in=delegate_ids))
 
     def clean(self):
         data = super().clean()
@@ -168,13 +167,18 @@ class MilestonePeopleForm(forms.Form):
             )
         shown = set(_ids(data.get("read_delegates", "")))
         chosen = {user.pk for user in data.get("delegates") or []}
+        newly_both = owner and owner.pk in chosen and (self.owner_changed or owner.pk not in shown)
+        if newly_both:
+            self.add_error("delegates", "The owner updates the milestone already: untick them.")
+            return data
         self.add_delegates = [u for u in data.get("delegates") or [] if u.pk not in shown]
         self.remove_delegate_ids = shown - chosen
         return data
 
 
 def _ids(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip().isdigit()]
+    parts = (part.strip() for part in text.split(","))
+    return [int(part) for part in parts if part.isascii() and part.isdigit()]
 
 
 class AssignForm(forms.Form):

@@ -8,6 +8,8 @@ from strategy_tracker.history import Entry, change_log
 FIELDS = [
     "title",
     "heading",
+    "position",
+    "source_ref",
     "due_date",
     "due_text",
     "owner_id",

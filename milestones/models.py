@@ -165,13 +165,15 @@ class Milestone(models.Model):
             return True
         return self.delegates.filter(pk=user.pk).exists()
 
+    def lock(self) -> None:
+        """Lock the row until the current transaction ends, and read it afresh."""
+        Milestone.objects.select_for_update().filter(pk=self.pk).exists()
+        self.refresh_from_db()
+
     def who_may_update(self) -> str:
         """Says, for someone who may not, who may update it."""
         if self.owner is None:
-            return (
-                "This milestone has no owner yet: only its delegates or an Admin can update it. "
-                "An Admin can make you its owner or a delegate."
-            )
+            return "This milestone has no owner yet: only its delegates or an Admin can update it."
         name = self.owner.get_full_name() or self.owner.username
         return f"Only {name} (owner), their delegates or an Admin can update this milestone."
 
@@ -221,6 +223,7 @@ class Milestone(models.Model):
         whether anything changed; an assignment that changes nothing writes nothing.
         """
         with transaction.atomic():
+            self.lock()  # one assignment at a time, each from the state the last one left
             before = sorted(u.get_full_name() or u.username for u in self.delegates.all())
             now = timezone.now()
             if remove_owner:

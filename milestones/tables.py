@@ -35,7 +35,7 @@ class MilestoneTable(tables.Table):
     class Meta:
         model = Milestone
         fields = ["title", "objective", "due_date", "status", "rag", "owner", "last_updated_at"]
-        attrs = {"class": "data-table milestone-table stack"}
+        attrs = {"class": "data-table milestone-table stack sortable"}
         order_by = ("rag",)  # order_rag breaks ties by due date
         empty_text = "No milestones match."
 

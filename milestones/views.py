@@ -85,6 +85,7 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
         context = _detail_context(request, milestone, form=form)
         return render(request, "milestones/milestone_detail.html", context, status=400)
     data = form.cleaned_data
+    as_saved = (milestone.status, milestone.commentary, milestone.forecast_date)
     try:
         milestone.record_update(
             by=request.user,
@@ -106,7 +107,10 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             yours_status_label=dict(Milestone.Status.choices).get(data["status"], data["status"]),
         )
         return render(request, "milestones/milestone_detail.html", context, status=409)
-    messages.success(request, "Milestone updated.")
+    if as_saved == (milestone.status, milestone.commentary, milestone.forecast_date):
+        messages.success(request, "Milestone confirmed as it was: nothing in it changed.")
+    else:
+        messages.success(request, "Milestone updated.")
     return redirect(milestone.get_absolute_url())
 
 
@@ -114,7 +118,20 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
 @permission_required("milestones.change_milestone", raise_exception=True)
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
     milestone = _get_milestone(request, **address)
-    form = MilestonePeopleForm(request.POST, milestone=milestone)
+    with transaction.atomic():
+        # Held until the change commits, so what the form showed is compared with, and
+        # merged into, a state no other Admin can change meanwhile.
+        milestone.lock()
+        form = MilestonePeopleForm(request.POST, milestone=milestone)
+        if form.is_valid():
+            owner = form.cleaned_data["owner"]
+            changed = milestone.assign(
+                by=request.user,
+                owner=owner if form.owner_changed else None,
+                remove_owner=form.owner_changed and owner is None,
+                add_delegates=form.add_delegates,
+                remove_delegates=milestone.delegates.filter(pk__in=form.remove_delegate_ids),
+            )
     if not form.is_valid():
         if form.has_error(NON_FIELD_ERRORS, "conflict"):
             # Keep this Admin's choices, against the owner and delegates as they are now.
@@ -127,14 +144,6 @@ def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
             form.add_error(None, errors)
         context = _detail_context(request, milestone, assign_form=form)
         return render(request, "milestones/milestone_detail.html", context, status=400)
-    owner = form.cleaned_data["owner"]
-    changed = milestone.assign(
-        by=request.user,
-        owner=owner if form.owner_changed else None,
-        remove_owner=form.owner_changed and owner is None,
-        add_delegates=form.add_delegates,
-        remove_delegates=milestone.delegates.filter(pk__in=form.remove_delegate_ids),
-    )
     if changed:
         messages.success(request, "Owner and delegates saved.")
     else:
@@ -190,7 +199,9 @@ def _my_milestones_context(user, now) -> dict:
         .with_rag(today)
         .with_hierarchy()
         .annotate(
+            # Overdue first, then the open ones by due date; complete and cancelled last.
             overdue_first=Case(
+                When(status__in=["complete", "cancelled"], then=Value(2)),
                 When(rag_value="red", due_date__lt=today, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
@@ -232,11 +243,13 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         chosen = form.cleaned_data["milestones"]
         with transaction.atomic():  # all the ticked milestones, or none
             _assign_all(chosen, request.user, form.cleaned_data)
+        owner = form.cleaned_data["owner"]
+        to = f" to {owner.get_full_name() or owner.username}" if owner else ""
         messages.success(
-            request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}."
+            request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}{to}."
         )
         return redirect(request.get_full_path())
-    ticked = {int(pk) for pk in request.POST.getlist("milestones") if pk.isdigit()}
+    ticked = {int(pk) for pk in request.POST.getlist("milestones") if pk.isascii() and pk.isdigit()}
     context = {
         "filter": filterset,
         "form": form,

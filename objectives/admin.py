@@ -53,11 +53,20 @@ class PriorityAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.Mo
 
 
 class MilestoneInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+    """The document's side of each milestone. The owner and the reported status are shown,
+    not edited, here: these rows carry no version check, so a stale page would undo a lead's
+    update; they are changed on the milestone's own page, which has one."""
+
     model = Milestone
-    fields = ["position", "heading", "title", "due_text", "due_date", "owner", "status"]
+    fields = ["position", "heading", "title", "due_text", "due_date", "owner_name", "status"]
+    readonly_fields = ["owner_name", "status"]
     extra = 0
     show_change_link = True
-    autocomplete_fields = ["owner"]
+
+    @admin.display(description="Owner")
+    def owner_name(self, milestone: Milestone) -> str:
+        owner = milestone.owner
+        return (owner.get_full_name() or owner.username) if owner else "—"
 
 
 class ObjectiveMeasureInline(PriorityMeasureInline):

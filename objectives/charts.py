@@ -84,7 +84,7 @@ def milestone_timeline(
                 "categoryarray": categories,
                 "automargin": True,
             },
-            "legend": {"orientation": "h", "y": 1.1},
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
             "shapes": [
                 {
                     "type": "line",
@@ -105,7 +105,9 @@ def milestone_timeline(
                     "yref": "paper",
                     "text": "Today",
                     "showarrow": False,
-                    "yanchor": "bottom",
+                    # Inside the plot, right of the line: above it the legend would cover it.
+                    "yanchor": "top",
+                    "xanchor": "left",
                 }
             ],
         },

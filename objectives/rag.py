@@ -220,8 +220,10 @@ def measure_status(
     by = f" by {_day(target_date)}" if target_date else ""
     if expected is not None:
         # Shown to one decimal place more than the value has (8.56 beside 8.4, 12345.3 beside
-        # 12320) and judged as shown, so the reason never contradicts itself.
-        expected = _to_places(expected, _places(latest_value) + 1)
+        # a count of 12320) and judged as shown, so the reason never contradicts itself. The
+        # database keeps no trailing zeros' worth of precision, so a rate of 6 is read as 6.0.
+        places = _places(latest_value) if unit == "count" else max(_places(latest_value), 1)
+        expected = _to_places(expected, places + 1)
         shown = (
             f"latest {_number(latest_value)} against {_number(expected)} expected by "
             f"{_day(latest_period_end)} on the trajectory to {_number(target)}{by}"
@@ -261,11 +263,12 @@ def roll_up(children: list[Status]) -> RollUp:
     counts = Counter(child.rag for child in children)
     judged = [child for child in children if child.rag != Rag.GREY]
     if not judged:
-        reason = (
-            f"none of its {_plural('item', len(children))} has a status yet"
-            if children
-            else "no milestones or measures"
-        )
+        if len(children) == 1:
+            reason = "its one item has no status yet"
+        elif children:
+            reason = f"none of its {len(children)} items has a status yet"
+        else:
+            reason = "no milestones or measures"
         return RollUp(Rag.GREY, reason, dict(counts))
     coverage = "" if len(judged) == len(children) else f"; {_coverage(len(judged), len(children))}"
     rag = next(r for r in SEVERITY if counts.get(r))

@@ -12,7 +12,7 @@ from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from milestones.tables import MilestoneTable
 from objectives.charts import milestone_timeline
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.rag import Rag
 from objectives.strategy_json import export_strategy, strategy_queryset
@@ -84,13 +84,15 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 def _strategy_list_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     strategies = Strategy.objects.visible_to(request.user).select_related("organisation")
-    organisation = request.GET.get("organisation", "")
-    if organisation.isdigit():
-        strategies = strategies.filter(organisation_id=int(organisation))
+    organisation = None
+    wanted = request.GET.get("organisation", "")
+    if wanted.isascii() and wanted.isdigit():
+        organisation = Organisation.objects.filter(pk=int(wanted)).first()
+        strategies = strategies.filter(organisation_id=int(wanted))
     strategies = list(strategies)
     rollups = strategy_rollups(strategies, today)
     rows = [{"strategy": s, "rollup": rollups[s.id]} for s in strategies]
-    return {"rows": rows, "today": today}
+    return {"rows": rows, "today": today, "filtered": bool(wanted), "organisation": organisation}
 
 
 @require_GET

@@ -82,7 +82,12 @@ def change_log(
                     if name not in IGNORED_FIELDS
                     and getattr(previous, name) != getattr(record, name)
                 ]
-            if action == "changed" and previous is not None and not changes:
+            if (
+                action == "changed"
+                and previous is not None
+                and not changes
+                and not record.history_change_reason
+            ):
                 # Saved as it was: a lead confirming a milestone, say. Nothing to claim.
                 action = "confirmed, with no change"
             entries.append(

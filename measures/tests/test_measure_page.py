@@ -183,3 +183,47 @@ def test_no_trajectory_is_drawn_from_a_baseline_already_on_the_good_side(planned
     assert _trajectory(planned) is None
     planned.baseline_value, planned.direction = Decimal(12), "none"
     assert _trajectory(planned) is None
+
+
+def test_the_spc_table_shows_each_value_in_full(client, board_member):
+    import datetime as dt
+
+    from tests.factories import make_measure, make_objective, make_value
+
+    measure = make_measure(make_objective(), code="BIG", unit="count")
+    make_value(measure, dt.date(2024, 3, 31), 1234567)
+    make_value(measure, dt.date(2024, 6, 30), "1234.5678")
+    client.force_login(board_member)
+    table = client.get("/measures/BIG/").content.decode().split('id="spc-table"')[1]
+    assert "1,234,567" in table and "1,234.5678" in table
+    assert "e+06" not in table
+
+
+def test_a_context_indicators_page_does_not_call_it_a_success_measure(client, board_member):
+    from measures.models import Kind
+    from tests.factories import make_measure, make_objective
+
+    make_measure(make_objective(), code="CTX", kind=Kind.CONTEXT)
+    client.force_login(board_member)
+    html = client.get("/measures/CTX/").content.decode()
+    assert "Context indicator CTX" in html
+    assert "Success measure CTX" not in html
+
+
+def test_values_kept_out_of_the_limits_are_drawn_in_a_colour_that_shows():
+    import datetime as dt
+    from decimal import Decimal
+
+    from measures.charts import spc_chart
+    from measures.models import MeasureValue
+    from tests.factories import make_measure, make_objective
+
+    measure = make_measure(make_objective(), code="LEFT")
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2020, 3, 31), value=Decimal(5), period_text="2019/20"
+    )
+    for n, end in enumerate([dt.date(2022, 6, 30), dt.date(2022, 9, 30), dt.date(2022, 12, 31)]):
+        MeasureValue.objects.create(measure=measure, period_end=end, value=Decimal(6 + n))
+    chart = spc_chart(measure, measure.spc_reading())
+    trace = next(t for t in chart["data"] if t["name"] == "Not in the SPC series")
+    assert trace["marker"]["color"].lower() not in ("#fff", "#ffffff", "white")

@@ -25,6 +25,12 @@ from tests.factories import make_measure, make_value
         ("April 2021 onwards", OTHER),
         ("", None),
         ("   ", None),
+        ("2024-04", MONTH),
+        ("Jan-23", MONTH),
+        ("Apr-Jun 2024", QUARTER),
+        ("Quarter 1 2024/25", QUARTER),
+        ("2024-06-30", None),  # a date names no type: the spacing of the dates decides
+        ("Winter 2020", None),
     ],
 )
 def test_it_reads_the_period_type_from_the_sources_wording(text, expected):
@@ -158,3 +164,29 @@ def test_the_spc_limits_ignore_an_annual_baseline_far_from_the_quarterly_values(
     assert reading.points[0].upper == pytest.approx(10 + 2.66 * 2)
     assert [(v.period_end, v.value) for v in reading.left_out] == [(dt.date(2020, 3, 31), 5000)]
     assert reading.kind == QUARTER
+
+
+def _run(texts_and_dates) -> tuple[int, int]:
+    series = one_period_type([(d, D(10 + i % 3), t) for i, (d, t) in enumerate(texts_and_dates)])
+    return len(series.points), len(series.left_out)
+
+
+def test_monthly_values_worded_year_dash_month_make_one_run():
+    months = [dt.date(2024, m, 28) for m in range(1, 13)]
+    assert _run([(d, f"{d:%Y-%m}") for d in months]) == (12, 0)
+
+
+def test_weekly_values_make_one_run():
+    weeks = [dt.date(2024, 1, 7) + dt.timedelta(weeks=n) for n in range(20)]
+    assert _run([(d, "") for d in weeks]) == (20, 0)
+
+
+def test_values_worded_in_a_way_it_does_not_know_follow_their_spacing():
+    ends = quarters(16)
+    assert _run([(d, f"Quarter ending {d:%d/%m/%Y}") for d in ends]) == (16, 0)
+
+
+def test_values_with_no_regular_spacing_are_charted_as_they_are():
+    dates = [dt.date(2020, 1, 5), dt.date(2020, 8, 1), dt.date(2021, 2, 14), dt.date(2022, 6, 1)]
+    series = one_period_type([(d, D(5), "") for d in dates])
+    assert (series.kind, len(series.points), series.left_out) == (None, 4, [])

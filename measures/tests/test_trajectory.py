@@ -56,13 +56,18 @@ def test_it_expects_the_exact_value_on_the_line(days, expected):
     "date",
     [
         BASELINE - dt.timedelta(days=1),
-        BASELINE,
         TARGET,  # on the target date the target itself applies
         TARGET + dt.timedelta(days=1),
     ],
 )
 def test_it_expects_nothing_outside_the_window(date):
     assert _build().expected_at(date) is None
+
+
+def test_at_the_baseline_date_it_expects_the_baseline():
+    # A value reported for the baseline's own period is judged against the baseline, not
+    # against the distant target.
+    assert _build().expected_at(BASELINE) == D(20)
 
 
 def test_it_passes_through_the_planned_points():

@@ -183,3 +183,51 @@ def test_saving_a_measure_in_the_admin_untouched_writes_nothing(client, admin_us
         Decimal("9.8"),
         dt.date(2027, 3, 31),
     )
+
+
+def test_an_objectives_page_opened_before_a_leads_update_does_not_undo_it(
+    client, admin_user, milestone, programme_lead
+):
+    client.force_login(admin_user)
+    url = reverse("admin:objectives_objective_change", args=[milestone.objective_id])
+    data = _change_page(client, url, "objective_form") | {"title": ["A clearer title"]}
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Slipping.",
+        forecast_date=None,
+    )
+
+    assert client.post(url, data).status_code == 302
+
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("at_risk", "Slipping.")
+    assert milestone.objective.title == "A clearer title"
+
+
+def test_an_objectives_milestone_rows_cannot_give_a_milestone_to_anyone(
+    client, admin_user, milestone, board_member
+):
+    client.force_login(admin_user)
+    url = reverse("admin:objectives_objective_change", args=[milestone.objective_id])
+    data = _change_page(client, url, "objective_form")
+    owner_fields = [name for name in data if name.startswith("milestones-0-owner")]
+    assert owner_fields == []  # shown, not an input
+    data["milestones-0-owner"] = [str(board_member.pk)]  # forged anyway
+    assert client.post(url, data).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.owner.username == "lead"
+
+
+def test_saving_untouched_keeps_an_owner_who_has_lost_the_lead_role(
+    client, admin_user, milestone, programme_lead
+):
+    programme_lead.groups.clear()
+    client.force_login(admin_user)
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+
+    assert client.post(url, _change_page(client, url, "milestone_form")).status_code == 302
+
+    milestone.refresh_from_db()
+    assert milestone.owner == programme_lead

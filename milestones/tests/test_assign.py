@@ -203,3 +203,23 @@ def test_someone_who_lost_the_role_stays_listed_while_they_hold_the_milestone(
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert milestone.owner == programme_lead
+
+
+def test_the_owner_cannot_also_be_made_a_delegate(client, admin_user, milestone):
+    client.force_login(admin_user)
+    response = client.post(
+        _assign_url(milestone), _as_shown(milestone, delegates=[milestone.owner_id])
+    )
+    assert response.status_code == 400
+    assert "The owner updates the milestone already" in response.content.decode()
+    assert not milestone.delegates.exists()
+
+
+def test_bulk_assignment_says_to_whom(client, admin_user, milestone, other_lead):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {"milestones": [milestone.pk], "owner": other_lead.pk},
+        follow=True,
+    )
+    assert "Assigned 1 milestone to Lena Other." in response.content.decode()

@@ -79,3 +79,31 @@ def test_the_milestone_page_query_count_does_not_grow_with_its_history(
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert len(response.context["entries"]) == 32
+
+
+def test_a_change_of_delegates_is_a_change_not_a_confirmation(
+    client, admin_user, milestone, make_user
+):
+    from milestones.history import milestone_change_log
+    from strategy_tracker.roles import PROGRAMME_LEAD
+
+    deputy = make_user("deputy2", PROGRAMME_LEAD, first_name="Dora", last_name="Deputy")
+    milestone.assign(by=admin_user, add_delegates=[deputy])
+    latest = milestone_change_log(milestone)[0]
+    assert latest.action == "changed"
+    assert latest.reason == "Delegates: none → Dora Deputy"
+
+
+def test_a_lead_saving_the_same_update_again_is_a_confirmation(milestone, programme_lead):
+    from milestones.history import milestone_change_log
+
+    for _ in range(2):
+        milestone.refresh_from_db()
+        milestone.record_update(
+            by=programme_lead,
+            expected_version=milestone.version,
+            status="on_track",
+            commentary="On plan.",
+            forecast_date=None,
+        )
+    assert milestone_change_log(milestone)[0].action == "confirmed, with no change"

@@ -118,3 +118,24 @@ def test_it_says_the_date_the_status_is_as_at(client, programme_lead, mine):
         html = client.get(reverse("milestones:mine")).content.decode()
         assert f"Status as at {timezone.localdate():%-d %B %Y}." in html
         assert "Status as at ." not in html
+
+
+def test_finished_milestones_come_last_however_long_ago_they_were_due(
+    client, programme_lead, mine, milestone
+):
+    today = timezone.localdate()
+    make_milestone(
+        milestone.objective,
+        title="Done long ago",
+        due_date=today - dt.timedelta(days=400),
+        status="complete",
+        owner=programme_lead,
+    )
+    client.force_login(programme_lead)
+    rows = client.get(reverse("milestones:mine")).context["rows"]
+    assert [r["milestone"].title for r in rows] == [
+        "Overdue one",
+        "Due soon",
+        milestone.title,
+        "Done long ago",
+    ]

@@ -471,3 +471,42 @@ def test_a_save_with_no_change_is_in_the_history_as_confirmed_not_as_a_change(
     page = client.get(forecast_saved.get_absolute_url()).content.decode()
     assert "confirmed, with no change" in page
     assert "(empty)</ins>" not in page
+
+
+def test_last_months_words_left_in_the_box_are_named_as_the_problem(
+    client, milestone, programme_lead
+):
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="on_track",
+        commentary="All fine.",
+        forecast_date=None,
+    )
+    milestone.refresh_from_db()
+    client.force_login(programme_lead)
+    late = milestone.due_date + dt.timedelta(days=30)
+    response = client.post(
+        milestone.get_absolute_url() + "update/",
+        {
+            "status": "on_track",
+            "commentary": "All fine.",
+            "forecast_date": late.isoformat(),
+            "version": milestone.version,
+        },
+    )
+    assert response.status_code == 400
+    assert "The commentary is still the last update&#x27;s: write what is new." in (
+        response.content.decode()
+    )
+
+
+def test_saving_an_update_unchanged_says_it_was_confirmed(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    data = {"status": "not_started", "commentary": "", "forecast_date": ""}
+    response = client.post(
+        milestone.get_absolute_url() + "update/",
+        data | {"version": milestone.version},
+        follow=True,
+    )
+    assert "Milestone confirmed as it was" in response.content.decode()

@@ -451,3 +451,20 @@ def test_a_roll_up_with_every_item_judged_gives_no_coverage():
 def test_a_complete_roll_up_says_its_coverage_too():
     result = roll_up([_milestone("complete"), _milestone("complete"), _no_status()])
     assert result.text == "Complete: all 2 items complete; 2 of 3 items have a status"
+
+
+def test_a_whole_number_is_judged_against_the_trajectory_to_two_places():
+    # A rate of 6.0 is stored as 6: judged against 5.96 expected, not against 6.
+    result = _against(D("6"), D("5.964"), unit="rate per 1,000", tolerance=D("0.3"))
+    assert result.rag == Rag.AMBER
+    assert "latest 6 against 5.96 expected" in result.reason
+
+
+def test_a_count_is_judged_against_the_trajectory_to_one_place():
+    result = _against(D(551), D("249.96"), unit="count", tolerance=D(0))
+    assert "latest 551 against 250 expected" in result.reason
+
+
+def test_a_roll_up_of_one_item_with_no_status_says_so_plainly():
+    result = roll_up([_milestone("cancelled")])
+    assert result.reason == "its one item has no status yet"

@@ -53,3 +53,16 @@ def test_the_strategy_page_query_count_does_not_grow_with_the_strategy(
     with django_assert_max_num_queries(13):
         response = client.get(strategy.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_a_list_of_one_organisations_strategies_says_so_and_offers_them_all(client, board_member):
+    from tests.factories import make_strategy
+
+    strategy = make_strategy(title="Only this one")
+    make_strategy(title="Another")
+    client.force_login(board_member)
+    html = client.get(f"/strategies/?organisation={strategy.organisation_id}").content.decode()
+    assert f"Strategies of {strategy.organisation.name}" in html
+    assert "Show every strategy" in html and "Another" not in html
+    html = client.get("/strategies/?organisation=999999").content.decode()
+    assert "No organisation has that number." in html and "No strategies yet" not in html

@@ -31,9 +31,22 @@
       Plotly.newPlot(el, figure.data, layoutFor(el, figure), {
         displaylogo: false,
         responsive: true,
+        // On a phone the toolbar would sit over the legend, with buttons too small to tap.
+        displayModeBar: narrow ? false : "hover",
         modeBarButtonsToRemove: ["select2d", "lasso2d"],
       }).then(function () {
         el.setAttribute("data-rendered", "true");
+      });
+    });
+    // A printed page is narrower than the screen: draw each chart to the page's width.
+    window.addEventListener("beforeprint", function () {
+      charts.forEach(function (chart) {
+        Plotly.relayout(chart.el, { width: Math.min(chart.el.clientWidth, 680) });
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      charts.forEach(function (chart) {
+        Plotly.relayout(chart.el, { width: null, autosize: true });
       });
     });
     var pending = null;

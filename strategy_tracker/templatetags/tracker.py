@@ -48,7 +48,8 @@ def number(value: Decimal | float | int | None) -> str:
     """23.2000 → 23.2; 1182 → 1,182; None → an empty string."""
     if value is None:
         return ""
-    value = Decimal(value).normalize()
+    # A float (an SPC point) by its shortest repr, not its binary expansion.
+    value = Decimal(str(value) if isinstance(value, float) else value).normalize()
     if value == value.to_integral():
         return f"{int(value):,}"
     return f"{value:,f}"

@@ -130,7 +130,9 @@ def test_the_milestone_update_form_shows_what_was_saved_and_resaving_it_changes_
 
     before, histories = stored_rows(), history_counts()
     page.get_by_role("button", name="Save update").click()
-    expect(page.get_by_role("status")).to_contain_text("Milestone updated.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Milestone confirmed as it was: nothing in it changed."
+    )
     expect(page.get_by_label("Forecast date")).to_have_value("2027-06-30")
 
     # The lead confirmed the milestone as it was: only when, and the version, move.
@@ -194,7 +196,9 @@ def test_confirming_a_milestone_whose_commentary_was_loaded_with_line_breaks_cha
     page.goto(live_server.url + milestone.get_absolute_url())
     expect(page.get_by_label("Commentary")).to_have_value(COMMENTARY)
     page.get_by_role("button", name="Save update").click()
-    expect(page.get_by_role("status")).to_contain_text("Milestone updated.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Milestone confirmed as it was: nothing in it changed."
+    )
     history = page.get_by_role("table", name="Changes, newest first")
     expect(history.locator("tbody tr").first).to_contain_text("confirmed, with no change")
     milestone.refresh_from_db()
@@ -255,7 +259,7 @@ def test_assigning_milestones_in_bulk_leaves_nothing_ticked_and_resaving_changes
     owner.select_option(label="Lee Lead")
     form.get_by_label("Add delegates").select_option(label="Dee Deputy")
     form.get_by_role("button", name="Assign", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Assigned 2 milestones.")
+    expect(page.get_by_role("status")).to_contain_text("Assigned 2 milestones to Lee Lead.")
     for milestone in (first, second):
         milestone.refresh_from_db()
         assert milestone.owner == programme_lead

@@ -12,9 +12,19 @@ EXAMPLE = "/strategies/example-community-health"
 
 
 def _pages_of(example) -> dict[str, list[str]]:
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    from measures.importing import store_upload
     from milestones.models import Milestone
 
     milestone = Milestone.objects.for_strategy(example).filter(status="at_risk").first()
+    figures = Path(settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
+    batch = store_upload(
+        user=User.objects.get(username="admin"), file_name=figures.name, data=figures.read_bytes()
+    )
     shared = [
         "/strategies/",
         f"{EXAMPLE}/",
@@ -33,6 +43,7 @@ def _pages_of(example) -> dict[str, list[str]]:
             milestone.get_absolute_url(),
             "/measures/import/",
             "/measures/import/history/",
+            f"/measures/import/{batch.pk}/",
             "/measures/EX-VACANCY/",
         ],
     }
@@ -80,7 +91,20 @@ def test_every_page_fits_a_phone(browser: Browser, live_server, example, sign_in
         for url in urls:
             problems += _check_page(page, live_server.url + url)
         context.close()
-    assert problems == []
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_sortable_list_keeps_its_sort_links_visible_on_a_phone(
+    page: Page, live_server, example, sign_in
+):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}{EXAMPLE}/priorities/1/")
+    sort = page.locator("table.milestone-table thead a").first
+    sort.focus()
+    box = sort.bounding_box()
+    assert box and box["width"] > 10 and box["height"] > 10
+    assert box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_long_lists_read_as_one_block_per_row_on_a_phone(page: Page, live_server, example, sign_in):

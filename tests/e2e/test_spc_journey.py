@@ -70,7 +70,10 @@ def test_each_point_is_drawn_as_its_own_reading_and_other_period_types_stay_out(
     )
     # An annual baseline and a one-off figure, then quarterly values: calm, far below the
     # limits, then rising (concern points, an improving trend and a concern shift overlap).
-    values = [(dt.date(2019, 3, 31), 30, "2018/19"), (dt.date(2021, 3, 31), 80, "Winter 2020")]
+    values = [
+        (dt.date(2019, 3, 31), 30, "2018/19"),
+        (dt.date(2021, 3, 31), 80, "April 2020 onwards"),
+    ]
     quarterly = [10, 10.5, 9.5, 10, 11, 9, 10, 10.5, 9.5, 10, 10, 10.5, 9.5, 10, 10]
     quarterly += [5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9]
     values += [
@@ -89,7 +92,7 @@ def test_each_point_is_drawn_as_its_own_reading_and_other_period_types_stay_out(
     left_out = page.locator("#spc-left-out")
     expect(left_out).to_contain_text("24 quarterly values")
     expect(left_out).to_contain_text("2018/19")
-    expect(left_out).to_contain_text("Winter 2020")
+    expect(left_out).to_contain_text("April 2020 onwards")
     expect(page.locator("#spc-signals")).to_contain_text("drawn as improvement")
 
     drawn = page.evaluate(
