@@ -72,6 +72,15 @@ class SpcLimitsForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
 
+    def clean_spc_rebase_from(self):
+        rebase = self.cleaned_data["spc_rebase_from"]
+        if rebase and not self.measure.values.filter(period_end=rebase).exists():
+            raise forms.ValidationError(
+                "Rebase from the end of a period this measure has a value for, so the new "
+                "limits start at a point on the chart."
+            )
+        return rebase
+
     @property
     def changes_limits(self) -> bool:
         data = self.cleaned_data

@@ -236,3 +236,16 @@ def test_a_chart_of_one_period_type_has_no_such_note(client, board_member, shift
     response = client.get("/measures/CNT/")
     assert 'id="spc-left-out"' not in response.content.decode()
     assert "Not in the SPC series" not in [t["name"] for t in response.context["spc_chart"]["data"]]
+
+
+def test_a_rebase_from_a_date_with_no_value_is_refused(client, admin_user, shifted):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("measures:spc_limits", args=["CNT"]),
+        {"spc_rebase_from": "2023-08-15", "reason": "New model", "read_limits": "|"},
+    )
+    assert response.status_code == 400
+    assert "Rebase from the end of a period this measure has a value for" in (
+        response.content.decode()
+    )
+    assert Measure.objects.get(pk=shifted.pk).spc_rebase_from is None
