@@ -50,9 +50,7 @@ serve: install
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input -v0
-	$(BIN)/gunicorn strategy_tracker.wsgi --workers $${WEB_CONCURRENCY:-2} \
-		--bind $${BIND:-127.0.0.1:8000} --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-		--timeout 60 --graceful-timeout 30
+	$(BIN)/gunicorn strategy_tracker.wsgi --config deploy/gunicorn.conf.py
 
 ## Back up the configured database to backups/ (pg_dump on PostgreSQL, a file copy on SQLite).
 backup: install

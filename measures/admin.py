@@ -1,17 +1,27 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure, MeasureValue, TrajectoryPoint
-from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
+from strategy_tracker.admin_forms import ReadStateAdminMixin
 
 
-class MeasureValueInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+class MeasureValueInline(admin.TabularInline):
+    """Figures are read here, not written: they arrive by import, which applies every rule
+    (range, quarter end, not in the future, restatements confirmed) and keeps who and when."""
+
     model = MeasureValue
     fields = ["period_end", "period_text", "value", "note", "source"]
+    readonly_fields = fields
     extra = 0
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
-class TrajectoryPointInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TrajectoryPointInline(TrackedInlineMixin, admin.TabularInline):
     model = TrajectoryPoint
     fields = ["period_end", "value"]
     extra = 0
@@ -19,7 +29,7 @@ class TrajectoryPointInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline)
 
 
 @admin.register(Measure)
-class MeasureAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MeasureAdmin(ReadStateAdminMixin, TrackedHistoryAdmin):
     list_display = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
     list_filter = [
         "kind",
@@ -34,9 +44,16 @@ class MeasureAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHis
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MeasureValueAdmin(TrackedHistoryAdmin):
     list_display = ["measure", "period_end", "value", "source"]
     list_filter = ["measure__code", "period_end"]
     search_fields = ["measure__code", "measure__name", "note", "source"]
     list_select_related = ["measure"]
     autocomplete_fields = ["measure"]
+
+    # Read only, as on the measure's page: figures arrive by import.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

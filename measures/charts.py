@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from measures import spc
 from measures.models import Measure, MeasureValue
+from strategy_tracker.chart_text import literal
 
 
 def _f(value) -> float:
@@ -50,7 +51,7 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
                 "x": [v.period_end.isoformat() for v in values],
                 "y": [_f(v.value) for v in values],
                 "text": [
-                    (v.period_text or v.period_end.isoformat())
+                    literal(v.period_text or v.period_end.isoformat())
                     + (" (baseline)" if v.period_end == measure.baseline_period else "")
                     for v in values
                 ],
@@ -71,7 +72,9 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
                 "name": "Baseline",
                 "x": [measure.baseline_period.isoformat()],
                 "y": [_f(measure.baseline_value)],
-                "text": [measure.baseline_period_text or measure.baseline_period.isoformat()],
+                "text": [
+                    literal(measure.baseline_period_text or measure.baseline_period.isoformat())
+                ],
                 "hovertemplate": "Baseline %{text}: %{y}<extra></extra>",
                 "marker": {
                     "symbol": "star",
@@ -117,7 +120,7 @@ def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | No
             "height": 360,
             "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
             "xaxis": date_axis(dates, "Period end"),
-            "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "automargin": True},
+            "yaxis": {"title": {"text": literal(unit)}, "rangemode": "tozero", "automargin": True},
             "legend": {"orientation": "h", "y": 1.15},
         },
         # Merged into the layout by static/js/charts.js when the chart is narrow (a phone).
@@ -189,7 +192,7 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
                 "name": "Not in the SPC series",
                 "x": [v.period_end.isoformat() for v in result.left_out],
                 "y": [float(v.value) for v in result.left_out],
-                "text": [v.why for v in result.left_out],
+                "text": [literal(v.why) for v in result.left_out],
                 "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>Kept out of the limits: %{text}"
                 "<extra></extra>",
                 # An open symbol is drawn in the marker's colour: dark, so it shows on white.
@@ -240,7 +243,7 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
             "height": 440,
             "margin": {"l": 60, "r": 20, "t": 20, "b": 130},
             "xaxis": date_axis(dates, "Period end"),
-            "yaxis": {"title": {"text": measure.get_unit_display()}, "automargin": True},
+            "yaxis": {"title": {"text": literal(measure.get_unit_display())}, "automargin": True},
             "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         },
         "narrow": {"height": 520, "margin": {"l": 45, "r": 10, "t": 20, "b": 210}},

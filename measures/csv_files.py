@@ -2,7 +2,8 @@
 
 Handles UTF-8 with or without a BOM and Windows-1252 (Excel's "CSV"), `,` or `;` between
 fields, CRLF line ends, quoted fields with commas and newlines, and trailing blank lines.
-Refuses Excel workbooks, other binary files, empty files and files over the size limit.
+Refuses Excel workbooks, other binary files, empty files, files that mix the two encodings,
+headers wider than any figures file, and files over the size or row limit.
 The file is read as a stream, row by row, so a large file is never held in memory as text.
 """
 
@@ -10,6 +11,8 @@ import codecs
 import csv
 import functools
 import io
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -19,6 +22,9 @@ PERIOD_COLUMNS = ("period_end", "period")
 OPTIONAL_COLUMNS = ("note", "source", "measure_name")
 KNOWN_COLUMNS = set(REQUIRED_COLUMNS) | set(PERIOD_COLUMNS) | set(OPTIONAL_COLUMNS)
 MAX_FIELD_CHARS = 10_000
+# The template has 7 columns. A header far wider is not a file of figures, and every row of
+# it would cost work in proportion to its width: refused before any row is read.
+MAX_COLUMNS = 50
 _PIECE_BYTES = 1 << 16
 Opener = Callable[[], BinaryIO]
 
@@ -39,6 +45,7 @@ class CsvFile:
     delimiter: str
     columns: list[str]
     extra_columns: list[str]
+    max_rows: int | None = None  # iter_rows refuses the file at the row after this many
 
     @property
     def encoding_label(self) -> str:
@@ -89,39 +96,100 @@ def _choose_delimiter(first_line: str) -> str:
     return max(scores, key=lambda d: (scores[d], d == ","))
 
 
+# The UTF-8 decoder, with errors="surrogateescape", shows each byte that is not UTF-8 as one
+# of these characters, so one pass finds both kinds of text without failing at the first.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# A character written with two or more bytes of valid UTF-8.
+_UTF8_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+# The five bytes Windows-1252 leaves undefined.
+_NOT_CP1252 = re.compile("[\udc81\udc8d\udc8f\udc90\udc9d]")
+
+
+class _Lines:
+    """Line numbers as the csv module counts line ends (LF, CRLF or a lone CR), across the
+    pieces of text a file is decoded in."""
+
+    def __init__(self):
+        self.line = 1  # the line the next piece starts on
+        self._after_cr = False
+
+    def _breaks(self, text: str) -> int:
+        count = text.count("\n") + text.count("\r") - text.count("\r\n")
+        return count - (self._after_cr and text.startswith("\n"))
+
+    def at(self, text: str, position: int) -> int:
+        return self.line + self._breaks(text[:position])
+
+    def advance(self, text: str) -> None:
+        self.line += self._breaks(text)
+        if text:
+            self._after_cr = text.endswith("\r")
+
+
 def _encoding(open_stream: Opener) -> str:
-    """UTF-8 (with or without a BOM) if every byte of the file is valid UTF-8, else
-    Windows-1252. Decodes piece by piece, so the whole text is never held at once."""
+    """UTF-8 (with or without a BOM) if every byte of the file is valid UTF-8; Windows-1252
+    if none of it is UTF-8 beyond plain ASCII. A file with both (UTF-8 with a stray
+    Windows-1252 byte, say) is refused: read either way, some of its text would be garbled.
+    One pass, a piece at a time, so the whole text is never held at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    lines = _Lines()
     stream = open_stream()
-    head = stream.read(len(codecs.BOM_UTF8))
-    has_bom = head == codecs.BOM_UTF8
-    for encoding in ("utf-8", "cp1252"):
-        stream = open_stream()
-        decoder = codecs.getincrementaldecoder(encoding)()
-        has_text = False
-        try:
-            while piece := stream.read(_PIECE_BYTES):
-                if b"\x00" in piece:  # anywhere, not only where _check_not_binary looked
-                    raise CsvFileError("This is not a text file, so it cannot be a CSV file.")
-                text = decoder.decode(piece)  # every piece, to find a bad byte anywhere
-                has_text = has_text or bool(text.strip("\ufeff \t\r\n"))
-            rest = decoder.decode(b"", final=True)  # a character cut off at the end
-            has_text = has_text or bool(rest.strip())
-        except UnicodeDecodeError:
-            if has_bom:
-                raise CsvFileError("The file says it is UTF-8 but is not valid UTF-8.") from None
-            continue
+    first_text = True
+    has_bom = has_text = False
+    utf8_line: int | None = None
+    odd: tuple[int, int] | None = None  # the line and value of the first byte not UTF-8
+    not_cp1252: tuple[int, int] | None = None
+    while True:
+        piece = stream.read(_PIECE_BYTES)
+        if b"\x00" in piece:  # anywhere, not only where _check_not_binary looked
+            raise CsvFileError("This is not a text file, so it cannot be a CSV file.")
+        text = decoder.decode(piece, final=not piece)
+        if first_text and text:
+            has_bom, first_text = text.startswith("\ufeff"), False
+        if utf8_line is None and (found := _UTF8_MULTIBYTE.search(text)):
+            utf8_line = lines.at(text, found.start())
+        if odd is None and (found := _NOT_UTF8.search(text)):
+            odd = (lines.at(text, found.start()), ord(found.group()) - 0xDC00)
+        if not_cp1252 is None and (found := _NOT_CP1252.search(text)):
+            not_cp1252 = (lines.at(text, found.start()), ord(found.group()) - 0xDC00)
+        has_text = has_text or bool(text.strip("\ufeff \t\r\n"))
+        lines.advance(text)
+        if not piece or (odd and utf8_line):
+            break  # the end, or refused whatever the rest holds
+    if odd is None:
         if not has_text:  # e.g. nothing but a byte-order mark
             raise CsvFileError("The file is empty.")
-        return "utf-8-sig" if has_bom else encoding
-    raise CsvFileError("The file's text is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8”.")
+        return "utf-8-sig" if has_bom else "utf-8"
+    line, byte = odd
+    if utf8_line is not None:
+        as_cp1252 = bytes([byte]).decode("cp1252", errors="replace")
+        shown = f", which is “{as_cp1252}” in Windows-1252" if as_cp1252 != "\ufffd" else ""
+        evidence = (
+            "it starts with a UTF-8 byte-order mark"
+            if has_bom
+            else f"accented text on line {utf8_line} is UTF-8"
+        )
+        raise CsvFileError(
+            f"This file mixes two encodings: it is UTF-8 ({evidence}), but line {line} has a "
+            f"byte that is not UTF-8 (0x{byte:02X}{shown}). Read either way, some accented "
+            f"text would come out garbled, so it was not accepted. Correct line {line}, or "
+            "save the whole file again as “CSV UTF-8”, and upload it again."
+        )
+    if not_cp1252 is not None:
+        raise CsvFileError(
+            "The file's text is neither UTF-8 nor Windows-1252 (line "
+            f"{not_cp1252[0]} has the byte 0x{not_cp1252[1]:02X}). Save it as “CSV UTF-8”."
+        )
+    return "cp1252"
 
 
 def _text(open_stream: Opener, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(open_stream(), encoding=encoding, newline="")
 
 
-def open_csv(open_stream: Opener, size: int, max_bytes: int) -> CsvFile:
+def open_csv(
+    open_stream: Opener, size: int, max_bytes: int, max_rows: int | None = None
+) -> CsvFile:
     """Check the file can be read at all and read its header; the rows come from iter_rows.
     `open_stream` opens the file from its start, each time it is called."""
     _check_not_binary(open_stream().read(_PIECE_BYTES), size, max_bytes)
@@ -141,17 +209,18 @@ def open_csv(open_stream: Opener, size: int, max_bytes: int) -> CsvFile:
         delimiter=delimiter,
         columns=columns,
         extra_columns=[c for c in columns if c not in KNOWN_COLUMNS],
+        max_rows=max_rows,
     )
 
 
 def iter_rows(open_stream: Opener, parsed: CsvFile) -> Iterator[CsvRow]:
     """The rows after the header, one at a time; CsvFileError at the first line that is not
-    CSV, or if there are none."""
+    CSV, at the first row over the file's row limit, or if there are none."""
     reader = csv.reader(
         _text(open_stream, parsed.encoding), delimiter=parsed.delimiter, strict=True
     )
-    columns = parsed.columns
-    any_rows = False
+    columns, max_rows = parsed.columns, parsed.max_rows
+    count = 0
     try:
         next(reader, None)  # the header
         next_line = reader.line_num + 1
@@ -165,25 +234,37 @@ def iter_rows(open_stream: Opener, parsed: CsvFile) -> Iterator[CsvRow]:
                     f"Line {start} has {len(record)} fields but the header has {len(columns)}. "
                     "A value containing the delimiter must be in double quotes."
                 )
-            any_rows = True
+            count += 1
+            if max_rows is not None and count > max_rows:
+                raise CsvFileError(
+                    f"The file has more than {max_rows:,} rows of figures; the limit is "
+                    f"{max_rows:,} a file, so that its preview and import finish in seconds. "
+                    "Split it into smaller files."
+                )
             yield CsvRow(start, dict(zip(columns, cells, strict=False)))
     except csv.Error as error:
         raise CsvFileError(f"Line {next_line} cannot be read as CSV: {error}.") from None
-    if not any_rows:
+    if not count:
         raise CsvFileError("The file has a header row but no figures.")
 
 
-def check_csv(data: bytes, max_bytes: int) -> CsvFile:
+def check_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFile:
     """The whole file read once, as on upload: CsvFileError if any of it cannot be imported."""
     opener = functools.partial(io.BytesIO, data)
-    parsed = open_csv(opener, len(data), max_bytes)
+    parsed = open_csv(opener, len(data), max_bytes, max_rows)
     for _ in iter_rows(opener, parsed):
         pass
     return parsed
 
 
 def _check_columns(columns: list[str]) -> None:
-    duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+    if len(columns) > MAX_COLUMNS:
+        raise CsvFileError(
+            f"The header row has {len(columns):,} columns; a file of figures has at most "
+            f"{MAX_COLUMNS} (the template has 7). Delete the columns you do not need, empty "
+            "ones included, and upload it again."
+        )
+    duplicates = sorted(c for c, n in Counter(c for c in columns if c).items() if n > 1)
     if duplicates:
         raise CsvFileError(f"The header names {', '.join(duplicates)} more than once.")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]

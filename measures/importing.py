@@ -2,7 +2,8 @@
 
 An uploaded file is stored as an ImportBatch, in the database, so whichever app server gets
 the confirm can read it. Confirm checks every row again under a lock, against the data as it
-is then, so two admins confirming at once cannot interleave.
+is then, so two admins confirming at once cannot interleave. An upload not imported within
+MEASURE_IMPORT_UNCONFIRMED_HOURS expires and is deleted; imported ones stay as the record.
 """
 
 import contextlib
@@ -10,6 +11,7 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,19 +19,22 @@ from decimal import Decimal
 import tablib
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from import_export.results import RowResult
 
 from measures.csv_files import CsvFile, CsvFileError, CsvRow, check_csv, iter_rows, open_csv
+from measures.exporting import unneutralise
 from measures.file_keys import file_keys
 from measures.models import ImportBatch
+from measures.parsing import shortened
 from measures.resources import MeasureRules, MeasureValueResource
 from strategy_tracker.data_version import data_version
 
 DATASET_COLUMNS = ["_line", "measure_code", "period_end", "period", "value", "note", "source"]
 PREVIEW_ROW_LIMIT = 1000  # rows without errors shown in the preview
 ERROR_ROW_LIMIT = 1000  # rows with errors listed; the totals count them all
+SHOWN_TEXT_CHARS = 200  # of a row's note and source in the preview, so it stays small
 OUTCOME_LABELS = {
     RowResult.IMPORT_TYPE_NEW: "new",
     RowResult.IMPORT_TYPE_UPDATE: "update",
@@ -38,10 +43,19 @@ OUTCOME_LABELS = {
     RowResult.IMPORT_TYPE_ERROR: "error",
 }
 _IMPORT_LOCK_KEY = 7_301_001  # any constant; names this app's import lock in PostgreSQL
+DATABASE_REFUSED = (
+    "The database refused the figures, so nothing was written. Try again; if it happens "
+    "again, tell your system administrator ({name})."
+)
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(Exception):
     """The import cannot go ahead; the message says why, and nothing was written."""
+
+
+class UploadExpired(ImportRefused):
+    """The upload was not imported in time, so it has been (or is about to be) deleted."""
 
 
 @dataclass
@@ -52,6 +66,8 @@ class RowOutcome:
     period_end: str
     old_value: Decimal | None = None
     new_value: Decimal | None = None
+    note: str = ""  # as the file has them (the first SHOWN_TEXT_CHARS), so odd text shows
+    source: str = ""
     messages: list[str] = field(default_factory=list)
 
 
@@ -97,15 +113,43 @@ class ImportReport:
 
 
 def store_upload(*, user, file_name: str, data: bytes) -> ImportBatch:
-    """Check that the file can be read at all, then keep it for preview and confirm."""
-    check_csv(data, settings.MEASURE_IMPORT_MAX_BYTES)  # raises CsvFileError if not
-    return ImportBatch.objects.create(
+    """Check that the file can be read at all, then keep it for preview and confirm (and
+    delete the uploads that were never imported in time)."""
+    # Raises CsvFileError if not.
+    check_csv(data, settings.MEASURE_IMPORT_MAX_BYTES, settings.MEASURE_IMPORT_MAX_ROWS)
+    batch = ImportBatch.objects.create(
         uploaded_by=user,
         file_name=file_name[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         content=data,
     )
+    delete_expired_uploads()
+    return batch
+
+
+def _expiry() -> dt.datetime:
+    """Uploads made before this and not imported have expired."""
+    return timezone.now() - dt.timedelta(hours=settings.MEASURE_IMPORT_UNCONFIRMED_HOURS)
+
+
+def expired_uploads():
+    """Uploads never imported, older than MEASURE_IMPORT_UNCONFIRMED_HOURS."""
+    return ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEWED, uploaded_at__lt=_expiry()
+    )
+
+
+def is_expired(batch: ImportBatch) -> bool:
+    return batch.status == ImportBatch.Status.PREVIEWED and batch.uploaded_at < _expiry()
+
+
+def delete_expired_uploads() -> int:
+    """Delete the expired uploads; how many. One DELETE, whose condition the database checks
+    again on a row another transaction holds: an upload being confirmed meanwhile is kept
+    if that confirm imports it. (Nothing refers to an upload that was never imported.)"""
+    expired = expired_uploads()
+    return expired._raw_delete(expired.db)
 
 
 def _dataset(rows: list[CsvRow]) -> tablib.Dataset:
@@ -124,6 +168,7 @@ def _outcome(
     csv_row: CsvRow, outcome: str, row_result, resource: MeasureValueResource
 ) -> RowOutcome:
     old, new = resource.values_by_line.get(csv_row.line, (None, None))
+    note, source = (unneutralise(csv_row.values.get(name, "")) for name in ("note", "source"))
     messages = []
     if row_result.validation_error is not None:
         messages = [m for ms in row_result.validation_error.message_dict.values() for m in ms]
@@ -131,10 +176,12 @@ def _outcome(
     return RowOutcome(
         line=csv_row.line,
         outcome=outcome,
-        measure_code=csv_row.values.get("measure_code", ""),
-        period_end=csv_row.values.get("period_end") or csv_row.values.get("period", ""),
+        measure_code=shortened(csv_row.values.get("measure_code", "")),
+        period_end=shortened(csv_row.values.get("period_end") or csv_row.values.get("period", "")),
         old_value=old,
         new_value=new if outcome != "error" else None,
+        note=shortened(note, SHOWN_TEXT_CHARS),
+        source=shortened(source, SHOWN_TEXT_CHARS),
         messages=messages,
     )
 
@@ -159,9 +206,15 @@ def _run(
 ) -> ImportReport:
     """Check (and unless `dry_run`, write) the file a batch of rows at a time, so memory
     stays flat however long it is. `stop_at_error`: give up at the first batch with an
-    error, when the caller will write nothing if there is one."""
+    error, when the caller will write nothing if there is one. CsvFileError if the stored
+    file is over a limit set lower since it was uploaded (found before any row is checked)."""
     open_file = batch.open_file
-    parsed = open_csv(open_file, batch.size, settings.MEASURE_IMPORT_MAX_BYTES)
+    parsed = open_csv(
+        open_file,
+        batch.size,
+        settings.MEASURE_IMPORT_MAX_BYTES,
+        settings.MEASURE_IMPORT_MAX_ROWS,
+    )
     keys = file_keys(lambda: iter_rows(open_file, parsed))
     resource = MeasureValueResource(
         batch=batch,
@@ -184,9 +237,7 @@ def _run(
                 report.rows.append(_outcome(csv_row, outcome, row_result, resource))
         resource.values_by_line.clear()
         report.base_errors += [
-            "The database refused the figures, so nothing was written. Try again; if it "
-            f"happens again, tell your system administrator ({type(e.error).__name__})."
-            for e in result.base_errors
+            DATABASE_REFUSED.format(name=type(e.error).__name__) for e in result.base_errors
         ]
         if result.has_validation_errors() or result.has_errors():
             # A row's error keeps its traceback, and the traceback the batch: free them now
@@ -228,34 +279,61 @@ def confirm(
     today: dt.date | None = None,
     user=None,
 ) -> ImportReport:
-    """Write every row of the batch, or none and ImportRefused saying why. `user` is who
-    confirms (the uploader if not given): the history and the record name them."""
+    """Write every row of the batch, or none and ImportRefused saying why (UploadExpired if
+    the upload expired). `user` is who confirms (the uploader if not given): the history and
+    the record name them."""
     today = today or timezone.localdate()
-    with transaction.atomic():
-        _take_import_lock()
-        batch = ImportBatch.objects.select_for_update().defer("content").get(pk=batch_id)
-        if batch.status == ImportBatch.Status.IMPORTED:
-            raise ImportRefused("This file has already been imported; nothing was changed.")
-        # One pass, writing as it checks: any error raises, and the atomic block undoes it all.
-        # Rows are checked against the data as it is now, which may differ from the preview.
-        report = _run(batch, dry_run=False, today=today, user=user, stop_at_error=True)
-        if report.has_errors:
-            raise ImportRefused(
-                " ".join(report.base_errors) or "Some rows have errors now, so nothing was written."
-            )
-        if report.totals["update"] and not restatements_confirmed:
-            raise ImportRefused(
-                f"{report.totals['update']} row{'s' if report.totals['update'] != 1 else ''} "
-                "would restate figures already reported. Tick the box to confirm, or fix the file."
-            )
-        batch.status = ImportBatch.Status.IMPORTED
-        batch.imported_by = user or batch.uploaded_by
-        batch.imported_at = timezone.now()
-        batch.new_count = report.totals["new"]
-        batch.updated_count = report.totals["update"]
-        batch.unchanged_count = report.totals["unchanged"]
-        batch.save()
+    try:
+        with transaction.atomic():
+            _take_import_lock()
+            batch = (
+                ImportBatch.objects.select_for_update().defer("content").filter(pk=batch_id)
+            ).first()
+            if batch is None or is_expired(batch):
+                raise UploadExpired("This upload has expired, so nothing was imported.")
+            if batch.status == ImportBatch.Status.IMPORTED:
+                raise ImportRefused("This file has already been imported; nothing was changed.")
+            # One pass, writing as it checks: any error raises, and the atomic block undoes it
+            # all. Rows are checked against the data as it is now, which may differ from the
+            # preview.
+            report = _run(batch, dry_run=False, today=today, user=user, stop_at_error=True)
+            _refuse_unless_clean(report, restatements_confirmed)
+            batch.status = ImportBatch.Status.IMPORTED
+            batch.imported_by = user or batch.uploaded_by
+            batch.imported_at = timezone.now()
+            batch.new_count = report.totals["new"]
+            batch.updated_count = report.totals["update"]
+            batch.unchanged_count = report.totals["unchanged"]
+            batch.save()
+    except CsvFileError as error:
+        raise ImportRefused(str(error)) from None
+    except DatabaseError as error:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            raise  # the database went away: its own page says nothing was saved
+        # Anything else the database refused, wherever the import was: rolled back above.
+        logger.exception("import %s refused by the database", batch_id)
+        raise ImportRefused(DATABASE_REFUSED.format(name=type(error).__name__)) from error
     return report
 
 
-__all__ = ["CsvFileError", "ImportRefused", "confirm", "preview", "store_upload"]
+def _refuse_unless_clean(report: ImportReport, restatements_confirmed: bool) -> None:
+    if report.has_errors:
+        raise ImportRefused(
+            " ".join(report.base_errors) or "Some rows have errors now, so nothing was written."
+        )
+    if report.totals["update"] and not restatements_confirmed:
+        raise ImportRefused(
+            f"{report.totals['update']} row{'s' if report.totals['update'] != 1 else ''} "
+            "would restate figures already reported. Tick the box to confirm, or fix the file."
+        )
+
+
+__all__ = [
+    "CsvFileError",
+    "ImportRefused",
+    "UploadExpired",
+    "confirm",
+    "delete_expired_uploads",
+    "preview",
+    "store_upload",
+]

@@ -6,6 +6,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
+# No figure a trust or council tracks here ends before this. NHS trusts date from 1991 and the
+# oldest figure in the shipped strategies is from 2011, so an earlier period is a slip of the
+# keyboard (0001, or 1924 for 2024), and one such point would stretch a measure's charts back
+# across the centuries.
+EARLIEST_PERIOD_END = dt.date(1990, 1, 1)
 # UK financial quarters: Q1 is April to June.
 FINANCIAL_QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
 
@@ -20,14 +25,25 @@ class ParseError(ValueError):
     """The text cannot be read as what was asked for; the message says why, for a person."""
 
 
+def shortened(text: str, limit: int = 40) -> str:
+    """Text as a message repeats it, cut short: a preview of a file of very long cells does
+    not repeat them all in full."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(text: str) -> str:
+    return f"“{shortened(text)}”"
+
+
 def parse_iso_date(text: str) -> dt.date:
     text = text.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ParseError(f"“{text}” is not a date in the form YYYY-MM-DD, e.g. 2024-06-30.")
+        raise ParseError(f"{quoted(text)} is not a date in the form YYYY-MM-DD, e.g. 2024-06-30.")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ParseError(f"“{text}” is not a real date.") from None
+        raise ParseError(f"{quoted(text)} is not a real date.") from None
 
 
 def parse_financial_quarter(text: str) -> dt.date:
@@ -35,19 +51,31 @@ def parse_financial_quarter(text: str) -> dt.date:
     match = _FINANCIAL_QUARTER.match(text.strip())
     if not match:
         raise ParseError(
-            f"“{text.strip()}” is not a financial quarter such as 2024/25 Q1 (April to June 2024)."
+            f"{quoted(text)} is not a financial quarter such as 2024/25 Q1 (April to June 2024)."
         )
     start = int(match["start"])
     end = match["end"]
     end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     if end_year != start + 1:
-        raise ParseError(f"“{text.strip()}”: a financial year runs from one year to the next.")
+        raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
     years_on, month, day = FINANCIAL_QUARTER_ENDS[int(match["q"])]
     return dt.date(start + years_on, month, day)
 
 
 def is_quarter_end(date: dt.date) -> bool:
     return (date.month, date.day) in QUARTER_ENDS
+
+
+def day_text(date: dt.date) -> str:
+    """'30 June 2024'; the year always in four digits ('30 June 0001', not '30 June 1')."""
+    return f"{date.day} {date:%B} {date.year:04d}"
+
+
+def period_wording(text: str) -> str:
+    """A period as written, each run of spaces as one: '2024 /  25 Q1' → '2024 / 25 Q1'.
+    A financial quarter may have spaces anywhere between its parts; kept as written, a
+    padded one would not fit where the wording is stored."""
+    return " ".join(text.split())
 
 
 def parse_number(text: str, *, allow_percent: bool) -> Decimal:
@@ -60,26 +88,30 @@ def parse_number(text: str, *, allow_percent: bool) -> Decimal:
         raise ParseError("The value is empty; every row needs a number.")
     if text.endswith("%"):
         if not allow_percent:
-            raise ParseError(f"“{raw.strip()}” has a % sign, but this measure is not a percentage.")
+            raise ParseError(f"{quoted(raw)} has a % sign, but this measure is not a percentage.")
         text = text[:-1]
     if not _NUMBER.match(text):
-        raise ParseError(f"“{raw.strip()}” is not a number.")
+        raise ParseError(f"{quoted(raw)} is not a number.")
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
-        raise ParseError(f"“{raw.strip()}” is not a number.") from None
+        raise ParseError(f"{quoted(raw)} is not a number.") from None
+
+
+def parse_period(iso: str, quarter: str) -> dt.date:
+    """The period a row names by its end date, its financial quarter, or both (which must agree)."""
+    return _parse_period(iso, period_wording(quarter))
 
 
 @functools.lru_cache(maxsize=4096)  # a file names few periods, on many rows
-def parse_period(iso: str, quarter: str) -> dt.date:
-    """The period a row names by its end date, its financial quarter, or both (which must agree)."""
+def _parse_period(iso: str, quarter: str) -> dt.date:
     if not iso and not quarter:
         raise ParseError("No period: fill in period_end (YYYY-MM-DD) or period (2024/25 Q1).")
     from_iso = parse_iso_date(iso) if iso else None
     from_quarter = parse_financial_quarter(quarter) if quarter else None
     if from_iso and from_quarter and from_iso != from_quarter:
         raise ParseError(
-            f"period_end {from_iso.isoformat()} and period “{quarter}” "
+            f"period_end {from_iso.isoformat()} and period {quoted(quarter)} "
             f"(ending {from_quarter.isoformat()}) disagree."
         )
     return from_iso or from_quarter

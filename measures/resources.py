@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
@@ -20,11 +21,28 @@ from measures import bulk_values
 from measures.exporting import unneutralise
 from measures.file_keys import FileKeys
 from measures.models import ImportBatch, Measure, MeasureValue, Unit
-from measures.parsing import ParseError, is_quarter_end, parse_number, parse_period
+from measures.parsing import (
+    EARLIEST_PERIOD_END,
+    ParseError,
+    day_text,
+    is_quarter_end,
+    parse_number,
+    parse_period,
+    period_wording,
+    quoted,
+    shortened,
+)
 from strategy_tracker.data_version import bump as bump_data_version
 
 WRITTEN_FIELDS = ["value", "period_text", "note", "source"]
 BATCH_ROWS = 2000
+# What the database holds, read from the model, so a row the preview passes always fits.
+_VALUE_FIELD = MeasureValue._meta.get_field("value")
+MAX_DECIMAL_PLACES = _VALUE_FIELD.decimal_places
+MAX_WHOLE_DIGITS = _VALUE_FIELD.max_digits - _VALUE_FIELD.decimal_places
+# Text stored from a row: the field it goes in → the column it comes from, and its limit.
+TEXT_COLUMNS = {"period_text": "period", "note": "note", "source": "source"}
+TEXT_LIMITS = {name: MeasureValue._meta.get_field(name).max_length for name in TEXT_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -135,7 +153,7 @@ class MeasureValueResource(resources.ModelResource):
         if not code:
             errors["measure_code"] = "No measure code."
         elif measure is None:
-            errors["measure_code"] = f"Unknown measure code “{row['measure_code']}”."
+            errors["measure_code"] = f"Unknown measure code {quoted(row['measure_code'])}."
         try:
             period_end = parse_period(row.get("period_end", ""), row.get("period", ""))
         except ParseError as error:
@@ -143,11 +161,17 @@ class MeasureValueResource(resources.ModelResource):
             period_end = None
         if period_end and not is_quarter_end(period_end):
             errors["period"] = (
-                f"{period_end:%-d %B %Y} is not the end of a quarter "
+                f"{day_text(period_end)} is not the end of a quarter "
                 "(31 March, 30 June, 30 September or 31 December)."
             )
         elif period_end and period_end > self.today:
-            errors["period"] = f"The period ending {period_end:%-d %B %Y} is in the future."
+            errors["period"] = f"The period ending {day_text(period_end)} is in the future."
+        elif period_end and period_end < EARLIEST_PERIOD_END:
+            errors["period"] = (
+                f"The period ending {day_text(period_end)} is before "
+                f"{EARLIEST_PERIOD_END.year}, earlier than any figure this tracks: is the year "
+                "mistyped?"
+            )
         elif (
             period_end
             and measure
@@ -155,8 +179,8 @@ class MeasureValueResource(resources.ModelResource):
             and period_end < measure.baseline_period
         ):
             errors["period"] = (
-                f"The period ending {period_end:%-d %B %Y} is before this measure's baseline "
-                f"({measure.baseline_period:%-d %B %Y})."
+                f"The period ending {day_text(period_end)} is before this measure's baseline "
+                f"({day_text(measure.baseline_period)})."
             )
         try:
             value = parse_number(
@@ -165,10 +189,13 @@ class MeasureValueResource(resources.ModelResource):
         except ParseError as error:
             errors["value"] = str(error)
             value = None
-        if value is not None and -value.as_tuple().exponent > 4:
-            errors["value"] = f"{row['value'].strip()} has more than 4 decimal places."
-        elif value is not None and abs(value) >= 10**10:
-            errors["value"] = f"{row['value'].strip()} is too large (the limit is 9,999,999,999)."
+        if value is not None and -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
+            errors["value"] = (
+                f"{shortened(row['value'])} has more than {MAX_DECIMAL_PLACES} decimal places."
+            )
+        elif value is not None and abs(value) >= 10**MAX_WHOLE_DIGITS:
+            largest = f"{10**MAX_WHOLE_DIGITS - 1:,}"
+            errors["value"] = f"{shortened(row['value'])} is too large (the limit is {largest})."
         elif value is not None and measure:
             low, high = measure.low, measure.high
             if (low is not None and value < low) or (high is not None and value > high):
@@ -176,8 +203,12 @@ class MeasureValueResource(resources.ModelResource):
                 errors["value"] = (
                     f"{value.normalize():f} is outside this measure's range ({allowed})."
                 )
-        if len(row.get("source", "")) > 300:
-            errors["source"] = "The source is longer than 300 characters."
+        texts = _texts_to_store(row)
+        for name, text in texts.items():
+            limit = TEXT_LIMITS[name]  # None: no limit
+            if limit is not None and len(text) > limit:
+                column = TEXT_COLUMNS[name]
+                errors.setdefault(column, f"The {column} is longer than {limit} characters.")
         repeats = period_end and self.file_keys.other_lines(code, period_end, int(row["_line"]))
         if repeats:
             errors["measure_code"] = _repeats_text(*repeats)
@@ -187,13 +218,9 @@ class MeasureValueResource(resources.ModelResource):
         row["period_end"] = period_end
         row["value"] = value
         # An empty cell leaves what is there: a restated figure keeps its note and source.
-        if row.get("period"):
-            row["period_text"] = row["period"]
-        for name in ("note", "source"):
-            if not row.get(name):
-                row.pop(name, None)
-            else:
-                row[name] = unneutralise(row[name])
+        row.pop("note", None)
+        row.pop("source", None)
+        row.update((name, text) for name, text in texts.items() if text)
 
     def import_instance(self, instance, row, **kwargs):
         """Copy the row's values onto the instance. The library's own version sends each
@@ -272,11 +299,24 @@ class MeasureValueResource(resources.ModelResource):
         try:
             if instances and not dry_run:
                 self._bump_data_version_once()
-                write(instances)
+                # A savepoint of its own: a statement the database refuses aborts only this,
+                # so the library can still release its savepoint around the batch and the
+                # refusal is reported as the import's error (not lost in an InternalError).
+                with transaction.atomic():
+                    write(instances)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
             instances.clear()
+
+
+def _texts_to_store(row) -> dict[str, str]:
+    """The row's text as it would be stored, by field; an empty one is not written."""
+    return {
+        "period_text": period_wording(row.get("period", "")),
+        "note": unneutralise(row.get("note", "")),
+        "source": unneutralise(row.get("source", "")),
+    }
 
 
 def _repeats_text(lines: list[int], more: int) -> str:

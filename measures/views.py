@@ -1,6 +1,7 @@
 import csv
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -15,7 +16,15 @@ from measures.charts import measure_trend, point_meaning, spc_chart
 from measures.csv_files import CsvFileError
 from measures.exporting import neutralise, values_csv_response
 from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm, limits_state
-from measures.importing import ImportRefused, cached_preview, confirm, store_upload
+from measures.importing import (
+    ImportRefused,
+    UploadExpired,
+    cached_preview,
+    confirm,
+    expired_uploads,
+    is_expired,
+    store_upload,
+)
 from measures.models import ImportBatch, Measure, MeasureValue
 from objectives.models import Strategy
 from strategy_tracker.data_version import data_version
@@ -178,30 +187,54 @@ def import_start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("measures:import_preview", batch.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "measures/import_start.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "max_rows": f"{settings.MEASURE_IMPORT_MAX_ROWS:,}",
+        "hours": settings.MEASURE_IMPORT_UNCONFIRMED_HOURS,
+    }
+    return render(request, "measures/import_start.html", context, status=status)
 
 
-def _get_batch(pk: int) -> ImportBatch:
-    return get_object_or_404(
-        ImportBatch.objects.select_related("uploaded_by").defer("content"), pk=pk
-    )
+def _get_batch(pk: int) -> ImportBatch | None:
+    """The upload, or None if it has expired (and may have been deleted) or never was."""
+    batch = ImportBatch.objects.select_related("uploaded_by").defer("content").filter(pk=pk)
+    batch = batch.first()
+    return None if batch is None or is_expired(batch) else batch
+
+
+def _upload_expired(request: HttpRequest) -> HttpResponse:
+    context = {"hours": settings.MEASURE_IMPORT_UNCONFIRMED_HOURS}
+    return render(request, "measures/import_expired.html", context, status=404)
+
+
+def _preview_context(request: HttpRequest, batch: ImportBatch) -> dict:
+    """The preview of a stored file; or, for a file over a limit lowered since it was
+    uploaded, why it cannot be imported. ImportBatch.DoesNotExist if it expired meanwhile."""
+    try:
+        report = cached_preview(batch)
+    except CsvFileError as error:
+        return {"refusal": str(error)}
+    return {
+        "report": report,
+        "rows_html": cached_body(request, "measures/_import_rows.html", lambda: {"report": report}),
+    }
 
 
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
+    if batch is None:
+        return _upload_expired(request)
     context = {"batch": batch}
     if batch.status == ImportBatch.Status.PREVIEWED:
-        report = cached_preview(batch)
-        context |= {
-            "report": report,
-            "illustrative_codes": _illustrative_codes(report),
-            "confirm_form": ConfirmForm(),
-            "rows_html": cached_body(
-                request, "measures/_import_rows.html", lambda: {"report": report}
-            ),
-        }
+        try:
+            context |= _preview_context(request, batch)
+        except ImportBatch.DoesNotExist:
+            return _upload_expired(request)
+        if "report" in context:
+            context["illustrative_codes"] = _illustrative_codes(context["report"])
+            context["confirm_form"] = ConfirmForm()
     return render(request, "measures/import_preview.html", context)
 
 
@@ -219,6 +252,8 @@ def _illustrative_codes(report) -> list[str]:
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
+    if batch is None:
+        return _upload_expired(request)
     form = ConfirmForm(request.POST)
     form.is_valid()  # a checkbox: always valid, unticked when absent
     try:
@@ -227,15 +262,17 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             restatements_confirmed=form.cleaned_data.get("restatements_confirmed", False),
             user=request.user,
         )
-
+    except UploadExpired:
+        return _upload_expired(request)
     except ImportRefused as refusal:
-        batch.refresh_from_db()
-        context = {"batch": batch, "refusal": str(refusal), "confirm_form": form}
-        if batch.status == ImportBatch.Status.PREVIEWED:
-            context["report"] = report = cached_preview(batch)
-            context["rows_html"] = cached_body(
-                request, "measures/_import_rows.html", lambda: {"report": report}
-            )
+        context = {"batch": batch, "confirm_form": form}
+        try:
+            batch.refresh_from_db()
+            if batch.status == ImportBatch.Status.PREVIEWED:
+                context |= _preview_context(request, batch)
+        except ImportBatch.DoesNotExist:
+            return _upload_expired(request)
+        context["refusal"] = str(refusal)
         return render(request, "measures/import_preview.html", context, status=409)
     messages.success(request, f"Imported {batch.file_name}: {report.summary}.")
     return redirect("measures:import_list")
@@ -244,8 +281,13 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_list(request: HttpRequest) -> HttpResponse:
-    batches = ImportBatch.objects.select_related("uploaded_by").defer("content")[:200]
-    return render(request, "measures/import_list.html", {"batches": batches})
+    batches = (
+        ImportBatch.objects.exclude(pk__in=expired_uploads().values("pk"))
+        .select_related("uploaded_by")
+        .defer("content")[:200]
+    )
+    context = {"batches": batches, "hours": settings.MEASURE_IMPORT_UNCONFIRMED_HOURS}
+    return render(request, "measures/import_list.html", context)
 
 
 @require_GET

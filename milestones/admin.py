@@ -3,11 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
 from milestones.forms import assignable_users
 from milestones.models import Milestone
-from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin_bases import TrackedHistoryAdmin
 
 LEAD_FIELDS = ("status", "commentary", "forecast_date")
 
@@ -60,7 +59,7 @@ class MilestoneAdminForm(forms.ModelForm):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(TrackedHistoryAdmin):
     form = MilestoneAdminForm
     list_display = ["title", "objective", "due_date", "due_text", "status", "owner"]
     list_filter = ["status", "objective__priority__strategy", "owner", "due_date"]

@@ -3,16 +3,16 @@ from django.contrib import admin
 from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
-from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin_bases import TrackedAdmin, TrackedInlineMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class OrganisationAdmin(TrackedAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
 
 
-class PriorityInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+class PriorityInline(TrackedInlineMixin, admin.TabularInline):
     model = Priority
     fields = ["part", "number", "title", "part_title"]
     extra = 0
@@ -20,7 +20,7 @@ class PriorityInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class StrategyAdmin(TrackedAdmin):
     list_display = ["title", "organisation", "period_start", "period_end", "status", "illustrative"]
     list_filter = ["status", "illustrative", "organisation"]
     search_fields = ["title", "slug", "organisation__name"]
@@ -28,14 +28,14 @@ class StrategyAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.Mo
     inlines = [PriorityInline]
 
 
-class ObjectiveInline(NoDeleteMixin, LineBreaksMixin, admin.StackedInline):
+class ObjectiveInline(TrackedInlineMixin, admin.StackedInline):
     model = Objective
     fields = ["number", "title", "we_will", "where_now", "where_want", "source_ref"]
     extra = 0
     show_change_link = True
 
 
-class PriorityMeasureInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+class PriorityMeasureInline(TrackedInlineMixin, admin.TabularInline):
     model = Measure
     fk_name = "priority"
     fields = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
@@ -44,7 +44,7 @@ class PriorityMeasureInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline)
 
 
 @admin.register(Priority)
-class PriorityAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class PriorityAdmin(TrackedAdmin):
     list_display = ["__str__", "strategy", "part"]
     list_filter = ["strategy", "part"]
     search_fields = ["title", "description"]
@@ -52,7 +52,7 @@ class PriorityAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.Mo
     inlines = [ObjectiveInline, PriorityMeasureInline]
 
 
-class MilestoneInline(NoDeleteMixin, LineBreaksMixin, admin.TabularInline):
+class MilestoneInline(TrackedInlineMixin, admin.TabularInline):
     """The document's side of each milestone. The owner and the reported status are shown,
     not edited, here: these rows carry no version check, so a stale page would undo a lead's
     update; they are changed on the milestone's own page, which has one."""
@@ -74,7 +74,7 @@ class ObjectiveMeasureInline(PriorityMeasureInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin):
+class ObjectiveAdmin(TrackedAdmin):
     list_display = ["__str__", "priority"]
     list_filter = ["priority__strategy"]
     search_fields = ["title", "we_will", "where_now", "where_want"]

@@ -2,6 +2,7 @@
 
 from objectives.progress import Item
 from objectives.rag import DISPLAY_ORDER, Rag
+from strategy_tracker.chart_text import literal
 
 RAG_COLOURS = {
     Rag.RED: "#d5281b",
@@ -21,7 +22,9 @@ RAG_MARKERS = {
 
 
 def _short(text: str, length: int = 45) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    """Shortened for a label, and literal: Plotly would read markup in it."""
+    text = text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    return literal(text)
 
 
 def milestone_timeline(
@@ -48,7 +51,8 @@ def milestone_timeline(
                 "x": [item.obj.due_date.isoformat() for _, item in points],
                 "y": [_short(label) for label, _ in points],
                 "text": [
-                    f"{_short(item.obj.title, 80)}<br>{item.status.text}" for _, item in points
+                    f"{_short(item.obj.title, 80)}<br>{literal(item.status.text)}"
+                    for _, item in points
                 ],
                 "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}<extra></extra>",
                 "marker": {
@@ -69,7 +73,8 @@ def milestone_timeline(
             "yaxis": {
                 "tickvals": categories,
                 "ticktext": [
-                    short_labels.get(label, _short(label, 12)) for label in reversed(labels)
+                    literal(short_labels[label]) if label in short_labels else _short(label, 12)
+                    for label in reversed(labels)
                 ],
             },
             "legend": {"orientation": "h", "y": 1.12, "yanchor": "bottom"},

@@ -1,3 +1,4 @@
+import copy
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,8 +41,24 @@ def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_o
     queryset = milestones.with_rag(today).select_related("objective__priority__strategy", "owner")
     filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
     table = MilestoneTable(filterset.qs, today=today, **table_options)
-    RequestConfig(request, paginate={"per_page": MILESTONES_PER_PAGE}).configure(table)
+    RequestConfig(_sane_paging(request), paginate={"per_page": MILESTONES_PER_PAGE}).configure(
+        table
+    )
     return filterset, table
+
+
+def _sane_paging(request: HttpRequest) -> HttpRequest:
+    """The request, without a `per_page` that is not a whole number from 1 to 10,000 (the
+    table would fail on it); the default applies instead."""
+    per_page = request.GET.get("per_page")
+    if per_page is None or (
+        per_page.isascii() and per_page.isdigit() and 0 < int(per_page) <= 10_000
+    ):
+        return request
+    sane = copy.copy(request)
+    sane.GET = request.GET.copy()
+    del sane.GET["per_page"]
+    return sane
 
 
 def _measure_charts(items: list[Item]) -> list[dict]:

@@ -1,9 +1,8 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
 from django.db import models
 from django.http import HttpRequest
 
+# The user admin registers itself: who may do what to whose account (issue 15).
+from strategy_tracker import user_admin  # noqa: F401
 from strategy_tracker.forms import MultilineTextField
 
 
@@ -29,18 +28,3 @@ class UnchangedSaveMixin:
         if change and not form.has_changed():
             return
         super().save_model(request, obj, form, change)
-
-
-class TrackerUserAdmin(UserAdmin):
-    """Admins manage people and their roles (groups), but cannot hand out superuser power
-    or permissions outside the roles: only a superuser can."""
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions"]
-        return readonly
-
-
-admin.site.unregister(User)
-admin.site.register(User, TrackerUserAdmin)

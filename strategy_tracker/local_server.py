@@ -1,4 +1,5 @@
-"""gunicorn on 127.0.0.1 for the benchmark and the load test, and a signed-in cookie for it.
+"""gunicorn on 127.0.0.1 for the benchmark and the load and slow-client tests, with the
+settings `make serve` uses (deploy/gunicorn.conf.py), and a signed-in cookie for it.
 
 Production settings with the HTTPS parts off (loopback has no TLS) and the per-request log
 quiet, so what is measured is the app.
@@ -50,6 +51,9 @@ def gunicorn(port: int, env: dict[str, str], workers: int = 2) -> Iterator[None]
             "-m",
             "gunicorn",
             "strategy_tracker.wsgi",
+            # As `make serve` runs it; only the address, workers and logging differ.
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "-w",
             str(workers),
             "-b",

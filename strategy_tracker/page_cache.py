@@ -5,6 +5,7 @@ everyone who asks until anything shown on it changes. A body with anything perso
 is keyed by its user as well.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -44,6 +45,8 @@ def cached_body(
             extra_key,
         ]
     )
+    # Hashed: a query string can be any length, and a cache key may not.
+    key = "body:" + hashlib.sha256(key.encode()).hexdigest()
     body = cache.get(key)
     if body is None:
         body = render_to_string(template, make_context(), request=request)

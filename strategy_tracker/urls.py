@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from milestones.views import home
 from objectives.converters import PriorityKeyConverter
+from strategy_tracker import accounts
 from strategy_tracker.views import healthz
 
 register_converter(PriorityKeyConverter, "priority")
@@ -13,6 +15,34 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # The admin's own "Change password" checks the current password without the throttling.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("", include("milestones.urls")),
     path("strategies/", include("objectives.urls")),
     path("measures/", include("measures.urls")),

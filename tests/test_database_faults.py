@@ -144,3 +144,69 @@ def test_a_database_gone_before_any_view_runs_gets_the_same_clear_page(board_mem
     assert response["Retry-After"] == "30"
     assert "Nothing you sent was saved" in response.content.decode()
     assert client.get(reverse("objectives:strategy_list")).status_code == 200
+
+
+def _upload_24_rows(admin_user, code: str):
+    rows = "".join(f"{code},{y}-06-30,{y}\n" for y in range(2000, 2024))
+    return store_upload(
+        user=admin_user,
+        file_name=f"{code.lower()}.csv",
+        data=("measure_code,period_end,value\n" + rows).encode(),
+    )
+
+
+def test_a_batch_the_database_refuses_midway_says_nothing_was_written(client, admin_user):
+    """A refused statement aborts PostgreSQL's transaction; the import must still end in its
+    own message, not in an InternalError from releasing a savepoint afterwards."""
+    from measures import bulk_values, resources
+
+    measure = make_measure(make_objective(), code="REF", unit="count")
+    batch = _upload_24_rows(admin_user, "REF")
+    client.force_login(admin_user)
+    real = bulk_values.create
+    calls = []
+
+    def overflow_on_second_batch(values, stamp):
+        calls.append(len(values))
+        if len(calls) == 2:
+            values[0].source = "s" * 301  # what no check let through reaches the database
+        return real(values, stamp)
+
+    with (
+        mock.patch.object(bulk_values, "create", overflow_on_second_batch),
+        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+    ):
+        response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Nothing was imported" in html
+    assert "The database refused the figures, so nothing was written" in html
+    assert "tell your system administrator" in html
+    assert MeasureValue.objects.filter(measure=measure).count() == 0
+    assert MeasureValue.history.filter(measure_id=measure.id).count() == 0
+    # Nothing is left half-done: the same file imports.
+    assert client.post(reverse("measures:import_confirm", args=[batch.pk])).status_code == 302
+    assert MeasureValue.objects.filter(measure=measure).count() == 24
+
+
+def test_a_database_error_outside_the_writes_is_refused_with_the_same_message(admin_user):
+    from django.db import connection as db
+
+    from measures import bulk_values
+    from measures.importing import ImportRefused, confirm
+
+    make_measure(make_objective(), code="LOOK", unit="count")
+    batch = _upload_24_rows(admin_user, "LOOK")
+
+    def lookup_refused(pairs):
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # division_by_zero: a DataError
+        return []
+
+    with (
+        mock.patch.object(bulk_values, "existing", lookup_refused),
+        pytest.raises(ImportRefused, match="The database refused the figures"),
+    ):
+        confirm(batch.pk, restatements_confirmed=False)
+    assert MeasureValue.objects.filter(measure__code="LOOK").count() == 0

@@ -61,6 +61,16 @@ MATRIX = {
     "healthz": everyone(200, 405),
     "login": everyone(200, 200),  # an empty sign-in form is shown again with its errors
     "logout": signed_in(405, 302),
+    # An empty form is shown again with its errors; a wrong current password would count as
+    # a failed sign-in, an empty one does not.
+    "password_change": signed_in(200, 200),
+    "password_change_done": signed_in(200, 405),
+    # Anyone may ask for a reset link (an empty form is shown again) and follow one (a
+    # wrong link says it does not work, whatever the method).
+    "password_reset": everyone(200, 200),
+    "password_reset_done": everyone(200, 405),
+    "password_reset_confirm": everyone(200, 200),
+    "password_reset_complete": everyone(200, 405),
     "objectives:strategy_list": signed_in(200, 405),
     "objectives:strategy_detail": signed_in(200, 405),
     "objectives:strategy_export_json": signed_in(200, 405),
@@ -163,6 +173,7 @@ def world(board_member, programme_lead, admin_user, make_user):
         "measures:spc_limits": ["M1"],
         "measures:import_preview": [batch.pk],
         "measures:import_confirm": [batch.pk],
+        "password_reset_confirm": ["MQ", "not-a-valid-token"],
     }
     users = {
         "board": board_member,
@@ -181,6 +192,11 @@ def world(board_member, programme_lead, admin_user, make_user):
         "milestones:assign": {"owner": other.pk},
         "milestones:bulk_assign": {"milestones": [milestone.pk], "owner": other.pk},
         "measures:spc_limits": {"spc_baseline_points": 5, "reason": "Forged", "read_limits": "|"},
+        "password_change": {
+            "old_password": "correct-horse-battery-staple",
+            "new_password1": "Forged-new-password-1",
+            "new_password2": "Forged-new-password-1",
+        },
     }
     return args, users, payloads
 

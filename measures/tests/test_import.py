@@ -124,6 +124,8 @@ def _future_quarter_end() -> str:
         ("CNT,2024-06-30,1.23456,,", "1.23456 has more than 4 decimal places"),
         ("CNT,2024-06-30,12345678901,,", "is too large"),
         ("CNT,2024-06-30,1,," + "s" * 301, "The source is longer than 300 characters"),
+        ("CNT,0001-06-30,1,,", "The period ending 30 June 0001 is before 1990"),
+        ("CNT,1989-12-31,1,,", "The period ending 31 December 1989 is before 1990"),
     ],
 )
 def test_a_bad_row_is_named_by_line_and_nothing_is_written(

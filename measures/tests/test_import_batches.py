@@ -229,13 +229,14 @@ def test_a_file_longer_than_one_piece_is_read_right_across_the_joins():
     last = list(csv_files.iter_rows(lambda: io.BytesIO(data), parsed))[-1]
     assert last.values["note"].endswith("ycafé")
 
-    # Valid UTF-8 in the first piece, then a byte that is not: the whole file is read as
-    # Windows-1252, so every row can still be read (the preview shows the encoding used).
+    # Valid UTF-8 in the first piece, then a byte that is not, pieces later: refused, naming
+    # the line of that byte (read as either encoding, one of the two "é"s would be garbled).
     later_rows = _text_reaching(70_000, "café").encode("cp1252")[len(HEADER) :]
     data = HEADER.encode() + "CNT,2023-12-31,1,é,\n".encode() + later_rows
-    parsed = csv_files.open_csv(lambda: io.BytesIO(data), len(data), 10**7)
-    assert parsed.encoding == "cp1252"
-    assert len(list(csv_files.iter_rows(lambda: io.BytesIO(data), parsed))) > 1000
+    odd_line = data[: data.index(b"\xe9")].count(b"\n") + 1
+    assert odd_line > 1000
+    with pytest.raises(csv_files.CsvFileError, match=f"but line {odd_line} has a byte"):
+        csv_files.open_csv(lambda: io.BytesIO(data), len(data), 10**7)
 
 
 def test_the_cycle_collector_is_back_to_normal_after_a_failed_import(measures, admin_user):

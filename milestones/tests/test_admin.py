@@ -231,3 +231,28 @@ def test_saving_untouched_keeps_an_owner_who_has_lost_the_lead_role(
 
     milestone.refresh_from_db()
     assert milestone.owner == programme_lead
+
+
+def test_reverting_from_the_admins_history_is_turned_off_and_never_crashes(
+    client, admin_user, milestone, programme_lead
+):
+    first = milestone.history.earliest()
+    milestone.record_update(
+        by=programme_lead,
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Slipping.",
+        forecast_date=None,
+    )
+    client.force_login(admin_user)
+    url = reverse(
+        "admin:milestones_milestone_simple_history", args=[milestone.pk, first.history_id]
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # no "Revert" button
+    # A forged revert is refused, not saved, and never a 500.
+    data = {"title": first.title, "objective": first.objective_id, "status": "not_started"}
+    assert client.post(url, data).status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.status == "at_risk"

@@ -31,6 +31,8 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "SECURE_HSTS_PRELOAD": settings.SECURE_HSTS_PRELOAD,
     "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
     "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
 }))
@@ -86,6 +88,9 @@ def test_production_settings_come_from_the_environment():
     assert settings["SECURE_SSL_REDIRECT"] is True
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SECURE_HSTS_SECONDS"] >= 31536000
+    # The trust's other hosts and the browsers' preload list are not this app's to decide.
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert settings["SECURE_HSTS_PRELOAD"] is False
     assert settings["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
@@ -98,6 +103,27 @@ def test_the_deployment_checklist_passes_with_production_settings():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_hsts_for_subdomains_and_the_preload_list_are_opt_in():
+    opted_in = PRODUCTION_ENV | {
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "on",
+        "SECURE_HSTS_PRELOAD": "on",
+    }
+    settings = _settings(opted_in)
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert settings["SECURE_HSTS_PRELOAD"] is True
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], opted_in)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deployment_checklist_still_requires_hsts():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        PRODUCTION_ENV | {"SECURE_HSTS_SECONDS": "0"},
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr
 
 
 def test_the_deployment_checklist_fails_when_debug_is_left_on():

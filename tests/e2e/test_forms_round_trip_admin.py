@@ -178,10 +178,11 @@ def test_the_admin_measure_form_keeps_its_dates_and_inline_rows_and_resaving_cha
     expect(field(page, "trajectory-0-period_end")).to_have_value("31/03/2024")
     expect(field(page, "trajectory-1-period_end")).to_have_value("31/03/2025")
     expect(field(page, "trajectory-1-value")).to_have_value("8.7500")
-    expect(field(page, "values-0-period_end")).to_have_value("30/06/2024")
-    expect(field(page, "values-0-note")).to_have_value("After the spring intake")
-    expect(field(page, "values-1-period_end")).to_have_value("30/09/2024")
-    expect(field(page, "values-1-value")).to_have_value("9.2500")
+    # Figures are shown, not edited, here: they arrive by import, under its rules.
+    values = page.locator("#values-group")
+    expect(values).to_contain_text("After the spring intake")
+    expect(values).to_contain_text("9.25")
+    expect(page.locator("[name='values-0-value']")).to_have_count(0)
 
     resave_untouched_changes_nothing(page)
 
@@ -295,27 +296,18 @@ def test_the_admin_objective_form_keeps_its_milestones_dates_and_resaving_change
     assert dict(Milestone.objects.values_list("pk", "version")) == versions
 
 
-def test_the_admin_value_form_keeps_its_period_and_resaving_it_changes_nothing(
-    page: Page, admin, objective
+def test_the_admin_shows_a_value_but_cannot_change_it(
+    page: Page, live_server, sign_in, admin_user, objective
 ):
     measure = make_measure(objective, code="WAITS", name="Waits over 18 weeks", unit="count")
     value = make_value(measure, dt.date(2024, 6, 30), "412")
     first = stored_rows()
-    admin(value)
-    expect(field(page, "period_end")).to_have_value("30/06/2024")
-    field(page, "note").fill("Validated against the PTL.")
-    save_and_continue(page)
-    assert differences(first, stored_rows()) == changed(value, "note")
-    value.refresh_from_db()
-    assert (value.period_end, value.note) == (dt.date(2024, 6, 30), "Validated against the PTL.")
-
-    page.reload()
-    expect(field(page, "measure")).to_have_value(str(measure.pk))
-    expect(field(page, "period_end")).to_have_value("30/06/2024")
-    expect(field(page, "value")).to_have_value("412.0000")
-    expect(field(page, "note")).to_have_value("Validated against the PTL.")
-
-    resave_untouched_changes_nothing(page)
+    sign_in(page, "admin")
+    page.goto(f"{live_server.url}/admin/measures/measurevalue/{value.pk}/change/")
+    expect(page.locator("#content")).to_contain_text("412")
+    expect(page.locator("[name='value']")).to_have_count(0)
+    expect(page.get_by_role("button", name=SAVE_AND_CONTINUE)).to_have_count(0)
+    assert differences(first, stored_rows()) == set()
 
 
 def test_the_admin_organisation_form_resaved_untouched_changes_nothing(
@@ -337,26 +329,23 @@ def test_the_admin_organisation_form_resaved_untouched_changes_nothing(
     resave_untouched_changes_nothing(page)
 
 
-def test_the_admin_user_form_keeps_the_users_role_and_resaving_it_changes_nothing(
+def test_the_admin_user_form_keeps_the_users_roles_and_resaving_it_changes_nothing(
     page: Page, admin, programme_lead
 ):
     def stored_user() -> tuple[dict, list[str]]:
         user = get_user_model().objects.filter(pk=programme_lead.pk)
-        return user.values().get(), list(user.get().groups.values_list("name", flat=True))
+        return user.values().get(), sorted(user.get().groups.values_list("name", flat=True))
 
     admin(programme_lead)
-    field(page, "email").fill("lee.lead@example.nhs.uk")
+    page.get_by_label("Board member").check()
     save_and_continue(page)
-    assert stored_user()[0]["email"] == "lee.lead@example.nhs.uk"
-    assert stored_user()[1] == ["Programme lead"]
+    assert stored_user()[1] == ["Board member", "Programme lead"]
 
     page.reload()
-    expect(field(page, "username")).to_have_value("lead")
-    expect(field(page, "first_name")).to_have_value("Lee")
-    expect(field(page, "last_name")).to_have_value("Lead")
-    expect(field(page, "email")).to_have_value("lee.lead@example.nhs.uk")
+    expect(page.get_by_label("Board member")).to_be_checked()
+    expect(page.get_by_label("Programme lead")).to_be_checked()
+    expect(page.get_by_label("Admin", exact=True)).not_to_be_checked()
     expect(field(page, "is_active")).to_be_checked()
-    expect(field(page, "groups_to").locator("option")).to_have_text(["Programme lead"])
 
     before = stored_user()
     save_and_continue(page)

@@ -1,0 +1,30 @@
+"""Text typed into a strategy is shown on its charts as text, never as markup."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.factories import make_milestone, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.e2e
+LINK = '<a href="https://e.example">Login</a>'
+
+
+def test_a_title_that_looks_like_a_link_is_drawn_as_text_on_the_timeline(
+    page: Page, live_server, board_member, sign_in
+):
+    strategy = make_strategy(slug="hostile")
+    priority = make_priority(strategy, number=1, title=LINK)
+    make_milestone(
+        make_objective(priority, number=1),
+        title=f"Launch {LINK}",
+        due_date=timezone.localdate() + dt.timedelta(days=60),
+    )
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}/strategies/hostile/")
+    chart = page.locator("#timeline-chart")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    assert chart.locator("a").count() == 0
+    expect(chart.locator(".ytick").first).to_contain_text('<a href="https://e.example">')
