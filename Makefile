@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrations-check seed clean bench serve backup restore
+.PHONY: run test test-fast lint format install install-dev migrations-check seed clean bench serve backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -44,6 +44,12 @@ test: install-dev
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+## A quick check while working: SQLite, no browser, no servers, no root (about a minute).
+## Skips what needs PostgreSQL; `make test` (and CI) runs everything.
+test-fast: install-dev
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(MANAGE) makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 ## Production: gunicorn on the settings from the environment (see README "Running in production").
 serve: install

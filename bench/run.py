@@ -1,7 +1,8 @@
 """`make bench`: measured speed on PostgreSQL, printed as tables and written to bench/results.json.
 
-Sizes: "small" (the two seed strategies) and "trust" (bench/generate.py; BENCH_SCALE=2 for
-twice that). Every page's median is also shown as a multiple of the floor (/healthz).
+Sizes: "small" (the two seed strategies) and "trust" (bench/generate.py; BENCH_SCALE=10 for
+ten times that: 400 strategies, 115,200 milestones, 1.8 million values). Every page's median
+is also shown as a multiple of the floor (/healthz).
 """
 
 import json
@@ -20,7 +21,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import generate, import_bench, pages, throughput  # noqa: E402
+from bench import generate, import_bench, mixed_load, pages, throughput  # noqa: E402
 from measures.models import Measure  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from objectives.models import Strategy  # noqa: E402
@@ -58,6 +59,28 @@ def _page_run(strategy, measure, milestone, codes, label):
     return [{"size": label, **row} for row in rows], urls, admin
 
 
+def trust_codes() -> list[str]:
+    return list(Measure.objects.filter(code__startswith="BENCH-M").values_list("code", flat=True))
+
+
+def _mixed_load(strategy, codes: list[str], admin) -> dict:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    board = users.get(username="board")
+    leads = [users.get(username="lead"), users.get(username="lead2")]
+    milestones = list(
+        Milestone.objects.filter(objective__priority__strategy=strategy).order_by("id")[:40]
+    )
+    urls = []
+    for i, lead in enumerate(leads):
+        mine = milestones[i::2]
+        Milestone.objects.filter(pk__in=[m.pk for m in mine]).update(owner=lead)
+        urls.append([m.get_absolute_url() for m in mine])
+    batch = pages.import_batch_of(10_000, codes[:400], admin)
+    return mixed_load.run(strategy.get_absolute_url(), urls, board, leads, admin, batch)
+
+
 def main() -> None:
     started = time.perf_counter()
     results = {}
@@ -75,18 +98,23 @@ def main() -> None:
     t = time.perf_counter()
     results["dataset"] = generate.generate(scale)
     results["dataset"]["generate_s"] = round(time.perf_counter() - t, 1)
+    size = "trust" if scale == 1 else f"trust ×{scale:g}"
     trust = Strategy.objects.get(slug="bench-unit-0")
     trust_rows, trust_urls, admin = _page_run(
         trust,
         Measure.objects.filter(code__startswith="BENCH-M").order_by("id").first(),
         Milestone.objects.filter(objective__priority__strategy=trust).order_by("id").first(),
         list(Measure.objects.filter(code__startswith="BENCH-M").values_list("code", flat=True)),
-        "trust",
+        size,
     )
     results["pages"] = small_rows + trust_rows
-    print(_table("Dataset (trust size)", [results["dataset"]]))
+    print(_table(f"Dataset ({size})", [results["dataset"]]))
     print(
-        _table("Pages: SQL queries, server time over 30 requests (test client)", results["pages"])
+        _table(
+            f"Pages: SQL queries, server time cold and warm, {pages.REQUESTS} requests each "
+            "(test client)",
+            results["pages"],
+        )
     )
     results["throughput"] = throughput.run(
         {
@@ -99,15 +127,21 @@ def main() -> None:
     for row in results["throughput"]:
         row["share_of_floor"] = round(row["rps"] / floor_rps, 2)
     title = (
-        f"Throughput (trust size): gunicorn, 2 workers; wrk, {throughput.CONNECTIONS} "
+        f"Throughput ({size}): gunicorn, 2 workers; wrk, {throughput.CONNECTIONS} "
         f"connections, {throughput.DURATION_S} s"
     )
     print(_table(title, results["throughput"]), flush=True)
+    results["mixed_load"] = [_mixed_load(trust, codes=trust_codes(), admin=admin)]
+    title = (
+        f"Mixed load ({size}): {mixed_load.READERS} board members read the dashboard while "
+        f"{mixed_load.LEADS} leads save milestones, then an Admin confirms a 10,000-row import"
+    )
+    print(_table(title, results["mixed_load"]), flush=True)
     sizes = [int(s) for s in os.environ.get("BENCH_IMPORT_ROWS", "10000,100000").split(",")]
     results["import"] = import_bench.run(sizes)
     results["total_s"] = round(time.perf_counter() - started, 1)
     print(_table("Import of quarterly figures", results["import"]))
-    out = ROOT / "bench" / "results.json"
+    out = ROOT / "bench" / ("results.json" if scale == 1 else f"results-x{scale:g}.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nTotal {results['total_s']} s. Written to {out.relative_to(ROOT)}")
 

@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 
-from strategy_tracker.local_server import gunicorn, session_cookie
+from tests.local_server import gunicorn, session_cookie
 
 PORT = 8765
 DURATION_S = 10

@@ -1,5 +1,5 @@
 """gunicorn's settings, for `make serve` and for the servers the tests start
-(strategy_tracker/local_server.py). See README, "Running in production".
+(tests/local_server.py). See README, "Running in production".
 
 Threads, not a process per connection: a sync worker waits on whichever client it accepted,
 so two connections that sent nothing stopped both workers answering anyone. A gthread worker

@@ -3,30 +3,23 @@
 Handles UTF-8 with or without a BOM and Windows-1252 (Excel's "CSV"), `,` or `;` between
 fields, CRLF line ends, quoted fields with commas and newlines, and trailing blank lines.
 Refuses Excel workbooks, other binary files, empty files, files that mix the two encodings,
-headers wider than any figures file, and files over the size or row limit.
-The file is read as a stream, row by row, so a large file is never held in memory as text.
+headers wider than any figures file, and files over the size or row limit. The file's bytes
+are held (at most MEASURE_IMPORT_MAX_BYTES); its rows are decoded one at a time.
 """
 
-import codecs
 import csv
-import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
-REQUIRED_COLUMNS = ("measure_code", "value")
-PERIOD_COLUMNS = ("period_end", "period")
-OPTIONAL_COLUMNS = ("note", "source", "measure_name")
-KNOWN_COLUMNS = set(REQUIRED_COLUMNS) | set(PERIOD_COLUMNS) | set(OPTIONAL_COLUMNS)
+from measures.columns import COLUMNS, NAMES, PERIOD_COLUMNS
+
 MAX_FIELD_CHARS = 10_000
-# The template has 7 columns. A header far wider is not a file of figures, and every row of
-# it would cost work in proportion to its width: refused before any row is read.
+# A header far wider than the template is not a file of figures, and every row of it would
+# cost work in proportion to its width: refused before any row is read.
 MAX_COLUMNS = 50
-_PIECE_BYTES = 1 << 16
-Opener = Callable[[], BinaryIO]
 
 
 class CsvFileError(ValueError):
@@ -56,11 +49,10 @@ class CsvFile:
         }[self.encoding]
 
 
-def _check_not_binary(data: bytes, size: int, max_bytes: int) -> None:
-    """`data` is the start of the file, `size` its length."""
-    if size > max_bytes:
+def _check_not_binary(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
         raise CsvFileError(
-            f"The file is {size / 1_000_000:.1f} MB; the limit is "
+            f"The file is {len(data) / 1_000_000:.1f} MB; the limit is "
             f"{max_bytes / 1_000_000:.0f} MB. Split it into smaller files."
         )
     if not data:
@@ -79,7 +71,7 @@ def _check_not_binary(data: bytes, size: int, max_bytes: int) -> None:
         raise CsvFileError(
             "This file is UTF-16 text (Excel's “Unicode Text”). Save it as “CSV UTF-8” instead."
         )
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise CsvFileError("This is not a text file, so it cannot be a CSV file.")
 
 
@@ -92,82 +84,46 @@ def _header_columns(first_line: str, delimiter: str) -> list[str]:
 
 def _choose_delimiter(first_line: str) -> str:
     """`,` or `;`: whichever splits the header into more of the columns we know."""
-    scores = {d: len(KNOWN_COLUMNS & set(_header_columns(first_line, d))) for d in (",", ";")}
+    scores = {d: len(set(NAMES) & set(_header_columns(first_line, d))) for d in (",", ";")}
     return max(scores, key=lambda d: (scores[d], d == ","))
 
 
-# The UTF-8 decoder, with errors="surrogateescape", shows each byte that is not UTF-8 as one
-# of these characters, so one pass finds both kinds of text without failing at the first.
+# Decoded as UTF-8 with errors="surrogateescape", each byte that is not UTF-8 becomes one of
+# these characters, so one pass finds both kinds of text without failing at the first.
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
-# A character written with two or more bytes of valid UTF-8.
+# A character written with two or more bytes of valid UTF-8 (a byte-order mark is one).
 _UTF8_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
 # The five bytes Windows-1252 leaves undefined.
 _NOT_CP1252 = re.compile("[\udc81\udc8d\udc8f\udc90\udc9d]")
 
 
-class _Lines:
-    """Line numbers as the csv module counts line ends (LF, CRLF or a lone CR), across the
-    pieces of text a file is decoded in."""
-
-    def __init__(self):
-        self.line = 1  # the line the next piece starts on
-        self._after_cr = False
-
-    def _breaks(self, text: str) -> int:
-        count = text.count("\n") + text.count("\r") - text.count("\r\n")
-        return count - (self._after_cr and text.startswith("\n"))
-
-    def at(self, text: str, position: int) -> int:
-        return self.line + self._breaks(text[:position])
-
-    def advance(self, text: str) -> None:
-        self.line += self._breaks(text)
-        if text:
-            self._after_cr = text.endswith("\r")
+_ANY_TEXT = re.compile("[^\ufeff \t\r\n]")
 
 
-def _encoding(open_stream: Opener) -> str:
+def _line_at(text: str, position: int) -> int:
+    """The line `position` is on, counting line ends as the csv module does (LF, CRLF, CR)."""
+    lf, cr, crlf = (text.count(end, 0, position) for end in ("\n", "\r", "\r\n"))
+    return 1 + lf + cr - crlf
+
+
+def _encoding(data: bytes) -> str:
     """UTF-8 (with or without a BOM) if every byte of the file is valid UTF-8; Windows-1252
     if none of it is UTF-8 beyond plain ASCII. A file with both (UTF-8 with a stray
-    Windows-1252 byte, say) is refused: read either way, some of its text would be garbled.
-    One pass, a piece at a time, so the whole text is never held at once."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    lines = _Lines()
-    stream = open_stream()
-    first_text = True
-    has_bom = has_text = False
-    utf8_line: int | None = None
-    odd: tuple[int, int] | None = None  # the line and value of the first byte not UTF-8
-    not_cp1252: tuple[int, int] | None = None
-    while True:
-        piece = stream.read(_PIECE_BYTES)
-        if b"\x00" in piece:  # anywhere, not only where _check_not_binary looked
-            raise CsvFileError("This is not a text file, so it cannot be a CSV file.")
-        text = decoder.decode(piece, final=not piece)
-        if first_text and text:
-            has_bom, first_text = text.startswith("\ufeff"), False
-        if utf8_line is None and (found := _UTF8_MULTIBYTE.search(text)):
-            utf8_line = lines.at(text, found.start())
-        if odd is None and (found := _NOT_UTF8.search(text)):
-            odd = (lines.at(text, found.start()), ord(found.group()) - 0xDC00)
-        if not_cp1252 is None and (found := _NOT_CP1252.search(text)):
-            not_cp1252 = (lines.at(text, found.start()), ord(found.group()) - 0xDC00)
-        has_text = has_text or bool(text.strip("\ufeff \t\r\n"))
-        lines.advance(text)
-        if not piece or (odd and utf8_line):
-            break  # the end, or refused whatever the rest holds
+    Windows-1252 byte, say) is refused: read either way, some of its text would be garbled."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    odd = _NOT_UTF8.search(text)
     if odd is None:
-        if not has_text:  # e.g. nothing but a byte-order mark
+        if not _ANY_TEXT.search(text):  # e.g. nothing but a byte-order mark
             raise CsvFileError("The file is empty.")
-        return "utf-8-sig" if has_bom else "utf-8"
-    line, byte = odd
-    if utf8_line is not None:
+        return "utf-8-sig" if text.startswith("\ufeff") else "utf-8"
+    line, byte = _line_at(text, odd.start()), ord(odd.group()) - 0xDC00
+    if utf8 := _UTF8_MULTIBYTE.search(text):
         as_cp1252 = bytes([byte]).decode("cp1252", errors="replace")
         shown = f", which is “{as_cp1252}” in Windows-1252" if as_cp1252 != "\ufffd" else ""
         evidence = (
             "it starts with a UTF-8 byte-order mark"
-            if has_bom
-            else f"accented text on line {utf8_line} is UTF-8"
+            if text.startswith("\ufeff")
+            else f"accented text on line {_line_at(text, utf8.start())} is UTF-8"
         )
         raise CsvFileError(
             f"This file mixes two encodings: it is UTF-8 ({evidence}), but line {line} has a "
@@ -175,31 +131,28 @@ def _encoding(open_stream: Opener) -> str:
             f"text would come out garbled, so it was not accepted. Correct line {line}, or "
             "save the whole file again as “CSV UTF-8”, and upload it again."
         )
-    if not_cp1252 is not None:
+    if undefined := _NOT_CP1252.search(text):
         raise CsvFileError(
-            "The file's text is neither UTF-8 nor Windows-1252 (line "
-            f"{not_cp1252[0]} has the byte 0x{not_cp1252[1]:02X}). Save it as “CSV UTF-8”."
+            f"The file's text is neither UTF-8 nor Windows-1252 (line "
+            f"{_line_at(text, undefined.start())} has the byte "
+            f"0x{ord(undefined.group()) - 0xDC00:02X}). Save it as “CSV UTF-8”."
         )
     return "cp1252"
 
 
-def _text(open_stream: Opener, encoding: str) -> io.TextIOWrapper:
-    return io.TextIOWrapper(open_stream(), encoding=encoding, newline="")
+def _text(data: bytes, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
 
-def open_csv(
-    open_stream: Opener, size: int, max_bytes: int, max_rows: int | None = None
-) -> CsvFile:
-    """Check the file can be read at all and read its header; the rows come from iter_rows.
-    `open_stream` opens the file from its start, each time it is called."""
-    _check_not_binary(open_stream().read(_PIECE_BYTES), size, max_bytes)
-    encoding = _encoding(open_stream)
-    first_line = next((line for line in _text(open_stream, encoding) if line.strip()), "")
+def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFile:
+    """Check the file can be read at all and read its header; the rows come from iter_rows."""
+    _check_not_binary(data, max_bytes)
+    encoding = _encoding(data)
+    first_line = next((line for line in _text(data, encoding) if line.strip()), "")
     delimiter = _choose_delimiter(first_line.lstrip("\ufeff"))
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        reader = csv.reader(_text(open_stream, encoding), delimiter=delimiter, strict=True)
-        header = next(reader, [])
+        header = next(csv.reader(_text(data, encoding), delimiter=delimiter, strict=True), [])
     except csv.Error as error:
         raise CsvFileError(f"The header row cannot be read as CSV: {error}.") from None
     columns = [c.strip().lower() for c in header]
@@ -208,17 +161,15 @@ def open_csv(
         encoding=encoding,
         delimiter=delimiter,
         columns=columns,
-        extra_columns=[c for c in columns if c not in KNOWN_COLUMNS],
+        extra_columns=[c for c in columns if c not in NAMES],
         max_rows=max_rows,
     )
 
 
-def iter_rows(open_stream: Opener, parsed: CsvFile) -> Iterator[CsvRow]:
+def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
     """The rows after the header, one at a time; CsvFileError at the first line that is not
     CSV, at the first row over the file's row limit, or if there are none."""
-    reader = csv.reader(
-        _text(open_stream, parsed.encoding), delimiter=parsed.delimiter, strict=True
-    )
+    reader = csv.reader(_text(data, parsed.encoding), delimiter=parsed.delimiter, strict=True)
     columns, max_rows = parsed.columns, parsed.max_rows
     count = 0
     try:
@@ -250,9 +201,8 @@ def iter_rows(open_stream: Opener, parsed: CsvFile) -> Iterator[CsvRow]:
 
 def check_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFile:
     """The whole file read once, as on upload: CsvFileError if any of it cannot be imported."""
-    opener = functools.partial(io.BytesIO, data)
-    parsed = open_csv(opener, len(data), max_bytes, max_rows)
-    for _ in iter_rows(opener, parsed):
+    parsed = open_csv(data, max_bytes, max_rows)
+    for _ in iter_rows(data, parsed):
         pass
     return parsed
 
@@ -261,15 +211,15 @@ def _check_columns(columns: list[str]) -> None:
     if len(columns) > MAX_COLUMNS:
         raise CsvFileError(
             f"The header row has {len(columns):,} columns; a file of figures has at most "
-            f"{MAX_COLUMNS} (the template has 7). Delete the columns you do not need, empty "
-            "ones included, and upload it again."
+            f"{MAX_COLUMNS} (the template has {len(COLUMNS)}). Delete the columns you do not "
+            "need, empty ones included, and upload it again."
         )
     duplicates = sorted(c for c, n in Counter(c for c in columns if c).items() if n > 1)
     if duplicates:
         raise CsvFileError(f"The header names {', '.join(duplicates)} more than once.")
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c.name for c in COLUMNS if c.required and c.name not in columns]
     if not any(c in columns for c in PERIOD_COLUMNS):
-        missing.append("period_end or period")
+        missing.append(" or ".join(PERIOD_COLUMNS))
     if missing:
         raise CsvFileError(
             f"The header row is missing: {', '.join(missing)}. It has: "

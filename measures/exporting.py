@@ -1,13 +1,17 @@
-"""Figures out as CSV, in the import's own format, safe to open in a spreadsheet."""
+"""Figures out as CSV, in the import's own columns (measures/columns.py), safe to open in a
+spreadsheet: the export of reported values, and the template to fill in."""
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 
+from measures.columns import COLUMNS, NAMES, Column
 from measures.models import MeasureValue
 
-EXPORT_COLUMNS = ["measure_code", "period_end", "value", "note", "source"]
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,20 +28,39 @@ def unneutralise(text: str) -> str:
     return text
 
 
-def values_csv_response(values: Iterable[MeasureValue], file_name: str) -> HttpResponse:
+def _csv_response(file_name: str) -> tuple[HttpResponse, Any]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
-    for v in values:
-        writer.writerow(
-            [
-                v.measure.code,
-                v.period_end.isoformat(),
-                format(v.value.normalize(), "f"),
-                neutralise(v.note),
-                neutralise(v.source),
-            ]
-        )
+    return response, csv.writer(response)
+
+
+def _cell(value: MeasureValue, column: Column) -> str:
+    if column.field == "measure":
+        return value.measure.code
+    cell = getattr(value, column.field)
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")  # 1200.0000 → 1200: a number stays a number
+    return neutralise(cell)
+
+
+def values_csv_response(values: Iterable[MeasureValue], file_name: str) -> HttpResponse:
+    """Reported values (with their measures selected), in the columns that import back."""
+    response, writer = _csv_response(file_name)
+    exported = [c for c in COLUMNS if c.exported]
+    writer.writerow(c.name for c in exported)
+    for value in values:
+        writer.writerow(_cell(value, c) for c in exported)
+    return response
+
+
+def template_csv_response(measures: Iterable[tuple[str, str]]) -> HttpResponse:
+    """Every column, and a row for each (code, name) of a measure with those two filled in."""
+    response, writer = _csv_response("figures-template.csv")
+    writer.writerow(NAMES)
+    for code, name in measures:
+        filled = {"measure_code": code, "measure_name": neutralise(name)}
+        writer.writerow(filled.get(column, "") for column in NAMES)
     return response

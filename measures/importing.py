@@ -1,52 +1,60 @@
 """The import of quarterly figures: preview (a dry run) and confirm (all rows or none).
 
 An uploaded file is stored as an ImportBatch, in the database, so whichever app server gets
-the confirm can read it. Confirm checks every row again under a lock, against the data as it
-is then, so two admins confirming at once cannot interleave. An upload not imported within
-MEASURE_IMPORT_UNCONFIRMED_HOURS expires and is deleted; imported ones stay as the record.
+the confirm can read it. Preview and confirm check its rows BATCH_ROWS at a time, keeping only
+what the preview shows and the counts, so memory stays flat however long the file is. Confirm
+writes each batch as it goes, in one transaction, under a lock, checking every row again
+against the data as it is then, so two admins confirming at once cannot interleave. An upload
+not imported within MEASURE_IMPORT_UNCONFIRMED_HOURS expires and is deleted; imported ones
+stay as the record.
 """
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import tablib
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
-from import_export.results import RowResult
 
+from measures.columns import TEXT_COLUMNS, WRITTEN_FIELDS
 from measures.csv_files import CsvFile, CsvFileError, CsvRow, check_csv, iter_rows, open_csv
 from measures.exporting import unneutralise
-from measures.file_keys import file_keys
-from measures.models import ImportBatch
-from measures.parsing import shortened
-from measures.resources import MeasureRules, MeasureValueResource
-from strategy_tracker.data_version import data_version
+from measures.models import ImportBatch, Measure, MeasureValue, Unit
+from measures.parsing import (
+    EARLIEST_PERIOD_END,
+    ParseError,
+    day_text,
+    is_quarter_end,
+    parse_number,
+    parse_period,
+    period_wording,
+    quoted,
+    shortened,
+)
 
-DATASET_COLUMNS = ["_line", "measure_code", "period_end", "period", "value", "note", "source"]
+BATCH_ROWS = 2000  # checked, looked up and written together
 PREVIEW_ROW_LIMIT = 1000  # rows without errors shown in the preview
 ERROR_ROW_LIMIT = 1000  # rows with errors listed; the totals count them all
 SHOWN_TEXT_CHARS = 200  # of a row's note and source in the preview, so it stays small
-OUTCOME_LABELS = {
-    RowResult.IMPORT_TYPE_NEW: "new",
-    RowResult.IMPORT_TYPE_UPDATE: "update",
-    RowResult.IMPORT_TYPE_SKIP: "unchanged",
-    RowResult.IMPORT_TYPE_INVALID: "error",
-    RowResult.IMPORT_TYPE_ERROR: "error",
-}
+LINES_NAMED = 5  # a repeated pair's message names at most this many other lines
 _IMPORT_LOCK_KEY = 7_301_001  # any constant; names this app's import lock in PostgreSQL
 DATABASE_REFUSED = (
     "The database refused the figures, so nothing was written. Try again; if it happens "
     "again, tell your system administrator ({name})."
 )
+# What the database holds, read from the model, so a row the preview passes always fits.
+_VALUE_FIELD = MeasureValue._meta.get_field("value")
+MAX_DECIMAL_PLACES = _VALUE_FIELD.decimal_places
+MAX_WHOLE_DIGITS = _VALUE_FIELD.max_digits - _VALUE_FIELD.decimal_places
+# Stored text: the field → the column it comes from, and the field's length limit.
+TEXT_SOURCES = {"period_text": "period"} | {c.field: c.name for c in TEXT_COLUMNS}
+TEXT_LIMITS = {name: MeasureValue._meta.get_field(name).max_length for name in TEXT_SOURCES}
+HistoricalValue = MeasureValue.history.model
 logger = logging.getLogger(__name__)
 
 
@@ -66,21 +74,26 @@ class RowOutcome:
     period_end: str
     old_value: Decimal | None = None
     new_value: Decimal | None = None
-    note: str = ""  # as the file has them (the first SHOWN_TEXT_CHARS), so odd text shows
-    source: str = ""
+    # Each text column's cell as the file has it (the first SHOWN_TEXT_CHARS), so odd text shows.
+    texts: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ImportReport:
     csv: CsvFile
-    rows: list[RowOutcome]  # the first rows with errors and without, up to their limits
-    totals: dict[str, int]
-    base_errors: list[str]
+    rows: list[RowOutcome] = field(default_factory=list)  # the first with and without errors
+    totals: dict[str, int] = field(
+        default_factory=lambda: {"new": 0, "update": 0, "unchanged": 0, "error": 0}
+    )
+    # How many rows with errors (True) and without (False) are kept in `rows`.
+    _kept: dict[bool, int] = field(
+        default_factory=lambda: {True: 0, False: 0}, init=False, repr=False
+    )
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.totals["error"] or self.base_errors)
+        return bool(self.totals["error"])
 
     @property
     def total_rows(self) -> int:
@@ -88,28 +101,52 @@ class ImportReport:
 
     @property
     def errors_not_shown(self) -> int:
-        return self.totals["error"] - sum(1 for r in self.rows if r.outcome == "error")
+        return self.totals["error"] - self._kept[True]
 
     @property
     def summary(self) -> str:
         t = self.totals
         return f"{t['new']} new, {t['update']} updated, {t['unchanged']} unchanged"
 
-    def wants(self, outcome: str) -> bool:
-        """Count a row's outcome; True if the row is among the first of its kind, which the
-        preview lists (the caller then adds it to `rows`), so memory does not grow with
-        the file."""
-        self.totals[outcome] += 1
-        kind, limit = (
-            ("error", ERROR_ROW_LIMIT) if outcome == "error" else ("other", PREVIEW_ROW_LIMIT)
-        )
-        if self._kept[kind] >= limit:
-            return False
-        self._kept[kind] += 1
-        return True
+    @property
+    def text_columns(self) -> list[str]:
+        return [c.name for c in TEXT_COLUMNS]
 
-    def __post_init__(self):
-        self._kept = {"error": 0, "other": 0}
+    def add(
+        self,
+        row: CsvRow,
+        outcome: str,
+        *,
+        old: Decimal | None = None,
+        new: Decimal | None = None,
+        messages: list[str] | None = None,
+    ) -> None:
+        """Count a row's outcome, and keep it if it is among the first of its kind (which the
+        preview lists), so memory does not grow with the file."""
+        self.totals[outcome] += 1
+        is_error = outcome == "error"
+        if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
+            return
+        self._kept[is_error] += 1
+        cells = row.values
+        self.rows.append(
+            RowOutcome(
+                line=row.line,
+                outcome=outcome,
+                measure_code=shortened(cells.get("measure_code", "")),
+                period_end=shortened(cells.get("period_end") or cells.get("period", "")),
+                old_value=old,
+                new_value=new,
+                texts={
+                    c.name: shortened(unneutralise(cells.get(c.name, "")), SHOWN_TEXT_CHARS)
+                    for c in TEXT_COLUMNS
+                },
+                messages=messages or [],
+            )
+        )
+
+
+# --- storing and expiring uploads ------------------------------------------------------------
 
 
 def store_upload(*, user, file_name: str, data: bytes) -> ImportBatch:
@@ -152,117 +189,327 @@ def delete_expired_uploads() -> int:
     return expired._raw_delete(expired.db)
 
 
-def _dataset(rows: list[CsvRow]) -> tablib.Dataset:
-    return tablib.Dataset(
-        *([str(row.line)] + [row.values.get(c, "") for c in DATASET_COLUMNS[1:]] for row in rows),
-        headers=DATASET_COLUMNS,
-    )
+# --- checking rows -----------------------------------------------------------------------------
 
 
-def _batches(rows: Iterator[CsvRow], size: int) -> Iterator[list[CsvRow]]:
-    while batch := list(itertools.islice(rows, size)):
-        yield batch
+@dataclass(frozen=True)
+class MeasureRules:
+    """What the checks on a row need to know about its measure, worked out once per import."""
+
+    id: int
+    unit: str
+    baseline_period: dt.date | None
+    low: Decimal | None
+    high: Decimal | None
+
+    @classmethod
+    def by_code(cls, codes) -> dict[str, "MeasureRules"]:
+        measures = Measure.objects.only(
+            "code", "unit", "baseline_period", "minimum_value", "maximum_value"
+        ).in_bulk(codes, field_name="code")
+        return {
+            code: cls(m.id, m.unit, m.baseline_period, *m.allowed_range())
+            for code, m in measures.items()
+        }
 
 
-def _outcome(
-    csv_row: CsvRow, outcome: str, row_result, resource: MeasureValueResource
-) -> RowOutcome:
-    old, new = resource.values_by_line.get(csv_row.line, (None, None))
-    note, source = (unneutralise(csv_row.values.get(name, "")) for name in ("note", "source"))
-    messages = []
-    if row_result.validation_error is not None:
-        messages = [m for ms in row_result.validation_error.message_dict.values() for m in ms]
-    messages += [str(e.error) for e in row_result.errors]
-    return RowOutcome(
-        line=csv_row.line,
-        outcome=outcome,
-        measure_code=shortened(csv_row.values.get("measure_code", "")),
-        period_end=shortened(csv_row.values.get("period_end") or csv_row.values.get("period", "")),
-        old_value=old,
-        new_value=new if outcome != "error" else None,
-        note=shortened(note, SHOWN_TEXT_CHARS),
-        source=shortened(source, SHOWN_TEXT_CHARS),
-        messages=messages,
-    )
+@dataclass
+class Figure:
+    """A row that passed every check, as it would be stored."""
+
+    measure_id: int
+    period_end: dt.date
+    value: Decimal
+    texts: dict[str, str]  # by field; an empty one leaves what is stored
 
 
-@contextlib.contextmanager
-def _process_objects_set_aside():
-    """An import makes millions of short-lived objects. Each time enough have been made,
-    Python's cycle collector looks at every object in the process (the whole of Django and
-    the app, again and again); measured, that was a fifth of an import's time. Setting the
-    objects that exist before the import aside (gc.freeze) leaves it looking only at the
-    import's own, so cycles made during the import (a row error's traceback) are still freed."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+@dataclass
+class _Repeats:
+    lines: list[int]  # the first LINES_NAMED + 1 lines naming the pair
+    count: int
 
 
-@_process_objects_set_aside()
-def _run(
-    batch: ImportBatch, *, dry_run: bool, today: dt.date, user=None, stop_at_error: bool = False
-) -> ImportReport:
-    """Check (and unless `dry_run`, write) the file a batch of rows at a time, so memory
-    stays flat however long it is. `stop_at_error`: give up at the first batch with an
-    error, when the caller will write nothing if there is one. CsvFileError if the stored
-    file is over a limit set lower since it was uploaded (found before any row is checked)."""
-    open_file = batch.open_file
-    parsed = open_csv(
-        open_file,
-        batch.size,
-        settings.MEASURE_IMPORT_MAX_BYTES,
-        settings.MEASURE_IMPORT_MAX_ROWS,
-    )
-    keys = file_keys(lambda: iter_rows(open_file, parsed))
-    resource = MeasureValueResource(
-        batch=batch,
-        user=user or batch.uploaded_by,
-        today=today,
-        measures_by_code=MeasureRules.by_code(keys.codes),
-        file_keys=keys,
-    )
-    report = ImportReport(parsed, [], {"new": 0, "update": 0, "unchanged": 0, "error": 0}, [])
-    for rows in _batches(iter_rows(open_file, parsed), MeasureValueResource._meta.batch_size):
-        result = resource.import_data(
-            _dataset(rows),
-            dry_run=dry_run,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
+def _scan(
+    data: bytes, parsed: CsvFile
+) -> tuple[set[str], Collection[tuple[str, dt.date]], dict[tuple[str, dt.date], _Repeats]]:
+    """The measure codes the file names, its (code, period) pairs, and those on more than one
+    line: each needs the whole file before any row is checked."""
+    codes: dict[str, str] = {}  # each code's text once, however many rows name it
+    first_lines: dict[tuple[str, dt.date], int] = {}
+    repeats: dict[tuple[str, dt.date], _Repeats] = {}
+    for row in iter_rows(data, parsed):
+        code = row.values.get("measure_code", "").strip().upper()
+        code = codes.setdefault(code, code)
+        try:
+            period = parse_period(row.values.get("period_end", ""), row.values.get("period", ""))
+        except ParseError:
+            continue  # the row's check says why
+        first = first_lines.setdefault((code, period), row.line)
+        if first != row.line:
+            seen = repeats.setdefault((code, period), _Repeats([first], 1))
+            seen.count += 1
+            if len(seen.lines) <= LINES_NAMED:
+                seen.lines.append(row.line)
+    return set(codes), first_lines.keys(), repeats
+
+
+def _repeats_text(repeats: _Repeats, line: int) -> str:
+    named = [other for other in repeats.lines if other != line][:LINES_NAMED]
+    more = repeats.count - 1 - len(named)
+    also = "This measure and period also appear on"
+    if more:
+        others = f"{more:,} other line{'s' if more > 1 else ''}"
+        return f"{also} lines {', '.join(str(n) for n in named)} and {others}."
+    if len(named) == 1:
+        return f"{also} line {named[0]}."
+    return f"{also} lines {', '.join(str(n) for n in named[:-1])} and {named[-1]}."
+
+
+def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
+    suffix = "%" if unit == Unit.PERCENT else ""
+    if low is not None and high is not None:
+        return f"{low.normalize():f}{suffix} to {high.normalize():f}{suffix}"
+    if low is not None:
+        return f"at least {low.normalize():f}{suffix}"
+    return f"at most {high.normalize():f}{suffix}"
+
+
+def _period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.date) -> str:
+    if not is_quarter_end(period_end):
+        return (
+            f"{day_text(period_end)} is not the end of a quarter "
+            "(31 March, 30 June, 30 September or 31 December)."
         )
-        for csv_row, row_result in zip(rows, result.rows, strict=True):
-            outcome = OUTCOME_LABELS[row_result.import_type]
-            if report.wants(outcome):
-                report.rows.append(_outcome(csv_row, outcome, row_result, resource))
-        resource.values_by_line.clear()
-        report.base_errors += [
-            DATABASE_REFUSED.format(name=type(e.error).__name__) for e in result.base_errors
-        ]
-        if result.has_validation_errors() or result.has_errors():
-            # A row's error keeps its traceback, and the traceback the batch: free them now
-            # (cheap: only the import's own objects are looked at), not whenever Python would.
-            del result
-            gc.collect()
-        if report.base_errors or (stop_at_error and report.has_errors):
-            break
+    if period_end > today:
+        return f"The period ending {day_text(period_end)} is in the future."
+    if period_end < EARLIEST_PERIOD_END:
+        return (
+            f"The period ending {day_text(period_end)} is before {EARLIEST_PERIOD_END.year}, "
+            "earlier than any figure this tracks: is the year mistyped?"
+        )
+    if measure and measure.baseline_period and period_end < measure.baseline_period:
+        return (
+            f"The period ending {day_text(period_end)} is before this measure's baseline "
+            f"({day_text(measure.baseline_period)})."
+        )
+    return ""
+
+
+def _value_error(text: str, value: Decimal, measure: MeasureRules | None) -> str:
+    if -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
+        return f"{shortened(text)} has more than {MAX_DECIMAL_PLACES} decimal places."
+    if abs(value) >= 10**MAX_WHOLE_DIGITS:
+        return f"{shortened(text)} is too large (the limit is {10**MAX_WHOLE_DIGITS - 1:,})."
+    if measure and (
+        (measure.low is not None and value < measure.low)
+        or (measure.high is not None and value > measure.high)
+    ):
+        allowed = _range_text(measure.low, measure.high, measure.unit)
+        return f"{value.normalize():f} is outside this measure's range ({allowed})."
+    return ""
+
+
+def check_row(
+    row: CsvRow, measures: dict[str, MeasureRules], repeats: dict, today: dt.date
+) -> Figure | list[str]:
+    """A row as it would be stored (a Figure), or the messages saying what is wrong with it,
+    one per column at fault, in plain English."""
+    cells = row.values
+    errors: dict[str, str] = {}
+    code = cells.get("measure_code", "").strip().upper()
+    measure = measures.get(code)
+    if not code:
+        errors["measure_code"] = "No measure code."
+    elif measure is None:
+        errors["measure_code"] = f"Unknown measure code {quoted(cells['measure_code'])}."
+    try:
+        period_end = parse_period(cells.get("period_end", ""), cells.get("period", ""))
+    except ParseError as error:
+        errors["period"] = str(error)
+        period_end = None
+    else:
+        if message := _period_error(period_end, measure, today):
+            errors["period"] = message
+    text = cells.get("value", "")
+    try:
+        value = parse_number(text, allow_percent=bool(measure) and measure.unit == Unit.PERCENT)
+    except ParseError as error:
+        errors["value"] = str(error)
+    else:
+        if message := _value_error(text, value, measure):
+            errors["value"] = message
+    texts = {
+        name: period_wording(cells.get(column, ""))
+        if name == "period_text"
+        else unneutralise(cells.get(column, ""))
+        for name, column in TEXT_SOURCES.items()
+    }
+    for name, stored in texts.items():
+        limit = TEXT_LIMITS[name]  # None: no limit
+        if limit is not None and len(stored) > limit:
+            column = TEXT_SOURCES[name]
+            errors.setdefault(column, f"The {column} is longer than {limit} characters.")
+    if period_end and (code, period_end) in repeats:
+        errors["measure_code"] = _repeats_text(repeats[(code, period_end)], row.line)
+    if errors:
+        return list(errors.values())
+    return Figure(measure.id, period_end, value, texts)
+
+
+# --- reading and writing values ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every history row of one import says: who, when, why, and which import."""
+
+    user_id: int | None
+    date: dt.datetime
+    reason: str
+    batch_id: int
+
+
+def existing(pairs, measures: dict[str, MeasureRules]) -> dict[tuple[int, dt.date], int]:
+    """The ids of the values already stored for the file's (code, period) pairs, by (measure
+    id, period), in one query: every value of the measures the file names within its periods,
+    read as plain rows, kept where the file names them. (Looked up a batch at a time, or
+    pair by pair, PostgreSQL read the whole table of values for each batch.)"""
+    code_of = {m.id: code for code, m in measures.items()}
+    periods = {period for _, period in pairs}
+    if not code_of or not periods:
+        return {}
+    rows = (
+        MeasureValue.objects.filter(
+            measure_id__in=code_of, period_end__range=(min(periods), max(periods))
+        )
+        .order_by()
+        .values_list("id", "measure_id", "period_end")
+    )
+    return {(m, p): pk for pk, m, p in rows if (code_of[m], p) in pairs}
+
+
+def create(values: list[MeasureValue], stamp: Stamp) -> None:
+    MeasureValue.objects.bulk_create(values)
+    _write_history(values, "+", stamp)
+
+
+def update(values: list[MeasureValue], stamp: Stamp) -> None:
+    # Written as an upsert on the unique (measure, period): as fast as new values. Django's
+    # bulk_update builds a CASE expression per field and row in Python: 64 s for 100,000
+    # restated figures.
+    MeasureValue.objects.bulk_create(
+        values,
+        update_conflicts=True,
+        unique_fields=["measure", "period_end"],
+        update_fields=WRITTEN_FIELDS,
+    )
+    _write_history(values, "~", stamp)
+
+
+def _write_history(values: list[MeasureValue], history_type: str, stamp: Stamp) -> None:
+    """A history row for each value just written, copied from it in the database.
+    django-simple-history's bulk helpers build a model object for each history row: with them
+    a confirm took 4.3× a bare bulk_create of the same rows, with this 2.6×."""
+    copied = ", ".join(f.column for f in HistoricalValue.tracked_fields)
+    stamped = "history_date, history_change_reason, history_type, history_user_id, import_batch_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {HistoricalValue._meta.db_table} ({copied}, {stamped}) "
+            f"SELECT {copied}, %s, %s, %s, %s, %s FROM {MeasureValue._meta.db_table} "
+            f"WHERE id IN ({', '.join(['%s'] * len(values))})",
+            [
+                connection.ops.adapt_datetimefield_value(stamp.date),
+                stamp.reason,
+                history_type,
+                stamp.user_id,
+                stamp.batch_id,
+                *(v.pk for v in values),
+            ],
+        )
+
+
+def _write(new: list[MeasureValue], changed: list[MeasureValue], stamp: Stamp) -> None:
+    """Whatever goes wrong while writing, nothing is kept (the confirm's transaction is rolled
+    back) and the admin is told so."""
+    try:
+        if new:
+            create(new, stamp)
+        if changed:
+            update(changed, stamp)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: its own page says nothing was saved
+    except Exception as error:
+        logger.exception("import %s refused by the database", stamp.batch_id)
+        raise ImportRefused(DATABASE_REFUSED.format(name=type(error).__name__)) from error
+
+
+# --- preview and confirm -----------------------------------------------------------------------
+
+
+def _outcomes(checked, stored_ids, report: ImportReport):
+    """Each checked row added to the report as an error, new, an update or unchanged; the
+    values to create, and the stored values changed."""
+    keys = [(f.measure_id, f.period_end) for _, f in checked if isinstance(f, Figure)]
+    ids = [stored_ids[key] for key in keys if key in stored_ids]
+    stored = {
+        (v.measure_id, v.period_end): v for v in MeasureValue.objects.filter(id__in=ids).order_by()
+    }
+    new, changed = [], []
+    for row, figure in checked:
+        if not isinstance(figure, Figure):
+            report.add(row, "error", messages=figure)
+            continue
+        value = stored.get((figure.measure_id, figure.period_end))
+        if value is None:
+            texts = {name: text for name, text in figure.texts.items() if text}
+            new.append(
+                MeasureValue(
+                    measure_id=figure.measure_id,
+                    period_end=figure.period_end,
+                    value=figure.value,
+                    **texts,
+                )
+            )
+            report.add(row, "new", new=figure.value)
+            continue
+        old, before = value.value, [getattr(value, name) for name in WRITTEN_FIELDS]
+        value.value = figure.value
+        for name, text in figure.texts.items():
+            if text:  # an empty cell leaves what is there: a restated figure keeps its note
+                setattr(value, name, text)
+        if [getattr(value, name) for name in WRITTEN_FIELDS] == before:
+            report.add(row, "unchanged", old=old, new=figure.value)
+        else:
+            changed.append(value)
+            report.add(row, "update", old=old, new=figure.value)
+    return new, changed
+
+
+def _run(batch: ImportBatch, *, today: dt.date, stamp: Stamp | None = None) -> ImportReport:
+    """Check every row of the batch's file, a batch of rows at a time; with a `stamp`, write
+    them too, stopping at the first batch with an error (the caller then writes nothing).
+    CsvFileError if the stored file is over a limit set lower since it was uploaded (found
+    before any row is checked)."""
+    data = bytes(ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get())
+    parsed = open_csv(data, settings.MEASURE_IMPORT_MAX_BYTES, settings.MEASURE_IMPORT_MAX_ROWS)
+    codes, pairs, repeats = _scan(data, parsed)
+    measures = MeasureRules.by_code(codes)
+    stored_ids = existing(pairs, measures)
+    del pairs
+    report = ImportReport(parsed)
+    rows = iter_rows(data, parsed)
+    while chunk := list(itertools.islice(rows, BATCH_ROWS)):
+        checked = [(row, check_row(row, measures, repeats, today)) for row in chunk]
+        new, changed = _outcomes(checked, stored_ids, report)
+        if stamp is not None:
+            if report.has_errors:
+                break
+            _write(new, changed, stamp)
     return report
 
 
 def preview(batch: ImportBatch, today: dt.date | None = None) -> ImportReport:
-    return _run(batch, dry_run=True, today=today or timezone.localdate())
-
-
-def cached_preview(batch: ImportBatch) -> ImportReport:
-    """The preview as shown, worked out once per version of the data (the file itself never
-    changes), so reloading the page does not run the whole file again."""
-    today = timezone.localdate()
-    key = f"import-preview:{batch.pk}:{today.isoformat()}:{data_version()}"
-    report = cache.get(key)
-    if report is None:
-        report = preview(batch, today)
-        cache.set(key, report, 3600)
-    return report
+    return _run(batch, today=today or timezone.localdate())
 
 
 def _take_import_lock() -> None:
@@ -293,13 +540,23 @@ def confirm(
                 raise UploadExpired("This upload has expired, so nothing was imported.")
             if batch.status == ImportBatch.Status.IMPORTED:
                 raise ImportRefused("This file has already been imported; nothing was changed.")
+            user = user or batch.uploaded_by
+            reason = f"Import {batch.pk}: {batch.file_name}"
+            stamp = Stamp(
+                user_id=user.pk,
+                date=timezone.now(),
+                reason=reason[
+                    : HistoricalValue._meta.get_field("history_change_reason").max_length
+                ],
+                batch_id=batch.pk,
+            )
             # One pass, writing as it checks: any error raises, and the atomic block undoes it
             # all. Rows are checked against the data as it is now, which may differ from the
             # preview.
-            report = _run(batch, dry_run=False, today=today, user=user, stop_at_error=True)
+            report = _run(batch, today=today, stamp=stamp)
             _refuse_unless_clean(report, restatements_confirmed)
             batch.status = ImportBatch.Status.IMPORTED
-            batch.imported_by = user or batch.uploaded_by
+            batch.imported_by = user
             batch.imported_at = timezone.now()
             batch.new_count = report.totals["new"]
             batch.updated_count = report.totals["update"]
@@ -318,22 +575,9 @@ def confirm(
 
 def _refuse_unless_clean(report: ImportReport, restatements_confirmed: bool) -> None:
     if report.has_errors:
-        raise ImportRefused(
-            " ".join(report.base_errors) or "Some rows have errors now, so nothing was written."
-        )
+        raise ImportRefused("Some rows have errors now, so nothing was written.")
     if report.totals["update"] and not restatements_confirmed:
         raise ImportRefused(
             f"{report.totals['update']} row{'s' if report.totals['update'] != 1 else ''} "
             "would restate figures already reported. Tick the box to confirm, or fix the file."
         )
-
-
-__all__ = [
-    "CsvFileError",
-    "ImportRefused",
-    "UploadExpired",
-    "confirm",
-    "delete_expired_uploads",
-    "preview",
-    "store_upload",
-]

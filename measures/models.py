@@ -1,8 +1,10 @@
 """Success measures and their reported values."""
 
 import datetime as dt
+import itertools
+import operator
 from decimal import Decimal
-from typing import BinaryIO
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,9 +14,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from measures import periods, spc, trajectory
-from measures.stored_files import open_stored
-from objectives import rag
+from measures.status import status_of
 from objectives.models import Objective, Priority, Strategy
+from strategy_tracker.status import Status
 
 
 class Unit(models.TextChoices):
@@ -185,36 +187,27 @@ class Measure(models.Model):
     def is_context(self) -> bool:
         return self.kind == Kind.CONTEXT
 
+    def planned_points(self) -> list[trajectory.Point]:
+        """The planned trajectory points: set by the page that read them for many measures at
+        once (planned_by_measure), else read now."""
+        if hasattr(self, "planned"):
+            return self.planned
+        return list(self.trajectory.values_list("period_end", "value"))
+
     def trajectory_path(self) -> trajectory.Trajectory | None:
-        """The path from the baseline to the dated target (planned points prefetched or not)."""
+        """The path from the baseline to the dated target."""
         return trajectory.build(
             direction=self.direction,
             baseline_value=self.baseline_value,
             baseline_period=self.baseline_period,
             target_value=self.target_value,
             target_date=self.target_date,
-            planned=[(p.period_end, p.value) for p in self.trajectory.all()],
+            planned=self.planned_points(),
         )
 
-    def rag(self, today: dt.date) -> rag.Status:
+    def rag(self, today: dt.date) -> Status:
         """Needs `latest_value` and `latest_period_end` from with_latest_value()."""
-        if self.is_context:
-            return rag.context_status()
-        path = self.trajectory_path()
-        expected = None
-        if path is not None and self.latest_period_end is not None:
-            expected = path.expected_at(self.latest_period_end)
-        return rag.measure_status(
-            direction=self.direction,
-            unit=self.unit,
-            target=self.target_value,
-            target_date=self.target_date,
-            expected=expected,
-            tolerance=self.tolerance,
-            latest_value=self.latest_value,
-            latest_period_end=self.latest_period_end,
-            today=today,
-        )
+        return status_of(self, self.planned_points(), today)
 
     def spc_reading(self, values=None) -> spc.SpcResult:
         """The SPC reading of this measure's values (pass them, or have them prefetched):
@@ -255,6 +248,39 @@ class Measure(models.Model):
     def strategy(self):
         parent_priority = self.priority or self.objective.priority
         return parent_priority.strategy
+
+
+class ValueRow(NamedTuple):
+    """A reported value as charts, SPC and tables read it: plain, not a model instance."""
+
+    period_end: dt.date
+    period_text: str
+    value: Decimal
+    note: str
+
+
+def series_by_measure(measure_ids) -> dict[int, list[ValueRow]]:
+    """Every value of these measures, oldest first, in one query."""
+    rows = (
+        MeasureValue.objects.filter(measure_id__in=measure_ids)
+        .order_by("measure_id", "period_end")
+        .values_list("measure_id", "period_end", "period_text", "value", "note")
+    )
+    return {
+        measure_id: [ValueRow(p, t, v, n) for _, p, t, v, n in group]
+        for measure_id, group in itertools.groupby(rows, key=operator.itemgetter(0))
+    }
+
+
+def planned_by_measure(measure_ids) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """Every planned trajectory point of these measures, in one query."""
+    planned: dict[int, list[tuple[dt.date, Decimal]]] = {}
+    rows = TrajectoryPoint.objects.filter(measure_id__in=measure_ids).values_list(
+        "measure_id", "period_end", "value"
+    )
+    for measure_id, period_end, value in rows:
+        planned.setdefault(measure_id, []).append((period_end, value))
+    return planned
 
 
 class TrajectoryPoint(models.Model):
@@ -339,10 +365,6 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:import_preview", args=[self.pk])
-
-    def open_file(self) -> BinaryIO:
-        """The stored file from its start, read from the database a piece at a time."""
-        return open_stored(ImportBatch.objects.filter(pk=self.pk), self.size)
 
 
 class ImportedHistory(models.Model):

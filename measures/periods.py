@@ -8,6 +8,7 @@ Pure Python, no Django.
 """
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ _MONTH = re.compile(rf"({_MONTHS})\.?[\s-]+\d{{2,4}}|\d{{4}}-(0[1-9]|1[0-2])")
 _ONE_OFF = re.compile(r"\bonwards\b|\bsince\b|\bto date\b|\buntil\b|\bfrom\b")
 
 
+@functools.lru_cache(maxsize=4096)
 def kind_of_text(period_text: str) -> str | None:
     """The period type its own wording names: "2024/25 Q1" quarterly, "2019/20" annual,
     "March 2024" or "2024-03" monthly, "April 2021 onwards" one-off; None when there is no

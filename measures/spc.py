@@ -221,20 +221,17 @@ def _segment_rules(
     for start, end, side in _runs(steps[1:], trend - 1):
         found[Rule.TREND].append((start, end + 1, side))
     # Two of three consecutive points beyond the near limit on the same side.
+    beyond = {
+        "high": [p.value > p.near_upper + eps for p in points],
+        "low": [p.value < p.near_lower - eps for p in points],
+    }
+    two_in_three = set()
     for i in range(n - 2):
-        window = range(i, i + 3)
-        for side in ("high", "low"):
-            beyond = [
-                j
-                for j in window
-                if (
-                    points[j].value > points[j].near_upper + eps
-                    if side == "high"
-                    else points[j].value < points[j].near_lower - eps
-                )
-            ]
-            if len(beyond) >= 2:
-                found[Rule.TWO_IN_THREE].extend((j, j, side) for j in beyond)
+        for side, flags in beyond.items():
+            hits = [j for j in (i, i + 1, i + 2) if flags[j]]
+            if len(hits) >= 2:
+                two_in_three.update((j, j, side) for j in hits)
+    found[Rule.TWO_IN_THREE] = sorted(two_in_three)
     return found
 
 
@@ -283,8 +280,9 @@ def analyse(
         # Lowest precedence first, so a higher rule overwrites a point's classification.
         for rule in reversed(PRECEDENCE):
             for start, end, side in found[rule]:
+                verdict = _verdict(side, direction)
                 for p in segment[start : end + 1]:
-                    p.rule, p.side, p.verdict = rule, side, _verdict(side, direction)
+                    p.rule, p.side, p.verdict = rule, side, verdict
         for rule in PRECEDENCE:
             for start, end, side in _merge(found[rule]):
                 signal = Signal(

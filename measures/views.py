@@ -1,6 +1,3 @@
-import csv
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,23 +10,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from measures.charts import measure_trend, point_meaning, spc_chart
+from measures.columns import VALUE_FIELDS
 from measures.csv_files import CsvFileError
-from measures.exporting import neutralise, values_csv_response
+from measures.exporting import template_csv_response, values_csv_response
 from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm, limits_state
 from measures.importing import (
     ImportRefused,
     UploadExpired,
-    cached_preview,
     confirm,
     expired_uploads,
     is_expired,
+    preview,
     store_upload,
 )
-from measures.models import ImportBatch, Measure, MeasureValue
+from measures.models import (
+    ImportBatch,
+    Measure,
+    MeasureValue,
+    planned_by_measure,
+    series_by_measure,
+)
 from objectives.models import Strategy
-from strategy_tracker.data_version import data_version
 from strategy_tracker.history import change_log
-from strategy_tracker.page_cache import cached_body
 
 MEASURE_FIELDS = [
     "name",
@@ -49,18 +51,19 @@ MEASURE_FIELDS = [
     "spc_baseline_points",
     "spc_rebase_from",
 ]
-VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
 
 
 def _get_measure(request: HttpRequest, code: str) -> Measure:
-    """The measure with this code, if this user may see its strategy (drafts: Admins only)."""
-    return get_object_or_404(
+    """The measure with this code, if this user may see its strategy (drafts: Admins only),
+    with its planned trajectory points."""
+    measure = get_object_or_404(
         Measure.objects.visible_to(request.user)
         .with_latest_value()
-        .prefetch_related("trajectory")
         .select_related("priority__strategy", "objective__priority__strategy"),
         code=code,
     )
+    measure.planned = planned_by_measure([measure.id]).get(measure.id, [])
+    return measure
 
 
 @require_GET
@@ -71,29 +74,8 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:
-    version = data_version()  # before the measure is read, so a change after it moves it
     measure = _get_measure(request, code)
-    parent_priority = measure.priority or measure.objective.priority
-    # The same for everyone (but for the links an importer sees), so worked out once per
-    # version of the data; only the Admin's form, with its CSRF token, is made each time.
-    make_context = functools.cache(lambda: _measure_context(measure))
-    shared = {
-        "version": version,
-        "query": "",
-        "extra_key": "importer" if request.user.has_perm("measures.import_measurevalue") else "",
-    }
-    context = {
-        "measure": measure,
-        "strategy": parent_priority.strategy,
-        "priority": parent_priority,
-        "objective": measure.objective,
-        "charts_and_status": cached_body(
-            request, "measures/_measure_charts.html", make_context, **shared
-        ),
-        "values_and_history": cached_body(
-            request, "measures/_measure_values.html", make_context, **shared
-        ),
-    }
+    context = _measure_context(measure)
     if request.user.has_perm("measures.change_measure"):
         context["spc_form"] = spc_form or SpcLimitsForm(measure=measure)
     status = 400 if spc_form is not None else 200
@@ -102,7 +84,7 @@ def _measure_page(
 
 def _measure_context(measure: Measure) -> dict:
     today = timezone.localdate()
-    values = list(measure.values.order_by("period_end"))
+    values = series_by_measure([measure.id]).get(measure.id, [])
     reading = measure.spc_reading(values)
     parent_priority = measure.priority or measure.objective.priority
     labels = {name: Measure._meta.get_field(name).verbose_name for name in MEASURE_FIELDS}
@@ -207,17 +189,14 @@ def _upload_expired(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/import_expired.html", context, status=404)
 
 
-def _preview_context(request: HttpRequest, batch: ImportBatch) -> dict:
+def _preview_context(batch: ImportBatch) -> dict:
     """The preview of a stored file; or, for a file over a limit lowered since it was
     uploaded, why it cannot be imported. ImportBatch.DoesNotExist if it expired meanwhile."""
     try:
-        report = cached_preview(batch)
+        report = preview(batch)
     except CsvFileError as error:
         return {"refusal": str(error)}
-    return {
-        "report": report,
-        "rows_html": cached_body(request, "measures/_import_rows.html", lambda: {"report": report}),
-    }
+    return {"report": report}
 
 
 @require_GET
@@ -229,7 +208,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"batch": batch}
     if batch.status == ImportBatch.Status.PREVIEWED:
         try:
-            context |= _preview_context(request, batch)
+            context |= _preview_context(batch)
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         if "report" in context:
@@ -269,7 +248,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batch.refresh_from_db()
             if batch.status == ImportBatch.Status.PREVIEWED:
-                context |= _preview_context(request, batch)
+                context |= _preview_context(batch)
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         context["refusal"] = str(refusal)
@@ -293,16 +272,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="figures-template.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        ["measure_code", "measure_name", "period", "period_end", "value", "note", "source"]
-    )
-    for code, name in Measure.objects.order_by("code").values_list("code", "name"):
-        writer.writerow([code, neutralise(name), "", "", "", "", ""])
-    return response
+    return template_csv_response(Measure.objects.order_by("code").values_list("code", "name"))
 
 
 @require_GET

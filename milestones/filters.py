@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from milestones.models import Milestone
-from objectives.rag import DISPLAY_ORDER
+from milestones.status import CLOSED
+from strategy_tracker.status import DISPLAY_ORDER
 
 DUE_WINDOWS = [
     ("overdue", "Overdue"),
@@ -52,7 +53,8 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":
-            return queryset.filter(rag_value="red", due_date__lt=self.today)
+            # Overdue is red by the first rule that applies: past due and not finished with.
+            return queryset.filter(due_date__lt=self.today).exclude(status__in=CLOSED)
         if value == "none":
             return queryset.filter(due_date__isnull=True)
         window_end = self.today + dt.timedelta(days=int(value))

@@ -99,14 +99,52 @@ def assignable_users():
     )
 
 
-class UserChoiceField(forms.ModelChoiceField):
+# The largest id a database row can have: a larger number cannot name a row, and some
+# databases (SQLite) fail on it rather than find nothing.
+LARGEST_ID = 2**63 - 1
+
+
+def _is_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= LARGEST_ID
+
+
+class ChoiceOfRows:
+    """A choice of rows by id that refuses anything that cannot be an id before asking the
+    database, with the field's own "not one of the choices" message."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        for each in value:
+            if not _is_id(each):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)
+
+
+class UserChoiceField(ChoiceOfRows, forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.username
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class UsersChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.username
+
+
+class RowsChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
+    pass
 
 
 class MilestonePeopleForm(forms.Form):
@@ -208,7 +246,7 @@ class AssignForm(forms.Form):
 
 
 class BulkAssignForm(AssignForm):
-    milestones = forms.ModelMultipleChoiceField(
+    milestones = RowsChoiceField(
         queryset=Milestone.objects.all(),
         error_messages={"required": "Tick at least one milestone."},
     )

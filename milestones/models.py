@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from objectives import rag
+from milestones import status as status_rules
+from milestones.status import CLOSED, milestone_status
 from objectives.models import Objective, Strategy
-from strategy_tracker.data_version import bump as bump_data_version
+from strategy_tracker.status import DISPLAY_ORDER
 
 # A reported status that needs a line of commentary to explain it.
 STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
@@ -46,34 +47,43 @@ class MilestoneQuerySet(models.QuerySet):
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")
 
     def with_rag(self, today: dt.date) -> "MilestoneQuerySet":
-        """Annotate `rag_value`, the colour objectives.rag.milestone_status gives, in SQL,
-        and `rag_rank`, its severity (0 = red) for sorting worst first.
+        """Annotate `rag_finding`, what milestones.status.milestone_status finds, in SQL; its
+        colour, `rag_value`; and `rag_rank`, the colour's severity (0 = red), for sorting
+        worst first.
 
         For filtering and counting in the database; a test holds the two to the same rules.
+        Each is a flat CASE over the same conditions: one annotation built on another would
+        repeat the other's whole CASE inside each of its own branches.
         """
-        ranks = [When(rag_value=r.value, then=Value(i)) for i, r in enumerate(rag.DISPLAY_ORDER)]
+        rules = _rag_rules(today)
+        rank = {rag: i for i, rag in enumerate(DISPLAY_ORDER)}
+
+        def case(value_of, field):
+            branches = [When(condition, then=Value(value_of(f))) for condition, f in rules]
+            default = Value(value_of(status_rules.ON_TRACK))
+            return Case(*branches, default=default, output_field=field)
+
         return self.annotate(
-            rag_value=Case(
-                When(status=MilestoneStatus.COMPLETE, then=Value(rag.Rag.BLUE.value)),
-                When(status=MilestoneStatus.CANCELLED, then=Value(rag.Rag.GREY.value)),
-                When(
-                    due_date__isnull=True,
-                    last_updated_at__isnull=True,
-                    then=Value(rag.Rag.GREY.value),
-                ),
-                When(due_date__lt=today, then=Value(rag.Rag.RED.value)),
-                When(status=MilestoneStatus.OFF_TRACK, then=Value(rag.Rag.RED.value)),
-                When(status=MilestoneStatus.AT_RISK, then=Value(rag.Rag.AMBER.value)),
-                When(forecast_date__gt=F("due_date"), then=Value(rag.Rag.AMBER.value)),
-                When(
-                    status=MilestoneStatus.NOT_STARTED,
-                    due_date__lte=today + dt.timedelta(days=rag.DUE_SOON_DAYS),
-                    then=Value(rag.Rag.AMBER.value),
-                ),
-                default=Value(rag.Rag.GREEN.value),
-                output_field=CharField(),
-            )
-        ).annotate(rag_rank=Case(*ranks, output_field=IntegerField()))
+            rag_finding=case(lambda f: f, CharField()),
+            rag_value=case(lambda f: status_rules.FINDING_RAG[f].value, CharField()),
+            rag_rank=case(lambda f: rank[status_rules.FINDING_RAG[f]], IntegerField()),
+        )
+
+
+def _rag_rules(today: dt.date) -> list[tuple[Q, str]]:
+    """milestones.status.milestone_status's rule as SQL conditions, first match wins; a
+    milestone that matches none is on track."""
+    due_soon = today + dt.timedelta(days=status_rules.DUE_SOON_DAYS)
+    return [
+        (Q(status=MilestoneStatus.COMPLETE), status_rules.COMPLETE),
+        (Q(status=MilestoneStatus.CANCELLED), status_rules.CANCELLED),
+        (Q(due_date__isnull=True, last_updated_at__isnull=True), status_rules.UNDATED),
+        (Q(due_date__lt=today), status_rules.OVERDUE),
+        (Q(status=MilestoneStatus.OFF_TRACK), status_rules.OFF_TRACK),
+        (Q(status=MilestoneStatus.AT_RISK), status_rules.AT_RISK),
+        (Q(forecast_date__gt=F("due_date")), status_rules.LATE),
+        (Q(status=MilestoneStatus.NOT_STARTED, due_date__lte=due_soon), status_rules.DUE_SOON),
+    ]
 
 
 class Milestone(models.Model):
@@ -179,7 +189,7 @@ class Milestone(models.Model):
 
     def needs_update(self, now: dt.datetime) -> bool:
         """Open, and not updated within the reminder interval (or never)."""
-        if self.status in ("complete", "cancelled"):
+        if self.status in CLOSED:
             return False
         interval = dt.timedelta(days=settings.MILESTONE_UPDATE_INTERVAL_DAYS)
         return self.last_updated_at is None or self.last_updated_at < now - interval
@@ -211,7 +221,6 @@ class Milestone(models.Model):
             self.refresh_from_db()
             # A queryset update sends no signals, so the history row is written here.
             Milestone.history.bulk_history_create([self], update=True, default_user=by)
-            bump_data_version()
 
     def assign(
         self, *, by, owner=None, remove_owner=False, add_delegates=(), remove_delegates=()
@@ -251,11 +260,10 @@ class Milestone(models.Model):
             Milestone.history.bulk_history_create(
                 [self], update=True, default_user=by, default_change_reason=reason
             )
-            bump_data_version()
             return True
 
-    def rag(self, today: dt.date) -> rag.Status:
-        return rag.milestone_status(
+    def rag(self, today: dt.date) -> Status:
+        return milestone_status(
             status=self.status,
             due_date=self.due_date,
             forecast_date=self.forecast_date,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from milestones.filters import MilestoneFilter
 from milestones.forms import BulkAssignForm, MilestonePeopleForm, MilestoneUpdateForm
 from milestones.history import milestone_change_log
 from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError
-from strategy_tracker.page_cache import cached_body
+from milestones.status import CLOSED
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
 
@@ -54,16 +55,10 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         "today": today,
         "can_update": can_update,
         "delegates": list(milestone.delegates.all()),
-        # The change log is the same for everyone until the next change: cached under the
-        # data version, which that change moves.
-        "history_html": cached_body(
-            request,
-            "milestones/_history.html",
-            lambda: {"entries": milestone_change_log(milestone)},
-        ),
+        "history": milestone_change_log(milestone),
     }
     if extra.get("conflict"):
-        context["latest_change"] = milestone_change_log(milestone)[0]
+        context["latest_change"] = context["history"][0]
     if can_update and "form" not in extra:
         context["form"] = MilestoneUpdateForm(milestone=milestone)
     if is_admin(request.user) and "assign_form" not in extra:
@@ -179,46 +174,43 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
             .distinct()
         )
     MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
-    # The list is the user's own, so it is cached per user; "needs an update" turns on by
-    # the hour, so the hour is part of the key.
-    body = cached_body(
-        request,
-        "milestones/_my_milestones_body.html",
-        lambda: _my_milestones_context(request.user, now),
-        extra_key=f"user-{request.user.pk}:{now:%Y%m%d%H}:{settings.MILESTONE_UPDATE_INTERVAL_DAYS}",
+    today = timezone.localdate()
+    page = Paginator(_my_milestones(request.user, today), MY_MILESTONES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    context = {"new_rows": new, "body": body, "today": timezone.localdate()}
+    context = {
+        "new_rows": new,
+        "today": today,
+        "page": page,
+        "rows": [
+            {"milestone": m, "status": m.rag(today), "needs_update": m.needs_update(now)}
+            for m in page
+        ],
+        "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,
+    }
     return render(request, "milestones/my_milestones.html", context)
 
 
-def _my_milestones_context(user, now) -> dict:
-    today = timezone.localdate()
-    milestones = (
+MY_MILESTONES_PER_PAGE = 50
+
+
+def _my_milestones(user, today):
+    """Overdue first, then the open ones by due date; complete and cancelled last."""
+    return (
         Milestone.objects.for_user(user)
         .visible_to(user)
         .with_rag(today)
         .with_hierarchy()
         .annotate(
-            # Overdue first, then the open ones by due date; complete and cancelled last.
             overdue_first=Case(
-                When(status__in=["complete", "cancelled"], then=Value(2)),
-                When(rag_value="red", due_date__lt=today, then=Value(0)),
+                When(status__in=CLOSED, then=Value(2)),
+                When(due_date__lt=today, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
         .order_by("overdue_first", F("due_date").asc(nulls_last=True), "id")
     )
-    rows = [
-        {"milestone": m, "status": m.rag(today), "needs_update": m.needs_update(now)}
-        for m in milestones
-    ]
-    return {
-        "rows": rows,
-        "today": today,
-        "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,
-        "user": user,
-    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,8 @@
 """Chart data for strategy pages, as Plotly figure dicts handed to the page with json_script."""
 
 from objectives.progress import Item
-from objectives.rag import DISPLAY_ORDER, Rag
 from strategy_tracker.chart_text import literal
+from strategy_tracker.status import DISPLAY_ORDER, Rag
 
 RAG_COLOURS = {
     Rag.RED: "#d5281b",

@@ -24,7 +24,6 @@ from django.utils import timezone
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Strategy
 from objectives.strategy_json import import_strategy
-from strategy_tracker.data_version import bump as bump_data_version
 
 EXAMPLE_SLUG = "example-community-health"
 ORGANISATION = "Example Community Health Trust"
@@ -882,7 +881,6 @@ def load_example(today: dt.date, users: Mapping[str, Any]) -> Strategy:
         _assign(milestone, plan, users, d)
         for update in plan.updates:
             _record(milestone, update, users)
-    bump_data_version()
     return strategy
 
 

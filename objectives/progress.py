@@ -1,23 +1,25 @@
 """A strategy's delivery, rolled up: milestones and measures → objective → priority → strategy.
 
 Each function reads in a fixed number of queries, whatever the size of the strategy, and
-leaves the rules to objectives.rag.
+leaves the rules to milestones/status.py and measures/status.py.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from measures.models import Kind, Measure, MeasureValue
+from measures.models import Kind, Measure, planned_by_measure, series_by_measure
 from measures.spc import SpcResult
+from measures.status import STATUS_FIELDS, status_of
 from milestones.models import Milestone
+from milestones.status import FINDING_RAG
 from objectives.models import Objective, Priority, Strategy
-from objectives.rag import RollUp, Status, milestone_status, roll_up
-from strategy_tracker.data_version import data_version
+from strategy_tracker.status import RollUp, Status, roll_up
 
 
 @dataclass
@@ -41,7 +43,7 @@ class ObjectiveProgress:
     def statuses(self) -> list[Status]:
         return [item.status for item in self.milestones + self.measures]
 
-    @property
+    @functools.cached_property
     def rollup(self) -> RollUp:
         return roll_up(self.statuses)
 
@@ -58,7 +60,7 @@ class PriorityProgress:
         own = [item.status for item in self.measures]
         return own + [s for o in self.objectives for s in o.statuses]
 
-    @property
+    @functools.cached_property
     def rollup(self) -> RollUp:
         return roll_up(self.statuses)
 
@@ -85,7 +87,7 @@ class StrategyProgress:
     def statuses(self) -> list[Status]:
         return [s for p in self.priorities for s in p.statuses]
 
-    @property
+    @functools.cached_property
     def rollup(self) -> RollUp:
         return roll_up(self.statuses)
 
@@ -106,21 +108,16 @@ class StrategyProgress:
         return self.strategy.period_end < self.today
 
 
-def _measures(strategy_ids: list[int]) -> QuerySet[Measure]:
-    return (
-        Measure.objects.for_strategies(strategy_ids)
-        .with_latest_value()
-        .prefetch_related("trajectory")
-        .order_by("id")
-    )
+def _measures(strategy_ids) -> QuerySet[Measure]:
+    return Measure.objects.for_strategies(strategy_ids).with_latest_value().order_by("id")
 
 
 def build_progress(
     strategy: Strategy, today: dt.date, only_priority: Priority | None = None
 ) -> StrategyProgress:
     """The tree for one strategy, or for one of its priorities: objectives, milestones and
-    measures with their statuses. A priority's tree carries its measures' values (for charts).
-    """
+    measures with their statuses. Each measure carries its values as plain rows
+    (`measure.series`) for its chart, table and SPC reading, read in one query for all."""
     objectives = Objective.objects.order_by("number")
     priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
     milestones = Milestone.objects.for_strategy(strategy)
@@ -129,11 +126,10 @@ def build_progress(
         priorities = priorities.filter(id=only_priority.id)
         milestones = milestones.filter(objective__priority=only_priority)
         measures = measures.filter(Q(priority=only_priority) | Q(objective__priority=only_priority))
-    # Values for the charts and the SPC icons, in one query for every measure.
-    measures = measures.prefetch_related(
-        Prefetch("values", queryset=MeasureValue.objects.order_by("period_end"))
-    )
     priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
+    measures = list(measures)
+    ids = [m.id for m in measures]
+    series, planned = series_by_measure(ids), planned_by_measure(ids)
 
     milestones_by_objective = defaultdict(list)
     for milestone in milestones.select_related("owner", "last_updated_by").order_by(
@@ -145,7 +141,8 @@ def build_progress(
     # Keyed by (kind, parent id): success measures and context indicators go apart.
     by_objective, by_priority = defaultdict(list), defaultdict(list)
     for measure in measures:
-        item = Item(measure, measure.rag(today), measure.spc_reading())
+        measure.series, measure.planned = series.get(measure.id, []), planned.get(measure.id, [])
+        item = Item(measure, measure.rag(today), measure.spc_reading(measure.series))
         if measure.objective_id:
             by_objective[measure.kind, measure.objective_id].append(item)
         else:
@@ -175,33 +172,32 @@ def build_progress(
     return progress
 
 
-def strategy_rollups(strategies: list[Strategy], today: dt.date) -> dict[int, RollUp]:
-    """The overall roll-up of each strategy, in two queries for any number of strategies,
-    or none when nothing has changed since it was last worked out (see data_version)."""
-    key = f"rollups:{today.isoformat()}:{data_version()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _all_strategy_rollups(today)
-        cache.set(key, cached, 3600)
-    return {s.id: cached.get(s.id, roll_up([])) for s in strategies}
-
-
-def _all_strategy_rollups(today: dt.date) -> dict[int, RollUp]:
-    """Every strategy's roll-up, so one cache entry serves the list however it is filtered."""
-    ids = list(Strategy.objects.values_list("id", flat=True))
+def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollUp]:
+    """The overall roll-up of each strategy, in three queries for any number of strategies:
+    milestones are counted in SQL by what was found (Milestone.objects.with_rag), and
+    measures read as plain rows, never a model instance each."""
     statuses: dict[int, list[Status]] = defaultdict(list)
-    milestone_fields = ["status", "due_date", "forecast_date", "last_updated_at"]
-    for row in Milestone.objects.filter(objective__priority__strategy__in=ids).values(
-        "objective__priority__strategy", *milestone_fields
-    ):
-        strategy_id = row.pop("objective__priority__strategy")
-        # The rule itself, not a model instance per row: thousands of rows at trust size.
-        statuses[strategy_id].append(milestone_status(**row, today=today))
-    measures = (
-        _measures(ids)
+    counts = (
+        Milestone.objects.filter(objective__priority__strategy__in=strategy_ids)
+        .with_rag(today)
+        .values_list("objective__priority__strategy", "rag_finding")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for strategy_id, finding, n in counts:
+        # A milestone's reason is never read in a roll-up: one Status stands for all n.
+        found = Status(FINDING_RAG[finding], finding, "milestone", finding)
+        statuses[strategy_id] += [found] * n
+    rows = (
+        _measures(strategy_ids)
         .success_measures()
         .annotate(strategy_id=Coalesce("priority__strategy", "objective__priority__strategy"))
+        .values("id", "strategy_id", "latest_value", "latest_period_end", *STATUS_FIELDS)
     )
-    for measure in measures:
-        statuses[measure.strategy_id].append(measure.rag(today))
-    return {i: roll_up(statuses[i]) for i in ids}
+    rows = list(rows)
+    # By the strategies, not a list of thousands of measure ids: PostgreSQL joins it.
+    planned = planned_by_measure(Measure.objects.for_strategies(strategy_ids).values("id"))
+    for row in rows:
+        status = status_of(SimpleNamespace(**row), planned.get(row["id"], []), today)
+        statuses[row["strategy_id"]].append(status)
+    return {i: roll_up(statuses[i]) for i in strategy_ids}

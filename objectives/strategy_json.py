@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
+from measures import columns
 from measures.models import Measure, MeasureValue, TrajectoryPoint
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
@@ -83,7 +84,7 @@ OPTIONAL_MEASURE_FIELDS = {
     "spc_rebase_from": None,
 }
 NULLABLE_NUMBERS = {"spc_baseline_points"}
-VALUE_FIELDS = ["period_end", "period_text", "value", "note", "source"]
+VALUE_FIELDS = columns.VALUE_FIELDS  # the columns of a file of figures that a value stores
 TRAJECTORY_FIELDS = ["period_end", "value"]
 
 

@@ -8,17 +8,15 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from measures.charts import measure_trend
-from measures.tables import SpcSummaryTable, spc_summary_rows
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from milestones.tables import MilestoneTable
 from objectives.charts import milestone_timeline
 from objectives.models import Objective, Organisation, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
-from objectives.rag import Rag
 from objectives.strategy_json import export_strategy, strategy_queryset
-from strategy_tracker.page_cache import cached_body
-from strategy_tracker.roles import is_admin
+from objectives.tables import SpcSummary
+from strategy_tracker.status import Rag
 
 MILESTONES_PER_PAGE = 25
 
@@ -61,11 +59,15 @@ def _sane_paging(request: HttpRequest) -> HttpRequest:
     return sane
 
 
+# A measure's card shows its latest values; the measure's own page has them all.
+CARD_VALUES = 8
+
+
 def _measure_charts(items: list[Item]) -> list[dict]:
     """Each measure with its status and, where it has data, its chart."""
     cards = []
     for item in items:
-        measure, values = item.obj, list(item.obj.values.all())
+        measure, values = item.obj, item.obj.series
         cards.append(
             {
                 "measure": measure,
@@ -73,32 +75,16 @@ def _measure_charts(items: list[Item]) -> list[dict]:
                 "spc": item.spc,
                 "chart": measure_trend(measure, values),
                 "chart_id": f"chart-{measure.code}",
-                "values": values,
+                "values": values[-CARD_VALUES:],
+                "value_count": len(values),
                 "baseline_row": measure.baseline_stands_apart(values),
             }
         )
     return cards
 
 
-def _spc_table(request: HttpRequest, progress) -> SpcSummaryTable:
-    table = SpcSummaryTable(spc_summary_rows(progress.measures), prefix="spc-")
-    RequestConfig(request, paginate=False).configure(table)
-    return table
-
-
 @require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
-    # Admins see drafts too, so their list is cached apart.
-    body = cached_body(
-        request,
-        "objectives/_strategy_list_body.html",
-        lambda: _strategy_list_context(request),
-        extra_key="with-drafts" if is_admin(request.user) else "",
-    )
-    return render(request, "objectives/strategy_list.html", {"body": body})
-
-
-def _strategy_list_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     strategies = Strategy.objects.visible_to(request.user).select_related("organisation")
     organisation = None
@@ -107,21 +93,23 @@ def _strategy_list_context(request: HttpRequest) -> dict:
         organisation = Organisation.objects.filter(pk=int(wanted)).first()
         strategies = strategies.filter(organisation_id=int(wanted))
     strategies = list(strategies)
-    rollups = strategy_rollups(strategies, today)
-    rows = [{"strategy": s, "rollup": rollups[s.id]} for s in strategies]
-    return {"rows": rows, "today": today, "filtered": bool(wanted), "organisation": organisation}
+    rollups = strategy_rollups([s.id for s in strategies], today)
+    context = {
+        "rows": [{"strategy": s, "rollup": rollups[s.id]} for s in strategies],
+        "today": today,
+        "filtered": bool(wanted),
+        "organisation": organisation,
+    }
+    return render(request, "objectives/strategy_list.html", context)
+
+
+# The dashboard shows the worst few exceptions; the strategy's milestone list has them all.
+EXCEPTIONS_SHOWN = 10
 
 
 @require_GET
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _get_strategy(request, slug)
-    body = cached_body(
-        request, "objectives/_strategy_body.html", lambda: _strategy_context(request, strategy)
-    )
-    return render(request, "objectives/strategy_detail.html", {"strategy": strategy, "body": body})
-
-
-def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
     today = timezone.localdate()
     progress = build_progress(strategy, today)
     timeline_rows = [(p.priority.label, item) for p in progress.priorities for item in p.milestones]
@@ -134,7 +122,7 @@ def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
         ),
         key=lambda pair: (pair[1].status.rag != Rag.RED, pair[1].obj.due_date or dt.date.max),
     )
-    return {
+    context = {
         "strategy": strategy,
         "progress": progress,
         "today": today,
@@ -143,34 +131,39 @@ def _strategy_context(request: HttpRequest, strategy: Strategy) -> dict:
             today.isoformat(),
             {p.priority.label: f"P{p.priority.key}" for p in progress.priorities},
         ),
-        "timeline_rows": timeline_rows,
         "undated_count": sum(1 for _, item in timeline_rows if not item.obj.due_date),
-        "needs_attention": needs_attention,
-        "spc_table": _spc_table(request, progress),
+        "needs_attention": needs_attention[:EXCEPTIONS_SHOWN],
+        "attention_counts": {
+            rag: sum(1 for _, item in needs_attention if item.status.rag == rag)
+            for rag in (Rag.RED, Rag.AMBER)
+        },
+        "spc_summary": SpcSummary(progress.measures, request.GET.get("spc-sort", "")),
     }
+    return render(request, "objectives/strategy_detail.html", context)
+
+
+@require_GET
+def strategy_milestones(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every milestone of a strategy, a page at a time: the dashboard's exceptions in full,
+    and its timeline as a table."""
+    strategy = _get_strategy(request, slug)
+    today = timezone.localdate()
+    filterset, table = _milestone_table(request, Milestone.objects.for_strategy(strategy), today)
+    context = {"strategy": strategy, "today": today, "filter": filterset, "table": table}
+    return render(request, "objectives/strategy_milestones.html", context)
 
 
 @require_GET
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
     strategy = _get_strategy(request, slug)
     priority = _get_priority(strategy, key)
-    body = cached_body(
-        request,
-        "objectives/_priority_body.html",
-        lambda: _priority_context(request, strategy, priority),
-    )
-    context = {"strategy": strategy, "priority": priority, "body": body}
-    return render(request, "objectives/priority_detail.html", context)
-
-
-def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priority) -> dict:
     today = timezone.localdate()
     progress = build_progress(strategy, today, only_priority=priority)
     priority_progress = progress.priorities[0]
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective__priority=priority), today
     )
-    return {
+    context = {
         "strategy": strategy,
         "priority": priority,
         "progress": priority_progress,
@@ -180,6 +173,7 @@ def _priority_context(request: HttpRequest, strategy: Strategy, priority: Priori
         "measures": _measure_charts(priority_progress.all_measures),
         "context": _measure_charts(priority_progress.all_context),
     }
+    return render(request, "objectives/priority_detail.html", context)
 
 
 @require_GET
@@ -190,18 +184,6 @@ def objective_detail(
     priority = _get_priority(strategy, key)
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
-    body = cached_body(
-        request,
-        "objectives/_objective_body.html",
-        lambda: _objective_context(request, strategy, priority, objective),
-    )
-    context = {"strategy": strategy, "priority": priority, "objective": objective, "body": body}
-    return render(request, "objectives/objective_detail.html", context)
-
-
-def _objective_context(
-    request: HttpRequest, strategy: Strategy, priority: Priority, objective: Objective
-) -> dict:
     today = timezone.localdate()
     progress = build_progress(strategy, today, only_priority=priority)
     objective_progress = next(
@@ -210,7 +192,7 @@ def _objective_context(
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective=objective), today, exclude=("objective",)
     )
-    return {
+    context = {
         "strategy": strategy,
         "priority": priority,
         "objective": objective,
@@ -224,6 +206,7 @@ def _objective_context(
         "where_now": [line for line in objective.where_now.splitlines() if line.strip()],
         "where_want": [line for line in objective.where_want.splitlines() if line.strip()],
     }
+    return render(request, "objectives/objective_detail.html", context)
 
 
 @require_GET

@@ -12,7 +12,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_lockout_response
+from axes.helpers import get_client_ip_address, get_lockout_response
 from axes.utils import reset as reset_failed_sign_ins
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -30,8 +30,6 @@ from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-
-from strategy_tracker.client_ip import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +93,9 @@ def reset_requests_exhausted(request: HttpRequest, email: str) -> bool:
     either has had its share this hour. Both are always counted, so switching addresses
     does not reset either count."""
     typed = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
-    by_client = _counted_over_limit(f"password-reset:client:{client_ip(request) or 'unknown'}")
+    # The client address as sign-in throttling reads it (AXES_CLIENT_IP_CALLABLE).
+    client = get_client_ip_address(request) or "unknown"
+    by_client = _counted_over_limit(f"password-reset:client:{client}")
     by_address = _counted_over_limit(f"password-reset:address:{typed}")
     return by_client or by_address
 

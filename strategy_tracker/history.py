@@ -57,13 +57,30 @@ def _display(record, name: str) -> Any:
     return value
 
 
+def _changes(old, new, fields: list[str], labels: dict[str, str]) -> list[Change]:
+    """What differs between two history records of one object, in the order of `fields`.
+
+    diff_against names a foreign key by its field ("owner"); callers may list its column
+    ("owner_id"), which is what they label and what is shown, so both names are kept.
+    """
+    names = {new._meta.get_field(name).name: name for name in fields if name not in IGNORED_FIELDS}
+    delta = new.diff_against(old, included_fields=list(names))
+    changed = {names[field] for field in delta.changed_fields}
+    return [
+        Change(labels.get(name, name), _display(old, name), _display(new, name))
+        for name in fields
+        if name in changed
+    ]
+
+
 def change_log(
     records: Iterable, fields: list[str], labels: dict[str, str], subject=lambda record: ""
 ) -> list[Entry]:
     """Entries newest first, from the history records of any number of objects.
 
-    Consecutive records of the same object are compared in memory, so this makes no queries
-    beyond fetching `records` (fetch them with select_related("history_user")).
+    Consecutive records of the same object are compared in memory (diff_against, on fields
+    that are not many-to-many), so this makes no queries beyond fetching `records` (fetch
+    them with select_related("history_user")).
     """
     by_object = defaultdict(list)
     for record in records:
@@ -76,12 +93,7 @@ def change_log(
             action = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
             changes = []
             if previous is not None and action == "changed":
-                changes = [
-                    Change(labels.get(name, name), _display(previous, name), _display(record, name))
-                    for name in fields
-                    if name not in IGNORED_FIELDS
-                    and getattr(previous, name) != getattr(record, name)
-                ]
+                changes = _changes(previous, record, fields, labels)
             if (
                 action == "changed"
                 and previous is not None

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tables2",
     "django_filters",
-    "import_export",
     "csp",
     "axes",
     "strategy_tracker",
@@ -204,7 +203,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind a proxy, the client's address is read from X-Forwarded-For, but only on requests
-# from these proxy addresses (strategy_tracker/client_ip.py).
+# from these proxy addresses (strategy_tracker/client_ip.py, which says why not axes' ipware
+# settings). Read it with axes.helpers.get_client_ip_address, as the reset limit does.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "strategy_tracker.client_ip.client_ip"
 # Passwords (strategy_tracker/accounts.py). A reset link works once, for this long. Reset

@@ -100,9 +100,9 @@ def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, ad
         data=("measure_code,period_end,value\n" + rows).encode(),
     )
     client.force_login(admin_user)
-    from measures import bulk_values, resources
+    from measures import importing
 
-    real = bulk_values.create
+    real = importing.create
     calls = []
 
     def cut_on_second_batch(objs, *args, **kwargs):
@@ -112,8 +112,8 @@ def test_an_import_cut_off_midway_writes_nothing_and_the_app_recovers(client, ad
         return real(objs, *args, **kwargs)
 
     with (
-        mock.patch.object(bulk_values, "create", cut_on_second_batch),
-        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+        mock.patch.object(importing, "create", cut_on_second_batch),
+        mock.patch.object(importing, "BATCH_ROWS", 10),
     ):
         response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
 
@@ -158,12 +158,12 @@ def _upload_24_rows(admin_user, code: str):
 def test_a_batch_the_database_refuses_midway_says_nothing_was_written(client, admin_user):
     """A refused statement aborts PostgreSQL's transaction; the import must still end in its
     own message, not in an InternalError from releasing a savepoint afterwards."""
-    from measures import bulk_values, resources
+    from measures import importing
 
     measure = make_measure(make_objective(), code="REF", unit="count")
     batch = _upload_24_rows(admin_user, "REF")
     client.force_login(admin_user)
-    real = bulk_values.create
+    real = importing.create
     calls = []
 
     def overflow_on_second_batch(values, stamp):
@@ -173,8 +173,8 @@ def test_a_batch_the_database_refuses_midway_says_nothing_was_written(client, ad
         return real(values, stamp)
 
     with (
-        mock.patch.object(bulk_values, "create", overflow_on_second_batch),
-        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+        mock.patch.object(importing, "create", overflow_on_second_batch),
+        mock.patch.object(importing, "BATCH_ROWS", 10),
     ):
         response = client.post(reverse("measures:import_confirm", args=[batch.pk]))
 
@@ -193,19 +193,19 @@ def test_a_batch_the_database_refuses_midway_says_nothing_was_written(client, ad
 def test_a_database_error_outside_the_writes_is_refused_with_the_same_message(admin_user):
     from django.db import connection as db
 
-    from measures import bulk_values
+    from measures import importing
     from measures.importing import ImportRefused, confirm
 
     make_measure(make_objective(), code="LOOK", unit="count")
     batch = _upload_24_rows(admin_user, "LOOK")
 
-    def lookup_refused(pairs):
+    def lookup_refused(*args):
         with db.cursor() as cursor:
             cursor.execute("SELECT 1 / 0")  # division_by_zero: a DataError
         return []
 
     with (
-        mock.patch.object(bulk_values, "existing", lookup_refused),
+        mock.patch.object(importing, "existing", lookup_refused),
         pytest.raises(ImportRefused, match="The database refused the figures"),
     ):
         confirm(batch.pk, restatements_confirmed=False)

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import connection
 
 from milestones.models import Milestone
-from strategy_tracker.local_server import gunicorn, session_cookie
 from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
 from tests.load_clients import PORT, SAVES_PER_LEAD, board_reads, lead_saves
+from tests.local_server import gunicorn, session_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = 3

@@ -44,3 +44,14 @@ def test_too_many_spc_baseline_points_is_refused_with_a_message(client, admin_us
     )
     assert response.status_code == 400
     assert "less than or equal to 1000" in response.content.decode()
+
+
+def test_ids_too_large_for_any_row_are_refused_as_not_a_choice(client, admin_user):
+    client.force_login(admin_user)
+    huge = str(2**63)
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {"milestones": [huge], "owner": huge, "add_delegates": [huge]},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()

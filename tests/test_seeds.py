@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from measures.models import Measure
 from milestones.models import Milestone
@@ -24,9 +25,19 @@ EPUT = "eput-mse-community-2023"
 THURROCK = "thurrock-hwbs-2013"
 
 
+@pytest.fixture(scope="module")
+def _seeds_for_the_module(django_db_setup, django_db_blocker):
+    """Both seed files, loaded once for the module in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_seeds", stdout=StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeds():
-    call_command("load_seeds", stdout=StringIO())
+def seeds(_seeds_for_the_module, db):
+    """The seeds, seen by one test; what the test writes is rolled back after it."""
 
 
 def _priority(slug: str, number: int, part: int = 1) -> Priority:

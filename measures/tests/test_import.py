@@ -272,7 +272,7 @@ def test_a_file_over_the_size_limit_is_refused(signed_in_admin, measures, settin
 
 
 def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, measures):
-    from measures import bulk_values, resources
+    from measures import importing
 
     _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "CNT,2023-12-31,1,,\n"))
     rows = "".join(
@@ -282,7 +282,7 @@ def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, me
     )
     page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,50,,\n" + rows)
     before = _counts()
-    real = bulk_values.create
+    real = importing.create
     calls = []
 
     def fail_on_second_batch(objs, *args, **kwargs):
@@ -292,8 +292,8 @@ def test_a_database_error_part_way_leaves_the_data_as_it_was(signed_in_admin, me
         return real(objs, *args, **kwargs)
 
     with (
-        mock.patch.object(bulk_values, "create", fail_on_second_batch),
-        mock.patch.object(resources.MeasureValueResource._meta, "batch_size", 10),
+        mock.patch.object(importing, "create", fail_on_second_batch),
+        mock.patch.object(importing, "BATCH_ROWS", 10),
     ):
         response = _confirm(signed_in_admin, page)
 

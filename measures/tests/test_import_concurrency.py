@@ -65,7 +65,7 @@ def test_an_upload_being_confirmed_is_not_deleted_as_expired_meanwhile(measures,
 
     from django.utils import timezone
 
-    from measures import bulk_values, importing
+    from measures import importing
 
     if connection.vendor != "postgresql":
         (pytest.fail if os.environ.get("CI") else pytest.skip)("needs PostgreSQL")
@@ -78,7 +78,7 @@ def test_an_upload_being_confirmed_is_not_deleted_as_expired_meanwhile(measures,
         uploaded_at=timezone.now() - dt.timedelta(hours=49)
     )
     writing, finish = threading.Event(), threading.Event()
-    real_create = bulk_values.create
+    real_create = importing.create
     outcomes = {}
 
     def create_then_wait(values, stamp):
@@ -91,7 +91,7 @@ def test_an_upload_being_confirmed_is_not_deleted_as_expired_meanwhile(measures,
             # As if it began a moment before the upload expired.
             with (
                 mock.patch.object(importing, "is_expired", return_value=False),
-                mock.patch.object(bulk_values, "create", create_then_wait),
+                mock.patch.object(importing, "create", create_then_wait),
             ):
                 confirm(batch.pk, restatements_confirmed=False)
             outcomes["confirm"] = "imported"

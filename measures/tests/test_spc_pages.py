@@ -160,13 +160,13 @@ def test_the_dashboard_has_a_sortable_spc_summary(client, board_member, shifted,
     client.force_login(board_member)
     strategy = shifted.strategy
     response = client.get(strategy.get_absolute_url())
-    table = response.context["spc_table"]
-    names = [row.record["name"] for row in table.rows]
+    table = response.context["spc_summary"]
+    names = [row["name"] for row in table.rows]
     assert set(names) == {m.name for m in measures.values()}
     html = response.content.decode()
     assert "Special cause concern (high)" in html
-    by_latest = client.get(strategy.get_absolute_url() + "?spc-sort=-latest").context["spc_table"]
-    assert by_latest.rows[0].record["name"] == shifted.name
+    by_latest = client.get(strategy.get_absolute_url() + "?spc-sort=-latest").context["spc_summary"]
+    assert by_latest.rows[0]["name"] == shifted.name
 
 
 def test_icons_appear_beside_the_rag_on_priority_and_objective_pages(client, board_member, shifted):

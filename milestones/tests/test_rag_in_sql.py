@@ -1,4 +1,4 @@
-"""The database annotation must colour every milestone exactly as objectives.rag does.
+"""The database annotation must colour every milestone exactly as milestones.status does.
 
 Every combination of status, due date at each boundary, forecast around the due date and
 updated-or-not is tried: a few hundred rows, so nothing is left to chance.
@@ -34,17 +34,22 @@ def _combinations():
 
 
 @pytest.mark.django_db
-def test_sql_and_python_give_the_same_colour_for_every_combination():
+def test_sql_and_python_give_the_same_colour_and_finding_for_every_combination():
     objective = make_objective()
     created = Milestone.objects.bulk_create(
         Milestone(objective=objective, title="m", **fields) for fields in _combinations()
     )
-    in_sql = dict(Milestone.objects.with_rag(TODAY).values_list("id", "rag_value"))
+    in_sql = {
+        pk: (rag, finding)
+        for pk, rag, finding in Milestone.objects.with_rag(TODAY).values_list(
+            "id", "rag_value", "rag_finding"
+        )
+    }
 
     mismatches = [
         (m.status, m.due_date, m.forecast_date, m.last_updated_at, in_sql[m.id])
         for m in created
-        if in_sql[m.id] != m.rag(TODAY).rag.value
+        if in_sql[m.id] != (m.rag(TODAY).rag.value, m.rag(TODAY).finding)
     ]
     assert len(created) == 6 * 9 * 4 * 2
     assert mismatches == []

@@ -108,7 +108,7 @@ def test_the_dashboard_leaves_them_out_and_lists_them_in_their_own_section(signe
     judged = _between(html, "<h1>", 'id="attention"')
     assert "rag rag-red" not in judged
     _assert_judges_only_success_measures(judged)
-    spc_rows = [row.record["name"] for row in response.context["spc_table"].rows]
+    spc_rows = [row["name"] for row in response.context["spc_summary"].rows]
     assert spc_rows == ["Long waits"]
 
     context = _between(html, 'id="context">Context indicators</h2>')
@@ -175,7 +175,7 @@ def test_the_measure_page_says_context_indicator_and_shows_no_rag(signed_in, str
 
 def test_a_context_indicator_is_never_judged_whatever_its_target(strategy):
     from measures.models import Measure
-    from objectives.rag import Rag
+    from strategy_tracker.status import Rag
 
     referrals = Measure.objects.with_latest_value().get(code="REFERRALS")
     status = referrals.rag(timezone.localdate())

@@ -361,3 +361,27 @@ def test_the_dashboards_exceptions_say_who_owns_each_and_what_they_last_reported
     assert backlog[0].startswith("Clear the backlog")
     assert backlog[1] == "Nobody yet"
     assert backlog[4] == "No update reported yet"
+
+
+def test_the_strategys_milestone_list_has_them_all_a_page_at_a_time(signed_in, today):
+    big = make_big_strategy(size=4, today=today, slug="big")
+    total = Milestone.objects.for_strategy(big).count()
+    response = signed_in.get("/strategies/big/milestones/?sort=due_date")
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.paginator.count == total > 25
+    assert len(table.page.object_list) == 25
+    dues = [row.record.due_date for row in table.page.object_list]
+    assert dues == sorted(dues)
+    red = signed_in.get("/strategies/big/milestones/?rag=red").context["table"]
+    assert {row.record.rag_value for row in red.page.object_list} == {"red"}
+
+
+def test_the_dashboard_shows_the_worst_ten_exceptions_and_links_to_all(signed_in, today):
+    big = make_big_strategy(size=4, today=today, slug="big")
+    response = signed_in.get(big.get_absolute_url())
+    assert len(response.context["needs_attention"]) == 10
+    counts = response.context["attention_counts"]
+    assert counts["red"] + counts["amber"] > 10
+    html = response.content.decode()
+    assert "/strategies/big/milestones/?rag=red" in html

@@ -12,10 +12,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from measures import importing, trajectory
+from measures import status as measure_rules
 from measures.models import Measure, MeasureValue
 from measures.spc import Assurance, Variation
+from milestones import status as milestone_rules
 from milestones.models import Milestone, MilestoneDelegate
-from objectives import rag
 from objectives.example_strategy import (
     EXAMPLE_SLUG,
     QUARTERS,
@@ -28,6 +29,7 @@ from objectives.example_strategy import (
 )
 from objectives.models import Strategy
 from objectives.strategy_json import export_strategy, strategy_queryset
+from strategy_tracker import status as rag
 from strategy_tracker.roles import PROGRAMME_LEAD
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ TODAY = dt.date(2026, 11, 29)
 NOW = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(12)))
 CSV_FILE = Path(django_settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
 CSV_CODES = {"EX-CARER-ASSESS", "EX-FALLS-RATE"}
-# (colour, finding) of every rule in objectives/rag.milestone_status.
+# (colour, finding) of every rule in objectives/milestone_rules.milestone_status.
 EVERY_MILESTONE_CASE = {
     (rag.Rag.RED, "overdue"),
     (rag.Rag.RED, "off track"),
@@ -356,7 +358,7 @@ def _codes(data: dict) -> dict[str, dict]:
 
 def _final_rag(plan, today: dt.date) -> rag.Status:
     final = plan.final
-    return rag.milestone_status(
+    return milestone_rules.milestone_status(
         status=final.status if final else "not_started",
         due_date=plan.due,
         forecast_date=final.forecast if final else None,
@@ -382,7 +384,7 @@ def _measure_rag(measure: dict, today: dt.date) -> rag.Rag:
         planned=[(date(p["period_end"]), number(p["value"])) for p in measure["trajectory"]],
     )
     latest_end = date(latest["period_end"])
-    return rag.measure_status(
+    return measure_rules.measure_status(
         direction=measure["direction"],
         unit=measure["unit"],
         target=number(measure["target_value"]),

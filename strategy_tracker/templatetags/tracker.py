@@ -1,12 +1,15 @@
 """Template helpers shared by every app: RAG badges, counts and number formatting."""
 
+import functools
 import uuid
 from decimal import Decimal
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from measures.spc import Assurance, SpcResult, Variation
-from objectives.rag import DISPLAY_ORDER, Rag, RollUp, Status
+from strategy_tracker.status import DISPLAY_ORDER, Rag, RollUp, Status
 
 register = template.Library()
 
@@ -110,37 +113,56 @@ ASSURANCE_SYMBOLS = {
 
 
 def _icon_id() -> str:
-    # Random rather than counted: pages are pieced together from bodies cached by different
-    # processes, and the same icon can appear many times on one page.
+    # Random rather than counted: the same icon can appear many times on one page.
     return f"spc-icon-{uuid.uuid4().hex[:12]}"
 
 
-@register.inclusion_tag("includes/spc/_variation_icon.html")
-def variation_icon(variation: Variation | str) -> dict:
-    """The variation icon as inline SVG: a ring, a mini chart and H or L, named by its title."""
-    variation = Variation(variation)
+# Each icon's markup depends only on which icon it is: drawn once per process, then given a
+# fresh id each time it is shown (dozens of icons on a dashboard made drawing them a third of
+# its time).
+_ID = "__spc_icon_id__"
+
+
+@functools.cache
+def _variation_markup(value: str) -> str:
+    variation = Variation(value)
     symbol = VARIATION_SYMBOLS[variation.value]
-    return {
-        "id": _icon_id(),
+    context = {
+        "id": _ID,
         "title": f"Variation icon: {variation.label}",
         "grey": SPC_COLOURS["common"]["colour"],  # the common-cause points before the change
         **symbol,
         **SPC_COLOURS[symbol["kind"]],
     }
+    return render_to_string("includes/spc/_variation_icon.html", context)
 
 
-@register.inclusion_tag("includes/spc/_assurance_icon.html")
-def assurance_icon(assurance: Assurance | str) -> dict:
-    """The assurance icon as inline SVG: a ring, P, F or ?, and a target line by a band."""
-    assurance = Assurance(assurance)
+@functools.cache
+def _assurance_markup(value: str) -> str:
+    assurance = Assurance(value)
     symbol = ASSURANCE_SYMBOLS[assurance.value]
-    return {
-        "id": _icon_id(),
+    context = {
+        "id": _ID,
         "title": f"Assurance icon: {assurance.label}",
         "value": assurance.value,
         **symbol,
         **SPC_COLOURS[symbol["kind"]],
     }
+    return render_to_string("includes/spc/_assurance_icon.html", context)
+
+
+@register.simple_tag
+def variation_icon(variation: Variation | str) -> SafeString:
+    """The variation icon as inline SVG: a ring, a mini chart and H or L, named by its title."""
+    markup = _variation_markup(Variation(variation).value)
+    return mark_safe(markup.replace(_ID, _icon_id()))  # noqa: S308 - our own template
+
+
+@register.simple_tag
+def assurance_icon(assurance: Assurance | str) -> SafeString:
+    """The assurance icon as inline SVG: a ring, P, F or ?, and a target line by a band."""
+    markup = _assurance_markup(Assurance(assurance).value)
+    return mark_safe(markup.replace(_ID, _icon_id()))  # noqa: S308 - our own template
 
 
 @register.inclusion_tag("includes/_spc_icons.html")
@@ -155,3 +177,15 @@ def spc_icons(result: SpcResult | None) -> dict:
         "variation_kind": VARIATION_SYMBOLS[variation.value]["kind"],
         "assurance": result.assurance,
     }
+
+
+@register.inclusion_tag("includes/_spc_icons.html")
+def spc_variation(result: SpcResult | None) -> dict:
+    """The variation icon alone, with its words (the SPC summary's variation column)."""
+    return spc_icons(result) | {"assurance": None, "hide_assurance": True}
+
+
+@register.inclusion_tag("includes/_spc_icons.html")
+def spc_assurance(result: SpcResult) -> dict:
+    """The assurance icon alone, with its words (the SPC summary's assurance column)."""
+    return spc_icons(result) | {"hide_variation": True}

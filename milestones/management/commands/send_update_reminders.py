@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from milestones.models import Milestone
+from milestones.status import CLOSED
 from objectives.models import Strategy
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             # no longer delivered.
             Milestone.objects.filter(owner__isnull=False, owner__is_active=True)
             .filter(objective__priority__strategy__status=Strategy.Status.PUBLISHED)
-            .exclude(status__in=["complete", "cancelled"])
+            .exclude(status__in=CLOSED)
             .select_related("owner", "objective__priority__strategy")
             .order_by(F("due_date").asc(nulls_last=True), "id")
         )

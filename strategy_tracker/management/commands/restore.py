@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from strategy_tracker.data_version import bump, data_version
 from strategy_tracker.management.commands._database import pg_env_and_name
 
 
@@ -23,9 +22,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file.")
         if not yes and input(f"Replace every row in the database with {file}? [y/N] ") != "y":
             raise CommandError("Nothing restored.")
-        # Pages cached before the restore must not be served after it: the data version
-        # ends above both the old number and the restored one.
-        before = int(data_version())
         if connection.vendor == "postgresql":
             env, name = pg_env_and_name()
             connection.close()
@@ -54,5 +50,4 @@ class Command(BaseCommand):
         else:
             raise CommandError(f"No restore method for {connection.vendor}.")
         connection.close()
-        bump(by=before + 1)
         self.stdout.write(f"Restored {file}.")

@@ -5,14 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from objectives.rag import (
-    Rag,
-    is_stale,
-    measure_status,
-    milestone_status,
-    roll_up,
-    time_in_words,
-)
+from measures.status import is_stale, measure_status
+from milestones.status import milestone_status
+from strategy_tracker.status import Rag, roll_up, time_in_words
 
 TODAY = dt.date(2026, 11, 23)
 UPDATED = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)

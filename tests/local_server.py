@@ -1,5 +1,6 @@
-"""gunicorn on 127.0.0.1 for the benchmark and the load and slow-client tests, with the
-settings `make serve` uses (deploy/gunicorn.conf.py), and a signed-in cookie for it.
+"""gunicorn on 127.0.0.1 for the benchmark (bench/) and the load and slow-client tests, with
+the settings `make serve` uses (deploy/gunicorn.conf.py), and a signed-in cookie for it.
+Kept with the tests, out of the product package: nothing in production starts it.
 
 Production settings with the HTTPS parts off (loopback has no TLS) and the per-request log
 quiet, so what is measured is the app.

@@ -1,0 +1,167 @@
+"""A measure's status: its latest value against its target, or against its trajectory while
+a dated target is still ahead. Pure Python, no Django."""
+
+import datetime as dt
+from decimal import Decimal
+
+from measures import trajectory
+from strategy_tracker.status import Rag, Status, day
+
+STALE_AFTER_MONTHS = 6  # two quarters
+
+
+def _months_before(date: dt.date, months: int) -> dt.date:
+    month_index = date.year * 12 + date.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    # Clamp the day to the target month's length (31 Aug minus 6 months is 28/29 Feb).
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(date.day, last_day))
+
+
+def is_stale(period_end: dt.date, today: dt.date) -> bool:
+    """A value is stale when its period ended more than two quarters before today."""
+    return period_end < _months_before(today, STALE_AFTER_MONTHS)
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _gap_phrase(
+    value: Decimal, target: Decimal, unit: str, direction: str, against: str = "target"
+) -> str:
+    side = "below" if direction == "higher" else "above"
+    gap = abs(target - value)
+    if unit == "%":
+        return f"{_number(gap)} percentage points {side} {against}"
+    if target == 0:
+        return f"{_number(gap)} {side} {against}"
+    relative = gap / abs(target) * 100
+    # Whole percentages read best, but a small miss must not read as "0% below".
+    places = (
+        Decimal("1")
+        if relative >= 1
+        else Decimal("0.1")
+        if relative >= Decimal("0.1")
+        else Decimal("0.01")
+    )
+    return f"{relative.quantize(places).normalize():f}% {side} {against}"
+
+
+def context_status() -> Status:
+    """A context indicator describes the setting; it is never judged or rolled up."""
+    return Status(Rag.GREY, "context indicator, not judged against a target", "measure", "context")
+
+
+def _places(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def _to_places(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-min(places, 4)))
+
+
+def _meets(value: Decimal, reference: Decimal, direction: str) -> bool:
+    return value >= reference if direction == "higher" else value <= reference
+
+
+def measure_status(
+    *,
+    direction: str,
+    unit: str,
+    target: Decimal | None,
+    tolerance: Decimal,
+    latest_value: Decimal | None,
+    latest_period_end: dt.date | None,
+    today: dt.date,
+    target_date: dt.date | None = None,
+    expected: Decimal | None = None,
+) -> Status:
+    """The latest value against the target; or, while a dated target is still ahead, against
+    `expected`, where the trajectory from the baseline says it should be by now."""
+    stale = latest_period_end is not None and is_stale(latest_period_end, today)
+    stale_note = f"; latest value is stale (period ended {day(latest_period_end)})" if stale else ""
+
+    def result(rag: Rag, reason: str, finding: str) -> Status:
+        return Status(rag, reason + stale_note, "measure", finding, stale)
+
+    if latest_value is None:
+        return result(Rag.GREY, "no value reported yet", "with no value")
+    if target is None:
+        return result(Rag.GREY, "no target set", "with no target")
+    if direction not in ("higher", "lower"):
+        return result(Rag.GREY, "no direction, so no comparison with the target", "unjudged")
+    by = f" by {day(target_date)}" if target_date else ""
+    if expected is not None:
+        # Shown to one decimal place more than the value has (8.56 beside 8.4, 12345.3 beside
+        # a count of 12320) and judged as shown, so the reason never contradicts itself. The
+        # database keeps no trailing zeros' worth of precision, so a rate of 6 is read as 6.0.
+        places = _places(latest_value) if unit == "count" else max(_places(latest_value), 1)
+        expected = _to_places(expected, places + 1)
+        shown = (
+            f"latest {_number(latest_value)} against {_number(expected)} expected by "
+            f"{day(latest_period_end)} on the trajectory to {_number(target)}{by}"
+        )
+        if _meets(latest_value, expected, direction):
+            return result(Rag.GREEN, f"on trajectory ({shown})", "on trajectory")
+        gap = _gap_phrase(latest_value, expected, unit, direction, against="trajectory")
+        if abs(expected - latest_value) <= tolerance:
+            return result(
+                Rag.AMBER,
+                f"{gap}, within tolerance ({shown})",
+                "behind trajectory within tolerance",
+            )
+        return result(Rag.RED, f"{gap} ({shown})", "behind trajectory")
+    shown = f"latest {_number(latest_value)} against target {_number(target)}{by}"
+    if _meets(latest_value, target, direction):
+        return result(Rag.GREEN, f"meets its target ({shown})", "meeting target")
+    gap = _gap_phrase(latest_value, target, unit, direction)
+    side = "below target" if direction == "higher" else "above target"
+    if abs(target - latest_value) <= tolerance:
+        return result(Rag.AMBER, f"{gap}, within tolerance ({shown})", f"{side} within tolerance")
+    return result(Rag.RED, f"{gap} ({shown})", side)
+
+
+# The fields of a measure that its status reads, with `latest_value` and `latest_period_end`.
+STATUS_FIELDS = (
+    "kind",
+    "direction",
+    "unit",
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_date",
+    "tolerance",
+)
+
+
+def status_of(measure, planned: list[trajectory.Point], today: dt.date) -> Status:
+    """The status of a measure, from anything with its STATUS_FIELDS and latest value as
+    attributes (a Measure, or a plain row) and its planned trajectory points."""
+    if measure.kind == "context":
+        return context_status()
+    path = trajectory.build(
+        direction=measure.direction,
+        baseline_value=measure.baseline_value,
+        baseline_period=measure.baseline_period,
+        target_value=measure.target_value,
+        target_date=measure.target_date,
+        planned=planned,
+    )
+    expected = None
+    if path is not None and measure.latest_period_end is not None:
+        expected = path.expected_at(measure.latest_period_end)
+    return measure_status(
+        direction=measure.direction,
+        unit=measure.unit,
+        target=measure.target_value,
+        target_date=measure.target_date,
+        expected=expected,
+        tolerance=measure.tolerance,
+        latest_value=measure.latest_value,
+        latest_period_end=measure.latest_period_end,
+        today=today,
+    )

@@ -1,0 +1,63 @@
+"""A milestone's status, worked out from what its owner reported and its dates. Pure Python,
+no Django; `Milestone.objects.with_rag()` holds the same rule in SQL (a test keeps the two
+the same)."""
+
+import datetime as dt
+
+from strategy_tracker.status import Rag, Status, day, time_in_words
+
+DUE_SOON_DAYS = 30
+# A milestone in one of these states is finished with: it needs no update and no reminder.
+CLOSED = ("complete", "cancelled")
+
+# What was found, as it reads after a count in a roll-up ("3 milestones overdue"), and the
+# colour it gives. The rule below and its SQL twin (Milestone.objects.with_rag) give these.
+COMPLETE, CANCELLED, UNDATED = "complete", "cancelled", "with no date or update"
+OVERDUE, OFF_TRACK, AT_RISK = "overdue", "off track", "at risk"
+LATE, DUE_SOON, ON_TRACK = "forecast to finish late", "due soon and not started", "on track"
+FINDING_RAG = {
+    COMPLETE: Rag.BLUE,
+    CANCELLED: Rag.GREY,
+    UNDATED: Rag.GREY,
+    OVERDUE: Rag.RED,
+    OFF_TRACK: Rag.RED,
+    AT_RISK: Rag.AMBER,
+    LATE: Rag.AMBER,
+    DUE_SOON: Rag.AMBER,
+    ON_TRACK: Rag.GREEN,
+}
+
+
+def milestone_status(
+    *,
+    status: str,
+    due_date: dt.date | None,
+    forecast_date: dt.date | None,
+    last_updated_at: dt.datetime | None,
+    today: dt.date,
+) -> Status:
+    def result(finding: str, reason: str) -> Status:
+        return Status(FINDING_RAG[finding], reason, "milestone", finding)
+
+    if status == "complete":
+        return result(COMPLETE, "complete")
+    if status == "cancelled":
+        return result(CANCELLED, "cancelled")
+    if due_date is None and last_updated_at is None:
+        return result(UNDATED, "no due date and no update yet")
+    if due_date is not None and due_date < today:
+        late = time_in_words((today - due_date).days)
+        return result(OVERDUE, f"overdue: was due {day(due_date)} ({late} ago)")
+    if status == "off_track":
+        return result(OFF_TRACK, "reported off track")
+    if status == "at_risk":
+        return result(AT_RISK, "reported at risk")
+    if due_date and forecast_date and forecast_date > due_date:
+        return result(LATE, f"forecast {day(forecast_date)}, after its due date {day(due_date)}")
+    if due_date and status == "not_started" and (due_date - today).days <= DUE_SOON_DAYS:
+        days = (due_date - today).days
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        return result(DUE_SOON, f"due {when} and not started")
+    if due_date is None:
+        return result(ON_TRACK, "no due date; updated, not reported at risk")
+    return result(ON_TRACK, f"due {day(due_date)}, not reported at risk")
