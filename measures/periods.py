@@ -68,9 +68,12 @@ def _is_year_span(first: str, second: str | None) -> bool:
     return int(second) % 10 ** len(second) == (int(first) + 1) % 10 ** len(second)
 
 
+# The same, looked up by the number of days: one dict lookup per pair of dates.
+_KIND_OF_DAYS = {days: kind for kind, step in reversed(STEPS.items()) for days in step}
+
+
 def kind_of_gap(earlier: dt.date, later: dt.date) -> str | None:
-    days = (later - earlier).days
-    return next((kind for kind, step in STEPS.items() if days in step), None)
+    return _KIND_OF_DAYS.get((later - earlier).days)
 
 
 @dataclass(frozen=True)
@@ -93,25 +96,27 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     common spacing between its dates), oldest first; and the other values, each with why it
     is not in the run. Values with no regular spacing at all are charted as they are."""
     values = sorted(values)
-    everything = Series(None, [(d, v) for d, v, _ in values])
     gaps = [kind_of_gap(a[0], b[0]) for a, b in zip(values, values[1:], strict=False)]
-    counts = Counter(kind for kind in gaps if kind)
+    counts = Counter(gaps)
+    del counts[None]
     if not counts:
-        return everything
+        return _everything(values)
     # The most common spacing; on a tie, the one the latest values have.
-    kind = max(counts, key=lambda k: (counts[k], max(i for i, g in enumerate(gaps) if g == k)))
+    last_seen = {gap: i for i, gap in enumerate(gaps)}
+    kind = max(counts, key=lambda k: (counts[k], last_seen[k]))
+    # Whether each value's own wording names this period type or none (then it fits).
+    fits = [kind_of_text(text) in (None, kind) for _, _, text in values]
 
-    def fits(i: int) -> bool:
-        return kind_of_text(values[i][2]) in (None, kind)
-
-    end = max((i for i in range(len(values)) if fits(i)), default=None)
-    if end is None:
-        return everything
+    end = len(values) - 1
+    while end >= 0 and not fits[end]:
+        end -= 1
+    if end < 0:
+        return _everything(values)
     start = end
-    while start > 0 and gaps[start - 1] == kind and fits(start - 1):
+    while start > 0 and gaps[start - 1] == kind and fits[start - 1]:
         start -= 1
     if start == end:
-        return everything
+        return _everything(values)
     run = values[start : end + 1]
     left_out = [
         LeftOut(d, v, text, _why(text, kind, i < start, run[0][0]))
@@ -119,6 +124,10 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
         if not start <= i <= end
     ]
     return Series(kind, [(d, v) for d, v, _ in run], left_out)
+
+
+def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:
+    return Series(None, [(d, v) for d, v, _ in values])
 
 
 def _why(text: str, kind: str, before: bool, run_start: dt.date) -> str:

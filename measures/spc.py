@@ -184,55 +184,98 @@ def _verdict(side: str, direction: str) -> str:
 
 def _runs(flags: list[str | None], length: int) -> list[tuple[int, int, str]]:
     """Maximal runs (start, end inclusive, label) of one non-None label at least `length` long."""
-    runs, start = [], 0
-    for i in range(1, len(flags) + 1):
-        if i == len(flags) or flags[i] != flags[start]:
-            if flags[start] is not None and i - start >= length:
-                runs.append((start, i - 1, flags[start]))
-            start = i
+    runs, start, current = [], 0, None
+    for i, flag in enumerate(flags):
+        if flag != current:
+            if current is not None and i - start >= length:
+                runs.append((start, i - 1, current))
+            start, current = i, flag
+    if current is not None and len(flags) - start >= length:
+        runs.append((start, len(flags) - 1, current))
     return runs
 
 
-def _segment_rules(
-    points: list[Point], shift: int, trend: int
-) -> dict[Rule, list[tuple[int, int, str]]]:
-    values = [p.value for p in points]
-    n = len(points)
-    # Floating-point sums put a constant series' mean a hair off its values: within this
-    # distance a value counts as on the line, not beyond it.
-    eps = 1e-9 * max(1.0, abs(points[0].mean))
-    found: dict[Rule, list[tuple[int, int, str]]] = {rule: [] for rule in PRECEDENCE}
-    # Single point beyond a process limit.
-    for i, p in enumerate(points):
-        if p.value > p.upper + eps:
-            found[Rule.SINGLE_POINT].append((i, i, "high"))
-        elif p.value < p.lower - eps:
-            found[Rule.SINGLE_POINT].append((i, i, "low"))
-    # Shift: consecutive points on one side of the mean; a point on the mean breaks the run.
-    sides = [
-        "high" if p.value > p.mean + eps else "low" if p.value < p.mean - eps else None
-        for p in points
+def _two_of_three(hits: list[int]) -> list[int]:
+    """Of the points beyond a near limit (indexes, in order), those with another one at most
+    two away: the two then lie in one window of three consecutive points."""
+    # Only the nearest neighbours need checking, on either side.
+    return [
+        j
+        for k, j in enumerate(hits)
+        if (k > 0 and j - hits[k - 1] <= 2) or (k + 1 < len(hits) and hits[k + 1] - j <= 2)
     ]
+
+
+def _segment_rules(
+    values: list[float],
+    segment_limits: tuple[float, float, float, float, float],
+    shift: int,
+    trend: int,
+) -> dict[Rule, list[tuple[int, int, str]]]:
+    """The signals (start, end inclusive, side) each rule finds among one segment's values,
+    oldest first: runs of one side that overlap or touch are joined into one signal."""
+    mean, lower, upper, near_lower, near_upper = segment_limits
+    n = len(values)
+    # Floating-point sums put a constant series' mean a hair off its values: within this
+    # distance a value counts as on the line, not beyond it. The limits are the same for
+    # every point of the segment, so widen them once.
+    eps = 1e-9 * max(1.0, abs(mean))
+    above, below = mean + eps, mean - eps
+    high, low = upper + eps, lower - eps
+    near_high, near_low = near_upper + eps, near_lower - eps
+    found: dict[Rule, list[tuple[int, int, str]]] = {}
+    # Single point beyond a process limit; neighbours beyond the same limit are one signal.
+    beyond = ["high" if v > high else "low" if v < low else None for v in values]
+    found[Rule.SINGLE_POINT] = _runs(beyond, 1)
+    # Shift: consecutive points on one side of the mean; a point on the mean breaks the run.
+    sides = ["high" if v > above else "low" if v < below else None for v in values]
     found[Rule.SHIFT] = _runs(sides, shift)
     # Trend: consecutive points each above (or below) the one before, endpoints included.
-    steps: list[str | None] = [None]
-    for a, b in zip(values, values[1:], strict=False):
-        steps.append("high" if b > a else "low" if b < a else None)
-    for start, end, side in _runs(steps[1:], trend - 1):
-        found[Rule.TREND].append((start, end + 1, side))
-    # Two of three consecutive points beyond the near limit on the same side.
-    beyond = {
-        "high": [p.value > p.near_upper + eps for p in points],
-        "low": [p.value < p.near_lower - eps for p in points],
-    }
-    two_in_three = set()
-    for i in range(n - 2):
-        for side, flags in beyond.items():
-            hits = [j for j in (i, i + 1, i + 2) if flags[j]]
-            if len(hits) >= 2:
-                two_in_three.update((j, j, side) for j in hits)
-    found[Rule.TWO_IN_THREE] = sorted(two_in_three)
+    # steps[i] compares values[i + 1] with values[i]. Two rises either side of one level or
+    # falling step touch, and are one signal.
+    steps = [
+        "high" if b > a else "low" if b < a else None
+        for a, b in zip(values, values[1:], strict=False)
+    ]
+    found[Rule.TREND] = _merge(
+        [(start, end + 1, side) for start, end, side in _runs(steps, trend - 1)]
+    )
+    # Two of three consecutive points beyond the near limit on the same side (a point is
+    # never beyond both near limits); fewer than three points make no window of three.
+    near: list[str | None] = [None] * n
+    if n >= 3:
+        for j in _two_of_three([i for i, v in enumerate(values) if v > near_high]):
+            near[j] = "high"
+        for j in _two_of_three([i for i, v in enumerate(values) if v < near_low]):
+            near[j] = "low"
+    found[Rule.TWO_IN_THREE] = _runs(near, 1)
     return found
+
+
+def _merge(runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Runs (oldest first) that overlap or touch on the same side, joined."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, side in runs:
+        if merged and merged[-1][2] == side and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), side)
+        else:
+            merged.append((start, end, side))
+    return merged
+
+
+def _drawn_as(
+    found: dict[Rule, list[tuple[int, int, str]]], n: int, verdicts: dict[str, str]
+) -> list[tuple[Rule | None, str | None, str | None]]:
+    """Each point's (rule, side, verdict) as the chart draws it: where rules overlap, the one
+    of highest precedence. Joined runs draw as their parts would: the only runs of one rule
+    that overlap on different sides are a rise and a fall sharing their turning point, and
+    those are never joined."""
+    drawn: list[tuple[Rule | None, str | None, str | None]] = [(None, None, None)] * n
+    # Lowest precedence first, so a higher rule overwrites a point's classification.
+    for rule in reversed(PRECEDENCE):
+        for start, end, side in found[rule]:
+            drawn[start : end + 1] = [(rule, side, verdicts[side])] * (end - start + 1)
+    return drawn
 
 
 def analyse(
@@ -253,51 +296,49 @@ def analyse(
     if shift_length not in ALLOWED_RUN_LENGTHS or trend_length not in ALLOWED_RUN_LENGTHS:
         raise ValueError("Shift and trend lengths must be 6, 7 or 8.")
     series = sorted(series)
-    points = [Point(period, float(value)) for period, value in series]
     target = None if target is None else float(target)
-    if len(points) < MIN_POINTS:
+    if len(series) < MIN_POINTS:
+        points = [Point(period, float(value)) for period, value in series]
         message = (
             f"{len(points)} point{'s' if len(points) != 1 else ''}: SPC limits need at least "
             f"{MIN_POINTS}, so this is a run chart only."
         )
         return SpcResult(points, direction, target, run_chart_only=True, message=message)
 
-    segments = [points]
+    values = [float(value) for _, value in series]
+    # Segments as (first, last + 1) indexes; the series is sorted, so the points before
+    # `rebase_from` come first.
+    segments = [(0, len(series))]
     if rebase_from is not None:
-        before = [p for p in points if p.period < rebase_from]
-        after = [p for p in points if p.period >= rebase_from]
-        segments = [s for s in (before, after) if s]
+        cut = sum(1 for period, _ in series if period < rebase_from)
+        segments = [(a, b) for a, b in ((0, cut), (cut, len(series))) if a < b]
+    verdicts = {side: _verdict(side, direction) for side in ("high", "low")}
+    points: list[Point] = []
     signals = []
-    for segment in segments:
-        base = segment[:baseline_points] if baseline_points else segment
+    for first, stop in segments:
+        segment_values = values[first:stop]
+        base = segment_values[:baseline_points] if baseline_points else segment_values
         if len(base) < 2:
-            base = segment
-        mean, lower, upper, near_lower, near_upper = limits([p.value for p in base])
-        for p in segment:
-            p.mean, p.lower, p.upper = mean, lower, upper
-            p.near_lower, p.near_upper = near_lower, near_upper
-        found = _segment_rules(segment, shift_length, trend_length)
-        # Lowest precedence first, so a higher rule overwrites a point's classification.
-        for rule in reversed(PRECEDENCE):
-            for start, end, side in found[rule]:
-                verdict = _verdict(side, direction)
-                for p in segment[start : end + 1]:
-                    p.rule, p.side, p.verdict = rule, side, verdict
+            base = segment_values
+        mean, lower, upper, near_lower, near_upper = segment_limits = limits(base)
+        found = _segment_rules(segment_values, segment_limits, shift_length, trend_length)
+        drawn = _drawn_as(found, len(segment_values), verdicts)
+        segment = [
+            Point(period, value, mean, upper, lower, near_upper, near_lower, rule, side, verdict)
+            for (period, _), value, (rule, side, verdict) in zip(
+                series[first:stop], segment_values, drawn, strict=True
+            )
+        ]
         for rule in PRECEDENCE:
-            for start, end, side in _merge(found[rule]):
-                signal = Signal(
-                    rule,
-                    segment[start].period,
-                    segment[end].period,
-                    end - start + 1,
-                    side,
-                    _verdict(side, direction),
-                )
-                other = [p for p in segment[start : end + 1] if p.verdict != signal.verdict]
+            for start, end, side in found[rule]:
+                run, verdict = segment[start : end + 1], verdicts[side]
+                signal = Signal(rule, run[0].period, run[-1].period, len(run), side, verdict)
+                other = [p for p in run if p.verdict != verdict]
                 if other:
                     signal.drawn_otherwise = len(other)
                     signal.drawn_as, signal.drawn_because = other[0].verdict, other[0].rule
                 signals.append(signal)
+        points += segment
     signals.sort(key=lambda s: (s.start, PRECEDENCE.index(s.rule)))
     latest = points[-1]
     return SpcResult(
@@ -309,17 +350,6 @@ def analyse(
         variation=_variation(latest, direction),
         assurance=_assurance(latest, direction, target),
     )
-
-
-def _merge(runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Overlapping or touching runs of the same side, as one signal for the text summary."""
-    merged: list[tuple[int, int, str]] = []
-    for start, end, side in sorted(set(runs)):
-        if merged and merged[-1][2] == side and start <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), side)
-        else:
-            merged.append((start, end, side))
-    return merged
 
 
 def _variation(latest: Point, direction: str) -> Variation:

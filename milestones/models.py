@@ -39,9 +39,15 @@ class MilestoneQuerySet(models.QuerySet):
         """Milestones of strategies this user may see (drafts are for Admins only)."""
         return self.filter(objective__priority__strategy__in=Strategy.objects.visible_to(user))
 
-    def for_user(self, user) -> "MilestoneQuerySet":
-        """Milestones the user owns or is a named delegate on."""
-        return self.filter(Q(owner=user) | Q(delegates=user)).distinct()
+    def for_user(self, user, assigned_after: dt.datetime | None = None) -> "MilestoneQuerySet":
+        """Milestones the user owns or is a named delegate on (given to them after
+        `assigned_after`, if given). A subquery, not a join: joined, every row needed a
+        DISTINCT over all its columns, a third of My milestones' time."""
+        owned, delegated = Q(owner=user), MilestoneDelegate.objects.filter(user=user)
+        if assigned_after is not None:
+            owned &= Q(owner_assigned_at__gt=assigned_after)
+            delegated = delegated.filter(assigned_at__gt=assigned_after)
+        return self.filter(owned | Q(id__in=delegated.values("milestone_id")))
 
     def with_hierarchy(self) -> "MilestoneQuerySet":
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -162,16 +162,9 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
     new = []
     if visit:
         new = list(
-            Milestone.objects.visible_to(request.user)
+            Milestone.objects.for_user(request.user, assigned_after=visit.seen_at)
+            .visible_to(request.user)
             .with_hierarchy()
-            .filter(
-                Q(owner=request.user, owner_assigned_at__gt=visit.seen_at)
-                | Q(
-                    milestonedelegate__user=request.user,
-                    milestonedelegate__assigned_at__gt=visit.seen_at,
-                )
-            )
-            .distinct()
         )
     MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
     today = timezone.localdate()

@@ -1,6 +1,7 @@
 import copy
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from objectives.tables import SpcSummary
 from strategy_tracker.status import Rag
 
 MILESTONES_PER_PAGE = 25
+STRATEGIES_PER_PAGE = 20  # each row's roll-up reads all its milestones and measures
 
 
 def _get_strategy(request: HttpRequest, slug: str) -> Strategy:
@@ -92,10 +94,11 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     if wanted.isascii() and wanted.isdigit():
         organisation = Organisation.objects.filter(pk=int(wanted)).first()
         strategies = strategies.filter(organisation_id=int(wanted))
-    strategies = list(strategies)
-    rollups = strategy_rollups([s.id for s in strategies], today)
+    page = Paginator(strategies, STRATEGIES_PER_PAGE).get_page(request.GET.get("page"))
+    rollups = strategy_rollups([s.id for s in page], today)
     context = {
-        "rows": [{"strategy": s, "rollup": rollups[s.id]} for s in strategies],
+        "rows": [{"strategy": s, "rollup": rollups[s.id]} for s in page],
+        "page": page,
         "today": today,
         "filtered": bool(wanted),
         "organisation": organisation,

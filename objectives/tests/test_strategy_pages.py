@@ -66,3 +66,36 @@ def test_a_list_of_one_organisations_strategies_says_so_and_offers_them_all(clie
     assert "Show every strategy" in html and "Another" not in html
     html = client.get("/strategies/?organisation=999999").content.decode()
     assert "No organisation has that number." in html and "No strategies yet" not in html
+
+
+def _list_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_strategy_list_shows_twenty_a_page_in_the_same_queries_whatever_the_count(
+    client, board_member, django_assert_max_num_queries
+):
+    from objectives.models import Organisation
+    from objectives.views import STRATEGIES_PER_PAGE
+
+    trust = Organisation.objects.create(name="Trust")
+    for _ in range(3):
+        make_milestone(make_objective(make_priority(make_strategy(organisation=trust))))
+    client.force_login(board_member)
+    few = _list_queries(client, "/strategies/")
+    for _ in range(2 * STRATEGIES_PER_PAGE + 2):  # 45 in all: three pages
+        make_milestone(make_objective(make_priority(make_strategy(organisation=trust))))
+
+    with django_assert_max_num_queries(few):
+        first = client.get("/strategies/").content.decode()
+    last = client.get(f"/strategies/?organisation={trust.pk}&page=3").content.decode()
+
+    assert first.count('<th scope="row">') == STRATEGIES_PER_PAGE
+    assert "Strategies 1–20 of 45." in first and 'href="?page=2"' in first
+    assert last.count('<th scope="row">') == 5 and "Strategies 41–45 of 45." in last
+    assert f'href="?organisation={trust.pk}&amp;page=2"' in last  # the filter is kept
