@@ -244,6 +244,8 @@ def _queries(client, url) -> int:
         "/strategies/{slug}/",
         "/strategies/{slug}/priorities/1/",
         "/strategies/{slug}/priorities/1/objectives/1/",
+        "/strategies/{slug}/milestones/",
+        "/strategies/{slug}/milestones/?rag=red&sort=due_date",
         "/strategies/{slug}/export.json",
     ],
 )
