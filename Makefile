@@ -49,7 +49,7 @@ test: install-dev
 ## Skips what needs PostgreSQL; `make test` (and CI) runs everything.
 test-fast: install-dev
 	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(MANAGE) makemigrations --check --dry-run
-	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/pytest -m "not e2e and not slow" -n auto $(PYTEST_ARGS)
 
 ## Production: gunicorn on the settings from the environment (see README "Running in production").
 serve: install

@@ -41,13 +41,15 @@ class MilestoneQuerySet(models.QuerySet):
 
     def for_user(self, user, assigned_after: dt.datetime | None = None) -> "MilestoneQuerySet":
         """Milestones the user owns or is a named delegate on (given to them after
-        `assigned_after`, if given). A subquery, not a join: joined, every row needed a
-        DISTINCT over all its columns, a third of My milestones' time."""
-        owned, delegated = Q(owner=user), MilestoneDelegate.objects.filter(user=user)
+        `assigned_after`, if given). The ids come from a UNION, so each side reads its own
+        index: joined, every row needed a DISTINCT; as an OR, every milestone was read."""
+        owned = Milestone.objects.filter(owner=user)
+        delegated = MilestoneDelegate.objects.filter(user=user)
         if assigned_after is not None:
-            owned &= Q(owner_assigned_at__gt=assigned_after)
+            owned = owned.filter(owner_assigned_at__gt=assigned_after)
             delegated = delegated.filter(assigned_at__gt=assigned_after)
-        return self.filter(owned | Q(id__in=delegated.values("milestone_id")))
+        ids = owned.order_by().values("id").union(delegated.order_by().values("milestone_id"))
+        return self.filter(id__in=ids)
 
     def with_hierarchy(self) -> "MilestoneQuerySet":
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")

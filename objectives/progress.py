@@ -10,8 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from measures.models import Kind, Measure, planned_by_measure, series_by_measure
 from measures.spc import SpcResult
@@ -173,7 +172,7 @@ def build_progress(
 
 
 def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollUp]:
-    """The overall roll-up of each strategy, in three queries for any number of strategies:
+    """The overall roll-up of each strategy, in four queries for any number of strategies:
     milestones are counted in SQL by what was found (Milestone.objects.with_rag), and
     measures read as plain rows, never a model instance each."""
     statuses: dict[int, list[Status]] = defaultdict(list)
@@ -188,15 +187,19 @@ def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollU
         # A milestone's reason is never read in a roll-up: one Status stands for all n.
         found = Status(FINDING_RAG[finding], finding, "milestone", finding)
         statuses[strategy_id] += [found] * n
-    rows = (
-        _measures(strategy_ids)
-        .success_measures()
-        .annotate(strategy_id=Coalesce("priority__strategy", "objective__priority__strategy"))
-        .values("id", "strategy_id", "latest_value", "latest_period_end", *STATUS_FIELDS)
-    )
-    rows = list(rows)
-    # By the strategies, not a list of thousands of measure ids: PostgreSQL joins it.
-    planned = planned_by_measure(Measure.objects.for_strategies(strategy_ids).values("id"))
+    rows = []
+    for parent in ("priority__strategy", "objective__priority__strategy"):
+        # A query for each kind of parent: as one, with an OR of the two, PostgreSQL joined
+        # every measure and objective of every strategy, however few were asked for.
+        rows += (
+            Measure.objects.filter(**{f"{parent}__in": strategy_ids})
+            .success_measures()
+            .with_latest_value()
+            .annotate(strategy_id=F(parent))
+            .values("id", "strategy_id", "latest_value", "latest_period_end", *STATUS_FIELDS)
+            .order_by()
+        )
+    planned = planned_by_measure([row["id"] for row in rows])
     for row in rows:
         status = status_of(SimpleNamespace(**row), planned.get(row["id"], []), today)
         statuses[row["strategy_id"]].append(status)
