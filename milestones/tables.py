@@ -10,17 +10,26 @@ class MilestoneTable(tables.Table):
     """A milestone list's columns, sorting and pages (the queryset comes from
     Milestone.objects.with_rag()); its rows are written by milestones/_table.html."""
 
-    title = tables.Column(verbose_name="Milestone")
-    objective = tables.Column(verbose_name="Objective", order_by=("objective__number",))
+    # Each sort ends with the id, so a row never shows on two pages or none.
+    title = tables.Column(verbose_name="Milestone", order_by=("title", "id"))
+    objective = tables.Column(
+        verbose_name="Objective",
+        order_by=(
+            "objective__priority__part",
+            "objective__priority__number",
+            "objective__number",
+            "id",
+        ),
+    )
     due_date = tables.Column(verbose_name="Due", order_by=("due_date",))
-    status = tables.Column(verbose_name="Reported status")
+    status = tables.Column(verbose_name="Reported status", order_by=("status", "id"))
     rag = tables.Column(
         verbose_name="RAG",
         accessor="rag_value",
         order_by=("rag_rank", "due_date"),
     )
-    owner = tables.Column(verbose_name="Owner", order_by=("owner__first_name",))
-    last_updated_at = tables.Column(verbose_name="Last update")
+    owner = tables.Column(verbose_name="Owner", order_by=("owner__first_name", "id"))
+    last_updated_at = tables.Column(verbose_name="Last update", order_by=("last_updated_at", "id"))
 
     class Meta:
         model = Milestone
@@ -46,6 +55,11 @@ class MilestoneTable(tables.Table):
     def order_rag(self, queryset, is_descending: bool):
         rank = F("rag_rank").desc() if is_descending else F("rag_rank").asc()
         return queryset.order_by(rank, F("due_date").asc(nulls_last=True), "id"), True
+
+    @property
+    def shows_objective(self) -> bool:
+        """An objective's own page leaves its objective column out."""
+        return "objective" not in (self.exclude or ())
 
     @property
     def page_rows(self) -> list[tuple[Milestone, object]]:

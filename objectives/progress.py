@@ -181,7 +181,7 @@ def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollU
         .with_rag(today)
         .values_list("objective__priority__strategy", "rag_finding")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by("rag_finding")  # the reason's parts in the same order on every page load
     )
     for strategy_id, finding, n in counts:
         # A milestone's reason is never read in a roll-up: one Status stands for all n.

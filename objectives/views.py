@@ -91,9 +91,11 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     strategies = Strategy.objects.visible_to(request.user).select_related("organisation")
     organisation = None
     wanted = request.GET.get("organisation", "")
-    if wanted.isascii() and wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:  # fits a bigint
         organisation = Organisation.objects.filter(pk=int(wanted)).first()
         strategies = strategies.filter(organisation_id=int(wanted))
+    # The id last, so no strategy shows on two pages or none.
+    strategies = strategies.order_by(*Strategy._meta.ordering, "id")
     page = Paginator(strategies, STRATEGIES_PER_PAGE).get_page(request.GET.get("page"))
     rollups = strategy_rollups([s.id for s in page], today)
     context = {

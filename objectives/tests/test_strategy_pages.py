@@ -99,3 +99,28 @@ def test_the_strategy_list_shows_twenty_a_page_in_the_same_queries_whatever_the_
     assert "Strategies 1–20 of 45." in first and 'href="?page=2"' in first
     assert last.count('<th scope="row">') == 5 and "Strategies 41–45 of 45." in last
     assert f'href="?organisation={trust.pk}&amp;page=2"' in last  # the filter is kept
+
+
+def test_an_objectives_milestone_table_has_a_cell_under_every_heading(client, board_member):
+    import re
+
+    objective = make_objective(make_priority(make_strategy(slug="cells")))
+    make_milestone(objective, title="Only one")
+    client.force_login(board_member)
+
+    html = client.get(objective.get_absolute_url()).content.decode()
+
+    table = html[html.index('class="data-table milestone-table') :]
+    table = table[: table.index("</table>")]
+    headings = len(re.findall(r"<th\b", table))
+    row = table[table.index("<tbody>") :]
+    row = row[: row.index("</tr>")]
+    assert "Objective" not in table[: table.index("<tbody>")]
+    assert row.count("<td") == headings == 6
+
+
+def test_a_huge_organisation_number_finds_nothing_rather_than_failing(client, board_member):
+    client.force_login(board_member)
+    response = client.get("/strategies/?organisation=99999999999999999999999")
+    assert response.status_code == 200
+    assert "No organisation has that number" in response.content.decode()
