@@ -43,22 +43,15 @@ class Kind(models.TextChoices):
 
 class MeasureQuerySet(models.QuerySet):
     def for_strategies(self, strategy_ids) -> "MeasureQuerySet":
-        """Measures of these strategies, on a priority or on an objective. The ids come from a
-        UNION, so each side follows its own indexes: as an OR of the two joins, every measure
-        and objective of every strategy was read."""
-        on_priority = Measure.objects.filter(priority__strategy__in=strategy_ids)
-        on_objective = Measure.objects.filter(objective__priority__strategy__in=strategy_ids)
-        ids = on_priority.order_by().values("id").union(on_objective.order_by().values("id"))
-        return self.filter(id__in=ids)
+        """Measures of these strategies, on a priority or on an objective."""
+        return self.filter(
+            Q(priority__strategy__in=strategy_ids)
+            | Q(objective__priority__strategy__in=strategy_ids)
+        )
 
     def visible_to(self, user) -> "MeasureQuerySet":
-        """Measures of strategies this user may see (drafts are for Admins only). A filter,
-        not for_strategies' UNION: the page asking has already picked one measure (by its
-        code), and the UNION would list every visible measure first."""
-        visible = Strategy.objects.visible_to(user).values("id")
-        return self.filter(
-            Q(priority__strategy__in=visible) | Q(objective__priority__strategy__in=visible)
-        )
+        """Measures of strategies this user may see (drafts are for Admins only)."""
+        return self.for_strategies(Strategy.objects.visible_to(user).values("id"))
 
     def success_measures(self) -> "MeasureQuerySet":
         """Measures judged against a target and counted in roll-ups (not context indicators)."""
