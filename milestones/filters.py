@@ -17,13 +17,14 @@ DUE_WINDOWS = [
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    """Filters for a milestone list. The queryset must come from Milestone.objects.with_rag()."""
+    """Filters for a milestone list. The queryset must come from
+    Milestone.objects.with_rag_rank() (or with_rag())."""
 
     status = django_filters.ChoiceFilter(choices=Milestone.Status.choices, empty_label="Any")
     rag = django_filters.ChoiceFilter(
         label="RAG",
         choices=[(rag.value, rag.label) for rag in DISPLAY_ORDER],
-        field_name="rag_value",
+        method="filter_rag",
         empty_label="Any",
     )
     owner = django_filters.ModelChoiceFilter(
@@ -50,6 +51,9 @@ class MilestoneFilter(django_filters.FilterSet):
         self.form.fields["owner"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
         )
+
+    def filter_rag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(rag_rank=[rag.value for rag in DISPLAY_ORDER].index(value))
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":

@@ -63,19 +63,30 @@ class MilestoneQuerySet(models.QuerySet):
         Each is a flat CASE over the same conditions: one annotation built on another would
         repeat the other's whole CASE inside each of its own branches.
         """
-        rules = _rag_rules(today)
-        rank = {rag: i for i, rag in enumerate(DISPLAY_ORDER)}
-
-        def case(value_of, field):
-            branches = [When(condition, then=Value(value_of(f))) for condition, f in rules]
-            default = Value(value_of(status_rules.ON_TRACK))
-            return Case(*branches, default=default, output_field=field)
-
         return self.annotate(
-            rag_finding=case(lambda f: f, CharField()),
-            rag_value=case(lambda f: status_rules.FINDING_RAG[f].value, CharField()),
-            rag_rank=case(lambda f: rank[status_rules.FINDING_RAG[f]], IntegerField()),
+            rag_finding=_rag_case(today, lambda f: f, CharField()),
+            rag_value=_rag_case(today, lambda f: status_rules.FINDING_RAG[f].value, CharField()),
+            rag_rank=_rag_rank(today),
         )
+
+    def with_rag_rank(self, today: dt.date) -> "MilestoneQuerySet":
+        """Annotate only `rag_rank` (see with_rag): all a list needs to sort and filter by
+        colour, at a third of the cost of building the query (each CASE is 24 expressions
+        that Django resolves and hashes again for every query)."""
+        return self.annotate(rag_rank=_rag_rank(today))
+
+
+def _rag_case(today: dt.date, value_of, field) -> Case:
+    branches = [When(condition, then=Value(value_of(f))) for condition, f in _rag_rules(today)]
+    default = Value(value_of(status_rules.ON_TRACK))
+    return Case(*branches, default=default, output_field=field)
+
+
+def _rag_rank(today: dt.date) -> Case:
+    """The colour's severity as DISPLAY_ORDER ranks it: 0 for red, worst first."""
+    return _rag_case(
+        today, lambda f: DISPLAY_ORDER.index(status_rules.FINDING_RAG[f]), IntegerField()
+    )
 
 
 def _rag_rules(today: dt.date) -> list[tuple[Q, str]]:

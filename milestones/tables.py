@@ -8,7 +8,7 @@ from milestones.models import Milestone
 
 class MilestoneTable(tables.Table):
     """A milestone list's columns, sorting and pages (the queryset comes from
-    Milestone.objects.with_rag()); its rows are written by milestones/_table.html."""
+    Milestone.objects.with_rag_rank()); its rows are written by milestones/_table.html."""
 
     # Each sort ends with the id, so a row never shows on two pages or none.
     title = tables.Column(verbose_name="Milestone", order_by=("title", "id"))
@@ -25,7 +25,7 @@ class MilestoneTable(tables.Table):
     status = tables.Column(verbose_name="Reported status", order_by=("status", "id"))
     rag = tables.Column(
         verbose_name="RAG",
-        accessor="rag_value",
+        accessor="rag_rank",
         order_by=("rag_rank", "due_date"),
     )
     owner = tables.Column(verbose_name="Owner", order_by=("owner__first_name", "id"))

@@ -192,7 +192,6 @@ def _my_milestones(user, today):
     return (
         Milestone.objects.for_user(user)
         .visible_to(user)
-        .with_rag(today)
         .with_hierarchy()
         .annotate(
             overdue_first=Case(
@@ -211,7 +210,7 @@ def _my_milestones(user, today):
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     queryset = (
-        Milestone.objects.with_rag(today)
+        Milestone.objects.with_rag_rank(today)
         .with_hierarchy()
         .order_by(
             "objective__priority__strategy__title",

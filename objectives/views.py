@@ -38,7 +38,9 @@ def _get_priority(strategy: Strategy, key: tuple[int, int]) -> Priority:
 
 
 def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_options):
-    queryset = milestones.with_rag(today).select_related("objective__priority__strategy", "owner")
+    queryset = milestones.with_rag_rank(today).select_related(
+        "objective__priority__strategy", "owner"
+    )
     filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
     table = MilestoneTable(filterset.qs, today=today, **table_options)
     RequestConfig(_sane_paging(request), paginate={"per_page": MILESTONES_PER_PAGE}).configure(

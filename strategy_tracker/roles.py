@@ -22,6 +22,7 @@ TRACKED_MODELS = [
     ("measures", "measure"),
     ("measures", "measurevalue"),
     ("measures", "trajectorypoint"),
+    ("reporting", "reportingperiod"),
 ]
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "objectives",
     "milestones",
     "measures",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # A milestone not updated for this many days is flagged "needs an update" and reminded.
 MILESTONE_UPDATE_INTERVAL_DAYS = env.int("MILESTONE_UPDATE_INTERVAL_DAYS", default=30)
+
+# A reporting period opens this many days before its quarter ends, and closes this many days
+# after it (the grace period). Each period's own dates can be changed by an Admin.
+REPORTING_OPENS_DAYS_BEFORE_END = env.int("REPORTING_OPENS_DAYS_BEFORE_END", default=14)
+REPORTING_GRACE_DAYS = env.int("REPORTING_GRACE_DAYS", default=21)
 
 # Making Data Count run lengths for SPC signals: 6, 7 or 8 points.
 SPC_SHIFT_LENGTH = env.int("SPC_SHIFT_LENGTH", default=7)

@@ -41,6 +41,17 @@ def test_delivery_apps_do_not_import_objectives(app):
     assert offending == {}
 
 
+@pytest.mark.parametrize("app", ["objectives", "milestones", "measures", "strategy_tracker"])
+def test_nothing_below_the_reporting_cycle_imports_it(app):
+    offending = {
+        str(path.relative_to(ROOT)): sorted(
+            n for n in imported_modules(path) if n.split(".")[0] == "reporting"
+        )
+        for path in app_sources(app)
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
+
+
 def test_the_shared_status_vocabulary_imports_no_app():
     names = imported_modules(ROOT / "strategy_tracker" / "status.py")
     apps = {"objectives", "milestones", "measures"}

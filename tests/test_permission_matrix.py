@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
 from milestones.models import MilestoneDelegate
+from reporting.models import ReportingPeriod
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -55,6 +56,17 @@ def admin_only(get, post):
     }
 
 
+def admin_posts(post):
+    """An Admin's action, posted from another page: GET is the wrong method for everyone."""
+    return {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 403),
+        "lead": (405, 403),
+        "other_lead": (405, 403),
+        "admin": (405, post),
+    }
+
+
 MATRIX = {
     "home": signed_in(302, 405),
     "healthz": everyone(200, 405),
@@ -88,34 +100,28 @@ MATRIX = {
         "other_lead": (405, 403),
         "admin": (405, 400),
     },
-    "milestones:assign": {
-        "anonymous": (LOGIN, LOGIN),
-        "board": (405, 403),
-        "lead": (405, 403),
-        "other_lead": (405, 403),
-        "admin": (405, 400),
-    },
+    "milestones:assign": admin_posts(400),
     "measures:detail": signed_in(200, 405),
     "measures:values_csv": signed_in(200, 405),
-    "measures:spc_limits": {
-        "anonymous": (LOGIN, LOGIN),
-        "board": (405, 403),
-        "lead": (405, 403),
-        "other_lead": (405, 403),
-        "admin": (405, 400),
-    },
+    "measures:spc_limits": admin_posts(400),
     "measures:import_start": admin_only(200, 400),
     "measures:import_template": admin_reads(200),
     "measures:import_list": admin_reads(200),
     "measures:import_preview": admin_reads(200),
     # An Admin's confirm imports the file: allowed, so it may change rows.
-    "measures:import_confirm": {
+    "measures:import_confirm": admin_posts(302),
+    # Everyone signed in sees the periods; an Admin schedules (an empty form: 400), opens,
+    # closes (a period not yet open: 409) and changes dates (an empty form: 400).
+    "reporting:periods": {
         "anonymous": (LOGIN, LOGIN),
-        "board": (405, 403),
-        "lead": (405, 403),
-        "other_lead": (405, 403),
-        "admin": (405, 302),
+        "board": (200, 403),
+        "lead": (200, 403),
+        "other_lead": (200, 403),
+        "admin": (200, 400),
     },
+    "reporting:period_dates": admin_posts(400),
+    "reporting:period_open": admin_posts(302),
+    "reporting:period_close": admin_posts(409),
 }
 # The Django admin guards itself by staff status and model permissions (tests in milestones/
 # tests/test_admin.py); here only its front door is checked.
@@ -159,7 +165,18 @@ def world(board_member, programme_lead, admin_user, make_user):
     batch = store_upload(
         user=admin_user, file_name="f.csv", data=b"measure_code,period_end,value\nM1,2024-06-30,2\n"
     )
+    period = ReportingPeriod.objects.create(
+        strategy=strategy,
+        year=2024,
+        quarter=2,
+        opens_on=dt.date(2024, 9, 16),
+        closes_on=dt.date(2024, 10, 21),
+    )
     args = {
+        "reporting:periods": ["s"],
+        "reporting:period_dates": ["s", period.pk],
+        "reporting:period_open": ["s", period.pk],
+        "reporting:period_close": ["s", period.pk],
         "objectives:strategy_detail": ["s"],
         "objectives:strategy_milestones": ["s"],
         "objectives:strategy_export_json": ["s"],
@@ -184,6 +201,12 @@ def world(board_member, programme_lead, admin_user, make_user):
     }
     # What a forger would send: a complete, valid request, so a refusal has something to stop.
     payloads = {
+        "reporting:periods": {
+            "quarter": "2024/25 Q3",
+            "opens_on": "2024-12-17",
+            "closes_on": "2025-01-21",
+        },
+        "reporting:period_dates": {"opens_on": "2024-09-20", "closes_on": "2024-10-25"},
         "milestones:update": {
             "status": "complete",
             "commentary": "Forged",

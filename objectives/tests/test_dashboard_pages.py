@@ -376,7 +376,7 @@ def test_the_strategys_milestone_list_has_them_all_a_page_at_a_time(signed_in, t
     dues = [row.record.due_date for row in table.page.object_list]
     assert dues == sorted(dues)
     red = signed_in.get("/strategies/big/milestones/?rag=red").context["table"]
-    assert {row.record.rag_value for row in red.page.object_list} == {"red"}
+    assert {row.record.rag(today).rag.value for row in red.page.object_list} == {"red"}
 
 
 def test_the_dashboard_shows_the_worst_ten_exceptions_and_links_to_all(signed_in, today):

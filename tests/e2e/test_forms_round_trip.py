@@ -17,6 +17,7 @@ from measures.tests.test_spc import quarters
 from milestones.history import milestone_change_log
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Organisation, Priority, Strategy
+from reporting.models import ReportingPeriod
 from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.factories import (
     make_measure,
@@ -39,6 +40,7 @@ DATA_MODELS = [
     Measure,
     TrajectoryPoint,
     MeasureValue,
+    ReportingPeriod,
 ]
 
 

@@ -1,0 +1,200 @@
+"""The reporting cycle's rules: which quarter comes next, its window, and when a period may be
+scheduled, opened and closed. Each step is in the period's history, with who did it."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from objectives.models import Strategy
+from reporting.models import PeriodState, ReportingPeriod
+from reporting.quarters import Quarter
+from strategy_tracker.status import day
+
+MAX_GRACE_DAYS = 92  # a grace period longer than a quarter would overlap the next one's
+
+
+class PeriodRefused(Exception):
+    """A step the cycle does not allow; the message says why, in words for the Admin."""
+
+
+def default_window(quarter: Quarter) -> tuple[dt.date, dt.date]:
+    """Opens REPORTING_OPENS_DAYS_BEFORE_END days before the quarter ends (never before it
+    starts) and closes REPORTING_GRACE_DAYS after."""
+    opens = max(
+        quarter.start, quarter.end - dt.timedelta(days=settings.REPORTING_OPENS_DAYS_BEFORE_END)
+    )
+    return opens, quarter.end + dt.timedelta(days=settings.REPORTING_GRACE_DAYS)
+
+
+def next_quarter(strategy: Strategy, today: dt.date) -> Quarter | None:
+    """The quarter after the strategy's latest period; with none yet, the quarter of today,
+    or of the strategy's start if it has not started. None past the last quarter there is."""
+    latest = strategy.reporting_periods.order_by("-year", "-quarter").first()
+    try:
+        if latest:
+            return latest.financial_quarter.next()
+        return Quarter.containing(max(today, strategy.period_start))
+    except ValueError:
+        return None
+
+
+def _check_reporting(strategy: Strategy) -> None:
+    """Only a published strategy reports: a draft has nothing for a board yet, and a closed
+    strategy is kept to be read."""
+    if strategy.is_draft:
+        raise PeriodRefused("This strategy is a draft: publish it before it reports.")
+    if strategy.is_closed:
+        raise PeriodRefused("This strategy is closed, so it reports no more.")
+
+
+def check_window(quarter: Quarter, opens_on: dt.date, closes_on: dt.date) -> None:
+    if not quarter.start <= opens_on <= quarter.end:
+        raise PeriodRefused(
+            f"{quarter} opens within the quarter, between {day(quarter.start)} and "
+            f"{day(quarter.end)}."
+        )
+    if not quarter.end <= closes_on <= quarter.end + dt.timedelta(days=MAX_GRACE_DAYS):
+        raise PeriodRefused(
+            f"{quarter} closes on or after the quarter ends ({day(quarter.end)}) and within "
+            f"{MAX_GRACE_DAYS} days of it."
+        )
+
+
+def schedule(
+    strategy: Strategy, quarter: Quarter, opens_on: dt.date, closes_on: dt.date, by
+) -> ReportingPeriod:
+    """A new period, to be opened on `opens_on` (open_due_periods) or by an Admin before."""
+    _check_reporting(strategy)
+    check_window(quarter, opens_on, closes_on)
+    if quarter.end < strategy.period_start or quarter.start > strategy.period_end:
+        raise PeriodRefused(
+            f"{quarter} is outside the strategy's period ({day(strategy.period_start)} to "
+            f"{day(strategy.period_end)})."
+        )
+    with transaction.atomic():
+        # Held until the new row commits, so two Admins cannot both add the "next" quarter.
+        Strategy.objects.select_for_update().filter(pk=strategy.pk).first()
+        latest = strategy.reporting_periods.order_by("-year", "-quarter").first()
+        if latest and latest.financial_quarter.next() != quarter:
+            raise PeriodRefused(
+                f"Periods follow one another, with no quarter missed: this strategy's latest "
+                f"is {latest.label}, so the next one is {latest.financial_quarter.next()}."
+            )
+        period = ReportingPeriod(
+            strategy=strategy,
+            year=quarter.year,
+            quarter=quarter.number,
+            opens_on=opens_on,
+            closes_on=closes_on,
+        )
+        period._change_reason = f"Scheduled {quarter}"
+        period._history_user = by
+        period.save()
+    return period
+
+
+def change_window(period: ReportingPeriod, opens_on: dt.date, closes_on: dt.date, by) -> bool:
+    """Move a period's dates (a longer grace period, say); False if they were unchanged.
+    A closed period's dates are part of its record and stay as they were."""
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.state == PeriodState.CLOSED:
+            raise PeriodRefused(f"{period.label} is closed; its dates are kept as they were.")
+        check_window(period.financial_quarter, opens_on, closes_on)
+        if (period.opens_on, period.closes_on) == (opens_on, closes_on):
+            return False
+        period.opens_on, period.closes_on = opens_on, closes_on
+        period._change_reason = f"Dates of {period.label} changed"
+        period._history_user = by
+        period.save()
+    return True
+
+
+def open_period(period: ReportingPeriod, by) -> ReportingPeriod:
+    """Open a scheduled period now, ahead of its date if need be. One period of a strategy is
+    open at a time, and they open in order."""
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.state == PeriodState.OPEN:
+            raise PeriodRefused(f"{period.label} is already open.")
+        _check_reporting(period.strategy)
+        if period.state == PeriodState.CLOSED:
+            raise PeriodRefused(
+                f"{period.label} was closed on {day(timezone.localdate(period.closed_at))}; "
+                "a closed quarter stays closed, so the board's record of it never changes."
+            )
+        others = ReportingPeriod.objects.filter(strategy_id=period.strategy_id).exclude(
+            pk=period.pk
+        )
+        still_open = others.filter(state=PeriodState.OPEN).first()
+        if still_open:
+            raise PeriodRefused(
+                f"{still_open.label} is still open: close it before opening {period.label}."
+            )
+        earlier = (
+            others.filter(state=PeriodState.SCHEDULED).before(period.financial_quarter).first()
+        )
+        if earlier:
+            raise PeriodRefused(f"{earlier.label} comes first: open it before {period.label}.")
+        period.state = PeriodState.OPEN
+        period.opened_at, period.opened_by = timezone.now(), by
+        period._change_reason = f"Opened {period.label}"
+        period._history_user = by
+        try:
+            with transaction.atomic():
+                period.save()
+        except IntegrityError:  # another period of the strategy opened meanwhile
+            raise PeriodRefused(
+                f"Another period of this strategy was opened meanwhile; {period.label} is not."
+            ) from None
+    return period
+
+
+def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> ReportingPeriod:
+    """Close an open period once its quarter has ended. Closing is final."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.state == PeriodState.CLOSED:
+            raise PeriodRefused(
+                f"{period.label} was already closed on "
+                f"{day(timezone.localdate(period.closed_at))}"
+                + (f" by {_name(period.closed_by)}" if period.closed_by else "")
+                + "; nothing was changed."
+            )
+        if period.state != PeriodState.OPEN:
+            raise PeriodRefused(f"{period.label} has not been opened yet, so it cannot close.")
+        if today <= period.quarter_end:
+            raise PeriodRefused(
+                f"{period.label} ends on {day(period.quarter_end)}: a quarter closes only "
+                "after it has ended."
+            )
+        period.state = PeriodState.CLOSED
+        period.closed_at, period.closed_by = timezone.now(), by
+        period._change_reason = f"Closed {period.label}"
+        period._history_user = by
+        period.save()
+    return period
+
+
+def open_due_periods(today: dt.date) -> list[ReportingPeriod]:
+    """Open every scheduled period whose day has come, where the cycle allows it (the
+    strategy's previous period is closed). Returns those opened; the rest wait."""
+    opened = []
+    due = ReportingPeriod.objects.filter(
+        state=PeriodState.SCHEDULED,
+        opens_on__lte=today,
+        strategy__status=Strategy.Status.PUBLISHED,
+    )
+    for period in due.order_by("strategy_id", "year", "quarter"):
+        try:
+            opened.append(open_period(period, by=None))
+        except PeriodRefused:
+            continue
+    return opened
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username

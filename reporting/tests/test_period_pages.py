@@ -1,0 +1,175 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from objectives.models import Strategy
+from reporting import cycle
+from reporting.models import ReportingPeriod
+from reporting.quarters import Quarter
+from tests.factories import make_strategy
+
+pytestmark = pytest.mark.django_db
+URL = "/strategies/s/periods/"
+Q2 = Quarter(2024, 2)  # July to September 2024
+
+
+@pytest.fixture
+def strategy():
+    return make_strategy(
+        slug="s", period_start=dt.date(2023, 4, 1), period_end=dt.date(2030, 3, 31)
+    )
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _period(strategy, quarter=Q2):
+    return cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
+
+
+def test_the_page_offers_the_next_quarter_with_its_usual_dates(admin, strategy, settings):
+    settings.REPORTING_OPENS_DAYS_BEFORE_END, settings.REPORTING_GRACE_DAYS = 14, 21
+    form = admin.get(URL).context["schedule_form"]
+    quarter = Quarter.containing(timezone.localdate())
+    assert form.initial == {
+        "quarter": quarter.label,
+        "opens_on": quarter.end - dt.timedelta(days=14),
+        "closes_on": quarter.end + dt.timedelta(days=21),
+    }
+
+
+def test_an_admin_schedules_a_period_and_sees_it(admin, strategy):
+    response = admin.post(
+        URL, {"quarter": "2024/25 Q2", "opens_on": "2024-09-16", "closes_on": "2024-10-21"}
+    )
+    assert response.status_code == 302
+    period = ReportingPeriod.objects.get()
+    assert (period.label, period.state, period.opens_on) == (
+        "2024/25 Q2",
+        "scheduled",
+        dt.date(2024, 9, 16),
+    )
+    page = admin.get(URL).content.decode()
+    assert "2024/25 Q2" in page and "16 Sep 2024 to 21 Oct 2024" in page
+    assert "is scheduled to open on 16 September 2024" in page
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"quarter": "2024/26 Q2", "opens_on": "2024-09-16", "closes_on": "2024-10-21"},
+            "a financial year runs into the next one",
+        ),
+        (
+            {"quarter": "2024/25 Q2", "opens_on": "16th Sept", "closes_on": "2024-10-21"},
+            "Enter a date, for example 2024-10-21.",
+        ),
+        (
+            {"quarter": "2024/25 Q2", "opens_on": "2024-10-21", "closes_on": "2024-09-16"},
+            "A period closes on or after the day it opens.",
+        ),
+        (
+            {"quarter": "2024/25 Q2", "opens_on": "2024-06-01", "closes_on": "2024-10-21"},
+            "2024/25 Q2 opens within the quarter",
+        ),
+    ],
+)
+def test_a_bad_schedule_is_refused_in_words_with_the_input_kept(admin, strategy, data, message):
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert response.context["schedule_form"].data["quarter"] == data["quarter"]
+    assert not ReportingPeriod.objects.exists()
+
+
+def test_an_admin_opens_and_closes_a_period_and_closing_twice_is_refused(admin, strategy):
+    period = _period(strategy)
+    assert admin.post(f"{URL}{period.pk}/open/").status_code == 302
+    assert admin.post(f"{URL}{period.pk}/close/").status_code == 302  # Q2 2024 has ended
+    period.refresh_from_db()
+    assert period.state == "closed"
+    rows = period.history.count()
+    response = admin.post(f"{URL}{period.pk}/close/")
+    assert response.status_code == 409
+    assert "was already closed on" in response.content.decode()
+    assert period.history.count() == rows
+
+
+def test_a_quarter_not_yet_ended_is_refused_at_close(admin, strategy):
+    today = timezone.localdate()
+    period = _period(strategy, Quarter.containing(today))
+    admin.post(f"{URL}{period.pk}/open/")
+    response = admin.post(f"{URL}{period.pk}/close/")
+    assert response.status_code == 409
+    assert "a quarter closes only after it has ended" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == "open"
+
+
+def test_an_admin_changes_a_periods_dates_and_a_bad_date_keeps_the_input(admin, strategy):
+    period = _period(strategy)
+    url = f"{URL}{period.pk}/dates/"
+    assert admin.post(url, {"opens_on": "2024-09-01", "closes_on": "2024-10-31"}).status_code == 302
+    period.refresh_from_db()
+    assert (period.opens_on, period.closes_on) == (dt.date(2024, 9, 1), dt.date(2024, 10, 31))
+    response = admin.post(url, {"opens_on": "2024-09-01", "closes_on": "2025-03-31"})
+    assert response.status_code == 400
+    assert "within 92 days" in response.content.decode()
+    assert response.context["rows"][0]["window_form"].data["closes_on"] == "2025-03-31"
+    period.refresh_from_db()
+    assert period.closes_on == dt.date(2024, 10, 31)
+
+
+def test_a_board_member_sees_the_periods_but_no_controls(client, board_member, strategy):
+    _period(strategy)
+    client.force_login(board_member)
+    page = client.get(URL).content.decode()
+    assert "2024/25 Q2" in page and "Scheduled" in page
+    assert "Schedule the next period" not in page
+    assert "Open 2024/25 Q2 now" not in page
+
+
+def test_a_period_of_another_strategy_is_not_found_here(admin, strategy):
+    other = _period(make_strategy(slug="other"))
+    assert admin.post(f"{URL}{other.pk}/open/").status_code == 404
+    other.refresh_from_db()
+    assert other.state == "scheduled"
+
+
+def test_a_draft_strategys_periods_are_for_admins_only(client, board_member, admin_user):
+    make_strategy(slug="draft", status=Strategy.Status.DRAFT)
+    client.force_login(board_member)
+    assert client.get("/strategies/draft/periods/").status_code == 404
+    client.force_login(admin_user)
+    assert client.get("/strategies/draft/periods/").status_code == 200
+
+
+def test_the_dashboard_links_to_the_periods(admin, strategy):
+    assert 'href="/strategies/s/periods/"' in admin.get("/strategies/s/").content.decode()
+
+
+def test_a_closed_periods_dates_are_refused_in_words(admin, strategy):
+    period = _period(strategy)
+    admin.post(f"{URL}{period.pk}/open/")
+    admin.post(f"{URL}{period.pk}/close/")
+    response = admin.post(f"{URL}{period.pk}/dates/", {"opens_on": "x", "closes_on": ""})
+    assert response.status_code == 409
+    assert "2024/25 Q2 is closed; its dates are kept as they were." in response.content.decode()
+
+
+def test_a_strategy_past_the_last_quarter_there_is_offers_no_next_one(admin):
+    make_strategy(slug="far", period_start=dt.date(9999, 12, 1), period_end=dt.date(9999, 12, 31))
+    response = admin.get("/strategies/far/periods/")
+    assert response.status_code == 200
+    assert "Schedule the next period" not in response.content.decode()
+    response = admin.post(
+        "/strategies/far/periods/",
+        {"quarter": "9999/00 Q3", "opens_on": "9999-12-17", "closes_on": "9999-12-31"},
+    )
+    assert response.status_code == 400
+    assert "between 1900 and 9997" in response.content.decode()

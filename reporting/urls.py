@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("<slug:slug>/periods/", views.periods, name="periods"),
+    path("<slug:slug>/periods/<int:pk>/dates/", views.period_dates, name="period_dates"),
+    path("<slug:slug>/periods/<int:pk>/open/", views.period_open, name="period_open"),
+    path("<slug:slug>/periods/<int:pk>/close/", views.period_close, name="period_close"),
+]

@@ -1,0 +1,142 @@
+"""A strategy's reporting periods: everyone signed in sees them; Admins schedule, open, close
+them and change their dates. The rules are reporting/cycle.py's."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from objectives.models import Strategy
+from reporting import cycle
+from reporting.forms import ScheduleForm, WindowForm
+from reporting.models import PeriodState, ReportingPeriod
+
+MANAGE = "reporting.change_reportingperiod"
+
+
+def _strategy(request: HttpRequest, slug: str) -> Strategy:
+    return get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+
+
+def _period(strategy: Strategy, pk: int) -> ReportingPeriod:
+    period = get_object_or_404(ReportingPeriod, strategy=strategy, pk=pk)
+    period.strategy = strategy
+    return period
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+
+
+def _page(request, strategy, *, schedule_form=None, window_forms=None, refusal="", status=200):
+    today = timezone.localdate()
+    periods = list(
+        strategy.reporting_periods.select_related("opened_by", "closed_by").order_by(
+            "-year", "-quarter"
+        )
+    )
+    can_manage = request.user.has_perm(MANAGE)
+    window_forms = window_forms or {}
+    rows = []
+    for period in periods:
+        form = None
+        if can_manage and period.state != PeriodState.CLOSED:
+            form = window_forms.get(period.pk) or WindowForm(
+                initial={"opens_on": period.opens_on, "closes_on": period.closes_on},
+                auto_id=f"period-{period.pk}-%s",
+            )
+        rows.append({"period": period, "late": period.is_late(today), "window_form": form})
+    quarter = cycle.next_quarter(strategy, today)
+    if can_manage and schedule_form is None and quarter:
+        opens, closes = cycle.default_window(quarter)
+        schedule_form = ScheduleForm(
+            initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
+        )
+    context = {
+        "strategy": strategy,
+        "rows": rows,
+        "can_manage": can_manage,
+        "schedule_form": schedule_form,
+        "refusal": refusal,
+        "today": today,
+    }
+    return render(request, "reporting/periods.html", context, status=status)
+
+
+def _back(strategy: Strategy) -> HttpResponse:
+    return redirect(reverse("reporting:periods", args=[strategy.slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list; a POST schedules the next period."""
+    strategy = _strategy(request, slug)
+    if request.method == "GET":
+        return _page(request, strategy)
+    _require_manager(request)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = cycle.schedule(
+                strategy, data["quarter"], data["opens_on"], data["closes_on"], by=request.user
+            )
+        except cycle.PeriodRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, f"{period.label} is scheduled to open on {period.opens_on:%-d %B %Y}."
+            )
+            return _back(strategy)
+    return _page(request, strategy, schedule_form=form, status=400)
+
+
+@require_POST
+def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    _require_manager(request)
+    period = _period(strategy, pk)
+    if period.state == PeriodState.CLOSED:  # its form is gone from the page: say why here
+        refusal = f"{period.label} is closed; its dates are kept as they were."
+        return _page(request, strategy, refusal=refusal, status=409)
+    form = WindowForm(request.POST, auto_id=f"period-{period.pk}-%s")
+    if form.is_valid():
+        try:
+            changed = cycle.change_window(
+                period, form.cleaned_data["opens_on"], form.cleaned_data["closes_on"], request.user
+            )
+        except cycle.PeriodRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if changed:
+                messages.success(request, f"The dates of {period.label} are saved.")
+            else:
+                messages.info(request, f"The dates of {period.label} are as they were.")
+            return _back(strategy)
+    return _page(request, strategy, window_forms={period.pk: form}, status=400)
+
+
+def _step(request: HttpRequest, slug: str, pk: int, step, done: str) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    _require_manager(request)
+    period = _period(strategy, pk)
+    try:
+        step(period, by=request.user)
+    except cycle.PeriodRefused as refusal:
+        return _page(request, strategy, refusal=str(refusal), status=409)
+    messages.success(request, f"{period.label} is {done}.")
+    return _back(strategy)
+
+
+@require_POST
+def period_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(request, slug, pk, cycle.open_period, "open: leads can send their returns")
+
+
+@require_POST
+def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(request, slug, pk, cycle.close_period, "closed")
