@@ -1,6 +1,8 @@
 """Every page on a 390 px phone: nothing scrolls the page sideways, charts keep their size and
 axes, and axe finds nothing serious or critical at that width."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -19,12 +21,23 @@ def _pages_of(example) -> dict[str, list[str]]:
 
     from measures.importing import store_upload
     from milestones.models import Milestone
+    from reporting import cycle
+    from reporting.quarters import Quarter
 
     milestone = Milestone.objects.for_strategy(example).filter(status="at_risk").first()
     figures = Path(settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
     batch = store_upload(
         user=User.objects.get(username="admin"), file_name=figures.name, data=figures.read_bytes()
     )
+    # A period in each state the page shows: closed, open (its dates form), scheduled.
+    quarter = Quarter.containing(dt.date.today()).previous().previous()
+    for step in ("closed", "open", "scheduled"):
+        period = cycle.schedule(example, quarter, *cycle.default_window(quarter), by=None)
+        if step != "scheduled":
+            cycle.open_period(period, by=None)
+        if step == "closed":
+            cycle.close_period(period, by=None, today=quarter.end + dt.timedelta(days=1))
+        quarter = quarter.next()
     shared = [
         "/strategies/",
         f"{EXAMPLE}/",
@@ -34,6 +47,7 @@ def _pages_of(example) -> dict[str, list[str]]:
         "/measures/EPUT-DIS-MONTHLY-REFERRALS/",
         "/strategies/thurrock-hwbs-2013/",
         milestone.get_absolute_url(),
+        f"{EXAMPLE}/periods/",
     ]
     return {
         "board": shared,
@@ -45,6 +59,7 @@ def _pages_of(example) -> dict[str, list[str]]:
             "/measures/import/history/",
             f"/measures/import/{batch.pk}/",
             "/measures/EX-VACANCY/",
+            f"{EXAMPLE}/periods/",
         ],
     }
 
