@@ -21,7 +21,14 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import generate, import_bench, mixed_load, pages, throughput  # noqa: E402
+from bench import (  # noqa: E402
+    generate,
+    import_bench,
+    mixed_load,
+    pages,
+    quarter_close,
+    throughput,
+)
 from measures.models import Measure  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from objectives.models import Strategy  # noqa: E402
@@ -60,11 +67,11 @@ def _analyse() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def _page_run(strategy, measure, milestone, codes, label):
+def _page_run(strategy, measure, milestone, codes, label, more_urls=None):
     admin, lead = pages.users()
     Milestone.objects.filter(objective__priority__strategy=strategy).update(owner=lead)
     batch = pages.import_batch_of(1000, codes, admin)
-    urls = pages.page_urls(strategy, measure, milestone, batch)
+    urls = pages.page_urls(strategy, measure, milestone, batch) | (more_urls or {})
     rows = pages.time_pages(urls, admin, lead)
     return [{"size": label, **row} for row in rows], urls, admin
 
@@ -111,15 +118,21 @@ def main() -> None:
     _analyse()
     size = "trust" if scale == 1 else f"trust ×{scale:g}"
     trust = Strategy.objects.get(slug="bench-unit-0")
+    admin, _ = pages.users()
+    close_row, closed = quarter_close.run(trust, admin)
+    results["quarter_close"] = [close_row]
+    report_url = f"/strategies/{trust.slug}/periods/{closed.pk}/report/"
     trust_rows, trust_urls, admin = _page_run(
         trust,
         Measure.objects.filter(code__startswith="BENCH-M").order_by("id").first(),
         Milestone.objects.filter(objective__priority__strategy=trust).order_by("id").first(),
         list(Measure.objects.filter(code__startswith="BENCH-M").values_list("code", flat=True)),
         size,
+        {"board report (a closed quarter)": report_url},
     )
     results["pages"] = small_rows + trust_rows
     print(_table(f"Dataset ({size})", [results["dataset"]]))
+    print(_table(f"Closing a quarter ({size}): one strategy", results["quarter_close"]))
     print(
         _table(
             f"Pages: SQL queries, server time cold and warm, {pages.REQUESTS} requests each "

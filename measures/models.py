@@ -57,9 +57,12 @@ class MeasureQuerySet(models.QuerySet):
         """Measures judged against a target and counted in roll-ups (not context indicators)."""
         return self.filter(kind=Kind.SUCCESS)
 
-    def with_latest_value(self) -> "MeasureQuerySet":
-        """Annotate `latest_value` and `latest_period_end`: the most recent reported value."""
+    def with_latest_value(self, up_to: dt.date | None = None) -> "MeasureQuerySet":
+        """Annotate `latest_value` and `latest_period_end`: the most recent reported value;
+        with `up_to`, the most recent for a period ending on or before that day."""
         latest = MeasureValue.objects.filter(measure=OuterRef("pk")).order_by("-period_end")
+        if up_to:
+            latest = latest.filter(period_end__lte=up_to)
         return self.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
@@ -259,12 +262,14 @@ class ValueRow(NamedTuple):
     note: str
 
 
-def series_by_measure(measure_ids) -> dict[int, list[ValueRow]]:
-    """Every value of these measures, oldest first, in one query."""
-    rows = (
-        MeasureValue.objects.filter(measure_id__in=measure_ids)
-        .order_by("measure_id", "period_end")
-        .values_list("measure_id", "period_end", "period_text", "value", "note")
+def series_by_measure(measure_ids, up_to: dt.date | None = None) -> dict[int, list[ValueRow]]:
+    """Every value of these measures, oldest first, in one query; with `up_to`, only those
+    for periods ending on or before that day."""
+    values = MeasureValue.objects.filter(measure_id__in=measure_ids)
+    if up_to:
+        values = values.filter(period_end__lte=up_to)
+    rows = values.order_by("measure_id", "period_end").values_list(
+        "measure_id", "period_end", "period_text", "value", "note"
     )
     return {
         measure_id: [ValueRow(p, t, v, n) for _, p, t, v, n in group]

@@ -107,20 +107,26 @@ class StrategyProgress:
         return self.strategy.period_end < self.today
 
 
-def _measures(strategy_ids) -> QuerySet[Measure]:
-    return Measure.objects.for_strategies(strategy_ids).with_latest_value().order_by("id")
+def _measures(strategy_ids, values_up_to: dt.date | None = None) -> QuerySet[Measure]:
+    measures = Measure.objects.for_strategies(strategy_ids)
+    return measures.with_latest_value(values_up_to).order_by("id")
 
 
 def build_progress(
-    strategy: Strategy, today: dt.date, only_priority: Priority | None = None
+    strategy: Strategy,
+    today: dt.date,
+    only_priority: Priority | None = None,
+    values_up_to: dt.date | None = None,
 ) -> StrategyProgress:
     """The tree for one strategy, or for one of its priorities: objectives, milestones and
     measures with their statuses. Each measure carries its values as plain rows
-    (`measure.series`) for its chart, table and SPC reading, read in one query for all."""
+    (`measure.series`) for its chart, table and SPC reading, read in one query for all.
+    With `values_up_to`, measures are read as at that day: values for later periods are left
+    out (a quarter's close judges the quarter's figures, as at its end)."""
     objectives = Objective.objects.order_by("number")
     priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
     milestones = Milestone.objects.for_strategy(strategy)
-    measures = _measures([strategy.id])
+    measures = _measures([strategy.id], values_up_to)
     if only_priority:
         priorities = priorities.filter(id=only_priority.id)
         milestones = milestones.filter(objective__priority=only_priority)
@@ -128,7 +134,7 @@ def build_progress(
     priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
     measures = list(measures)
     ids = [m.id for m in measures]
-    series, planned = series_by_measure(ids), planned_by_measure(ids)
+    series, planned = series_by_measure(ids, values_up_to), planned_by_measure(ids)
 
     milestones_by_objective = defaultdict(list)
     for milestone in milestones.select_related("owner", "last_updated_by").order_by(

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Strategy
+from reporting import snapshots
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
 from strategy_tracker.status import day
@@ -153,7 +154,8 @@ def open_period(period: ReportingPeriod, by) -> ReportingPeriod:
 
 
 def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> ReportingPeriod:
-    """Close an open period once its quarter has ended. Closing is final."""
+    """Close an open period once its quarter has ended, taking its "as at" snapshot in the
+    same transaction. Closing is final."""
     today = today or timezone.localdate()
     with transaction.atomic():
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -173,6 +175,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             )
         period.state = PeriodState.CLOSED
         period.closed_at, period.closed_by = timezone.now(), by
+        snapshots.take(period)
         period._change_reason = f"Closed {period.label}"
         period._history_user = by
         period.save()

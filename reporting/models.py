@@ -5,7 +5,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from objectives.models import Strategy
+from measures.spc import Assurance, Variation
 from reporting.quarters import Quarter
+from strategy_tracker.status import Rag, RollUp, Status
 
 
 class PeriodState(models.TextChoices):
@@ -91,3 +93,77 @@ class ReportingPeriod(models.Model):
     def is_late(self, today: dt.date) -> bool:
         """Still open after its grace period: returns sent now are late."""
         return self.state == PeriodState.OPEN and today > self.closes_on
+
+
+class Level(models.TextChoices):
+    STRATEGY = "strategy", "Strategy"
+    PRIORITY = "priority", "Priority"
+    OBJECTIVE = "objective", "Objective"
+    MILESTONE = "milestone", "Milestone"
+    MEASURE = "measure", "Success measure"
+    CONTEXT = "context", "Context indicator"
+
+
+class SnapshotItem(models.Model):
+    """What the board saw of one item when its quarter closed: written once, at close
+    (reporting/snapshots.py), and never changed, so later edits leave the quarter as it was.
+    Self-contained: titles, owners and figures are copied, not referred to."""
+
+    Level = Level
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="snapshot")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    object_id = models.PositiveBigIntegerField(help_text="The live item, to compare quarters.")
+    position = models.PositiveIntegerField(help_text="Document order within the snapshot.")
+    priority_key = models.CharField(max_length=20, blank=True)
+    number = models.CharField(max_length=40, blank=True, help_text="1.2 or a measure's code.")
+    title = models.TextField()
+    rag = models.CharField(max_length=10)
+    finding = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    stale = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True, help_text="Roll-ups: items by colour.")
+    # Milestones: the owner's latest report as the quarter closed.
+    status = models.CharField(max_length=20, blank=True)
+    status_label = models.CharField(max_length=40, blank=True)
+    commentary = models.TextField(blank=True)
+    forecast_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    due_text = models.CharField(max_length=100, blank=True)
+    owner = models.CharField(max_length=300, blank=True)
+    last_updated_at = models.DateTimeField(null=True, blank=True)
+    # Measures: the latest value for a period ending in or before the quarter.
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    value_period_end = models.DateField(null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    variation = models.CharField(max_length=20, blank=True)
+    assurance = models.CharField(max_length=20, blank=True)
+    run_chart_only = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["period", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "level", "object_id"], name="one_snapshot_row_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_level_display()} {self.number} {self.rag}"
+
+    @property
+    def item_status(self) -> Status:
+        """The stored status, as the badges show a live one."""
+        return Status(Rag(self.rag), self.reason, self.level, self.finding, self.stale)
+
+    @property
+    def rollup(self) -> RollUp:
+        return RollUp(Rag(self.rag), self.reason, {Rag(k): n for k, n in self.counts.items()})
+
+    @property
+    def variation_label(self) -> str:
+        return Variation(self.variation).label if self.variation else ""
+
+    @property
+    def assurance_label(self) -> str:
+        return Assurance(self.assurance).label if self.assurance else ""

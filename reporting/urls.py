@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/periods/<int:pk>/dates/", views.period_dates, name="period_dates"),
     path("<slug:slug>/periods/<int:pk>/open/", views.period_open, name="period_open"),
     path("<slug:slug>/periods/<int:pk>/close/", views.period_close, name="period_close"),
+    path("<slug:slug>/periods/<int:pk>/report/", views.period_report, name="period_report"),
 ]

@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Strategy
 from reporting import cycle
 from reporting.forms import ScheduleForm, WindowForm
 from reporting.models import PeriodState, ReportingPeriod
+from reporting.report import quarter_report
 
 MANAGE = "reporting.change_reportingperiod"
 
@@ -140,3 +141,18 @@ def period_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _step(request, slug, pk, cycle.close_period, "closed")
+
+
+@require_GET
+def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A closed quarter's board report, from its snapshot."""
+    strategy = _strategy(request, slug)
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("closed_by"),
+        strategy=strategy,
+        pk=pk,
+        state=PeriodState.CLOSED,
+    )
+    period.strategy = strategy
+    context = {"strategy": strategy, "period": period, "report": quarter_report(period)}
+    return render(request, "reporting/report.html", context)

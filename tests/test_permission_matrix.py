@@ -119,6 +119,7 @@ MATRIX = {
         "other_lead": (200, 403),
         "admin": (200, 400),
     },
+    "reporting:period_report": signed_in(200, 405),
     "reporting:period_dates": admin_posts(400),
     "reporting:period_open": admin_posts(302),
     "reporting:period_close": admin_posts(409),
@@ -172,8 +173,18 @@ def world(board_member, programme_lead, admin_user, make_user):
         opens_on=dt.date(2024, 9, 16),
         closes_on=dt.date(2024, 10, 21),
     )
+    closed = ReportingPeriod.objects.create(
+        strategy=strategy,
+        year=2024,
+        quarter=1,
+        opens_on=dt.date(2024, 6, 16),
+        closes_on=dt.date(2024, 7, 21),
+        state="closed",
+        closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
+    )
     args = {
         "reporting:periods": ["s"],
+        "reporting:period_report": ["s", closed.pk],
         "reporting:period_dates": ["s", period.pk],
         "reporting:period_open": ["s", period.pk],
         "reporting:period_close": ["s", period.pk],

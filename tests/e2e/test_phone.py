@@ -33,6 +33,8 @@ def _pages_of(example) -> dict[str, list[str]]:
     quarter = Quarter.containing(dt.date.today()).previous().previous()
     for step in ("closed", "open", "scheduled"):
         period = cycle.schedule(example, quarter, *cycle.default_window(quarter), by=None)
+        if step == "closed":
+            report = f"{EXAMPLE}/periods/{period.pk}/report/"
         if step != "scheduled":
             cycle.open_period(period, by=None)
         if step == "closed":
@@ -48,6 +50,7 @@ def _pages_of(example) -> dict[str, list[str]]:
         "/strategies/thurrock-hwbs-2013/",
         milestone.get_absolute_url(),
         f"{EXAMPLE}/periods/",
+        report,
     ]
     return {
         "board": shared,

@@ -1,0 +1,78 @@
+"""A closed quarter's board report, read from its snapshot alone (never from live data, so a
+later edit cannot change it): the summary, exceptions first, measures, what falls due next
+quarter, and every milestone."""
+
+from dataclasses import dataclass, field
+
+from reporting.models import Level, ReportingPeriod, SnapshotItem
+from strategy_tracker.status import DISPLAY_ORDER, Rag
+
+EXCEPTION_RAGS = (Rag.RED.value, Rag.AMBER.value)
+
+
+@dataclass
+class ObjectivePart:
+    row: SnapshotItem
+    milestones: list[SnapshotItem] = field(default_factory=list)
+
+
+@dataclass
+class PriorityPart:
+    row: SnapshotItem
+    objectives: list[ObjectivePart] = field(default_factory=list)
+
+
+@dataclass
+class QuarterReport:
+    period: ReportingPeriod
+    overall: SnapshotItem | None = None
+    priorities: list[PriorityPart] = field(default_factory=list)
+    measures: list[SnapshotItem] = field(default_factory=list)
+    context: list[SnapshotItem] = field(default_factory=list)
+    milestones: list[SnapshotItem] = field(default_factory=list)
+
+    @property
+    def exceptions(self) -> list[SnapshotItem]:
+        """Red and amber milestones and measures: red first, then the soonest due."""
+        rows = [r for r in self.milestones + self.measures if r.rag in EXCEPTION_RAGS]
+        return sorted(
+            rows,
+            key=lambda r: (r.rag != Rag.RED.value, r.due_date is None, r.due_date, r.position),
+        )
+
+    @property
+    def due_next_quarter(self) -> list[SnapshotItem]:
+        following = self.period.financial_quarter.next()
+        return [
+            r
+            for r in self.milestones
+            if r.due_date and following.start <= r.due_date <= following.end
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.milestones or self.measures or self.context)
+
+
+def quarter_report(period: ReportingPeriod) -> QuarterReport:
+    """The report of a closed period, in one query."""
+    report = QuarterReport(period)
+    priority = objective = None
+    for row in period.snapshot.order_by("position"):
+        if row.level == Level.STRATEGY:
+            report.overall = row
+        elif row.level == Level.PRIORITY:
+            priority = PriorityPart(row)
+            report.priorities.append(priority)
+        elif row.level == Level.OBJECTIVE:
+            objective = ObjectivePart(row)
+            priority.objectives.append(objective)
+        elif row.level == Level.MILESTONE:
+            objective.milestones.append(row)
+            report.milestones.append(row)
+        elif row.level == Level.MEASURE:
+            report.measures.append(row)
+        else:
+            report.context.append(row)
+    report.measures.sort(key=lambda r: (DISPLAY_ORDER.index(Rag(r.rag)), r.position))
+    return report

@@ -1,0 +1,119 @@
+"""The "as at" snapshot of a quarter: at close, everything the board sees of a strategy, judged
+as at the quarter's end, written once into SnapshotItem rows that nothing changes afterwards.
+
+Milestones are taken as their owners last reported them when the quarter closes (the returns
+are in by then) and judged against the quarter's last day; measures by their latest value for
+a period ending in the quarter or before, judged the same way, with their SPC icons."""
+
+from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
+from reporting.models import Level, ReportingPeriod, SnapshotItem
+from strategy_tracker.status import RollUp
+
+
+def take(period: ReportingPeriod) -> int:
+    """Write the period's snapshot (in the caller's transaction); the number of rows."""
+    as_at = period.quarter_end
+    progress = build_progress(period.strategy, as_at, values_up_to=as_at)
+    rows: list[SnapshotItem] = []
+
+    def add(level: str, object_id: int, **fields) -> None:
+        rows.append(
+            SnapshotItem(
+                period=period, level=level, object_id=object_id, position=len(rows), **fields
+            )
+        )
+
+    strategy = period.strategy
+    add(Level.STRATEGY, strategy.id, title=strategy.title, **_rollup(progress.rollup))
+    for priority_progress in progress.priorities:
+        _add_priority(add, priority_progress)
+    SnapshotItem.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _add_priority(add, progress: PriorityProgress) -> None:
+    priority = progress.priority
+    key = priority.key
+    add(
+        Level.PRIORITY,
+        priority.id,
+        priority_key=key,
+        number=key,
+        title=priority.title,
+        **_rollup(progress.rollup),
+    )
+    _add_measures(add, key, progress)
+    for objective_progress in progress.objectives:
+        _add_objective(add, key, objective_progress)
+
+
+def _add_objective(add, key: str, progress: ObjectiveProgress) -> None:
+    objective = progress.objective
+    number = f"{key}.{objective.number}"
+    add(
+        Level.OBJECTIVE,
+        objective.id,
+        priority_key=key,
+        number=number,
+        title=objective.title,
+        **_rollup(progress.rollup),
+    )
+    for item in progress.milestones:
+        add(Level.MILESTONE, item.obj.id, priority_key=key, number=number, **_milestone(item))
+    _add_measures(add, key, progress)
+
+
+def _add_measures(add, key: str, progress: PriorityProgress | ObjectiveProgress) -> None:
+    """A priority's or objective's own success measures, then its context indicators."""
+    for level, items in ((Level.MEASURE, progress.measures), (Level.CONTEXT, progress.context)):
+        for item in items:
+            add(level, item.obj.id, priority_key=key, **_measure(item))
+
+
+def _rollup(rollup: RollUp) -> dict:
+    counts = {rag.value: n for rag, n in rollup.counts.items() if n}
+    return {"rag": rollup.rag.value, "reason": rollup.reason, "counts": counts}
+
+
+def _status(item: Item) -> dict:
+    status = item.status
+    return {
+        "rag": status.rag.value,
+        "finding": status.finding,
+        "reason": status.reason,
+        "stale": status.stale,
+    }
+
+
+def _milestone(item: Item) -> dict:
+    m = item.obj
+    owner = m.owner.get_full_name() or m.owner.username if m.owner else ""
+    title = f"{m.heading}: {m.title}" if m.heading else m.title
+    return {
+        "title": title,
+        "status": m.status,
+        "status_label": m.get_status_display(),
+        "commentary": m.commentary,
+        "forecast_date": m.forecast_date,
+        "due_date": m.due_date,
+        "due_text": m.due_text,
+        "owner": owner,
+        "last_updated_at": m.last_updated_at,
+        **_status(item),
+    }
+
+
+def _measure(item: Item) -> dict:
+    m, spc = item.obj, item.spc
+    has_icons = spc is not None and bool(spc.points) and not spc.run_chart_only
+    return {
+        "number": m.code,
+        "title": m.name,
+        "unit": m.unit,
+        "value": m.latest_value,
+        "value_period_end": m.latest_period_end,
+        "variation": spc.variation.value if has_icons and spc.variation else "",
+        "assurance": spc.assurance.value if has_icons and spc.assurance else "",
+        "run_chart_only": spc is not None and spc.run_chart_only,
+        **_status(item),
+    }

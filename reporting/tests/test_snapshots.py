@@ -1,0 +1,167 @@
+"""Closing a quarter freezes what the board sees, as at the quarter's end, and its report reads
+only that: later edits, restated figures and new values leave it as it was."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from measures.models import MeasureValue
+from reporting import cycle
+from reporting.models import SnapshotItem
+from reporting.quarters import Quarter
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+    make_value,
+)
+
+pytestmark = pytest.mark.django_db
+Q2 = Quarter(2024, 2)  # July to September 2024
+AFTER = dt.date(2024, 10, 5)  # the day the Admin closes it
+
+
+@pytest.fixture
+def strategy(programme_lead):
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(
+        make_priority(strategy, number=1, title="Care closer to home"), number=1
+    )
+    make_milestone(
+        objective,
+        title="Open the hub",
+        owner=programme_lead,
+        due_date=dt.date(2024, 9, 1),  # overdue at the quarter's end
+        status="on_track",
+        commentary="Builders delayed by a month.",
+        forecast_date=dt.date(2024, 11, 1),
+        last_updated_at=timezone.now(),
+    )
+    make_milestone(
+        objective, title="Hire the team", due_date=dt.date(2024, 12, 1), status="not_started"
+    )
+    make_milestone(
+        objective, title="Agree the plan", due_date=dt.date(2024, 6, 1), status="complete"
+    )
+    measure = make_measure(
+        objective, code="WAIT", name="Waits", unit="count", direction="lower", target_value=10
+    )
+    for month_end, value in [
+        (dt.date(2024, 7, 31), 14),
+        (dt.date(2024, 8, 31), 13),
+        (dt.date(2024, 9, 30), 12),
+        (dt.date(2024, 10, 31), 5),  # after the quarter: not in its report
+    ]:
+        make_value(measure, month_end, value)
+    return strategy
+
+
+def _close(strategy, admin_user):
+    period = cycle.schedule(strategy, Q2, *cycle.default_window(Q2), by=admin_user)
+    cycle.open_period(period, by=admin_user)
+    return cycle.close_period(period, by=admin_user, today=AFTER)
+
+
+def _main(response) -> str:
+    """The page's own content, without the layout (whose sign-out form has a fresh token)."""
+    return response.content.decode().split('<main id="main"')[1].split("</main>")[0]
+
+
+def _rows(period):
+    return list(period.snapshot.order_by("position").values())
+
+
+def test_closing_freezes_every_item_as_at_the_quarters_end(strategy, admin_user):
+    period = _close(strategy, admin_user)
+    rows = {(r.level, r.title): r for r in period.snapshot.all()}
+    hub = rows["milestone", "Open the hub"]
+    assert (hub.rag, hub.finding, hub.owner) == ("red", "overdue", "Lee Lead")
+    assert (hub.commentary, hub.forecast_date) == (
+        "Builders delayed by a month.",
+        dt.date(2024, 11, 1),
+    )
+    assert rows["milestone", "Agree the plan"].rag == "blue"
+    waits = rows["measure", "Waits"]
+    assert (waits.value, waits.value_period_end) == (Decimal(12), dt.date(2024, 9, 30))
+    assert waits.rag == "red" and "target 10" in waits.reason
+    assert rows["strategy", strategy.title].rag == "red"
+    assert [r.level for r in period.snapshot.order_by("position")][:3] == [
+        "strategy",
+        "priority",
+        "objective",
+    ]
+
+
+def test_later_edits_and_restated_figures_leave_the_closed_quarter_as_it_was(
+    strategy, admin_user, client
+):
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    url = f"/strategies/s/periods/{period.pk}/report/"
+    page, rows = _main(client.get(url)), _rows(period)
+    hub = strategy.priorities.get().objectives.get().milestones.get(title="Open the hub")
+    hub.status, hub.commentary = "complete", "Opened at last."
+    hub.save()
+    MeasureValue.objects.filter(period_end=dt.date(2024, 9, 30)).update(value=Decimal(8))
+    make_value(hub.objective.measures.get(), dt.date(2024, 6, 30), 2)
+    assert _rows(period) == rows
+    assert _main(client.get(url)) == page
+    assert "Builders delayed by a month." in page and "Opened at last." not in page
+
+
+def test_a_refused_close_writes_no_snapshot(strategy, admin_user):
+    period = cycle.schedule(strategy, Q2, *cycle.default_window(Q2), by=admin_user)
+    cycle.open_period(period, by=admin_user)
+    with pytest.raises(cycle.PeriodRefused):
+        cycle.close_period(period, by=admin_user, today=Q2.end)
+    assert not SnapshotItem.objects.exists()
+
+
+def test_the_report_puts_exceptions_first_with_the_owners_report(strategy, admin_user, client):
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    response = client.get(f"/strategies/s/periods/{period.pk}/report/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "As at 30 September 2024" in page
+    exceptions = page.split('id="exceptions"')[1].split('id="measures"')[0]
+    assert "Open the hub" in exceptions and "Builders delayed by a month." in exceptions
+    assert "forecast 1 Nov 2024" in exceptions and "Waits" in exceptions
+    assert "Agree the plan" not in exceptions
+    due_next = page.split('id="due-next"')[1].split('id="appendix"')[0]
+    assert "Hire the team" in due_next and "Open the hub" not in due_next
+    appendix = page.split('id="appendix"')[1]
+    assert all(t in appendix for t in ("Open the hub", "Hire the team", "Agree the plan"))
+    report = response.context["report"]
+    assert [r.title for r in report.exceptions] == ["Open the hub", "Waits"]
+
+
+def test_a_quarter_with_nothing_in_it_says_so(admin_user, client):
+    empty = make_strategy(slug="empty", period_start=dt.date(2023, 4, 1))
+    period = _close(empty, admin_user)
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/empty/periods/{period.pk}/report/").content.decode()
+    assert "there is nothing to report for the quarter" in page
+
+
+def test_only_a_closed_quarter_of_this_strategy_has_a_report(strategy, admin_user, client):
+    period = cycle.schedule(strategy, Q2, *cycle.default_window(Q2), by=admin_user)
+    client.force_login(admin_user)
+    assert client.get(f"/strategies/s/periods/{period.pk}/report/").status_code == 404
+    other = _close(make_strategy(slug="other", period_start=dt.date(2023, 4, 1)), admin_user)
+    assert client.get(f"/strategies/s/periods/{other.pk}/report/").status_code == 404
+
+
+def test_the_reports_queries_do_not_grow_with_the_strategy(
+    strategy, admin_user, client, django_assert_max_num_queries
+):
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    url = f"/strategies/s/periods/{period.pk}/report/"
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        client.get(url)
