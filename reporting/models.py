@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from objectives.models import Strategy
 from measures.spc import Assurance, Variation
+from objectives.models import Strategy
 from reporting.quarters import Quarter
 from strategy_tracker.status import Rag, RollUp, Status
 
