@@ -221,10 +221,12 @@ class Milestone(models.Model):
         status: str,
         commentary: str,
         forecast_date: dt.date | None,
+        reason: str = "",
     ) -> None:
         """Write a lead's update, or raise StaleMilestoneError if anyone saved it since
         `expected_version` was read. The version is checked in the UPDATE itself, so two
-        updates cannot both pass; the history row is written in the same transaction.
+        updates cannot both pass; the history row, with `reason` if given, is written in the
+        same transaction.
         """
         with transaction.atomic():
             written = Milestone.objects.filter(pk=self.pk, version=expected_version).update(
@@ -239,7 +241,9 @@ class Milestone(models.Model):
                 raise StaleMilestoneError(self.pk)
             self.refresh_from_db()
             # A queryset update sends no signals, so the history row is written here.
-            Milestone.history.bulk_history_create([self], update=True, default_user=by)
+            Milestone.history.bulk_history_create(
+                [self], update=True, default_user=by, default_change_reason=reason
+            )
 
     def assign(
         self, *, by, owner=None, remove_owner=False, add_delegates=(), remove_delegates=()

@@ -1,5 +1,6 @@
 from django import forms
 
+from milestones.forms import MilestoneUpdateForm
 from reporting.quarters import Quarter
 from strategy_tracker.forms import DateInput
 
@@ -47,3 +48,14 @@ class ScheduleForm(WindowForm):
             return Quarter.parse(self.cleaned_data["quarter"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class ReturnRowForm(MilestoneUpdateForm):
+    """One milestone of a lead's quarterly return: the update form, and a tick to confirm a
+    milestone whose status, commentary and forecast still hold."""
+
+    confirm = forms.BooleanField(
+        required=False,
+        label="No change this quarter: confirm it as it is",
+        help_text="Leave unticked and unchanged to update it later.",
+    )

@@ -5,9 +5,12 @@ from reporting import views
 app_name = "reporting"
 
 urlpatterns = [
-    path("<slug:slug>/periods/", views.periods, name="periods"),
-    path("<slug:slug>/periods/<int:pk>/dates/", views.period_dates, name="period_dates"),
-    path("<slug:slug>/periods/<int:pk>/open/", views.period_open, name="period_open"),
-    path("<slug:slug>/periods/<int:pk>/close/", views.period_close, name="period_close"),
-    path("<slug:slug>/periods/<int:pk>/report/", views.period_report, name="period_report"),
+    path("milestones/return/", views.quarterly_return, name="quarterly_return"),
+    path("strategies/<slug:slug>/periods/", views.periods, name="periods"),
+    path("strategies/<slug:slug>/periods/<int:pk>/dates/", views.period_dates, name="period_dates"),
+    path("strategies/<slug:slug>/periods/<int:pk>/open/", views.period_open, name="period_open"),
+    path("strategies/<slug:slug>/periods/<int:pk>/close/", views.period_close, name="period_close"),
+    path(
+        "strategies/<slug:slug>/periods/<int:pk>/report/", views.period_report, name="period_report"
+    ),
 ]

@@ -2,6 +2,7 @@
 them and change their dates. The rules are reporting/cycle.py's."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Strategy
-from reporting import cycle
-from reporting.forms import ScheduleForm, WindowForm
+from reporting import cycle, returns
+from reporting.forms import ReturnRowForm, ScheduleForm, WindowForm
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.report import quarter_report
 
@@ -156,3 +157,54 @@ def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     period.strategy = strategy
     context = {"strategy": strategy, "period": period, "report": quarter_report(period)}
     return render(request, "reporting/report.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("milestones.update_own_milestone", raise_exception=True)
+def quarterly_return(request: HttpRequest) -> HttpResponse:
+    """A lead's milestones in open reporting periods, updated or confirmed in one submit."""
+    today = timezone.localdate()
+    if request.method == "GET":
+        return _return_page(request, returns.return_rows(request.user), today)
+    rows = returns.submit(
+        returns.return_rows(request.user, request.POST), request.POST, request.user, today
+    )
+    done = _outcome_summary(rows)
+    problems = [r for r in rows if r.has_problem]
+    if not problems:
+        messages.success(
+            request, done or "Nothing was changed: no milestone was updated or ticked."
+        )
+        return redirect("reporting:quarterly_return")
+    for row in rows:
+        if row.outcome == returns.CONFLICT:
+            row.milestone.refresh_from_db()
+            rebased = request.POST.copy()  # the lead's text, against the version saved now
+            rebased[f"{row.prefix}-version"] = row.milestone.version
+            row.form = ReturnRowForm(rebased, milestone=row.milestone, prefix=row.prefix)
+        elif not row.has_problem:
+            row.form = ReturnRowForm(milestone=row.milestone, prefix=row.prefix)
+    conflict = any(r.outcome in (returns.CONFLICT, returns.REFUSED) for r in problems)
+    return _return_page(request, rows, today, done=done, status=409 if conflict else 400)
+
+
+def _outcome_summary(rows) -> str:
+    saved = sum(r.outcome == returns.SAVED for r in rows)
+    confirmed = sum(r.outcome == returns.CONFIRMED for r in rows)
+    parts = []
+    if saved:
+        parts.append(f"{saved} milestone{'s' if saved != 1 else ''} updated")
+    if confirmed:
+        parts.append(f"{confirmed} confirmed as {'they were' if confirmed != 1 else 'it was'}")
+    return (" and ".join(parts) + ".").capitalize() if parts else ""
+
+
+def _return_page(request, rows, today, done="", status=200) -> HttpResponse:
+    context = {
+        "rows": rows,
+        "today": today,
+        "done": done,
+        "still_to_update": sum(row.needs_update for row in rows),
+        "problems": [r for r in rows if r.has_problem],
+    }
+    return render(request, "reporting/return.html", context, status=status)

@@ -120,6 +120,15 @@ MATRIX = {
         "admin": (200, 400),
     },
     "reporting:period_report": signed_in(200, 405),
+    # Leads and Admins send returns (an empty one changes nothing and says so); board members
+    # have no milestones to report on.
+    "reporting:quarterly_return": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (403, 403),
+        "lead": (200, 302),
+        "other_lead": (200, 302),
+        "admin": (200, 302),
+    },
     "reporting:period_dates": admin_posts(400),
     "reporting:period_open": admin_posts(302),
     "reporting:period_close": admin_posts(409),

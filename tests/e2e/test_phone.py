@@ -54,7 +54,12 @@ def _pages_of(example) -> dict[str, list[str]]:
     ]
     return {
         "board": shared,
-        "lead": ["/milestones/mine/", milestone.get_absolute_url(), "/measures/import/"],
+        "lead": [
+            "/milestones/mine/",
+            "/milestones/return/",
+            milestone.get_absolute_url(),
+            "/measures/import/",
+        ],
         "admin": [
             "/milestones/assign/",
             milestone.get_absolute_url(),

@@ -1,0 +1,82 @@
+"""Who still owes a quarterly return, for which open periods: every active owner and delegate
+of an open milestone not yet updated or confirmed since its strategy's period opened."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from milestones.models import Milestone
+from milestones.status import CLOSED
+from objectives.models import Strategy
+from reporting.models import PeriodState, ReportingPeriod
+from reporting.returns import period_start
+from strategy_tracker.status import day
+
+
+def returns_due() -> dict:
+    """{person: {period: [milestones still to update]}}."""
+    periods = {
+        p.strategy_id: p
+        for p in ReportingPeriod.objects.filter(
+            state=PeriodState.OPEN, strategy__status=Strategy.Status.PUBLISHED
+        ).select_related("strategy")
+    }
+    milestones = (
+        Milestone.objects.filter(objective__priority__strategy_id__in=periods)
+        .exclude(status__in=CLOSED)
+        .select_related("owner", "objective__priority")
+        .prefetch_related("delegates")
+        .order_by("objective__priority__strategy_id", "due_date", "id")
+    )
+    due: dict = defaultdict(lambda: defaultdict(list))
+    for milestone in milestones:
+        period = periods[milestone.objective.priority.strategy_id]
+        updated = milestone.last_updated_at
+        if updated is not None and updated >= period_start(period):
+            continue
+        people = [milestone.owner, *milestone.delegates.all()]
+        for person in people:
+            if person is not None and person.is_active:
+                due[person][period].append(milestone)
+    return due
+
+
+def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
+    """The e-mail's subject and text: each period by name with its deadline, late or not."""
+    name = person.get_full_name() or person.username
+    total = sum(len(ms) for ms in periods.values())
+    late = any(today > p.closes_on for p in periods)
+    parts = []
+    for period, milestones in periods.items():
+        if today > period.closes_on:
+            when = f"LATE: returns were due by {day(period.closes_on)}"
+        else:
+            when = f"due by {day(period.closes_on)}"
+        lines = "\n".join(f"  - {m.title}" for m in milestones)
+        parts.append(f"{period.strategy.title}, {period.label} ({when}):\n{lines}")
+    first = min(periods, key=lambda p: p.closes_on)
+    subject = (
+        f"{'Late: ' if late else ''}quarterly return for {first.label}: {total} "
+        f"milestone{'s' if total != 1 else ''} to update by {day(first.closes_on)}"
+    )
+    link = settings.SITE_URL + reverse("reporting:quarterly_return")
+    text = (
+        f"Hello {name},\n\nThese milestones of yours still need this quarter's update:\n\n"
+        + "\n\n".join(parts)
+        + f"\n\nUpdate or confirm them all on one page: {link}\n\nStrategy Tracker"
+    )
+    return subject[0].upper() + subject[1:], text
+
+
+def send_reminders(today: dt.date, list_only: bool = False) -> list[tuple[object, str]]:
+    """E-mail everyone who owes a return; returns (person, subject) for each reminded."""
+    sent = []
+    for person, periods in sorted(returns_due().items(), key=lambda pair: pair[0].username):
+        subject, text = reminder(person, periods, today)
+        if not list_only and person.email:
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
+        sent.append((person, subject))
+    return sent

@@ -1,0 +1,250 @@
+"""A lead's quarterly return: every open milestone they own or are a delegate on, in
+strategies with an open period, updated or confirmed in one submit, each under its own lock."""
+
+import pytest
+from django.utils import timezone
+
+from milestones.models import Milestone, MilestoneDelegate
+from reporting import cycle
+from reporting.models import ReportingPeriod
+from reporting.quarters import Quarter
+from reporting.tests.helpers import strategy_reporting
+from strategy_tracker.roles import PROGRAMME_LEAD
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+URL = "/milestones/return/"
+
+
+def _strategy(slug, open_quarter):
+    period, objective = strategy_reporting(slug, open_quarter)
+    return (period.strategy if period else objective.priority.strategy), objective
+
+
+@pytest.fixture
+def world(programme_lead, make_user):
+    this_quarter = Quarter.containing(timezone.localdate())
+    _, objective = _strategy("open", this_quarter)
+    _, elsewhere = _strategy("not-open", None)
+    other = make_user("other", PROGRAMME_LEAD)
+    mine = [
+        make_milestone(objective, title=f"Mine {n}", owner=programme_lead, position=n)
+        for n in range(1, 4)
+    ]
+    delegated = make_milestone(objective, title="Delegated", owner=other, position=4)
+    MilestoneDelegate.objects.create(milestone=delegated, user=programme_lead)
+    make_milestone(objective, title="Done", owner=programme_lead, status="complete", position=5)
+    make_milestone(objective, title="Someone else's", owner=other, position=6)
+    make_milestone(elsewhere, title="No period open", owner=programme_lead)
+    return {"milestones": mine + [delegated], "other": other}
+
+
+def _post_data(rows: dict[Milestone, dict]) -> dict:
+    data = {}
+    for m, fields in rows.items():
+        m.refresh_from_db()
+        base = {
+            "status": m.status,
+            "commentary": m.commentary,
+            "forecast_date": m.forecast_date.isoformat() if m.forecast_date else "",
+            "version": m.version,
+        }
+        data |= {f"m{m.pk}-{k}": v for k, v in (base | fields).items() if v is not False}
+    return data
+
+
+def test_the_return_lists_a_leads_open_milestones_where_a_period_is_open(
+    client, programme_lead, world
+):
+    client.force_login(programme_lead)
+    response = client.get(URL)
+    assert response.status_code == 200
+    titles = [row.milestone.title for row in response.context["rows"]]
+    assert titles == ["Mine 1", "Mine 2", "Mine 3", "Delegated"]
+    assert response.context["still_to_update"] == 4
+    assert "Strategy open: " in response.content.decode()
+
+
+def test_one_submit_updates_confirms_and_leaves_and_says_so(client, programme_lead, world):
+    one, two, three, delegated = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data(
+        {
+            one: {"status": "at_risk", "commentary": "Supplier late."},
+            two: {"confirm": "on"},
+            three: {},
+            delegated: {"status": "on_track", "commentary": "Going well."},
+        }
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    page = client.get(URL).content.decode()
+    assert "2 milestones updated and 1 confirmed as it was." in page
+    for m in (one, two, three, delegated):
+        m.refresh_from_db()
+    assert (one.status, one.commentary, delegated.status) == (
+        "at_risk",
+        "Supplier late.",
+        "on_track",
+    )
+    assert two.last_updated_by == programme_lead and three.last_updated_at is None
+    quarter = Quarter.containing(timezone.localdate())
+    assert one.history.first().history_change_reason == f"Quarterly return {quarter}"
+    assert two.history.first().history_change_reason == f"Quarterly return {quarter}"
+    assert three.history.count() == 1  # only its creation
+    assert client.get(URL).context["still_to_update"] == 1
+
+
+def test_a_conflict_on_one_leaves_the_others_saved_and_keeps_the_leads_text(
+    client, programme_lead, admin_user, world
+):
+    one, two, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data(
+        {
+            one: {"status": "at_risk", "commentary": "My words on one."},
+            two: {"status": "off_track", "commentary": "My words on two."},
+        }
+    )
+    two.record_update(
+        by=admin_user,
+        expected_version=two.version,
+        status="on_track",
+        commentary="Admin's words.",
+        forecast_date=None,
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.commentary == "My words on one."
+    assert two.commentary == "Admin's words."
+    page = response.content.decode()
+    assert "1 milestone updated." in page and "Admin&#x27;s words." in page
+    row = next(r for r in response.context["rows"] if r.milestone.pk == two.pk)
+    assert row.outcome == "conflict"
+    assert row.form["commentary"].value() == "My words on two."
+    assert row.form["version"].value() == two.version
+    # Sent again as it now stands, the lead's version replaces the Admin's.
+    again = client.post(
+        URL,
+        _post_data({two: {}})
+        | {
+            f"m{two.pk}-status": "off_track",
+            f"m{two.pk}-commentary": "My words on two.",
+        },
+    )
+    assert again.status_code == 302
+    two.refresh_from_db()
+    assert (two.status, two.commentary) == ("off_track", "My words on two.")
+
+
+def test_an_invalid_row_is_shown_with_its_error_and_the_rest_are_saved(
+    client, programme_lead, world
+):
+    one, two, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": ""}, two: {"confirm": "on"}})
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    assert "Say why the milestone is at risk." in response.content.decode()
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.status == "not_started" and two.last_updated_at is not None
+
+
+def test_a_return_sent_after_the_period_closed_is_refused_with_the_text_kept(
+    client, programme_lead, world
+):
+    one, two, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Too late?"}, two: {}})
+    ReportingPeriod.objects.update(state="closed", closed_at=timezone.now())
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "closed on" in page and "Your text is kept below" in page
+    rows = response.context["rows"]
+    assert [(r.milestone.pk, r.outcome) for r in rows] == [(one.pk, "refused"), (two.pk, "left")]
+    assert rows[0].form["commentary"].value() == "Too late?"
+    one.refresh_from_db()
+    assert one.commentary == ""
+
+
+def test_a_period_closed_between_reading_and_sending_refuses_the_row(
+    client, programme_lead, world, monkeypatch
+):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Just in time?"}})
+    from reporting import returns
+
+    real = returns.open_periods
+    calls = []
+
+    def closes_after_reading(ids):
+        calls.append(ids)
+        if len(calls) == 2:  # the check at saving: the Admin closed it meanwhile
+            ReportingPeriod.objects.update(state="closed", closed_at=timezone.now())
+        return real(ids)
+
+    monkeypatch.setattr(returns, "open_periods", closes_after_reading)
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    assert "closed on" in response.content.decode() and "Your text is kept" in (
+        response.content.decode()
+    )
+    row = response.context["rows"][0]
+    assert row.form["commentary"].value() == "Just in time?"
+    one.refresh_from_db()
+    assert one.commentary == ""
+
+
+def test_a_late_return_is_flagged_on_the_page_and_in_the_history(client, programme_lead):
+    last = Quarter.containing(timezone.localdate()).previous()
+    _, objective = _strategy("late", last)
+    ReportingPeriod.objects.update(closes_on=last.end)
+    m = make_milestone(objective, title="Late one", owner=programme_lead)
+    client.force_login(programme_lead)
+    assert "Late" in client.get(URL).content.decode()
+    client.post(URL, _post_data({m: {"confirm": "on"}}))
+    assert m.history.first().history_change_reason == f"Quarterly return {last} (late)"
+
+
+def test_last_quarters_report_is_shown_beside_each_milestone(client, programme_lead, admin_user):
+    today = timezone.localdate()
+    last, this = Quarter.containing(today).previous(), Quarter.containing(today)
+    strategy, objective = _strategy("two", last)
+    m = make_milestone(
+        objective, title="Hub", owner=programme_lead, status="at_risk", commentary="Builders."
+    )
+    period = ReportingPeriod.objects.get(strategy=strategy)
+    cycle.close_period(period, by=admin_user)
+    cycle.open_period(cycle.schedule(strategy, this, *cycle.default_window(this), None), None)
+    client.force_login(programme_lead)
+    response = client.get(URL)
+    assert response.context["rows"][0].last_quarter.commentary == "Builders."
+    assert f"Last quarter ({last})" in response.content.decode()
+    assert m.pk == response.context["rows"][0].milestone.pk
+
+
+def test_a_board_member_has_no_return(client, board_member):
+    client.force_login(board_member)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {}).status_code == 403
+
+
+def test_the_returns_queries_do_not_grow_with_its_rows(client, programme_lead, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(programme_lead)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    objective = world["milestones"][0].objective
+    for n in range(10):
+        make_milestone(objective, title=f"More {n}", owner=programme_lead, position=10 + n)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(URL).context["rows"]) == 14
+    assert len(many) == len(few) <= 14
