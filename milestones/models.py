@@ -321,3 +321,52 @@ class MilestoneListVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} saw their milestones at {self.seen_at}"
+
+
+class SubmissionState(models.TextChoices):
+    SUBMITTED = "submitted", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+    WITHDRAWN = "withdrawn", "Replaced by a later update"
+
+
+class Submission(models.Model):
+    """A lead's update of a milestone whose strategy requires sign-off: the board sees it
+    only once an approver approves it (milestones/sign_off.py). Until then the milestone keeps
+    what it had; `base_version` is the milestone as the lead read it."""
+
+    State = SubmissionState
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="submissions")
+    status = models.CharField(max_length=20, choices=MilestoneStatus.choices)
+    commentary = models.TextField(blank=True)
+    forecast_date = models.DateField(null=True, blank=True)
+    base_version = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200, blank=True, help_text="Which return, if any.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        max_length=10, choices=SubmissionState.choices, default=SubmissionState.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=Q(state="submitted"),
+                name="one_submission_awaiting_per_milestone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update of milestone {self.milestone_id} by {self.submitted_by}: {self.state}"

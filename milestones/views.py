@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milestones import sign_off
 from milestones.filters import MilestoneFilter
 from milestones.forms import BulkAssignForm, MilestonePeopleForm, MilestoneUpdateForm
 from milestones.history import milestone_change_log
@@ -59,8 +60,13 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
     }
     if extra.get("conflict"):
         context["latest_change"] = context["history"][0]
+    pending = sign_off.latest_submissions([milestone.pk]).get(milestone.pk)
+    context["submission"] = pending
     if can_update and "form" not in extra:
-        context["form"] = MilestoneUpdateForm(milestone=milestone)
+        again = sign_off.resubmission(milestone, pending)
+        context["form"] = MilestoneUpdateForm(
+            milestone=milestone, **({"initial": again} if again else {})
+        )
     if is_admin(request.user) and "assign_form" not in extra:
         context["assign_form"] = MilestonePeopleForm(milestone=milestone)
     return context | extra
@@ -82,7 +88,8 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
     data = form.cleaned_data
     as_saved = (milestone.status, milestone.commentary, milestone.forecast_date)
     try:
-        milestone.record_update(
+        outcome = sign_off.update(
+            milestone,
             by=request.user,
             expected_version=data["version"],
             status=data["status"],
@@ -102,7 +109,13 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             yours_status_label=dict(Milestone.Status.choices).get(data["status"], data["status"]),
         )
         return render(request, "milestones/milestone_detail.html", context, status=409)
-    if as_saved == (milestone.status, milestone.commentary, milestone.forecast_date):
+    if outcome == sign_off.SUBMITTED:
+        messages.success(
+            request,
+            "Update submitted for approval: it counts, and the board sees it, once one of "
+            "this strategy's approvers approves it.",
+        )
+    elif as_saved == (milestone.status, milestone.commentary, milestone.forecast_date):
         messages.success(request, "Milestone confirmed as it was: nothing in it changed.")
     else:
         messages.success(request, "Milestone updated.")

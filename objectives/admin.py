@@ -26,6 +26,10 @@ class StrategyAdmin(TrackedAdmin):
     search_fields = ["title", "slug", "organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PriorityInline]
+    # Set on the reporting periods page, which guards the approvers against a stale save
+    # (this form's check covers the strategy's own columns, not a list of people).
+    exclude = ["approvers"]
+    readonly_fields = ["requires_approval"]
 
 
 class ObjectiveInline(TrackedInlineMixin, admin.StackedInline):

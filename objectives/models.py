@@ -1,5 +1,6 @@
 """Strategies and their parts: organisation → strategy → priority → objective."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -59,6 +60,15 @@ class Strategy(models.Model):
         default=False,
         help_text="Made-up data for trying the app, not from a published document. Every "
         "page that shows it says so.",
+    )
+    # Sign-off: set on the strategy's reporting periods page (reporting/), which checks that
+    # nobody changed them since the page was read; the admin shows them, read-only.
+    requires_approval = models.BooleanField(
+        default=False,
+        help_text="Milestone updates count only once one of the approvers approves them.",
+    )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="approver_of"
     )
 
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from milestones.forms import MilestoneUpdateForm
 from reporting.quarters import Quarter
@@ -59,3 +60,60 @@ class ReturnRowForm(MilestoneUpdateForm):
         label="No change this quarter: confirm it as it is",
         help_text="Leave unticked and unchanged to update it later.",
     )
+
+
+class ReturnUpdateForm(forms.Form):
+    """An approver's reason for sending an update back to its lead."""
+
+    reason = forms.CharField(
+        label="Reason for returning it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The lead sees this beside their update.",
+        error_messages={"required": "Say why the update is returned: the lead sees your reason."},
+    )
+
+
+def sign_off_state(strategy) -> str:
+    """What the sign-off form showed: the switch and the approvers, as one string."""
+    ids = sorted(strategy.approvers.values_list("id", flat=True))
+    return f"{int(strategy.requires_approval)}:{','.join(map(str, ids))}"
+
+
+class SignOffForm(forms.Form):
+    """Whether a strategy's milestone updates need approval, and who approves them."""
+
+    requires_approval = forms.BooleanField(
+        required=False,
+        label="Milestone updates need an approver's approval before they count",
+    )
+    approvers = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Approvers",
+        help_text="Nobody approves their own update, so name at least two if approvers also "
+        "update milestones.",
+    )
+    read_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, strategy, **kwargs):
+        self.strategy = strategy
+        kwargs.setdefault(
+            "initial",
+            {
+                "requires_approval": strategy.requires_approval,
+                "approvers": list(strategy.approvers.all()),
+                "read_state": sign_off_state(strategy),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True)
+        self.fields["approvers"].queryset = users.order_by("first_name", "last_name", "username")
+        self.fields["approvers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("requires_approval") and not data.get("approvers"):
+            self.add_error("approvers", "Name at least one approver, or leave approval off.")
+        return data

@@ -39,9 +39,14 @@ def returns_due() -> dict:
             continue
         people = [milestone.owner, *milestone.delegates.all()]
         for person in people:
-            if person is not None and person.is_active:
+            # Only people who can open the return: active, and allowed to update milestones.
+            if person is not None and person.is_active and _can_return(person):
                 due[person][period].append(milestone)
     return due
+
+
+def _can_return(person) -> bool:
+    return person.has_perm("milestones.update_own_milestone")
 
 
 def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:

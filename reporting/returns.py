@@ -8,16 +8,18 @@ others are saved. A milestone left unchanged and unticked is left for later."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
-from milestones.models import Milestone, StaleMilestoneError
+from milestones import sign_off
+from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
 from milestones.status import CLOSED
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.status import day
 
-SAVED, CONFIRMED, LEFT = "saved", "confirmed", "left"
+SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
 INVALID, CONFLICT, REFUSED = "invalid", "conflict", "refused"
 PROBLEMS = (INVALID, CONFLICT, REFUSED)
 
@@ -27,7 +29,8 @@ class ReturnRow:
     milestone: Milestone
     period: ReportingPeriod
     last_quarter: SnapshotItem | None
-    form: ReturnRowForm
+    form: ReturnRowForm | None
+    pending: Submission | None = None  # awaiting approval, or returned
     outcome: str = ""
     refusal: str = ""
 
@@ -41,9 +44,14 @@ class ReturnRow:
 
     @property
     def needs_update(self) -> bool:
-        """Not yet updated or confirmed since this quarter's period opened."""
+        """Not yet updated, confirmed or submitted for approval since this quarter's period
+        opened (a returned update still needs one)."""
+        start = period_start(self.period)
+        pending = self.pending
+        if pending and pending.state == SubmissionState.SUBMITTED and pending.submitted_at >= start:
+            return False
         updated = self.milestone.last_updated_at
-        return updated is None or updated < period_start(self.period)
+        return updated is None or updated < start
 
 
 def period_start(period: ReportingPeriod) -> dt.datetime:
@@ -66,10 +74,14 @@ def return_rows(user, data=None) -> list[ReturnRow]:
     """The user's open milestones in strategies with an open period, grouped by strategy in
     document order, each with its form (bound to `data` if given) and last quarter's
     snapshot of it."""
+    posted = data or {}
+    sent = _sent_ids(posted)
+    # A milestone sent in the return stays in it even if it was closed meanwhile: its changed
+    # version then shows as a conflict, never as a silent drop.
     milestones = list(
         Milestone.objects.for_user(user)
         .visible_to(user)
-        .exclude(status__in=CLOSED)
+        .exclude(Q(status__in=CLOSED) & ~Q(pk__in=sent))
         .with_hierarchy()
         .order_by(
             "objective__priority__strategy__title",
@@ -84,7 +96,6 @@ def return_rows(user, data=None) -> list[ReturnRow]:
     periods = open_periods({m.objective.priority.strategy_id for m in milestones})
     # A milestone sent in a return whose period has closed since is kept, to be refused with
     # the lead's text: its period is the one that closed.
-    posted = data or {}
     sent_late = {
         m.objective.priority.strategy_id
         for m in milestones
@@ -97,12 +108,38 @@ def return_rows(user, data=None) -> list[ReturnRow]:
         if period is None and f"m{m.pk}-version" in posted:
             period = closed.get(m.objective.priority.strategy_id)
         if period is not None:
-            form = ReturnRowForm(data, milestone=m, prefix=f"m{m.pk}")
-            rows.append(ReturnRow(milestone=m, period=period, last_quarter=None, form=form))
-    last = _last_quarter([row.milestone for row in rows], periods)
+            rows.append(ReturnRow(milestone=m, period=period, last_quarter=None, form=None))
+    ids = [row.milestone.pk for row in rows]
+    last, pending = _last_quarter(ids, periods), sign_off.latest_submissions(ids)
     for row in rows:
-        row.last_quarter = last.get(row.milestone.pk)
+        row.last_quarter, row.pending = last.get(row.milestone.pk), pending.get(row.milestone.pk)
+        row.form = row_form(row.milestone, row.pending, data)
     return rows
+
+
+def row_form(milestone: Milestone, pending: Submission | None, data=None) -> ReturnRowForm:
+    """A row's form: bound to what was sent, or starting from the lead's returned or
+    submitted words (sign_off.resubmission), else from the milestone."""
+    again = sign_off.resubmission(milestone, pending)
+    initial = {"initial": again} if again else {}
+    return ReturnRowForm(data, milestone=milestone, prefix=f"m{milestone.pk}", **initial)
+
+
+def _sent_ids(posted) -> set[int]:
+    """The milestones a posted return names (`m<id>-version`)."""
+    ids = set()
+    for key in posted:
+        if key.startswith("m") and key.endswith("-version"):
+            number = key[1 : -len("-version")]
+            if number.isascii() and number.isdigit() and len(number) < 19:
+                ids.add(int(number))
+    return ids
+
+
+def no_longer_yours(rows: list[ReturnRow], posted) -> int:
+    """How many milestones the return sent that are not the lead's to update any more (given
+    to someone else, a delegation removed): nothing is saved for them."""
+    return len(_sent_ids(posted) - {row.milestone.pk for row in rows})
 
 
 def _latest_periods(strategy_ids) -> dict[int, ReportingPeriod]:
@@ -113,7 +150,7 @@ def _latest_periods(strategy_ids) -> dict[int, ReportingPeriod]:
     return latest
 
 
-def _last_quarter(milestones, periods) -> dict[int, SnapshotItem]:
+def _last_quarter(milestone_ids, periods) -> dict[int, SnapshotItem]:
     """Each milestone as the board saw it at the close of its strategy's previous quarter."""
     previous = {}
     for strategy_id, period in periods.items():
@@ -127,7 +164,7 @@ def _last_quarter(milestones, periods) -> dict[int, SnapshotItem]:
         if previous[p.strategy_id] == (p.year, p.quarter)
     ]
     rows = SnapshotItem.objects.filter(
-        period_id__in=closed, level=Level.MILESTONE, object_id__in=[m.pk for m in milestones]
+        period_id__in=closed, level=Level.MILESTONE, object_id__in=milestone_ids
     ).select_related("period")
     return {row.object_id: row for row in rows}
 
@@ -140,8 +177,15 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
         if f"{row.prefix}-version" not in posted:
             row.outcome = LEFT
             continue
+        # Edited, or ticked, against what the page showed (the milestone, or the lead's own
+        # submitted words): a row sent as it was shown is left, whatever it holds.
+        if not set(row.form.changed_data) - {"version"}:
+            row.outcome = LEFT
+            continue
         if not row.form.is_valid():
-            row.outcome = INVALID
+            # A version that is not a number cannot be checked: treated as a conflict, the row
+            # is shown again against the version saved now.
+            row.outcome = CONFLICT if "version" in row.form.errors else INVALID
             continue
         data = row.form.cleaned_data
         commentary = data["commentary"].strip()
@@ -151,16 +195,17 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
             normalise_line_breaks(saved.commentary).strip(),
             saved.forecast_date,
         )
-        if not changed and not data["confirm"]:
-            row.outcome = LEFT
-            continue
+        # The period the page was showing: a return for a quarter that closed is refused, not
+        # counted for the next one opened since.
         period = still_open.get(row.period.strategy_id)
-        if period is None or period.pk != row.period.pk:
-            row.outcome, row.refusal = REFUSED, _closed_meanwhile(row.period)
+        sent_for = posted.get(f"{row.prefix}-period", "")
+        if period is None or str(period.pk) != sent_for:
+            row.outcome, row.refusal = REFUSED, _closed_meanwhile(row.period, sent_for)
             continue
         late = " (late)" if today > period.closes_on else ""
         try:
-            saved.record_update(
+            outcome = sign_off.update(
+                saved,
                 by=user,
                 expected_version=data["version"],
                 status=data["status"],
@@ -171,11 +216,16 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
         except StaleMilestoneError:
             row.outcome = CONFLICT
             continue
-        row.outcome = SAVED if changed else CONFIRMED
+        if outcome == sign_off.SUBMITTED:
+            row.outcome = SUBMITTED
+        else:
+            row.outcome = SAVED if changed else CONFIRMED
     return rows
 
 
-def _closed_meanwhile(period: ReportingPeriod) -> str:
+def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
+    if sent_for.isascii() and sent_for.isdigit() and len(sent_for) < 19:
+        period = ReportingPeriod.objects.filter(pk=int(sent_for)).first() or period
     period.refresh_from_db()
     when = f" on {day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
     return (

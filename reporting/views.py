@@ -2,8 +2,8 @@
 them and change their dates. The rules are reporting/cycle.py's."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Strategy
-from reporting import cycle, returns
-from reporting.forms import ReturnRowForm, ScheduleForm, WindowForm
+from reporting import cycle
+from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.report import quarter_report
 
@@ -34,7 +34,16 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _page(request, strategy, *, schedule_form=None, window_forms=None, refusal="", status=200):
+def _page(
+    request,
+    strategy,
+    *,
+    schedule_form=None,
+    window_forms=None,
+    sign_off_form=None,
+    refusal="",
+    status=200,
+):
     today = timezone.localdate()
     periods = list(
         strategy.reporting_periods.select_related("opened_by", "closed_by").order_by(
@@ -58,8 +67,12 @@ def _page(request, strategy, *, schedule_form=None, window_forms=None, refusal="
         schedule_form = ScheduleForm(
             initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
         )
+    if can_manage and sign_off_form is None:
+        sign_off_form = SignOffForm(strategy=strategy)
     context = {
         "strategy": strategy,
+        "sign_off_form": sign_off_form,
+        "approver_names": [u.get_full_name() or u.username for u in strategy.approvers.all()],
         "rows": rows,
         "can_manage": can_manage,
         "schedule_form": schedule_form,
@@ -159,52 +172,44 @@ def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reporting/report.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("milestones.update_own_milestone", raise_exception=True)
-def quarterly_return(request: HttpRequest) -> HttpResponse:
-    """A lead's milestones in open reporting periods, updated or confirmed in one submit."""
-    today = timezone.localdate()
-    if request.method == "GET":
-        return _return_page(request, returns.return_rows(request.user), today)
-    rows = returns.submit(
-        returns.return_rows(request.user, request.POST), request.POST, request.user, today
-    )
-    done = _outcome_summary(rows)
-    problems = [r for r in rows if r.has_problem]
-    if not problems:
-        messages.success(
-            request, done or "Nothing was changed: no milestone was updated or ticked."
-        )
-        return redirect("reporting:quarterly_return")
-    for row in rows:
-        if row.outcome == returns.CONFLICT:
-            row.milestone.refresh_from_db()
-            rebased = request.POST.copy()  # the lead's text, against the version saved now
-            rebased[f"{row.prefix}-version"] = row.milestone.version
-            row.form = ReturnRowForm(rebased, milestone=row.milestone, prefix=row.prefix)
-        elif not row.has_problem:
-            row.form = ReturnRowForm(milestone=row.milestone, prefix=row.prefix)
-    conflict = any(r.outcome in (returns.CONFLICT, returns.REFUSED) for r in problems)
-    return _return_page(request, rows, today, done=done, status=409 if conflict else 400)
-
-
-def _outcome_summary(rows) -> str:
-    saved = sum(r.outcome == returns.SAVED for r in rows)
-    confirmed = sum(r.outcome == returns.CONFIRMED for r in rows)
-    parts = []
-    if saved:
-        parts.append(f"{saved} milestone{'s' if saved != 1 else ''} updated")
-    if confirmed:
-        parts.append(f"{confirmed} confirmed as {'they were' if confirmed != 1 else 'it was'}")
-    return (" and ".join(parts) + ".").capitalize() if parts else ""
-
-
-def _return_page(request, rows, today, done="", status=200) -> HttpResponse:
-    context = {
-        "rows": rows,
-        "today": today,
-        "done": done,
-        "still_to_update": sum(row.needs_update for row in rows),
-        "problems": [r for r in rows if r.has_problem],
-    }
-    return render(request, "reporting/return.html", context, status=status)
+@require_POST
+def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    _require_manager(request)
+    with transaction.atomic():
+        strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        form = SignOffForm(request.POST, strategy=strategy)
+        if not form.is_valid():
+            return _page(request, strategy, sign_off_form=form, status=400)
+        if form.cleaned_data["read_state"] != sign_off_state(strategy):
+            # Keep this Admin's choices, against the settings as they are now.
+            rebased = request.POST.copy()
+            rebased["read_state"] = sign_off_state(strategy)
+            form = SignOffForm(rebased, strategy=strategy)
+            form.is_valid()
+            refusal = (
+                "Someone changed this strategy's sign-off since you opened the page, so nothing "
+                'was saved. What is saved now is under "Sign-off"; your choices are still in '
+                "the form: check them, then save again."
+            )
+            return _page(request, strategy, sign_off_form=form, refusal=refusal, status=409)
+        data = form.cleaned_data
+        approvers = list(data["approvers"])
+        unchanged = data["requires_approval"] == strategy.requires_approval and set(
+            approvers
+        ) == set(strategy.approvers.all())
+        if not unchanged:
+            strategy.requires_approval = data["requires_approval"]
+            names = ", ".join(u.get_full_name() or u.username for u in approvers) or "none"
+            strategy._change_reason = (
+                f"Sign-off {'required' if strategy.requires_approval else 'off'}; "
+                f"approvers: {names}"
+            )
+            strategy._history_user = request.user
+            strategy.save()
+            strategy.approvers.set(approvers)
+    if unchanged:
+        messages.info(request, "Sign-off is as it was; nothing was changed.")
+    else:
+        messages.success(request, "Sign-off saved.")
+    return redirect(reverse("reporting:periods", args=[strategy.slug]) + "#sign-off")

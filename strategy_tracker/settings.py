@@ -255,6 +255,9 @@ MEASURE_IMPORT_UNCONFIRMED_HOURS = env.int("MEASURE_IMPORT_UNCONFIRMED_HOURS", d
 # Anything larger is refused unread (strategy_tracker/request_limits.py); set the proxy's
 # body limit to it (README, "Running in production").
 REQUEST_MAX_BYTES = max(MEASURE_IMPORT_MAX_BYTES, 2_621_440) + 1024 * 1024
+# A lead's quarterly return posts 4–5 fields for each of their open milestones: room for
+# about 2,000 (Django's default of 1,000 fields refused a return of 250 with nothing saved).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # So an upload the app accepts is held in memory, never spooled to one server's /tmp.
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 

@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
-from milestones.models import MilestoneDelegate
+from milestones.models import MilestoneDelegate, Submission
+from objectives.models import Strategy
 from reporting.models import ReportingPeriod
 from tests.factories import (
     make_measure,
@@ -120,6 +121,25 @@ MATRIX = {
         "admin": (200, 400),
     },
     "reporting:period_report": signed_in(200, 405),
+    "reporting:sign_off": admin_posts(400),
+    # Anyone signed in sees the updates awaiting them; only a named approver of the strategy
+    # (here the board member) decides one: approving it (302), or returning it with no reason
+    # given (400). To anyone else the update is not there.
+    "reporting:approvals": signed_in(200, 405),
+    "reporting:approve": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 302),
+        "lead": (405, 404),
+        "other_lead": (405, 404),
+        "admin": (405, 404),
+    },
+    "reporting:return": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 400),
+        "lead": (405, 404),
+        "other_lead": (405, 404),
+        "admin": (405, 404),
+    },
     # Leads and Admins send returns (an empty one changes nothing and says so); board members
     # have no milestones to report on.
     "reporting:quarterly_return": {
@@ -191,7 +211,17 @@ def world(board_member, programme_lead, admin_user, make_user):
         state="closed",
         closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
     )
+    strategy.approvers.add(board_member)
+    submission = Submission.objects.create(
+        milestone=milestone,
+        status="complete",
+        base_version=milestone.version,
+        submitted_by=programme_lead,
+    )
     args = {
+        "reporting:sign_off": ["s"],
+        "reporting:approve": [submission.pk],
+        "reporting:return": [submission.pk],
         "reporting:periods": ["s"],
         "reporting:period_report": ["s", closed.pk],
         "reporting:period_dates": ["s", period.pk],
@@ -227,6 +257,12 @@ def world(board_member, programme_lead, admin_user, make_user):
             "closes_on": "2025-01-21",
         },
         "reporting:period_dates": {"opens_on": "2024-09-20", "closes_on": "2024-10-25"},
+        "reporting:return": {"reason": "Forged"},
+        "reporting:sign_off": {
+            "requires_approval": "on",
+            "approvers": [other.pk],
+            "read_state": "0:",
+        },
         "milestones:update": {
             "status": "complete",
             "commentary": "Forged",
@@ -253,6 +289,7 @@ def _rows() -> tuple:
         tuple(model.history.count() for model in registered_models.values()),
         ImportBatch.objects.filter(status="imported").count(),
         MilestoneDelegate.objects.count(),
+        Strategy.approvers.through.objects.count(),
         User.objects.count(),
     )
 

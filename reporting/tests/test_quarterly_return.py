@@ -43,7 +43,11 @@ def _post_data(rows: dict[Milestone, dict]) -> dict:
     data = {}
     for m, fields in rows.items():
         m.refresh_from_db()
+        period = ReportingPeriod.objects.filter(
+            strategy=m.objective.priority.strategy, state="open"
+        ).first()
         base = {
+            "period": period.pk if period else "",
             "status": m.status,
             "commentary": m.commentary,
             "forecast_date": m.forecast_date.isoformat() if m.forecast_date else "",
@@ -248,3 +252,85 @@ def test_the_returns_queries_do_not_grow_with_its_rows(client, programme_lead, w
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(URL).context["rows"]) == 14
     assert len(many) == len(few) <= 14
+
+
+def test_a_return_of_hundreds_of_milestones_is_saved(client, programme_lead, world):
+    objective = world["milestones"][0].objective
+    many = [
+        make_milestone(objective, title=f"Bulk {n}", owner=programme_lead, position=10 + n)
+        for n in range(300)
+    ]
+    client.force_login(programme_lead)
+    data = _post_data({m: {"confirm": "on"} for m in many})
+    assert len(data) > 1000  # past Django's default limit on a form's fields
+    assert client.post(URL, data).status_code == 302
+    assert Milestone.objects.filter(title__startswith="Bulk", last_updated_at=None).count() == 0
+
+
+def test_a_milestone_closed_meanwhile_shows_as_a_conflict_not_a_silent_drop(
+    client, programme_lead, admin_user, world
+):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Mine."}})
+    one.record_update(
+        by=admin_user,
+        expected_version=one.version,
+        status="complete",
+        commentary="",
+        forecast_date=None,
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    row = next(r for r in response.context["rows"] if r.milestone.pk == one.pk)
+    assert row.outcome == "conflict" and row.form["commentary"].value() == "Mine."
+
+
+def test_a_milestone_taken_away_meanwhile_is_counted_not_dropped(client, programme_lead, world):
+    *_, delegated = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({delegated: {"status": "at_risk", "commentary": "Mine."}})
+    MilestoneDelegate.objects.filter(milestone=delegated).delete()
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    assert "1 milestone you sent is no longer yours to update" in response.content.decode()
+    delegated.refresh_from_db()
+    assert delegated.commentary == ""
+
+
+def test_a_return_for_a_quarter_closed_since_is_not_counted_for_the_next(
+    client, programme_lead, admin_user
+):
+    today = timezone.localdate()
+    last, this = Quarter.containing(today).previous(), Quarter.containing(today)
+    strategy, objective = _strategy("roll", last)
+    m = make_milestone(objective, title="Hub", owner=programme_lead)
+    client.force_login(programme_lead)
+    data = _post_data({m: {"status": "at_risk", "commentary": "For last quarter."}})
+    cycle.close_period(ReportingPeriod.objects.get(strategy=strategy), by=admin_user)
+    cycle.open_period(cycle.schedule(strategy, this, *cycle.default_window(this), None), None)
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    assert f"{last} closed on" in response.content.decode()
+    m.refresh_from_db()
+    assert m.commentary == ""
+
+
+def test_an_untouched_row_never_blocks_the_return(client, programme_lead, world):
+    one, two, *_ = world["milestones"]
+    Milestone.objects.filter(pk=one.pk).update(status="at_risk", commentary="")
+    client.force_login(programme_lead)
+    data = _post_data({one: {}, two: {"confirm": "on"}})
+    assert client.post(URL, data).status_code == 302
+    two.refresh_from_db()
+    assert two.last_updated_at is not None
+
+
+def test_a_version_that_is_not_a_number_is_shown_again_as_a_conflict(client, programme_lead, world):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Mine.", "version": "abc"}})
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    row = response.context["rows"][0]
+    assert row.outcome == "conflict" and row.form["version"].value() == one.version

@@ -70,3 +70,13 @@ def test_no_open_period_means_no_reminder(programme_lead):
     out = StringIO()
     call_command("send_return_reminders", "--list-only", stdout=out)
     assert mail.outbox == [] and "0 reminded." in out.getvalue()
+
+
+def test_nobody_is_reminded_of_a_return_they_cannot_open(board_member):
+    quarter = Quarter.containing(timezone.localdate())
+    _, objective = _open(quarter)
+    board_member.email = "board@example.org"
+    board_member.save()
+    make_milestone(objective, title="Owned by a board member", owner=board_member)
+    call_command("send_return_reminders", stdout=StringIO())
+    assert mail.outbox == []

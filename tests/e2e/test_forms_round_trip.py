@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from measures.models import Measure, MeasureValue, TrajectoryPoint
 from measures.tests.test_spc import quarters
 from milestones.history import milestone_change_log
-from milestones.models import Milestone, MilestoneDelegate
+from milestones.models import Milestone, MilestoneDelegate, Submission
 from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.roles import PROGRAMME_LEAD
@@ -41,6 +41,8 @@ DATA_MODELS = [
     TrajectoryPoint,
     MeasureValue,
     ReportingPeriod,
+    Submission,
+    Strategy.approvers.through,
 ]
 
 

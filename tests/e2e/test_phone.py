@@ -20,7 +20,7 @@ def _pages_of(example) -> dict[str, list[str]]:
     from django.contrib.auth.models import User
 
     from measures.importing import store_upload
-    from milestones.models import Milestone
+    from milestones.models import Milestone, Submission
     from reporting import cycle
     from reporting.quarters import Quarter
 
@@ -40,6 +40,17 @@ def _pages_of(example) -> dict[str, list[str]]:
         if step == "closed":
             cycle.close_period(period, by=None, today=quarter.end + dt.timedelta(days=1))
         quarter = quarter.next()
+    # An update awaiting the board member's approval, and one returned to the lead.
+    example.approvers.add(User.objects.get(username="board"))
+    lead = User.objects.get(username="lead")
+    waiting = Milestone.objects.for_strategy(example).filter(owner=lead).first()
+    Submission.objects.create(
+        milestone=waiting,
+        status="at_risk",
+        commentary="Supplier late; a long explanation that has to wrap on a narrow screen.",
+        base_version=waiting.version,
+        submitted_by=lead,
+    )
     shared = [
         "/strategies/",
         f"{EXAMPLE}/",
@@ -53,7 +64,7 @@ def _pages_of(example) -> dict[str, list[str]]:
         report,
     ]
     return {
-        "board": shared,
+        "board": [*shared, "/milestones/approvals/"],
         "lead": [
             "/milestones/mine/",
             "/milestones/return/",

@@ -8,11 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from milestones.models import Milestone
-from reporting import cycle
 from reporting.quarters import Quarter
+from reporting.tests.helpers import strategy_reporting
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.e2e.test_forms_round_trip import differences, history_counts, stored_rows
-from tests.factories import make_milestone, make_objective, make_priority, make_strategy
+from tests.factories import make_milestone
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +21,7 @@ def test_a_lead_sends_a_return_and_sending_it_again_untouched_changes_nothing(
     page: Page, live_server, sign_in, programme_lead
 ):
     today = timezone.localdate()
-    strategy = make_strategy(
-        slug="s",
-        title="Better Health",
-        period_start=today - dt.timedelta(days=400),
-        period_end=today + dt.timedelta(days=400),
-    )
-    quarter = Quarter.containing(today)
-    cycle.open_period(cycle.schedule(strategy, quarter, *cycle.default_window(quarter), None), None)
-    objective = make_objective(make_priority(strategy, number=1), number=1)
+    _, objective = strategy_reporting("s", Quarter.containing(today))
     titles = ["Open the hub", "Hire the team", "Agree the plan", "Train the staff"]
     ms = [
         make_milestone(objective, title=t, owner=programme_lead, position=n, due_date=today)

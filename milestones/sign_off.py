@@ -1,0 +1,151 @@
+"""Sign-off: on a strategy that requires approval, a lead's update is submitted, and counts (is
+written to the milestone, what the board sees) only when one of the strategy's named approvers,
+never its submitter, approves it; a returned update carries the approver's reason. Without
+approval switched on, an update counts at once. Each step is in the submission's history,
+and an approved update in the milestone's, under its submitter's name."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
+
+RECORDED, SUBMITTED = "recorded", "submitted"
+
+
+class SignOffRefused(Exception):
+    """A sign-off step that is not allowed; the message says why."""
+
+
+def needs_approval(milestone: Milestone) -> bool:
+    return milestone.objective.priority.strategy.requires_approval
+
+
+def update(
+    milestone: Milestone,
+    *,
+    by,
+    expected_version: int,
+    status: str,
+    commentary: str,
+    forecast_date: dt.date | None,
+    reason: str = "",
+) -> str:
+    """A lead's update: written at once (RECORDED), or submitted for approval (SUBMITTED).
+    Raises StaleMilestoneError if the milestone changed since `expected_version`."""
+    fields = {"status": status, "commentary": commentary, "forecast_date": forecast_date}
+    if not needs_approval(milestone):
+        milestone.record_update(by=by, expected_version=expected_version, reason=reason, **fields)
+        return RECORDED
+    with transaction.atomic():
+        milestone.lock()
+        if milestone.version != expected_version:
+            raise StaleMilestoneError(milestone.pk)
+        for earlier in milestone.submissions.select_for_update().filter(
+            state=SubmissionState.SUBMITTED
+        ):
+            earlier.state = SubmissionState.WITHDRAWN
+            earlier._history_user = by
+            earlier.save()
+        submission = Submission(
+            milestone=milestone,
+            base_version=expected_version,
+            reason=reason,
+            submitted_by=by,
+            **fields,
+        )
+        submission._history_user = by
+        submission.save()
+    return SUBMITTED
+
+
+def _decidable(submission: Submission, by) -> Submission:
+    """The submission, locked and read afresh, if `by` may decide it now."""
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("milestone__objective__priority__strategy", "submitted_by")
+        .get(pk=submission.pk)
+    )
+    strategy = submission.milestone.objective.priority.strategy
+    if not strategy.approvers.filter(pk=by.pk).exists():
+        raise SignOffRefused("Only the strategy's named approvers can approve or return updates.")
+    if submission.submitted_by_id == by.pk:
+        raise SignOffRefused(
+            "You submitted this update, so another approver must approve or return it."
+        )
+    if submission.state != SubmissionState.SUBMITTED:
+        raise SignOffRefused(
+            f"This update was already dealt with: {submission.get_state_display().lower()}."
+        )
+    return submission
+
+
+def approve(submission: Submission, by) -> Submission:
+    """Write the submitted update to the milestone, as its submitter's, and mark it approved.
+    Refused if the milestone changed since it was submitted: the approver returns it instead,
+    so the lead can resubmit against what is there now."""
+    with transaction.atomic():
+        submission = _decidable(submission, by)
+        name = by.get_full_name() or by.username
+        try:
+            submission.milestone.record_update(
+                by=submission.submitted_by,
+                expected_version=submission.base_version,
+                status=submission.status,
+                commentary=submission.commentary,
+                forecast_date=submission.forecast_date,
+                reason=f"{submission.reason or 'Update'} approved by {name}",
+            )
+        except StaleMilestoneError:
+            raise SignOffRefused(
+                "The milestone has changed since this update was submitted, so approving it "
+                "would overwrite that change. Return it with a note so the lead can update "
+                "it again from what is there now."
+            ) from None
+        _decide(submission, by, SubmissionState.APPROVED)
+    return submission
+
+
+def return_to_lead(submission: Submission, by, reason: str) -> Submission:
+    """Send the update back, unapplied, with the approver's reason."""
+    reason = reason.strip()
+    if not reason:
+        raise SignOffRefused("Say why the update is returned: the lead sees your reason.")
+    with transaction.atomic():
+        submission = _decidable(submission, by)
+        submission.return_reason = reason
+        _decide(submission, by, SubmissionState.RETURNED)
+    return submission
+
+
+def _decide(submission: Submission, by, state: str) -> None:
+    submission.state = state
+    submission.decided_by, submission.decided_at = by, timezone.now()
+    submission._history_user = by
+    submission.save()
+
+
+def latest_submissions(milestone_ids) -> dict[int, Submission]:
+    """Each milestone's latest submission awaiting approval or returned, if any."""
+    latest: dict[int, Submission] = {}
+    rows = Submission.objects.filter(
+        milestone_id__in=milestone_ids,
+        state__in=[SubmissionState.SUBMITTED, SubmissionState.RETURNED],
+    ).select_related("decided_by")
+    for row in rows.order_by("submitted_at", "id"):
+        latest[row.milestone_id] = row
+    return latest
+
+
+def resubmission(milestone: Milestone, pending: Submission | None) -> dict | None:
+    """The form's starting values from the lead's own submitted (or returned) words, while
+    the milestone is as they read it; None to start from the milestone."""
+    if pending is None or pending.base_version != milestone.version:
+        return None
+    return {
+        "status": pending.status,
+        "commentary": pending.commentary,
+        "forecast_date": pending.forecast_date,
+        "version": milestone.version,
+    }

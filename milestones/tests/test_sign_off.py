@@ -1,0 +1,153 @@
+"""Sign-off: on a strategy that requires approval, a lead's update counts only once a named
+approver, never its submitter, approves it; a returned update carries the reason."""
+
+import pytest
+
+from milestones import sign_off
+from milestones.models import StaleMilestoneError, Submission
+from strategy_tracker.roles import BOARD_MEMBER
+from tests.factories import make_milestone, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approver(make_user):
+    return make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+
+
+@pytest.fixture
+def milestone(programme_lead, approver):
+    strategy = make_strategy(requires_approval=True)
+    strategy.approvers.add(approver)
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    return make_milestone(objective, title="Open the hub", owner=programme_lead)
+
+
+def _submit(milestone, by, **fields):
+    return sign_off.update(
+        milestone,
+        by=by,
+        expected_version=milestone.version,
+        status=fields.get("status", "at_risk"),
+        commentary=fields.get("commentary", "Builders late."),
+        forecast_date=None,
+        reason=fields.get("reason", ""),
+    )
+
+
+def test_without_approval_an_update_counts_at_once(programme_lead):
+    m = make_milestone(make_objective(), owner=programme_lead)
+    assert _submit(m, programme_lead) == sign_off.RECORDED
+    m.refresh_from_db()
+    assert (m.status, m.commentary) == ("at_risk", "Builders late.")
+    assert not Submission.objects.exists()
+
+
+def test_with_approval_an_update_waits_and_the_milestone_keeps_what_it_had(
+    milestone, programme_lead
+):
+    assert _submit(milestone, programme_lead) == sign_off.SUBMITTED
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary, milestone.version) == ("not_started", "", 1)
+    (submission,) = Submission.objects.all()
+    assert (submission.state, submission.submitted_by) == ("submitted", programme_lead)
+
+
+def test_an_approved_update_counts_as_its_submitters_with_every_step_in_the_history(
+    milestone, programme_lead, approver
+):
+    _submit(milestone, programme_lead, reason="Quarterly return 2026/27 Q3")
+    submission = Submission.objects.get()
+    sign_off.approve(submission, by=approver)
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("at_risk", "Builders late.")
+    assert milestone.last_updated_by == programme_lead
+    latest = milestone.history.first()
+    assert latest.history_change_reason == "Quarterly return 2026/27 Q3 approved by Ann Prover"
+    submission.refresh_from_db()
+    assert (submission.state, submission.decided_by) == ("approved", approver)
+    steps = [(h.state, h.history_user) for h in submission.history.order_by("history_id")]
+    assert steps == [("submitted", programme_lead), ("approved", approver)]
+
+
+def test_nobody_approves_their_own_update(milestone, approver):
+    milestone.owner = approver
+    milestone.save()
+    approver.user_permissions.add(*_update_own())
+    _submit(milestone, approver)
+    with pytest.raises(sign_off.SignOffRefused, match="another approver"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+    assert Submission.objects.get().state == "submitted"
+
+
+def _update_own():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(codename="update_own_milestone")
+
+
+def test_only_a_named_approver_decides(milestone, programme_lead, admin_user):
+    _submit(milestone, programme_lead)
+    with pytest.raises(sign_off.SignOffRefused, match="named approvers"):
+        sign_off.approve(Submission.objects.get(), by=admin_user)
+    with pytest.raises(sign_off.SignOffRefused, match="named approvers"):
+        sign_off.return_to_lead(Submission.objects.get(), by=admin_user, reason="No")
+
+
+def test_a_decided_update_is_not_decided_again(milestone, programme_lead, approver):
+    _submit(milestone, programme_lead)
+    submission = Submission.objects.get()
+    sign_off.return_to_lead(submission, by=approver, reason="Say when.")
+    with pytest.raises(sign_off.SignOffRefused, match="already dealt with: returned"):
+        sign_off.approve(submission, by=approver)
+
+
+def test_an_update_is_not_approved_over_a_later_change(
+    milestone, programme_lead, approver, admin_user
+):
+    _submit(milestone, programme_lead)
+    milestone.record_update(
+        by=admin_user,
+        expected_version=milestone.version,
+        status="on_track",
+        commentary="Admin.",
+        forecast_date=None,
+    )
+    with pytest.raises(sign_off.SignOffRefused, match="changed since this update was submitted"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+    milestone.refresh_from_db()
+    assert milestone.commentary == "Admin."
+    assert Submission.objects.get().state == "submitted"
+
+
+def test_a_returned_update_carries_the_reason_and_needs_one(milestone, programme_lead, approver):
+    _submit(milestone, programme_lead)
+    submission = Submission.objects.get()
+    with pytest.raises(sign_off.SignOffRefused, match="Say why"):
+        sign_off.return_to_lead(submission, by=approver, reason="  ")
+    sign_off.return_to_lead(submission, by=approver, reason="Give a new date.")
+    submission.refresh_from_db()
+    assert (submission.state, submission.return_reason) == ("returned", "Give a new date.")
+    milestone.refresh_from_db()
+    assert milestone.commentary == ""
+
+
+def test_a_new_update_replaces_the_one_awaiting(milestone, programme_lead):
+    _submit(milestone, programme_lead, commentary="First.")
+    _submit(milestone, programme_lead, commentary="Second.")
+    states = dict(Submission.objects.values_list("commentary", "state"))
+    assert states == {"First.": "withdrawn", "Second.": "submitted"}
+
+
+def test_a_stale_update_is_not_submitted(milestone, programme_lead):
+    with pytest.raises(StaleMilestoneError):
+        sign_off.update(
+            milestone,
+            by=programme_lead,
+            expected_version=milestone.version + 1,
+            status="at_risk",
+            commentary="x",
+            forecast_date=None,
+        )
+    assert not Submission.objects.exists()

@@ -1,0 +1,150 @@
+import pytest
+from django.utils import timezone
+
+from milestones.models import Submission
+from objectives.models import Strategy
+from reporting.quarters import Quarter
+from reporting.tests.helpers import strategy_reporting
+from strategy_tracker.roles import BOARD_MEMBER, PROGRAMME_LEAD
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approver(make_user):
+    return make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+
+
+@pytest.fixture
+def milestone(programme_lead, approver):
+    period, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
+    strategy = period.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.add(approver)
+    return make_milestone(objective, title="Open the hub", owner=programme_lead)
+
+
+def _update(client, m, **fields):
+    data = {"status": "at_risk", "commentary": "Builders late.", "forecast_date": ""}
+    data |= {"version": m.version} | fields
+    return client.post(m.get_absolute_url() + "update/", data)
+
+
+def test_a_leads_update_is_submitted_and_the_board_sees_the_old_one_until_approved(
+    client, programme_lead, approver, milestone
+):
+    client.force_login(programme_lead)
+    response = _update(client, milestone)
+    assert response.status_code == 302
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert "Update submitted for approval" in page and "An update is awaiting approval" in page
+    milestone.refresh_from_db()
+    assert milestone.commentary == ""
+
+    client.force_login(approver)
+    approvals = client.get("/milestones/approvals/")
+    (row,) = approvals.context["rows"]
+    assert row["submission"].commentary == "Builders late." and not row["own"]
+    assert client.post(f"/milestones/approvals/{row['submission'].pk}/approve/").status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("at_risk", "Builders late.")
+    assert client.get("/milestones/approvals/").context["rows"] == []
+
+
+def test_a_returned_update_shows_the_reason_and_the_leads_words_to_send_again(
+    client, programme_lead, approver, milestone
+):
+    client.force_login(programme_lead)
+    _update(client, milestone, commentary="Builders late, maybe.")
+    submission = Submission.objects.get()
+    client.force_login(approver)
+    empty = client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": ""})
+    assert empty.status_code == 400 and "Say why the update is returned" in empty.content.decode()
+    client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": "Which month?"})
+    client.force_login(programme_lead)
+    response = client.get(milestone.get_absolute_url())
+    assert "“Which month?”" in response.content.decode()
+    assert response.context["form"]["commentary"].value() == "Builders late, maybe."
+
+
+def test_an_approver_cannot_approve_their_own_update(client, approver, milestone, make_user):
+    other = make_user("other", BOARD_MEMBER)
+    milestone.objective.priority.strategy.approvers.add(other)
+    Submission.objects.create(
+        milestone=milestone, status="complete", base_version=1, submitted_by=approver
+    )
+    client.force_login(approver)
+    (row,) = client.get("/milestones/approvals/").context["rows"]
+    assert row["own"]
+    response = client.post(f"/milestones/approvals/{row['submission'].pk}/approve/")
+    assert response.status_code == 409
+    assert "another approver must approve or return it" in response.content.decode()
+    assert Submission.objects.get().state == "submitted"
+
+
+def test_someone_not_approving_for_the_strategy_sees_nothing_and_can_do_nothing(
+    client, programme_lead, milestone, make_user
+):
+    client.force_login(programme_lead)
+    _update(client, milestone)
+    outsider = make_user("outsider", PROGRAMME_LEAD)
+    client.force_login(outsider)
+    assert client.get("/milestones/approvals/").context["rows"] == []
+    pk = Submission.objects.get().pk
+    assert client.post(f"/milestones/approvals/{pk}/approve/").status_code == 404
+    assert Submission.objects.get().state == "submitted"
+
+
+def test_the_quarterly_return_submits_for_approval_and_counts_as_sent(
+    client, programme_lead, milestone
+):
+    client.force_login(programme_lead)
+    period = milestone.objective.priority.strategy.reporting_periods.get()
+    data = {
+        f"m{milestone.pk}-period": period.pk,
+        f"m{milestone.pk}-version": milestone.version,
+        f"m{milestone.pk}-status": "at_risk",
+        f"m{milestone.pk}-commentary": "Late.",
+        f"m{milestone.pk}-forecast_date": "",
+    }
+    client.post("/milestones/return/", data)
+    page = client.get("/milestones/return/")
+    assert "1 submitted for approval." in page.content.decode()
+    assert page.context["still_to_update"] == 0
+    # Sent again as shown (the lead's submitted words), it is left, not submitted twice.
+    data[f"m{milestone.pk}-commentary"] = "Late."
+    client.post("/milestones/return/", data)
+    assert Submission.objects.count() == 1
+
+
+def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
+    client, admin_user, approver, programme_lead
+):
+    period, _ = strategy_reporting("t", None)
+    strategy = Strategy.objects.get(slug="t")
+    client.force_login(admin_user)
+    form = client.get("/strategies/t/periods/").context["sign_off_form"]
+    read = form.initial["read_state"]
+    url = "/strategies/t/sign-off/"
+    empty = client.post(url, {"requires_approval": "on", "read_state": read})
+    assert empty.status_code == 400 and "Name at least one approver" in empty.content.decode()
+    data = {"requires_approval": "on", "approvers": [approver.pk], "read_state": read}
+    assert client.post(url, data).status_code == 302
+    strategy.refresh_from_db()
+    assert strategy.requires_approval and list(strategy.approvers.all()) == [approver]
+    assert strategy.history.first().history_change_reason == (
+        "Sign-off required; approvers: Ann Prover"
+    )
+    # The same form again, from the page as it was read before the save: refused, kept.
+    stale = client.post(url, data | {"approvers": [programme_lead.pk]})
+    assert stale.status_code == 409
+    assert "Someone changed this strategy&#x27;s sign-off" in stale.content.decode()
+    kept = stale.context["sign_off_form"]
+    assert [str(v) for v in kept["approvers"].value()] == [str(programme_lead.pk)]
+    assert list(strategy.approvers.all()) == [approver]
+    fresh = client.get("/strategies/t/periods/").context["sign_off_form"].initial["read_state"]
+    again = client.post(url, data | {"read_state": fresh})
+    assert again.status_code == 302
+    assert "Sign-off is as it was" in client.get("/strategies/t/periods/").content.decode()
