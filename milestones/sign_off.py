@@ -7,9 +7,11 @@ and an approved update in the milestone's, under its submitter's name."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
+from strategy_tracker.roles import user_roles
 
 RECORDED, SUBMITTED = "recorded", "submitted"
 
@@ -35,19 +37,24 @@ def update(
     """A lead's update: written at once (RECORDED), or submitted for approval (SUBMITTED).
     Raises StaleMilestoneError if the milestone changed since `expected_version`."""
     fields = {"status": status, "commentary": commentary, "forecast_date": forecast_date}
-    if not needs_approval(milestone):
-        milestone.record_update(by=by, expected_version=expected_version, reason=reason, **fields)
-        return RECORDED
     with transaction.atomic():
+        # The milestone first, then its submissions: the order approving locks them in too.
         milestone.lock()
         if milestone.version != expected_version:
             raise StaleMilestoneError(milestone.pk)
+        # An update waiting for approval is replaced by this one, whether this one waits too
+        # or, with approval switched off since, counts at once.
         for earlier in milestone.submissions.select_for_update().filter(
             state=SubmissionState.SUBMITTED
         ):
             earlier.state = SubmissionState.WITHDRAWN
             earlier._history_user = by
             earlier.save()
+        if not needs_approval(milestone):
+            milestone.record_update(
+                by=by, expected_version=expected_version, reason=reason, **fields
+            )
+            return RECORDED
         submission = Submission(
             milestone=milestone,
             base_version=expected_version,
@@ -61,14 +68,16 @@ def update(
 
 
 def _decidable(submission: Submission, by) -> Submission:
-    """The submission, locked and read afresh, if `by` may decide it now."""
+    """The submission, locked and read afresh, if `by` may decide it now. The milestone is
+    locked first, as a lead's update locks it, so the two never wait on each other."""
+    Milestone.objects.select_for_update().filter(pk=submission.milestone_id).exists()
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("milestone__objective__priority__strategy", "submitted_by")
         .get(pk=submission.pk)
     )
     strategy = submission.milestone.objective.priority.strategy
-    if not strategy.approvers.filter(pk=by.pk).exists():
+    if not user_roles(by) or not strategy.approvers.filter(pk=by.pk, is_active=True).exists():
         raise SignOffRefused("Only the strategy's named approvers can approve or return updates.")
     if submission.submitted_by_id == by.pk:
         raise SignOffRefused(
@@ -88,6 +97,12 @@ def approve(submission: Submission, by) -> Submission:
     with transaction.atomic():
         submission = _decidable(submission, by)
         name = by.get_full_name() or by.username
+        submitter = submission.submitted_by
+        if not submission.milestone.can_be_updated_by(submitter):
+            raise SignOffRefused(
+                f"{submitter.get_full_name() or submitter.username} may no longer update this "
+                "milestone, so their update cannot count in their name: return it instead."
+            )
         try:
             submission.milestone.record_update(
                 by=submission.submitted_by,
@@ -127,15 +142,23 @@ def _decide(submission: Submission, by, state: str) -> None:
 
 
 def latest_submissions(milestone_ids) -> dict[int, Submission]:
-    """Each milestone's latest submission awaiting approval or returned, if any."""
+    """Each milestone's latest submission, if it still has something to say: awaiting
+    approval, or returned while the milestone is as its lead read it. One approved, replaced,
+    or returned before a later change says nothing now."""
     latest: dict[int, Submission] = {}
-    rows = Submission.objects.filter(
-        milestone_id__in=milestone_ids,
-        state__in=[SubmissionState.SUBMITTED, SubmissionState.RETURNED],
-    ).select_related("decided_by")
+    rows = (
+        Submission.objects.filter(milestone_id__in=milestone_ids)
+        .annotate(milestone_version=F("milestone__version"))
+        .select_related("decided_by")
+    )
     for row in rows.order_by("submitted_at", "id"):
         latest[row.milestone_id] = row
-    return latest
+    return {
+        milestone_id: row
+        for milestone_id, row in latest.items()
+        if row.state == SubmissionState.SUBMITTED
+        or (row.state == SubmissionState.RETURNED and row.base_version == row.milestone_version)
+    }
 
 
 def resubmission(milestone: Milestone, pending: Submission | None) -> dict | None:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Strategy
-from reporting import snapshots
+from reporting import changes, snapshots
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
 from strategy_tracker.status import day
@@ -176,6 +176,8 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
         period.state = PeriodState.CLOSED
         period.closed_at, period.closed_by = timezone.now(), by
         snapshots.take(period)
+        earlier = changes.previous_closed(period)
+        period.change_counts = changes.compare(earlier, period).counts
         period._change_reason = f"Closed {period.label}"
         period._history_user = by
         period.save()

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from milestones.forms import MilestoneUpdateForm
+from milestones.forms import MilestoneUpdateForm, UsersChoiceField
 from reporting.quarters import Quarter
 from strategy_tracker.forms import DateInput
+from strategy_tracker.roles import ROLES
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
 
@@ -74,6 +76,11 @@ class ReturnUpdateForm(forms.Form):
     )
 
 
+def _approver_label(user) -> str:
+    name = user.get_full_name() or user.username
+    return name if user.is_active else f"{name} (inactive: can no longer approve)"
+
+
 def sign_off_state(strategy) -> str:
     """What the sign-off form showed: the switch and the approvers, as one string."""
     ids = sorted(strategy.approvers.values_list("id", flat=True))
@@ -87,7 +94,7 @@ class SignOffForm(forms.Form):
         required=False,
         label="Milestone updates need an approver's approval before they count",
     )
-    approvers = forms.ModelMultipleChoiceField(
+    approvers = UsersChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -108,9 +115,13 @@ class SignOffForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True)
+        # People with a role; and whoever approves now, even if no longer active, so a save
+        # never drops them unseen.
+        with_role = Q(groups__name__in=ROLES, is_active=True) | Q(is_superuser=True, is_active=True)
+        current = Q(pk__in=strategy.approvers.values("pk"))
+        users = get_user_model().objects.filter(with_role | current).distinct()
         self.fields["approvers"].queryset = users.order_by("first_name", "last_name", "username")
-        self.fields["approvers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["approvers"].label_from_instance = _approver_label
 
     def clean(self):
         data = super().clean()

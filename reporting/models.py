@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from measures.spc import Assurance, Variation
@@ -51,6 +52,9 @@ class ReportingPeriod(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # At close: how many items each kind of change (reporting/changes.py) found against the
+    # previous closed quarter, for the dashboard's line; the report lists them in full.
+    change_counts = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = ReportingPeriodQuerySet.as_manager()
@@ -89,6 +93,13 @@ class ReportingPeriod(models.Model):
     @property
     def quarter_end(self) -> dt.date:
         return self.financial_quarter.end
+
+    @property
+    def returns_from(self) -> dt.datetime:
+        """When returns for the period began to count: when it opened, or its first day if
+        it was opened earlier than that."""
+        first_day = timezone.make_aware(dt.datetime.combine(self.opens_on, dt.time.min))
+        return min(self.opened_at, first_day) if self.opened_at else first_day
 
     def is_late(self, today: dt.date) -> bool:
         """Still open after its grace period: returns sent now are late."""
@@ -139,6 +150,11 @@ class SnapshotItem(models.Model):
     variation = models.CharField(max_length=20, blank=True)
     assurance = models.CharField(max_length=20, blank=True)
     run_chart_only = models.BooleanField(default=False)
+    # A figure the previous quarter's report showed, changed since it closed: that period,
+    # and the value then and now.
+    restated_period_end = models.DateField(null=True, blank=True)
+    restated_from = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    restated_to = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["period", "position"]

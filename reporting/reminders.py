@@ -12,7 +12,6 @@ from milestones.models import Milestone
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.models import PeriodState, ReportingPeriod
-from reporting.returns import period_start
 from strategy_tracker.status import day
 
 
@@ -35,7 +34,7 @@ def returns_due() -> dict:
     for milestone in milestones:
         period = periods[milestone.objective.priority.strategy_id]
         updated = milestone.last_updated_at
-        if updated is not None and updated >= period_start(period):
+        if updated is not None and updated >= period.returns_from:
             continue
         people = [milestone.owner, *milestone.delegates.all()]
         for person in people:

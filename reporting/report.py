@@ -30,6 +30,7 @@ class QuarterReport:
     measures: list[SnapshotItem] = field(default_factory=list)
     context: list[SnapshotItem] = field(default_factory=list)
     milestones: list[SnapshotItem] = field(default_factory=list)
+    rows: list[SnapshotItem] = field(default_factory=list)  # every row, in document order
 
     @property
     def exceptions(self) -> list[SnapshotItem]:
@@ -58,7 +59,8 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
     """The report of a closed period, in one query."""
     report = QuarterReport(period)
     priority = objective = None
-    for row in period.snapshot.order_by("position"):
+    report.rows = list(period.snapshot.order_by("position"))
+    for row in report.rows:
         if row.level == Level.STRATEGY:
             report.overall = row
         elif row.level == Level.PRIORITY:

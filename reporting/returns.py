@@ -46,23 +46,12 @@ class ReturnRow:
     def needs_update(self) -> bool:
         """Not yet updated, confirmed or submitted for approval since this quarter's period
         opened (a returned update still needs one)."""
-        start = period_start(self.period)
+        start = self.period.returns_from
         pending = self.pending
         if pending and pending.state == SubmissionState.SUBMITTED and pending.submitted_at >= start:
             return False
         updated = self.milestone.last_updated_at
         return updated is None or updated < start
-
-
-def period_start(period: ReportingPeriod) -> dt.datetime:
-    """When returns for the period began to count: when it opened, or its first day."""
-    if period.opened_at:
-        return min(period.opened_at, _start_of(period.opens_on))
-    return _start_of(period.opens_on)
-
-
-def _start_of(day_: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day_, dt.time.min))
 
 
 def open_periods(strategy_ids) -> dict[int, ReportingPeriod]:

@@ -5,6 +5,7 @@ Milestones are taken as their owners last reported them when the quarter closes 
 are in by then) and judged against the quarter's last day; measures by their latest value for
 a period ending in the quarter or before, judged the same way, with their SPC icons."""
 
+from measures.models import MeasureValue
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import RollUp
@@ -27,8 +28,37 @@ def take(period: ReportingPeriod) -> int:
     add(Level.STRATEGY, strategy.id, title=strategy.title, **_rollup(progress.rollup))
     for priority_progress in progress.priorities:
         _add_priority(add, priority_progress)
+    _mark_restatements(period, rows)
     SnapshotItem.objects.bulk_create(rows)
     return len(rows)
+
+
+def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
+    """Each figure the previous quarter's report showed whose value has changed since."""
+    quarter = period.financial_quarter.previous()
+    shown = SnapshotItem.objects.filter(
+        period__strategy_id=period.strategy_id,
+        period__year=quarter.year,
+        period__quarter=quarter.number,
+        period__state="closed",
+        level__in=[Level.MEASURE, Level.CONTEXT],
+        value_period_end__isnull=False,
+    ).values_list("object_id", "value_period_end", "value")
+    shown = {(measure_id, end): value for measure_id, end, value in shown}
+    if not shown:
+        return
+    now = MeasureValue.objects.filter(
+        measure_id__in={measure_id for measure_id, _ in shown},
+        period_end__in={end for _, end in shown},
+    ).values_list("measure_id", "period_end", "value")
+    restated = {
+        measure_id: (end, shown[measure_id, end], value)
+        for measure_id, end, value in now
+        if (measure_id, end) in shown and value != shown[measure_id, end]
+    }
+    for row in rows:
+        if row.level in (Level.MEASURE, Level.CONTEXT) and row.object_id in restated:
+            row.restated_period_end, row.restated_from, row.restated_to = restated[row.object_id]
 
 
 def _add_priority(add, progress: PriorityProgress) -> None:

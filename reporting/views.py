@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Strategy
-from reporting import cycle
+from reporting import changes, cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.report import quarter_report
@@ -168,7 +168,13 @@ def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         state=PeriodState.CLOSED,
     )
     period.strategy = strategy
-    context = {"strategy": strategy, "period": period, "report": quarter_report(period)}
+    report = quarter_report(period)
+    context = {
+        "strategy": strategy,
+        "period": period,
+        "report": report,
+        "changes": changes.compare(changes.previous_closed(period), period, report.rows),
+    }
     return render(request, "reporting/report.html", context)
 
 

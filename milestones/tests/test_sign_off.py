@@ -151,3 +151,53 @@ def test_a_stale_update_is_not_submitted(milestone, programme_lead):
             forecast_date=None,
         )
     assert not Submission.objects.exists()
+
+
+def test_switching_approval_off_lets_the_next_update_replace_the_one_waiting(
+    milestone, programme_lead
+):
+    _submit(milestone, programme_lead, commentary="Waiting.")
+    strategy = milestone.objective.priority.strategy
+    strategy.requires_approval = False
+    strategy.save()
+    milestone.refresh_from_db()
+    assert _submit(milestone, programme_lead, commentary="Counts now.") == sign_off.RECORDED
+    assert Submission.objects.get().state == "withdrawn"
+    assert sign_off.latest_submissions([milestone.pk]) == {}
+
+
+def test_an_update_does_not_count_for_someone_who_may_no_longer_update(
+    milestone, programme_lead, approver
+):
+    _submit(milestone, programme_lead)
+    programme_lead.groups.clear()
+    with pytest.raises(sign_off.SignOffRefused, match="may no longer update this milestone"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+    milestone.refresh_from_db()
+    assert milestone.commentary == ""
+
+
+@pytest.mark.parametrize("change", ["no role", "inactive"])
+def test_an_approver_without_a_role_or_inactive_decides_nothing(
+    milestone, programme_lead, approver, change
+):
+    _submit(milestone, programme_lead)
+    if change == "no role":
+        approver.groups.clear()
+    else:
+        approver.is_active = False
+        approver.save()
+    with pytest.raises(sign_off.SignOffRefused, match="named approvers"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+
+
+def test_an_old_return_says_nothing_once_a_later_update_is_approved(
+    milestone, programme_lead, approver
+):
+    _submit(milestone, programme_lead, commentary="First.")
+    sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="Which month?")
+    assert sign_off.latest_submissions([milestone.pk])[milestone.pk].state == "returned"
+    milestone.refresh_from_db()
+    _submit(milestone, programme_lead, commentary="Second.")
+    sign_off.approve(Submission.objects.get(state="submitted"), by=approver)
+    assert sign_off.latest_submissions([milestone.pk]) == {}

@@ -148,3 +148,26 @@ def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
     again = client.post(url, data | {"read_state": fresh})
     assert again.status_code == 302
     assert "Sign-off is as it was" in client.get("/strategies/t/periods/").content.decode()
+
+
+def test_the_sign_off_form_keeps_an_inactive_approver_and_refuses_odd_ids(
+    client, admin_user, approver
+):
+    strategy_reporting("u", None)
+    strategy = Strategy.objects.get(slug="u")
+    strategy.approvers.add(approver)
+    approver.is_active = False
+    approver.save()
+    client.force_login(admin_user)
+    form = client.get("/strategies/u/periods/").context["sign_off_form"]
+    labels = [label for _, label in form.fields["approvers"].choices]
+    assert "Ann Prover (inactive: can no longer approve)" in labels
+    read = form.initial["read_state"]
+    keep = {"approvers": [approver.pk], "read_state": read}
+    assert client.post("/strategies/u/sign-off/", keep).status_code == 302
+    assert list(strategy.approvers.all()) == [approver]
+    odd = client.post(
+        "/strategies/u/sign-off/", {"approvers": ["99999999999999999999"], "read_state": read}
+    )
+    assert odd.status_code == 400
+    assert list(strategy.approvers.all()) == [approver]

@@ -1,0 +1,135 @@
+"""What changed between two closed quarters of a strategy, from their snapshots alone: RAG
+movers up and down at every level, milestones completed, slipped and newly overdue, new
+figures and restated ones, SPC signals that started or ended, and milestones still without
+an update this quarter."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from reporting.models import Level, ReportingPeriod, SnapshotItem
+from strategy_tracker.status import SEVERITY, Rag
+
+# (key, heading): the kinds of change, in the order the report lists them.
+KINDS = [
+    ("worse", "Moved down"),
+    ("better", "Moved up"),
+    ("newly_overdue", "Newly overdue"),
+    ("slipped", "Slipped: expected later than last quarter"),
+    ("completed", "Completed"),
+    ("restated", "Figures restated since last quarter's report"),
+    ("new_figure", "New figures"),
+    ("signal_started", "SPC signals that started"),
+    ("signal_ended", "SPC signals that ended"),
+    ("no_update", "Still without an update this quarter"),
+]
+COMMON = ("", "common_cause")
+
+
+@dataclass
+class Change:
+    row: SnapshotItem
+    before: SnapshotItem | None
+    detail: str = ""
+
+
+@dataclass
+class QuarterChanges:
+    earlier: ReportingPeriod | None
+    later: ReportingPeriod
+    found: dict[str, list[Change]] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[Change]]]:
+        return [(key, heading, self.found.get(key, [])) for key, heading in KINDS]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: len(self.found[key]) for key, _ in KINDS if self.found.get(key)}
+
+
+def previous_closed(period: ReportingPeriod) -> ReportingPeriod | None:
+    quarter = period.financial_quarter.previous()
+    return ReportingPeriod.objects.filter(
+        strategy_id=period.strategy_id,
+        year=quarter.year,
+        quarter=quarter.number,
+        state="closed",
+    ).first()
+
+
+def compare(
+    earlier: ReportingPeriod | None, later: ReportingPeriod, later_rows=None
+) -> QuarterChanges:
+    """The changes from `earlier`'s snapshot to `later`'s (all of `later` new if there is no
+    earlier one); `later_rows`, in document order, if already read."""
+    later_start = later.returns_from
+    before = {}
+    if earlier is not None:
+        before = {(r.level, r.object_id): r for r in earlier.snapshot.all()}
+    changes = QuarterChanges(earlier, later)
+
+    def add(kind: str, row: SnapshotItem, old: SnapshotItem | None, detail: str = "") -> None:
+        changes.found.setdefault(kind, []).append(Change(row, old, detail))
+
+    rows = later_rows if later_rows is not None else later.snapshot.order_by("position")
+    for row in rows:
+        old = before.get((row.level, row.object_id))
+        if old is not None:
+            _moved(add, row, old)
+        if row.level == Level.MILESTONE:
+            _milestone(add, row, old, later_start)
+        elif row.level in (Level.MEASURE, Level.CONTEXT):
+            _measure(add, row, old)
+    return changes
+
+
+def _moved(add, row: SnapshotItem, old: SnapshotItem) -> None:
+    """A move between judged colours: red, amber, green, complete (grey is not judged)."""
+    judged = [rag.value for rag in SEVERITY]
+    if row.rag == old.rag or row.rag not in judged or old.rag not in judged:
+        return
+    detail = f"{Rag(old.rag).label} → {Rag(row.rag).label}"
+    add("better" if judged.index(row.rag) > judged.index(old.rag) else "worse", row, old, detail)
+
+
+def _milestone(add, row: SnapshotItem, old: SnapshotItem | None, later_start) -> None:
+    if row.status == "complete" and (old is None or old.status != "complete"):
+        add("completed", row, old)
+    if row.finding == "overdue" and (old is None or old.finding != "overdue"):
+        add("newly_overdue", row, old)
+    if old is not None:
+        then, now = old.forecast_date or old.due_date, row.forecast_date or row.due_date
+        if then and now and now > then:
+            add("slipped", row, old, f"{_day(then)} → {_day(now)}")
+    closed = row.status in ("complete", "cancelled")
+    if not closed and (row.last_updated_at is None or row.last_updated_at < later_start):
+        add("no_update", row, old)
+
+
+def _measure(add, row: SnapshotItem, old: SnapshotItem | None) -> None:
+    if row.value_period_end and (
+        old is None or old.value_period_end is None or row.value_period_end > old.value_period_end
+    ):
+        add("new_figure", row, old)
+    if row.restated_period_end:
+        add(
+            "restated",
+            row,
+            old,
+            f"{row.restated_period_end:%b %Y}: {_number(row.restated_from)} → "
+            f"{_number(row.restated_to)}",
+        )
+    was, now = (old.variation if old else ""), row.variation
+    if now not in COMMON and was != now:
+        add("signal_started", row, old)
+    if was not in COMMON and now in COMMON:
+        add("signal_ended", row, old)
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%b %Y}"
+
+
+def _number(value) -> str:
+    text = format(value.normalize(), "f")
+    return text

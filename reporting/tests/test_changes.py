@@ -1,0 +1,138 @@
+"""What changed between two closed quarters, read from their snapshots."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from reporting import changes, cycle
+from reporting.models import ReportingPeriod, SnapshotItem
+from reporting.quarters import Quarter
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+    make_value,
+)
+
+pytestmark = pytest.mark.django_db
+Q1, Q2 = Quarter(2024, 1), Quarter(2024, 2)
+
+
+def _period(strategy, quarter, opened):
+    opens, closes = cycle.default_window(quarter)
+    return ReportingPeriod.objects.create(
+        strategy=strategy,
+        year=quarter.year,
+        quarter=quarter.number,
+        opens_on=opens,
+        closes_on=closes,
+        state="closed",
+        opened_at=opened,
+        closed_at=opened,
+    )
+
+
+def _row(period, level, object_id, **fields):
+    defaults = {"title": f"Item {object_id}", "rag": "green", "reason": "", "position": object_id}
+    return SnapshotItem.objects.create(
+        period=period, level=level, object_id=object_id, **defaults | fields
+    )
+
+
+@pytest.fixture
+def quarters():
+    strategy = make_strategy()
+    q2_opened = timezone.make_aware(dt.datetime(2024, 9, 16))
+    return _period(strategy, Q1, q2_opened - dt.timedelta(days=92)), _period(
+        strategy, Q2, q2_opened
+    )
+
+
+def test_every_kind_of_change_is_found(quarters):
+    q1, q2 = quarters
+    updated = timezone.make_aware(dt.datetime(2024, 9, 20))
+    stale = timezone.make_aware(dt.datetime(2024, 6, 20))
+    pairs = {
+        # object id: (Q1 fields, Q2 fields)
+        1: ({"rag": "green"}, {"rag": "red", "finding": "off track", "last_updated_at": updated}),
+        2: ({"rag": "amber"}, {"rag": "blue", "status": "complete", "last_updated_at": updated}),
+        3: (
+            {"forecast_date": dt.date(2024, 12, 1)},
+            {"forecast_date": dt.date(2025, 3, 1), "last_updated_at": updated},
+        ),
+        4: (
+            {"finding": "due soon"},
+            {"rag": "red", "finding": "overdue", "last_updated_at": stale},
+        ),
+    }
+    for object_id, (then, now) in pairs.items():
+        _row(q1, "milestone", object_id, **then)
+        _row(q2, "milestone", object_id, **now)
+    _row(q1, "measure", 10, value=Decimal(5), value_period_end=dt.date(2024, 6, 30))
+    _row(
+        q2,
+        "measure",
+        10,
+        value=Decimal(6),
+        value_period_end=dt.date(2024, 9, 30),
+        variation="concern_high",
+        restated_period_end=dt.date(2024, 6, 30),
+        restated_from=Decimal(5),
+        restated_to=Decimal("5.5"),
+    )
+    _row(q1, "measure", 11, variation="improvement_low")
+    _row(q2, "measure", 11, variation="common_cause")
+    found = changes.compare(q1, q2)
+    ids = {key: [c.row.object_id for c in items] for key, items in found.found.items()}
+    assert ids == {
+        "worse": [1, 4],
+        "better": [2],
+        "completed": [2],
+        "slipped": [3],
+        "newly_overdue": [4],
+        "no_update": [4],
+        "new_figure": [10],
+        "restated": [10],
+        "signal_started": [10],
+        "signal_ended": [11],
+    }
+    assert found.found["worse"][0].detail == "Green → Red"
+    assert found.found["slipped"][0].detail == "1 Dec 2024 → 1 Mar 2025"
+    assert found.found["restated"][0].detail == "Jun 2024: 5 → 5.5"
+
+
+def test_closing_a_quarter_records_restatements_and_counts_its_changes(admin_user, client):
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    hub = make_milestone(objective, title="Hub", due_date=dt.date(2024, 8, 1))
+    measure = make_measure(objective, code="WAIT", name="Waits", unit="count")
+    make_value(measure, dt.date(2024, 6, 30), 12)
+    for quarter in (Q1, Q2):
+        period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
+        cycle.open_period(period, by=None)
+        if quarter == Q2:
+            measure.values.filter(period_end=dt.date(2024, 6, 30)).update(value=Decimal(14))
+            make_value(measure, dt.date(2024, 9, 30), 11)
+        cycle.close_period(period, by=admin_user, today=quarter.end + dt.timedelta(days=3))
+    q2 = ReportingPeriod.objects.get(quarter=2)
+    waits = q2.snapshot.get(level="measure")
+    assert (waits.restated_from, waits.restated_to) == (Decimal(12), Decimal(14))
+    # The milestone fell overdue, and its objective, priority and strategy moved down with it.
+    assert q2.change_counts == {
+        "worse": 4,
+        "newly_overdue": 1,
+        "restated": 1,
+        "new_figure": 1,
+        "no_update": 1,
+    }
+    assert hub.pk == q2.snapshot.get(level="milestone").object_id
+    client.force_login(admin_user)
+    report = client.get(f"/strategies/s/periods/{q2.pk}/report/").content.decode()
+    assert "What changed since 2024/25 Q1" in report and "Jun 2024: 12 → 14" in report
+    dashboard = client.get("/strategies/s/").content.decode()
+    assert "Board report, 2024/25 Q2" in dashboard
+    assert "figures restated since last quarter&#x27;s report 1" in dashboard
