@@ -28,6 +28,7 @@ install-dev: $(VENV)/.installed-dev
 ## Serve the app on SQLite with the seed strategies, demo users and the illustrative example
 ## strategy, at http://127.0.0.1:8000
 run: install
+	bash scripts/ensure_pdf_libs.sh
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seeds
 	$(MANAGE) create_demo_users
@@ -41,6 +42,7 @@ seed: install
 ## Reuses TEST_DATABASE_URL if set, else starts (installing if need be) a local PostgreSQL.
 test: install-dev
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_pdf_libs.sh
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
@@ -53,6 +55,7 @@ test-fast: install-dev
 
 ## Production: gunicorn on the settings from the environment (see README "Running in production").
 serve: install
+	bash scripts/ensure_pdf_libs.sh
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input -v0

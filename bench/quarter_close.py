@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 import time
 
+from django.test import Client
 from django.utils import timezone
 
 from reporting import cycle
@@ -33,5 +34,28 @@ def run(strategy, admin) -> tuple[dict, ReportingPeriod]:
         "snapshot_rows": period.snapshot.count(),
         "close_median_s": round(statistics.median(times), 2),
         "close_max_s": round(max(times), 2),
+        **_pdf_timing(strategy, period, admin),
     }
     return row, period
+
+
+def _pdf_timing(strategy, period, admin) -> dict:
+    """The quarter's board report as PDF, made three times: seconds, pages, size."""
+    import io
+
+    from pypdf import PdfReader
+
+    client = Client()
+    client.force_login(admin)
+    url = f"/strategies/{strategy.slug}/periods/{period.pk}/report.pdf"
+    times, response = [], None
+    for _ in range(3):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    return {
+        "pdf_median_s": round(statistics.median(times), 2),
+        "pdf_pages": len(PdfReader(io.BytesIO(response.content)).pages),
+        "pdf_kb": round(len(response.content) / 1024),
+    }

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +15,7 @@ from objectives.models import Strategy
 from reporting import changes, cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
+from reporting.pdf import pdf_of
 from reporting.report import quarter_report
 
 MANAGE = "reporting.change_reportingperiod"
@@ -157,9 +159,7 @@ def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _step(request, slug, pk, cycle.close_period, "closed")
 
 
-@require_GET
-def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A closed quarter's board report, from its snapshot."""
+def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
     strategy = _strategy(request, slug)
     period = get_object_or_404(
         ReportingPeriod.objects.select_related("closed_by"),
@@ -169,13 +169,30 @@ def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     period.strategy = strategy
     report = quarter_report(period)
-    context = {
+    return {
         "strategy": strategy,
         "period": period,
         "report": report,
         "changes": changes.compare(changes.previous_closed(period), period, report.rows),
     }
-    return render(request, "reporting/report.html", context)
+
+
+@require_GET
+def period_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A closed quarter's board report, from its snapshot."""
+    return render(request, "reporting/report.html", _report_context(request, slug, pk))
+
+
+@require_GET
+def period_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The same report as an A4 PDF for the board papers."""
+    context = _report_context(request, slug, pk)
+    html = render_to_string("reporting/report_pdf.html", context, request=request)
+    response = HttpResponse(pdf_of(html), content_type="application/pdf")
+    period = context["period"]
+    name = f"{context['strategy'].slug}-{period.year}-{period.year % 100 + 1:02d}-q{period.quarter}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 @require_POST

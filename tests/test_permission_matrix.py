@@ -121,6 +121,7 @@ MATRIX = {
         "admin": (200, 400),
     },
     "reporting:period_report": signed_in(200, 405),
+    "reporting:period_report_pdf": signed_in(200, 405),
     "reporting:sign_off": admin_posts(400),
     # Anyone signed in sees the updates awaiting them; only a named approver of the strategy
     # (here the board member) decides one: approving it (302), or returning it with no reason
@@ -224,6 +225,7 @@ def world(board_member, programme_lead, admin_user, make_user):
         "reporting:return": [submission.pk],
         "reporting:periods": ["s"],
         "reporting:period_report": ["s", closed.pk],
+        "reporting:period_report_pdf": ["s", closed.pk],
         "reporting:period_dates": ["s", period.pk],
         "reporting:period_open": ["s", period.pk],
         "reporting:period_close": ["s", period.pk],

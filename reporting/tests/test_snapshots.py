@@ -128,7 +128,7 @@ def test_the_report_puts_exceptions_first_with_the_owners_report(strategy, admin
     assert response.status_code == 200
     page = response.content.decode()
     assert "As at 30 September 2024" in page
-    exceptions = page.split('id="exceptions"')[1].split('id="measures"')[0]
+    exceptions = page.split('id="exceptions"')[1].split('id="changes"')[0]
     assert "Open the hub" in exceptions and "Builders delayed by a month." in exceptions
     assert "forecast 1 Nov 2024" in exceptions and "Waits" in exceptions
     assert "Agree the plan" not in exceptions
@@ -177,3 +177,26 @@ def test_the_reports_queries_do_not_grow_with_the_strategy(strategy, admin_user,
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12
+
+
+def test_the_report_as_pdf_has_the_quarter_and_every_exception_with_its_commentary(
+    strategy, admin_user, client
+):
+    import io
+
+    from pypdf import PdfReader
+
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    response = client.get(f"/strategies/s/periods/{period.pk}/report.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="s-2024-25-q2.pdf"'
+    pdf = PdfReader(io.BytesIO(response.content))
+    assert len(pdf.pages) >= 1
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert strategy.title in text and "Board report: 2024/25 Q2" in text
+    assert "As at 30 September 2024" in text
+    for title, words in (("Open the hub", "Builders delayed by a month."), ("Waits", "Latest 12")):
+        assert title in text and words in text
+    assert "Page 1 of" in text

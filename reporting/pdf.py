@@ -1,0 +1,43 @@
+"""A board report as PDF, made on the server by WeasyPrint from the report's own HTML and the
+site's stylesheet (its print rules: A4, nothing interactive). Nothing is fetched: the page
+names no outside resource, and any it did would be refused, so a report never waits on, or
+leaks to, the network."""
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+
+# The report's own page furniture: its name and page numbers on every page.
+PDF_CSS = """
+@page {
+  size: A4;
+  margin: 16mm 14mm 18mm;
+  @bottom-left { content: string(report-title); font-size: 8pt; color: #505a5f; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }
+}
+h1 { string-set: report-title content(); }
+body.pdf { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; }
+"""
+
+
+class NoNetwork(ValueError):
+    pass
+
+
+def _no_network(url: str, *args, **kwargs):
+    """Inline data only (the SPC icons' SVG is inline already); anything else is refused."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
+    raise NoNetwork(f"A report fetches nothing: {url[:80]}")
+
+
+def pdf_of(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango as it is imported, and every other page works
+    # without it (make run, make test and make serve install it: scripts/ensure_pdf_libs.sh).
+    from weasyprint import CSS, HTML
+
+    site_css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    document = HTML(string=html, url_fetcher=_no_network, base_url="file:///report/")
+    return document.write_pdf(stylesheets=[CSS(string=site_css), CSS(string=PDF_CSS)])
