@@ -290,6 +290,9 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         # django-axes reports every sign-in at INFO; lockouts, at WARNING, are what matter.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint warns, on every PDF, of the site stylesheet's screen-only rules it skips
+        # (media features such as max-width); its errors still show.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
