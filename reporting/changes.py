@@ -9,18 +9,19 @@ from dataclasses import dataclass, field
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import SEVERITY, Rag
 
-# (key, heading): the kinds of change, in the order the report lists them.
+# (key, heading, phrase): the kinds of change, in the order the report lists them; the phrase
+# reads after "Since 2024/25 Q1:" in a summary line.
 KINDS = [
-    ("worse", "Moved down"),
-    ("better", "Moved up"),
-    ("newly_overdue", "Newly overdue"),
-    ("slipped", "Slipped: expected later than last quarter"),
-    ("completed", "Completed"),
-    ("restated", "Figures restated since last quarter's report"),
-    ("new_figure", "New figures"),
-    ("signal_started", "SPC signals that started"),
-    ("signal_ended", "SPC signals that ended"),
-    ("no_update", "Still without an update this quarter"),
+    ("worse", "Moved down", "moved down"),
+    ("better", "Moved up", "moved up"),
+    ("newly_overdue", "Newly overdue", "newly overdue"),
+    ("slipped", "Slipped: expected later than last quarter", "slipped"),
+    ("completed", "Completed", "completed"),
+    ("restated", "Figures restated since last quarter's report", "figures restated"),
+    ("new_figure", "New figures", "new figures"),
+    ("signal_started", "SPC signals that started", "SPC signals started"),
+    ("signal_ended", "SPC signals that ended", "SPC signals ended"),
+    ("no_update", "Still without an update this quarter", "without an update"),
 ]
 COMMON = ("", "common_cause")
 
@@ -40,11 +41,16 @@ class QuarterChanges:
 
     @property
     def sections(self) -> list[tuple[str, str, list[Change]]]:
-        return [(key, heading, self.found.get(key, [])) for key, heading in KINDS]
+        return [(key, heading, self.found.get(key, [])) for key, heading, _ in KINDS]
 
     @property
     def counts(self) -> dict[str, int]:
-        return {key: len(self.found[key]) for key, _ in KINDS if self.found.get(key)}
+        return {key: len(self.found[key]) for key, _, _ in KINDS if self.found.get(key)}
+
+    @property
+    def summary(self) -> list[tuple[str, int]]:
+        """(phrase, how many) of each kind found, in order."""
+        return [(phrase, len(self.found[key])) for key, _, phrase in KINDS if self.found.get(key)]
 
 
 def previous_closed(period: ReportingPeriod) -> ReportingPeriod | None:

@@ -12,10 +12,17 @@ PDF_CSS = """
 @page {
   size: A4;
   margin: 16mm 14mm 18mm;
-  @bottom-left { content: string(report-title); font-size: 8pt; color: #505a5f; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }
+  @bottom-left {
+    content: string(report-title); font: 8pt "DejaVu Sans", sans-serif; color: #505a5f;
+  }
+  @bottom-right {
+    content: "Page " counter(page) " of " counter(pages); font: 8pt "DejaVu Sans", sans-serif;
+  }
 }
 h1 { string-set: report-title content(); }
+h2, h3 { break-after: avoid; }
+/* A tall exception may run on to the next page rather than leave its table's head alone. */
+.exceptions tr { break-inside: auto; }
 body.pdf { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; }
 """
 

@@ -17,6 +17,6 @@ def reporting_line(strategy) -> dict:
     closed = next((p for p in periods if p.state == "closed"), None)
     changes = []
     if closed:
-        headings = dict(KINDS)
-        changes = [(headings[k], n) for k, _ in KINDS if (n := closed.change_counts.get(k))]
+        counts = closed.change_counts
+        changes = [(phrase, counts[key]) for key, _, phrase in KINDS if counts.get(key)]
     return {"strategy": strategy, "open": open_period, "closed": closed, "changes": changes}
