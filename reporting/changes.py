@@ -17,6 +17,9 @@ KINDS = [
     ("newly_overdue", "Newly overdue", "newly overdue"),
     ("slipped", "Slipped: expected later than last quarter", "slipped"),
     ("completed", "Completed", "completed"),
+    ("cancelled", "Cancelled", "cancelled"),
+    ("unjudged", "Now without a status (no figure, target or date to judge by)", "now unjudged"),
+    ("removed", "No longer in the strategy", "removed"),
     ("restated", "Figures restated since last quarter's report", "figures restated"),
     ("new_figure", "New figures", "new figures"),
     ("signal_started", "SPC signals that started", "SPC signals started"),
@@ -71,31 +74,50 @@ def compare(
     later_start = later.returns_from
     before = {}
     if earlier is not None:
-        before = {(r.level, r.object_id): r for r in earlier.snapshot.all()}
+        before = {_key(r): r for r in earlier.snapshot.order_by("position")}
     changes = QuarterChanges(earlier, later)
 
     def add(kind: str, row: SnapshotItem, old: SnapshotItem | None, detail: str = "") -> None:
         changes.found.setdefault(kind, []).append(Change(row, old, detail))
 
     rows = later_rows if later_rows is not None else later.snapshot.order_by("position")
+    seen = set()
     for row in rows:
-        old = before.get((row.level, row.object_id))
+        seen.add(_key(row))
+        old = before.get(_key(row))
         if old is not None:
             _moved(add, row, old)
         if row.level == Level.MILESTONE:
             _milestone(add, row, old, later_start)
         elif row.level in (Level.MEASURE, Level.CONTEXT):
             _measure(add, row, old)
+    for key, old in before.items():
+        if key not in seen:
+            add("removed", old, old)
     return changes
 
 
+def _key(row: SnapshotItem) -> tuple[str, int]:
+    """An item across quarters: a measure stays itself when it becomes a context indicator."""
+    level = Level.MEASURE if row.level == Level.CONTEXT else row.level
+    return level, row.object_id
+
+
 def _moved(add, row: SnapshotItem, old: SnapshotItem) -> None:
-    """A move between judged colours: red, amber, green, complete (grey is not judged)."""
+    """A move between judged colours (red, amber, green, complete); from no status to red or
+    amber (worse); from a colour to none (cancelled, or no longer judged)."""
     judged = [rag.value for rag in SEVERITY]
-    if row.rag == old.rag or row.rag not in judged or old.rag not in judged:
+    if row.rag == old.rag:
         return
     detail = f"{Rag(old.rag).label} → {Rag(row.rag).label}"
-    add("better" if judged.index(row.rag) > judged.index(old.rag) else "worse", row, old, detail)
+    if row.rag in judged and old.rag in judged:
+        kind = "better" if judged.index(row.rag) > judged.index(old.rag) else "worse"
+        add(kind, row, old, detail)
+    elif old.rag == Rag.GREY.value and row.rag in (Rag.RED.value, Rag.AMBER.value):
+        add("worse", row, old, detail)
+    elif row.rag == Rag.GREY.value:
+        cancelled = row.level == Level.MILESTONE and row.status == "cancelled"
+        add("cancelled" if cancelled else "unjudged", row, old, detail)
 
 
 def _milestone(add, row: SnapshotItem, old: SnapshotItem | None, later_start) -> None:

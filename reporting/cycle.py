@@ -175,6 +175,13 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             )
         period.state = PeriodState.CLOSED
         period.closed_at, period.closed_by = timezone.now(), by
+        strategy = period.strategy
+        period.as_closed = {
+            "title": strategy.title,
+            "organisation": strategy.organisation.name,
+            "illustrative": strategy.illustrative,
+            "closed_by": (by.get_full_name() or by.username) if by else "",
+        }
         snapshots.take(period)
         earlier = changes.previous_closed(period)
         period.change_counts = changes.compare(earlier, period).counts

@@ -55,6 +55,9 @@ class ReportingPeriod(models.Model):
     # At close: how many items each kind of change (reporting/changes.py) found against the
     # previous closed quarter, for the dashboard's line; the report lists them in full.
     change_counts = models.JSONField(default=dict, blank=True)
+    # At close: the strategy's title, organisation and illustrative flag, and who closed it,
+    # as they were, so the report's heading never changes after a rename either.
+    as_closed = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = ReportingPeriodQuerySet.as_manager()
@@ -100,6 +103,19 @@ class ReportingPeriod(models.Model):
         it was opened earlier than that."""
         first_day = timezone.make_aware(dt.datetime.combine(self.opens_on, dt.time.min))
         return min(self.opened_at, first_day) if self.opened_at else first_day
+
+    @property
+    def heading(self) -> dict:
+        """The report's heading as at close (live values for a period closed before they
+        were kept), in the shape the strategy flags template reads."""
+        strategy, kept = self.strategy, self.as_closed
+        closer = self.closed_by.get_full_name() or self.closed_by.username if self.closed_by else ""
+        return {
+            "title": kept.get("title", strategy.title),
+            "organisation": {"name": kept.get("organisation", strategy.organisation.name)},
+            "illustrative": kept.get("illustrative", strategy.illustrative),
+            "closed_by": kept.get("closed_by", closer),
+        }
 
     def is_late(self, today: dt.date) -> bool:
         """Still open after its grace period: returns sent now are late."""

@@ -172,6 +172,7 @@ def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
     return {
         "strategy": strategy,
         "period": period,
+        "heading": period.heading,
         "report": report,
         "changes": changes.compare(changes.previous_closed(period), period, report.rows),
     }

@@ -136,3 +136,50 @@ def test_closing_a_quarter_records_restatements_and_counts_its_changes(admin_use
     dashboard = client.get("/strategies/s/").content.decode()
     assert "Board report, 2024/25 Q2" in dashboard
     assert "figures restated 1" in dashboard
+
+
+def test_moves_to_and_from_no_status_and_items_removed_are_found(quarters):
+    q1, q2 = quarters
+    updated = timezone.make_aware(dt.datetime(2024, 9, 20))
+    _row(q1, "milestone", 1, rag="grey")
+    _row(q2, "milestone", 1, rag="amber", status="at_risk", last_updated_at=updated)
+    _row(q1, "milestone", 2, rag="red")
+    _row(q2, "milestone", 2, rag="grey", status="cancelled", last_updated_at=updated)
+    _row(q1, "measure", 3, rag="green")
+    _row(q2, "measure", 3, rag="grey")
+    _row(q1, "milestone", 4, rag="red", title="Gone")
+    # A success measure that became a context indicator is the same item, not a new one.
+    _row(q1, "measure", 5, value=Decimal(1), value_period_end=dt.date(2024, 6, 30))
+    _row(q2, "context", 5, rag="grey", value=Decimal(1), value_period_end=dt.date(2024, 6, 30))
+    found = changes.compare(q1, q2).found
+    ids = {key: [c.row.object_id for c in items] for key, items in found.items()}
+    assert ids == {
+        "worse": [1],
+        "cancelled": [2],
+        "unjudged": [3, 5],
+        "removed": [4],
+    }
+    assert found["worse"][0].detail == "No status → Amber"
+
+
+def test_the_reports_heading_is_kept_as_it_was_at_close(admin_user, client):
+    strategy = make_strategy(slug="s", title="Better Health", period_start=dt.date(2023, 4, 1))
+    period = cycle.schedule(strategy, Q2, *cycle.default_window(Q2), by=None)
+    cycle.open_period(period, by=None)
+    admin_user.first_name, admin_user.last_name = "Ada", "Admin"
+    admin_user.save()
+    cycle.close_period(period, by=admin_user, today=dt.date(2024, 10, 5))
+    client.force_login(admin_user)
+    url = f"/strategies/s/periods/{period.pk}/report/"
+    before = client.get(url).content.decode()
+    strategy.title, strategy.illustrative = "Renamed", True
+    strategy.save()
+    strategy.organisation.name = "New Org"
+    strategy.organisation.save()
+    admin_user.first_name = "Renamed"
+    admin_user.save()
+    after = client.get(url).content.decode()
+    main = after.split('<main id="main"')[1].split("</main>")[0]
+    assert "Better Health" in main and "Renamed" not in main and "New Org" not in main
+    assert "Illustrative data" not in main and "by Ada Admin" in main
+    assert before.split('<main id="main"')[1].split("</main>")[0] == main
