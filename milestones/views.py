@@ -14,7 +14,7 @@ from milestones import sign_off
 from milestones.filters import MilestoneFilter
 from milestones.forms import BulkAssignForm, MilestonePeopleForm, MilestoneUpdateForm
 from milestones.history import milestone_change_log
-from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError
+from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError, Submission
 from milestones.status import CLOSED
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
@@ -184,12 +184,23 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
     page = Paginator(_my_milestones(request.user, today), MY_MILESTONES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    waiting = {
+        pk
+        for pk, sent in sign_off.latest_submissions([m.pk for m in page]).items()
+        if sent.state == Submission.State.SUBMITTED
+    }
     context = {
         "new_rows": new,
         "today": today,
         "page": page,
         "rows": [
-            {"milestone": m, "status": m.rag(today), "needs_update": m.needs_update(now)}
+            {
+                "milestone": m,
+                "status": m.rag(today),
+                # An update waiting for approval was sent: the lead has nothing to do.
+                "needs_update": m.needs_update(now) and m.pk not in waiting,
+                "waiting": m.pk in waiting,
+            }
             for m in page
         ],
         "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,

@@ -201,3 +201,15 @@ def test_an_old_return_says_nothing_once_a_later_update_is_approved(
     _submit(milestone, programme_lead, commentary="Second.")
     sign_off.approve(Submission.objects.get(state="submitted"), by=approver)
     assert sign_off.latest_submissions([milestone.pk]) == {}
+
+
+def test_my_milestones_counts_an_update_awaiting_approval_as_sent(
+    client, milestone, programme_lead
+):
+    client.force_login(programme_lead)
+    (row,) = client.get("/milestones/mine/").context["rows"]
+    assert row["needs_update"] and not row["waiting"]
+    _submit(milestone, programme_lead)
+    (row,) = client.get("/milestones/mine/").context["rows"]
+    assert not row["needs_update"] and row["waiting"]
+    assert "Update awaiting approval" in client.get("/milestones/mine/").content.decode()
