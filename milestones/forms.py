@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
 from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
+from strategy_tracker.people import as_id
 from strategy_tracker.roles import ADMIN, PROGRAMME_LEAD
 
 COMMENTARY_MAX = 2000
@@ -99,14 +100,8 @@ def assignable_users():
     )
 
 
-# The largest id a database row can have: a larger number cannot name a row, and some
-# databases (SQLite) fail on it rather than find nothing.
-LARGEST_ID = 2**63 - 1
-
-
 def _is_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and int(text) <= LARGEST_ID
+    return as_id(value) is not None
 
 
 class ChoiceOfRows:

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
+from strategy_tracker.people import display_name
 from strategy_tracker.roles import user_roles
 
 RECORDED, SUBMITTED = "recorded", "submitted"
@@ -96,11 +97,11 @@ def approve(submission: Submission, by) -> Submission:
     so the lead can resubmit against what is there now."""
     with transaction.atomic():
         submission = _decidable(submission, by)
-        name = by.get_full_name() or by.username
+        name = display_name(by)
         submitter = submission.submitted_by
         if not submission.milestone.can_be_updated_by(submitter):
             raise SignOffRefused(
-                f"{submitter.get_full_name() or submitter.username} may no longer update this "
+                f"{display_name(submitter)} may no longer update this "
                 "milestone, so their update cannot count in their name: return it instead."
             )
         try:

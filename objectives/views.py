@@ -17,6 +17,7 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.strategy_json import export_strategy, strategy_queryset
 from objectives.tables import SpcSummary
+from strategy_tracker.people import as_id
 from strategy_tracker.status import Rag
 
 MILESTONES_PER_PAGE = 25
@@ -93,9 +94,9 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     strategies = Strategy.objects.visible_to(request.user).select_related("organisation")
     organisation = None
     wanted = request.GET.get("organisation", "")
-    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:  # fits a bigint
-        organisation = Organisation.objects.filter(pk=int(wanted)).first()
-        strategies = strategies.filter(organisation_id=int(wanted))
+    if (organisation_id := as_id(wanted)) is not None:
+        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        strategies = strategies.filter(organisation_id=organisation_id)
     # The id last, so no strategy shows on two pages or none.
     strategies = strategies.order_by(*Strategy._meta.ordering, "id")
     page = Paginator(strategies, STRATEGIES_PER_PAGE).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from objectives.models import Strategy
 from reporting import changes, snapshots
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
+from strategy_tracker.people import display_name
 from strategy_tracker.status import day
 
 MAX_GRACE_DAYS = 92  # a grace period longer than a quarter would overlap the next one's
@@ -163,7 +164,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             raise PeriodRefused(
                 f"{period.label} was already closed on "
                 f"{day(timezone.localdate(period.closed_at))}"
-                + (f" by {_name(period.closed_by)}" if period.closed_by else "")
+                + (f" by {display_name(period.closed_by)}" if period.closed_by else "")
                 + "; nothing was changed."
             )
         if period.state != PeriodState.OPEN:
@@ -180,7 +181,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             "title": strategy.title,
             "organisation": strategy.organisation.name,
             "illustrative": strategy.illustrative,
-            "closed_by": (by.get_full_name() or by.username) if by else "",
+            "closed_by": display_name(by) if by else "",
         }
         snapshots.take(period)
         earlier = changes.previous_closed(period)
@@ -206,7 +207,3 @@ def open_due_periods(today: dt.date) -> list[ReportingPeriod]:
         except PeriodRefused:
             continue
     return opened
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username

@@ -5,6 +5,7 @@ from django.db.models import Q
 from milestones.forms import MilestoneUpdateForm, UsersChoiceField
 from reporting.quarters import Quarter
 from strategy_tracker.forms import DateInput
+from strategy_tracker.people import display_name
 from strategy_tracker.roles import ROLES
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
@@ -77,7 +78,7 @@ class ReturnUpdateForm(forms.Form):
 
 
 def _approver_label(user) -> str:
-    name = user.get_full_name() or user.username
+    name = display_name(user)
     return name if user.is_active else f"{name} (inactive: can no longer approve)"
 
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from measures.spc import Assurance, Variation
 from objectives.models import Strategy
 from reporting.quarters import Quarter
+from strategy_tracker.people import display_name
 from strategy_tracker.status import Rag, RollUp, Status
 
 
@@ -109,7 +110,7 @@ class ReportingPeriod(models.Model):
         """The report's heading as at close (live values for a period closed before they
         were kept), in the shape the strategy flags template reads."""
         strategy, kept = self.strategy, self.as_closed
-        closer = self.closed_by.get_full_name() or self.closed_by.username if self.closed_by else ""
+        closer = display_name(self.closed_by) if self.closed_by else ""
         return {
             "title": kept.get("title", strategy.title),
             "organisation": {"name": kept.get("organisation", strategy.organisation.name)},

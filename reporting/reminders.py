@@ -12,6 +12,7 @@ from milestones.models import Milestone
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.models import PeriodState, ReportingPeriod
+from strategy_tracker.people import display_name
 from strategy_tracker.status import day
 
 
@@ -50,7 +51,7 @@ def _can_return(person) -> bool:
 
 def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
     """The e-mail's subject and text: each period by name with its deadline, late or not."""
-    name = person.get_full_name() or person.username
+    name = display_name(person)
     total = sum(len(ms) for ms in periods.values())
     late = any(today > p.closes_on for p in periods)
     parts = []

@@ -17,6 +17,7 @@ from milestones.status import CLOSED
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.forms import normalise_line_breaks
+from strategy_tracker.people import as_id
 from strategy_tracker.status import day
 
 SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
@@ -88,13 +89,13 @@ def return_rows(user, data=None) -> list[ReturnRow]:
     sent_late = {
         m.objective.priority.strategy_id
         for m in milestones
-        if f"m{m.pk}-version" in posted and m.objective.priority.strategy_id not in periods
+        if m.pk in sent and m.objective.priority.strategy_id not in periods
     }
     closed = _latest_periods(sent_late)
     rows = []
     for m in milestones:
         period = periods.get(m.objective.priority.strategy_id)
-        if period is None and f"m{m.pk}-version" in posted:
+        if period is None and m.pk in sent:
             period = closed.get(m.objective.priority.strategy_id)
         if period is not None:
             rows.append(ReturnRow(milestone=m, period=period, last_quarter=None, form=None))
@@ -119,9 +120,8 @@ def _sent_ids(posted) -> set[int]:
     ids = set()
     for key in posted:
         if key.startswith("m") and key.endswith("-version"):
-            number = key[1 : -len("-version")]
-            if number.isascii() and number.isdigit() and len(number) < 19:
-                ids.add(int(number))
+            if (pk := as_id(key[1 : -len("-version")])) is not None:
+                ids.add(pk)
     return ids
 
 
@@ -213,8 +213,8 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
 
 
 def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
-    if sent_for.isascii() and sent_for.isdigit() and len(sent_for) < 19:
-        period = ReportingPeriod.objects.filter(pk=int(sent_for)).first() or period
+    if (pk := as_id(sent_for)) is not None:
+        period = ReportingPeriod.objects.filter(pk=pk).first() or period
     period.refresh_from_db()
     when = f" on {day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
     return (

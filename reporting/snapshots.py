@@ -8,6 +8,7 @@ a period ending in the quarter or before, judged the same way, with their SPC ic
 from measures.models import MeasureValue
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
 from reporting.models import Level, ReportingPeriod, SnapshotItem
+from strategy_tracker.people import display_name
 from strategy_tracker.status import RollUp
 
 
@@ -117,7 +118,7 @@ def _status(item: Item) -> dict:
 
 def _milestone(item: Item) -> dict:
     m = item.obj
-    owner = m.owner.get_full_name() or m.owner.username if m.owner else ""
+    owner = display_name(m.owner) if m.owner else ""
     title = f"{m.heading}: {m.title}" if m.heading else m.title
     return {
         "title": title,

@@ -17,6 +17,7 @@ from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_stat
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import pdf_of
 from reporting.report import quarter_report
+from strategy_tracker.people import display_name
 
 MANAGE = "reporting.change_reportingperiod"
 
@@ -74,7 +75,7 @@ def _page(
     context = {
         "strategy": strategy,
         "sign_off_form": sign_off_form,
-        "approver_names": [u.get_full_name() or u.username for u in strategy.approvers.all()],
+        "approver_names": [display_name(u) for u in strategy.approvers.all()],
         "rows": rows,
         "can_manage": can_manage,
         "schedule_form": schedule_form,
@@ -224,7 +225,7 @@ def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
         ) == set(strategy.approvers.all())
         if not unchanged:
             strategy.requires_approval = data["requires_approval"]
-            names = ", ".join(u.get_full_name() or u.username for u in approvers) or "none"
+            names = ", ".join(display_name(u) for u in approvers) or "none"
             strategy._change_reason = (
                 f"Sign-off {'required' if strategy.requires_approval else 'off'}; "
                 f"approvers: {names}"
