@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.spc import Assurance, Variation
 from objectives.models import Strategy
+from reporting.charts import Drawing, drawing
 from reporting.quarters import Quarter
 from strategy_tracker.people import display_name
 from strategy_tracker.status import Rag, RollUp, Status
@@ -172,6 +173,9 @@ class SnapshotItem(models.Model):
     restated_period_end = models.DateField(null=True, blank=True)
     restated_from = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     restated_to = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # Measures: the SPC chart as it stood (reporting/charts.py): the latest points with their
+    # mean, limits and meaning, the target, and each signal in words.
+    chart = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["period", "position"]
@@ -196,6 +200,17 @@ class SnapshotItem(models.Model):
     @property
     def variation_label(self) -> str:
         return Variation(self.variation).label if self.variation else ""
+
+    @property
+    def objective_number(self) -> int | None:
+        """An objective's own number: 3 of "2.3"."""
+        if self.level != Level.OBJECTIVE:
+            return None
+        return int(self.number.rpartition(".")[2])
+
+    @property
+    def chart_drawing(self) -> Drawing | None:
+        return drawing(self.chart, self.unit)
 
     @property
     def assurance_label(self) -> str:

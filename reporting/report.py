@@ -14,12 +14,14 @@ EXCEPTION_RAGS = (Rag.RED.value, Rag.AMBER.value)
 class ObjectivePart:
     row: SnapshotItem
     milestones: list[SnapshotItem] = field(default_factory=list)
+    measures: list[SnapshotItem] = field(default_factory=list)  # and context indicators
 
 
 @dataclass
 class PriorityPart:
     row: SnapshotItem
     objectives: list[ObjectivePart] = field(default_factory=list)
+    measures: list[SnapshotItem] = field(default_factory=list)  # its own, not its objectives'
 
 
 @dataclass
@@ -64,7 +66,7 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
         if row.level == Level.STRATEGY:
             report.overall = row
         elif row.level == Level.PRIORITY:
-            priority = PriorityPart(row)
+            priority, objective = PriorityPart(row), None
             report.priorities.append(priority)
         elif row.level == Level.OBJECTIVE:
             objective = ObjectivePart(row)
@@ -72,9 +74,8 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
         elif row.level == Level.MILESTONE:
             objective.milestones.append(row)
             report.milestones.append(row)
-        elif row.level == Level.MEASURE:
-            report.measures.append(row)
-        else:
-            report.context.append(row)
+        else:  # a measure or context indicator: its priority's own, or its objective's
+            (objective or priority).measures.append(row)
+            (report.measures if row.level == Level.MEASURE else report.context).append(row)
     report.measures.sort(key=lambda r: (DISPLAY_ORDER.index(Rag(r.rag)), r.position))
     return report

@@ -7,6 +7,7 @@ a period ending in the quarter or before, judged the same way, with their SPC ic
 
 from measures.models import MeasureValue
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
+from reporting.charts import chart_data
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.people import display_name
 from strategy_tracker.status import RollUp
@@ -146,5 +147,6 @@ def _measure(item: Item) -> dict:
         "variation": spc.variation.value if has_icons and spc.variation else "",
         "assurance": spc.assurance.value if has_icons and spc.assurance else "",
         "run_chart_only": spc is not None and spc.run_chart_only,
+        "chart": chart_data(spc, m.target_value),
         **_status(item),
     }

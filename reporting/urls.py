@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reporting import approval_views, return_views, views
+from reporting import approval_views, as_at_views, return_views, views
 
 app_name = "reporting"
 PERIODS = "strategies/<slug:slug>/periods/"
 PERIOD = PERIODS + "<int:pk>/"
+BOARD = PERIOD + "board/"
 
 urlpatterns = [
     path("milestones/return/", return_views.quarterly_return, name="quarterly_return"),
@@ -18,4 +19,13 @@ urlpatterns = [
     path(PERIOD + "close/", views.period_close, name="period_close"),
     path(PERIOD + "report/", views.period_report, name="period_report"),
     path(PERIOD + "report.pdf", views.period_report_pdf, name="period_report_pdf"),
+    path("strategies/<slug:slug>/as-at/", as_at_views.as_at, name="as_at"),
+    path(BOARD, as_at_views.dashboard, name="as_at_dashboard"),
+    path(BOARD + "priorities/<priority:key>/", as_at_views.priority, name="as_at_priority"),
+    path(
+        BOARD + "priorities/<priority:key>/objectives/<int:number>/",
+        as_at_views.objective,
+        name="as_at_objective",
+    ),
+    path(BOARD + "measures/<slug:code>/", as_at_views.measure, name="as_at_measure"),
 ]

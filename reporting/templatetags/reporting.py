@@ -3,6 +3,7 @@ closed quarter's report with what changed, read from the periods alone (one quer
 
 from django import template
 
+from reporting.as_at import item_of
 from reporting.changes import KINDS
 
 register = template.Library()
@@ -20,3 +21,17 @@ def reporting_line(strategy) -> dict:
         counts = closed.change_counts
         changes = [(phrase, counts[key]) for key, _, phrase in KINDS if counts.get(key)]
     return {"strategy": strategy, "open": open_period, "closed": closed, "changes": changes}
+
+
+@register.inclusion_tag("reporting/_quarter_selector.html", takes_context=True)
+def quarter_selector(context, strategy, period=None) -> dict:
+    """A board page's choice of quarter: today's position, or any closed quarter as it was.
+    The page it is on is read from the context: a measure, an objective, a priority or the
+    strategy's dashboard (reporting/as_at.py names them)."""
+    closed = list(strategy.reporting_periods.filter(state="closed").order_by("-year", "-quarter"))
+    return {
+        "strategy": strategy,
+        "closed": closed,
+        "current": period,
+        "item": item_of(context),
+    }

@@ -3,7 +3,14 @@ import datetime as dt
 from django.utils import timezone
 
 from reporting import cycle
-from tests.factories import make_objective, make_priority, make_strategy
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+    make_value,
+)
 
 
 def strategy_reporting(slug: str, open_quarter=None):
@@ -21,3 +28,39 @@ def strategy_reporting(slug: str, open_quarter=None):
         window = cycle.default_window(open_quarter)
         period = cycle.open_period(cycle.schedule(strategy, open_quarter, *window, by=None), None)
     return period, make_objective(make_priority(strategy, number=1), number=1)
+
+
+def q2_strategy(programme_lead):
+    """Strategy "s": one objective with three milestones and a measure with figures around
+    2024/25 Q2, one of them after the quarter."""
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(
+        make_priority(strategy, number=1, title="Care closer to home"), number=1
+    )
+    make_milestone(
+        objective,
+        title="Open the hub",
+        owner=programme_lead,
+        due_date=dt.date(2024, 9, 1),  # overdue at the quarter's end
+        status="on_track",
+        commentary="Builders delayed by a month.",
+        forecast_date=dt.date(2024, 11, 1),
+        last_updated_at=timezone.now(),
+    )
+    make_milestone(
+        objective, title="Hire the team", due_date=dt.date(2024, 12, 1), status="not_started"
+    )
+    make_milestone(
+        objective, title="Agree the plan", due_date=dt.date(2024, 6, 1), status="complete"
+    )
+    measure = make_measure(
+        objective, code="WAIT", name="Waits", unit="count", direction="lower", target_value=10
+    )
+    for month_end, value in [
+        (dt.date(2024, 7, 31), 14),
+        (dt.date(2024, 8, 31), 13),
+        (dt.date(2024, 9, 30), 12),
+        (dt.date(2024, 10, 31), 5),  # after the quarter: not in its report
+    ]:
+        make_value(measure, month_end, value)
+    return strategy

@@ -5,12 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from measures.models import MeasureValue
 from reporting import cycle
 from reporting.models import SnapshotItem
 from reporting.quarters import Quarter
+from reporting.tests.helpers import q2_strategy
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -27,37 +27,7 @@ AFTER = dt.date(2024, 10, 5)  # the day the Admin closes it
 
 @pytest.fixture
 def strategy(programme_lead):
-    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
-    objective = make_objective(
-        make_priority(strategy, number=1, title="Care closer to home"), number=1
-    )
-    make_milestone(
-        objective,
-        title="Open the hub",
-        owner=programme_lead,
-        due_date=dt.date(2024, 9, 1),  # overdue at the quarter's end
-        status="on_track",
-        commentary="Builders delayed by a month.",
-        forecast_date=dt.date(2024, 11, 1),
-        last_updated_at=timezone.now(),
-    )
-    make_milestone(
-        objective, title="Hire the team", due_date=dt.date(2024, 12, 1), status="not_started"
-    )
-    make_milestone(
-        objective, title="Agree the plan", due_date=dt.date(2024, 6, 1), status="complete"
-    )
-    measure = make_measure(
-        objective, code="WAIT", name="Waits", unit="count", direction="lower", target_value=10
-    )
-    for month_end, value in [
-        (dt.date(2024, 7, 31), 14),
-        (dt.date(2024, 8, 31), 13),
-        (dt.date(2024, 9, 30), 12),
-        (dt.date(2024, 10, 31), 5),  # after the quarter: not in its report
-    ]:
-        make_value(measure, month_end, value)
-    return strategy
+    return q2_strategy(programme_lead)
 
 
 def _close(strategy, admin_user):
@@ -140,6 +110,20 @@ def test_the_report_puts_exceptions_first_with_the_owners_report(strategy, admin
     assert [r.title for r in report.exceptions] == ["Open the hub", "Waits"]
 
 
+def test_the_reports_chart_shows_the_quarters_values_as_svg_with_words(
+    strategy, admin_user, client
+):
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
+    chart = page.split('class="spc-chart"')[1].split("</figure>")[0]
+    assert "<svg" in chart and 'role="img"' in chart and "<title" in chart
+    assert chart.count("<path d=") >= 3  # a mark for each of the quarter's three values
+    assert "Sep 2024: 12 (common cause)" in chart and "Oct 2024" not in chart
+    assert "Chart of 3 values, Jul 2024 to Sep 2024; latest 12 in Sep 2024." in chart
+    assert "Target 10." in chart
+
+
 def test_a_quarter_with_nothing_in_it_says_so(admin_user, client):
     empty = make_strategy(slug="empty", period_start=dt.date(2023, 4, 1))
     period = _close(empty, admin_user)
@@ -199,4 +183,5 @@ def test_the_report_as_pdf_has_the_quarter_and_every_exception_with_its_commenta
     assert "As at 30 September 2024" in text
     for title, words in (("Open the hub", "Builders delayed by a month."), ("Waits", "Latest 12")):
         assert title in text and words in text
+    assert "Chart of 3 values, Jul 2024 to Sep 2024" in text  # the chart's words
     assert "Page 1 of" in text

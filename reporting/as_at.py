@@ -1,0 +1,101 @@
+"""Board pages as at a closed quarter: which page a choice of quarter is about (an "item":
+the dashboard, a priority, an objective or a measure), its address live and as at a quarter,
+and its part of the quarter's snapshot."""
+
+import re
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from objectives.converters import PriorityKeyConverter
+from reporting.models import SnapshotItem
+from reporting.report import ObjectivePart, PriorityPart, QuarterReport
+
+DASHBOARD = ""
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """One board page: kind "" (the dashboard), "priority", "objective" or "measure"."""
+
+    kind: str = DASHBOARD
+    priority_key: str = ""
+    objective_number: int | None = None
+    code: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "priority":
+            return f"priority:{self.priority_key}"
+        if self.kind == "objective":
+            return f"objective:{self.priority_key}.{self.objective_number}"
+        if self.kind == "measure":
+            return f"measure:{self.code}"
+        return DASHBOARD
+
+    def live_url(self, slug: str) -> str:
+        if self.kind == "priority":
+            return reverse("objectives:priority_detail", args=[slug, self.priority_key])
+        if self.kind == "objective":
+            args = [slug, self.priority_key, self.objective_number]
+            return reverse("objectives:objective_detail", args=args)
+        if self.kind == "measure":
+            return reverse("measures:detail", args=[self.code])
+        return reverse("objectives:strategy_detail", args=[slug])
+
+    def as_at_url(self, slug: str, period_pk: int) -> str:
+        base = [slug, period_pk]
+        if self.kind == "priority":
+            return reverse("reporting:as_at_priority", args=[*base, self.priority_key])
+        if self.kind == "objective":
+            args = [*base, self.priority_key, self.objective_number]
+            return reverse("reporting:as_at_objective", args=args)
+        if self.kind == "measure":
+            return reverse("reporting:as_at_measure", args=[*base, self.code])
+        return reverse("reporting:as_at_dashboard", args=base)
+
+
+def parse_item(text: str) -> BoardItem | None:
+    """ "priority:2", "objective:2.3", "measure:WAIT" or "" (the dashboard); None if not one."""
+    kind, _, rest = text.partition(":")
+    if not text:
+        return BoardItem()
+    keys = PriorityKeyConverter.regex
+    if kind == "priority" and _whole(keys, rest):
+        return BoardItem("priority", rest)
+    if kind == "objective":
+        key, _, number = rest.rpartition(".")
+        if _whole(keys, key) and number.isascii() and number.isdigit() and len(number) < 6:
+            return BoardItem("objective", key, int(number))
+    if kind == "measure" and _whole(r"[-a-zA-Z0-9_]{1,50}", rest):
+        return BoardItem("measure", code=rest)
+    return None
+
+
+def _whole(pattern: str, text: str) -> bool:
+    return re.fullmatch(pattern, text) is not None
+
+
+def item_of(context) -> str:
+    """The board page a template is rendering, from its context."""
+    if context.get("board_item") is not None:
+        return str(context["board_item"])
+    if context.get("measure") is not None:
+        return str(BoardItem("measure", code=context["measure"].code))
+    if context.get("objective") is not None:
+        objective = context["objective"]
+        return str(BoardItem("objective", objective.priority.key, objective.number))
+    if context.get("priority") is not None:
+        return str(BoardItem("priority", context["priority"].key))
+    return DASHBOARD
+
+
+def priority_part(report: QuarterReport, key: str) -> PriorityPart | None:
+    return next((p for p in report.priorities if p.row.priority_key == key), None)
+
+
+def objective_part(part: PriorityPart, key: str, number: int) -> ObjectivePart | None:
+    return next((o for o in part.objectives if o.row.number == f"{key}.{number}"), None)
+
+
+def measure_row(report: QuarterReport, code: str) -> SnapshotItem | None:
+    return next((r for r in report.measures + report.context if r.number == code), None)

@@ -1,0 +1,195 @@
+"""A measure's SPC chart in a board report: kept in the snapshot at close (`chart_data`) and
+drawn from it as inline SVG (`drawing`), so the HTML page and the PDF show the same vector
+chart with no script and no network, and a later restatement never redraws a closed quarter.
+
+One chart serves as trend and SPC chart: the values over time with their mean and process
+limits, each point's shape and colour saying what Making Data Count rules found, and the
+target. Its text alternative (`summary`) says the same in words."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from measures.charts import VERDICT_STYLE
+from measures.spc import SpcResult
+from strategy_tracker.templatetags.tracker import month_year, number, with_unit
+
+# Enough for three years of monthly figures; older points leave the chart, not the limits.
+MAX_POINTS = 36
+WIDTH, HEIGHT = 640, 210
+LEFT, RIGHT, TOP, BOTTOM = 58, 14, 12, 30
+
+# Each meaning has its own shape as well as colour, so the chart never relies on colour alone.
+SHAPES = {
+    "improvement": "m0 -5.5l5 9h-10z",  # triangle
+    "concern": "m-4 -4h8v8h-8z",  # square
+    "neither": "m0 -5.5l5 5.5l-5 5.5l-5 -5.5z",  # diamond
+    None: "m-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0",  # circle
+}
+
+
+def mark(x: float, y: float, verdict: str | None) -> str:
+    """An SVG path drawing a point's shape centred on (x, y)."""
+    return f"M{x} {y}{SHAPES[verdict]}"
+
+
+def chart_data(spc: SpcResult | None, target) -> dict:
+    """What the chart needs, as JSON: empty when the measure has no values."""
+    if spc is None or not spc.points:
+        return {}
+    points = spc.points[-MAX_POINTS:]
+    return {
+        "total": len(spc.points),
+        "run_chart_only": spc.run_chart_only,
+        "target": None if target is None else float(target),
+        "points": [
+            [
+                p.period.isoformat(),
+                p.value,
+                p.mean,
+                p.upper,
+                p.lower,
+                p.verdict if p.rule else None,
+            ]
+            for p in points
+        ],
+        "signals": [s.text for s in spc.signals],
+    }
+
+
+@dataclass
+class Drawing:
+    width: int = WIDTH
+    height: int = HEIGHT
+    line: str = ""  # the values' polyline
+    marks: list[dict] = field(default_factory=list)  # each point: x, y, shape, colour, meaning
+    levels: list[dict] = field(default_factory=list)  # mean, limits, target: segments
+    y_ticks: list[dict] = field(default_factory=list)
+    x_ticks: list[dict] = field(default_factory=list)
+    legend: list[dict] = field(default_factory=list)
+    has_mean: bool = False
+    has_limits: bool = False
+    has_target: bool = False
+    summary: str = ""
+
+
+def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    if high == low:
+        high, low = high + 1, low - 1
+    step = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
+    start = math.floor(low / step) * step
+    ticks, value = [], start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def _segments(xs: list[float], values: list[float | None]) -> list[tuple[float, float, float]]:
+    """Runs of one level (a mean or limit is constant until the limits are rebased)."""
+    runs: list[tuple[float, float, float]] = []
+    for x, value in zip(xs, values, strict=True):
+        if value is None:
+            continue
+        if runs and runs[-1][2] == value:
+            runs[-1] = (runs[-1][0], x, value)
+        else:
+            runs.append((x, x, value))
+    return runs
+
+
+def drawing(chart: dict, unit: str) -> Drawing | None:
+    """Coordinates for reporting/_spc_chart.html; None when there is nothing to draw."""
+    points = chart.get("points") or []
+    if not points:
+        return None
+    dates = [dt.date.fromisoformat(p[0]) for p in points]
+    values = [p[1] for p in points]
+    target = chart.get("target")
+    levels = [v for p in points for v in p[2:5] if v is not None]
+    everything = values + levels + ([target] if target is not None else [])
+    ticks = _nice_ticks(min(everything), max(everything))
+    low, high = ticks[0], ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        return round(LEFT + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2), 1)
+
+    def y(value: float) -> float:
+        return round(TOP + plot_h * (high - value) / (high - low), 1)
+
+    xs = [x(i) for i in range(len(points))]
+    d = Drawing()
+    d.line = " ".join(f"{px},{y(v)}" for px, v in zip(xs, values, strict=True))
+    d.y_ticks = [{"y": y(t), "label": number(t)} for t in ticks]
+    shown = sorted({0, len(points) // 2, len(points) - 1})
+    d.x_ticks = [{"x": xs[i], "label": month_year(dates[i])} for i in shown]
+    for name, column, style in (
+        ("Mean", 2, "mean"),
+        ("Process limit", 3, "limit"),
+        ("Process limit", 4, "limit"),
+    ):
+        for x1, x2, value in _segments(xs, [p[column] for p in points]):
+            d.levels.append({"x1": x1, "x2": x2, "y": y(value), "style": style, "name": name})
+    if target is not None:
+        d.levels.append({"x1": LEFT, "x2": WIDTH - RIGHT, "y": y(target), "style": "target"})
+    for px, value, point, when in zip(xs, values, points, dates, strict=True):
+        verdict = point[5]
+        meaning = VERDICT_STYLE[verdict][0]
+        d.marks.append(
+            {
+                "d": mark(px, y(value), verdict),
+                "colour": VERDICT_STYLE[verdict][1],
+                "title": f"{month_year(when)}: {number(value)} ({meaning.lower()})",
+            }
+        )
+    found = {point[5] for point in points}
+    d.legend = [
+        {"d": mark(6, 6, v), "colour": VERDICT_STYLE[v][1], "label": VERDICT_STYLE[v][0]}
+        for v in (None, "improvement", "concern", "neither")
+        if v in found
+    ]
+    d.has_mean = any(p[2] is not None for p in points)
+    d.has_limits = any(p[3] is not None for p in points)
+    d.has_target = target is not None
+    d.summary = summary(chart, unit)
+    return d
+
+
+def _short(value: float) -> str:
+    """A mean or limit to four significant figures: 80.13 for 80.1333…"""
+    return number(float(f"{value:.4g}"))
+
+
+def summary(chart: dict, unit: str) -> str:
+    """The chart in words: its span, latest value, mean and limits, target and signals."""
+    points = chart["points"]
+    first, last = points[0], points[-1]
+    count = len(points)
+    total = chart.get("total", count)
+    span = f"{count} value{'s' if count != 1 else ''}"
+    if total > count:
+        span = f"the latest {count} of {total} values"
+    first_day, last_day = (month_year(dt.date.fromisoformat(p[0])) for p in (first, last))
+    words = [
+        f"Chart of {span}, {first_day} to {last_day}; "
+        f"latest {with_unit(last[1], unit)} in {last_day}."
+    ]
+    if last[2] is not None:
+        words.append(f"Mean {_short(last[2])}.")
+    if last[3] is not None and last[4] is not None:
+        words.append(f"Process limits {_short(last[4])} to {_short(last[3])}.")
+    if chart.get("run_chart_only"):
+        words.append("Too few points for SPC rules: a run chart only.")
+    if chart.get("target") is not None:
+        words.append(f"Target {with_unit(chart['target'], unit)}.")
+    signals = chart.get("signals") or []
+    if signals:
+        words.append("Signals: " + "; ".join(signals) + ".")
+    elif not chart.get("run_chart_only"):
+        words.append("No special cause: common cause variation only.")
+    return " ".join(words)

@@ -1,0 +1,148 @@
+"""Every board page as at a closed quarter: chosen on the page, read from the quarter's
+snapshot, saying which quarter it shows, and unchanged by later edits."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import MeasureValue
+from reporting.tests.helpers import q2_strategy
+from reporting.tests.test_snapshots import _close, _main
+from tests.factories import make_strategy
+
+pytestmark = pytest.mark.django_db
+BOARD = "/strategies/s/periods/{pk}/board/"
+
+
+@pytest.fixture
+def strategy(programme_lead):
+    return q2_strategy(programme_lead)
+
+
+@pytest.fixture
+def closed(strategy, admin_user):
+    return _close(strategy, admin_user)
+
+
+@pytest.fixture
+def reader(client, board_member):
+    client.force_login(board_member)
+    return client
+
+
+def _pages(pk: int) -> dict[str, str]:
+    base = BOARD.format(pk=pk)
+    return {
+        "dashboard": base,
+        "priority": base + "priorities/1/",
+        "objective": base + "priorities/1/objectives/1/",
+        "measure": base + "measures/WAIT/",
+    }
+
+
+def test_every_board_page_offers_the_closed_quarters_and_goes_to_the_one_chosen(closed, reader):
+    live = {
+        "": "/strategies/s/",
+        "priority:1": "/strategies/s/priorities/1/",
+        "objective:1.1": "/strategies/s/priorities/1/objectives/1/",
+        "measure:WAIT": "/measures/WAIT/",
+    }
+    as_at = dict(zip(live, _pages(closed.pk).values(), strict=True))
+    for item, url in live.items():
+        page = reader.get(url).content.decode()
+        assert f'name="item" value="{item}"' in page
+        assert f'<option value="{closed.pk}">as at the end of 2024/25 Q2 (30 Sep 2024)' in page
+        chosen = reader.get("/strategies/s/as-at/", {"period": closed.pk, "item": item})
+        assert chosen.status_code == 302 and chosen["Location"] == as_at[item]
+        back = reader.get("/strategies/s/as-at/", {"period": "", "item": item})
+        assert back["Location"] == url
+
+
+def test_each_page_says_which_quarter_it_shows_and_links_to_today(closed, reader):
+    for name, url in _pages(closed.pk).items():
+        response = reader.get(url)
+        assert response.status_code == 200, name
+        page = _main(response)
+        assert "As at 30 September 2024, the end of 2024/25 Q2." in page, name
+        assert f'<option value="{closed.pk}" selected>' in page, name
+        assert "See today&#x27;s position" in page or "See today's position" in page
+
+
+def test_later_edits_change_today_but_not_the_quarter(strategy, closed, reader):
+    pages = {name: _main(reader.get(url)) for name, url in _pages(closed.pk).items()}
+    objective = strategy.priorities.get().objectives.get()
+    hub = objective.milestones.get(title="Open the hub")
+    hub.status, hub.commentary, hub.forecast_date = "complete", "Opened at last.", None
+    hub.save()
+    MeasureValue.objects.filter(period_end=dt.date(2024, 9, 30)).update(value=Decimal(8))
+    assert "Opened at last." in reader.get(hub.get_absolute_url()).content.decode()
+    for name, url in _pages(closed.pk).items():
+        assert _main(reader.get(url)) == pages[name], name
+    objective_page = pages["objective"]
+    assert (
+        "Builders delayed by a month." in objective_page and "forecast 1 Nov 2024" in objective_page
+    )
+    measure_page = pages["measure"]
+    assert "12" in measure_page and "Chart of 3 values, Jul 2024 to Sep 2024" in measure_page
+
+
+def test_the_dashboard_as_at_shows_the_roll_up_priorities_and_what_changed(closed, reader):
+    page = _main(reader.get(BOARD.format(pk=closed.pk)))
+    assert "Overall status" in page and "Red" in page
+    assert "Care closer to home" in page
+    assert f'href="/strategies/s/periods/{closed.pk}/board/priorities/1/"' in page
+    assert 'id="changes"' in page and "Waits" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "x", "item": ""},
+        {"period": "999999", "item": ""},
+        {"period": "1e3", "item": "priority:1"},
+        {"period": "", "item": "priority:one"},
+        {"period": "", "item": "objective:1.x"},
+        {"period": "", "item": "measure:<script>"},
+        {"period": "", "item": "elsewhere:1"},
+    ],
+)
+def test_a_bad_choice_is_not_found_in_words(closed, reader, query):
+    response = reader.get("/strategies/s/as-at/", query)
+    assert response.status_code == 404
+
+
+def test_an_item_not_in_the_quarter_says_so(closed, reader):
+    for url, words in (
+        (BOARD.format(pk=closed.pk) + "priorities/7/", "Priority 7 was not part of"),
+        (BOARD.format(pk=closed.pk) + "priorities/1/objectives/9/", "Objective 1.9 was not part"),
+        (BOARD.format(pk=closed.pk) + "measures/NEW/", "The measure NEW was not part"),
+    ):
+        response = reader.get(url)
+        assert response.status_code == 404
+        assert (
+            words in response.content.decode() and "2024/25 Q2 closed" in response.content.decode()
+        )
+
+
+def test_only_a_closed_quarter_of_a_strategy_one_can_see_is_shown(
+    strategy,
+    closed,
+    reader,
+    admin_user,
+):
+    other = make_strategy(slug="other", period_start=dt.date(2023, 4, 1))
+    assert reader.get(f"/strategies/other/periods/{closed.pk}/board/").status_code == 404
+    draft = make_strategy(slug="draft", status="draft", period_start=dt.date(2023, 4, 1))
+    assert reader.get("/strategies/draft/as-at/", {"period": "", "item": ""}).status_code == 404
+    assert other and draft
+
+
+def test_the_as_at_dashboards_queries_do_not_grow_with_the_strategy(closed, reader):
+    url = BOARD.format(pk=closed.pk)
+    reader.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(url).status_code == 200
+    assert len(queries) <= 12
