@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format install install-dev migrations-check seed clean bench serve backup restore
+.PHONY: run test test-fast lint format install install-dev migrations-check seed clean bench serve worker backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -33,7 +33,11 @@ run: install
 	$(MANAGE) load_seeds
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_example
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) schedule_reporting_jobs
+	@# The task worker (board packs, the daily reporting jobs) runs beside the server and
+	@# stops with it.
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 seed: install
 	$(MANAGE) load_seeds
@@ -60,6 +64,12 @@ serve: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input -v0
 	$(BIN)/gunicorn strategy_tracker.wsgi --config deploy/gunicorn.conf.py
+
+## Production: the task worker beside `make serve` (deploy/strategy-tracker-worker.service).
+worker: install
+	bash scripts/ensure_pdf_libs.sh
+	$(MANAGE) schedule_reporting_jobs
+	$(MANAGE) db_worker
 
 ## Back up the configured database to backups/ (pg_dump on PostgreSQL, a file copy on SQLite).
 backup: install

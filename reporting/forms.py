@@ -129,3 +129,40 @@ class SignOffForm(forms.Form):
         if data.get("requires_approval") and not data.get("approvers"):
             self.add_error("approvers", "Name at least one approver, or leave approval off.")
         return data
+
+
+class PeriodChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, period) -> str:
+        return f"{period.strategy.title} ({period.strategy.organisation.name})"
+
+
+class PackForm(forms.Form):
+    """A board pack: the quarter, and which of its closed reports go in it."""
+
+    quarter = forms.CharField(widget=forms.HiddenInput)
+    periods = PeriodChoiceField(
+        queryset=None,
+        label="Strategies in the pack",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one strategy for the pack.",
+            "invalid_choice": "One of the strategies chosen has no closed report for this "
+            "quarter any more; choose again from the list.",
+            "invalid_pk_value": "Choose strategies from the list.",
+        },
+    )
+
+    def __init__(self, *args, quarter: Quarter, closed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter_shown = quarter
+        self.fields["quarter"].initial = quarter.label
+        self.fields["periods"].queryset = closed.filter(year=quarter.year, quarter=quarter.number)
+
+    def clean_quarter(self) -> Quarter:
+        try:
+            quarter = Quarter.parse(self.cleaned_data["quarter"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if quarter != self.quarter_shown:
+            raise forms.ValidationError("The quarter changed; choose the strategies again.")
+        return quarter

@@ -215,3 +215,62 @@ class SnapshotItem(models.Model):
     @property
     def assurance_label(self) -> str:
         return Assurance(self.assurance).label if self.assurance else ""
+
+
+class PackState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class BoardPack(models.Model):
+    """Several strategies' board reports for one quarter as one PDF, made in the background
+    (reporting/packs.py, run by the task worker). The PDF is kept once finished, and only
+    then: a pack that fails part way has none, so nothing half-made is offered."""
+
+    State = PackState
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in range(1, 5)])
+    periods = models.ManyToManyField(ReportingPeriod, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=PackState.choices, default=PackState.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField(help_text="Reports in the pack.")
+    done = models.PositiveSmallIntegerField(default=0, help_text="Reports made so far.")
+    failure = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, editable=False)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="done") | models.Q(pdf__isnull=False),
+                name="a_finished_pack_has_its_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Board pack {self.label} ({self.get_state_display()})"
+
+    @property
+    def label(self) -> str:
+        return Quarter(self.year, self.quarter).label
+
+    @property
+    def progress(self) -> str:
+        """Where the pack is, in words."""
+        if self.state == PackState.QUEUED:
+            return "Waiting for the worker to start it."
+        if self.state == PackState.RUNNING:
+            return f"Being made: {self.done} of {self.total} reports done."
+        if self.state == PackState.DONE:
+            return f"Ready: {self.pages} pages."
+        return f"Failed, so no PDF was kept: {self.failure}"

@@ -40,11 +40,29 @@ def _no_network(url: str, *args, **kwargs):
     raise NoNetwork(f"A report fetches nothing: {url[:80]}")
 
 
-def pdf_of(html: str) -> bytes:
+def stylesheets() -> list:
+    """The site's stylesheet and the report's page rules, parsed: once for a whole pack."""
     # Imported here: WeasyPrint loads Pango as it is imported, and every other page works
     # without it (make run, make test and make serve install it: scripts/ensure_pdf_libs.sh).
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
 
     site_css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    return [CSS(string=site_css), CSS(string=PDF_CSS)]
+
+
+def rendered(html: str, styles: list | None = None):
+    """The laid-out pages (a WeasyPrint Document): to write, or to join with others."""
+    from weasyprint import HTML
+
     document = HTML(string=html, url_fetcher=_no_network, base_url="file:///report/")
-    return document.write_pdf(stylesheets=[CSS(string=site_css), CSS(string=PDF_CSS)])
+    return document.render(stylesheets=styles or stylesheets())
+
+
+def pdf_of(html: str) -> bytes:
+    return rendered(html).write_pdf()
+
+
+def joined_pdf(documents: list) -> bytes:
+    """Several rendered documents as one PDF, in order; the first names it."""
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -15,14 +15,27 @@ from reporting.models import PeriodState, ReportingPeriod
 from strategy_tracker.people import display_name
 from strategy_tracker.status import day
 
+# The scheduled reminders: the day a period opens, a week and a day before returns are due,
+# and weekly once they are late, so nobody gets one every day.
+DAYS_BEFORE_DEADLINE = (7, 1)
 
-def returns_due() -> dict:
-    """{person: {period: [milestones still to update]}}."""
+
+def reminder_day(period: ReportingPeriod, today: dt.date) -> bool:
+    if today == period.opens_on:
+        return True
+    before = (period.closes_on - today).days
+    return before in DAYS_BEFORE_DEADLINE or (before < 0 and -before % 7 == 1)
+
+
+def returns_due(today: dt.date | None = None) -> dict:
+    """{person: {period: [milestones still to update]}}; with `today`, only periods whose
+    scheduled reminder falls on that day."""
     periods = {
         p.strategy_id: p
         for p in ReportingPeriod.objects.filter(
             state=PeriodState.OPEN, strategy__status=Strategy.Status.PUBLISHED
         ).select_related("strategy")
+        if today is None or reminder_day(p, today)
     }
     milestones = (
         Milestone.objects.filter(objective__priority__strategy_id__in=periods)
@@ -76,10 +89,14 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
     return subject[0].upper() + subject[1:], text
 
 
-def send_reminders(today: dt.date, list_only: bool = False) -> list[tuple[object, str]]:
-    """E-mail everyone who owes a return; returns (person, subject) for each reminded."""
+def send_reminders(
+    today: dt.date, list_only: bool = False, scheduled: bool = False
+) -> list[tuple[object, str]]:
+    """E-mail everyone who owes a return (`scheduled`: for periods with a reminder due today);
+    returns (person, subject) for each reminded."""
     sent = []
-    for person, periods in sorted(returns_due().items(), key=lambda pair: pair[0].username):
+    due = returns_due(today if scheduled else None)
+    for person, periods in sorted(due.items(), key=lambda pair: pair[0].username):
         subject, text = reminder(person, periods, today)
         if not list_only and person.email:
             send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])

@@ -4,6 +4,7 @@ quarter, and every milestone."""
 
 from dataclasses import dataclass, field
 
+from reporting import changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import DISPLAY_ORDER, Rag
 
@@ -79,3 +80,15 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
             (report.measures if row.level == Level.MEASURE else report.context).append(row)
     report.measures.sort(key=lambda r: (DISPLAY_ORDER.index(Rag(r.rag)), r.position))
     return report
+
+
+def report_context(period: ReportingPeriod) -> dict:
+    """What the report's templates read: the page, its PDF and a board pack's part."""
+    report = quarter_report(period)
+    return {
+        "strategy": period.strategy,
+        "period": period,
+        "heading": period.heading,
+        "report": report,
+        "changes": changes.compare(changes.previous_closed(period), period, report.rows),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import approval_views, as_at_views, return_views, views
+from reporting import approval_views, as_at_views, pack_views, return_views, views
 
 app_name = "reporting"
 PERIODS = "strategies/<slug:slug>/periods/"
@@ -19,6 +19,9 @@ urlpatterns = [
     path(PERIOD + "close/", views.period_close, name="period_close"),
     path(PERIOD + "report/", views.period_report, name="period_report"),
     path(PERIOD + "report.pdf", views.period_report_pdf, name="period_report_pdf"),
+    path("board-packs/", pack_views.board_packs, name="packs"),
+    path("board-packs/<int:pk>/status/", pack_views.pack_status, name="pack_status"),
+    path("board-packs/<int:pk>/pack.pdf", pack_views.pack_pdf, name="pack_pdf"),
     path("strategies/<slug:slug>/as-at/", as_at_views.as_at, name="as_at"),
     path(BOARD, as_at_views.dashboard, name="as_at_dashboard"),
     path(BOARD + "priorities/<priority:key>/", as_at_views.priority, name="as_at_priority"),

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Strategy
-from reporting import changes, cycle
+from reporting import cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import pdf_of
-from reporting.report import quarter_report
+from reporting.report import report_context
 from strategy_tracker.people import display_name
 
 MANAGE = "reporting.change_reportingperiod"
@@ -169,14 +169,7 @@ def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
         state=PeriodState.CLOSED,
     )
     period.strategy = strategy
-    report = quarter_report(period)
-    return {
-        "strategy": strategy,
-        "period": period,
-        "heading": period.heading,
-        "report": report,
-        "changes": changes.compare(changes.previous_closed(period), period, report.rows),
-    }
+    return report_context(period)
 
 
 @require_GET

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "strategy_tracker",
     "objectives",
     "milestones",
@@ -238,6 +240,11 @@ MILESTONE_UPDATE_INTERVAL_DAYS = env.int("MILESTONE_UPDATE_INTERVAL_DAYS", defau
 # after it (the grace period). Each period's own dates can be changed by an Admin.
 REPORTING_OPENS_DAYS_BEFORE_END = env.int("REPORTING_OPENS_DAYS_BEFORE_END", default=14)
 REPORTING_GRACE_DAYS = env.int("REPORTING_GRACE_DAYS", default=21)
+
+# Background work (reporting/tasks.py) is queued in the app's own database and run by
+# `manage.py db_worker`: no other server. make run starts one; production runs one beside
+# gunicorn (deploy/strategy-tracker-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Making Data Count run lengths for SPC signals: 6, 7 or 8 points.
 SPC_SHIFT_LENGTH = env.int("SPC_SHIFT_LENGTH", default=7)

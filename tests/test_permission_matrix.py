@@ -13,7 +13,7 @@ from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
 from milestones.models import MilestoneDelegate, Submission
 from objectives.models import Strategy
-from reporting.models import ReportingPeriod
+from reporting.models import BoardPack, ReportingPeriod, SnapshotItem
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -153,6 +153,17 @@ MATRIX = {
     "reporting:period_dates": admin_posts(400),
     "reporting:period_open": admin_posts(302),
     "reporting:period_close": admin_posts(409),
+    # Every board page as at a closed quarter, for anyone signed in; the quarter selector
+    # (with nothing chosen) goes back to today's dashboard.
+    "reporting:as_at": signed_in(302, 405),
+    "reporting:as_at_dashboard": signed_in(200, 405),
+    "reporting:as_at_priority": signed_in(200, 405),
+    "reporting:as_at_objective": signed_in(200, 405),
+    "reporting:as_at_measure": signed_in(200, 405),
+    # Board packs are an Admin's (an empty request: 400, nothing queued).
+    "reporting:packs": admin_only(200, 400),
+    "reporting:pack_status": admin_reads(200),
+    "reporting:pack_pdf": admin_reads(200),
 }
 # The Django admin guards itself by staff status and model permissions (tests in milestones/
 # tests/test_admin.py); here only its front door is checked.
@@ -212,6 +223,28 @@ def world(board_member, programme_lead, admin_user, make_user):
         state="closed",
         closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
     )
+    for position, (level, object_id, key, number) in enumerate(
+        [
+            ("strategy", strategy.pk, "", ""),
+            ("priority", objective.priority.pk, "1", "1"),
+            ("objective", objective.pk, "1", "1.1"),
+            ("measure", measure.pk, "1", "M1"),
+        ]
+    ):
+        SnapshotItem.objects.create(
+            period=closed,
+            level=level,
+            object_id=object_id,
+            position=position,
+            priority_key=key,
+            number=number,
+            title=f"{level} as it was",
+            rag="grey",
+            reason="No update",
+        )
+    pack = BoardPack.objects.create(
+        year=2024, quarter=1, requested_by=admin_user, total=1, state="done", pdf=b"%PDF-1.7"
+    )
     strategy.approvers.add(board_member)
     submission = Submission.objects.create(
         milestone=milestone,
@@ -229,6 +262,13 @@ def world(board_member, programme_lead, admin_user, make_user):
         "reporting:period_dates": ["s", period.pk],
         "reporting:period_open": ["s", period.pk],
         "reporting:period_close": ["s", period.pk],
+        "reporting:as_at": ["s"],
+        "reporting:as_at_dashboard": ["s", closed.pk],
+        "reporting:as_at_priority": ["s", closed.pk, "1"],
+        "reporting:as_at_objective": ["s", closed.pk, "1", 1],
+        "reporting:as_at_measure": ["s", closed.pk, "M1"],
+        "reporting:pack_status": [pack.pk],
+        "reporting:pack_pdf": [pack.pk],
         "objectives:strategy_detail": ["s"],
         "objectives:strategy_milestones": ["s"],
         "objectives:strategy_export_json": ["s"],
@@ -260,6 +300,7 @@ def world(board_member, programme_lead, admin_user, make_user):
         },
         "reporting:period_dates": {"opens_on": "2024-09-20", "closes_on": "2024-10-25"},
         "reporting:return": {"reason": "Forged"},
+        "reporting:packs": {"quarter": "2024/25 Q1", "periods": [closed.pk]},
         "reporting:sign_off": {
             "requires_approval": "on",
             "approvers": [other.pk],

@@ -35,6 +35,7 @@ def _pages_of(example) -> dict[str, list[str]]:
         period = cycle.schedule(example, quarter, *cycle.default_window(quarter), by=None)
         if step == "closed":
             report = f"{EXAMPLE}/periods/{period.pk}/report/"
+            board = f"{EXAMPLE}/periods/{period.pk}/board/"
         if step != "scheduled":
             cycle.open_period(period, by=None)
         if step == "closed":
@@ -62,6 +63,10 @@ def _pages_of(example) -> dict[str, list[str]]:
         milestone.get_absolute_url(),
         f"{EXAMPLE}/periods/",
         report,
+        board,
+        f"{board}priorities/2/",
+        f"{board}priorities/2/objectives/1/",
+        f"{board}measures/EX-VW-OCCUPANCY/",
     ]
     return {
         "board": [*shared, "/milestones/approvals/"],
@@ -79,6 +84,7 @@ def _pages_of(example) -> dict[str, list[str]]:
             f"/measures/import/{batch.pk}/",
             "/measures/EX-VACANCY/",
             f"{EXAMPLE}/periods/",
+            "/board-packs/",
         ],
     }
 

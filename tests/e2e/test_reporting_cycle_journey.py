@@ -1,11 +1,13 @@
 """One whole quarter on the illustrative strategy, in the browser: an Admin switches sign-off
 on and opens the quarter; a lead files a return of several milestones; an approver returns one
 and approves the rest; the Admin closes the quarter; a later edit leaves the closed quarter as
-it was; a board member reads the report and downloads its PDF."""
+it was; a board member reads the report, downloads its PDF and looks back at the objective as
+at the quarter; the Admin has the quarter's board pack made by the task worker."""
 
 import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
@@ -118,3 +120,35 @@ def test_a_whole_quarter_from_opening_to_the_boards_pdf(
     assert f"Board report: {quarter}" in text
     assert " ".join(words[approved[0].pk].split()) in text
     assert "Done at last" not in text
+
+    # The board member looks back: the objective's page as at the quarter, then today's.
+    objective = later.objective
+    page.goto(f"{url}{objective.get_absolute_url()}")
+    page.get_by_label("Show this page").select_option(
+        label=f"as at the end of {quarter} ({quarter.end:%-d %b %Y})"
+    )
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#as-at")).to_contain_text(f"the end of {quarter}")
+    as_at = page.locator("main").inner_text()
+    assert " ".join(words[approved[0].pk].split()) in " ".join(as_at.split())
+    assert "Done at last" not in as_at
+    page.get_by_role("link", name="See today's position").click()
+    expect(page).to_have_url(f"{url}{objective.get_absolute_url()}")
+    page.get_by_role("button", name="Sign out").click()
+
+    # The Admin has the quarter's board pack made; the worker makes it; the page follows it.
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Board packs").click()
+    page.get_by_label("Quarter").select_option(quarter.label)
+    page.get_by_role("button", name="Choose").click()
+    page.get_by_role("button", name="Make the pack").click()
+    expect(page.get_by_role("status")).to_contain_text(f"The {quarter} board pack of 1 report")
+    expect(page.locator(".pack-progress").first).to_contain_text("Waiting for the worker")
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
+    expect(page.locator(".pack-progress").first).to_contain_text("Ready:", timeout=15_000)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the pack (PDF)").click()
+    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert f"Board pack: {quarter}" in text and f"Board report: {quarter}" in text
+    assert " ".join(words[approved[0].pk].split()) in text

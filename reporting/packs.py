@@ -1,0 +1,90 @@
+"""Board packs: several strategies' reports for one quarter as one PDF for the board papers.
+
+An Admin asks for one (`request_pack`); the task worker makes it (`make`), report by report,
+saying how far it has got; the PDF is kept only when every report is in it."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reporting import pdf
+from reporting.models import BoardPack, PackState, PeriodState, ReportingPeriod
+from reporting.quarters import Quarter
+from reporting.report import report_context
+
+MOST_REPORTS = 60  # more than any board's papers; a pack of every strategy of a large system
+
+
+class PackRefused(ValueError):
+    """Why a pack cannot be made, in words for the Admin."""
+
+
+def request_pack(quarter: Quarter, periods: list[ReportingPeriod], by) -> BoardPack:
+    """Queue a pack of these closed periods of `quarter`; the worker makes it."""
+    from reporting.tasks import make_board_pack  # here: the task module imports this one
+
+    if not periods:
+        raise PackRefused("Choose at least one strategy for the pack.")
+    if len(periods) > MOST_REPORTS:
+        raise PackRefused(f"A pack holds at most {MOST_REPORTS} reports; choose fewer.")
+    for period in periods:
+        if period.state != PeriodState.CLOSED or period.financial_quarter != quarter:
+            raise PackRefused(
+                f"{period.strategy.title} has no closed report for {quarter.label}, so it "
+                "cannot be in this pack."
+            )
+    with transaction.atomic():
+        pack = BoardPack.objects.create(
+            year=quarter.year, quarter=quarter.number, requested_by=by, total=len(periods)
+        )
+        pack.periods.set(periods)
+        # In the same transaction as the pack: both are written, or neither.
+        make_board_pack.enqueue(pack.pk)
+    return pack
+
+
+def ordered_periods(pack: BoardPack) -> list[ReportingPeriod]:
+    periods = pack.periods.select_related("strategy__organisation", "closed_by")
+    return sorted(periods, key=lambda p: (p.heading["organisation"]["name"], p.heading["title"]))
+
+
+def make(pack_id: int) -> None:
+    """Make the pack's PDF. A pack already started (by another worker, or before a restart)
+    is left alone; a failure is recorded in words and keeps no PDF."""
+    started = BoardPack.objects.filter(pk=pack_id, state=PackState.QUEUED).update(
+        state=PackState.RUNNING, started_at=timezone.now()
+    )
+    if not started:
+        return
+    pack = BoardPack.objects.defer("pdf").get(pk=pack_id)
+    current = ""
+    try:
+        styles = pdf.stylesheets()
+        documents, contents = [], []
+        page = 2  # the cover is page 1
+        for done, period in enumerate(ordered_periods(pack), start=1):
+            current = period.heading["title"]
+            html = render_to_string("reporting/report_pdf.html", report_context(period))
+            document = pdf.rendered(html, styles)
+            documents.append(document)
+            contents.append((period, page, page + len(document.pages) - 1))
+            page += len(document.pages)
+            BoardPack.objects.filter(pk=pack_id).update(done=done)
+        current = "the cover"
+        cover = render_to_string("reporting/pack_cover.html", {"pack": pack, "contents": contents})
+        data = pdf.joined_pdf([pdf.rendered(cover, styles), *documents])
+    except Exception as error:
+        where = f" while making {current}" if current else ""
+        BoardPack.objects.filter(pk=pack_id).update(
+            state=PackState.FAILED,
+            failure=f"{type(error).__name__}{where}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    BoardPack.objects.filter(pk=pack_id).update(
+        state=PackState.DONE,
+        pdf=data,
+        pages=page - 1,
+        size=len(data),
+        finished_at=timezone.now(),
+    )

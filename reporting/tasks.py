@@ -1,0 +1,47 @@
+"""Work done off the request by the task worker (`manage.py db_worker`, which `make run`
+starts): board packs, and each day's opening of scheduled periods and reminders."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from reporting import cycle, packs, reminders
+
+DAILY_AT = dt.time(6, 0)  # before the working day: periods open, then reminders go
+
+
+@task()
+def make_board_pack(pack_id: int) -> None:
+    packs.make(pack_id)
+
+
+@task()
+def daily_reporting_jobs() -> dict:
+    """Open the periods whose day has come, send the day's reminders, then book tomorrow's run."""
+    today = timezone.localdate()
+    opened = cycle.open_due_periods(today)
+    sent = reminders.send_reminders(today, scheduled=True)
+    schedule_daily_jobs(after=today)
+    return {"opened": [p.pk for p in opened], "reminded": len(sent)}
+
+
+def schedule_daily_jobs(after: dt.date | None = None) -> bool:
+    """Book the next daily run unless one is booked already: True if this booked it. With
+    `after` (from a run), the next is the day after's; without (on start), one runs now."""
+    # A run in progress books its own successor, so it counts as booked unless it is asking.
+    booked = (
+        [TaskResultStatus.READY] if after else [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    if DBTaskResult.objects.filter(
+        task_path=daily_reporting_jobs.module_path, status__in=booked
+    ).exists():
+        return False
+    if after is None:
+        daily_reporting_jobs.enqueue()
+    else:
+        when = timezone.make_aware(dt.datetime.combine(after + dt.timedelta(days=1), DAILY_AT))
+        daily_reporting_jobs.using(run_after=when).enqueue()
+    return True

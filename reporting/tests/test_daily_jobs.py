@@ -1,0 +1,75 @@
+"""The daily reporting jobs, run by the task worker: scheduled periods open on their day,
+reminders go on their days only, and each run books the next."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from reporting import cycle, reminders
+from reporting.models import ReportingPeriod
+from reporting.quarters import Quarter
+from reporting.tasks import daily_reporting_jobs
+from reporting.tests.helpers import run_queued_tasks, strategy_reporting
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def _period(opens_on: dt.date, closes_on: dt.date) -> ReportingPeriod:
+    return ReportingPeriod(opens_on=opens_on, closes_on=closes_on)
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        (dt.date(2024, 9, 16), True),  # the day it opens
+        (dt.date(2024, 9, 17), False),
+        (dt.date(2024, 10, 14), True),  # a week before returns are due
+        (dt.date(2024, 10, 15), False),
+        (dt.date(2024, 10, 20), True),  # the day before
+        (dt.date(2024, 10, 21), False),  # the deadline itself: yesterday's was the last
+        (dt.date(2024, 10, 22), True),  # late: the first day, then weekly
+        (dt.date(2024, 10, 23), False),
+        (dt.date(2024, 10, 29), True),
+    ],
+)
+def test_reminders_go_on_their_days_only(today, due):
+    period = _period(dt.date(2024, 9, 16), dt.date(2024, 10, 21))
+    assert reminders.reminder_day(period, today) is due
+
+
+def test_booking_the_daily_jobs_twice_books_them_once():
+    out = StringIO()
+    call_command("schedule_reporting_jobs", stdout=out)
+    call_command("schedule_reporting_jobs", stdout=out)
+    assert "booked: the first runs now" in out.getvalue()
+    assert "already booked" in out.getvalue()
+    assert DBTaskResult.objects.filter(task_path=daily_reporting_jobs.module_path).count() == 1
+
+
+def test_a_daily_run_opens_due_periods_reminds_on_the_day_and_books_tomorrow(
+    programme_lead, settings
+):
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    _, objective = strategy_reporting("due")
+    strategy = objective.priority.strategy
+    scheduled = cycle.schedule(strategy, quarter, today, quarter.end + dt.timedelta(days=21), None)
+    programme_lead.email = "lead@example.org"
+    programme_lead.save()
+    make_milestone(objective, title="Open the hub", owner=programme_lead)
+    call_command("schedule_reporting_jobs", stdout=StringIO())
+    assert run_queued_tasks() == 1
+    scheduled.refresh_from_db()
+    assert scheduled.state == "open"
+    (message,) = mail.outbox  # opened today: today is a reminder day
+    assert "Open the hub" in message.body
+    booked = DBTaskResult.objects.get(task_path=daily_reporting_jobs.module_path, status="READY")
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(6)))
+    assert booked.run_after == tomorrow
+    assert run_queued_tasks() == 0  # tomorrow's is not due yet

@@ -1,0 +1,36 @@
+// Board packs page: follow each pack still being made, every few seconds, until it is ready
+// or has failed; the row's progress line is a polite live region, so the change is announced.
+(function () {
+  "use strict";
+  var EVERY_MS = 3000;
+
+  function follow(row) {
+    var url = row.getAttribute("data-status-url");
+    var progress = row.querySelector(".pack-progress");
+    var download = row.querySelector(".pack-download");
+
+    function check() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (pack) {
+          if (progress.textContent !== pack.progress) { progress.textContent = pack.progress; }
+          if (pack.download) {
+            var link = document.createElement("a");
+            link.href = pack.download;
+            link.textContent = "Download the pack (PDF)";
+            download.replaceChildren(link);
+          }
+          if (pack.state === "queued" || pack.state === "running") {
+            window.setTimeout(check, EVERY_MS);
+          }
+        })
+        .catch(function () { window.setTimeout(check, EVERY_MS * 4); });
+    }
+    window.setTimeout(check, EVERY_MS);
+  }
+
+  document.querySelectorAll("tr[data-status-url]").forEach(follow);
+})();
