@@ -28,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 ## Serve the app on SQLite with the seed strategies, demo users and the illustrative example
 ## strategy, at http://127.0.0.1:8000
 run: install
-	bash scripts/ensure_pdf_libs.sh
+	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seeds
 	$(MANAGE) create_demo_users
@@ -45,21 +45,22 @@ seed: install
 ## Run the whole suite against PostgreSQL, browser tests included.
 ## Reuses TEST_DATABASE_URL if set, else starts (installing if need be) a local PostgreSQL.
 test: install-dev
-	bash scripts/ensure_chromium.sh
-	bash scripts/ensure_pdf_libs.sh
+	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
-## A quick check while working: SQLite, no browser, no servers, no root (about a minute).
-## Skips what needs PostgreSQL; `make test` (and CI) runs everything.
+## A quick check while working: SQLite, no browser journeys, no servers (about a minute).
+## Skips what needs PostgreSQL; `make test` (and CI) runs everything. The PDF tests print with
+## Chromium, which this installs (as root) if it is missing.
 test-fast: install-dev
+	bash scripts/ensure_pdf_printer.sh
 	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(MANAGE) makemigrations --check --dry-run
 	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/pytest -m "not e2e and not slow" -n auto $(PYTEST_ARGS)
 
 ## Production: gunicorn on the settings from the environment (see README "Running in production").
 serve: install
-	bash scripts/ensure_pdf_libs.sh
+	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input -v0
@@ -67,7 +68,7 @@ serve: install
 
 ## Production: the task worker beside `make serve` (deploy/strategy-tracker-worker.service).
 worker: install
-	bash scripts/ensure_pdf_libs.sh
+	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) schedule_reporting_jobs
 	$(MANAGE) db_worker
 

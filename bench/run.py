@@ -22,6 +22,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from bench import (  # noqa: E402
+    board_pack,
     generate,
     import_bench,
     mixed_load,
@@ -133,6 +134,11 @@ def main() -> None:
     results["pages"] = small_rows + trust_rows
     print(_table(f"Dataset ({size})", [results["dataset"]]))
     print(_table(f"Closing a quarter ({size}): one strategy", results["quarter_close"]))
+    others = list(Strategy.objects.filter(slug__startswith="bench-unit-").exclude(pk=trust.pk))
+    results["board_pack"] = [
+        board_pack.run([trust, *others], closed.financial_quarter, admin, already=closed)
+    ]
+    print(_table(f"Board pack ({size}): the task worker, one PDF", results["board_pack"]))
     print(
         _table(
             f"Pages: SQL queries, server time cold and warm, {pages.REQUESTS} requests each "

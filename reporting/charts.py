@@ -10,12 +10,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.utils.safestring import SafeString, mark_safe
+
 from measures.charts import VERDICT_STYLE
 from measures.spc import SpcResult
 from strategy_tracker.templatetags.tracker import month_year, number, with_unit
 
-# Enough for three years of monthly figures; older points leave the chart, not the limits.
-MAX_POINTS = 36
+# Two years of monthly figures, as board papers show them; older points leave the chart, not
+# the limits.
+MAX_POINTS = 24
+MAX_SIGNALS = 3  # the latest, in words; the measure's page lists every one
 WIDTH, HEIGHT = 640, 210
 LEFT, RIGHT, TOP, BOTTOM = 58, 14, 12, 30
 
@@ -28,6 +32,10 @@ SHAPES = {
 }
 
 
+# The same shapes as characters, for the legend beside the chart.
+GLYPHS = {"improvement": "▲", "concern": "■", "neither": "◆", None: "●"}
+
+
 def mark(x: float, y: float, verdict: str | None) -> str:
     """An SVG path drawing a point's shape centred on (x, y)."""
     return f"M{x} {y}{SHAPES[verdict]}"
@@ -38,6 +46,10 @@ def chart_data(spc: SpcResult | None, target) -> dict:
     if spc is None or not spc.points:
         return {}
     points = spc.points[-MAX_POINTS:]
+    # The signals in the charted points, latest last: the latest few said in words.
+    signals = sorted(
+        (s for s in spc.signals if s.end >= points[0].period), key=lambda s: (s.end, s.start)
+    )
     return {
         "total": len(spc.points),
         "run_chart_only": spc.run_chart_only,
@@ -53,7 +65,8 @@ def chart_data(spc: SpcResult | None, target) -> dict:
             ]
             for p in points
         ],
-        "signals": [s.text for s in spc.signals],
+        "signals": [s.text for s in signals[-MAX_SIGNALS:]],
+        "more_signals": len(spc.signals) - len(signals[-MAX_SIGNALS:]),
     }
 
 
@@ -67,6 +80,7 @@ class Drawing:
     y_ticks: list[dict] = field(default_factory=list)
     x_ticks: list[dict] = field(default_factory=list)
     legend: list[dict] = field(default_factory=list)
+    plot: str = ""  # all of the above as SVG: a report draws thousands of marks
     has_mean: bool = False
     has_limits: bool = False
     has_target: bool = False
@@ -125,7 +139,7 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
     xs = [x(i) for i in range(len(points))]
     d = Drawing()
     d.line = " ".join(f"{px},{y(v)}" for px, v in zip(xs, values, strict=True))
-    d.y_ticks = [{"y": y(t), "label": number(t)} for t in ticks]
+    d.y_ticks = [{"y": y(t), "label": _num(t)} for t in ticks]
     shown = sorted({0, len(points) // 2, len(points) - 1})
     d.x_ticks = [{"x": xs[i], "label": month_year(dates[i])} for i in shown]
     for name, column, style in (
@@ -144,12 +158,13 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
             {
                 "d": mark(px, y(value), verdict),
                 "colour": VERDICT_STYLE[verdict][1],
-                "title": f"{month_year(when)}: {number(value)} ({meaning.lower()})",
+                "title": f"{when:%b %Y}: {_num(value)} ({meaning.lower()})",
             }
         )
+    d.plot = _plot_svg(d)
     found = {point[5] for point in points}
     d.legend = [
-        {"d": mark(6, 6, v), "colour": VERDICT_STYLE[v][1], "label": VERDICT_STYLE[v][0]}
+        {"glyph": GLYPHS[v], "key": v or "common", "label": VERDICT_STYLE[v][0]}
         for v in (None, "improvement", "concern", "neither")
         if v in found
     ]
@@ -163,6 +178,50 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
 def _short(value: float) -> str:
     """A mean or limit to four significant figures: 80.13 for 80.1333…"""
     return number(float(f"{value:.4g}"))
+
+
+def _num(value: float) -> str:
+    """A chart's number as the rest of the site writes it (1,182; 23.2), made quickly."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
+LEVEL_LOOK = {
+    "mean": ("#505a5f", ""),
+    "limit": ("#505a5f", ' stroke-dasharray="4 3"'),
+    "target": ("#d5281b", ' stroke-dasharray="10 4"'),
+}
+
+
+def _plot_svg(d: Drawing) -> SafeString:
+    """The chart's axes, levels, line and marks as SVG. Built here rather than in a template:
+    a report draws thousands of marks. Every value is a number, a date or a fixed word."""
+    parts = ['<g font-size="11" fill="#505a5f">']
+    for t in d.y_ticks:
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{t["y"]}" y2="{t["y"]}" '
+            f'stroke="#d8dde0"/><text x="{LEFT - 6}" y="{t["y"]}" dy="4" '
+            f'text-anchor="end">{t["label"]}</text>'
+        )
+    for i, t in enumerate(d.x_ticks):
+        anchor = "start" if i == 0 else "end" if i == len(d.x_ticks) - 1 else "middle"
+        parts.append(
+            f'<text x="{t["x"]}" y="{HEIGHT - 8}" text-anchor="{anchor}">{t["label"]}</text>'
+        )
+    parts.append("</g>")
+    for level in d.levels:
+        colour, dash = LEVEL_LOOK[level["style"]]
+        parts.append(
+            f'<line class="level-{level["style"]}" x1="{level["x1"]}" x2="{level["x2"]}" '
+            f'y1="{level["y"]}" y2="{level["y"]}" stroke="{colour}" stroke-width="1.5"{dash}/>'
+        )
+    parts.append(f'<polyline points="{d.line}" fill="none" stroke="#425563" stroke-width="1.5"/>')
+    parts.append('<g stroke="#1d1d1b" stroke-width="0.8">')
+    parts += [
+        f'<path d="{m["d"]}" fill="{m["colour"]}"><title>{m["title"]}</title></path>'
+        for m in d.marks
+    ]
+    parts.append("</g>")
+    return mark_safe("".join(parts))  # noqa: S308 - numbers, dates and our own words only
 
 
 def summary(chart: dict, unit: str) -> str:
@@ -187,9 +246,12 @@ def summary(chart: dict, unit: str) -> str:
         words.append("Too few points for SPC rules: a run chart only.")
     if chart.get("target") is not None:
         words.append(f"Target {with_unit(chart['target'], unit)}.")
-    signals = chart.get("signals") or []
+    signals, more = chart.get("signals") or [], chart.get("more_signals", 0)
     if signals:
-        words.append("Signals: " + "; ".join(signals) + ".")
+        words.append(("Latest signals: " if more else "Signals: ") + "; ".join(signals) + ".")
     elif not chart.get("run_chart_only"):
-        words.append("No special cause: common cause variation only.")
+        words.append("No special cause in these points: common cause variation only.")
+    if more:
+        noun = "signal is" if more == 1 else "signals are"
+        words.append(f"{more} earlier {noun} on the measure's page.")
     return " ".join(words)

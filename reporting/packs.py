@@ -10,7 +10,7 @@ from django.utils import timezone
 from reporting import pdf
 from reporting.models import BoardPack, PackState, PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
-from reporting.report import report_context
+from reporting.report import pdf_title, report_context
 
 MOST_REPORTS = 60  # more than any board's papers; a pack of every strategy of a large system
 
@@ -59,20 +59,24 @@ def make(pack_id: int) -> None:
     pack = BoardPack.objects.defer("pdf").get(pk=pack_id)
     current = ""
     try:
-        styles = pdf.stylesheets()
-        documents, contents = [], []
-        page = 2  # the cover is page 1
-        for done, period in enumerate(ordered_periods(pack), start=1):
-            current = period.heading["title"]
-            html = render_to_string("reporting/report_pdf.html", report_context(period))
-            document = pdf.rendered(html, styles)
-            documents.append(document)
-            contents.append((period, page, page + len(document.pages) - 1))
-            page += len(document.pages)
-            BoardPack.objects.filter(pk=pack_id).update(done=done)
-        current = "the cover"
-        cover = render_to_string("reporting/pack_cover.html", {"pack": pack, "contents": contents})
-        data = pdf.joined_pdf([pdf.rendered(cover, styles), *documents])
+        with pdf.Printer() as printer:
+            parts, contents = [], []
+            page = 2  # the cover is page 1
+            for done, period in enumerate(ordered_periods(pack), start=1):
+                current = period.heading["title"]
+                context = report_context(period)
+                html = render_to_string("reporting/report_pdf.html", context)
+                parts.append(printer.pdf(html, pdf_title(context)))
+                pages = pdf.page_count(parts[-1])
+                contents.append((period, page, page + pages - 1))
+                page += pages
+                BoardPack.objects.filter(pk=pack_id).update(done=done)
+            current = "the cover"
+            cover = render_to_string(
+                "reporting/pack_cover.html", {"pack": pack, "contents": contents}
+            )
+            parts.insert(0, printer.pdf(cover, f"Board pack {pack.label}"))
+        data = pdf.joined_pdf(parts)
     except Exception as error:
         where = f" while making {current}" if current else ""
         BoardPack.objects.filter(pk=pack_id).update(

@@ -92,3 +92,8 @@ def report_context(period: ReportingPeriod) -> dict:
         "report": report,
         "changes": changes.compare(changes.previous_closed(period), period, report.rows),
     }
+
+
+def pdf_title(context: dict) -> str:
+    """The name in a report's PDF footer."""
+    return f"Board report {context['period'].label}: {context['heading']['title']}"

@@ -15,8 +15,8 @@ from objectives.models import Strategy
 from reporting import cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
-from reporting.pdf import pdf_of
-from reporting.report import report_context
+from reporting.pdf import PrintFailed, pdf_of
+from reporting.report import pdf_title, report_context
 from strategy_tracker.people import display_name
 
 MANAGE = "reporting.change_reportingperiod"
@@ -183,7 +183,12 @@ def period_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The same report as an A4 PDF for the board papers."""
     context = _report_context(request, slug, pk)
     html = render_to_string("reporting/report_pdf.html", context, request=request)
-    response = HttpResponse(pdf_of(html), content_type="application/pdf")
+    try:
+        data = pdf_of(html, pdf_title(context))
+    except PrintFailed as failure:
+        unavailable = {"strategy": context["strategy"], "period": context["period"], "why": failure}
+        return render(request, "reporting/pdf_unavailable.html", unavailable, status=503)
+    response = HttpResponse(data, content_type="application/pdf")
     period = context["period"]
     name = f"{context['strategy'].slug}-{period.year}-{period.year % 100 + 1:02d}-q{period.quarter}"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -244,6 +244,10 @@ REPORTING_GRACE_DAYS = env.int("REPORTING_GRACE_DAYS", default=21)
 # Background work (reporting/tasks.py) is queued in the app's own database and run by
 # `manage.py db_worker`: no other server. make run starts one; production runs one beside
 # gunicorn (deploy/strategy-tracker-worker.service).
+# The headless Chromium that prints board reports as PDF (reporting/pdf.py); make run, make
+# serve and make worker install Debian's (scripts/ensure_pdf_printer.sh).
+PDF_BROWSER = env.str("PDF_BROWSER", default="/usr/bin/chromium")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Making Data Count run lengths for SPC signals: 6, 7 or 8 points.
@@ -297,9 +301,6 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         # django-axes reports every sign-in at INFO; lockouts, at WARNING, are what matter.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # WeasyPrint warns, on every PDF, of the site stylesheet's screen-only rules it skips
-        # (media features such as max-width); its errors still show.
-        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

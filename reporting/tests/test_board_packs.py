@@ -65,15 +65,15 @@ def test_an_admin_asks_for_a_pack_and_the_worker_makes_it(admin, periods):
 
 def test_a_pack_that_fails_part_way_keeps_no_pdf_and_says_why(admin, periods, monkeypatch):
     made = []
-    real = pdf.rendered
+    real = pdf.Printer.pdf
 
-    def fail_on_the_second(html, styles=None):
-        made.append(html)
+    def fail_on_the_second(printer, html, title):
+        made.append(title)
         if len(made) == 2:
             raise OSError("disk full")
-        return real(html, styles)
+        return real(printer, html, title)
 
-    monkeypatch.setattr(pdf, "rendered", fail_on_the_second)
+    monkeypatch.setattr(pdf.Printer, "pdf", fail_on_the_second)
     pack = packs.request_pack(Q2, periods, by=periods[0].closed_by)
     run_queued_tasks()
     pack.refresh_from_db()
@@ -144,3 +144,12 @@ def test_packs_are_for_admins_only(client, board_member, programme_lead, periods
         )
         assert response.status_code == 403
     assert BoardPack.objects.count() == 1
+
+
+def test_a_pack_with_no_browser_to_print_with_fails_in_words(periods, settings):
+    settings.PDF_BROWSER = "/nowhere/chromium"
+    pack = packs.request_pack(Q2, periods, by=periods[0].closed_by)
+    run_queued_tasks()
+    pack.refresh_from_db()
+    assert pack.state == "failed" and pack.pdf is None
+    assert "No browser to print with at /nowhere/chromium (PDF_BROWSER)." in pack.failure

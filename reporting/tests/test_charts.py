@@ -77,3 +77,15 @@ def test_a_short_or_flat_series_still_draws(values, words):
     d = drawing(chart_data(result, target=None), "count")
     assert d is not None and len(d.marks) == len(values)
     assert words in d.summary
+
+
+def test_signals_before_the_charted_points_are_counted_not_spelt_out():
+    """A shift in the first ten of fifty months, then steady: the chart's 36 points miss it."""
+    values = [14.0] * 10 + [10 + (i % 3 - 1) for i in range(40)]
+    result = spc.analyse(list(zip(_months(50), values, strict=True)), "lower")
+    assert result.signals and all(s.end < _months(50)[14] for s in result.signals)
+    chart = chart_data(result, target=None)
+    assert chart["signals"] == [] and chart["more_signals"] == len(result.signals)
+    words = summary(chart, "count")
+    assert "No special cause in these points" in words
+    assert f"{len(result.signals)} earlier signal" in words

@@ -185,3 +185,14 @@ def test_the_report_as_pdf_has_the_quarter_and_every_exception_with_its_commenta
         assert title in text and words in text
     assert "Chart of 3 values, Jul 2024 to Sep 2024" in text  # the chart's words
     assert "Page 1 of" in text
+
+
+def test_with_no_browser_to_print_with_the_pdf_link_says_so(strategy, admin_user, client, settings):
+    period = _close(strategy, admin_user)
+    settings.PDF_BROWSER = "/nowhere/chromium"
+    client.force_login(admin_user)
+    response = client.get(f"/strategies/s/periods/{period.pk}/report.pdf")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "No browser to print with at /nowhere/chromium" in page
+    assert f"/strategies/s/periods/{period.pk}/report/" in page

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
@@ -32,26 +32,22 @@ RAG_SYMBOLS = {
 def rag_badge(status: Status | RollUp, show_reason: bool = True) -> SafeString:
     """A status as its colour's shape and word, then its reason: shown, or (in a short list)
     for screen readers only."""
-    rag = status.rag
-    stale = (
-        mark_safe(' <span class="stale-flag">Stale</span>')
-        if getattr(status, "stale", False)
-        else ""
+    stale = _STALE if getattr(status, "stale", False) else ""
+    opening = _REASON if show_reason else _HIDDEN_REASON
+    return mark_safe(  # noqa: S308 - fixed markup and the escaped reason
+        f"{_BADGES[status.rag]}{stale}{opening}{conditional_escape(status.reason)}</span>"
     )
-    reason = (
-        format_html(' <span class="rag-reason">{}</span>', status.reason)
-        if show_reason
-        else format_html('<span class="visually-hidden">: {}</span>', status.reason)
-    )
-    return format_html(
-        '<span class="rag rag-{}"><span class="rag-symbol" aria-hidden="true">{}</span> {}</span>'
-        "{}{}",
-        rag.value,
-        RAG_SYMBOLS[rag],
-        rag.label,
-        stale,
-        reason,
-    )
+
+
+# Each colour's badge, written once: a report shows hundreds.
+_BADGES = {
+    rag: f'<span class="rag rag-{rag.value}"><span class="rag-symbol" aria-hidden="true">'
+    f"{RAG_SYMBOLS[rag]}</span> {rag.label}</span>"
+    for rag in RAG_SYMBOLS
+}
+_STALE = ' <span class="stale-flag">Stale</span>'
+_REASON = ' <span class="rag-reason">'
+_HIDDEN_REASON = '<span class="visually-hidden">: '
 
 
 @register.inclusion_tag("includes/_rag_counts.html")
