@@ -1,7 +1,9 @@
 """A board pack: ten trust-sized strategies' reports for one closed quarter, made as the task
 worker makes it (`manage.py db_worker --batch`, a process of its own). Timed from the worker's
 start to its end, with the peak memory of everything it ran: the worker, Playwright's driver
-and Chromium, summed over the process tree and sampled every 0.1 s."""
+and Chromium, summed over the process tree and sampled every 0.1 s. Each process counts its
+proportional share of memory it shares with the others (PSS), so shared libraries and
+Chromium's shared memory are counted once, not once per process as resident sizes would."""
 
 import datetime as dt
 import os
@@ -18,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STRATEGIES = 10
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in kB, from /proc."""
+def _tree_pss_kb(root: int) -> int:
+    """Proportional memory of `root` and all its descendants, in kB, from /proc."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -36,8 +38,8 @@ def _tree_rss_kb(root: int) -> int:
     total = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             continue
@@ -53,7 +55,12 @@ def close_quarter(strategy, quarter, admin):
 def run(strategies, quarter, admin, already) -> dict:
     """`already`: the first strategy's period for the quarter, closed by the close bench."""
     others = strategies[1:STRATEGIES]
+    already.refresh_from_db()
     periods = [already, *(close_quarter(s, quarter, admin) for s in others)]
+    return time_pack(quarter, periods, admin)
+
+
+def time_pack(quarter, periods, admin) -> dict:
     pack = packs.request_pack(quarter, periods, by=admin)
     command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
     start = time.perf_counter()
@@ -63,7 +70,7 @@ def run(strategies, quarter, admin, already) -> dict:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(worker.pid))
+            peak = max(peak, _tree_pss_kb(worker.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)

@@ -74,7 +74,9 @@ def compare(
     later_start = later.returns_from
     before = {}
     if earlier is not None:
-        before = {_key(r): r for r in earlier.snapshot.order_by("position")}
+        # Compared, never shown in full: its charts, reasons and commentary stay unread.
+        earlier_rows = earlier.snapshot.defer("chart", "reason", "commentary", "counts")
+        before = {_key(r): r for r in earlier_rows.order_by("position")}
     changes = QuarterChanges(earlier, later)
 
     def add(kind: str, row: SnapshotItem, old: SnapshotItem | None, detail: str = "") -> None:
