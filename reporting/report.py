@@ -82,16 +82,28 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
     return report
 
 
-def report_context(period: ReportingPeriod) -> dict:
-    """What the report's templates read: the page, its PDF and a board pack's part."""
+def report_context(period: ReportingPeriod, since: ReportingPeriod | None = None) -> dict:
+    """What the report's templates read: the page, its PDF and a board pack's part. What
+    changed is counted since `since`, an earlier closed quarter, or else the one before."""
     report = quarter_report(period)
+    earlier = since or changes.previous_closed(period)
     return {
         "strategy": period.strategy,
         "period": period,
         "heading": period.heading,
         "report": report,
-        "changes": changes.compare(changes.previous_closed(period), period, report.rows),
+        "changes": changes.compare(earlier, period, report.rows),
     }
+
+
+def earlier_closed(period: ReportingPeriod):
+    """The strategy's closed quarters before `period`, newest first: what it can be compared
+    with."""
+    return (
+        ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state="closed")
+        .before(period.financial_quarter)
+        .order_by("-year", "-quarter")
+    )
 
 
 def pdf_title(context: dict) -> str:

@@ -4,7 +4,7 @@ them and change their dates. The rules are reporting/cycle.py's."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +16,8 @@ from reporting import cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import PrintFailed, pdf_of
-from reporting.report import pdf_title, report_context
-from strategy_tracker.people import display_name
+from reporting.report import earlier_closed, pdf_title, report_context
+from strategy_tracker.people import as_id, display_name
 
 MANAGE = "reporting.change_reportingperiod"
 
@@ -169,7 +169,16 @@ def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
         state=PeriodState.CLOSED,
     )
     period.strategy = strategy
-    return report_context(period)
+    earlier = list(earlier_closed(period))
+    since = None
+    if "since" in request.GET:  # what changed since a quarter the reader chose
+        chosen = as_id(request.GET["since"])
+        since = next((p for p in earlier if p.pk == chosen), None)
+        if since is None:
+            raise Http404("There is no earlier closed quarter of this strategy to compare with.")
+    context = report_context(period, since)
+    context.update(earlier_choices=earlier, since=since)
+    return context
 
 
 @require_GET

@@ -196,3 +196,30 @@ def test_with_no_browser_to_print_with_the_pdf_link_says_so(strategy, admin_user
     page = response.content.decode()
     assert "No browser to print with at /nowhere/chromium" in page
     assert f"/strategies/s/periods/{period.pk}/report/" in page
+
+
+def test_what_changed_can_be_counted_since_any_earlier_closed_quarter(strategy, admin_user, client):
+    from reporting.tests.helpers import close_quarter
+
+    q1 = close_quarter(strategy, Q2.previous(), admin_user)
+    q2 = close_quarter(strategy, Q2, admin_user)
+    hub = strategy.priorities.get().objectives.get().milestones.get(title="Open the hub")
+    hub.status, hub.commentary = "complete", "Opened."
+    hub.save()
+    q3 = close_quarter(strategy, Q2.next(), admin_user)
+    client.force_login(admin_user)
+    url = f"/strategies/s/periods/{q3.pk}/report/"
+    default = client.get(url)
+    assert default.context["changes"].earlier == q2
+    page = default.content.decode()
+    assert "What changed since 2024/25 Q2" in page
+    assert f'<option value="{q1.pk}">2024/25 Q1</option>' in page
+    chosen = client.get(url, {"since": q1.pk})
+    assert chosen.context["changes"].earlier == q1
+    assert "What changed since 2024/25 Q1" in chosen.content.decode()
+    assert f"report.pdf?since={q1.pk}" in chosen.content.decode()
+    for bad in ("x", "", str(q3.pk), "99999"):
+        assert client.get(url, {"since": bad}).status_code == 404, bad
+    assert (
+        client.get(f"/strategies/s/periods/{q3.pk}/report.pdf", {"since": q1.pk}).status_code == 200
+    )
