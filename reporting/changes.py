@@ -29,10 +29,35 @@ KINDS = [
 COMMON = ("", "common_cause")
 
 
+class EarlierItem:
+    """What a comparison reads of the earlier quarter's item: read as plain values, which is
+    several times faster than making a model instance of each of hundreds of rows."""
+
+    FIELDS = (
+        "level",
+        "object_id",
+        "number",
+        "title",
+        "rag",
+        "status",
+        "finding",
+        "forecast_date",
+        "due_date",
+        "value_period_end",
+        "variation",
+    )
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    def get_level_display(self) -> str:
+        return Level(self.level).label
+
+
 @dataclass
 class Change:
-    row: SnapshotItem
-    before: SnapshotItem | None
+    row: "SnapshotItem | EarlierItem"  # an earlier item only when it was removed
+    before: EarlierItem | None
     detail: str = ""
 
 
@@ -74,12 +99,11 @@ def compare(
     later_start = later.returns_from
     before = {}
     if earlier is not None:
-        # Compared, never shown in full: its charts, reasons and commentary stay unread.
-        earlier_rows = earlier.snapshot.defer("chart", "reason", "commentary", "counts")
-        before = {_key(r): r for r in earlier_rows.order_by("position")}
+        earlier_rows = earlier.snapshot.order_by("position").values(*EarlierItem.FIELDS)
+        before = {_key(item): item for item in map(EarlierItem, earlier_rows)}
     changes = QuarterChanges(earlier, later)
 
-    def add(kind: str, row: SnapshotItem, old: SnapshotItem | None, detail: str = "") -> None:
+    def add(kind: str, row, old: EarlierItem | None, detail: str = "") -> None:
         changes.found.setdefault(kind, []).append(Change(row, old, detail))
 
     rows = later_rows if later_rows is not None else later.snapshot.order_by("position")
@@ -99,13 +123,13 @@ def compare(
     return changes
 
 
-def _key(row: SnapshotItem) -> tuple[str, int]:
+def _key(row: "SnapshotItem | EarlierItem") -> tuple[str, int]:
     """An item across quarters: a measure stays itself when it becomes a context indicator."""
     level = Level.MEASURE if row.level == Level.CONTEXT else row.level
     return level, row.object_id
 
 
-def _moved(add, row: SnapshotItem, old: SnapshotItem) -> None:
+def _moved(add, row: SnapshotItem, old: EarlierItem) -> None:
     """A move between judged colours (red, amber, green, complete); from no status to red or
     amber (worse); from a colour to none (cancelled, or no longer judged)."""
     judged = [rag.value for rag in SEVERITY]
@@ -122,7 +146,7 @@ def _moved(add, row: SnapshotItem, old: SnapshotItem) -> None:
         add("cancelled" if cancelled else "unjudged", row, old, detail)
 
 
-def _milestone(add, row: SnapshotItem, old: SnapshotItem | None, later_start) -> None:
+def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start) -> None:
     if row.status == "complete" and (old is None or old.status != "complete"):
         add("completed", row, old)
     if row.finding == "overdue" and (old is None or old.finding != "overdue"):
@@ -136,7 +160,7 @@ def _milestone(add, row: SnapshotItem, old: SnapshotItem | None, later_start) ->
         add("no_update", row, old)
 
 
-def _measure(add, row: SnapshotItem, old: SnapshotItem | None) -> None:
+def _measure(add, row: SnapshotItem, old: EarlierItem | None) -> None:
     if row.value_period_end and (
         old is None or old.value_period_end is None or row.value_period_end > old.value_period_end
     ):

@@ -73,10 +73,12 @@ def quarter_report(period: ReportingPeriod) -> QuarterReport:
             objective = ObjectivePart(row)
             priority.objectives.append(objective)
         elif row.level == Level.MILESTONE:
-            objective.milestones.append(row)
+            if objective is not None:  # a snapshot always has one; a hand-made row may not
+                objective.milestones.append(row)
             report.milestones.append(row)
         else:  # a measure or context indicator: its priority's own, or its objective's
-            (objective or priority).measures.append(row)
+            if objective or priority:
+                (objective or priority).measures.append(row)
             (report.measures if row.level == Level.MEASURE else report.context).append(row)
     report.measures.sort(key=lambda r: (DISPLAY_ORDER.index(Rag(r.rag)), r.position))
     return report

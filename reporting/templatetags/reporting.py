@@ -2,12 +2,9 @@
 closed quarter's report with what changed, read from the periods alone (one query)."""
 
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 
 from reporting.as_at import item_of
 from reporting.changes import KINDS
-from strategy_tracker.templatetags.tracker import rag_badge, short_day
 
 register = template.Library()
 
@@ -38,24 +35,3 @@ def quarter_selector(context, strategy, period=None) -> dict:
         "current": period,
         "item": item_of(context),
     }
-
-
-@register.simple_tag
-def appendix_lines(rows) -> SafeString:
-    """A board report's appendix: each milestone of an objective on one line (as Python, not
-    a template: a trust's report lists hundreds)."""
-    return format_html_join(
-        "\n",
-        '<li><span class="appendix-title">{}</span> <span class="appendix-facts">Due {} · '
-        "reported {} · {} · {}</span></li>",
-        (
-            (
-                r.title,
-                short_day(r.due_date) or r.due_text or "no date",
-                r.status_label.lower() or "nothing",
-                rag_badge(r.item_status, show_reason=False),
-                r.owner or "no owner",
-            )
-            for r in rows
-        ),
-    )

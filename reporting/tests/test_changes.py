@@ -138,7 +138,7 @@ def test_closing_a_quarter_records_restatements_and_counts_its_changes(admin_use
     assert "figures restated 1" in dashboard
 
 
-def test_moves_to_and_from_no_status_and_items_removed_are_found(quarters):
+def test_moves_to_and_from_no_status_and_items_removed_are_found(quarters, client, admin_user):
     q1, q2 = quarters
     updated = timezone.make_aware(dt.datetime(2024, 9, 20))
     _row(q1, "milestone", 1, rag="grey")
@@ -160,6 +160,11 @@ def test_moves_to_and_from_no_status_and_items_removed_are_found(quarters):
         "removed": [4],
     }
     assert found["worse"][0].detail == "No status → Amber"
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/{q2.strategy.slug}/periods/{q2.pk}/report/").content.decode()
+    removed = page.split('id="changes-removed"')[1].split("</ul>")[0]
+    assert "No longer in the strategy (1)" in removed and "Gone <span" in removed
+    assert "(milestone" in removed or "(objective" in removed
 
 
 def test_the_reports_heading_is_kept_as_it_was_at_close(admin_user, client):

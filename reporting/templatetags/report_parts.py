@@ -1,0 +1,133 @@
+"""The long parts of a board report, written as Python rather than template loops: a trust's
+report lists hundreds of exceptions and milestones and about fifty charts, and Django's
+template engine spent most of the page's time on them (docs/performance.md). Every value a
+person entered is escaped here; numbers, dates and our own words are written as they are."""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
+
+from reporting.models import Level, SnapshotItem
+from strategy_tracker.templatetags.tracker import (
+    assurance_icon,
+    month_year,
+    rag_badge,
+    short_day,
+    variation_icon,
+    with_unit,
+)
+
+register = template.Library()
+
+
+@register.simple_tag
+def exception_items(rows: list[SnapshotItem]) -> SafeString:
+    """Each red or amber item as a block: what it is, its status and reason, its owner and
+    due date, and the owner's report (or its latest value)."""
+    return mark_safe("\n".join(_exception(r) for r in rows))  # noqa: S308 - escaped below
+
+
+def _exception(r: SnapshotItem) -> str:
+    milestone = r.level == Level.MILESTONE
+    where = f"objective {esc(r.number)}" if milestone else f"measure {esc(r.number)}"
+    due = f" · due {short_day(r.due_date)}" if r.due_date else ""
+    if not milestone:
+        when = f" ({month_year(r.value_period_end)})" if r.value_period_end else ""
+        report = f'<p class="report-line">Latest {esc(with_unit(r.value, r.unit))}{when}</p>'
+    elif r.last_updated_at:
+        forecast = f" · forecast {short_day(r.forecast_date)}" if r.forecast_date else ""
+        report = (
+            f'<p class="report-line"><strong>Reported {esc(r.status_label.lower())}</strong>'
+            f"{forecast}</p>"
+        )
+        if r.commentary:
+            commentary = linebreaksbr(r.commentary, autoescape=True)
+            report += f'<blockquote class="commentary">{commentary}</blockquote>'
+    else:
+        report = '<p class="report-line muted">No update reported</p>'
+    return (
+        f'<li class="exception"><p class="exception-head"><strong>{esc(r.title)}</strong> '
+        f'<span class="muted">({where})</span></p>'
+        f'<p class="exception-status">{rag_badge(r.item_status)}</p>'
+        f'<p class="exception-meta">Owner: {esc(r.owner or "none named")}{due}</p>'
+        f"{report}</li>"
+    )
+
+
+@register.simple_tag
+def appendix_lines(rows: list[SnapshotItem]) -> SafeString:
+    """Each milestone of an objective on one line: due, reported, colour, owner."""
+    return mark_safe(  # noqa: S308 - escaped below
+        "\n".join(
+            f'<li><span class="appendix-title">{esc(r.title)}</span> '
+            f'<span class="appendix-facts">Due '
+            f"{esc(short_day(r.due_date) or r.due_text or 'no date')} · reported "
+            f"{esc(r.status_label.lower() or 'nothing')} · "
+            f"{rag_badge(r.item_status, show_reason=False)} · {esc(r.owner or 'no owner')}"
+            "</span></li>"
+            for r in rows
+        )
+    )
+
+
+@register.simple_tag
+def spc_charts(rows: list[SnapshotItem]) -> SafeString:
+    """Each measure's trend and SPC chart as it stood at close (reporting/charts.py), with its
+    legend and the chart in words; nothing for a measure with no values."""
+    return mark_safe("\n".join(_chart(r) for r in rows))  # noqa: S308 - escaped below
+
+
+@register.simple_tag
+def spc_chart(row: SnapshotItem) -> SafeString:
+    return mark_safe(_chart(row))  # noqa: S308 - escaped below
+
+
+def _chart(row: SnapshotItem) -> str:
+    d = row.chart_drawing
+    if d is None:
+        return ""
+    key, title = f"chart-{row.object_id}", esc(row.title)
+    legend = "".join(
+        f'<li><span class="key-mark key-{k["key"]}" aria-hidden="true">{k["glyph"]}</span> '
+        f"{k['label']}</li>"
+        for k in d.legend
+    )
+    for shown, name, label in (
+        (d.has_mean, "mean", "Mean"),
+        (d.has_limits, "limit", "Process limits"),
+        (d.has_target, "target", "Target"),
+    ):
+        if shown:
+            legend += (
+                f'<li><span class="key-line key-{name}" aria-hidden="true"></span> {label}</li>'
+            )
+    return (
+        f'<figure class="spc-chart" id="{key}">'
+        f'<figcaption class="chart-name">{title} <span class="muted">({esc(row.number)})'
+        "</span></figcaption>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {d.width} {d.height}" '
+        f'width="100%" role="img" aria-labelledby="{key}-name {key}-words">'
+        f'<title id="{key}-name">Trend and SPC chart: {title}</title>{d.plot}</svg>'
+        f'<ul class="chart-legend">{legend}</ul>'
+        f'<p class="chart-words" id="{key}-words">{esc(d.summary)}</p></figure>'
+    )
+
+
+@register.simple_tag
+def snapshot_spc_icons(row: SnapshotItem) -> SafeString:
+    """A measure's SPC icons as they stood at close, each with its words; or why it has none."""
+    if row.variation:
+        icons = (
+            f'<span class="spc-icon">{variation_icon(row.variation)}'
+            f'<span class="spc-label">{row.variation_label}</span></span>'
+        )
+        if row.assurance:
+            icons += (
+                f'<span class="spc-icon">{assurance_icon(row.assurance)}'
+                f'<span class="spc-label">{row.assurance_label}</span></span>'
+            )
+        return mark_safe(f'<span class="spc-icons">{icons}</span>')  # noqa: S308 - our words
+    if row.run_chart_only:
+        return mark_safe("Run chart only (fewer than 15 points)")  # noqa: S308
+    return mark_safe("No values yet")  # noqa: S308
