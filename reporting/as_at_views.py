@@ -2,13 +2,16 @@
 measure, each read from the quarter's snapshot alone, so they show what the board saw when
 it closed. The choice of quarter on every board page comes here first (`as_at`)."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from objectives.models import Strategy
 from reporting import as_at as board
 from reporting import changes
-from reporting.models import PeriodState, ReportingPeriod
+from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
+from reporting.quarters import Quarter
 from reporting.report import quarter_report
 from reporting.views import _strategy
 from strategy_tracker.people import as_id
@@ -109,3 +112,56 @@ def _gone(request, context, what: str) -> HttpResponse:
     period = context["period"]
     message = f"{what} was not part of this strategy when {period.label} closed."
     return _missing(request, context["strategy"], period, message)
+
+
+QUARTER_ROWS_PER_PAGE = 50  # one row each, read from one snapshot row: no roll-up to work out
+
+
+@require_GET
+def strategies(request: HttpRequest) -> HttpResponse:
+    """The strategy list as at a closed quarter: each strategy's overall status when its
+    quarter closed, and which strategies had not closed it."""
+    visible = Strategy.objects.visible_to(request.user)
+    chosen = request.GET.get("quarter", "")
+    if not chosen:  # the latest quarter closed, if any
+        latest = (
+            ReportingPeriod.objects.filter(state=PeriodState.CLOSED, strategy__in=visible)
+            .order_by("-year", "-quarter")
+            .first()
+        )
+        if latest is None:
+            return _missing(
+                request, None, None, "No strategy you can see has closed a quarter yet."
+            )
+        chosen = latest.label
+    try:
+        quarter = Quarter.parse(chosen[:40])
+    except ValueError as error:
+        return _missing(request, None, None, str(error))
+    overall = (
+        SnapshotItem.objects.filter(
+            level=Level.STRATEGY,
+            period__state=PeriodState.CLOSED,
+            period__year=quarter.year,
+            period__quarter=quarter.number,
+            period__strategy__in=visible,
+        )
+        .select_related("period__strategy__organisation")
+        .order_by("period__strategy__title", "period__strategy_id")
+    )
+    page = Paginator(overall, QUARTER_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    not_closed = visible.exclude(
+        pk__in=ReportingPeriod.objects.filter(
+            state=PeriodState.CLOSED, year=quarter.year, quarter=quarter.number
+        ).values("strategy_id")
+    ).order_by("title", "id")
+    titles = list(not_closed.values_list("title", flat=True)[:QUARTER_ROWS_PER_PAGE])
+    count = not_closed.count()
+    context = {
+        "quarter": quarter,
+        "page": page,
+        "not_closed": titles,
+        "not_closed_count": count,
+        "not_closed_more": count - len(titles),
+    }
+    return render(request, "reporting/as_at_strategies.html", context)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("board-packs/", pack_views.board_packs, name="packs"),
     path("board-packs/<int:pk>/status/", pack_views.pack_status, name="pack_status"),
     path("board-packs/<int:pk>/pack.pdf", pack_views.pack_pdf, name="pack_pdf"),
+    path("quarters/", as_at_views.strategies, name="as_at_strategies"),
     path("strategies/<slug:slug>/as-at/", as_at_views.as_at, name="as_at"),
     path(BOARD, as_at_views.dashboard, name="as_at_dashboard"),
     path(BOARD + "priorities/<priority:key>/", as_at_views.priority, name="as_at_priority"),

@@ -156,6 +156,7 @@ MATRIX = {
     # Every board page as at a closed quarter, for anyone signed in; the quarter selector
     # (with nothing chosen) goes back to today's dashboard.
     "reporting:as_at": signed_in(302, 405),
+    "reporting:as_at_strategies": signed_in(200, 405),
     "reporting:as_at_dashboard": signed_in(200, 405),
     "reporting:as_at_priority": signed_in(200, 405),
     "reporting:as_at_objective": signed_in(200, 405),

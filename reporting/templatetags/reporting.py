@@ -3,8 +3,11 @@ closed quarter's report with what changed, read from the periods alone (one quer
 
 from django import template
 
+from objectives.models import Strategy
 from reporting.as_at import item_of
 from reporting.changes import KINDS
+from reporting.models import ReportingPeriod
+from reporting.quarters import Quarter
 
 register = template.Library()
 
@@ -35,3 +38,17 @@ def quarter_selector(context, strategy, period=None) -> dict:
         "current": period,
         "item": item_of(context),
     }
+
+
+@register.inclusion_tag("reporting/_strategies_quarter_selector.html", takes_context=True)
+def strategies_quarter_selector(context, current=None) -> dict:
+    """The strategy list's choice of quarter: today, or any quarter a strategy the reader can
+    see has closed."""
+    visible = Strategy.objects.visible_to(context["request"].user)
+    pairs = (
+        ReportingPeriod.objects.filter(state="closed", strategy__in=visible)
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .distinct()
+    )
+    return {"quarters": [Quarter(y, n) for y, n in pairs], "current": current}

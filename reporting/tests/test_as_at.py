@@ -9,9 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from measures.models import MeasureValue
+from reporting.quarters import Quarter
 from reporting.tests.helpers import q2_strategy
 from reporting.tests.test_snapshots import _close, _main
-from tests.factories import make_strategy
+from tests.factories import make_objective, make_priority, make_strategy
+
+Q2 = Quarter(2024, 2)
 
 pytestmark = pytest.mark.django_db
 BOARD = "/strategies/s/periods/{pk}/board/"
@@ -146,3 +149,55 @@ def test_the_as_at_dashboards_queries_do_not_grow_with_the_strategy(closed, read
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(url).status_code == 200
     assert len(queries) <= 12
+
+
+def test_the_strategy_list_as_at_a_quarter_shows_each_strategys_status_then(
+    strategy, closed, reader
+):
+    other = make_strategy(slug="later", title="Not closed yet", period_start=dt.date(2023, 4, 1))
+    live = reader.get("/strategies/").content.decode()
+    assert 'action="/quarters/"' in live and ">as at the end of 2024/25 Q2 (30 Sep 2024)<" in live
+    response = reader.get("/quarters/", {"quarter": "2024/25 Q2"})
+    assert response.status_code == 200
+    page = _main(response)
+    assert "As at 30 September 2024, the end of 2024/25 Q2." in page
+    assert f'href="{BOARD.format(pk=closed.pk)}"' in page and strategy.title in page
+    assert "Red" in page  # the overall status as it closed
+    assert "Not closed for 2024/25 Q2 (1)" in page and other.title in page
+    strategy.title = "Renamed since"
+    strategy.save()
+    assert "Renamed since" not in _main(reader.get("/quarters/", {"quarter": "2024/25 Q2"}))
+
+
+def test_the_strategy_list_as_at_a_quarter_starts_at_the_latest_closed_one(closed, reader):
+    page = _main(reader.get("/quarters/"))
+    assert "Strategies as at the end of 2024/25 Q2" in page
+
+
+def test_with_no_quarter_closed_the_list_as_at_a_quarter_says_so(reader):
+    response = reader.get("/quarters/")
+    assert response.status_code == 404
+    assert "No strategy you can see has closed a quarter yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("quarter", ["2024/25 Q7", "Q2", "x" * 500])
+def test_the_strategy_list_as_at_a_bad_quarter_says_so(closed, reader, quarter):
+    response = reader.get("/quarters/", {"quarter": quarter})
+    assert response.status_code == 404
+    assert "is not a quarter such as 2024/25 Q2" in response.content.decode()
+
+
+def test_the_strategy_list_as_at_a_quarter_shows_only_what_the_reader_may_see(
+    closed, reader, admin_user
+):
+    from reporting.tests.helpers import close_quarter
+
+    draft = make_strategy(slug="draft", title="Draft plan", status="draft")
+    make_objective(make_priority(draft, number=1), number=1)
+    draft.status = "published"
+    draft.save()
+    close_quarter(draft, Q2, admin_user)
+    draft.status = "draft"
+    draft.save()
+    page = _main(reader.get("/quarters/", {"quarter": "2024/25 Q2"}))
+    assert "Draft plan" not in page

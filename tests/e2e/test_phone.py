@@ -67,6 +67,7 @@ def _pages_of(example) -> dict[str, list[str]]:
         f"{board}priorities/2/",
         f"{board}priorities/2/objectives/1/",
         f"{board}measures/EX-VW-OCCUPANCY/",
+        "/quarters/",
     ]
     return {
         "board": [*shared, "/milestones/approvals/"],
