@@ -146,15 +146,20 @@ def strategies(request: HttpRequest) -> HttpResponse:
             period__quarter=quarter.number,
             period__strategy__in=visible,
         )
-        .select_related("period__strategy__organisation")
+        .select_related("period__strategy__organisation", "period__closed_by")
         .order_by("period__strategy__title", "period__strategy_id")
     )
     page = Paginator(overall, QUARTER_ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    not_closed = visible.exclude(
-        pk__in=ReportingPeriod.objects.filter(
-            state=PeriodState.CLOSED, year=quarter.year, quarter=quarter.number
-        ).values("strategy_id")
-    ).order_by("title", "id")
+    # Strategies whose period includes the quarter and that had not closed it.
+    not_closed = (
+        visible.filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
+        .exclude(
+            pk__in=ReportingPeriod.objects.filter(
+                state=PeriodState.CLOSED, year=quarter.year, quarter=quarter.number
+            ).values("strategy_id")
+        )
+        .order_by("title", "id")
+    )
     titles = list(not_closed.values_list("title", flat=True)[:QUARTER_ROWS_PER_PAGE])
     count = not_closed.count()
     context = {

@@ -87,20 +87,24 @@ class Drawing:
     summary: str = ""
 
 
+MOST_TICKS = 12
+
+
 def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    if high == low:
-        high, low = high + 1, low - 1
+    """Round values from at or below `low` to at or above `high`, about `count` steps apart.
+    A range too small to tell from rounding (a flat series whose mean is a hair off its
+    values) is widened first, and the ticks are counted, never stepped to: adding a step
+    smaller than the values' precision would never reach `high`."""
+    if high - low <= 1e-9 * max(1.0, abs(high), abs(low)):
+        middle = (high + low) / 2
+        half = max(1.0, abs(middle) * 0.1)
+        low, high = middle - half, middle + half
     step = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(step))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < high:
-        ticks.append(round(value, 10))
-    return ticks
+    steps = min(MOST_TICKS - 1, math.ceil((high - start) / step - 1e-9))
+    return [round(start + i * step, 10) for i in range(steps + 1)]
 
 
 def _segments(xs: list[float], values: list[float | None]) -> list[tuple[float, float, float]]:

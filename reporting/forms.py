@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from milestones.forms import MilestoneUpdateForm, UsersChoiceField
+from milestones.forms import ChoiceOfRows, MilestoneUpdateForm, UsersChoiceField
 from reporting.quarters import Quarter
 from strategy_tracker.forms import DateInput
 from strategy_tracker.people import display_name
@@ -131,7 +131,7 @@ class SignOffForm(forms.Form):
         return data
 
 
-class PeriodChoiceField(forms.ModelMultipleChoiceField):
+class PeriodChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
     def label_from_instance(self, period) -> str:
         return f"{period.strategy.title} ({period.strategy.organisation.name})"
 
@@ -148,7 +148,6 @@ class PackForm(forms.Form):
             "required": "Choose at least one strategy for the pack.",
             "invalid_choice": "One of the strategies chosen has no closed report for this "
             "quarter any more; choose again from the list.",
-            "invalid_pk_value": "Choose strategies from the list.",
         },
     )
 

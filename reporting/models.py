@@ -265,12 +265,33 @@ class BoardPack(models.Model):
         return Quarter(self.year, self.quarter).label
 
     @property
+    def stalled(self) -> bool:
+        """Started long ago and never finished: its worker was stopped part way."""
+        started = self.started_at
+        return (
+            self.state == PackState.RUNNING
+            and started is not None
+            and timezone.now() - started > PACK_GIVEN_UP_AFTER
+        )
+
+    @property
     def progress(self) -> str:
         """Where the pack is, in words."""
         if self.state == PackState.QUEUED:
+            if timezone.now() - self.requested_at > PACK_GIVEN_UP_AFTER:
+                return "Still waiting for the task worker: is it running (make worker)?"
             return "Waiting for the worker to start it."
+        if self.stalled:
+            return (
+                f"Stopped after {self.done} of {self.total} reports: its worker was stopped "
+                "part way. Make the pack again."
+            )
         if self.state == PackState.RUNNING:
             return f"Being made: {self.done} of {self.total} reports done."
         if self.state == PackState.DONE:
             return f"Ready: {self.pages} pages."
         return f"Failed, so no PDF was kept: {self.failure}"
+
+
+# A pack of sixty reports takes a few minutes; one still going after this never will.
+PACK_GIVEN_UP_AFTER = dt.timedelta(minutes=30)

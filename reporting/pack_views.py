@@ -13,7 +13,7 @@ from objectives.models import Strategy
 from reporting import packs
 from reporting.forms import PackForm
 from reporting.models import BoardPack, PackState, PeriodState, ReportingPeriod
-from reporting.quarters import Quarter
+from reporting.quarters import Quarter, file_name_of
 from reporting.views import _require_manager
 
 PACKS_SHOWN = 20
@@ -79,7 +79,7 @@ def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
     ready = pack.state == PackState.DONE
     return JsonResponse(
         {
-            "state": pack.state,
+            "state": "stalled" if pack.stalled else pack.state,
             "progress": pack.progress,
             "download": reverse("reporting:pack_pdf", args=[pack.pk]) if ready else "",
         }
@@ -90,7 +90,7 @@ def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     pack = get_object_or_404(BoardPack, pk=pk, state=PackState.DONE)
-    name = f"board-pack-{pack.year}-{pack.year % 100 + 1:02d}-q{pack.quarter}-{pack.pk}.pdf"
+    name = f"board-pack-{file_name_of(Quarter(pack.year, pack.quarter))}-{pack.pk}.pdf"
     return FileResponse(
         io.BytesIO(bytes(pack.pdf)),
         as_attachment=True,

@@ -48,6 +48,23 @@ def ordered_periods(pack: BoardPack) -> list[ReportingPeriod]:
     return sorted(periods, key=lambda p: (p.heading["organisation"]["name"], p.heading["title"]))
 
 
+def _cover(printer, pack: BoardPack, periods, lengths: list[int]) -> bytes:
+    """The cover and its contents, numbered from the page after the cover: a long contents
+    list takes more than one page, so the cover is printed until its own length holds."""
+    cover_pages, cover = 1, b""
+    for _ in range(3):
+        contents, page = [], cover_pages + 1
+        for period, length in zip(periods, lengths, strict=True):
+            contents.append((period, page, page + length - 1))
+            page += length
+        html = render_to_string("reporting/pack_cover.html", {"pack": pack, "contents": contents})
+        cover = printer.pdf(html, f"Board pack {pack.label}")
+        if pdf.page_count(cover) == cover_pages:
+            break
+        cover_pages = pdf.page_count(cover)
+    return cover
+
+
 def make(pack_id: int) -> None:
     """Make the pack's PDF. A pack already started (by another worker, or before a restart)
     is left alone; a failure is recorded in words and keeps no PDF."""
@@ -60,23 +77,19 @@ def make(pack_id: int) -> None:
     current = ""
     try:
         with pdf.Printer() as printer:
-            parts, contents = [], []
-            page = 2  # the cover is page 1
-            for done, period in enumerate(ordered_periods(pack), start=1):
+            parts, lengths = [], []
+            periods = ordered_periods(pack)
+            for done, period in enumerate(periods, start=1):
                 current = period.heading["title"]
                 context = report_context(period)
                 html = render_to_string("reporting/report_pdf.html", context)
                 parts.append(printer.pdf(html, pdf_title(context)))
-                pages = pdf.page_count(parts[-1])
-                contents.append((period, page, page + pages - 1))
-                page += pages
+                lengths.append(pdf.page_count(parts[-1]))
                 BoardPack.objects.filter(pk=pack_id).update(done=done)
             current = "the cover"
-            cover = render_to_string(
-                "reporting/pack_cover.html", {"pack": pack, "contents": contents}
-            )
-            parts.insert(0, printer.pdf(cover, f"Board pack {pack.label}"))
-        data = pdf.joined_pdf(parts)
+            cover = _cover(printer, pack, periods, lengths)
+        data = pdf.joined_pdf([cover, *parts])
+        pages = pdf.page_count(cover) + sum(lengths)
     except Exception as error:
         where = f" while making {current}" if current else ""
         BoardPack.objects.filter(pk=pack_id).update(
@@ -88,7 +101,7 @@ def make(pack_id: int) -> None:
     BoardPack.objects.filter(pk=pack_id).update(
         state=PackState.DONE,
         pdf=data,
-        pages=page - 1,
+        pages=pages,
         size=len(data),
         finished_at=timezone.now(),
     )

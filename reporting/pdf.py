@@ -11,6 +11,7 @@ also the browser the test suite already runs (scripts/ensure_chromium.sh install
 
 import io
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -105,9 +106,23 @@ class Printer:
             context.close()
 
 
+# Each print starts a Chromium of about 200 MB: a web process prints at most this many at
+# once, and a reader who would wait longer than BUSY_WAIT_S is told to try again.
+_printing = threading.BoundedSemaphore(settings.PDF_PRINTS_AT_ONCE)
+BUSY_WAIT_S = 20
+
+
 def pdf_of(html: str, title: str) -> bytes:
-    with Printer() as printer:
-        return printer.pdf(html, title)
+    """One report's PDF, printed in the request."""
+    if not _printing.acquire(timeout=BUSY_WAIT_S):
+        raise PrintFailed(
+            "Too many reports are being printed at this moment; try again in a minute."
+        )
+    try:
+        with Printer() as printer:
+            return printer.pdf(html, title)
+    finally:
+        _printing.release()
 
 
 def joined_pdf(parts: list[bytes]) -> bytes:

@@ -62,3 +62,8 @@ class Quarter:
 
     def previous(self) -> "Quarter":
         return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+
+def file_name_of(quarter: Quarter) -> str:
+    """ "2024/25 Q2" as a file name's part: "2024-25-q2"."""
+    return quarter.label.replace("/", "-").replace(" ", "-").lower()

@@ -3,6 +3,7 @@ starts): board packs, and each day's opening of scheduled periods and reminders.
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -11,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from reporting import cycle, packs, reminders
 
 DAILY_AT = dt.time(6, 0)  # before the working day: periods open, then reminders go
+RUN_GIVEN_UP_AFTER = dt.timedelta(hours=1)  # a daily run takes seconds
 
 
 @task()
@@ -22,22 +24,25 @@ def make_board_pack(pack_id: int) -> None:
 def daily_reporting_jobs() -> dict:
     """Open the periods whose day has come, send the day's reminders, then book tomorrow's run."""
     today = timezone.localdate()
+    # Tomorrow's run is booked first, so a failure below (the mail server down, say) costs
+    # one day's jobs, not every day's after it.
+    schedule_daily_jobs(after=today)
     opened = cycle.open_due_periods(today)
     sent = reminders.send_reminders(today, scheduled=True)
-    schedule_daily_jobs(after=today)
     return {"opened": [p.pk for p in opened], "reminded": len(sent)}
 
 
 def schedule_daily_jobs(after: dt.date | None = None) -> bool:
     """Book the next daily run unless one is booked already: True if this booked it. With
     `after` (from a run), the next is the day after's; without (on start), one runs now."""
-    # A run in progress books its own successor, so it counts as booked unless it is asking.
-    booked = (
-        [TaskResultStatus.READY] if after else [TaskResultStatus.READY, TaskResultStatus.RUNNING]
-    )
-    if DBTaskResult.objects.filter(
-        task_path=daily_reporting_jobs.module_path, status__in=booked
-    ).exists():
+    # A run in progress books its successor as it starts, so it counts as booked, unless it
+    # is the one asking or it started so long ago that its worker must have died.
+    runs = DBTaskResult.objects.filter(task_path=daily_reporting_jobs.module_path)
+    booked = Q(status=TaskResultStatus.READY)
+    if after is None:
+        alive = timezone.now() - RUN_GIVEN_UP_AFTER
+        booked |= Q(status=TaskResultStatus.RUNNING, started_at__gte=alive)
+    if runs.filter(booked).exists():
         return False
     if after is None:
         daily_reporting_jobs.enqueue()

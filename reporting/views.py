@@ -16,6 +16,7 @@ from reporting import cycle
 from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import PrintFailed, pdf_of
+from reporting.quarters import file_name_of
 from reporting.report import earlier_closed, pdf_title, report_context
 from strategy_tracker.people import as_id, display_name
 
@@ -199,7 +200,7 @@ def period_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return render(request, "reporting/pdf_unavailable.html", unavailable, status=503)
     response = HttpResponse(data, content_type="application/pdf")
     period = context["period"]
-    name = f"{context['strategy'].slug}-{period.year}-{period.year % 100 + 1:02d}-q{period.quarter}"
+    name = f"{context['strategy'].slug}-{file_name_of(period.financial_quarter)}"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

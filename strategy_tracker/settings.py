@@ -247,6 +247,7 @@ REPORTING_GRACE_DAYS = env.int("REPORTING_GRACE_DAYS", default=21)
 # The headless Chromium that prints board reports as PDF (reporting/pdf.py); make run, make
 # serve and make worker install Debian's (scripts/ensure_pdf_printer.sh).
 PDF_BROWSER = env.str("PDF_BROWSER", default="/usr/bin/chromium")
+PDF_PRINTS_AT_ONCE = env.int("PDF_PRINTS_AT_ONCE", default=2)  # per web process
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

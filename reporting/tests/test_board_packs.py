@@ -117,7 +117,8 @@ def test_a_pack_of_nothing_or_of_an_unclosed_quarter_is_refused(periods, program
     [
         ({"quarter": "2024/25 Q2"}, "Choose at least one strategy for the pack."),
         ({"quarter": "2024/25 Q2", "periods": ["99999"]}, "has no closed report for this"),
-        ({"quarter": "2024/25 Q2", "periods": ["x"]}, "Choose strategies from the list."),
+        ({"quarter": "2024/25 Q2", "periods": ["x"]}, "has no closed report for this"),
+        ({"quarter": "2024/25 Q2", "periods": ["9" * 30]}, "has no closed report for this"),
         ({"quarter": "2024/25 Q9", "periods": ["1"]}, "is not a quarter such as 2024/25 Q2"),
     ],
 )
@@ -153,3 +154,22 @@ def test_a_pack_with_no_browser_to_print_with_fails_in_words(periods, settings):
     pack.refresh_from_db()
     assert pack.state == "failed" and pack.pdf is None
     assert "No browser to print with at /nowhere/chromium (PDF_BROWSER)." in pack.failure
+
+
+def test_a_contents_list_longer_than_a_page_numbers_the_reports_after_it(admin_user):
+    periods = [
+        close_quarter(
+            make_strategy(slug=f"long-{n}", title=f"Strategy {n}: " + "a long title " * 12),
+            Q2,
+            admin_user,
+        )
+        for n in range(30)
+    ]
+    pack = packs.request_pack(Q2, periods, by=admin_user)
+    with pdf.Printer() as printer:
+        cover = packs._cover(printer, pack, packs.ordered_periods(pack), [3] * 30)
+    cover_pages, text = _text(cover)
+    assert cover_pages >= 2
+    first = cover_pages + 1
+    assert f"{first}–{first + 2}" in text  # the first report's pages, after the cover
+    assert f"{first + 87}–{first + 89}" in text  # the thirtieth's

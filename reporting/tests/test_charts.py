@@ -89,3 +89,35 @@ def test_signals_before_the_charted_points_are_counted_not_spelt_out():
     words = summary(chart, "count")
     assert "No special cause in these points" in words
     assert f"{len(result.signals)} earlier signal" in words
+
+
+@pytest.mark.parametrize("value", [0.1, 92.3, 0.0, -4.7, 1e-7, 123456789.1])
+def test_a_flat_series_draws_at_once_with_a_few_round_ticks(value):
+    """A flat run whose mean is a hair off its values once made the axis loop for ever."""
+    months = _months(20)
+    points = [[m.isoformat(), value, value + value * 1e-16, None, None, None] for m in months]
+    d = drawing({"points": points, "total": 20, "target": None, "signals": []}, "count")
+    assert 2 <= len(d.y_ticks) <= 12
+    ys = [float(pair.split(",")[1]) for pair in d.line.split()]
+    assert all(0 <= y <= d.height for y in ys)
+
+
+def test_ticks_cover_the_range_in_round_steps():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from reporting.charts import MOST_TICKS, _nice_ticks
+
+    numbers = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+
+    @given(numbers, numbers)
+    def check(a, b):
+        low, high = min(a, b), max(a, b)
+        ticks = _nice_ticks(low, high)
+        assert 2 <= len(ticks) <= MOST_TICKS
+        assert ticks == sorted(ticks)
+        # Within a hair of the range (a billionth of a step), never short of it by more.
+        hair = 1e-8 * (ticks[-1] - ticks[0])
+        assert ticks[0] <= low + hair and ticks[-1] >= high - hair
+
+    check()

@@ -73,3 +73,31 @@ def test_a_daily_run_opens_due_periods_reminds_on_the_day_and_books_tomorrow(
     tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(6)))
     assert booked.run_after == tomorrow
     assert run_queued_tasks() == 0  # tomorrow's is not due yet
+
+
+def test_a_failed_daily_run_still_books_tomorrows(monkeypatch):
+    def mail_server_down(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(reminders, "send_reminders", mail_server_down)
+    call_command("schedule_reporting_jobs", stdout=StringIO())
+    assert run_queued_tasks() == 1
+    runs = DBTaskResult.objects.filter(task_path=daily_reporting_jobs.module_path)
+    assert sorted(runs.values_list("status", flat=True)) == ["FAILED", "READY"]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert timezone.localtime(runs.get(status="READY").run_after).date() == tomorrow
+
+
+def test_a_run_whose_worker_died_does_not_block_the_jobs_for_good():
+    daily_reporting_jobs.enqueue()
+    run = DBTaskResult.objects.get()
+    run.status, run.started_at = "RUNNING", timezone.now()
+    run.save()
+    out = StringIO()
+    call_command("schedule_reporting_jobs", stdout=out)
+    assert "already booked" in out.getvalue()  # running now: it books its own successor
+    run.started_at = timezone.now() - dt.timedelta(hours=2)
+    run.save()
+    call_command("schedule_reporting_jobs", stdout=out)
+    assert "booked: the first runs now" in out.getvalue()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1

@@ -223,3 +223,21 @@ def test_what_changed_can_be_counted_since_any_earlier_closed_quarter(strategy, 
     assert (
         client.get(f"/strategies/s/periods/{q3.pk}/report.pdf", {"since": q1.pk}).status_code == 200
     )
+
+
+def test_when_too_many_pdfs_are_printing_the_reader_is_asked_to_wait(
+    strategy, admin_user, client, monkeypatch
+):
+    import threading
+
+    from reporting import pdf
+
+    period = _close(strategy, admin_user)
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()
+    monkeypatch.setattr(pdf, "_printing", busy)
+    monkeypatch.setattr(pdf, "BUSY_WAIT_S", 0.01)
+    client.force_login(admin_user)
+    response = client.get(f"/strategies/s/periods/{period.pk}/report.pdf")
+    assert response.status_code == 503
+    assert "Too many reports are being printed at this moment" in response.content.decode()
