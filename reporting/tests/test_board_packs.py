@@ -173,3 +173,21 @@ def test_a_contents_list_longer_than_a_page_numbers_the_reports_after_it(admin_u
     first = cover_pages + 1
     assert f"{first}–{first + 2}" in text  # the first report's pages, after the cover
     assert f"{first + 87}–{first + 89}" in text  # the thirtieth's
+
+
+def test_a_pack_whose_worker_stopped_or_never_started_says_so(admin, periods):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pack = packs.request_pack(Q2, periods, by=periods[0].closed_by)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    BoardPack.objects.filter(pk=pack.pk).update(requested_at=long_ago)
+    status = admin.get(f"/board-packs/{pack.pk}/status/").json()
+    assert status["progress"].startswith("Still waiting for the task worker")
+    BoardPack.objects.filter(pk=pack.pk).update(state="running", started_at=long_ago, done=1)
+    status = admin.get(f"/board-packs/{pack.pk}/status/").json()
+    assert status["state"] == "stalled" and status["download"] == ""
+    assert status["progress"].startswith("Stopped after 1 of 2 reports")
+    BoardPack.objects.filter(pk=pack.pk).update(started_at=timezone.now())
+    assert admin.get(f"/board-packs/{pack.pk}/status/").json()["state"] == "running"
