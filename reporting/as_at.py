@@ -16,18 +16,22 @@ DASHBOARD = ""
 
 @dataclass(frozen=True)
 class BoardItem:
-    """One board page: kind "" (the dashboard), "priority", "objective" or "measure"."""
+    """One board page: kind "" (the dashboard), "priority", "objective", "milestone" (shown as
+    at a quarter on its objective's page) or "measure"."""
 
     kind: str = DASHBOARD
     priority_key: str = ""
     objective_number: int | None = None
     code: str = ""
+    milestone_id: int | None = None
 
     def __str__(self) -> str:
         if self.kind == "priority":
             return f"priority:{self.priority_key}"
         if self.kind == "objective":
             return f"objective:{self.priority_key}.{self.objective_number}"
+        if self.kind == "milestone":
+            return f"milestone:{self.priority_key}.{self.objective_number}.{self.milestone_id}"
         if self.kind == "measure":
             return f"measure:{self.code}"
         return DASHBOARD
@@ -38,6 +42,9 @@ class BoardItem:
         if self.kind == "objective":
             args = [slug, self.priority_key, self.objective_number]
             return reverse("objectives:objective_detail", args=args)
+        if self.kind == "milestone":
+            args = [slug, self.priority_key, self.objective_number, self.milestone_id]
+            return reverse("milestones:detail", args=args)
         if self.kind == "measure":
             return reverse("measures:detail", args=[self.code])
         return reverse("objectives:strategy_detail", args=[slug])
@@ -46,9 +53,10 @@ class BoardItem:
         base = [slug, period_pk]
         if self.kind == "priority":
             return reverse("reporting:as_at_priority", args=[*base, self.priority_key])
-        if self.kind == "objective":
+        if self.kind in ("objective", "milestone"):
             args = [*base, self.priority_key, self.objective_number]
-            return reverse("reporting:as_at_objective", args=args)
+            url = reverse("reporting:as_at_objective", args=args)
+            return url + (f"#milestone-{self.milestone_id}" if self.milestone_id else "")
         if self.kind == "measure":
             return reverse("reporting:as_at_measure", args=[*base, self.code])
         return reverse("reporting:as_at_dashboard", args=base)
@@ -64,11 +72,20 @@ def parse_item(text: str) -> BoardItem | None:
         return BoardItem("priority", rest)
     if kind == "objective":
         key, _, number = rest.rpartition(".")
-        if _whole(keys, key) and number.isascii() and number.isdigit() and len(number) < 6:
+        if _whole(keys, key) and _number(number, 6):
             return BoardItem("objective", key, int(number))
+    if kind == "milestone":
+        key, _, numbers = rest.partition(".")
+        number, _, pk = numbers.partition(".")
+        if _whole(keys, key) and _number(number, 6) and _number(pk, 19):
+            return BoardItem("milestone", key, int(number), milestone_id=int(pk))
     if kind == "measure" and _whole(r"[-a-zA-Z0-9_]{1,50}", rest):
         return BoardItem("measure", code=rest)
     return None
+
+
+def _number(text: str, most_digits: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < most_digits
 
 
 def _whole(pattern: str, text: str) -> bool:
@@ -81,6 +98,11 @@ def item_of(context) -> str:
         return str(context["board_item"])
     if context.get("measure") is not None:
         return str(BoardItem("measure", code=context["measure"].code))
+    if context.get("milestone") is not None:
+        milestone = context["milestone"]
+        objective = milestone.objective
+        item = BoardItem("milestone", objective.priority.key, objective.number, "", milestone.pk)
+        return str(item)
     if context.get("objective") is not None:
         objective = context["objective"]
         return str(BoardItem("objective", objective.priority.key, objective.number))

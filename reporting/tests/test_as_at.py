@@ -201,3 +201,19 @@ def test_the_strategy_list_as_at_a_quarter_shows_only_what_the_reader_may_see(
     draft.save()
     page = _main(reader.get("/quarters/", {"quarter": "2024/25 Q2"}))
     assert "Draft plan" not in page
+
+
+def test_a_milestones_page_goes_to_it_on_its_objective_as_at_the_quarter(strategy, closed, reader):
+    hub = strategy.priorities.get().objectives.get().milestones.get(title="Open the hub")
+    live = reader.get(hub.get_absolute_url()).content.decode()
+    item = f"milestone:1.1.{hub.pk}"
+    assert f'name="item" value="{item}"' in live
+    chosen = reader.get("/strategies/s/as-at/", {"period": closed.pk, "item": item})
+    expected = BOARD.format(pk=closed.pk) + f"priorities/1/objectives/1/#milestone-{hub.pk}"
+    assert chosen["Location"] == expected
+    page = reader.get(expected.split("#")[0]).content.decode()
+    assert f'id="milestone-{hub.pk}"' in page
+    back = reader.get("/strategies/s/as-at/", {"period": "", "item": item})
+    assert back["Location"] == hub.get_absolute_url()
+    for bad in ("milestone:1.1.x", "milestone:1.1", f"milestone:1.x.{hub.pk}", "milestone:"):
+        assert reader.get("/strategies/s/as-at/", {"period": "", "item": bad}).status_code == 404
