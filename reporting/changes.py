@@ -6,6 +6,8 @@ an update this quarter."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import SEVERITY, Rag
 
@@ -102,6 +104,8 @@ def compare(
         earlier_rows = earlier.snapshot.order_by("position").values(*EarlierItem.FIELDS)
         before = {_key(item): item for item in map(EarlierItem, earlier_rows)}
     changes = QuarterChanges(earlier, later)
+    # With no quarter to compare with, only what happened within this one is reported.
+    alone = later.financial_quarter if earlier is None else None
 
     def add(kind: str, row, old: EarlierItem | None, detail: str = "") -> None:
         changes.found.setdefault(kind, []).append(Change(row, old, detail))
@@ -114,9 +118,9 @@ def compare(
         if old is not None:
             _moved(add, row, old)
         if row.level == Level.MILESTONE:
-            _milestone(add, row, old, later_start)
+            _milestone(add, row, old, later_start, alone)
         elif row.level in (Level.MEASURE, Level.CONTEXT):
-            _measure(add, row, old)
+            _measure(add, row, old, alone)
     for key, old in before.items():
         if key not in seen:
             add("removed", old, old)
@@ -146,10 +150,16 @@ def _moved(add, row: SnapshotItem, old: EarlierItem) -> None:
         add("cancelled" if cancelled else "unjudged", row, old, detail)
 
 
-def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start) -> None:
-    if row.status == "complete" and (old is None or old.status != "complete"):
+def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, alone) -> None:
+    """`alone`: the quarter, when there is none before it to compare with."""
+    completed_now = alone is None or (
+        row.last_updated_at is not None
+        and timezone.localtime(row.last_updated_at).date() >= alone.start
+    )
+    if row.status == "complete" and (old is None or old.status != "complete") and completed_now:
         add("completed", row, old)
-    if row.finding == "overdue" and (old is None or old.finding != "overdue"):
+    due_now = alone is None or (row.due_date is not None and alone.start <= row.due_date)
+    if row.finding == "overdue" and (old is None or old.finding != "overdue") and due_now:
         add("newly_overdue", row, old)
     if old is not None:
         then, now = old.forecast_date or old.due_date, row.forecast_date or row.due_date
@@ -160,11 +170,13 @@ def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start) -> 
         add("no_update", row, old)
 
 
-def _measure(add, row: SnapshotItem, old: EarlierItem | None) -> None:
-    if row.value_period_end and (
-        old is None or old.value_period_end is None or row.value_period_end > old.value_period_end
-    ):
-        add("new_figure", row, old)
+def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
+    """`alone`: the quarter, when there is none before it: its own figures are new, and no
+    signal can be said to have started or ended."""
+    end = row.value_period_end
+    if end and (old is None or old.value_period_end is None or end > old.value_period_end):
+        if alone is None or end >= alone.start:
+            add("new_figure", row, old)
     if row.restated_period_end:
         add(
             "restated",
@@ -173,6 +185,8 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None) -> None:
             f"{row.restated_period_end:%b %Y}: {_number(row.restated_from)} → "
             f"{_number(row.restated_to)}",
         )
+    if alone is not None:
+        return
     was, now = (old.variation if old else ""), row.variation
     if now not in COMMON and was != now:
         add("signal_started", row, old)

@@ -6,6 +6,7 @@ import io
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -82,6 +83,11 @@ def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
             "state": "stalled" if pack.stalled else pack.state,
             "progress": pack.progress,
             "download": reverse("reporting:pack_pdf", args=[pack.pk]) if ready else "",
+            "download_text": (
+                f"Download the {pack.label} pack (PDF, {filesizeformat(pack.size)})"
+                if ready
+                else ""
+            ),
         }
     )
 

@@ -107,9 +107,14 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
         except cycle.PeriodRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request, f"{period.label} is scheduled to open on {period.opens_on:%-d %B %Y}."
-            )
+            if period.opens_on > timezone.localdate():
+                done = f"{period.label} is scheduled to open on {period.opens_on:%-d %B %Y}."
+            else:
+                done = (
+                    f"{period.label} is scheduled. Its opening day, {period.opens_on:%-d %B %Y}, "
+                    "has passed: open it now, or the next daily run opens it."
+                )
+            messages.success(request, done)
             return _back(strategy)
     return _page(request, strategy, schedule_form=form, status=400)
 
@@ -153,11 +158,22 @@ def _step(request: HttpRequest, slug: str, pk: int, step, done: str) -> HttpResp
 
 @require_POST
 def period_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _step(request, slug, pk, cycle.open_period, "open: leads can send their returns")
+    strategy = _strategy(request, slug)
+    period = _period(strategy, pk)
+    done = "open: leads can send their returns"
+    if period.closes_on < timezone.localdate():
+        done += f" (its grace period ended on {period.closes_on:%-d %B %Y}, so they are late)"
+    return _step(request, slug, pk, cycle.open_period, done)
 
 
 @require_POST
 def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if request.POST.get("final") != "yes":  # closing is final: the Admin says so first
+        strategy = _strategy(request, slug)
+        _require_manager(request)
+        period = _period(strategy, pk)
+        refusal = f"Tick “Closing is final” beside Close {period.label} to close it."
+        return _page(request, strategy, refusal=refusal, status=409)
     return _step(request, slug, pk, cycle.close_period, "closed")
 
 

@@ -106,9 +106,11 @@ def _chart(row: SnapshotItem) -> str:
         f'<figure class="spc-chart" id="{key}">'
         f'<figcaption class="chart-name">{title} <span class="muted">({esc(row.number)})'
         "</span></figcaption>"
+        # On a phone the chart keeps a readable size and scrolls in its own box.
+        f'<div class="chart-scroll" tabindex="0" role="group" aria-label="Chart: {title}">'
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {d.width} {d.height}" '
         f'width="100%" role="img" aria-labelledby="{key}-name {key}-words">'
-        f'<title id="{key}-name">Trend and SPC chart: {title}</title>{d.plot}</svg>'
+        f'<title id="{key}-name">Trend and SPC chart: {title}</title>{d.plot}</svg></div>'
         f'<ul class="chart-legend">{legend}</ul>'
         f'<p class="chart-words" id="{key}-words">{esc(d.summary)}</p></figure>'
     )

@@ -188,3 +188,22 @@ def test_the_reports_heading_is_kept_as_it_was_at_close(admin_user, client):
     assert "Better Health" in main and "Renamed" not in main and "New Org" not in main
     assert "Illustrative data" not in main and "by Ada Admin" in main
     assert before.split('<main id="main"')[1].split("</main>")[0] == main
+
+
+def test_with_no_earlier_quarter_only_what_happened_in_this_one_is_reported(quarters):
+    _, q2 = quarters  # July to September 2024, and nothing before it to compare with
+    inside = timezone.make_aware(dt.datetime(2024, 8, 10))
+    before = timezone.make_aware(dt.datetime(2024, 3, 1))
+    _row(q2, "milestone", 1, status="complete", rag="blue", last_updated_at=inside)
+    _row(q2, "milestone", 2, status="complete", rag="blue", last_updated_at=before)
+    _row(q2, "milestone", 3, rag="red", finding="overdue", due_date=dt.date(2024, 8, 1))
+    _row(q2, "milestone", 4, rag="red", finding="overdue", due_date=dt.date(2023, 5, 1))
+    _row(q2, "measure", 5, value=Decimal(1), value_period_end=dt.date(2024, 9, 30))
+    _row(q2, "measure", 6, value=Decimal(1), value_period_end=dt.date(2023, 9, 30))
+    _row(q2, "measure", 7, variation="special_cause_concern_low")
+    found = changes.compare(None, q2).found
+    ids = {key: [c.row.object_id for c in items] for key, items in found.items()}
+    assert ids.get("completed") == [1]
+    assert ids.get("newly_overdue") == [3]
+    assert ids.get("new_figure") == [5]
+    assert "signal_started" not in ids and "signal_ended" not in ids

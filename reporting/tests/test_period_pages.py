@@ -27,6 +27,9 @@ def admin(client, admin_user):
     return client
 
 
+FINAL = {"final": "yes"}  # the Admin's tick: closing is final
+
+
 def _period(strategy, quarter=Q2):
     return cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
 
@@ -55,7 +58,7 @@ def test_an_admin_schedules_a_period_and_sees_it(admin, strategy):
     )
     page = admin.get(URL).content.decode()
     assert "2024/25 Q2" in page and "16 Sep 2024 to 21 Oct 2024" in page
-    assert "is scheduled to open on 16 September 2024" in page
+    assert "is scheduled. Its opening day, 16 September 2024, has passed" in page
 
 
 @pytest.mark.parametrize(
@@ -90,21 +93,35 @@ def test_a_bad_schedule_is_refused_in_words_with_the_input_kept(admin, strategy,
 def test_an_admin_opens_and_closes_a_period_and_closing_twice_is_refused(admin, strategy):
     period = _period(strategy)
     assert admin.post(f"{URL}{period.pk}/open/").status_code == 302
-    assert admin.post(f"{URL}{period.pk}/close/").status_code == 302  # Q2 2024 has ended
+    assert admin.post(f"{URL}{period.pk}/close/", FINAL).status_code == 302  # Q2 2024 has ended
     period.refresh_from_db()
     assert period.state == "closed"
     rows = period.history.count()
-    response = admin.post(f"{URL}{period.pk}/close/")
+    response = admin.post(f"{URL}{period.pk}/close/", FINAL)
     assert response.status_code == 409
     assert "was already closed on" in response.content.decode()
     assert period.history.count() == rows
+
+
+def test_closing_needs_the_admin_to_say_it_is_final(admin, strategy):
+    period = _period(strategy)
+    admin.post(f"{URL}{period.pk}/open/")
+    page = admin.get(URL).content.decode()
+    assert 'name="final" value="yes"' in page and "Closing is final" in page
+    response = admin.post(f"{URL}{period.pk}/close/")
+    assert response.status_code == 409
+    assert "Tick “Closing is final” beside Close 2024/25 Q2" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == "open" and not period.snapshot.exists()
 
 
 def test_a_quarter_not_yet_ended_is_refused_at_close(admin, strategy):
     today = timezone.localdate()
     period = _period(strategy, Quarter.containing(today))
     admin.post(f"{URL}{period.pk}/open/")
-    response = admin.post(f"{URL}{period.pk}/close/")
+    page = admin.get(URL).content.decode()
+    assert "Can be closed once the quarter has ended" in page and "final-" not in page
+    response = admin.post(f"{URL}{period.pk}/close/", FINAL)
     assert response.status_code == 409
     assert "a quarter closes only after it has ended" in response.content.decode()
     period.refresh_from_db()
@@ -156,7 +173,7 @@ def test_the_dashboard_links_to_the_periods(admin, strategy):
 def test_a_closed_periods_dates_are_refused_in_words(admin, strategy):
     period = _period(strategy)
     admin.post(f"{URL}{period.pk}/open/")
-    admin.post(f"{URL}{period.pk}/close/")
+    admin.post(f"{URL}{period.pk}/close/", FINAL)
     response = admin.post(f"{URL}{period.pk}/dates/", {"opens_on": "x", "closes_on": ""})
     assert response.status_code == 409
     assert "2024/25 Q2 is closed; its dates are kept as they were." in response.content.decode()

@@ -20,7 +20,7 @@
           if (pack.download) {
             var link = document.createElement("a");
             link.href = pack.download;
-            link.textContent = "Download the pack (PDF)";
+            link.textContent = pack.download_text;
             download.replaceChildren(link);
           }
           if (pack.state === "queued" || pack.state === "running") {

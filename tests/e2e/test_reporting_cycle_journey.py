@@ -81,6 +81,7 @@ def test_a_whole_quarter_from_opening_to_the_boards_pdf(
     # The Admin closes the quarter.
     sign_in(page, "admin")
     page.goto(f"{url}{EXAMPLE}/periods/")
+    page.get_by_label("Closing is final").check()
     page.get_by_role("button", name=f"Close {quarter}").click()
     expect(page.get_by_role("status")).to_contain_text(f"{quarter} is closed.")
     page.get_by_role("link", name=f"Board report, {quarter}").click()
@@ -147,7 +148,7 @@ def test_a_whole_quarter_from_opening_to_the_boards_pdf(
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
     expect(page.locator(".pack-progress").first).to_contain_text("Ready:", timeout=15_000)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the pack (PDF)").click()
+        page.get_by_role("link", name=f"Download the {quarter} pack").click()
     pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert f"Board pack: {quarter}" in text and f"Board report: {quarter}" in text

@@ -30,7 +30,7 @@ def test_an_admin_schedules_dates_opens_and_closes_a_quarter(
     page.get_by_label("Closes on").fill("2024-10-21")
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "2024/25 Q2 is scheduled to open on 16 September 2024."
+        "2024/25 Q2 is scheduled. Its opening day, 16 September 2024, has passed"
     )
     period = ReportingPeriod.objects.get()
 
@@ -58,12 +58,14 @@ def test_an_admin_schedules_dates_opens_and_closes_a_quarter(
     # A second tab still shows the Close button after the first has closed the quarter.
     second = page.context.new_page()
     second.goto(page.url)
+    row.get_by_label("Closing is final").check()
     row.get_by_role("button", name="Close 2024/25 Q2").click()
     expect(page.get_by_role("status")).to_contain_text("2024/25 Q2 is closed.")
     expect(row).to_contain_text("Closed")
     expect(row.get_by_text("Change the dates of 2024/25 Q2")).to_have_count(0)
 
     before = stored_rows()
+    second.get_by_label("Closing is final").check()
     second.get_by_role("button", name="Close 2024/25 Q2").click()
     expect(second.get_by_role("alert")).to_contain_text("2024/25 Q2 was already closed on")
     assert differences(before, stored_rows()) == set()
