@@ -200,7 +200,7 @@ def test_with_no_earlier_quarter_only_what_happened_in_this_one_is_reported(quar
     _row(q2, "milestone", 4, rag="red", finding="overdue", due_date=dt.date(2023, 5, 1))
     _row(q2, "measure", 5, value=Decimal(1), value_period_end=dt.date(2024, 9, 30))
     _row(q2, "measure", 6, value=Decimal(1), value_period_end=dt.date(2023, 9, 30))
-    _row(q2, "measure", 7, variation="special_cause_concern_low")
+    _row(q2, "measure", 7, variation="concern_low")
     found = changes.compare(None, q2).found
     ids = {key: [c.row.object_id for c in items] for key, items in found.items()}
     assert ids.get("completed") == [1]
