@@ -85,6 +85,7 @@ def test_later_edits_change_today_but_not_the_quarter(strategy, closed, reader):
     for name, url in _pages(closed.pk).items():
         assert _main(reader.get(url)) == pages[name], name
     objective_page = pages["objective"]
+    assert "<h1>Objective 1: " in objective_page  # numbered as its live page numbers it
     assert (
         "Builders delayed by a month." in objective_page and "forecast 1 Nov 2024" in objective_page
     )
