@@ -4,7 +4,7 @@ it closed. The choice of quarter on every board page comes here first (`as_at`).
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from objectives.models import Strategy
@@ -13,7 +13,7 @@ from reporting import changes
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from reporting.quarters import Quarter
 from reporting.report import quarter_report
-from reporting.views import _strategy
+from reporting.views import _strategy, closed_period
 from strategy_tracker.people import as_id
 
 
@@ -27,24 +27,13 @@ def as_at(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = request.GET.get("period", "")
     if not chosen:
         return redirect(item.live_url(strategy.slug))
-    period = _closed_period(strategy, as_id(chosen))
+    period = closed_period(strategy, as_id(chosen))
     return redirect(item.as_at_url(strategy.slug, period.pk))
-
-
-def _closed_period(strategy, pk) -> ReportingPeriod:
-    period = get_object_or_404(
-        ReportingPeriod.objects.select_related("closed_by"),
-        strategy=strategy,
-        pk=pk if pk is not None else 0,
-        state=PeriodState.CLOSED,
-    )
-    period.strategy = strategy
-    return period
 
 
 def _context(request: HttpRequest, slug: str, pk: int, item: board.BoardItem) -> dict:
     strategy = _strategy(request, slug)
-    period = _closed_period(strategy, pk)
+    period = closed_period(strategy, pk)
     return {
         "strategy": strategy,
         "period": period,
@@ -124,16 +113,12 @@ def strategies(request: HttpRequest) -> HttpResponse:
     visible = Strategy.objects.visible_to(request.user)
     chosen = request.GET.get("quarter", "")
     if not chosen:  # the latest quarter closed, if any
-        latest = (
-            ReportingPeriod.objects.filter(state=PeriodState.CLOSED, strategy__in=visible)
-            .order_by("-year", "-quarter")
-            .first()
-        )
-        if latest is None:
+        closed = ReportingPeriod.objects.filter(strategy__in=visible).closed_quarters()
+        if not closed:
             return _missing(
                 request, None, None, "No strategy you can see has closed a quarter yet."
             )
-        chosen = latest.label
+        chosen = closed[0].label
     try:
         quarter = Quarter.parse(chosen[:40])
     except ValueError as error:

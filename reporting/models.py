@@ -26,6 +26,16 @@ class ReportingPeriodQuerySet(models.QuerySet):
             | models.Q(year=quarter.year, quarter__lt=quarter.number)
         )
 
+    def closed_quarters(self) -> list[Quarter]:
+        """The quarters these periods closed, newest first, each once."""
+        pairs = (
+            self.filter(state=PeriodState.CLOSED)
+            .order_by("-year", "-quarter")
+            .values_list("year", "quarter")
+            .distinct()
+        )
+        return [Quarter(year, number) for year, number in pairs]
+
 
 class ReportingPeriod(models.Model):
     """One strategy's reporting for one financial quarter. Leads send their returns while it is

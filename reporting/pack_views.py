@@ -26,16 +26,11 @@ def _closed(request: HttpRequest):
     ).select_related("strategy__organisation")
 
 
-def _quarters(closed) -> list[Quarter]:
-    pairs = closed.order_by("-year", "-quarter").values_list("year", "quarter").distinct()
-    return [Quarter(year, number) for year, number in pairs]
-
-
 @require_http_methods(["GET", "POST"])
 def board_packs(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     closed = _closed(request)
-    quarters = _quarters(closed)
+    quarters = closed.closed_quarters()
     chosen = request.POST.get("quarter") or request.GET.get("quarter") or ""
     try:
         quarter = Quarter.parse(chosen[:40]) if chosen else (quarters[0] if quarters else None)

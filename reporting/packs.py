@@ -59,9 +59,10 @@ def _cover(printer, pack: BoardPack, periods, lengths: list[int]) -> bytes:
             page += length
         html = render_to_string("reporting/pack_cover.html", {"pack": pack, "contents": contents})
         cover = printer.pdf(html, f"Board pack {pack.label}")
-        if pdf.page_count(cover) == cover_pages:
+        printed = pdf.page_count(cover)
+        if printed == cover_pages:
             break
-        cover_pages = pdf.page_count(cover)
+        cover_pages = printed
     return cover
 
 

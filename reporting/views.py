@@ -144,7 +144,8 @@ def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _page(request, strategy, window_forms={period.pk: form}, status=400)
 
 
-def _step(request: HttpRequest, slug: str, pk: int, step, done: str) -> HttpResponse:
+def _step(request: HttpRequest, slug: str, pk: int, step, done) -> HttpResponse:
+    """Open or close a period: `step` does it (or refuses), `done(period)` says what it did."""
     strategy = _strategy(request, slug)
     _require_manager(request)
     period = _period(strategy, pk)
@@ -152,40 +153,48 @@ def _step(request: HttpRequest, slug: str, pk: int, step, done: str) -> HttpResp
         step(period, by=request.user)
     except cycle.PeriodRefused as refusal:
         return _page(request, strategy, refusal=str(refusal), status=409)
-    messages.success(request, f"{period.label} is {done}.")
+    messages.success(request, f"{period.label} is {done(period)}.")
     return _back(strategy)
+
+
+def _opened(period: ReportingPeriod) -> str:
+    done = "open: leads can send their returns"
+    if period.closes_on < timezone.localdate():
+        done += f" (its grace period ended on {period.closes_on:%-d %B %Y}, so they are late)"
+    return done
 
 
 @require_POST
 def period_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    strategy = _strategy(request, slug)
-    period = _period(strategy, pk)
-    done = "open: leads can send their returns"
-    if period.closes_on < timezone.localdate():
-        done += f" (its grace period ended on {period.closes_on:%-d %B %Y}, so they are late)"
-    return _step(request, slug, pk, cycle.open_period, done)
+    return _step(request, slug, pk, cycle.open_period, _opened)
 
 
 @require_POST
 def period_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if request.POST.get("final") != "yes":  # closing is final: the Admin says so first
-        strategy = _strategy(request, slug)
-        _require_manager(request)
-        period = _period(strategy, pk)
-        refusal = f"Tick “Closing is final” beside Close {period.label} to close it."
-        return _page(request, strategy, refusal=refusal, status=409)
-    return _step(request, slug, pk, cycle.close_period, "closed")
+    def close(period: ReportingPeriod, by) -> None:
+        if request.POST.get("final") != "yes":  # closing is final: the Admin says so first
+            label = period.label
+            raise cycle.PeriodRefused(f"Tick “Closing is final” beside Close {label} to close it.")
+        cycle.close_period(period, by=by)
+
+    return _step(request, slug, pk, close, lambda period: "closed")
+
+
+def closed_period(strategy: Strategy, pk: int | None) -> ReportingPeriod:
+    """The strategy's closed period `pk`, or 404: what every page of a closed quarter reads."""
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("closed_by"),
+        strategy=strategy,
+        pk=pk if pk is not None else 0,
+        state=PeriodState.CLOSED,
+    )
+    period.strategy = strategy
+    return period
 
 
 def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
     strategy = _strategy(request, slug)
-    period = get_object_or_404(
-        ReportingPeriod.objects.select_related("closed_by"),
-        strategy=strategy,
-        pk=pk,
-        state=PeriodState.CLOSED,
-    )
-    period.strategy = strategy
+    period = closed_period(strategy, pk)
     earlier = list(earlier_closed(period))
     since = None
     if "since" in request.GET:  # what changed since a quarter the reader chose

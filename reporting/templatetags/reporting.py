@@ -7,7 +7,6 @@ from objectives.models import Strategy
 from reporting.as_at import item_of
 from reporting.changes import KINDS
 from reporting.models import ReportingPeriod
-from reporting.quarters import Quarter
 
 register = template.Library()
 
@@ -45,10 +44,5 @@ def strategies_quarter_selector(context, current=None) -> dict:
     """The strategy list's choice of quarter: today, or any quarter a strategy the reader can
     see has closed."""
     visible = Strategy.objects.visible_to(context["request"].user)
-    pairs = (
-        ReportingPeriod.objects.filter(state="closed", strategy__in=visible)
-        .order_by("-year", "-quarter")
-        .values_list("year", "quarter")
-        .distinct()
-    )
-    return {"quarters": [Quarter(y, n) for y, n in pairs], "current": current}
+    quarters = ReportingPeriod.objects.filter(strategy__in=visible).closed_quarters()
+    return {"quarters": quarters, "current": current}
