@@ -34,6 +34,9 @@ def request_pack(quarter: Quarter, periods: list[ReportingPeriod], by) -> BoardP
                 "cannot be in this pack."
             )
     with transaction.atomic():
+        # Held to the end, so a second click on the same pack waits for the first, then sees it.
+        list(ReportingPeriod.objects.select_for_update().filter(pk__in=[p.pk for p in periods]))
+        _refuse_a_second(quarter, periods)
         pack = BoardPack.objects.create(
             year=quarter.year, quarter=quarter.number, requested_by=by, total=len(periods)
         )
@@ -41,6 +44,22 @@ def request_pack(quarter: Quarter, periods: list[ReportingPeriod], by) -> BoardP
         # In the same transaction as the pack: both are written, or neither.
         make_board_pack.enqueue(pack.pk)
     return pack
+
+
+def _refuse_a_second(quarter: Quarter, periods: list[ReportingPeriod]) -> None:
+    """The same pack asked for again while it is still being made (a double click, a second
+    tab) is refused: the first is on its way."""
+    wanted = {p.pk for p in periods}
+    making = BoardPack.objects.filter(
+        year=quarter.year, quarter=quarter.number, state__in=[PackState.QUEUED, PackState.RUNNING]
+    ).prefetch_related("periods")
+    for pack in making.defer("pdf"):
+        if not pack.stalled and {p.pk for p in pack.periods.all()} == wanted:
+            raise PackRefused(
+                f"This pack is already being made (asked for on "
+                f"{timezone.localtime(pack.requested_at):%-d %b %Y at %H:%M}): its progress is "
+                "below."
+            )
 
 
 def ordered_periods(pack: BoardPack) -> list[ReportingPeriod]:

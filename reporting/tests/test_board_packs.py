@@ -191,3 +191,17 @@ def test_a_pack_whose_worker_stopped_or_never_started_says_so(admin, periods):
     assert status["progress"].startswith("Stopped after 1 of 2 reports")
     BoardPack.objects.filter(pk=pack.pk).update(started_at=timezone.now())
     assert admin.get(f"/board-packs/{pack.pk}/status/").json()["state"] == "running"
+
+
+def test_the_same_pack_asked_for_twice_while_it_is_made_is_queued_once(admin, periods):
+    data = {"quarter": "2024/25 Q2", "periods": [p.pk for p in periods]}
+    assert admin.post("/board-packs/", data).status_code == 302
+    second = admin.post("/board-packs/", data)  # a double click, or a second tab
+    assert second.status_code == 400
+    assert "This pack is already being made" in second.content.decode()
+    assert BoardPack.objects.count() == 1 and DBTaskResult.objects.count() == 1
+    other = {"quarter": "2024/25 Q2", "periods": [periods[0].pk]}
+    assert admin.post("/board-packs/", other).status_code == 302  # a different pack
+    run_queued_tasks()
+    assert admin.post("/board-packs/", data).status_code == 302  # made: it may be made again
+    assert BoardPack.objects.count() == 3
