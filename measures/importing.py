@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,10 +20,11 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from measures import readings
 from measures.columns import TEXT_COLUMNS, WRITTEN_FIELDS
 from measures.csv_files import CsvFile, CsvFileError, CsvRow, check_csv, iter_rows, open_csv
 from measures.exporting import unneutralise
-from measures.models import ImportBatch, Measure, MeasureValue, Unit
+from measures.models import ImportBatch, Measure, MeasureValue, Unit, allowed_range
 from measures.parsing import (
     EARLIEST_PERIOD_END,
     ParseError,
@@ -209,12 +209,12 @@ class MeasureRules:
 
     @classmethod
     def by_code(cls, codes) -> dict[str, "MeasureRules"]:
-        measures = Measure.objects.only(
-            "code", "unit", "baseline_period", "minimum_value", "maximum_value"
-        ).in_bulk(codes, field_name="code")
+        rows = Measure.objects.filter(code__in=codes).values_list(
+            "code", "id", "unit", "baseline_period", "minimum_value", "maximum_value"
+        )
         return {
-            code: cls(m.id, m.unit, m.baseline_period, *m.allowed_range())
-            for code, m in measures.items()
+            code: cls(pk, unit, baseline, *allowed_range(unit, low, high))
+            for code, pk, unit, baseline, low, high in rows
         }
 
 
@@ -236,9 +236,9 @@ class _Repeats:
 
 def _scan(
     data: bytes, parsed: CsvFile
-) -> tuple[set[str], Collection[tuple[str, dt.date]], dict[tuple[str, dt.date], _Repeats]]:
-    """The measure codes the file names, its (code, period) pairs, and those on more than one
-    line: each needs the whole file before any row is checked."""
+) -> tuple[set[str], dict[tuple[str, dt.date], _Repeats]]:
+    """The measure codes the file names, and the (code, period) pairs on more than one line:
+    each needs the whole file before any row is checked."""
     codes: dict[str, str] = {}  # each code's text once, however many rows name it
     first_lines: dict[tuple[str, dt.date], int] = {}
     repeats: dict[tuple[str, dt.date], _Repeats] = {}
@@ -255,7 +255,7 @@ def _scan(
             seen.count += 1
             if len(seen.lines) <= LINES_NAMED:
                 seen.lines.append(row.line)
-    return set(codes), first_lines.keys(), repeats
+    return set(codes), repeats
 
 
 def _repeats_text(repeats: _Repeats, line: int) -> str:
@@ -374,25 +374,6 @@ class Stamp:
     batch_id: int
 
 
-def existing(pairs, measures: dict[str, MeasureRules]) -> dict[tuple[int, dt.date], int]:
-    """The ids of the values already stored for the file's (code, period) pairs, by (measure
-    id, period), in one query: every value of the measures the file names within its periods,
-    read as plain rows, kept where the file names them. (Looked up a batch at a time, or
-    pair by pair, PostgreSQL read the whole table of values for each batch.)"""
-    code_of = {m.id: code for code, m in measures.items()}
-    periods = {period for _, period in pairs}
-    if not code_of or not periods:
-        return {}
-    rows = (
-        MeasureValue.objects.filter(
-            measure_id__in=code_of, period_end__range=(min(periods), max(periods))
-        )
-        .order_by()
-        .values_list("id", "measure_id", "period_end")
-    )
-    return {(m, p): pk for pk, m, p in rows if (code_of[m], p) in pairs}
-
-
 def create(values: list[MeasureValue], stamp: Stamp) -> None:
     MeasureValue.objects.bulk_create(values)
     _write_history(values, "+", stamp)
@@ -451,21 +432,39 @@ def _write(new: list[MeasureValue], changed: list[MeasureValue], stamp: Stamp) -
 # --- preview and confirm -----------------------------------------------------------------------
 
 
-def _outcomes(checked, stored_ids, report: ImportReport):
-    """Each checked row added to the report as an error, new, an update or unchanged; the
-    values to create, and the stored values changed."""
-    keys = [(f.measure_id, f.period_end) for _, f in checked if isinstance(f, Figure)]
-    ids = [stored_ids[key] for key in keys if key in stored_ids]
-    stored = {
-        (v.measure_id, v.period_end): v for v in MeasureValue.objects.filter(id__in=ids).order_by()
+def _stored(figures: list[Figure]) -> dict[tuple[int, dt.date], tuple[int, dict]]:
+    """The values already stored for these figures' (measure, period) pairs: their ids and
+    the fields an import writes, by pair. One query for a batch of rows, as plain rows: every
+    value of the batch's measures within its periods, kept where the batch names them (the
+    index on period_end finds them; by id, PostgreSQL read the whole table of values)."""
+    pairs = {(f.measure_id, f.period_end) for f in figures}
+    if not pairs:
+        return {}
+    periods = [period for _, period in pairs]
+    rows = MeasureValue.objects.filter(
+        measure_id__in={measure_id for measure_id, _ in pairs},
+        period_end__range=(min(periods), max(periods)),
+    ).order_by()
+    return {
+        (measure_id, period_end): (pk, dict(zip(WRITTEN_FIELDS, fields, strict=True)))
+        for pk, measure_id, period_end, *fields in rows.values_list(
+            "id", "measure_id", "period_end", *WRITTEN_FIELDS
+        )
+        if (measure_id, period_end) in pairs
     }
+
+
+def _outcomes(checked, report: ImportReport):
+    """Each checked row added to the report as an error, new, an update or unchanged; the
+    values to create, and the stored values changed (a model instance only for those)."""
+    stored = _stored([f for _, f in checked if isinstance(f, Figure)])
     new, changed = [], []
     for row, figure in checked:
         if not isinstance(figure, Figure):
             report.add(row, "error", messages=figure)
             continue
-        value = stored.get((figure.measure_id, figure.period_end))
-        if value is None:
+        key = (figure.measure_id, figure.period_end)
+        if key not in stored:
             texts = {name: text for name, text in figure.texts.items() if text}
             new.append(
                 MeasureValue(
@@ -477,16 +476,14 @@ def _outcomes(checked, stored_ids, report: ImportReport):
             )
             report.add(row, "new", new=figure.value)
             continue
-        old, before = value.value, [getattr(value, name) for name in WRITTEN_FIELDS]
-        value.value = figure.value
-        for name, text in figure.texts.items():
-            if text:  # an empty cell leaves what is there: a restated figure keeps its note
-                setattr(value, name, text)
-        if [getattr(value, name) for name in WRITTEN_FIELDS] == before:
-            report.add(row, "unchanged", old=old, new=figure.value)
+        pk, before = stored[key]
+        # An empty cell leaves what is there: a restated figure keeps its note.
+        after = before | {"value": figure.value} | {n: t for n, t in figure.texts.items() if t}
+        if after == before:
+            report.add(row, "unchanged", old=before["value"], new=figure.value)
         else:
-            changed.append(value)
-            report.add(row, "update", old=old, new=figure.value)
+            changed.append(MeasureValue(id=pk, measure_id=key[0], period_end=key[1], **after))
+            report.add(row, "update", old=before["value"], new=figure.value)
     return new, changed
 
 
@@ -497,19 +494,21 @@ def _run(batch: ImportBatch, *, today: dt.date, stamp: Stamp | None = None) -> I
     before any row is checked)."""
     data = bytes(ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get())
     parsed = open_csv(data, settings.MEASURE_IMPORT_MAX_BYTES, settings.MEASURE_IMPORT_MAX_ROWS)
-    codes, pairs, repeats = _scan(data, parsed)
+    codes, repeats = _scan(data, parsed)
     measures = MeasureRules.by_code(codes)
-    stored_ids = existing(pairs, measures)
-    del pairs
     report = ImportReport(parsed)
     rows = iter_rows(data, parsed)
+    written: set[int] = set()
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
         checked = [(row, check_row(row, measures, repeats, today)) for row in chunk]
-        new, changed = _outcomes(checked, stored_ids, report)
+        new, changed = _outcomes(checked, report)
         if stamp is not None:
             if report.has_errors:
                 break
             _write(new, changed, stamp)
+            written.update(v.measure_id for v in new + changed)
+    if written and not report.has_errors:
+        readings.mark_changed(written)
     return report
 
 

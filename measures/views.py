@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from measures.charts import measure_trend, point_meaning, spc_chart
+from measures.charts import measure_trend, spc_chart
 from measures.columns import VALUE_FIELDS
 from measures.csv_files import CsvFileError
 from measures.exporting import template_csv_response, values_csv_response
@@ -112,7 +112,6 @@ def _measure_context(measure: Measure) -> dict:
         "history": history,
         "spc": reading,
         "spc_chart": spc_chart(measure, reading),
-        "spc_rows": [(p, point_meaning(p)) for p in reading.points],
         "baseline_row": measure.baseline_stands_apart(values),
         "trajectory": measure.trajectory_path(),
     }

@@ -8,7 +8,7 @@ from milestones.models import Milestone
 
 class MilestoneTable(tables.Table):
     """A milestone list's columns, sorting and pages (the queryset comes from
-    Milestone.objects.with_rag_rank()); its rows are written by milestones/_table.html."""
+    Milestone.objects.with_rag_rank()); milestones/templatetags/milestone_table.py writes it."""
 
     # Each sort ends with the id, so a row never shows on two pages or none.
     title = tables.Column(verbose_name="Milestone", order_by=("title", "id"))
@@ -34,7 +34,6 @@ class MilestoneTable(tables.Table):
     class Meta:
         model = Milestone
         fields = ["title", "objective", "due_date", "status", "rag", "owner", "last_updated_at"]
-        template_name = "milestones/_table.html"
         attrs = {"class": "data-table milestone-table stack sortable"}
         order_by = ("rag",)  # order_rag breaks ties by due date
         empty_text = "No milestones match."
@@ -63,7 +62,7 @@ class MilestoneTable(tables.Table):
 
     @property
     def page_rows(self) -> list[tuple[Milestone, object]]:
-        """This page's milestones, each with its status: the rows milestones/_table.html
-        writes (django-tables2's own cells cost 75 µs each, a third of a priority page)."""
+        """This page's milestones, each with its status: the table's rows (django-tables2's
+        own cells cost 75 µs each, a third of a priority page)."""
         records = [row.record for row in self.page.object_list]
         return [(m, m.rag(self.today)) for m in records]

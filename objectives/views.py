@@ -2,6 +2,7 @@ import copy
 import datetime as dt
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -119,7 +120,7 @@ EXCEPTIONS_SHOWN = 10
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _get_strategy(request, slug)
     today = timezone.localdate()
-    progress = build_progress(strategy, today)
+    progress = build_progress(strategy, today, charts=False, owners=False)
     timeline_rows = [(p.priority.label, item) for p in progress.priorities for item in p.milestones]
     needs_attention = sorted(
         (
@@ -130,6 +131,8 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         key=lambda pair: (pair[1].status.rag != Rag.RED, pair[1].obj.due_date or dt.date.max),
     )
+    shown = [item.obj for _, item in needs_attention[:EXCEPTIONS_SHOWN]]
+    prefetch_related_objects(shown, "owner", "last_updated_by")
     context = {
         "strategy": strategy,
         "progress": progress,
@@ -166,7 +169,7 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
     strategy = _get_strategy(request, slug)
     priority = _get_priority(strategy, key)
     today = timezone.localdate()
-    progress = build_progress(strategy, today, only_priority=priority)
+    progress = build_progress(strategy, today, only_priority=priority, owners=False)
     priority_progress = progress.priorities[0]
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective__priority=priority), today
@@ -193,7 +196,7 @@ def objective_detail(
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
     today = timezone.localdate()
-    progress = build_progress(strategy, today, only_priority=priority)
+    progress = build_progress(strategy, today, only_priority=priority, owners=False)
     objective_progress = next(
         o for o in progress.priorities[0].objectives if o.objective.id == objective.id
     )

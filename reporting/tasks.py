@@ -9,6 +9,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from measures import readings as measure_readings
 from reporting import cycle, packs, reminders
 
 DAILY_AT = dt.time(6, 0)  # before the working day: periods open, then reminders go
@@ -22,14 +23,19 @@ def make_board_pack(pack_id: int) -> None:
 
 @task()
 def daily_reporting_jobs() -> dict:
-    """Open the periods whose day has come, send the day's reminders, then book tomorrow's run."""
+    """Open the periods whose day has come, send the day's reminders, then book tomorrow's run;
+    and work out any measure's SPC reading left stale (a refresh lost with a stopped worker)."""
     today = timezone.localdate()
     # Tomorrow's run is booked first, so a failure below (the mail server down, say) costs
     # one day's jobs, not every day's after it.
     schedule_daily_jobs(after=today)
     opened = cycle.open_due_periods(today)
     sent = reminders.send_reminders(today, scheduled=True)
-    return {"opened": [p.pk for p in opened], "reminded": len(sent)}
+    return {
+        "opened": [p.pk for p in opened],
+        "reminded": len(sent),
+        "readings": measure_readings.refresh(),
+    }
 
 
 def schedule_daily_jobs(after: dt.date | None = None) -> bool:

@@ -102,30 +102,41 @@ def _coverage(judged: int, total: int) -> str:
 def roll_up(children: list[Status]) -> RollUp:
     """Blue when every judged child is complete; else the worst judged child; Grey if none.
     When some children have no status, the reason says how many do."""
-    counts = Counter(child.rag for child in children)
-    judged = [child for child in children if child.rag != Rag.GREY]
+    return roll_up_counted([(child, 1) for child in children])
+
+
+def roll_up_counted(children: list[tuple[Status, int]]) -> RollUp:
+    """roll_up of children given as (status, how many have it): a strategy's thousands of
+    milestones are counted in SQL by what was found, and rolled up without a Status each."""
+    counts: Counter = Counter()
+    for child, n in children:
+        counts[child.rag] += n
+    total = sum(counts.values())
+    judged = total - counts.get(Rag.GREY, 0)
+    counts = Counter({rag: n for rag, n in counts.items() if n})
     if not judged:
-        if len(children) == 1:
+        if total == 1:
             reason = "its one item has no status yet"
-        elif children:
-            reason = f"none of its {len(children)} items has a status yet"
+        elif total:
+            reason = f"none of its {total} items has a status yet"
         else:
             reason = "no milestones or measures"
         return RollUp(Rag.GREY, reason, dict(counts))
-    coverage = "" if len(judged) == len(children) else f"; {_coverage(len(judged), len(children))}"
+    coverage = "" if judged == total else f"; {_coverage(judged, total)}"
     rag = next(r for r in SEVERITY if counts.get(r))
     if rag == Rag.BLUE:
-        return RollUp(rag, f"all {_plural('item', len(judged))} complete{coverage}", dict(counts))
+        return RollUp(rag, f"all {_plural('item', judged)} complete{coverage}", dict(counts))
 
-    matching = [child for child in judged if child.rag == rag]
     # "3 milestones overdue, 1 measure 12% below target": group by what was found.
-    groups: dict[tuple[str, str], list[Status]] = {}
-    for child in matching:
-        groups.setdefault((child.kind, child.finding), []).append(child)
+    groups: dict[tuple[str, str], list] = {}
+    for child, n in children:
+        if child.rag == rag and n:
+            group = groups.setdefault((child.kind, child.finding), [0, child])
+            group[0] += n
     parts = []
-    for (kind, finding), members in groups.items():
-        if kind == "measure" and len(members) == 1:
-            parts.append(f"1 measure {members[0].reason.split(' (')[0]}")
+    for (kind, finding), (n, first) in groups.items():
+        if kind == "measure" and n == 1:
+            parts.append(f"1 measure {first.reason.split(' (')[0]}")
         else:
-            parts.append(f"{_plural(kind, len(members))} {finding}")
+            parts.append(f"{_plural(kind, n)} {finding}")
     return RollUp(rag, ", ".join(parts) + coverage, dict(counts))

@@ -387,3 +387,31 @@ def test_the_dashboard_shows_the_worst_ten_exceptions_and_links_to_all(signed_in
     assert counts["red"] + counts["amber"] > 10
     html = response.content.decode()
     assert "/strategies/big/milestones/?rag=red" in html
+
+
+def test_the_dashboard_shows_a_stored_reading_only_while_it_is_current(signed_in, today):
+    """The stored reading is what the dashboard shows while current (a wrong one planted here
+    proves it is read); once a value is written, the dashboard works it out from the values."""
+    from measures.models import MeasureReading
+    from measures.readings import refresh
+
+    strategy = make_big_strategy(size=1, today=today, slug="read")
+    url = strategy.get_absolute_url()
+    measure = strategy.priorities.first().objectives.first().measures.first()
+    planted = "neither improvement nor concern (high)"
+
+    def summary_row() -> str:
+        page = signed_in.get(url).content.decode()
+        return re.search(rf'<tr>\s*<td><a href="/measures/{measure.code}/">.*?</tr>', page, re.S)[0]
+
+    stale_queries = _queries(signed_in, url)
+    assert planted not in summary_row()
+    refresh()
+    MeasureReading.objects.filter(measure=measure).update(
+        variation="neither_high", run_chart_only=False
+    )
+    assert _queries(signed_in, url) <= stale_queries
+    assert planted in summary_row()
+
+    make_value(measure, today.replace(day=1) - dt.timedelta(days=1), 1)
+    assert planted not in summary_row()

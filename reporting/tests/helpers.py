@@ -66,30 +66,6 @@ def q2_strategy(programme_lead):
     return strategy
 
 
-def run_queued_tasks() -> int:
-    """Run every task that is ready, as `manage.py db_worker` would (its own Worker), inside the
-    test's transaction; the number run."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    count = 0
-    while (result := DBTaskResult.objects.ready().first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        count += 1
-    return count
-
-
 def close_quarter(strategy, quarter, by=None):
     """Schedule, open and close `quarter` of `strategy`: its closed period."""
     period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=by)

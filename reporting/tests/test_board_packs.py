@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from reporting import cycle, packs, pdf
 from reporting.models import BoardPack
 from reporting.quarters import Quarter
-from reporting.tests.helpers import close_quarter, q2_strategy, run_queued_tasks
+from reporting.tests.helpers import close_quarter, q2_strategy
 from tests.factories import make_objective, make_priority, make_strategy
+from tests.task_worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 Q2 = Quarter(2024, 2)

@@ -14,8 +14,9 @@ from reporting import cycle, reminders
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
 from reporting.tasks import daily_reporting_jobs
-from reporting.tests.helpers import run_queued_tasks, strategy_reporting
-from tests.factories import make_milestone
+from reporting.tests.helpers import strategy_reporting
+from tests.factories import make_measure, make_milestone, make_objective, make_value
+from tests.task_worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,14 @@ def test_a_run_whose_worker_died_does_not_block_the_jobs_for_good():
     call_command("schedule_reporting_jobs", stdout=out)
     assert "booked: the first runs now" in out.getvalue()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_a_daily_run_works_out_readings_a_lost_refresh_left_stale():
+    from measures.readings import current_readings
+
+    measure = make_measure(make_objective(), code="LOST")
+    make_value(measure, dt.date(2024, 3, 31), 4)  # its refresh never asked: no commit here
+    assert current_readings([measure]) == {}
+    daily_reporting_jobs.enqueue()
+    run_queued_tasks()
+    assert measure.id in current_readings([measure])

@@ -50,16 +50,40 @@ _REASON = ' <span class="rag-reason">'
 _HIDDEN_REASON = '<span class="visually-hidden">: '
 
 
-@register.inclusion_tag("includes/_rag_counts.html")
-def rag_counts(rollup: RollUp) -> dict:
-    return {
-        "counts": [
-            {"rag": rag, "symbol": RAG_SYMBOLS[rag], "count": rollup.counts.get(rag, 0)}
-            for rag in DISPLAY_ORDER
-            if rollup.counts.get(rag)
-        ],
-        "total": rollup.total,
-    }
+@register.simple_tag
+def strategy_badges(strategy) -> SafeString:
+    """A strategy's flags beside its title, in words: illustrative data, draft or closed (a
+    simple tag, not an included template: lists show one per row)."""
+    badges = ""
+    if strategy.illustrative:
+        badges += (
+            ' <span class="badge badge-illustrative">Illustrative data — not from a published '
+            "document</span>"
+        )
+    if strategy.is_draft:
+        badges += ' <span class="badge badge-draft">Draft: Admins only</span>'
+    elif strategy.is_closed:
+        badges += ' <span class="badge badge-closed">Closed</span>'
+    return mark_safe(badges)  # noqa: S308 - fixed words only
+
+
+@register.simple_tag
+def rag_counts(rollup: RollUp) -> SafeString:
+    """How many items of each colour, each by its symbol and word (a simple tag, not an
+    included template: a dashboard shows one per priority and objective)."""
+    counts = [(rag, rollup.counts.get(rag, 0)) for rag in DISPLAY_ORDER if rollup.counts.get(rag)]
+    if not counts:
+        return mark_safe('<span class="rag-counts-empty">No milestones or measures</span>')
+    total = rollup.total
+    items = "".join(
+        f'<li class="rag-count rag-count-{rag.value}"><span aria-hidden="true">'
+        f"{RAG_SYMBOLS[rag]}</span> {count} {rag.label.lower()}</li>"
+        for rag, count in counts
+    )
+    return mark_safe(  # noqa: S308 - fixed words and numbers only
+        f'<ul class="rag-counts" aria-label="Status counts of {total} item'
+        f'{"" if total == 1 else "s"}">{items}</ul>'
+    )
 
 
 @register.filter

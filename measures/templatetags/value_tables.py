@@ -1,0 +1,81 @@
+"""A measure's tables of values and of SPC points as HTML rows, written in Python: a measure's
+page lists every value and every point (120 of each for ten years of monthly figures), and
+Django's template engine, its `floatformat` above all, was half the page's time
+(docs/performance.md). Every value a person entered is escaped here; numbers, dates and our
+own words are written as they are."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
+
+from measures.charts import point_meaning
+from measures.models import Measure
+from measures.spc import SpcResult
+from strategy_tracker.templatetags.tracker import number, short_day, with_unit
+
+register = template.Library()
+
+
+@register.simple_tag
+def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = False):
+    """The values table's rows: the baseline where it stands apart, each value, the target."""
+    unit = measure.unit
+    rows = []
+    if baseline_row:
+        period = short_day(measure.baseline_period) or "Not stated"
+        label = "Baseline" + (
+            f": {esc(measure.baseline_period_text)}" if measure.baseline_period_text else ""
+        )
+        rows.append(
+            f'<tr class="baseline-row"><td>{period}</td><td>{label}</td>'
+            f'<td class="num">{esc(with_unit(measure.baseline_value, unit))}</td><td></td></tr>'
+        )
+    for v in values:
+        is_baseline = v.period_end == measure.baseline_period
+        anchor = f' id="value-{v.period_end.isoformat()}"' if anchors else ""
+        css = ' class="baseline-row"' if is_baseline else ""
+        rows.append(
+            f"<tr{anchor}{css}><td>{short_day(v.period_end)}</td><td>{esc(v.period_text)}"
+            f"{' <strong>(baseline)</strong>' if is_baseline else ''}</td>"
+            f'<td class="num">{esc(with_unit(v.value, unit))}</td><td>{esc(v.note)}</td></tr>'
+        )
+    if not values:
+        rows.append('<tr><td colspan="4">No values reported yet.</td></tr>')
+    if measure.target_value is not None:
+        rows.append(
+            f'<tr class="target-row"><td>{short_day(measure.target_date) or "No date set"}</td>'
+            f'<td>Target</td><td class="num">{esc(with_unit(measure.target_value, unit))}</td>'
+            f"<td>Tolerance {esc(with_unit(measure.tolerance, unit))}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def spc_rows(result: SpcResult) -> SafeString:
+    """The SPC table's rows: each point with its value, mean and limits, and its reading."""
+    rows = []
+    for p in result.points:
+        if result.run_chart_only:
+            cells, meaning = "", "Run chart: no limits"
+        else:
+            cells = (
+                f'<td class="num">{two_places(p.mean)}</td><td class="num">{two_places(p.lower)}'
+                f'</td><td class="num">{two_places(p.upper)}</td>'
+            )
+            meaning = point_meaning(p)
+        rows.append(
+            f'<tr><td>{short_day(p.period)}</td><td class="num">{number(p.value)}</td>{cells}'
+            f"<td>{esc(meaning)}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - escaped above
+
+
+def two_places(value: float | None) -> str:
+    """As Django's floatformat:2 writes it (half up, from the number's shortest form), at a
+    tenth of its cost."""
+    if value is None:
+        return ""
+    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{rounded + 0:f}"  # + 0 turns -0.00 into 0.00, as floatformat does
