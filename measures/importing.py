@@ -234,9 +234,7 @@ class _Repeats:
     count: int
 
 
-def _scan(
-    data: bytes, parsed: CsvFile
-) -> tuple[set[str], dict[tuple[str, dt.date], _Repeats]]:
+def _scan(data: bytes, parsed: CsvFile) -> tuple[set[str], dict[tuple[str, dt.date], _Repeats]]:
     """The measure codes the file names, and the (code, period) pairs on more than one line:
     each needs the whole file before any row is checked."""
     codes: dict[str, str] = {}  # each code's text once, however many rows name it
