@@ -1,6 +1,6 @@
 """A trust's working day, compressed: board members read dashboards while programme leads save
 milestones, and then again while an Admin confirms a 10,000-row import. Through gunicorn as
-`make serve` runs it, on 127.0.0.1.
+`make serve` runs it, on 127.0.0.1, with the task worker beside it as `make worker` runs it.
 
 Reports read throughput (beside the same readers' throughput on /healthz), read p95, errors,
 and each lead save's latency with and without an import being confirmed, so a lead who waits
@@ -10,11 +10,13 @@ for an import to commit shows up here.
 import http.client
 import re
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 
-from tests.local_server import gunicorn, session_cookie
+from tests.local_server import ROOT, gunicorn, session_cookie
 
 PORT = 8766
 READERS = 4
@@ -111,6 +113,11 @@ def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, b
     """`lead_milestones`: for each lead, the addresses of milestones they own."""
     reads, saves = [], []
     stop = threading.Event()
+    # As in production: the task worker beside the server (it works out the SPC readings of
+    # the measures the import writes).
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker"], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     with gunicorn(PORT, {}):
         floor_rps = _floor_rps(board)
         threads = [
@@ -143,6 +150,8 @@ def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, b
         for thread in threads:
             thread.join()
         ended = time.perf_counter()
+    worker.terminate()
+    worker.wait(timeout=30)
 
     def during(rows, inside: bool) -> list[float]:
         return [d for start, d, _ in rows if (import_start <= start <= import_end) == inside]

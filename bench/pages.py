@@ -68,9 +68,11 @@ def _empty_every_cache() -> None:
     from django.core.cache import cache
 
     from measures.periods import kind_of_text
+    from strategy_tracker import addresses
     from strategy_tracker.templatetags import tracker
 
     cache.clear()
+    addresses.forget()
     kind_of_text.cache_clear()
     tracker._variation_markup.cache_clear()
     tracker._assurance_markup.cache_clear()

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from measures import periods, spc, trajectory
 from measures.status import status_of
 from objectives.models import Objective, Priority, Strategy
+from strategy_tracker.addresses import address
 from strategy_tracker.status import Status
 
 
@@ -195,7 +196,7 @@ class Measure(models.Model):
         return f"{self.code}: {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("measures:detail", args=[self.code])
+        return address("measures:detail", self.code)
 
     @property
     def is_context(self) -> bool:

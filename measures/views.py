@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,19 +210,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         if "report" in context:
-            context["illustrative_codes"] = _illustrative_codes(context["report"])
             context["confirm_form"] = ConfirmForm()
     return render(request, "measures/import_preview.html", context)
-
-
-def _illustrative_codes(report) -> list[str]:
-    """Codes in the preview that belong to an illustrative (made-up) strategy."""
-    codes = {row.measure_code.strip().upper() for row in report.rows}
-    measures = Measure.objects.filter(code__in=codes).filter(
-        Q(priority__strategy__illustrative=True)
-        | Q(objective__priority__strategy__illustrative=True)
-    )
-    return sorted(measures.values_list("code", flat=True))
 
 
 @require_POST

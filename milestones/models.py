@@ -5,13 +5,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from milestones import status as status_rules
 from milestones.status import CLOSED, milestone_status
 from objectives.models import Objective, Strategy
+from strategy_tracker.addresses import address
 from strategy_tracker.status import DISPLAY_ORDER
 
 # A reported status that needs a line of commentary to explain it.
@@ -177,9 +177,8 @@ class Milestone(models.Model):
     def get_absolute_url(self) -> str:
         objective = self.objective
         priority = objective.priority
-        return reverse(
-            "milestones:detail",
-            args=[priority.strategy.slug, priority.key, objective.number, self.pk],
+        return address(
+            "milestones:detail", priority.strategy.slug, priority.key, objective.number, self.pk
         )
 
     def can_be_updated_by(self, user) -> bool:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from strategy_tracker.addresses import address
 from strategy_tracker.roles import is_admin
 
 
@@ -94,7 +95,7 @@ class Strategy(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("objectives:strategy_detail", args=[self.slug])
+        return address("objectives:strategy_detail", self.slug)
 
     @property
     def is_draft(self) -> bool:
@@ -136,7 +137,7 @@ class Priority(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("objectives:priority_detail", args=[self.strategy.slug, self.key])
+        return address("objectives:priority_detail", self.strategy.slug, self.key)
 
     @property
     def key(self) -> str:
@@ -174,7 +175,6 @@ class Objective(models.Model):
 
     def get_absolute_url(self) -> str:
         priority = self.priority
-        return reverse(
-            "objectives:objective_detail",
-            args=[priority.strategy.slug, priority.key, self.number],
+        return address(
+            "objectives:objective_detail", priority.strategy.slug, priority.key, self.number
         )

@@ -205,7 +205,7 @@ def test_a_database_error_outside_the_writes_is_refused_with_the_same_message(ad
         return []
 
     with (
-        mock.patch.object(importing, "existing", lookup_refused),
+        mock.patch.object(importing, "_stored", lookup_refused),
         pytest.raises(ImportRefused, match="The database refused the figures"),
     ):
         confirm(batch.pk, restatements_confirmed=False)

@@ -109,3 +109,20 @@ def test_no_page_of_a_seed_strategy_says_it_is_illustrative(loaded, client, slug
         response = client.get(url)
         assert response.status_code == 200, url
         assert LABEL not in response.content.decode(), url
+
+
+def test_an_import_preview_names_the_rows_for_the_example_and_only_those(loaded, client):
+    from measures.importing import store_upload
+
+    example = Measure.objects.for_strategies(
+        Strategy.objects.filter(slug=EXAMPLE_SLUG).values("id")
+    ).order_by("code")[0]
+    seed = Measure.objects.for_strategies(
+        Strategy.objects.filter(slug=SEEDS[0]).values("id")
+    ).order_by("code")[0]
+    data = f"measure_code,period_end,value\n{example.code},2024-03-31,1\n{seed.code},2024-03-31,1\n"
+    batch = store_upload(user=loaded["admin"], file_name="mixed.csv", data=data.encode())
+    html = _signed_in(client, "admin").get(batch.get_absolute_url()).content.decode()
+    note = html[html.index('id="illustrative-rows"') :]
+    note = note[: note.index("</p>")]
+    assert LABEL in note and example.code in note and seed.code not in note
