@@ -258,26 +258,38 @@ class _Repeats:
     count: int
 
 
-def _scan(data: bytes, parsed: CsvFile) -> tuple[set[str], dict[tuple[str, dt.date], _Repeats]]:
-    """The measure codes the file names, and the (code, period) pairs on more than one line:
-    each needs the whole file before any row is checked."""
+@dataclass
+class _Scan:
+    """What the whole file must be read for before any row is checked."""
+
+    codes: set[str]  # the measure codes it names
+    repeats: dict[tuple[str, dt.date], _Repeats]  # (code, period) pairs on more than one line
+    periods: set[dt.date]  # the periods it names
+    rows: int
+
+
+def _scan(data: bytes, parsed: CsvFile) -> _Scan:
     codes: dict[str, str] = {}  # each code's text once, however many rows name it
     first_lines: dict[tuple[str, dt.date], int] = {}
     repeats: dict[tuple[str, dt.date], _Repeats] = {}
+    periods: set[dt.date] = set()
+    rows = 0
     for row in iter_rows(data, parsed):
+        rows += 1
         code = row.values.get("measure_code", "").strip().upper()
         code = codes.setdefault(code, code)
         try:
             period = parse_period(row.values.get("period_end", ""), row.values.get("period", ""))
         except ParseError:
             continue  # the row's check says why
+        periods.add(period)
         first = first_lines.setdefault((code, period), row.line)
         if first != row.line:
             seen = repeats.setdefault((code, period), _Repeats([first], 1))
             seen.count += 1
             if len(seen.lines) <= LINES_NAMED:
                 seen.lines.append(row.line)
-    return set(codes), repeats
+    return _Scan(set(codes), repeats, periods, rows)
 
 
 def _repeats_text(repeats: _Repeats, line: int) -> str:
@@ -454,12 +466,30 @@ def _write(new: list[dict], changed: list[dict], stamp: Stamp) -> None:
 # --- preview and confirm -----------------------------------------------------------------------
 
 
-def _stored(figures: list[Figure]) -> dict[tuple[int, dt.date], tuple[int, dict]]:
+def _measures_with_values(scan: _Scan, measures: dict[str, "MeasureRules"]) -> set[int] | None:
+    """For a file of more than one batch, the measures it names with any value stored within
+    its periods, in one query: a batch of rows only for new figures (a new quarter, say) then
+    needs no query of its own. None for a file of one batch, whose own query is the one."""
+    if scan.rows <= BATCH_ROWS or not scan.periods or not measures:
+        return None
+    values = MeasureValue.objects.filter(
+        measure_id__in=[m.id for m in measures.values()],
+        period_end__range=(min(scan.periods), max(scan.periods)),
+    )
+    return set(values.order_by().values_list("measure_id", flat=True).distinct())
+
+
+def _stored(
+    figures: list[Figure], among: set[int] | None
+) -> dict[tuple[int, dt.date], tuple[int, dict]]:
     """The values already stored for these figures' (measure, period) pairs: their ids and
     the fields an import writes, by pair. One query for a batch of rows, as plain rows: every
     value of the batch's measures within its periods, kept where the batch names them (the
-    index on period_end finds them; by id, PostgreSQL read the whole table of values)."""
-    pairs = {(f.measure_id, f.period_end) for f in figures}
+    index on period_end finds them; by id, PostgreSQL read the whole table of values). Only
+    measures `among` these, if given, can have one."""
+    pairs = {
+        (f.measure_id, f.period_end) for f in figures if among is None or f.measure_id in among
+    }
     if not pairs:
         return {}
     periods = [period for _, period in pairs]
@@ -476,11 +506,11 @@ def _stored(figures: list[Figure]) -> dict[tuple[int, dt.date], tuple[int, dict]
     }
 
 
-def _outcomes(checked, report: ImportReport):
+def _outcomes(checked, report: ImportReport, among: set[int] | None):
     """Each checked row added to the report as an error, new, an update or unchanged; the
     fields of the values to create, and of the stored values changed (a preview makes no
     model instance: a thousand of them were a tenth of its time)."""
-    stored = _stored([f for _, f in checked if isinstance(f, Figure)])
+    stored = _stored([f for _, f in checked if isinstance(f, Figure)], among)
     new, changed = [], []
     for row, figure in checked:
         if not isinstance(figure, Figure):
@@ -510,15 +540,16 @@ def _run(batch: ImportBatch, *, today: dt.date, stamp: Stamp | None = None) -> I
     before any row is checked)."""
     data = bytes(ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get())
     parsed = open_csv(data, settings.MEASURE_IMPORT_MAX_BYTES, settings.MEASURE_IMPORT_MAX_ROWS)
-    codes, repeats = _scan(data, parsed)
-    measures = MeasureRules.by_code(codes)
+    scan = _scan(data, parsed)
+    measures = MeasureRules.by_code(scan.codes)
+    with_values = _measures_with_values(scan, measures)
     report = ImportReport(parsed)
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
     rows = iter_rows(data, parsed)
     written: set[int] = set()
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
-        checked = [(row, check_row(row, measures, repeats, today)) for row in chunk]
-        new, changed = _outcomes(checked, report)
+        checked = [(row, check_row(row, measures, scan.repeats, today)) for row in chunk]
+        new, changed = _outcomes(checked, report, with_values)
         if stamp is not None:
             if report.has_errors:
                 break

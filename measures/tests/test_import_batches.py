@@ -233,3 +233,20 @@ def test_many_lines_with_one_pair_are_named_a_few_at_a_time(measures, admin_user
     assert messages[9] == [
         "This measure and period also appear on lines 2, 3, 4, 5, 6 and 2 other lines."
     ]
+
+
+def test_a_file_of_many_batches_finds_the_figures_it_restates_in_any_batch(
+    measures, admin_user, small_batches
+):
+    """Only measures with a value within the file's periods are looked up batch by batch; a
+    restated figure in any batch, of any of them, is still an update."""
+    quarters = _quarters(30)
+    make = MeasureValue.objects.create
+    make(measure=measures["CNT"], period_end=dt.date.fromisoformat(quarters[25]), value=5)
+    make(measure=measures["NUM"], period_end=dt.date.fromisoformat(quarters[3]), value=5)
+    text = HEADER + "".join(f"CNT,{q},7,,\nNUM,{q},5,,\n" for q in quarters)
+    report = preview(_upload(admin_user, text))
+    outcomes = {(r.measure_code, r.period_end): r.outcome for r in report.rows}
+    assert report.totals == {"new": 58, "update": 1, "unchanged": 1, "error": 0}
+    assert outcomes[("CNT", quarters[25])] == "update"
+    assert outcomes[("NUM", quarters[3])] == "unchanged"
