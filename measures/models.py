@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -415,6 +415,14 @@ class MeasureValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.period_end}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        # One transaction for the value and its measure's reading marked stale (the post_save
+        # signal, measures/signals.py): Django sends post_save after an unwrapped save has
+        # committed, and a reader in between would take the old reading for current.
+        # (A delete already sends post_delete inside its own transaction.)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.measure.get_absolute_url() + f"#value-{self.period_end.isoformat()}"

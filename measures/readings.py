@@ -7,18 +7,28 @@ reading out from the values itself, so a reading shown is never stale, only some
 """
 
 import datetime as dt
+import hashlib
+import inspect
+import logging
 import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from measures import periods, spc
 from measures.models import Measure, MeasureReading, series_by_measure
 from measures.spc import Assurance, SpcResult, Variation
 
 REFRESH_BATCH = 500  # measures whose values are read together
+# The code that works a reading out: a reading worked out by other code (before a deploy that
+# changed it) is stale, and worked out again.
+RULES = hashlib.sha256((inspect.getsource(spc) + inspect.getsource(periods)).encode()).hexdigest()[
+    :12
+]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,12 +54,14 @@ class StoredReading:
 
 
 def inputs_of(measure: Measure) -> str:
-    """The settings a reading depends on besides the values, as one string to compare (the
-    target as a float: 50 and 50.0000 are the same target)."""
+    """What a reading depends on besides the values, as one string to compare: the measure's
+    settings (the target as a float: 50 and 50.0000 are the same target), the run lengths and
+    the code that reads them."""
     target = None if measure.target_value is None else float(measure.target_value)
     return "|".join(
         str(part)
         for part in (
+            RULES,
             measure.direction,
             target,
             measure.spc_baseline_points,
@@ -92,7 +104,10 @@ def ask_worker(measure_ids) -> None:
     if not hasattr(_pending, "ids"):
         _pending.ids = set()
     _pending.ids.update(measure_ids)
-    transaction.on_commit(_enqueue_pending)
+    # robust: the write has committed by then, so a failure to queue the task (the database
+    # busy) is logged, not raised at the writer as if nothing had been saved; the worker's
+    # daily run catches up.
+    transaction.on_commit(_enqueue_pending, robust=True)
 
 
 def _enqueue_pending() -> None:
@@ -201,23 +216,43 @@ def refresh(measure_ids=None, now: dt.datetime | None = None) -> int:
                     read_on=now,
                 )
             )
-        # `changes` is left as the database has it: only the writers move it.
-        MeasureReading.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["measure"],
-            update_fields=[
-                "read_at",
-                "inputs",
-                "points",
-                "run_chart_only",
-                "variation",
-                "assurance",
-                "kind",
-                "latest_value",
-                "latest_period_end",
-                "read_on",
-            ],
-        )
-        written += len(rows)
+        written += _store(rows)
     return written
+
+
+def _store(rows: list[MeasureReading]) -> int:
+    """Write these readings; how many. A measure deleted since it was read is left out."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                # `changes` is left as the database has it: only the writers move it.
+                MeasureReading.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=["measure"], update_fields=STORED
+                )
+            return len(rows)
+        except IntegrityError:
+            if attempt:
+                logger.warning("readings of %s measures not stored: measures deleted", len(rows))
+                return 0
+            alive = set(
+                Measure.objects.filter(id__in=[r.measure_id for r in rows]).values_list(
+                    "id", flat=True
+                )
+            )
+            rows = [r for r in rows if r.measure_id in alive]
+    return 0
+
+
+# What a refresh writes of a reading: everything but `changes`.
+STORED = [
+    "read_at",
+    "inputs",
+    "points",
+    "run_chart_only",
+    "variation",
+    "assurance",
+    "kind",
+    "latest_value",
+    "latest_period_end",
+    "read_on",
+]

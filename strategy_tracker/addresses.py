@@ -6,6 +6,8 @@ once, with marker arguments, and filled in after that: the same address reverse(
 import functools
 from urllib.parse import quote
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 
 # Digits, so every converter on these pages (slug, int, a priority's key) accepts them.
@@ -20,7 +22,7 @@ def _pieces(viewname: str, arity: int, script_prefix: str) -> tuple[str, ...]:
     address = reverse(viewname, args=_MARKS[:arity])
     pieces = []
     for mark in _MARKS[:arity]:
-        before, address = address.split(mark, 1)
+        before, _, address = address.rpartition(mark)  # the last: a prefix may hold digits
         pieces.append(before)
     return (*pieces, address)
 
@@ -37,3 +39,9 @@ def address(viewname: str, *args) -> str:
 def forget() -> None:
     """Empty the addresses read (`make bench` does, before each cold request)."""
     _pieces.cache_clear()
+
+
+@receiver(setting_changed)
+def _urls_changed(setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # a test's own URLs
+        forget()

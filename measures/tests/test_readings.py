@@ -130,3 +130,71 @@ def test_one_task_per_transaction_refreshes_the_readings(django_capture_on_commi
     assert current_readings([measure]) == {}
     assert run_queued_tasks() == 1
     assert current_readings([measure])[measure.id] == live(measure)
+
+
+def test_the_command_works_out_the_stale_readings():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    measure = rising_measure()
+    out = StringIO()
+    call_command("refresh_readings", stdout=out)
+    assert out.getvalue().strip() == "1 readings worked out again."
+    assert current_readings([measure])[measure.id] == live(measure)
+
+
+def test_a_reading_worked_out_by_other_code_is_stale(monkeypatch):
+    """After an upgrade that changed how readings are worked out, none is current."""
+    measure = rising_measure()
+    refresh()
+    monkeypatch.setattr(readings, "RULES", "other code")
+    assert current_readings([measure]) == {}
+
+
+@pytest.mark.django_db(transaction=True)  # the worker's writes commit, and are checked, alone
+def test_a_measure_deleted_while_readings_are_worked_out_leaves_the_others_stored(monkeypatch):
+    objective = make_objective()
+    kept, gone = rising_measure(objective, "KEPT"), rising_measure(objective, "GONE")
+    read_values = readings.series_by_measure
+
+    def read_then_someone_deletes(ids):
+        series = read_values(ids)
+        type(gone).objects.filter(pk=gone.pk).delete()
+        return series
+
+    monkeypatch.setattr(readings, "series_by_measure", read_then_someone_deletes)
+    assert refresh() == 1
+    assert current_readings([kept])[kept.id] == live(kept)
+    assert not MeasureReading.objects.filter(measure_id=gone.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_saved_outside_a_transaction_is_marked_in_its_own(monkeypatch):
+    """A save and its reading marked stale commit together: if marking fails, nothing is
+    saved (else a reader would take the old reading for current)."""
+    measure = rising_measure()
+
+    def refused(ids):
+        raise RuntimeError("marking failed")
+
+    monkeypatch.setattr("measures.signals.mark_changed", refused)
+    with pytest.raises(RuntimeError):
+        make_value(measure, dt.date(2030, 3, 31), 1)
+    assert not measure.values.filter(period_end=dt.date(2030, 3, 31)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_is_kept_when_the_worker_cannot_be_asked(monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("measures.tasks.refresh_readings", SimpleNamespace(enqueue=busy))
+    measure = rising_measure()  # each value commits, then asks the worker, which fails
+    assert measure.values.count() == 20
+    assert current_readings([measure]) == {}
+    assert "database is locked" in caplog.text

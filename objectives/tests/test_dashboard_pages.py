@@ -415,3 +415,17 @@ def test_the_dashboard_shows_a_stored_reading_only_while_it_is_current(signed_in
 
     make_value(measure, today.replace(day=1) - dt.timedelta(days=1), 1)
     assert planted not in summary_row()
+
+
+@pytest.mark.parametrize("url", ["/strategies/", "/strategies/{slug}/"])
+def test_pages_reading_stored_readings_make_the_same_queries_at_any_size(
+    signed_in, today, url, django_assert_max_num_queries
+):
+    from measures.readings import refresh
+
+    small = make_big_strategy(size=1, today=today, slug="small")
+    big = make_big_strategy(size=4, today=today, slug="big")
+    refresh()
+    small_count = _queries(signed_in, url.format(slug=small.slug))
+    with django_assert_max_num_queries(small_count):
+        signed_in.get(url.format(slug=big.slug))
