@@ -27,14 +27,19 @@ def milestone_table(context, table: MilestoneTable) -> SafeString:
     def link(**changes) -> str:
         return esc("?" + urlencode(params | changes, doseq=True))
 
+    def sort_link(sort: str) -> str:
+        """A new order starts at the first page."""
+        kept = {name: value for name, value in params.items() if name != "page"}
+        return esc("?" + urlencode(kept | {"sort": sort}, doseq=True))
+
     return mark_safe(  # noqa: S308 - escaped in the parts
         '<div class="table-container">\n<table class="data-table milestone-table stack sortable">'
-        f"\n<thead><tr>{_header(table, link)}</tr></thead>\n<tbody>\n{_rows(table)}\n</tbody>"
+        f"\n<thead><tr>{_header(table, sort_link)}</tr></thead>\n<tbody>\n{_rows(table)}\n</tbody>"
         f"\n</table>\n{_page_links(table, link)}</div>\n{_page_note(table, link)}"
     )
 
 
-def _header(table: MilestoneTable, link) -> str:
+def _header(table: MilestoneTable, sort_link) -> str:
     cells = []
     for column in table.columns:
         sort = ""
@@ -46,7 +51,7 @@ def _header(table: MilestoneTable, link) -> str:
             )
         heading = esc(column.header)
         if column.orderable:
-            heading = f'<a href="{link(sort=column.order_by_alias.next)}">{heading}</a>'
+            heading = f'<a href="{sort_link(column.order_by_alias.next)}">{heading}</a>'
         cells.append(f"<th {column.attrs['th'].as_html()}{sort}>{heading}</th>")
     return "".join(cells)
 

@@ -124,3 +124,21 @@ def test_a_huge_organisation_number_finds_nothing_rather_than_failing(client, bo
     response = client.get("/strategies/?organisation=99999999999999999999999")
     assert response.status_code == 200
     assert "No organisation has that number" in response.content.decode()
+
+
+def test_filtering_keeps_the_sort_and_a_new_sort_starts_at_the_first_page(client, board_member):
+    objective = make_objective(make_priority(make_strategy(slug="order")))
+    for n in range(30):
+        make_milestone(objective, title=f"Step {n:02d}")
+    client.force_login(board_member)
+    html = client.get(
+        objective.get_absolute_url() + "?sort=-title&per_page=10&page=2&status="
+    ).content.decode()
+    start = html.index('class="filters"')
+    form = html[start : html.index("</form>", start)]
+    assert '<input type="hidden" name="sort" value="-title">' in form
+    assert '<input type="hidden" name="per_page" value="10">' in form
+    start = html.index("<thead>", html.index("milestone-table"))
+    header = html[start : html.index("</thead>", start)]
+    assert 'aria-sort="descending"' in header
+    assert "page=2" not in header and "sort=title" in header and "per_page=10" in header

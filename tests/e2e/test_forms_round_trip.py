@@ -19,6 +19,7 @@ from milestones.models import Milestone, MilestoneDelegate, Submission
 from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.roles import PROGRAMME_LEAD
+from tests.e2e.conftest import serious_accessibility_violations
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -109,6 +110,7 @@ def test_the_milestone_update_form_shows_what_was_saved_and_resaving_it_changes_
     page.get_by_label("Forecast date").fill("2027-06-30")
     page.get_by_role("button", name="Save update").click()
     expect(page.get_by_role("status")).to_contain_text("Milestone updated.")
+    assert serious_accessibility_violations(page) == []  # the message's list, too
     milestone.refresh_from_db()
     assert (milestone.status, milestone.commentary.splitlines(), milestone.forecast_date) == (
         "at_risk",
