@@ -49,6 +49,25 @@ class Strategy(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # Who published and who closed it, and when (objectives/lifecycle.py sets them).
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     vision = models.TextField(blank=True)
     purpose = models.TextField(blank=True, help_text="The document's purpose statement.")
     aims = models.TextField(blank=True, help_text="One aim per line.")

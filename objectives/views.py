@@ -1,18 +1,21 @@
 import copy
 import datetime as dt
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from measures.charts import measure_trend
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from milestones.tables import MilestoneTable
+from objectives import lifecycle
 from objectives.charts import milestone_timeline
 from objectives.models import Objective, Organisation, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
@@ -28,7 +31,10 @@ STRATEGIES_PER_PAGE = 20  # each row's roll-up reads all its milestones and meas
 def _get_strategy(request: HttpRequest, slug: str) -> Strategy:
     """The strategy at this address, if this user may see it (drafts are for Admins)."""
     return get_object_or_404(
-        Strategy.objects.visible_to(request.user).select_related("organisation"), slug=slug
+        Strategy.objects.visible_to(request.user).select_related(
+            "organisation", "published_by", "closed_by"
+        ),
+        slug=slug,
     )
 
 
@@ -118,7 +124,31 @@ EXCEPTIONS_SHOWN = 10
 
 @require_GET
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, _get_strategy(request, slug))
+
+
+@require_POST
+@permission_required("objectives.change_strategy", raise_exception=True)
+def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """An Admin publishes a draft or closes a published strategy (objectives/lifecycle.py)."""
     strategy = _get_strategy(request, slug)
+    to, seen = request.POST.get("to", ""), request.POST.get("seen", "")
+    if to not in Strategy.Status.values or seen not in Strategy.Status.values:
+        messages.error(request, "Choose Publish or Close on this page. Nothing was changed.")
+        return _dashboard(request, strategy, status=400)
+    if to == Strategy.Status.CLOSED and request.POST.get("final") != "yes":
+        messages.error(request, "Tick “Closing is final” beside Close to close this strategy.")
+        return _dashboard(request, strategy, status=400)
+    try:
+        strategy = lifecycle.take_step(strategy.pk, to=to, seen=seen, by=request.user)
+    except lifecycle.StepRefused as refusal:
+        messages.error(request, str(refusal))
+        return _dashboard(request, _get_strategy(request, slug), status=409)
+    messages.success(request, f"{strategy.title} is {strategy.get_status_display().lower()}.")
+    return redirect(strategy)
+
+
+def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
     progress = build_progress(strategy, today, charts=False, owners=False)
     timeline_rows = [(p.priority.label, item) for p in progress.priorities for item in p.milestones]
@@ -150,7 +180,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
         "spc_summary": SpcSummary(progress.measures, request.GET.get("spc-sort", "")),
     }
-    return render(request, "objectives/strategy_detail.html", context)
+    return render(request, "objectives/strategy_detail.html", context, status=status)
 
 
 @require_GET

@@ -85,6 +85,8 @@ MATRIX = {
     "password_reset_complete": everyone(200, 405),
     "objectives:strategy_list": signed_in(200, 405),
     "objectives:strategy_detail": signed_in(200, 405),
+    # An Admin publishes or closes (an empty form: 400, nothing changed).
+    "objectives:strategy_status": admin_posts(400),
     "objectives:strategy_milestones": signed_in(200, 405),
     "objectives:strategy_export_json": signed_in(200, 405),
     "objectives:strategy_values_csv": signed_in(200, 405),
@@ -271,6 +273,7 @@ def world(board_member, programme_lead, admin_user, make_user):
         "reporting:pack_status": [pack.pk],
         "reporting:pack_pdf": [pack.pk],
         "objectives:strategy_detail": ["s"],
+        "objectives:strategy_status": ["s"],
         "objectives:strategy_milestones": ["s"],
         "objectives:strategy_export_json": ["s"],
         "objectives:strategy_values_csv": ["s"],
