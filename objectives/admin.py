@@ -29,7 +29,16 @@ class StrategyAdmin(TrackedAdmin):
     # Set on the reporting periods page, which guards the approvers against a stale save
     # (this form's check covers the strategy's own columns, not a list of people).
     exclude = ["approvers"]
-    readonly_fields = ["requires_approval"]
+    # The status moves on the strategy's dashboard (objectives/lifecycle.py), which records who
+    # published or closed it and when; a strategy added here starts as a draft.
+    readonly_fields = [
+        "requires_approval",
+        "status",
+        "published_at",
+        "published_by",
+        "closed_at",
+        "closed_by",
+    ]
 
 
 class ObjectiveInline(TrackedInlineMixin, admin.StackedInline):

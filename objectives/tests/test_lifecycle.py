@@ -100,3 +100,17 @@ def test_only_an_admin_takes_a_step(client, request, role):
     response = client.post(url, {"to": "closed", "seen": "published", "final": "yes"})
     assert response.status_code == 403
     assert Strategy.objects.get(pk=strategy.pk).status == "published"
+
+
+def test_the_django_admin_cannot_move_the_status_past_who_and_when(client, admin_user):
+    from milestones.tests.posted_forms import form_as_posted
+
+    strategy = make_strategy(status="draft", slug="plan")
+    client.force_login(admin_user)
+    url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
+    page = client.get(url).content.decode()
+    data = form_as_posted(page, form_id="strategy_form") | {"_save": ["Save"]}
+    data |= {"status": ["published"], "vision": ["A vision"]}
+    assert client.post(url, data).status_code == 302
+    strategy.refresh_from_db()
+    assert (strategy.status, strategy.vision, strategy.published_by) == ("draft", "A vision", None)

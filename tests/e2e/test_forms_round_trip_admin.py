@@ -210,7 +210,8 @@ def test_the_admin_strategy_form_keeps_its_dates_and_priorities_and_resaving_cha
     expect(field(page, "slug")).to_have_value("eput")
     expect(field(page, "period_start")).to_have_value("01/04/2023")
     expect(field(page, "period_end")).to_have_value("31/03/2028")
-    expect(field(page, "status")).to_have_value("published")
+    # Shown, not an input: it moves on the strategy's dashboard, which records who and when.
+    expect(page.locator(".field-status .readonly")).to_have_text("Published")
     expect(field(page, "source_document")).to_have_value("Strategic Plan 2023/24-2027/28")
     expect(field(page, "source_date")).to_have_value("15/05/2023")
     expect(field(page, "priorities-0-title")).to_have_value("Our people")
