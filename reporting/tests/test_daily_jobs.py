@@ -113,3 +113,26 @@ def test_a_daily_run_works_out_readings_a_lost_refresh_left_stale():
     daily_reporting_jobs.enqueue()
     run_queued_tasks()
     assert measure.id in current_readings([measure])
+
+
+def test_a_closed_strategy_opens_no_period_and_sends_no_reminder(programme_lead, admin_user):
+    from objectives.lifecycle import take_step
+
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    _, objective = strategy_reporting("open", open_quarter=quarter.previous())
+    programme_lead.email = "lead@example.org"
+    programme_lead.save()
+    make_milestone(objective, title="Open the hub", owner=programme_lead)
+    _, other = strategy_reporting("scheduled")
+    scheduled = cycle.schedule(
+        other.priority.strategy, quarter, today, quarter.end + dt.timedelta(days=21), None
+    )
+    assert reminders.returns_due()  # published: the lead owes a return
+    for strategy in (objective.priority.strategy, other.priority.strategy):
+        take_step(strategy.pk, to="closed", seen="published", by=admin_user)
+
+    assert reminders.returns_due() == {}
+    assert cycle.open_due_periods(today) == []
+    scheduled.refresh_from_db()
+    assert scheduled.state == "scheduled" and not mail.outbox
