@@ -128,11 +128,12 @@ def current_readings(measures) -> dict[int, StoredReading]:
     else:
         rows = MeasureReading.objects.filter(measure_id__in=[m.id for m in measures])
     by_id = {m.id: m for m in measures}
-    return {
-        row.measure_id: _stored(row)
-        for row in rows
-        if row.read_at == row.changes and row.inputs == inputs_of(by_id[row.measure_id])
-    }
+    return {row.measure_id: _stored(row) for row in rows if _is_current(row, by_id[row.measure_id])}
+
+
+def _is_current(row: MeasureReading, measure: Measure) -> bool:
+    """Worked out since the last write of the measure's values, from its settings as now."""
+    return row.read_at == row.changes and row.inputs == inputs_of(measure)
 
 
 def _stored(row: MeasureReading) -> StoredReading:
@@ -185,15 +186,15 @@ def refresh(measure_ids=None, now: dt.datetime | None = None) -> int:
     written = 0
     for start in range(0, len(measures), REFRESH_BATCH):
         chunk = measures[start : start + REFRESH_BATCH]
-        current = current_readings(chunk)
-        stale = [m for m in chunk if m.id not in current]
+        # Read before the values: a write that commits after this leaves what is stored stale.
+        stored = {
+            r.measure_id: r
+            for r in MeasureReading.objects.filter(measure_id__in=[m.id for m in chunk])
+        }
+        stale = [m for m in chunk if m.id not in stored or not _is_current(stored[m.id], m)]
         if not stale:
             continue
-        changes = dict(
-            MeasureReading.objects.filter(measure_id__in=[m.id for m in stale]).values_list(
-                "measure_id", "changes"
-            )
-        )
+        changes = {m.id: stored[m.id].changes for m in stale if m.id in stored}
         series = series_by_measure([m.id for m in stale])
         rows = []
         for measure in stale:
