@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from measures import periods, spc, trajectory
 from measures.status import status_of
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import LiveManager, Objective, Priority, Strategy, archived_field
 from strategy_tracker.addresses import address
 from strategy_tracker.status import Status
 
@@ -151,12 +151,16 @@ class Measure(models.Model):
     # new part from `spc_rebase_from`. Set by an Admin with a reason; never automatically.
     spc_baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
     spc_rebase_from = models.DateField(null=True, blank=True)
+    # An archived measure keeps its code, so its figures' history still names it.
+    archived_at = archived_field()
 
     history = HistoricalRecords()
 
-    objects = MeasureQuerySet.as_manager()
+    everything = models.Manager()
+    objects = LiveManager.from_queryset(MeasureQuerySet)()
 
     class Meta:
+        default_manager_name = "objects"  # archived measures are left out
         ordering = ["code"]
         permissions = [("import_measurevalue", "Can import measure values from CSV")]
         constraints = [

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from milestones import status as status_rules
 from milestones.status import CLOSED, milestone_status
-from objectives.models import Objective, Strategy
+from objectives.models import LiveManager, Objective, Strategy, archived_field
 from strategy_tracker.addresses import address
 from strategy_tracker.status import DISPLAY_ORDER
 
@@ -150,12 +150,15 @@ class Milestone(models.Model):
     # Bumped on every update; an update names the version it read (optimistic locking).
     version = models.PositiveIntegerField(default=1)
     source_ref = models.CharField(max_length=300, blank=True)
+    archived_at = archived_field()
 
     history = HistoricalRecords()
 
-    objects = MilestoneQuerySet.as_manager()
+    everything = models.Manager()
+    objects = LiveManager.from_queryset(MilestoneQuerySet)()
 
     class Meta:
+        default_manager_name = "objects"  # archived milestones are left out
         ordering = ["objective_id", "position", "id"]
         permissions = [("update_own_milestone", "Can update milestones they own")]
         constraints = [

@@ -8,6 +8,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milestones import sign_off
@@ -156,7 +157,16 @@ def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
         messages.success(request, "Owner and delegates saved.")
     else:
         messages.info(request, "The owner and delegates are as they were; nothing was changed.")
-    return redirect(milestone.get_absolute_url())
+    # The strategy editor's milestone screen sends its people here and asks to come back.
+    return redirect(_next_path(request) or milestone.get_absolute_url())
+
+
+def _next_path(request: HttpRequest) -> str | None:
+    """A page of this site the form asked to return to (never another site's)."""
+    path = request.POST.get("next", "")
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return None
 
 
 def _rebased(posted, fresh_form) -> dict:

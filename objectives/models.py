@@ -10,6 +10,26 @@ from strategy_tracker.addresses import address
 from strategy_tracker.roles import is_admin
 
 
+class LiveManager(models.Manager):
+    """Archived items leave every page and roll-up: the default manager never returns them.
+    Each archivable model keeps a plain `everything` manager for the editor and the history.
+    (Related managers and form choices use the default manager's class, so they hide them
+    too; a foreign key followed forwards still reaches an archived item.)"""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
+def archived_field() -> models.DateTimeField:
+    return models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was archived (editor/archiving.py); kept, with its history, but "
+        "shown nowhere.",
+    )
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
@@ -138,15 +158,23 @@ class Priority(models.Model):
     source_ref = models.CharField(
         max_length=300, blank=True, help_text="Where this is in the source document."
     )
+    archived_at = archived_field()
 
     history = HistoricalRecords()
 
+    everything = models.Manager()
+    objects = LiveManager()
+
     class Meta:
+        default_manager_name = "objects"  # archived priorities are left out
         ordering = ["strategy_id", "part", "number"]
         verbose_name_plural = "priorities"
         constraints = [
+            # An archived priority keeps its number; the live ones are numbered afresh.
             models.UniqueConstraint(
-                fields=["strategy", "part", "number"], name="priority_number_unique_in_part"
+                fields=["strategy", "part", "number"],
+                condition=Q(archived_at__isnull=True),
+                name="priority_number_unique_in_part",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
             models.CheckConstraint(condition=Q(part__gte=1), name="priority_part_positive"),
@@ -177,14 +205,21 @@ class Objective(models.Model):
     where_now = models.TextField(blank=True, help_text='"Where are we now?"')
     where_want = models.TextField(blank=True, help_text='"Where do we want to be?"')
     source_ref = models.CharField(max_length=300, blank=True)
+    archived_at = archived_field()
 
     history = HistoricalRecords()
 
+    everything = models.Manager()
+    objects = LiveManager()
+
     class Meta:
+        default_manager_name = "objects"  # archived objectives are left out
         ordering = ["priority_id", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["priority", "number"], name="objective_number_unique_in_priority"
+                fields=["priority", "number"],
+                condition=Q(archived_at__isnull=True),
+                name="objective_number_unique_in_priority",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
         ]

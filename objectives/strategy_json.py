@@ -232,7 +232,7 @@ def _import_measures(items: list, where: str, **parent) -> None:
         )
         if fields["tolerance"] is None:
             fields["tolerance"] = Decimal(0)
-        if Measure.objects.filter(code=fields["code"]).exists():
+        if Measure.everything.filter(code=fields["code"]).exists():
             raise StrategyImportError(f"{here}: a measure with code {fields['code']} exists.")
         measure = _save(Measure(**parent, **fields), here)
         for j, point in enumerate(item.get("trajectory", []), 1):

@@ -4,7 +4,7 @@ quarter, and every milestone."""
 
 from dataclasses import dataclass, field
 
-from reporting import changes
+from reporting import changes, structure_changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import DISPLAY_ORDER, Rag
 
@@ -89,7 +89,12 @@ def report_context(period: ReportingPeriod, since: ReportingPeriod | None = None
     changed is counted since `since`, an earlier closed quarter, or else the one before."""
     report = quarter_report(period)
     earlier = since or changes.previous_closed(period)
+    window = structure_changes.window(period)
     return {
+        "structure_window": window,
+        "structure_changes": structure_changes.changes_between(period.strategy, *window)
+        if window
+        else [],
         "strategy": period.strategy,
         "period": period,
         "heading": period.heading,

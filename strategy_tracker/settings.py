@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "milestones",
     "measures",
     "reporting",
+    "editor",
 ]
 
 MIDDLEWARE = [
@@ -260,13 +261,17 @@ MEASURE_IMPORT_MAX_BYTES = env.int("MEASURE_IMPORT_MAX_BYTES", default=10 * 1024
 # Rows a CSV of figures may have: any file accepted previews and imports well inside the
 # web server's 60 s timeout (measured in README, "Admins: importing quarterly figures").
 MEASURE_IMPORT_MAX_ROWS = env.int("MEASURE_IMPORT_MAX_ROWS", default=100_000)
+# The largest strategy workbook (.xlsx) or CSV of items an Admin may upload (editor/).
+WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=10 * 1024 * 1024)
+# Item rows a strategy workbook may have; the largest real strategies have a few hundred.
+WORKBOOK_MAX_ROWS = env.int("WORKBOOK_MAX_ROWS", default=10_000)
 # An uploaded file not imported within this many hours is deleted; imported ones are kept.
 MEASURE_IMPORT_UNCONFIRMED_HOURS = env.int("MEASURE_IMPORT_UNCONFIRMED_HOURS", default=48)
 # The largest request body the app reads: the largest CSV, or a form as large as Django
 # accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB), with 1 MB to spare for the rest of the form.
 # Anything larger is refused unread (strategy_tracker/request_limits.py); set the proxy's
 # body limit to it (README, "Running in production").
-REQUEST_MAX_BYTES = max(MEASURE_IMPORT_MAX_BYTES, 2_621_440) + 1024 * 1024
+REQUEST_MAX_BYTES = max(MEASURE_IMPORT_MAX_BYTES, WORKBOOK_MAX_BYTES, 2_621_440) + 1024 * 1024
 # A lead's quarterly return posts 4–5 fields for each of their open milestones: room for
 # about 2,000 (Django's default of 1,000 fields refused a return of 250 with nothing saved).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -45,6 +45,7 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("", include("milestones.urls")),
     path("strategies/", include("objectives.urls")),
+    path("edit/", include("editor.urls")),
     path("", include("reporting.urls")),
     path("measures/", include("measures.urls")),
     path("admin/", admin.site.urls),

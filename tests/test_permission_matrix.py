@@ -9,6 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from editor.forms import ObjectiveForm, StrategyForm
+from editor.guards import fingerprint as hashed
+from editor.models import WorkbookUpload
+from editor.structure_export import item_rows
+from editor.workbook_files import write_workbook
 from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
 from milestones.models import MilestoneDelegate, Submission
@@ -167,6 +172,25 @@ MATRIX = {
     "reporting:packs": admin_only(200, 400),
     "reporting:pack_status": admin_reads(200),
     "reporting:pack_pdf": admin_reads(200),
+    # The strategy editor is an Admin's: an empty form is shown again with its errors (400);
+    # archiving asks first (GET) and then archives (302); nothing archived cannot be restored.
+    "editor:new_strategy": admin_only(200, 400),
+    "editor:strategy": admin_only(200, 400),
+    "editor:add_priority": admin_posts(400),
+    "editor:item": admin_only(200, 400),
+    "editor:add_child": admin_posts(400),
+    "editor:add_measure": admin_only(200, 400),
+    "editor:move": admin_posts(302),
+    "editor:archive": admin_only(200, 302),
+    "editor:restore": admin_posts(404),
+    "editor:template": admin_reads(200),
+    "editor:workbook": admin_reads(200),
+    "editor:items_csv": admin_reads(200),
+    "editor:import_start": admin_only(200, 400),
+    "editor:import_into": admin_only(200, 400),
+    "editor:import_preview": admin_reads(200),
+    # Confirmed without the preview's fingerprint: refused as out of date, nothing written.
+    "editor:import_confirm": admin_posts(409),
 }
 # The Django admin guards itself by staff status and model permissions (tests in milestones/
 # tests/test_admin.py); here only its front door is checked.
@@ -249,6 +273,18 @@ def world(board_member, programme_lead, admin_user, make_user):
         year=2024, quarter=1, requested_by=admin_user, total=1, state="done", pdf=b"%PDF-1.7"
     )
     strategy.approvers.add(board_member)
+    workbook = WorkbookUpload.objects.create(
+        uploaded_by=admin_user,
+        file_name="s.xlsx",
+        content=write_workbook({}, [r for r in item_rows(strategy) if r["level"] != "measure"]),
+        into=Strategy.objects.create(
+            organisation=strategy.organisation,
+            slug="draft",
+            title="Draft",
+            period_start=strategy.period_start,
+            period_end=strategy.period_end,
+        ),
+    )
     submission = Submission.objects.create(
         milestone=milestone,
         status="complete",
@@ -288,6 +324,19 @@ def world(board_member, programme_lead, admin_user, make_user):
         "measures:import_preview": [batch.pk],
         "measures:import_confirm": [batch.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
+        "editor:strategy": ["s"],
+        "editor:add_priority": ["s"],
+        "editor:item": ["s", "objective", objective.pk],
+        "editor:add_child": ["s", "objective", objective.pk],
+        "editor:add_measure": ["s", "objective", objective.pk],
+        "editor:move": ["s", "objective", objective.pk],
+        "editor:archive": ["s", "objective", objective.pk],
+        "editor:restore": ["s", "objective", objective.pk],
+        "editor:workbook": ["s"],
+        "editor:items_csv": ["s"],
+        "editor:import_into": ["s"],
+        "editor:import_preview": [workbook.pk],
+        "editor:import_confirm": [workbook.pk],
     }
     users = {
         "board": board_member,
@@ -319,6 +368,30 @@ def world(board_member, programme_lead, admin_user, make_user):
         "milestones:assign": {"owner": other.pk},
         "milestones:bulk_assign": {"milestones": [milestone.pk], "owner": other.pk},
         "measures:spc_limits": {"spc_baseline_points": 5, "reason": "Forged", "read_limits": "|"},
+        "editor:new_strategy": {
+            "new_organisation": "Forged",
+            "title": "Forged",
+            "period_start": "2024-04-01",
+            "period_end": "2025-03-31",
+        },
+        "editor:strategy": {
+            "title": "Forged",
+            "period_start": "2024-04-01",
+            "period_end": "2025-03-31",
+            "seen": fingerprint(strategy),
+        },
+        "editor:add_priority": {"add-part": "1", "add-title": "Forged"},
+        "editor:item": {"title": "Forged", "seen": fingerprint(objective)},
+        "editor:add_child": {"add-title": "Forged"},
+        "editor:add_measure": {
+            "code": "FORGED",
+            "name": "Forged",
+            "kind": "success",
+            "unit": "count",
+            "direction": "none",
+            "tolerance": "0",
+        },
+        "editor:move": {"direction": "down", "seen": "1"},
         "password_change": {
             "old_password": "correct-horse-battery-staple",
             "new_password1": "Forged-new-password-1",
@@ -326,6 +399,12 @@ def world(board_member, programme_lead, admin_user, make_user):
         },
     }
     return args, users, payloads
+
+
+def fingerprint(item) -> str:
+    """What the editor's form for the item carries as `seen`."""
+    form = (StrategyForm if isinstance(item, Strategy) else ObjectiveForm)(instance=item)
+    return hashed(form.guarded_values(item))
 
 
 def _rows() -> tuple:
@@ -337,6 +416,7 @@ def _rows() -> tuple:
         ImportBatch.objects.filter(status="imported").count(),
         MilestoneDelegate.objects.count(),
         Strategy.approvers.through.objects.count(),
+        WorkbookUpload.objects.count(),
         User.objects.count(),
     )
 

@@ -1,0 +1,138 @@
+"""A whole strategy from a workbook: the template and export downloads, the upload, the
+preview as a tree, and the confirm. The same steps as the figures import."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from editor import structure_export, structure_import
+from editor.access import admins_only
+from editor.forms import WorkbookForm
+from editor.models import WorkbookUpload
+from editor.workbook_files import WorkbookError, read_strategy_file, write_csv, write_workbook
+from objectives.models import Strategy
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@admins_only
+def template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook, or one pre-filled from a strategy (?from=<slug>) to start from."""
+    source = request.GET.get("from", "")
+    strategy = Strategy.objects.filter(slug=source).first() if source else None
+    if strategy is None:
+        return _download(write_workbook({}, []), "strategy-template.xlsx", XLSX)
+    return workbook(request, strategy.slug)
+
+
+@require_GET
+@admins_only
+def workbook(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+    content = write_workbook(
+        structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
+    )
+    return _download(content, f"{strategy.slug}.xlsx", XLSX)
+
+
+@require_GET
+@admins_only
+def items_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = get_object_or_404(Strategy, slug=slug)
+    content = write_csv(structure_export.item_rows(strategy))
+    return _download(content, f"{strategy.slug}-items.csv", "text/csv; charset=utf-8")
+
+
+@admins_only
+def import_start(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    into = get_object_or_404(Strategy, slug=slug) if slug else None
+    form = WorkbookForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            _read(content, upload.name)
+        except WorkbookError as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            stored = WorkbookUpload.objects.create(
+                uploaded_by=request.user, file_name=upload.name[:255], content=content, into=into
+            )
+            return redirect(stored)
+    status = 400 if request.method == "POST" else 200
+    strategies = Strategy.objects.order_by("title").only("title", "slug")
+    context = {"form": form, "into": into, "strategies": strategies, "strategy": into}
+    return render(request, "editor/import_start.html", context, status=status)
+
+
+def _read(content: bytes, name: str):
+    return read_strategy_file(
+        content, name, settings.WORKBOOK_MAX_BYTES, settings.WORKBOOK_MAX_ROWS
+    )
+
+
+def _upload(request: HttpRequest, pk: int) -> WorkbookUpload:
+    # Only the Admin who uploaded a file previews and imports it.
+    return get_object_or_404(
+        WorkbookUpload.objects.select_related("into"), pk=pk, uploaded_by=request.user
+    )
+
+
+@require_GET
+@admins_only
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    return _preview(
+        request, upload, structure_import.plan(_read(upload.content, upload.file_name), upload.into)
+    )
+
+
+def _preview(request, upload, plan, status=200) -> HttpResponse:
+    context = {"upload": upload, "plan": plan, "strategy": upload.into}
+    return render(request, "editor/import_preview.html", context, status=status)
+
+
+@require_POST
+@admins_only
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.imported_at:
+        messages.info(request, "This file was imported already; nothing more was changed.")
+        return redirect("editor:strategy", upload.imported_into.slug)
+    file = _read(upload.content, upload.file_name)
+    with transaction.atomic():
+        if upload.into is not None:
+            # Held until the import commits: a second confirm waits, then sees it done.
+            Strategy.objects.select_for_update().filter(pk=upload.into.pk).exists()
+        WorkbookUpload.objects.select_for_update().filter(pk=upload.pk).exists()
+        upload.refresh_from_db()
+        plan = structure_import.plan(file, upload.into)
+        if not plan.ok or plan.digest != request.POST.get("seen", ""):
+            if plan.ok:
+                messages.error(
+                    request,
+                    "The strategy changed since this preview, so nothing was imported. This "
+                    "is what the file would do now: check it, then import again.",
+                )
+            return _preview(request, upload, plan, status=409 if plan.ok else 400)
+        strategy = structure_import.apply(plan, request.user)
+        upload.imported_at, upload.imported_into = timezone.now(), strategy
+        upload.save(update_fields=["imported_at", "imported_into"])
+    messages.success(
+        request,
+        f"Imported {upload.file_name}: {plan.count('new')} new, {plan.count('updated')} "
+        f"updated, {plan.count('unchanged')} unchanged, {plan.count('archived')} archived. "
+        f"{strategy.title} is a draft until it is published.",
+    )
+    return redirect("editor:strategy", strategy.slug)

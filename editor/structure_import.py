@@ -1,0 +1,617 @@
+"""A whole strategy from a workbook: what the rows would do (a plan, shown as a tree with each
+row's outcome), then, if no row has a problem, all of it in one transaction.
+
+A workbook fills a new draft, or updates a draft in place: items are matched by number
+(measures by code), changed ones are updated, new ones added, and items of the draft that the
+workbook no longer lists are archived. A published strategy changes only item by item, in the
+editor, where each change is kept in its history.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from editor import archiving, trajectory_text
+from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
+from editor.structure_export import item_rows, person
+from editor.workbook_files import SheetRow, StrategyFile
+from measures.models import Measure
+from milestones.models import Milestone, MilestoneDelegate
+from objectives.models import Objective, Organisation, Priority, Strategy
+
+PRIORITY_NUMBER = re.compile(r"(?:part([2-9])-)?([1-9][0-9]{0,3})")
+HEADING = {c.key: c.heading for c in ITEM_COLUMNS} | {"name": "Title", "position": "Number"}
+STRATEGY_HEADING = {c.key: c.heading for c in STRATEGY_COLUMNS}
+REQUIRED_STRATEGY_FIELDS = {c.key for c in STRATEGY_COLUMNS if c.required}
+
+# Each level's model fields, as the row's keys name them ("title" is a measure's name).
+FIELDS = {
+    "priority": ["title", "part_title", "description", "source_ref"],
+    "objective": ["title", "description", "we_will", "where_now", "where_want", "source_ref"],
+    "milestone": ["title", "heading", "due_date", "due_text", "source_ref"],
+    "measure": [
+        "code", "title", "kind", "unit", "direction", "baseline_value", "baseline_period",
+        "baseline_period_text", "target_value", "target_date", "tolerance", "minimum_value",
+        "maximum_value", "definition", "spc_baseline_points", "spc_rebase_from", "source_ref",
+    ],
+}  # fmt: skip
+MODEL_FIELD = {"measure": {"title": "name"}}
+DEFAULTS = {"kind": "success", "unit": "number", "direction": "none", "tolerance": Decimal(0)}
+OTHER_COLUMNS = {"owner_email", "delegate_emails", "trajectory"}
+
+
+@dataclass
+class Planned:
+    level: str
+    label: str  # its number, or a measure's code
+    title: str
+    row: int | None  # None for an item the workbook no longer lists
+    outcome: str = "new"  # new, updated, unchanged, archived
+    changes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    children: list["Planned"] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    existing: object = None
+    parent: str = ""
+    owner: object = None
+    delegates: list = field(default_factory=list)
+    points: list = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    strategy: Strategy | None  # the draft it updates, or None for a new one
+    strategy_values: dict
+    strategy_outcome: str
+    problems: list[str]  # each naming its sheet and row
+    tree: list[Planned]
+    items: list[Planned]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.items if item.outcome == outcome)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {o: self.count(o) for o in ("new", "updated", "unchanged", "archived")}
+
+    @property
+    def digest(self) -> str:
+        """What the plan would do; a confirm whose plan differs from the preview is refused."""
+        text = repr(
+            (
+                self.strategy_outcome,
+                sorted(self.strategy_values.items()),
+                [(i.level, i.label, i.outcome, i.changes, i.values) for i in self.items],
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class _Planner:
+    def __init__(self, file: StrategyFile, target: Strategy | None):
+        self.file = file
+        self.target = target
+        self.problems: list[str] = list(file.strategy_problems)
+        self.items: list[Planned] = []
+
+    def where(self, row: SheetRow | int) -> str:
+        number = row.row if isinstance(row, SheetRow) else row
+        return f'Sheet "Items", row {number}'
+
+    # --- the strategy itself ----------------------------------------------------------------
+
+    def strategy(self) -> tuple[Strategy | None, dict, str]:
+        values = self.file.strategy or {}
+        target = self.target
+        if target is not None and not any(values.values()):
+            # An empty "Strategy" sheet (the template's) into a draft: its details stay.
+            self.problems = [
+                p for p in self.problems if not p.startswith(f'Sheet "{STRATEGY_SHEET}"')
+            ]
+            values = {}
+        if target is None:
+            if not self.file.strategy:
+                self.problems.append(
+                    "A CSV file holds a strategy's items but not the strategy itself: create "
+                    "the strategy in the editor first and import the file there, or use the "
+                    'workbook template, whose "Strategy" sheet names it.'
+                )
+                return None, {}, "new"
+            target = Strategy.objects.filter(slug=values.get("slug")).first()
+        elif values.get("slug") and values["slug"] != target.slug:
+            self.problems.append(
+                f'Sheet "{STRATEGY_SHEET}": this workbook is for the strategy '
+                f"“{values['slug']}”, not “{target.slug}”. Import it from the strategies' import "
+                "page, or correct its short name."
+            )
+            return target, values, "error"
+        if target is not None and not target.is_draft:
+            self.problems.append(
+                f"{target.title} is {target.get_status_display().lower()}: a workbook can only "
+                "fill a draft. Change a published strategy item by item in the editor, where "
+                "each change is kept in its history."
+            )
+            return target, values, "error"
+        if not values:
+            return target, {}, "unchanged"
+        return target, values, self._check_strategy(target, values)
+
+    def _check_strategy(self, target: Strategy | None, values: dict) -> str:
+        strategy = Strategy(
+            **{k: values.get(k) for k in _strategy_model_fields()}
+            | {"illustrative": bool(values.get("illustrative"))},
+            organisation=Organisation(name=values.get("organisation") or ""),
+        )
+        if target is not None:
+            strategy.pk, strategy._state.adding = target.pk, False
+        try:
+            strategy.full_clean(exclude=["organisation", "status"], validate_constraints=False)
+            if values["period_start"] >= values["period_end"]:
+                raise ValidationError({"period_end": "The period must end after it starts."})
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in REQUIRED_STRATEGY_FIELDS and values.get(name) in ("", None):
+                    continue  # the sheet's own problem says it is empty
+                heading = STRATEGY_HEADING.get(name, name)
+                self.problems.append(f'Sheet "{STRATEGY_SHEET}", {heading}: {" ".join(messages)}')
+            return "error"
+        except (KeyError, TypeError):
+            return "error"  # a missing date: the sheet's own problem says so
+        if target is None:
+            return "new"
+        current = _strategy_values(target)
+        return "updated" if any(current.get(k) != v for k, v in values.items()) else "unchanged"
+
+    # --- the items --------------------------------------------------------------------------
+
+    def items_from(self, rows: list[SheetRow]) -> list[Planned]:
+        by_number: dict[str, Planned] = {}
+        codes: dict[str, Planned] = {}
+        for row in rows:
+            item = self._item(row, by_number, codes)
+            if item:
+                self.items.append(item)
+        self._people(rows)
+        self._codes(codes)
+        return self._tree(by_number)
+
+    def _item(self, row: SheetRow, by_number: dict, codes: dict) -> Planned | None:
+        values = row.values
+        level = values.get("level") or ""
+        here = self.where(row)
+        for problem in row.problems:
+            self.problems.append(f"{here}: {problem}")
+        if not level:
+            if not row.problems:
+                self.problems.append(
+                    f"{here}: Level is empty; say priority, objective, milestone or measure."
+                )
+            return None
+        title = values.get("title") or ""
+        item = Planned(level, "", title, row.row, problems=[*row.problems])
+        unused = [
+            HEADING[c.key]
+            for c in ITEM_COLUMNS
+            if level not in c.levels and values.get(c.key) not in ("", None)
+        ]
+        if unused:
+            self._problem(
+                item,
+                f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not "
+                f"used for a {level}; leave {'it' if len(unused) == 1 else 'them'} "
+                "empty.",
+            )
+        # An empty Title or Level is the reader's problem to report (editor/workbook_files.py).
+        if level == "measure":
+            item.label = values.get("code") or ""
+            item.parent = values.get("parent") or ""
+            if not item.label:
+                self._problem(item, "Measure code is empty.")
+            elif item.label.lower() in codes:
+                first = codes[item.label.lower()]
+                self._problem(item, f"measure code {item.label} is used by row {first.row} too.")
+            else:
+                codes[item.label.lower()] = item
+            if not item.parent:
+                self._problem(
+                    item,
+                    "Parent is empty: give the number of the priority or objective this measures.",
+                )
+        else:
+            self._number(item, values, by_number)
+        self._values(item, values)
+        return item
+
+    def _number(self, item: Planned, values: dict, by_number: dict) -> None:
+        number = (values.get("number") or "").strip()
+        item.label = number
+        depth = {"priority": 0, "objective": 1, "milestone": 2}[item.level]
+        head, *rest = number.split(".") if number else [""]
+        if (
+            not PRIORITY_NUMBER.fullmatch(head)
+            or len(rest) != depth
+            or not all(part.isdigit() and 1 <= int(part) <= 9999 for part in rest)
+        ):
+            example = {"priority": "2", "objective": "2.1", "milestone": "2.1.3"}[item.level]
+            shown = f"“{number}”" if number else "empty"
+            self._problem(item, f"Number is {shown}; a {item.level}'s number looks like {example}.")
+            return
+        item.parent = number.rsplit(".", 1)[0] if depth else ""
+        given = (values.get("parent") or "").strip()
+        if given and given != item.parent:
+            self._problem(
+                item, f"Parent is {given}, but the number {number} puts it under {item.parent}."
+            )
+        if number in by_number:
+            self._problem(item, f"Number {number} is used by row {by_number[number].row} too.")
+        else:
+            by_number[number] = item
+
+    def _values(self, item: Planned, values: dict) -> None:
+        fields = {}
+        for key in FIELDS[item.level]:
+            value = values.get(key)
+            if value in ("", None) and key in DEFAULTS and item.level == "measure":
+                value = DEFAULTS[key]
+            fields[MODEL_FIELD.get(item.level, {}).get(key, key)] = (
+                "" if value is None and (key not in _NULLABLE) else value
+            )
+        item.values = fields
+        if item.level == "measure":
+            try:
+                item.points = trajectory_text.parse_points(values.get("trajectory") or "")
+            except ValueError as error:
+                self._problem(item, f"Trajectory: {error}")
+        self._validate(item)
+
+    def _validate(self, item: Planned) -> None:
+        model = {
+            "priority": Priority,
+            "objective": Objective,
+            "milestone": Milestone,
+            "measure": Measure,
+        }[item.level]
+        obj = model(**item.values)
+        exclude = ["strategy", "priority", "objective", "number", "position", "code"]
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            if item.level == "measure":
+                _check_measure(obj)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                heading = HEADING.get(name, "") if name != "__all__" else ""
+                self._problem(item, f"{heading + ': ' if heading else ''}{' '.join(messages)}")
+        if item.level == "measure" and item.points and not item.problems:
+            for message in trajectory_text.point_errors(obj, item.points):
+                self._problem(item, f"Trajectory: {message}")
+        if item.level == "measure" and item.values.get("code"):
+            try:
+                Measure._meta.get_field("code").run_validators(item.values["code"])
+            except ValidationError as error:
+                self._problem(item, f"Measure code: {' '.join(error.messages)}")
+
+    def _problem(self, item: Planned, message: str) -> None:
+        item.problems.append(message)
+        self.problems.append(f"{self.where(item.row)}: {message}")
+
+    def _people(self, rows: list[SheetRow]) -> None:
+        by_row = {item.row: item for item in self.items}
+        wanted: dict[int, list[str]] = {}
+        for row in rows:
+            if row.row in by_row and by_row[row.row].level == "milestone":
+                owner = (row.values.get("owner_email") or "").strip()
+                delegates = _split(row.values.get("delegate_emails") or "")
+                wanted[row.row] = [owner, *delegates]
+        names = {name.lower() for names in wanted.values() for name in names if name}
+        found = _users_named(names)
+        for number, (owner, *delegates) in wanted.items():
+            item = by_row[number]
+            for name in [owner, *delegates]:
+                if name and found.get(name.lower()) is None:
+                    self._problem(
+                        item,
+                        f"no user of the app has the e-mail address {name}; "
+                        "add them first (Admin › Users), or leave it empty.",
+                    )
+                elif name and found[name.lower()] == "several":
+                    self._problem(
+                        item,
+                        f"several users have the e-mail address {name}; give the username instead.",
+                    )
+            if not item.problems:
+                item.owner = found.get(owner.lower()) if owner else None
+                item.delegates = [found[d.lower()] for d in delegates]
+                if item.owner and item.owner in item.delegates:
+                    self._problem(item, "the owner is also listed as a delegate.")
+
+    def _codes(self, codes: dict[str, Planned]) -> None:
+        target = self.target
+        taken = Measure.everything.filter(
+            code__in=[i.label for i in codes.values()]
+        ).select_related("priority__strategy", "objective__priority__strategy")
+        for measure in taken:
+            item = codes[measure.code.lower()]
+            owner = measure.strategy
+            if target is None or owner.pk != target.pk:
+                self._problem(
+                    item,
+                    f"measure code {measure.code} is already used by "
+                    f"“{owner.title}”; choose another.",
+                )
+            elif measure.archived_at:
+                self._problem(
+                    item,
+                    f"measure code {measure.code} belongs to an archived "
+                    "measure of this strategy; restore it in the editor, or choose "
+                    "another code.",
+                )
+
+    def _tree(self, by_number: dict[str, Planned]) -> list[Planned]:
+        tree = []
+        for item in self.items:
+            if item.level == "priority":
+                tree.append(item)
+                continue
+            parent = by_number.get(item.parent)
+            if item.parent and parent is None and not any("Number is" in p for p in item.problems):
+                wanted = "an objective" if item.level == "milestone" else "a priority"
+                if item.level == "measure":
+                    wanted = "a priority or objective"
+                self._problem(item, f"Parent {item.parent} is not {wanted} in this file.")
+            elif parent is not None:
+                if (
+                    item.level == "milestone"
+                    and parent.level != "objective"
+                    or (item.level == "objective" and parent.level != "priority")
+                ):
+                    self._problem(item, f"Parent {item.parent} is a {parent.level}.")
+                parent.children.append(item)
+        return tree
+
+    # --- against the draft as it is ---------------------------------------------------------
+
+    def compare(self, strategy: Strategy) -> list[Planned]:
+        """Match items with the draft's (by number, measures by code); what the workbook no
+        longer lists is to be archived."""
+        current = {(r["level"], r.get("code") or r["number"]): r for r in item_rows(strategy)}
+        objects = _live_objects(strategy)
+        seen = set()
+        for item in self.items:
+            key = (item.level, item.label)
+            row = current.get(key)
+            if row is None:
+                continue
+            seen.add(key)
+            item.existing = objects[key]
+            changes = [
+                HEADING[k]
+                for k, v in _row_of(item).items()
+                if _comparable(row.get(k)) != _comparable(v)
+            ]
+            item.outcome = "updated" if changes else "unchanged"
+            item.changes = changes
+        gone = [
+            Planned(level, label, row["title"], None, outcome="archived", existing=objects[key])
+            for key, row in current.items()
+            for level, label in [key]
+            if key not in seen
+        ]
+        return gone
+
+
+_NULLABLE = {
+    "due_date",
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_date",
+    "minimum_value",
+    "maximum_value",
+    "spc_baseline_points",
+    "spc_rebase_from",
+}
+
+
+def _check_measure(measure: Measure) -> None:
+    if measure.tolerance is not None and measure.tolerance < 0:
+        raise ValidationError({"tolerance": "The tolerance cannot be negative."})
+    low, high = measure.minimum_value, measure.maximum_value
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"minimum_value": "The minimum cannot be above the maximum."})
+    if measure.spc_baseline_points is not None and measure.spc_baseline_points < 2:
+        raise ValidationError({"spc_baseline_points": "SPC limits need at least 2 points."})
+
+
+def _strategy_model_fields() -> list[str]:
+    return [c.key for c in STRATEGY_COLUMNS if not c.key.startswith("organisation")]
+
+
+def _strategy_values(strategy: Strategy) -> dict:
+    from editor.structure_export import strategy_values
+
+    return strategy_values(strategy)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
+
+
+def _users_named(names: set[str]) -> dict:
+    """Each e-mail address or username (lower case) → its user, or "several"."""
+    if not names:
+        return {}
+    users = get_user_model().objects.filter(
+        Q(email__in=_case_variants(names)) | Q(username__in=_case_variants(names))
+    )
+    found: dict = {}
+    for user in users:
+        for name in {user.email.lower(), user.username.lower()} & names:
+            found[name] = "several" if name in found and found[name] != user else user
+    return found
+
+
+def _case_variants(names: set[str]) -> list[str]:
+    # Addresses are matched without regard to case; a lookup by each spelling seen is enough
+    # for the few people a workbook names, and keeps the query on the column's index.
+    return [*names, *(n.upper() for n in names)] + [n.title() for n in names]
+
+
+def _row_of(item: Planned) -> dict:
+    """The item as a row of the export, to compare with the draft's own."""
+    row = {
+        k: item.values.get(MODEL_FIELD.get(item.level, {}).get(k, k)) for k in FIELDS[item.level]
+    }
+    if item.level == "milestone":
+        row["owner_email"] = person(item.owner) if item.owner else ""
+        row["delegate_emails"] = "; ".join(sorted(person(d) for d in item.delegates))
+    if item.level == "measure":
+        row["trajectory"] = trajectory_text.format_points(item.points)
+        row["parent"] = item.parent
+    return row
+
+
+def _comparable(value):
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return "" if value is None else value
+
+
+def _live_objects(strategy: Strategy) -> dict:
+    objects = {}
+    for p in Priority.objects.filter(strategy=strategy):
+        objects[("priority", p.key)] = p
+    for o in Objective.objects.filter(priority__strategy=strategy).select_related("priority"):
+        objects[("objective", f"{o.priority.key}.{o.number}")] = o
+    milestones = Milestone.objects.filter(objective__priority__strategy=strategy)
+    for m in milestones.select_related("objective__priority"):
+        objects[("milestone", f"{m.objective.priority.key}.{m.objective.number}.{m.position}")] = m
+    measures = Measure.objects.filter(
+        Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
+    )
+    for m in measures:
+        objects[("measure", m.code)] = m
+    return objects
+
+
+def plan(file: StrategyFile, target: Strategy | None = None) -> Plan:
+    """What importing the file would do. Reads; writes nothing."""
+    planner = _Planner(file, target)
+    strategy, values, outcome = planner.strategy()
+    planner.target = strategy
+    tree = planner.items_from(file.rows)
+    if strategy is not None and outcome != "error":
+        gone = planner.compare(strategy)
+        planner.items.extend(gone)
+        tree.extend(gone)
+    if not planner.items and not planner.problems:
+        planner.problems.append(
+            'Sheet "Items" has no rows: add the strategy\'s items under the header row.'
+        )
+    return Plan(strategy, values, outcome, planner.problems, tree, planner.items)
+
+
+@transaction.atomic
+def apply(plan: Plan, by) -> Strategy:
+    """Write what the plan says, all of it. Call only with a plan that is ok."""
+    assert plan.ok
+    now = timezone.now()
+    strategy = _write_strategy(plan)
+    archiving.archive_quietly([i.existing for i in plan.items if i.outcome == "archived"], now)
+    written: dict[str, object] = {}
+    for level in ("priority", "objective", "milestone", "measure"):
+        for item in plan.items:
+            if item.level != level or item.outcome == "archived":
+                continue
+            written[item.label if level != "measure" else f"measure:{item.label}"] = _write(
+                item, strategy, written, now, by
+            )
+    return strategy
+
+
+def _write_strategy(plan: Plan) -> Strategy:
+    values = plan.strategy_values
+    strategy = plan.strategy
+    if strategy is not None:
+        strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        if plan.strategy_outcome != "updated":
+            return strategy
+    fields = {k: values[k] for k in _strategy_model_fields()}
+    fields["illustrative"] = bool(fields["illustrative"])
+    organisation = Organisation.objects.filter(name__iexact=values["organisation"]).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            name=values["organisation"], short_name=values.get("organisation_short_name") or ""
+        )
+    if strategy is None:
+        return Strategy.objects.create(organisation=organisation, **fields)
+    for name, value in fields.items():
+        setattr(strategy, name, value)
+    strategy.organisation = organisation
+    strategy.save()
+    return strategy
+
+
+def _write(item: Planned, strategy: Strategy, written: dict, now: dt.datetime, by):
+    obj = item.existing
+    if item.outcome == "unchanged":
+        return obj
+    values = dict(item.values)
+    if item.level == "priority":
+        match = PRIORITY_NUMBER.fullmatch(item.label)
+        values |= {"strategy": strategy, "part": int(match[1] or 1), "number": int(match[2])}
+    elif item.level == "objective":
+        values |= {"priority": written[item.parent], "number": int(item.label.rsplit(".")[-1])}
+    elif item.level == "milestone":
+        values |= {"objective": written[item.parent], "position": int(item.label.rsplit(".")[-1])}
+    else:
+        parent = written[item.parent]
+        values |= {
+            "priority": parent if isinstance(parent, Priority) else None,
+            "objective": parent if isinstance(parent, Objective) else None,
+        }
+    if obj is None:
+        obj = type_of(item.level)(**values)
+    else:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    if item.level == "milestone":
+        if obj.owner_id != (item.owner.pk if item.owner else None):
+            obj.owner, obj.owner_assigned_at = item.owner, now if item.owner else None
+    obj.save()
+    if item.level == "milestone":
+        _set_delegates(obj, item.delegates, now)
+    if item.level == "measure":
+        trajectory_text.replace_points(obj, item.points)
+    return obj
+
+
+def type_of(level: str):
+    return {
+        "priority": Priority,
+        "objective": Objective,
+        "milestone": Milestone,
+        "measure": Measure,
+    }[level]
+
+
+def _set_delegates(milestone: Milestone, users: list, now: dt.datetime) -> None:
+    wanted = {u.pk for u in users}
+    MilestoneDelegate.objects.filter(milestone=milestone).exclude(user_id__in=wanted).delete()
+    have = set(
+        MilestoneDelegate.objects.filter(milestone=milestone).values_list("user_id", flat=True)
+    )
+    MilestoneDelegate.objects.bulk_create(
+        MilestoneDelegate(milestone=milestone, user_id=pk, assigned_at=now) for pk in wanted - have
+    )

@@ -1,0 +1,262 @@
+"""The strategy editor through the test client: create, add, edit, reorder, archive."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.models import Objective, Organisation, Priority, Strategy
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _item_url(strategy, level, pk, action=""):
+    name = f"editor:{action}" if action else "editor:item"
+    return reverse(name, args=[strategy.slug, level, pk])
+
+
+def _seen(client, url) -> str:
+    page = client.get(url).content.decode()
+    marker = 'name="seen" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def test_an_admin_creates_a_draft_strategy_with_a_new_organisation(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("editor:new_strategy"),
+        {
+            "new_organisation": "Basildon Council",
+            "title": "Basildon Health Plan",
+            "period_start": "2025-04-01",
+            "period_end": "2030-03-31",
+            "vision": "Healthier lives",
+        },
+    )
+    strategy = Strategy.objects.get(title="Basildon Health Plan")
+    assert response.status_code == 302 and response.url == reverse(
+        "editor:strategy", args=[strategy.slug]
+    )
+    assert (strategy.status, strategy.slug, strategy.organisation.name) == (
+        "draft",
+        "basildon-health-plan",
+        "Basildon Council",
+    )
+
+
+def test_a_strategy_without_an_organisation_or_with_its_period_backwards_is_refused(
+    client, admin_user
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("editor:new_strategy"),
+        {"title": "X", "period_start": "2030-04-01", "period_end": "2025-03-31"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose the organisation, or name a new one." in page
+    assert "The period must start before it ends." in page
+    assert not Strategy.objects.exists() and not Organisation.objects.exists()
+
+
+def test_items_added_are_numbered_in_order_and_a_milestone_gets_its_owner(
+    client, admin_user, programme_lead
+):
+    strategy = make_strategy(status="draft")
+    client.force_login(admin_user)
+    for title in ("Workforce", "Estates"):
+        response = client.post(
+            reverse("editor:add_priority", args=[strategy.slug]),
+            {"add-part": "1", "add-title": title},
+        )
+        assert response.status_code == 302
+    first, second = strategy.priorities.order_by("number")
+    assert [(first.number, first.title), (second.number, second.title)] == [
+        (1, "Workforce"),
+        (2, "Estates"),
+    ]
+    client.post(_item_url(strategy, "priority", first.pk, "add_child"), {"add-title": "Recruit"})
+    objective = Objective.objects.get(priority=first)
+    response = client.post(
+        _item_url(strategy, "objective", objective.pk, "add_child"),
+        {
+            "add-title": "Open the academy",
+            "add-due_date": "2026-03-31",
+            "add-due_text": "by March 2026",
+            "add-owner": programme_lead.pk,
+        },
+    )
+    assert response.status_code == 302
+    milestone = Milestone.objects.get(objective=objective)
+    assert (milestone.position, milestone.owner, milestone.due_date) == (
+        1,
+        programme_lead,
+        dt.date(2026, 3, 31),
+    )
+    assert milestone.owner_assigned_at is not None
+
+
+def test_saving_an_item_twice_unchanged_changes_nothing_and_a_stale_form_is_refused(
+    client, admin_user
+):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy), title="Old title")
+    url = _item_url(strategy, "objective", objective.pk)
+    client.force_login(admin_user)
+    seen = _seen(client, url)
+    response = client.post(url, {"title": "New title", "seen": seen})
+    assert response.status_code == 302
+    history_rows = objective.history.count()
+    seen_now = _seen(client, url)
+    client.post(url, {"title": "New title", "seen": seen_now})
+    assert objective.history.count() == history_rows  # saved again unchanged: no new row
+    # A form read before the first save is refused, and says so.
+    response = client.post(url, {"title": "Overwrite", "seen": seen})
+    assert response.status_code == 409
+    assert "Someone else saved this while you had it open" in response.content.decode()
+    objective.refresh_from_db()
+    assert objective.title == "New title"
+
+
+def test_moving_an_objective_renumbers_both_and_a_move_from_a_stale_page_is_refused(
+    client, admin_user
+):
+    strategy = make_strategy(status="published")
+    priority = make_priority(strategy)
+    one = make_objective(priority, number=1, title="One")
+    two = make_objective(priority, number=2, title="Two")
+    client.force_login(admin_user)
+    move = _item_url(strategy, "objective", two.pk, "move")
+    assert client.post(move, {"direction": "up", "seen": "2"}).status_code == 302
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.number, two.number) == (2, 1)
+    assert two.history.first().number == 1 and two.history.all()[1].number == 2
+    # The page still showed Two as number 2: nothing moves.
+    client.post(move, {"direction": "down", "seen": "2"})
+    two.refresh_from_db()
+    assert two.number == 1
+
+
+def test_an_archived_milestone_leaves_the_pages_and_roll_ups_but_stays_in_the_history(
+    client, admin_user
+):
+    strategy = make_strategy(status="published")
+    objective = make_objective(make_priority(strategy))
+    kept = make_milestone(objective, title="Kept milestone", position=1)
+    mistake = make_milestone(objective, title="Added by mistake", position=2)
+    later = make_milestone(objective, title="Later milestone", position=3)
+    client.force_login(admin_user)
+    confirm = client.get(_item_url(strategy, "milestone", mistake.pk, "archive"))
+    assert "Archive milestone" in confirm.content.decode()
+    response = client.post(_item_url(strategy, "milestone", mistake.pk, "archive"), follow=True)
+    assert "Archived milestone “Added by mistake”" in response.content.decode()
+    assert list(Milestone.objects.filter(objective=objective)) == [kept, later]
+    later.refresh_from_db()
+    assert later.position == 2  # numbering follows the order
+    mistake = Milestone.everything.get(pk=mistake.pk)
+    assert mistake.archived_at is not None
+    assert mistake.history.first().archived_at is not None
+    assert mistake.history.first().history_user == admin_user
+    every = client.get(reverse("objectives:strategy_milestones", args=[strategy.slug]))
+    assert "Added by mistake" not in every.content.decode()
+    assert "Kept milestone" in every.content.decode()
+    dashboard = client.get(strategy.get_absolute_url())
+    assert sum(len(p.milestones) for p in dashboard.context["progress"].priorities) == 2
+    objective_page = client.get(objective.get_absolute_url()).content.decode()
+    assert "Added by mistake" not in objective_page
+    # It can be brought back, last in the list.
+    client.post(_item_url(strategy, "milestone", mistake.pk, "restore"))
+    mistake.refresh_from_db()
+    assert (mistake.archived_at, mistake.position) == (None, 3)
+
+
+def test_archiving_a_priority_archives_what_sits_under_it(client, admin_user):
+    strategy = make_strategy(status="draft")
+    priority = make_priority(strategy)
+    objective = make_objective(priority)
+    milestone = make_milestone(objective)
+    measure = make_measure(objective)
+    client.force_login(admin_user)
+    client.post(_item_url(strategy, "priority", priority.pk, "archive"))
+    assert not Priority.objects.filter(strategy=strategy).exists()
+    assert not Objective.objects.filter(pk=objective.pk).exists()
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert client.get(reverse("measures:detail", args=[measure.code])).status_code == 404
+
+
+def test_a_measure_is_added_with_a_trajectory_and_a_code_in_use_is_refused(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    taken = make_measure(make_objective(make_priority(make_strategy())))
+    client.force_login(admin_user)
+    url = _item_url(strategy, "objective", objective.pk, "add_measure")
+    fields = {
+        "code": "NEW-VACANCY",
+        "name": "Vacancy rate",
+        "kind": "success",
+        "unit": "%",
+        "direction": "lower",
+        "baseline_value": "12",
+        "baseline_period": "2024-03-31",
+        "target_value": "8",
+        "target_date": "2027-03-31",
+        "tolerance": "0.5",
+        "trajectory": "2025-03-31=11; 2026-03-31=9.5",
+    }
+    assert client.post(url, fields).status_code == 302
+    measure = Measure.objects.get(code="NEW-VACANCY")
+    assert [(p.period_end.year, p.value) for p in measure.trajectory.all()] == [
+        (2025, 11),
+        (2026, 9.5),
+    ]
+    response = client.post(url, fields | {"code": taken.code})
+    assert response.status_code == 400
+    assert f"The code {taken.code} is used by another measure already." in (
+        response.content.decode()
+    )
+
+
+def test_a_closed_strategy_cannot_be_changed(client, admin_user):
+    strategy = make_strategy(status="closed")
+    priority = make_priority(strategy, title="As it was")
+    client.force_login(admin_user)
+    url = _item_url(strategy, "priority", priority.pk)
+    response = client.post(url, {"title": "Changed", "seen": _seen(client, url)}, follow=True)
+    assert "This strategy is closed" in response.content.decode()
+    priority.refresh_from_db()
+    assert priority.title == "As it was"
+
+
+@pytest.mark.parametrize("role", ["board_member", "programme_lead"])
+def test_a_board_member_or_lead_is_refused_with_the_reason(client, request, role):
+    strategy = make_strategy(status="published")
+    priority = make_priority(strategy, title="Unchanged")
+    client.force_login(request.getfixturevalue(role))
+    for url in (reverse("editor:strategy", args=[strategy.slug]), reverse("editor:new_strategy")):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Only Admins build and edit strategies" in response.content.decode()
+    response = client.post(_item_url(strategy, "priority", priority.pk), {"title": "Changed"})
+    assert response.status_code == 403
+    priority.refresh_from_db()
+    assert priority.title == "Unchanged"
+
+
+def test_an_item_of_another_strategy_is_not_found(client, admin_user):
+    strategy = make_strategy(status="draft")
+    other = make_priority(make_strategy())
+    client.force_login(admin_user)
+    assert client.get(_item_url(strategy, "priority", other.pk)).status_code == 404
+    assert client.get(_item_url(strategy, "nonsense", other.pk)).status_code == 404

@@ -1,0 +1,274 @@
+"""A whole strategy from a workbook: the round trip, updating a draft in place, and every bad
+row refused with nothing written."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from editor import structure_export, structure_import
+from editor.workbook_files import read_strategy_file, write_csv, write_workbook
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.models import Objective, Priority, Strategy
+from tests.factories import make_measure, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.django_db
+LIMIT = 10 * 1024 * 1024
+SMALL = {
+    "title": "Small strategy",
+    "slug": "small-strategy",
+    "organisation": "Thurrock Council",
+    "organisation_short_name": "",
+    "period_start": dt.date(2024, 4, 1),
+    "period_end": dt.date(2027, 3, 31),
+    "illustrative": True,
+}
+
+
+def _rows():
+    return [
+        {"level": "priority", "number": "1", "title": "Start well"},
+        {"level": "objective", "number": "1.1", "title": "Fewer smokers"},
+        {
+            "level": "milestone",
+            "number": "1.1.1",
+            "title": "Stop-smoking service opens",
+            "due_date": dt.date(2025, 3, 31),
+            "due_text": "by March 2025",
+            "owner_email": "lead@example.org",
+        },
+        {
+            "level": "measure",
+            "parent": "1.1",
+            "code": "SMALL-SMOKING",
+            "title": "Adults who smoke",
+            "unit": "%",
+            "direction": "lower",
+        },
+        {"level": "priority", "number": "2", "title": "Live well"},
+    ]
+
+
+def _file(rows=None, strategy=SMALL):
+    content = write_workbook(strategy, _rows() if rows is None else rows)
+    return read_strategy_file(content, "small.xlsx", LIMIT)
+
+
+def _snapshot(strategy: Strategy):
+    return structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user("lead", "Programme lead", email="lead@example.org")
+
+
+def test_a_workbook_makes_a_new_draft_with_every_item(lead, admin_user):
+    plan = structure_import.plan(_file())
+    assert plan.ok, plan.problems
+    assert plan.counts == {"new": 5, "updated": 0, "unchanged": 0, "archived": 0}
+    strategy = structure_import.apply(plan, admin_user)
+    assert (strategy.status, strategy.illustrative) == ("draft", True)
+    milestone = Milestone.objects.get(objective__priority__strategy=strategy)
+    assert (milestone.owner, milestone.due_date, milestone.position) == (
+        lead,
+        dt.date(2025, 3, 31),
+        1,
+    )
+    assert Measure.objects.get(code="SMALL-SMOKING").objective.title == "Fewer smokers"
+
+
+def test_importing_the_same_workbook_again_into_the_draft_changes_nothing(lead, admin_user):
+    strategy = structure_import.apply(structure_import.plan(_file()), admin_user)
+    before = _snapshot(strategy)
+    history = Priority.history.count()
+    plan = structure_import.plan(_file())
+    assert plan.counts == {"new": 0, "updated": 0, "unchanged": 5, "archived": 0}
+    structure_import.apply(plan, admin_user)
+    assert _snapshot(Strategy.objects.get(pk=strategy.pk)) == before
+    assert Priority.history.count() == history
+
+
+def test_a_changed_workbook_updates_the_draft_in_place_and_archives_what_it_dropped(
+    lead, admin_user
+):
+    strategy = structure_import.apply(structure_import.plan(_file()), admin_user)
+    objective = Objective.objects.get(priority__strategy=strategy)
+    rows = _rows()
+    rows[1]["title"] = "Fewer adults smoking"
+    del rows[4]  # priority 2 is gone
+    plan = structure_import.plan(_file(rows))
+    assert plan.counts == {"new": 0, "updated": 1, "unchanged": 3, "archived": 1}
+    [updated] = [i for i in plan.items if i.outcome == "updated"]
+    assert (updated.label, updated.changes) == ("1.1", ["Title"])
+    structure_import.apply(plan, admin_user)
+    objective.refresh_from_db()
+    assert objective.title == "Fewer adults smoking"  # the same row, updated in place
+    assert list(Priority.objects.filter(strategy=strategy).values_list("number", flat=True)) == [1]
+    assert Priority.everything.get(strategy=strategy, number=2).archived_at is not None
+
+
+def test_a_published_strategy_is_not_changed_by_a_workbook(lead, admin_user):
+    strategy = structure_import.apply(structure_import.plan(_file()), admin_user)
+    Strategy.objects.filter(pk=strategy.pk).update(status="published")
+    rows = _rows()
+    rows[0]["title"] = "Changed"
+    plan = structure_import.plan(_file(rows))
+    assert not plan.ok
+    assert "a workbook can only fill a draft" in plan.problems[0]
+
+
+BAD_ROWS = [
+    (
+        {"level": "objective", "number": "3.1", "title": "Orphan"},
+        'Sheet "Items", row 7: Parent 3 is not a priority in this file.',
+    ),
+    (
+        {"level": "priority", "number": "1", "title": "Again"},
+        'Sheet "Items", row 7: Number 1 is used by row 2 too.',
+    ),
+    (
+        {"level": "milestone", "number": "1.1.2", "title": "X", "owner_email": "who@x.org"},
+        'Sheet "Items", row 7: no user of the app has the e-mail address who@x.org',
+    ),
+    (
+        {"level": "measure", "parent": "1", "code": "TAKEN-1", "title": "Elsewhere"},
+        "Sheet \"Items\", row 7: measure code TAKEN-1 is already used by “Elsewhere”",
+    ),
+    (
+        {"level": "objective", "number": "1.x", "title": "Bad number"},
+        "Sheet \"Items\", row 7: Number is “1.x”; a objective's number looks like 2.1.",
+    ),
+    (
+        {"level": "priority", "number": "3", "title": "", "due_text": "by March"},
+        'Sheet "Items", row 7: Due (document wording) is not used for a priority',
+    ),
+    (
+        {"level": "measure", "parent": "1", "code": "M-RANGE", "title": "R",
+         "minimum_value": 10, "maximum_value": 5},
+        'Sheet "Items", row 7: Minimum: The minimum cannot be above the maximum.',
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_ROWS)
+def test_a_bad_row_is_named_and_nothing_is_written(lead, admin_user, row, message):
+    make_measure(make_objective(make_priority(make_strategy(title="Elsewhere"))), code="TAKEN-1")
+    counts = [m.objects.count() for m in (Strategy, Priority, Objective, Milestone, Measure)]
+    plan = structure_import.plan(_file([*_rows(), row]))
+    assert not plan.ok
+    assert any(p.startswith(message) for p in plan.problems), plan.problems
+    assert counts == [
+        m.objects.count() for m in (Strategy, Priority, Objective, Milestone, Measure)
+    ]
+
+
+def test_a_csv_of_items_fills_an_existing_draft_but_cannot_make_a_strategy(lead, admin_user):
+    draft = make_strategy(status="draft")
+    csv_file = read_strategy_file(write_csv(_rows()), "items.csv", LIMIT)
+    assert "A CSV file holds a strategy's items" in structure_import.plan(csv_file).problems[0]
+    plan = structure_import.plan(csv_file, draft)
+    assert plan.ok, plan.problems
+    structure_import.apply(plan, admin_user)
+    assert Priority.objects.filter(strategy=draft).count() == 2
+
+
+@pytest.mark.parametrize("slug", ["eput-mse-community-2023", "thurrock-hwbs-2013"])
+def test_a_seed_strategy_goes_out_as_a_workbook_and_comes_back_the_same(admin_user, slug):
+    call_command("load_seeds", stdout=StringIO())
+    strategy = Strategy.objects.get(slug=slug)
+    exported = write_workbook(*_snapshot(strategy))
+    csv_before = write_csv(structure_export.item_rows(strategy))
+    before = _snapshot(strategy)
+    Strategy.objects.all().delete()
+    assert not Measure.everything.exists()
+
+    plan = structure_import.plan(read_strategy_file(exported, "seed.xlsx", LIMIT))
+    assert plan.ok, plan.problems[:5]
+    again = structure_import.apply(plan, admin_user)
+
+    assert _snapshot(again) == before
+    assert write_csv(structure_export.item_rows(again)) == csv_before
+    assert read_strategy_file(write_workbook(*_snapshot(again)), "again.xlsx", LIMIT) == (
+        read_strategy_file(exported, "seed.xlsx", LIMIT)
+    )
+
+
+def _upload(client, content, name="small.xlsx", url=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        url or reverse("editor:import_start"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_upload_preview_and_confirm_through_the_pages(client, lead, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, write_workbook(SMALL, _rows()))
+    assert response.status_code == 302
+    preview = client.get(response.url)
+    page = preview.content.decode()
+    assert "5 new, 0 updated, 0 unchanged, 0 to be archived" in page
+    assert "Row 3" in page and "Objective 1.1: Fewer smokers" in page
+    assert not Strategy.objects.exists()  # a preview writes nothing
+    seen = preview.context["plan"].digest
+    confirm = reverse("editor:import_confirm", args=[preview.context["upload"].pk])
+    response = client.post(confirm, {"seen": seen})
+    assert response.status_code == 302
+    strategy = Strategy.objects.get(slug="small-strategy")
+    assert strategy.status == "draft" and Priority.objects.filter(strategy=strategy).count() == 2
+    # Confirming twice imports once.
+    client.post(confirm, {"seen": seen})
+    assert Priority.objects.filter(strategy=strategy).count() == 2
+
+
+def test_a_confirm_after_the_draft_changed_is_refused(client, lead, admin_user):
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    client.force_login(admin_user)
+    rows = _rows()
+    rows[0]["title"] = "Start well, from the file"
+    response = _upload(client, write_workbook(SMALL, rows))
+    preview = client.get(response.url)
+    Priority.objects.filter(strategy=draft, number=1).update(title="Changed meanwhile")
+    Priority.objects.filter(strategy=draft, number=2).update(title="Also changed")
+    response = client.post(
+        reverse("editor:import_confirm", args=[preview.context["upload"].pk]),
+        {"seen": preview.context["plan"].digest},
+    )
+    assert response.status_code == 409
+    assert "The strategy changed since this preview" in response.content.decode()
+    assert Priority.objects.get(strategy=draft, number=1).title == "Changed meanwhile"
+
+
+def test_a_file_that_cannot_be_read_is_refused_on_the_upload_page(client, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, b"\xd0\xcf\x11\xe0" + b"\x00" * 600, name="old.xls")
+    assert response.status_code == 400
+    assert "old Excel workbook (.xls)" in response.content.decode()
+    assert not Strategy.objects.exists()
+
+
+def test_someone_elses_upload_cannot_be_seen_or_confirmed(client, make_user, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, write_workbook(SMALL, _rows()))
+    other = make_user("other-admin", "Admin")
+    client.force_login(other)
+    assert client.get(response.url).status_code == 404
+    pk = response.url.rstrip("/").rsplit("/", 1)[-1]
+    assert client.post(reverse("editor:import_confirm", args=[pk])).status_code == 404
+    assert not Strategy.objects.exists()
+
+
+def test_the_template_and_a_strategys_workbook_download(client, admin_user):
+    strategy = make_strategy()
+    make_priority(strategy, title="Downloaded priority")
+    client.force_login(admin_user)
+    empty = client.get(reverse("editor:template"))
+    assert empty["Content-Disposition"] == 'attachment; filename="strategy-template.xlsx"'
+    assert read_strategy_file(empty.content, "t.xlsx", LIMIT).rows == []
+    filled = client.get(reverse("editor:template") + f"?from={strategy.slug}")
+    rows = read_strategy_file(filled.content, "t.xlsx", LIMIT).rows
+    assert [r.values["title"] for r in rows] == ["Downloaded priority"]

@@ -1,0 +1,77 @@
+"""A measure's planned trajectory as one line of text, "2025-03-31=60; 2026-03-31=65": how
+the editor's form and the workbook's Trajectory column both write it."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from measures.models import Measure, TrajectoryPoint
+
+Points = list[tuple[dt.date, Decimal]]
+
+
+def plain_number(value: Decimal) -> str:
+    """23.2000 → "23.2", 100.0000 → "100": the database's fixed scale dropped."""
+    return format(value.normalize(), "f")
+
+
+def format_points(points: Points) -> str:
+    return "; ".join(f"{day.isoformat()}={plain_number(value)}" for day, value in points)
+
+
+def parse_points(text: str) -> Points:
+    """The points a text names, in date order; ValueError, in words, if it cannot be read."""
+    points: dict[dt.date, Decimal] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        day_text, equals, value_text = part.partition("=")
+        try:
+            day = dt.date.fromisoformat(day_text.strip())
+            value = Decimal(value_text.strip().replace(",", ""))
+        except (ValueError, InvalidOperation):
+            raise ValueError(
+                f'"{part.strip()}" is not a planned point: write each as date=value, '
+                "for example 2025-03-31=60, separated by semicolons."
+            ) from None
+        if not equals or not value.is_finite():
+            raise ValueError(f'"{part.strip()}" is not a planned point: write date=value.')
+        if day in points:
+            raise ValueError(f"{day:%-d %B %Y} is planned twice.")
+        points[day] = value
+    return sorted(points.items())
+
+
+def stored_points(measure: Measure) -> Points:
+    return [(p.period_end, p.value) for p in measure.trajectory.order_by("period_end")]
+
+
+def point_errors(measure: Measure, points: Points) -> list[str]:
+    """What is wrong with planning these points for the measure as it stands."""
+    errors = []
+    for day, value in points:
+        try:
+            TrajectoryPoint(measure=measure, period_end=day, value=value).full_clean(
+                exclude=["measure"]
+            )
+        except ValidationError as error:
+            errors.extend(f"{day:%-d %b %Y}: {m}" for m in error.messages)
+    return errors
+
+
+def replace_points(measure: Measure, points: Points) -> bool:
+    """Store exactly these points; False if they were already what is stored."""
+    if stored_points(measure) == [(d, Decimal(v)) for d, v in points]:
+        return False
+    kept = {day for day, _ in points}
+    for point in measure.trajectory.all():
+        if point.period_end not in kept:
+            point.delete()  # the history keeps it
+    stored = {p.period_end: p for p in measure.trajectory.all()}
+    for day, value in points:
+        point = stored.get(day) or TrajectoryPoint(measure=measure, period_end=day)
+        if point.pk is None or point.value != value:
+            point.value = value
+            point.save()
+    return True

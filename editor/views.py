@@ -1,0 +1,379 @@
+"""The strategy editor: one screen per level (the strategy, a priority, an objective, a
+milestone, a measure), each with the strategy's outline beside it. Admins only."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from editor import archiving, guards, ordering, trajectory_text
+from editor.access import admins_only
+from editor.forms import MeasureForm, MilestoneForm, ObjectiveForm, PriorityForm, StrategyForm
+from editor.outline import outline
+from measures.models import Measure
+from milestones.forms import MilestonePeopleForm
+from milestones.models import Milestone
+from objectives.models import Objective, Priority, Strategy
+from strategy_tracker.people import as_id
+
+# The levels an address can name, and where each one's strategy is.
+LEVELS = {
+    "priority": (Priority, "strategy"),
+    "objective": (Objective, "priority__strategy"),
+    "milestone": (Milestone, "objective__priority__strategy"),
+    "measure": (Measure, None),
+}
+FORMS = {
+    "priority": PriorityForm,
+    "objective": ObjectiveForm,
+    "milestone": MilestoneForm,
+    "measure": MeasureForm,
+}
+CHILD_LEVEL = {"priority": "objective", "objective": "milestone"}
+
+
+class Closed(Exception):
+    pass
+
+
+def _strategy(slug: str) -> Strategy:
+    return get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+
+
+def _item(strategy: Strategy, level: str, pk: int, archived: bool = False):
+    """The live item of this strategy at this level (or, for restoring, an archived one)."""
+    if level not in LEVELS or as_id(pk) is None:
+        raise Http404
+    model, path = LEVELS[level]
+    rows = model.everything.filter(archived_at__isnull=False) if archived else model.objects
+    if path:
+        rows = rows.filter(**{path: strategy})
+    else:  # a measure hangs off a priority or an objective
+        rows = rows.filter(priority__strategy=strategy) | rows.filter(
+            objective__priority__strategy=strategy
+        )
+    return get_object_or_404(rows, pk=pk)
+
+
+def editor_url(item) -> str:
+    if isinstance(item, Strategy):
+        return reverse("editor:strategy", args=[item.slug])
+    level = type(item).__name__.lower()
+    return reverse("editor:item", args=[_strategy_of(item).slug, level, item.pk])
+
+
+def _strategy_of(item) -> Strategy:
+    if isinstance(item, Priority):
+        return item.strategy
+    if isinstance(item, Objective):
+        return item.priority.strategy
+    if isinstance(item, Milestone):
+        return item.objective.priority.strategy
+    return (item.priority or item.objective.priority).strategy
+
+
+def _refuse_if_closed(request, strategy: Strategy):
+    if strategy.is_closed:
+        messages.error(
+            request,
+            "This strategy is closed: it is kept as it was when it closed, so nothing in it "
+            "can be changed.",
+        )
+        return redirect("editor:strategy", strategy.slug)
+    return None
+
+
+def _screen(request, strategy, template, status=200, **context) -> HttpResponse:
+    context |= {"strategy": strategy, "outline": outline(strategy)}
+    return render(request, f"editor/{template}", context, status=status)
+
+
+@admins_only
+def new_strategy(request: HttpRequest) -> HttpResponse:
+    form = StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        strategy = form.save()
+        messages.success(
+            request,
+            f"{strategy.title} is saved as a draft: only Admins see it until it is "
+            "published. Add its priorities below.",
+        )
+        return redirect("editor:strategy", strategy.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "editor/new_strategy.html", {"form": form}, status=status)
+
+
+@admins_only
+def strategy_screen(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = _strategy(slug)
+    if request.method == "POST":
+        refused = _refuse_if_closed(request, strategy)
+        if refused:
+            return refused
+        return _save(request, strategy, StrategyForm, "strategy.html")
+    return _strategy_page(request, strategy, StrategyForm(instance=strategy))
+
+
+def _strategy_page(request, strategy, form, status=200, add_form=None):
+    priorities = list(strategy.priorities.order_by("part", "number"))
+    archived = Priority.everything.filter(strategy=strategy, archived_at__isnull=False)
+    return _screen(
+        request,
+        strategy,
+        "strategy.html",
+        status,
+        form=form,
+        children=priorities,
+        child_level="priority",
+        add_form=add_form or PriorityForm(prefix="add"),
+        archived=archived,
+    )
+
+
+@admins_only
+def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    strategy = _strategy(slug)
+    item = _item(strategy, level, pk)
+    if request.method == "POST":
+        refused = _refuse_if_closed(request, strategy)
+        if refused:
+            return refused
+        return _save(request, item, FORMS[level], "item.html", strategy=strategy, level=level)
+    return _item_page(request, strategy, level, item, FORMS[level](instance=item))
+
+
+def _item_page(request, strategy, level, item, form, status=200, add_form=None):
+    context = {"item": item, "level": level, "form": form}
+    child_level = CHILD_LEVEL.get(level)
+    if child_level:
+        children = item.objectives.all() if level == "priority" else item.milestones.all()
+        model = LEVELS[child_level][0]
+        parent_field = "priority" if level == "priority" else "objective"
+        context |= {
+            "children": children,
+            "child_level": child_level,
+            "add_form": add_form or FORMS[child_level](prefix="add"),
+            "archived": model.everything.filter(**{parent_field: item}, archived_at__isnull=False),
+            "measures": item.measures.all(),
+            "archived_measures": Measure.everything.filter(
+                **{parent_field: item}, archived_at__isnull=False
+            ),
+        }
+    if level == "milestone":
+        context["people_form"] = MilestonePeopleForm(milestone=item)
+    return _screen(request, strategy, "item.html", status, **context)
+
+
+def _save(request, item, form_class, template, strategy=None, level=None):
+    """Save the item's form, unless someone else saved the item after this form was read."""
+    form = form_class(request.POST, instance=item)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                guards.lock_unchanged(item, form.guarded_values, request.POST.get("seen", ""))
+                # Saved only if something changed: a save writes a history row.
+                saved = form.save() if form.has_changed() else item
+                if isinstance(saved, Measure):
+                    trajectory_text.replace_points(saved, form.cleaned_data["trajectory"])
+        except guards.ChangedMeanwhile as conflict:
+            fresh = type(item)._base_manager.get(pk=item.pk)
+            data = request.POST.copy()
+            data["seen"] = form_class(instance=fresh)["seen"].initial
+            form = form_class(data, instance=fresh)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+            return _page(request, item, form, strategy, level, 409)
+        if form.has_changed():
+            messages.success(request, f"Saved {_name(saved)}.")
+        else:
+            messages.info(request, "Nothing had changed, so nothing was saved.")
+        return redirect(editor_url(saved))
+    return _page(request, item, form, strategy, level, 400)
+
+
+def _page(request, item, form, strategy, level, status):
+    if isinstance(item, Strategy):
+        return _strategy_page(request, item, form, status)
+    return _item_page(request, strategy, level, item, form, status)
+
+
+def _name(item) -> str:
+    if isinstance(item, Strategy):
+        return item.title
+    if isinstance(item, Priority):
+        return f"priority {item.key}"
+    if isinstance(item, Objective):
+        return f"objective {item.priority.key}.{item.number}"
+    if isinstance(item, Milestone):
+        return f"milestone “{item.title[:60]}”"
+    return f"measure {item.code}"
+
+
+@require_POST
+@admins_only
+def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = _strategy(slug)
+    refused = _refuse_if_closed(request, strategy)
+    if refused:
+        return refused
+    form = PriorityForm(request.POST, prefix="add", instance=Priority(strategy=strategy))
+    return _add(
+        request,
+        form,
+        lambda: _strategy_page(
+            request, strategy, StrategyForm(instance=strategy), 400, add_form=form
+        ),
+    )
+
+
+@require_POST
+@admins_only
+def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    strategy = _strategy(slug)
+    parent = _item(strategy, level, pk)
+    refused = _refuse_if_closed(request, strategy)
+    if refused:
+        return refused
+    if level == "priority":
+        form = ObjectiveForm(request.POST, prefix="add", instance=Objective(priority=parent))
+    elif level == "objective":
+        form = MilestoneForm(request.POST, prefix="add", instance=Milestone(objective=parent))
+    else:
+        raise Http404
+    return _add(
+        request,
+        form,
+        lambda: _item_page(
+            request, strategy, level, parent, FORMS[level](instance=parent), 400, add_form=form
+        ),
+    )
+
+
+def _add(request, form, invalid_page) -> HttpResponse:
+    """Save a new item last among its siblings."""
+    # The number is given before validation, so the model's checks see a whole item.
+    with transaction.atomic():
+        item = form.instance
+        setattr(item, ordering.number_field(item), ordering.next_number(item))
+        if not form.is_valid():
+            return invalid_page()
+        item = form.save()
+        people = form.cleaned_data
+        if isinstance(item, Milestone) and (people.get("owner") or people.get("delegates")):
+            item.assign(
+                by=request.user,
+                owner=people.get("owner"),
+                add_delegates=people.get("delegates") or [],
+            )
+    messages.success(request, f"Added {_name(item)}.")
+    return redirect(editor_url(_parent(item)))
+
+
+def _parent(item):
+    if isinstance(item, Priority):
+        return item.strategy
+    if isinstance(item, Objective):
+        return item.priority
+    if isinstance(item, Milestone):
+        return item.objective
+    return item.priority or item.objective
+
+
+@admins_only
+def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    strategy = _strategy(slug)
+    if level not in ("priority", "objective"):
+        raise Http404
+    parent = _item(strategy, level, pk)
+    form = MeasureForm(request.POST or None, instance=Measure(**{level: parent}))
+    if request.method == "POST":
+        refused = _refuse_if_closed(request, strategy)
+        if refused:
+            return refused
+        if form.is_valid():
+            with transaction.atomic():
+                measure = form.save()
+                trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
+            messages.success(request, f"Added {_name(measure)}.")
+            return redirect(editor_url(parent))
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "parent": parent, "level": level}
+    return _screen(request, strategy, "add_measure.html", status, **context)
+
+
+@require_POST
+@admins_only
+def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    """Move a numbered item one place up or down; refused if the order changed meanwhile."""
+    strategy = _strategy(slug)
+    refused = _refuse_if_closed(request, strategy)
+    if refused:
+        return refused
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if level not in ("priority", "objective", "milestone"):
+        raise Http404  # measures are listed by code, not numbered
+    if step is None:
+        messages.error(request, "Choose Move up or Move down. Nothing was moved.")
+        return redirect(editor_url(_item(strategy, level, pk)))
+    with transaction.atomic():
+        item = _item(strategy, level, pk)
+        list(ordering.siblings(item))  # locked: another Admin's move waits for this one
+        item.refresh_from_db()
+        field = ordering.number_field(item)
+        if str(getattr(item, field)) != request.POST.get("seen", ""):
+            messages.error(
+                request,
+                "Someone changed the order while you had the page open, so nothing was moved. "
+                "Here is the order now.",
+            )
+            moved = None
+        else:
+            moved = ordering.move(item, step)
+    if moved:
+        messages.success(request, f"Moved {_name(item)} {request.POST['direction']}.")
+    elif moved is False:
+        messages.info(request, f"{_name(item).capitalize()} is already at that end.")
+    return redirect(editor_url(_parent(item)))
+
+
+@admins_only
+def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    """Confirm, then archive an item and what sits under it."""
+    strategy = _strategy(slug)
+    item = _item(strategy, level, pk)
+    if request.method == "POST":
+        refused = _refuse_if_closed(request, strategy)
+        if refused:
+            return refused
+        with transaction.atomic():
+            count = archiving.archive(item)
+        under = f" and the {count - 1} item{'s' if count > 2 else ''} under it" if count > 1 else ""
+        messages.success(
+            request,
+            f"Archived {_name(item)}{under}. It no longer shows on any page or counts in any "
+            "roll-up; its history is kept, and it can be restored from this page.",
+        )
+        return redirect(editor_url(_parent(item)))
+    under = archiving.under(item)
+    return _screen(
+        request, strategy, "archive.html", item=item, level=level, under=under, name=_name(item)
+    )
+
+
+@require_POST
+@admins_only
+def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+    strategy = _strategy(slug)
+    refused = _refuse_if_closed(request, strategy)
+    if refused:
+        return refused
+    with transaction.atomic():
+        item = _item(strategy, level, pk, archived=True)
+        parent = _parent(item)
+        if getattr(parent, "archived_at", None):
+            raise Http404  # its parent is archived: restore that instead
+        archiving.restore(item)
+    messages.success(request, f"Restored {_name(item)}.")
+    return redirect(editor_url(parent))

@@ -1,0 +1,124 @@
+"""Changed since publication: how a published strategy's structure was edited between two
+reports (items added, archived, restored, renumbered, reworded, re-dated, re-targeted), read
+from the items' history, which is never rewritten, so a closed report always says the same.
+
+Leads' quarterly updates (status, commentary, forecast) and owners are progress, not
+structure, and are not listed here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from measures.models import Measure
+from milestones.models import Milestone
+from objectives.models import Objective, Priority, Strategy
+from reporting.models import ReportingPeriod
+from strategy_tracker.people import display_name
+
+# Fields whose change is not a change of the strategy's structure.
+NOT_STRUCTURE = {
+    "id",
+    "version",
+    "status",
+    "forecast_date",
+    "commentary",
+    "last_updated_at",
+    "last_updated_by",
+    "owner",
+    "owner_assigned_at",
+    "spc_baseline_points",
+    "spc_rebase_from",
+}
+MOST_LISTED = 200  # a report lists at most this many; it says how many more there were
+
+
+@dataclass
+class StructureChange:
+    when: dt.datetime
+    who: str
+    level: str
+    title: str
+    what: str
+
+
+def window(period: ReportingPeriod) -> tuple[dt.datetime, dt.datetime] | None:
+    """From publication or the last closed report, whichever is later, to this report's
+    close; None if the strategy was not published before it closed."""
+    strategy = period.strategy
+    if not strategy.published_at or not period.closed_at:
+        return None
+    if strategy.published_at >= period.closed_at:
+        return None
+    earlier = (
+        ReportingPeriod.objects.filter(
+            strategy=strategy, state="closed", closed_at__lt=period.closed_at
+        )
+        .exclude(pk=period.pk)
+        .order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    return max(filter(None, [strategy.published_at, earlier])), period.closed_at
+
+
+def changes_between(
+    strategy: Strategy, start: dt.datetime, end: dt.datetime
+) -> list[StructureChange]:
+    priorities = Priority.everything.filter(strategy=strategy).values("pk")
+    objectives = Objective.everything.filter(priority__strategy=strategy).values("pk")
+    sources = [
+        ("Priority", Priority.history.filter(strategy_id=strategy.pk)),
+        ("Objective", Objective.history.filter(priority_id__in=priorities)),
+        ("Milestone", Milestone.history.filter(objective_id__in=objectives)),
+        (
+            "Measure",
+            Measure.history.filter(Q(priority_id__in=priorities) | Q(objective_id__in=objectives)),
+        ),
+    ]
+    found = []
+    for level, history in sources:
+        rows = history.filter(history_date__gt=start, history_date__lte=end)
+        for record in rows.select_related("history_user").order_by("history_date")[:MOST_LISTED]:
+            what = _what(record)
+            if what:
+                who = display_name(record.history_user) if record.history_user else "the system"
+                title = getattr(record, "title", "") or getattr(record, "name", "")
+                found.append(StructureChange(record.history_date, who, level, title, what))
+    return sorted(found, key=lambda c: c.when)
+
+
+def _what(record) -> str:
+    if record.history_type == "+":
+        return "added"
+    if record.history_type == "-":
+        return "deleted"
+    previous = record.prev_record
+    if previous is None:
+        return ""
+    said = []
+    for field in previous.tracked_fields:
+        if field.name in NOT_STRUCTURE:
+            continue
+        old, new = getattr(previous, field.attname), getattr(record, field.attname)
+        if old == new:
+            continue
+        if field.name == "archived_at":
+            said.append("archived" if new else "restored")
+        elif field.name in ("number", "position"):
+            said.append(f"renumbered {old} → {new}")
+        elif field.is_relation:
+            said.append(f"moved to another {field.verbose_name}")
+        else:
+            said.append(f"{field.verbose_name} changed from “{_shown(old)}” to “{_shown(new)}”")
+    return "; ".join(said)
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "nothing"
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"

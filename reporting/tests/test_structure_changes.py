@@ -1,0 +1,71 @@
+"""The next report lists how a published strategy's structure changed since publication."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from editor import archiving
+from reporting import cycle, snapshots
+from reporting.models import ReportingPeriod
+from reporting.quarters import Quarter
+from tests.factories import make_milestone, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed_period(strategy, quarter, closed_at):
+    opens, closes = cycle.default_window(quarter)
+    return ReportingPeriod.objects.create(
+        strategy=strategy,
+        year=quarter.year,
+        quarter=quarter.number,
+        opens_on=opens,
+        closes_on=closes,
+        state="closed",
+        opened_at=closed_at,
+        closed_at=closed_at,
+    )
+
+
+def test_the_report_lists_structure_edits_made_after_publication_and_before_its_close(
+    client, admin_user, programme_lead
+):
+    strategy = make_strategy(slug="s")
+    objective = make_objective(make_priority(strategy), title="Before publication")
+    mistake = make_milestone(objective, title="Added by mistake", due_date=dt.date(2025, 3, 31))
+    kept = make_milestone(objective, title="Kept", position=2, owner=programme_lead)
+    strategy.published_at = timezone.now()
+    strategy.save()
+    objective.title = "Reworded after publication"
+    objective.save()
+    archiving.archive(mistake)
+    kept.refresh_from_db()
+    kept.status, kept.commentary = "on_track", "A lead's update is progress, not structure"
+    kept.save()
+    period = _closed_period(strategy, Quarter(2024, 2), timezone.now())
+    snapshots.take(period)
+    objective.title = "Reworded after the report closed"
+    objective.save()
+
+    client.force_login(admin_user)
+    response = client.get(reverse("reporting:period_report", args=["s", period.pk]))
+    page = response.content.decode()
+    section = page[page.index('id="changed-since-publication"') :]
+    assert "Changed since publication (3)" in page
+    assert "title changed from “Before publication” to “Reworded after publication”" in section
+    assert 'Milestone: Added by mistake</td><td data-label="Change">archived' in section
+    assert "renumbered 2 → 1" in section  # the kept milestone closed up
+    assert "after the report closed" not in section
+    assert "progress, not structure" not in section
+
+
+def test_a_strategy_published_after_the_report_closed_has_no_such_section(client, admin_user):
+    strategy = make_strategy(slug="s", published_at=timezone.now())
+    make_milestone(make_objective(make_priority(strategy)))
+    period = _closed_period(strategy, Quarter(2024, 2), timezone.now() - dt.timedelta(days=3))
+    snapshots.take(period)
+    client.force_login(admin_user)
+    page = client.get(reverse("reporting:period_report", args=["s", period.pk])).content.decode()
+    assert "changed-since-publication" not in page
