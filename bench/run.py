@@ -29,6 +29,7 @@ from bench import (  # noqa: E402
     pages,
     quarter_close,
     throughput,
+    workbook_bench,
 )
 from measures import readings  # noqa: E402
 from measures.models import Measure  # noqa: E402
@@ -190,8 +191,10 @@ def main() -> None:
     print(_table(title, results["mixed_load"]), flush=True)
     sizes = [int(s) for s in os.environ.get("BENCH_IMPORT_ROWS", "10000,100000").split(",")]
     results["import"] = import_bench.run(sizes)
-    results["total_s"] = round(time.perf_counter() - started, 1)
     print(_table("Import of quarterly figures", results["import"]))
+    results["workbook"] = workbook_bench.run(admin)
+    print(_table("A whole strategy from a workbook: upload, preview, confirm", results["workbook"]))
+    results["total_s"] = round(time.perf_counter() - started, 1)
     out = ROOT / "bench" / ("results.json" if scale == 1 else f"results-x{scale:g}.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nTotal {results['total_s']} s. Written to {out.relative_to(ROOT)}")

@@ -94,7 +94,9 @@ def _upload(request: HttpRequest, pk: int) -> WorkbookUpload:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     return _preview(
-        request, upload, structure_import.plan(_read(upload.content, upload.file_name), upload.into)
+        request,
+        upload,
+        structure_import.plan(_read(bytes(upload.content), upload.file_name), upload.into),
     )
 
 
@@ -110,7 +112,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.imported_at:
         messages.info(request, "This file was imported already; nothing more was changed.")
         return redirect("editor:strategy", upload.imported_into.slug)
-    file = _read(upload.content, upload.file_name)
+    file = _read(bytes(upload.content), upload.file_name)
     with transaction.atomic():
         if upload.into is not None:
             # Held until the import commits: a second confirm waits, then sees it done.
