@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from measures import columns
 from measures.models import Measure, MeasureValue, TrajectoryPoint
-from milestones.models import Milestone
+from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Organisation, Priority, Strategy
 
 STRATEGY_FIELDS = [
@@ -116,6 +116,16 @@ def _measure_dict(measure: Measure) -> dict[str, Any]:
     }
 
 
+def _milestone_dict(milestone: Milestone) -> dict[str, Any]:
+    data = _fields(milestone, MILESTONE_FIELDS) | {
+        "owner": milestone.owner.username if milestone.owner else None
+    }
+    delegates = sorted(d.username for d in milestone.delegates.all())
+    if delegates:  # left out when there are none, as in the seed files
+        data["delegates"] = delegates
+    return data
+
+
 def strategy_queryset():
     """Strategies with everything the export reads, in a fixed number of queries."""
     # Measures keep the order they were entered in, which for the seeds is the document's.
@@ -123,7 +133,11 @@ def strategy_queryset():
         Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")),
         Prefetch("trajectory", queryset=TrajectoryPoint.objects.order_by("period_end")),
     )
-    milestones = Milestone.objects.select_related("owner").order_by("position", "id")
+    milestones = (
+        Milestone.objects.select_related("owner")
+        .prefetch_related("delegates")
+        .order_by("position", "id")
+    )
     objectives = Objective.objects.order_by("number").prefetch_related(
         Prefetch("milestones", queryset=milestones), Prefetch("measures", queryset=measures)
     )
@@ -149,11 +163,7 @@ def export_strategy(strategy: Strategy) -> dict[str, Any]:
                 "objectives": [
                     _fields(objective, OBJECTIVE_FIELDS)
                     | {
-                        "milestones": [
-                            _fields(m, MILESTONE_FIELDS)
-                            | {"owner": m.owner.username if m.owner else None}
-                            for m in objective.milestones.all()
-                        ],
+                        "milestones": [_milestone_dict(m) for m in objective.milestones.all()],
                         "measures": [_measure_dict(m) for m in objective.measures.all()],
                     }
                     for objective in priority.objectives.all()
@@ -305,7 +315,16 @@ def import_strategy(data: dict) -> Strategy:
                     dates=("due_date", "forecast_date"),
                 )
                 owner = _owner(m_data.get("owner"), m_where)
-                _save(Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where)
+                milestone = _save(
+                    Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where
+                )
+                delegates = m_data.get("delegates") or []
+                if not isinstance(delegates, list):
+                    raise StrategyImportError(f"{m_where} delegates: expected a list of usernames.")
+                for name in delegates:
+                    MilestoneDelegate.objects.create(
+                        milestone=milestone, user=_owner(name, f"{m_where} delegates")
+                    )
             _import_measures(o_data.get("measures", []), o_where, objective=objective)
         _import_measures(p_data.get("measures", []), where, priority=priority)
     return strategy

@@ -67,3 +67,16 @@ def test_no_cache_of_rendered_pages():
     ]
     for word in ("cached_body", "data_version", "{% cache "):
         assert not [p for p in sources if word in p.read_text()], word
+
+
+@pytest.mark.parametrize(
+    "app", ["objectives", "milestones", "measures", "reporting", "strategy_tracker"]
+)
+def test_the_editor_sits_on_top_and_nothing_imports_it(app):
+    offending = {
+        str(path.relative_to(ROOT)): sorted(
+            n for n in imported_modules(path) if n.split(".")[0] == "editor"
+        )
+        for path in app_sources(app)
+    }
+    assert {path: names for path, names in offending.items() if names} == {}

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from measures.models import Measure, MeasureValue
-from milestones.models import Milestone
+from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Strategy
 from objectives.strategy_json import StrategyImportError, export_strategy, import_strategy
 from tests.factories import (
@@ -29,12 +29,12 @@ def _export(slug: str) -> dict:
 
 
 @pytest.fixture
-def strategy(programme_lead):
+def strategy(programme_lead, board_member):
     strategy = make_strategy(slug="rt", title="Round trip", vision="A vision")
     priority = make_priority(strategy, number=1, title="First")
     make_priority(strategy, number=1, part=2, part_title="Part Two", title="Children")
     objective = make_objective(priority, number=1, we_will="Do a\nDo b", where_now="Now")
-    make_milestone(
+    scoping = make_milestone(
         objective,
         title="Scoping paper",
         heading="Reablement",
@@ -43,6 +43,7 @@ def strategy(programme_lead):
         owner=programme_lead,
     )
     make_milestone(objective, title="Review of mortality data", due_text="by x")
+    MilestoneDelegate.objects.create(milestone=scoping, user=board_member)
     measure = make_measure(
         objective,
         code="RT-ONE",
@@ -75,7 +76,9 @@ def test_export_gives_the_documented_shape(strategy):
         "due_text": "Sept 2013",
         "status": "not_started",
         "owner": "lead",
+        "delegates": ["board"],
     }
+    assert "delegates" not in first["objectives"][0]["milestones"][1]  # none: left out
     assert first["objectives"][0]["milestones"][1]["due_date"] is None
     measure = first["objectives"][0]["measures"][0]
     assert measure["baseline_value"] == "23.2"
@@ -154,5 +157,5 @@ def test_the_export_reads_a_fixed_number_of_queries(
     client, board_member, strategy, django_assert_max_num_queries
 ):
     client.force_login(board_member)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # one query per level, delegates included
         client.get("/strategies/rt/export.json")
