@@ -6,7 +6,7 @@ back exactly those.
 
 import datetime as dt
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from editor import ordering
@@ -16,19 +16,25 @@ from objectives.models import Objective, Priority
 
 
 def under(item: models.Model, archived_at=None) -> list[models.Model]:
-    """What sits under the item: live ones, or those archived at `archived_at`."""
+    """What sits under the item: live ones, or those archived at `archived_at`; locked
+    until the transaction ends when one is open (archiving saves them)."""
     state = {"archived_at": archived_at} if archived_at else {"archived_at__isnull": True}
+
+    def rows(model, **parent):
+        found = model.everything.filter(**parent, **state)
+        return list(
+            found.select_for_update() if transaction.get_connection().in_atomic_block else found
+        )
+
     if isinstance(item, Priority):
-        objectives = list(Objective.everything.filter(priority=item, **state))
+        objectives = rows(Objective, priority=item)
         return (
             objectives
             + [m for o in objectives for m in under(o, archived_at)]
-            + list(Measure.everything.filter(priority=item, **state))
+            + rows(Measure, priority=item)
         )
     if isinstance(item, Objective):
-        return list(Milestone.everything.filter(objective=item, **state)) + list(
-            Measure.everything.filter(objective=item, **state)
-        )
+        return rows(Milestone, objective=item) + rows(Measure, objective=item)
     return []
 
 
@@ -36,6 +42,7 @@ def archive(item: models.Model, now: dt.datetime | None = None) -> int:
     """Archive the item and what sits under it; its siblings close up. Call in a
     transaction. Returns how many items were archived."""
     now = now or timezone.now()
+    item = _locked(item)
     if item.archived_at:
         return 0
     numbered = not isinstance(item, Measure)
@@ -51,6 +58,7 @@ def archive(item: models.Model, now: dt.datetime | None = None) -> int:
 
 def restore(item: models.Model) -> int:
     """Bring back an archived item, last among its siblings, with what was archived with it."""
+    item = _locked(item)
     if not item.archived_at:
         return 0
     brought_back = [item, *under(item, item.archived_at)]
@@ -62,6 +70,12 @@ def restore(item: models.Model) -> int:
     for each in brought_back[1:]:
         _save_archived(each)
     return len(brought_back)
+
+
+def _locked(item: models.Model) -> models.Model:
+    """The item read afresh and locked until the transaction ends, so what is saved is what
+    is stored now (a lead's update saved a moment ago included)."""
+    return type(item).everything.select_for_update().get(pk=item.pk)
 
 
 def _save_archived(item: models.Model) -> None:

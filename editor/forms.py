@@ -3,15 +3,39 @@ someone else's is refused (editor/guards.py)."""
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.text import slugify
 
 from editor import guards, trajectory_text
+from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS
 from measures.models import Measure
 from milestones.forms import UserChoiceField, UsersChoiceField, assignable_users
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
+from reporting.models import ReportingPeriod
+from strategy_tracker.forms import MultilineTextField
 
+RESERVED_SLUGS = {"new", "import"}  # the editor's own addresses: /edit/new/, /edit/import/
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _form_field(field, **kwargs):
+    # Browsers send a textarea's line breaks as CRLF: stored as LF, as an import stores them,
+    # so saving untouched changes nothing and a re-imported workbook matches.
+    if isinstance(field, models.TextField):
+        kwargs["form_class"] = MultilineTextField
+    return field.formfield(**kwargs)
+
+
+def _labels(model_fields: list[str], columns, renamed: dict | None = None) -> dict[str, str]:
+    """Each field labelled as the workbook's column heading is (editor/columns.py)."""
+    headings = {c.key: c.heading for c in columns}
+    renamed = renamed or {}
+    return {f: headings[renamed.get(f, f)] for f in model_fields if renamed.get(f, f) in headings}
+
+
+class EditorMeta:
+    formfield_callback = staticmethod(_form_field)
 
 
 class GuardedForm(forms.ModelForm):
@@ -41,7 +65,7 @@ class StrategyForm(GuardedForm):
         help_text="Its full name, if it is not in the list.",
     )
 
-    class Meta:
+    class Meta(EditorMeta):
         model = Strategy
         fields = [
             "organisation",
@@ -59,7 +83,7 @@ class StrategyForm(GuardedForm):
             "source_date",
             "illustrative",
         ]
-        labels = {"slug": "Short name in addresses"}
+        labels = _labels(fields, STRATEGY_COLUMNS)
         help_texts = {"slug": "Letters, digits and hyphens; made from the title if left empty."}
 
     def __init__(self, *args, **kwargs):
@@ -82,10 +106,28 @@ class StrategyForm(GuardedForm):
             )
         elif new_name and Organisation.objects.filter(name__iexact=new_name).exists():
             self.add_error("new_organisation", f"{new_name} is in the list already: choose it.")
+        self._keep_reported_quarters(data)
+        if data.get("slug") in RESERVED_SLUGS and not self.instance.pk:
+            self.add_error("slug", "This short name is one the app uses itself: choose another.")
         if not self.instance.pk and not data.get("slug") and data.get("title"):
             data["slug"] = _free_slug(data["title"])
             self.instance.slug = data["slug"]
         return data
+
+    def _keep_reported_quarters(self, data) -> None:
+        """A strategy's period keeps every quarter it has a reporting period for."""
+        start, end = data.get("period_start"), data.get("period_end")
+        if not self.instance.pk or not start or not end:
+            return
+        for period in ReportingPeriod.objects.filter(strategy=self.instance):
+            quarter = period.financial_quarter
+            if quarter.end < start or quarter.start > end:
+                self.add_error(
+                    "period_start" if quarter.end < start else "period_end",
+                    f"{quarter.label} has a reporting period, so the strategy's period must "
+                    "still include it.",
+                )
+                return
 
     def save(self, commit=True):
         new_name = (self.cleaned_data.get("new_organisation") or "").strip()
@@ -96,6 +138,8 @@ class StrategyForm(GuardedForm):
 
 def _free_slug(title: str) -> str:
     base = slugify(title)[:90] or "strategy"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-strategy"
     slug, n = base, 1
     while Strategy.objects.filter(slug=slug).exists():
         n += 1
@@ -104,9 +148,10 @@ def _free_slug(title: str) -> str:
 
 
 class PriorityForm(GuardedForm):
-    class Meta:
+    class Meta(EditorMeta):
         model = Priority
         fields = ["part", "part_title", "title", "description", "source_ref"]
+        labels = _labels(fields, ITEM_COLUMNS)
         help_texts = {"part": "Most documents have one part; Thurrock's has two."}
 
     def __init__(self, *args, **kwargs):
@@ -117,9 +162,10 @@ class PriorityForm(GuardedForm):
 
 
 class ObjectiveForm(GuardedForm):
-    class Meta:
+    class Meta(EditorMeta):
         model = Objective
         fields = ["title", "description", "we_will", "where_now", "where_want", "source_ref"]
+        labels = _labels(fields, ITEM_COLUMNS)
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -135,9 +181,10 @@ class MilestoneForm(GuardedForm):
         help_text="Delegates can update the milestone on the owner's behalf.",
     )
 
-    class Meta:
+    class Meta(EditorMeta):
         model = Milestone
         fields = ["title", "heading", "due_date", "due_text", "source_ref"]
+        labels = _labels(fields, ITEM_COLUMNS)
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +211,7 @@ class MeasureForm(GuardedForm):
         "straight line: 2025-03-31=60; 2026-03-31=65",
     )
 
-    class Meta:
+    class Meta(EditorMeta):
         model = Measure
         fields = [
             "code",
@@ -183,6 +230,7 @@ class MeasureForm(GuardedForm):
             "definition",
             "source_ref",
         ]
+        labels = _labels(fields, ITEM_COLUMNS) | {"name": "Name"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

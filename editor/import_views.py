@@ -69,6 +69,7 @@ def import_start(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             stored = WorkbookUpload.objects.create(
                 uploaded_by=request.user, file_name=upload.name[:255], content=content, into=into
             )
+            WorkbookUpload.objects.expired().delete()
             return redirect(stored)
     status = 400 if request.method == "POST" else 200
     strategies = Strategy.objects.order_by("title").only("title", "slug")
@@ -111,6 +112,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.imported_at:
         messages.info(request, "This file was imported already; nothing more was changed.")
+        if upload.imported_into is None:  # the strategy has since been deleted
+            return redirect("objectives:strategy_list")
         return redirect("editor:strategy", upload.imported_into.slug)
     file = _read(bytes(upload.content), upload.file_name)
     with transaction.atomic():

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F
 
 from milestones.models import Milestone
-from objectives.models import Objective, Priority
+from objectives.models import Objective, Priority, Strategy
 
 # Numbers are unique among live siblings, so a renumbering first moves the ones that change
 # out of the way (past any number a strategy has), then saves each at its new number.
@@ -18,23 +18,38 @@ def number_field(item: models.Model) -> str:
     return "position" if isinstance(item, Milestone) else "number"
 
 
+def _live_siblings(item: models.Model) -> models.QuerySet:
+    if isinstance(item, Priority):
+        return Priority.objects.filter(strategy_id=item.strategy_id, part=item.part)
+    if isinstance(item, Objective):
+        return Objective.objects.filter(priority_id=item.priority_id)
+    return Milestone.objects.filter(objective_id=item.objective_id)
+
+
 def siblings(item: models.Model) -> models.QuerySet:
     """The live items numbered alongside this one, in order, locked until the transaction
     ends (so two Admins' moves cannot interleave)."""
+    return _live_siblings(item).select_for_update().order_by(number_field(item), "id")
+
+
+def lock_parent(item: models.Model) -> None:
+    """Lock the row the item's siblings hang from, until the transaction ends: two Admins
+    adding or restoring items under it take their numbers one after the other. (Locking the
+    siblings would not do: a new row is not locked, and there may be no siblings yet.)"""
     if isinstance(item, Priority):
-        rows = Priority.objects.filter(strategy_id=item.strategy_id, part=item.part)
+        parent, pk = Strategy, item.strategy_id
     elif isinstance(item, Objective):
-        rows = Objective.objects.filter(priority_id=item.priority_id)
+        parent, pk = Priority, item.priority_id
     else:
-        rows = Milestone.objects.filter(objective_id=item.objective_id)
-    field = number_field(item)
-    return rows.select_for_update().order_by(field, "id")
+        parent, pk = Objective, item.objective_id
+    parent._base_manager.select_for_update().filter(pk=pk).exists()
 
 
 def next_number(item: models.Model) -> int:
     """The number a new item takes: after the last of its siblings."""
+    lock_parent(item)
     field = number_field(item)
-    last = siblings(item).aggregate(last=models.Max(field))["last"]
+    last = _live_siblings(item).aggregate(last=models.Max(field))["last"]
     return (last or 0) + 1
 
 
@@ -54,6 +69,20 @@ def renumber(items: list[models.Model]) -> int:
             # A milestone's save bumps its version (Milestone.save): write that too.
             item.save(update_fields=[field, "version"] if field == "position" else [field])
     return len(changing)
+
+
+def listed_with(item: models.Model) -> models.QuerySet:
+    """The list the editor shows the item in: a strategy's priorities are listed part by
+    part; objectives and milestones with their siblings."""
+    if isinstance(item, Priority):
+        return Priority.objects.filter(strategy_id=item.strategy_id).order_by("part", "number")
+    return siblings(item)
+
+
+def order_seen(items) -> str:
+    """The order a page showed, as its move buttons carry it: a move is refused unless the
+    order is still this (another Admin's move would make it land somewhere unintended)."""
+    return ",".join(str(item.pk) for item in items)
 
 
 def move(item: models.Model, step: int) -> bool:

@@ -17,17 +17,27 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
+from editor.forms import RESERVED_SLUGS
 from editor.structure_export import item_rows, person
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
+from milestones.forms import assignable_users
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Organisation, Priority, Strategy
 
 PRIORITY_NUMBER = re.compile(r"(?:part([2-9])-)?([1-9][0-9]{0,3})")
+PART_NUMBER = re.compile(r"[1-9][0-9]{0,3}")  # ASCII digits, no leading zero: one spelling
+PARENT_LEVELS = {
+    "objective": ("priority",),
+    "milestone": ("objective",),
+    "measure": ("priority", "objective"),
+}
+ORGANISATION_FIELDS = {"name": "organisation", "short_name": "organisation_short_name"}
 HEADING = {c.key: c.heading for c in ITEM_COLUMNS} | {"name": "Title", "position": "Number"}
 STRATEGY_HEADING = {c.key: c.heading for c in STRATEGY_COLUMNS}
 REQUIRED_STRATEGY_FIELDS = {c.key for c in STRATEGY_COLUMNS if c.required}
@@ -158,13 +168,19 @@ class _Planner:
             strategy.pk, strategy._state.adding = target.pk, False
         try:
             strategy.full_clean(exclude=["organisation", "status"], validate_constraints=False)
+            if values.get("slug") in RESERVED_SLUGS:
+                raise ValidationError({"slug": "This short name is one the app uses itself."})
+            Organisation(
+                name=values.get("organisation") or "",
+                short_name=values.get("organisation_short_name") or "",
+            ).full_clean(validate_unique=False)
             if values["period_start"] >= values["period_end"]:
                 raise ValidationError({"period_end": "The period must end after it starts."})
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if name in REQUIRED_STRATEGY_FIELDS and values.get(name) in ("", None):
                     continue  # the sheet's own problem says it is empty
-                heading = STRATEGY_HEADING.get(name, name)
+                heading = STRATEGY_HEADING.get(ORGANISATION_FIELDS.get(name, name), name)
                 self.problems.append(f'Sheet "{STRATEGY_SHEET}", {heading}: {" ".join(messages)}')
             return "error"
         except (KeyError, TypeError):
@@ -242,7 +258,7 @@ class _Planner:
         if (
             not PRIORITY_NUMBER.fullmatch(head)
             or len(rest) != depth
-            or not all(part.isdigit() and 1 <= int(part) <= 9999 for part in rest)
+            or not all(PART_NUMBER.fullmatch(part) for part in rest)
         ):
             example = {"priority": "2", "objective": "2.1", "milestone": "2.1.3"}[item.level]
             shown = f"“{number}”" if number else "empty"
@@ -319,7 +335,13 @@ class _Planner:
         for number, (owner, *delegates) in wanted.items():
             item = by_row[number]
             for name in [owner, *delegates]:
-                if name and found.get(name.lower()) is None:
+                if name and found.get(name.lower()) == "not assignable":
+                    self._problem(
+                        item,
+                        f"{name} cannot hold a milestone: their account is inactive, or is "
+                        "neither a programme lead nor an Admin.",
+                    )
+                elif name and found.get(name.lower()) is None:
                     self._problem(
                         item,
                         f"no user of the app has the e-mail address {name}; "
@@ -338,11 +360,13 @@ class _Planner:
 
     def _codes(self, codes: dict[str, Planned]) -> None:
         target = self.target
-        taken = Measure.everything.filter(
-            code__in=[i.label for i in codes.values()]
-        ).select_related("priority__strategy", "objective__priority__strategy")
+        taken = (
+            Measure.everything.annotate(code_l=Lower("code"))
+            .filter(code_l__in=list(codes))
+            .select_related("priority__strategy", "objective__priority__strategy")
+        )
         for measure in taken:
-            item = codes[measure.code.lower()]
+            item = codes[measure.code_l]
             owner = measure.strategy
             if target is None or owner.pk != target.pk:
                 self._problem(
@@ -371,13 +395,13 @@ class _Planner:
                     wanted = "a priority or objective"
                 self._problem(item, f"Parent {item.parent} is not {wanted} in this file.")
             elif parent is not None:
-                if (
-                    item.level == "milestone"
-                    and parent.level != "objective"
-                    or (item.level == "objective" and parent.level != "priority")
-                ):
-                    self._problem(item, f"Parent {item.parent} is a {parent.level}.")
-                parent.children.append(item)
+                if parent.level not in PARENT_LEVELS[item.level]:
+                    wanted = " or ".join(f"a {level}" for level in PARENT_LEVELS[item.level])
+                    self._problem(
+                        item, f"Parent {item.parent} is a {parent.level}; it must be {wanted}."
+                    )
+                else:
+                    parent.children.append(item)
         return tree
 
     # --- against the draft as it is ---------------------------------------------------------
@@ -449,23 +473,26 @@ def _split(text: str) -> list[str]:
 
 
 def _users_named(names: set[str]) -> dict:
-    """Each e-mail address or username (lower case) → its user, or "several"."""
+    """Each e-mail address or username (lower case) → its user, "several", or "not
+    assignable" (inactive, or neither a programme lead nor an Admin)."""
     if not names:
         return {}
-    users = get_user_model().objects.filter(
-        Q(email__in=_case_variants(names)) | Q(username__in=_case_variants(names))
+    users = (
+        get_user_model()
+        .objects.annotate(email_l=Lower("email"), username_l=Lower("username"))
+        .filter(Q(email_l__in=names) | Q(username_l__in=names))
+    )
+    assignable = set(
+        assignable_users().filter(pk__in=users.values("pk")).values_list("pk", flat=True)
     )
     found: dict = {}
     for user in users:
-        for name in {user.email.lower(), user.username.lower()} & names:
-            found[name] = "several" if name in found and found[name] != user else user
+        for name in {user.email_l, user.username_l} & names:
+            if name in found and found[name] != user:
+                found[name] = "several"
+            else:
+                found[name] = user if user.pk in assignable else "not assignable"
     return found
-
-
-def _case_variants(names: set[str]) -> list[str]:
-    # Addresses are matched without regard to case; a lookup by each spelling seen is enough
-    # for the few people a workbook names, and keeps the query on the column's index.
-    return [*names, *(n.upper() for n in names)] + [n.title() for n in names]
 
 
 def _row_of(item: Planned) -> dict:

@@ -126,6 +126,7 @@ def _strategy_page(request, strategy, form, status=200, add_form=None):
         status,
         form=form,
         children=priorities,
+        order_seen=ordering.order_seen(priorities),
         child_level="priority",
         add_form=add_form or PriorityForm(prefix="add"),
         archived=archived,
@@ -153,6 +154,7 @@ def _item_page(request, strategy, level, item, form, status=200, add_form=None):
         parent_field = "priority" if level == "priority" else "objective"
         context |= {
             "children": children,
+            "order_seen": ordering.order_seen(children),
             "child_level": child_level,
             "add_form": add_form or FORMS[child_level](prefix="add"),
             "archived": model.everything.filter(**{parent_field: item}, archived_at__isnull=False),
@@ -169,28 +171,44 @@ def _item_page(request, strategy, level, item, form, status=200, add_form=None):
 def _save(request, item, form_class, template, strategy=None, level=None):
     """Save the item's form, unless someone else saved the item after this form was read."""
     form = form_class(request.POST, instance=item)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                guards.lock_unchanged(item, form.guarded_values, request.POST.get("seen", ""))
-                # Saved only if something changed: a save writes a history row.
-                saved = form.save() if form.has_changed() else item
-                if isinstance(saved, Measure):
-                    trajectory_text.replace_points(saved, form.cleaned_data["trajectory"])
-        except guards.ChangedMeanwhile as conflict:
-            fresh = type(item)._base_manager.get(pk=item.pk)
-            data = request.POST.copy()
-            data["seen"] = form_class(instance=fresh)["seen"].initial
-            form = form_class(data, instance=fresh)
-            form.is_valid()
-            form.add_error(None, str(conflict))
-            return _page(request, item, form, strategy, level, 409)
-        if form.has_changed():
-            messages.success(request, f"Saved {_name(saved)}.")
-        else:
-            messages.info(request, "Nothing had changed, so nothing was saved.")
-        return redirect(editor_url(saved))
-    return _page(request, item, form, strategy, level, 400)
+    if not form.is_valid():
+        return _page(request, item, form, strategy, level, 400)
+    if not request.POST.get("seen"):
+        form.add_error(None, "This form is incomplete: reload the page and try again.")
+        return _page(request, item, form, strategy, level, 400)
+    try:
+        with transaction.atomic():
+            fresh = guards.lock_unchanged(item, form.guarded_values, request.POST["seen"])
+            saved = _write_changes(form, fresh)
+    except guards.ChangedMeanwhile as conflict:
+        fresh = type(item)._base_manager.get(pk=item.pk)
+        data = request.POST.copy()
+        data["seen"] = form_class(instance=fresh)["seen"].initial
+        form = form_class(data, instance=fresh)
+        form.is_valid()
+        form.add_error(None, str(conflict))
+        return _page(request, fresh, form, strategy, level, 409)
+    if form.has_changed():
+        messages.success(request, f"Saved {_name(saved)}.")
+    else:
+        messages.info(request, "Nothing had changed, so nothing was saved.")
+    return redirect(editor_url(saved))
+
+
+def _write_changes(form, fresh):
+    """Write only the fields the Admin changed onto the item as it is now (locked), so a
+    change to a field this form does not show (a lead's update, a status step) is kept.
+    Nothing changed, nothing written: a save writes a history row."""
+    changed = [name for name in form.changed_data if name in form._meta.fields]
+    if changed:
+        columns = [fresh._meta.get_field(name).attname for name in changed]
+        for column in columns:
+            setattr(fresh, column, getattr(form.instance, column))
+        # A milestone's save bumps its version (Milestone.save), which open forms name.
+        fresh.save(update_fields=columns + (["version"] if isinstance(fresh, Milestone) else []))
+    if isinstance(fresh, Measure):
+        trajectory_text.replace_points(fresh, form.cleaned_data["trajectory"])
+    return fresh
 
 
 def _page(request, item, form, strategy, level, status):
@@ -314,15 +332,14 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     step = {"up": -1, "down": 1}.get(request.POST.get("direction"))
     if level not in ("priority", "objective", "milestone"):
         raise Http404  # measures are listed by code, not numbered
-    if step is None:
-        messages.error(request, "Choose Move up or Move down. Nothing was moved.")
+    if step is None or not request.POST.get("seen"):
+        messages.error(request, "This form is incomplete: reload the page and try again.")
         return redirect(editor_url(_item(strategy, level, pk)))
     with transaction.atomic():
         item = _item(strategy, level, pk)
         list(ordering.siblings(item))  # locked: another Admin's move waits for this one
-        item.refresh_from_db()
-        field = ordering.number_field(item)
-        if str(getattr(item, field)) != request.POST.get("seen", ""):
+        order = ordering.order_seen(ordering.listed_with(item))
+        if order != request.POST.get("seen", ""):
             messages.error(
                 request,
                 "Someone changed the order while you had the page open, so nothing was moved. "
@@ -331,6 +348,7 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
             moved = None
         else:
             moved = ordering.move(item, step)
+            item.refresh_from_db()  # its new number, for the message
     if moved:
         messages.success(request, f"Moved {_name(item)} {request.POST['direction']}.")
     elif moved is False:

@@ -41,7 +41,7 @@ MB = 1_000_000
 # if smaller): a small zip can unpack to gigabytes, and openpyxl takes about 0.2 s and 15 MB
 # of memory per MB of a sheet. 10,000 rows of items unpack to about 6 MB. zipfile stops at
 # each part's stated size, so the stated sizes are enough to check.
-MAX_UNPACKED_BYTES = 50 * MB
+MAX_UNPACKED_BYTES = 25 * MB
 # Reporting each merged range on each row it covers is cheap for a few; a sheet of thousands
 # is refused as a whole instead.
 MAX_MERGED_RANGES = 1_000

@@ -202,6 +202,17 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return address("measures:detail", self.code)
 
+    def validate_unique(self, exclude=None) -> None:
+        # Django's own check reads the default manager, which leaves archived measures out;
+        # an archived measure keeps its code, so a new one cannot take it.
+        super().validate_unique(exclude)
+        if exclude and "code" in exclude:
+            return
+        if Measure.everything.filter(code=self.code).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"code": "An archived measure has this code; restore it, or choose another."}
+            )
+
     @property
     def is_context(self) -> bool:
         return self.kind == Kind.CONTEXT

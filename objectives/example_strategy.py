@@ -748,7 +748,7 @@ def _milestone_dict(plan: MilestonePlan) -> dict[str, Any]:
         "commentary": final.commentary if final else "",
         "source_ref": "",
         "owner": plan.owner,
-    }
+    } | ({"delegates": sorted(plan.delegates)} if plan.delegates else {})
 
 
 def _strategy_head(d: Dates) -> dict[str, Any]:
@@ -819,7 +819,13 @@ def _as_written(data: dict[str, Any]) -> dict[str, Any]:
             priority
             | {
                 "objectives": [
-                    objective | {"milestones": [m | blank for m in objective["milestones"]]}
+                    objective
+                    | {
+                        "milestones": [
+                            {k: v for k, v in m.items() if k != "delegates"} | blank
+                            for m in objective["milestones"]
+                        ]
+                    }
                     for objective in priority["objectives"]
                 ]
             }

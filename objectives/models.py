@@ -1,6 +1,7 @@
 """Strategies and their parts: organisation → strategy → priority → objective."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -150,7 +151,10 @@ class Priority(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
     # Thurrock's strategy has two parts (adults, children and young people), each numbered 1-4.
-    part = models.PositiveSmallIntegerField(default=1)
+    # Parts 1-9: a priority's address is "3", or "part2-3" outside Part One.
+    part = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
     part_title = models.CharField(max_length=200, blank=True)
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -178,6 +182,11 @@ class Priority(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
             models.CheckConstraint(condition=Q(part__gte=1), name="priority_part_positive"),
+            models.CheckConstraint(
+                condition=Q(part__lte=9),
+                name="priority_part_at_most_nine",
+                violation_error_message="A strategy has at most nine parts.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -321,6 +321,10 @@ def import_strategy(data: dict) -> Strategy:
                 delegates = m_data.get("delegates") or []
                 if not isinstance(delegates, list):
                     raise StrategyImportError(f"{m_where} delegates: expected a list of usernames.")
+                if len(set(delegates)) != len(delegates) or (owner and owner.username in delegates):
+                    raise StrategyImportError(
+                        f"{m_where} delegates: each person once, and not the owner."
+                    )
                 for name in delegates:
                     MilestoneDelegate.objects.create(
                         milestone=milestone, user=_owner(name, f"{m_where} delegates")

@@ -9,7 +9,7 @@ structure, and are not listed here.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from measures.models import Measure
 from milestones.models import Milestone
@@ -31,7 +31,6 @@ NOT_STRUCTURE = {
     "spc_baseline_points",
     "spc_rebase_from",
 }
-MOST_LISTED = 200  # a report lists at most this many; it says how many more there were
 
 
 @dataclass
@@ -66,6 +65,8 @@ def window(period: ReportingPeriod) -> tuple[dt.datetime, dt.datetime] | None:
 def changes_between(
     strategy: Strategy, start: dt.datetime, end: dt.datetime
 ) -> list[StructureChange]:
+    """Every structural change in the window, oldest first (three queries per level: its
+    history rows in the window, and the row before the window of each item changed)."""
     priorities = Priority.everything.filter(strategy=strategy).values("pk")
     objectives = Objective.everything.filter(priority__strategy=strategy).values("pk")
     sources = [
@@ -79,9 +80,23 @@ def changes_between(
     ]
     found = []
     for level, history in sources:
-        rows = history.filter(history_date__gt=start, history_date__lte=end)
-        for record in rows.select_related("history_user").order_by("history_date")[:MOST_LISTED]:
-            what = _what(record)
+        rows = list(
+            history.filter(history_date__gt=start, history_date__lte=end)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        if not rows:
+            continue
+        before = (
+            history.model.objects.filter(id__in={r.id for r in rows}, history_date__lte=start)
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values("last")
+        )
+        previous = {r.id: r for r in history.model.objects.filter(history_id__in=before)}
+        for record in rows:
+            what = _what(record, previous.get(record.id))
+            previous[record.id] = record
             if what:
                 who = display_name(record.history_user) if record.history_user else "the system"
                 title = getattr(record, "title", "") or getattr(record, "name", "")
@@ -89,12 +104,11 @@ def changes_between(
     return sorted(found, key=lambda c: c.when)
 
 
-def _what(record) -> str:
+def _what(record, previous) -> str:
     if record.history_type == "+":
         return "added"
     if record.history_type == "-":
         return "deleted"
-    previous = record.prev_record
     if previous is None:
         return ""
     said = []

@@ -391,7 +391,7 @@ def world(board_member, programme_lead, admin_user, make_user):
             "direction": "none",
             "tolerance": "0",
         },
-        "editor:move": {"direction": "down", "seen": "1"},
+        "editor:move": {"direction": "down", "seen": str(objective.pk)},
         "password_change": {
             "old_password": "correct-horse-battery-staple",
             "new_password1": "Forged-new-password-1",

@@ -137,13 +137,14 @@ def test_moving_an_objective_renumbers_both_and_a_move_from_a_stale_page_is_refu
     two = make_objective(priority, number=2, title="Two")
     client.force_login(admin_user)
     move = _item_url(strategy, "objective", two.pk, "move")
-    assert client.post(move, {"direction": "up", "seen": "2"}).status_code == 302
+    shown = f"{one.pk},{two.pk}"  # the order the page showed
+    assert client.post(move, {"direction": "up", "seen": shown}).status_code == 302
     one.refresh_from_db()
     two.refresh_from_db()
     assert (one.number, two.number) == (2, 1)
     assert two.history.first().number == 1 and two.history.all()[1].number == 2
-    # The page still showed Two as number 2: nothing moves.
-    client.post(move, {"direction": "down", "seen": "2"})
+    # A page that still shows the old order moves nothing.
+    client.post(move, {"direction": "down", "seen": shown})
     two.refresh_from_db()
     assert two.number == 1
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editor import archiving
-from reporting import cycle, snapshots
+from reporting import cycle, snapshots, structure_changes
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
@@ -69,3 +69,21 @@ def test_a_strategy_published_after_the_report_closed_has_no_such_section(client
     client.force_login(admin_user)
     page = client.get(reverse("reporting:period_report", args=["s", period.pk])).content.decode()
     assert "changed-since-publication" not in page
+
+
+def test_many_progress_updates_do_not_hide_a_structure_change_and_queries_stay_few(
+    admin_user, django_assert_max_num_queries
+):
+    strategy = make_strategy(slug="s")
+    objective = make_objective(make_priority(strategy))
+    milestones = [make_milestone(objective, title=f"M{n}", position=n) for n in range(1, 31)]
+    start = timezone.now()
+    for _ in range(8):  # 240 quarterly updates: progress, not structure
+        for milestone in milestones:
+            milestone.refresh_from_db()
+            milestone.commentary += "."
+            milestone.save()
+    archiving.archive(milestones[-1])
+    with django_assert_max_num_queries(14):
+        changes = structure_changes.changes_between(strategy, start, timezone.now())
+    assert [(c.title, c.what) for c in changes] == [("M30", "archived")]
