@@ -389,19 +389,18 @@ class _Planner:
                 tree.append(item)
                 continue
             parent = by_number.get(item.parent)
-            if item.parent and parent is None and not any("Number is" in p for p in item.problems):
-                wanted = "an objective" if item.level == "milestone" else "a priority"
-                if item.level == "measure":
-                    wanted = "a priority or objective"
-                self._problem(item, f"Parent {item.parent} is not {wanted} in this file.")
-            elif parent is not None:
-                if parent.level not in PARENT_LEVELS[item.level]:
-                    wanted = " or ".join(f"a {level}" for level in PARENT_LEVELS[item.level])
-                    self._problem(
-                        item, f"Parent {item.parent} is a {parent.level}; it must be {wanted}."
-                    )
-                else:
-                    parent.children.append(item)
+            wanted = " or ".join(f"a {level}" for level in PARENT_LEVELS[item.level])
+            if parent is None:
+                tree.append(item)  # shown at the top, with its problem: every row is listed
+                if item.parent and not any("Number is" in p for p in item.problems):
+                    self._problem(item, f"Parent {item.parent} is not {wanted} in this file.")
+            elif parent.level not in PARENT_LEVELS[item.level]:
+                tree.append(item)
+                self._problem(
+                    item, f"Parent {item.parent} is a {parent.level}; it must be {wanted}."
+                )
+            else:
+                parent.children.append(item)
         return tree
 
     # --- against the draft as it is ---------------------------------------------------------

@@ -272,3 +272,16 @@ def test_the_template_and_a_strategys_workbook_download(client, admin_user):
     filled = client.get(reverse("editor:template") + f"?from={strategy.slug}")
     rows = read_strategy_file(filled.content, "t.xlsx", LIMIT).rows
     assert [r.values["title"] for r in rows] == ["Downloaded priority"]
+
+
+def test_every_row_is_in_the_preview_tree_even_one_whose_parent_is_missing(lead):
+    orphan = {"level": "objective", "number": "3.1", "title": "Orphan"}
+    plan = structure_import.plan(_file([*_rows(), orphan]))
+
+    def rows_of(items):
+        return [r for i in items for r in [i.row, *rows_of(i.children)]]
+
+    assert sorted(rows_of(plan.tree)) == list(range(2, 8))
+    assert [i.problems for i in plan.tree if i.row == 7] == [
+        ["Parent 3 is not a priority in this file."]
+    ]
