@@ -45,14 +45,12 @@ def archive(item: models.Model, now: dt.datetime | None = None) -> int:
     item = _locked(item)
     if item.archived_at:
         return 0
-    numbered = not isinstance(item, Measure)
-    rest = [s for s in ordering.siblings(item) if s.pk != item.pk] if numbered else []
+    rest = [s for s in ordering.siblings(item) if s.pk != item.pk]
     archived = [item, *under(item)]
     for each in archived:
         each.archived_at = now
         _save_archived(each)
-    if numbered:
-        ordering.renumber(rest)
+    ordering.renumber(rest)
     return len(archived)
 
 
@@ -62,8 +60,7 @@ def restore(item: models.Model) -> int:
     if not item.archived_at:
         return 0
     brought_back = [item, *under(item, item.archived_at)]
-    if not isinstance(item, Measure):
-        setattr(item, ordering.number_field(item), ordering.next_number(item))
+    setattr(item, ordering.number_field(item), ordering.next_number(item))
     for each in brought_back:
         each.archived_at = None
     item.save()

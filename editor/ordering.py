@@ -1,11 +1,13 @@
 """Numbering follows the order: priorities (within their part), objectives and milestones are
 numbered 1, 2, 3… in the order an Admin puts them, and moving or archiving one renumbers the
 rest. Each item whose number changes is saved, so the history shows the old and new number.
+Measures are named by their codes, not numbered, but keep an order the same way (`position`).
 """
 
 from django.db import models
 from django.db.models import F
 
+from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 
@@ -15,7 +17,7 @@ OUT_OF_THE_WAY = 10_000
 
 
 def number_field(item: models.Model) -> str:
-    return "position" if isinstance(item, Milestone) else "number"
+    return "position" if isinstance(item, Milestone | Measure) else "number"
 
 
 def _live_siblings(item: models.Model) -> models.QuerySet:
@@ -23,6 +25,8 @@ def _live_siblings(item: models.Model) -> models.QuerySet:
         return Priority.objects.filter(strategy_id=item.strategy_id, part=item.part)
     if isinstance(item, Objective):
         return Objective.objects.filter(priority_id=item.priority_id)
+    if isinstance(item, Measure):
+        return Measure.objects.filter(priority_id=item.priority_id, objective_id=item.objective_id)
     return Milestone.objects.filter(objective_id=item.objective_id)
 
 
@@ -38,7 +42,7 @@ def lock_parent(item: models.Model) -> None:
     siblings would not do: a new row is not locked, and there may be no siblings yet.)"""
     if isinstance(item, Priority):
         parent, pk = Strategy, item.strategy_id
-    elif isinstance(item, Objective):
+    elif isinstance(item, Objective) or isinstance(item, Measure) and item.priority_id:
         parent, pk = Priority, item.priority_id
     else:
         parent, pk = Objective, item.objective_id
@@ -67,7 +71,7 @@ def renumber(items: list[models.Model]) -> int:
         if getattr(item, field) != i:
             setattr(item, field, i)
             # A milestone's save bumps its version (Milestone.save): write that too.
-            item.save(update_fields=[field, "version"] if field == "position" else [field])
+            item.save(update_fields=[field, "version"] if isinstance(item, Milestone) else [field])
     return len(changing)
 
 

@@ -44,7 +44,8 @@ def outline(strategy: Strategy) -> list[Node]:
             Node(f"{m.position}. {m.title[:80]}", url("milestone", m.pk), "milestone", m.pk)
         )
     measures_of: dict[tuple[str, int], list] = {}
-    for m in measures.only("id", "code", "name", "priority_id", "objective_id").order_by("code"):
+    shown = measures.only("id", "code", "name", "priority_id", "objective_id")
+    for m in shown.order_by("position", "id"):
         key = ("objective", m.objective_id) if m.objective_id else ("priority", m.priority_id)
         measures_of.setdefault(key, []).append(m)
     objective_nodes: dict[int, list[Node]] = {}

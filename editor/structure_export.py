@@ -38,7 +38,7 @@ def strategy_values(strategy: Strategy) -> dict:
 def item_rows(strategy: Strategy) -> list[dict]:
     """Every live item, a row each: a priority, its measures, then each objective with its
     milestones and measures."""
-    measures = Measure.objects.order_by("code").prefetch_related("trajectory")
+    measures = Measure.objects.order_by("position", "id").prefetch_related("trajectory")
     delegates = MilestoneDelegate.objects.select_related("user")
     milestones = Milestone.objects.select_related("owner").prefetch_related(
         Prefetch("milestonedelegate_set", queryset=delegates, to_attr="delegations")

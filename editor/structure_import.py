@@ -201,6 +201,7 @@ class _Planner:
                 self.items.append(item)
         self._people(rows)
         self._codes(codes)
+        _order_measures(self.items)
         return self._tree(by_number)
 
     def _item(self, row: SheetRow, by_number: dict, codes: dict) -> Planned | None:
@@ -423,6 +424,8 @@ class _Planner:
                 for k, v in _row_of(item).items()
                 if _comparable(row.get(k)) != _comparable(v)
             ]
+            if item.level == "measure" and item.existing.position != item.values["position"]:
+                changes.append("Order")
             item.outcome = "updated" if changes else "unchanged"
             item.changes = changes
         gone = [
@@ -445,6 +448,15 @@ _NULLABLE = {
     "spc_baseline_points",
     "spc_rebase_from",
 }
+
+
+def _order_measures(items: list[Planned]) -> None:
+    """Measures keep the order of their rows: 1, 2, 3… within their priority or objective."""
+    counted: dict[str, int] = {}
+    for item in items:
+        if item.level == "measure":
+            counted[item.parent] = counted.get(item.parent, 0) + 1
+            item.values["position"] = counted[item.parent]
 
 
 def _check_measure(measure: Measure) -> None:

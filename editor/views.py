@@ -150,6 +150,7 @@ def _item_page(request, strategy, level, item, form, status=200, add_form=None):
     child_level = CHILD_LEVEL.get(level)
     if child_level:
         children = item.objectives.all() if level == "priority" else item.milestones.all()
+        measures = list(item.measures.order_by("position", "id"))
         model = LEVELS[child_level][0]
         parent_field = "priority" if level == "priority" else "objective"
         context |= {
@@ -158,7 +159,8 @@ def _item_page(request, strategy, level, item, form, status=200, add_form=None):
             "child_level": child_level,
             "add_form": add_form or FORMS[child_level](prefix="add"),
             "archived": model.everything.filter(**{parent_field: item}, archived_at__isnull=False),
-            "measures": item.measures.all(),
+            "measures": measures,
+            "measures_order_seen": ordering.order_seen(measures),
             "archived_measures": Measure.everything.filter(
                 **{parent_field: item}, archived_at__isnull=False
             ),
@@ -312,6 +314,7 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
             return refused
         if form.is_valid():
             with transaction.atomic():
+                form.instance.position = ordering.next_number(form.instance)  # last in its list
                 measure = form.save()
                 trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
             messages.success(request, f"Added {_name(measure)}.")
@@ -330,8 +333,8 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     if refused:
         return refused
     step = {"up": -1, "down": 1}.get(request.POST.get("direction"))
-    if level not in ("priority", "objective", "milestone"):
-        raise Http404  # measures are listed by code, not numbered
+    if level not in LEVELS:
+        raise Http404
     if step is None or not request.POST.get("seen"):
         messages.error(request, "This form is incomplete: reload the page and try again.")
         return redirect(editor_url(_item(strategy, level, pk)))

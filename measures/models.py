@@ -151,6 +151,9 @@ class Measure(models.Model):
     # new part from `spc_rebase_from`. Set by an Admin with a reason; never automatically.
     spc_baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
     spc_rebase_from = models.DateField(null=True, blank=True)
+    # Order among its priority's or objective's measures, as an Admin sets it in the editor;
+    # 0 for measures never reordered, which keep the order they were entered in.
+    position = models.PositiveSmallIntegerField(default=0, editable=False)
     # An archived measure keeps its code, so its figures' history still names it.
     archived_at = archived_field()
 

@@ -110,7 +110,7 @@ class StrategyProgress:
 
 def _measures(strategy_ids, values_up_to: dt.date | None = None) -> QuerySet[Measure]:
     measures = Measure.objects.for_strategies(strategy_ids).select_related("reading")
-    return measures.with_latest_value(values_up_to).order_by("id")
+    return measures.with_latest_value(values_up_to).order_by("position", "id")
 
 
 def build_progress(

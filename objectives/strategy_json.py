@@ -110,10 +110,16 @@ def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
 
 
 def _measure_dict(measure: Measure) -> dict[str, Any]:
-    return _fields(measure, MEASURE_FIELDS) | {
-        "trajectory": [_fields(p, TRAJECTORY_FIELDS) for p in measure.trajectory.all()],
-        "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()],
-    }
+    # An order set in the editor; left out for measures never reordered, as in the seeds.
+    position = {"position": measure.position} if measure.position else {}
+    return (
+        _fields(measure, MEASURE_FIELDS)
+        | position
+        | {
+            "trajectory": [_fields(p, TRAJECTORY_FIELDS) for p in measure.trajectory.all()],
+            "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()],
+        }
+    )
 
 
 def _milestone_dict(milestone: Milestone) -> dict[str, Any]:
@@ -128,8 +134,9 @@ def _milestone_dict(milestone: Milestone) -> dict[str, Any]:
 
 def strategy_queryset():
     """Strategies with everything the export reads, in a fixed number of queries."""
-    # Measures keep the order they were entered in, which for the seeds is the document's.
-    measures = Measure.objects.order_by("id").prefetch_related(
+    # Measures keep the order they were entered in, which for the seeds is the document's,
+    # unless an Admin has reordered them (their position).
+    measures = Measure.objects.order_by("position", "id").prefetch_related(
         Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")),
         Prefetch("trajectory", queryset=TrajectoryPoint.objects.order_by("period_end")),
     )
@@ -244,7 +251,10 @@ def _import_measures(items: list, where: str, **parent) -> None:
             fields["tolerance"] = Decimal(0)
         if Measure.everything.filter(code=fields["code"]).exists():
             raise StrategyImportError(f"{here}: a measure with code {fields['code']} exists.")
-        measure = _save(Measure(**parent, **fields), here)
+        position = item.get("position", 0) if isinstance(item, dict) else 0
+        if not isinstance(position, int) or not 0 <= position <= 32767:
+            raise StrategyImportError(f"{here}: position must be a whole number from 0.")
+        measure = _save(Measure(**parent, **fields, position=position), here)
         for j, point in enumerate(item.get("trajectory", []), 1):
             point_fields = _take(
                 point,

@@ -120,6 +120,8 @@ def _what(record, previous) -> str:
             continue
         if field.name == "archived_at":
             said.append("archived" if new else "restored")
+        elif field.name == "position" and record.instance_type is Measure:
+            said.append("moved in its list")
         elif field.name in ("number", "position"):
             said.append(f"renumbered {old} → {new}")
         elif field.is_relation:

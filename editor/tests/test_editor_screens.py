@@ -261,3 +261,27 @@ def test_an_item_of_another_strategy_is_not_found(client, admin_user):
     client.force_login(admin_user)
     assert client.get(_item_url(strategy, "priority", other.pk)).status_code == 404
     assert client.get(_item_url(strategy, "nonsense", other.pk)).status_code == 404
+
+
+def test_measures_are_reordered_and_the_objective_page_follows(client, admin_user):
+    strategy = make_strategy(status="published")
+    objective = make_objective(make_priority(strategy))
+    first = make_measure(objective, code="M-FIRST", name="First measure")
+    second = make_measure(objective, code="M-SECOND", name="Second measure")
+    client.force_login(admin_user)
+    page = client.get(objective.get_absolute_url()).content.decode()
+    assert page.index("First measure") < page.index("Second measure")
+    move = _item_url(strategy, "measure", second.pk, "move")
+    shown = f"{first.pk},{second.pk}"
+    assert client.post(move, {"direction": "up", "seen": shown}).status_code == 302
+    assert list(Measure.objects.filter(objective=objective).order_by("position")) == [
+        second,
+        first,
+    ]
+    page = client.get(objective.get_absolute_url()).content.decode()
+    assert page.index("Second measure") < page.index("First measure")
+    # A measure added now goes last.
+    url = _item_url(strategy, "objective", objective.pk, "add_measure")
+    fields = {"code": "M-THIRD", "name": "Third", "kind": "success", "unit": "count"}
+    client.post(url, fields | {"direction": "none", "tolerance": "0"})
+    assert Measure.objects.get(code="M-THIRD").position == 3

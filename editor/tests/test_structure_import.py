@@ -285,3 +285,20 @@ def test_every_row_is_in_the_preview_tree_even_one_whose_parent_is_missing(lead)
     assert [i.problems for i in plan.tree if i.row == 7] == [
         ["Parent 3 is not a priority in this file."]
     ]
+
+
+def test_measures_keep_the_order_of_their_rows_and_a_new_order_is_an_update(lead, admin_user):
+    extra = {"level": "measure", "parent": "1.1", "code": "SMALL-QUIT", "title": "Quitters"}
+    rows = [*_rows(), extra]
+    strategy = structure_import.apply(structure_import.plan(_file(rows)), admin_user)
+    codes = [r["code"] for r in structure_export.item_rows(strategy) if r["level"] == "measure"]
+    assert codes == ["SMALL-SMOKING", "SMALL-QUIT"]
+    rows[3], rows[5] = rows[5], rows[3]  # the two measures swap places
+    plan = structure_import.plan(_file(rows))
+    assert {i.label: i.changes for i in plan.items if i.outcome == "updated"} == {
+        "SMALL-QUIT": ["Order"],
+        "SMALL-SMOKING": ["Order"],
+    }
+    structure_import.apply(plan, admin_user)
+    codes = [r["code"] for r in structure_export.item_rows(strategy) if r["level"] == "measure"]
+    assert codes == ["SMALL-QUIT", "SMALL-SMOKING"]
