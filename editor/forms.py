@@ -16,6 +16,7 @@ from reporting.models import ReportingPeriod
 from strategy_tracker.forms import MultilineTextField
 
 RESERVED_SLUGS = {"new", "import"}  # the editor's own addresses: /edit/new/, /edit/import/
+RESERVED_CODES = {"import"}  # the figures import's address: /measures/import/
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -247,6 +248,8 @@ class MeasureForm(GuardedForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
+        if code.lower() in RESERVED_CODES:
+            raise forms.ValidationError("This code is one the app uses itself: choose another.")
         taken = Measure.everything.filter(code__iexact=code).exclude(pk=self.instance.pk)
         if not self.instance.pk and taken.exists():
             raise forms.ValidationError(f"The code {code} is used by another measure already.")

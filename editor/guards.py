@@ -15,6 +15,10 @@ class ChangedMeanwhile(Exception):
     """Someone saved the item after this form was read; nothing was written."""
 
 
+class ArchivedMeanwhile(ChangedMeanwhile):
+    """Someone archived the item after this form was read; nothing was written."""
+
+
 def fingerprint(values: dict) -> str:
     text = "\n".join(f"{name}={value!r}" for name, value in sorted(values.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -24,6 +28,11 @@ def lock_unchanged(obj: models.Model, values_of, seen: str) -> models.Model:
     """The item locked and read afresh, if the fingerprint of `values_of(item)` is still
     `seen`; call inside a transaction. Raises ChangedMeanwhile otherwise."""
     fresh = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    if getattr(fresh, "archived_at", None):
+        raise ArchivedMeanwhile(
+            "Someone archived this while you had it open, so nothing was saved. Restore it "
+            "from its parent's screen (under Archived) to change it."
+        )
     if fingerprint(values_of(fresh)) != seen:
         raise ChangedMeanwhile(
             "Someone else saved this while you had it open, so nothing was saved. Your "

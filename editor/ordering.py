@@ -36,17 +36,32 @@ def siblings(item: models.Model) -> models.QuerySet:
     return _live_siblings(item).select_for_update().order_by(number_field(item), "id")
 
 
+class ParentArchived(Exception):
+    """The item's parent was archived while the Admin had the page open; nothing was added."""
+
+    def __init__(self, strategy_slug: str):
+        super().__init__(
+            "What you were adding to was archived while you had the page open, so nothing "
+            "was added."
+        )
+        self.strategy_slug = strategy_slug
+
+
 def lock_parent(item: models.Model) -> None:
     """Lock the row the item's siblings hang from, until the transaction ends: two Admins
     adding or restoring items under it take their numbers one after the other. (Locking the
-    siblings would not do: a new row is not locked, and there may be no siblings yet.)"""
+    siblings would not do: a new row is not locked, and there may be no siblings yet.)
+    Refused if the parent has been archived meanwhile."""
     if isinstance(item, Priority):
         parent, pk = Strategy, item.strategy_id
     elif isinstance(item, Objective) or isinstance(item, Measure) and item.priority_id:
         parent, pk = Priority, item.priority_id
     else:
         parent, pk = Objective, item.objective_id
-    parent._base_manager.select_for_update().filter(pk=pk).exists()
+    row = parent._base_manager.select_for_update().get(pk=pk)
+    if getattr(row, "archived_at", None):
+        strategy = row.strategy if isinstance(row, Priority) else row.priority.strategy
+        raise ParentArchived(strategy.slug)
 
 
 def next_number(item: models.Model) -> int:

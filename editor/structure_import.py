@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
-from editor.forms import RESERVED_SLUGS
+from editor.forms import RESERVED_CODES, RESERVED_SLUGS
 from editor.structure_export import item_rows, person
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
@@ -236,6 +236,8 @@ class _Planner:
             item.parent = values.get("parent") or ""
             if not item.label:
                 self._problem(item, "Measure code is empty.")
+            elif item.label.lower() in RESERVED_CODES:
+                self._problem(item, f"measure code {item.label} is one the app uses itself.")
             elif item.label.lower() in codes:
                 first = codes[item.label.lower()]
                 self._problem(item, f"measure code {item.label} is used by row {first.row} too.")
@@ -409,16 +411,22 @@ class _Planner:
     def compare(self, strategy: Strategy) -> list[Planned]:
         """Match items with the draft's (by number, measures by code); what the workbook no
         longer lists is to be archived."""
-        current = {(r["level"], r.get("code") or r["number"]): r for r in item_rows(strategy)}
+        current = {_key(r["level"], r.get("code") or r["number"]): r for r in item_rows(strategy)}
         objects = _live_objects(strategy)
         seen = set()
         for item in self.items:
-            key = (item.level, item.label)
+            key = _key(item.level, item.label)
             row = current.get(key)
             if row is None:
                 continue
             seen.add(key)
             item.existing = objects[key]
+            if item.level == "measure" and item.existing.code != item.label:
+                self._problem(
+                    item,
+                    f"measure code {item.label} is stored as {item.existing.code}, and a code "
+                    f"cannot change (files of figures use it): write it as {item.existing.code}.",
+                )
             changes = [
                 HEADING[k]
                 for k, v in _row_of(item).items()
@@ -429,9 +437,15 @@ class _Planner:
             item.outcome = "updated" if changes else "unchanged"
             item.changes = changes
         gone = [
-            Planned(level, label, row["title"], None, outcome="archived", existing=objects[key])
+            Planned(
+                row["level"],
+                row.get("code") or row["number"],
+                row["title"],
+                None,
+                outcome="archived",
+                existing=objects[key],
+            )
             for key, row in current.items()
-            for level, label in [key]
             if key not in seen
         ]
         return gone
@@ -448,6 +462,11 @@ _NULLABLE = {
     "spc_baseline_points",
     "spc_rebase_from",
 }
+
+
+def _key(level: str, label: str) -> tuple[str, str]:
+    """How an item is matched with the draft's: by number, a measure by its code in any case."""
+    return (level, label.lower() if level == "measure" else label)
 
 
 def _order_measures(items: list[Planned]) -> None:
@@ -539,7 +558,7 @@ def _live_objects(strategy: Strategy) -> dict:
         Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
     )
     for m in measures:
-        objects[("measure", m.code)] = m
+        objects[_key("measure", m.code)] = m
     return objects
 
 

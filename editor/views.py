@@ -117,7 +117,7 @@ def strategy_screen(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _strategy_page(request, strategy, form, status=200, add_form=None):
-    priorities = list(strategy.priorities.order_by("part", "number"))
+    priorities = _movable(strategy.priorities.order_by("part", "number"))
     archived = Priority.everything.filter(strategy=strategy, archived_at__isnull=False)
     return _screen(
         request,
@@ -145,12 +145,26 @@ def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
     return _item_page(request, strategy, level, item, FORMS[level](instance=item))
 
 
+def _movable(items) -> list:
+    """The items, each marked with whether it can move up or down: within its list, and a
+    priority within its part."""
+    items = list(items)
+
+    def group(item):
+        return getattr(item, "part", None) if isinstance(item, Priority) else None
+
+    for i, item in enumerate(items):
+        item.can_move_up = i > 0 and group(items[i - 1]) == group(item)
+        item.can_move_down = i + 1 < len(items) and group(items[i + 1]) == group(item)
+    return items
+
+
 def _item_page(request, strategy, level, item, form, status=200, add_form=None):
     context = {"item": item, "level": level, "form": form}
     child_level = CHILD_LEVEL.get(level)
     if child_level:
-        children = item.objectives.all() if level == "priority" else item.milestones.all()
-        measures = list(item.measures.order_by("position", "id"))
+        children = _movable(item.objectives.all() if level == "priority" else item.milestones.all())
+        measures = _movable(item.measures.order_by("position", "id"))
         model = LEVELS[child_level][0]
         parent_field = "priority" if level == "priority" else "objective"
         context |= {
@@ -182,6 +196,9 @@ def _save(request, item, form_class, template, strategy=None, level=None):
         with transaction.atomic():
             fresh = guards.lock_unchanged(item, form.guarded_values, request.POST["seen"])
             saved = _write_changes(form, fresh)
+    except guards.ArchivedMeanwhile as gone:
+        messages.error(request, str(gone))
+        return redirect("editor:strategy", (strategy or item).slug)
     except guards.ChangedMeanwhile as conflict:
         fresh = type(item)._base_manager.get(pk=item.pk)
         data = request.POST.copy()
@@ -214,6 +231,8 @@ def _write_changes(form, fresh):
 
 
 def _page(request, item, form, strategy, level, status):
+    # The heading and outline show the item as stored, not what the refused form carried.
+    item = type(item)._base_manager.get(pk=item.pk)
     if isinstance(item, Strategy):
         return _strategy_page(request, item, form, status)
     return _item_page(request, strategy, level, item, form, status)
@@ -272,23 +291,30 @@ def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespo
 
 
 def _add(request, form, invalid_page) -> HttpResponse:
-    """Save a new item last among its siblings."""
-    # The number is given before validation, so the model's checks see a whole item.
-    with transaction.atomic():
-        item = form.instance
-        setattr(item, ordering.number_field(item), ordering.next_number(item))
-        if not form.is_valid():
-            return invalid_page()
-        item = form.save()
-        people = form.cleaned_data
-        if isinstance(item, Milestone) and (people.get("owner") or people.get("delegates")):
-            item.assign(
-                by=request.user,
-                owner=people.get("owner"),
-                add_delegates=people.get("delegates") or [],
-            )
+    """Save a new item last among its siblings (its part's, for a priority)."""
+    if not form.is_valid():
+        return invalid_page()
+    try:
+        with transaction.atomic():
+            item = form.instance
+            setattr(item, ordering.number_field(item), ordering.next_number(item))
+            item = form.save()
+            people = form.cleaned_data
+            if isinstance(item, Milestone) and (people.get("owner") or people.get("delegates")):
+                item.assign(
+                    by=request.user,
+                    owner=people.get("owner"),
+                    add_delegates=people.get("delegates") or [],
+                )
+    except ordering.ParentArchived as gone:
+        return _parent_gone(request, gone)
     messages.success(request, f"Added {_name(item)}.")
     return redirect(editor_url(_parent(item)))
+
+
+def _parent_gone(request, gone: "ordering.ParentArchived") -> HttpResponse:
+    messages.error(request, str(gone))
+    return redirect("editor:strategy", gone.strategy_slug)
 
 
 def _parent(item):
@@ -313,10 +339,13 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
         if refused:
             return refused
         if form.is_valid():
-            with transaction.atomic():
-                form.instance.position = ordering.next_number(form.instance)  # last in its list
-                measure = form.save()
-                trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
+            try:
+                with transaction.atomic():
+                    form.instance.position = ordering.next_number(form.instance)  # goes last
+                    measure = form.save()
+                    trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
+            except ordering.ParentArchived as gone:
+                return _parent_gone(request, gone)
             messages.success(request, f"Added {_name(measure)}.")
             return redirect(editor_url(parent))
     status = 400 if request.method == "POST" else 200
@@ -390,11 +419,14 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
     refused = _refuse_if_closed(request, strategy)
     if refused:
         return refused
-    with transaction.atomic():
-        item = _item(strategy, level, pk, archived=True)
-        parent = _parent(item)
-        if getattr(parent, "archived_at", None):
-            raise Http404  # its parent is archived: restore that instead
-        archiving.restore(item)
+    item = _item(strategy, level, pk, archived=True)
+    parent = _parent(item)
+    if getattr(parent, "archived_at", None):
+        raise Http404  # its parent is archived: restore that instead
+    try:
+        with transaction.atomic():
+            archiving.restore(item)
+    except ordering.ParentArchived as gone:
+        return _parent_gone(request, gone)
     messages.success(request, f"Restored {_name(item)}.")
     return redirect(editor_url(parent))

@@ -151,8 +151,9 @@ class Measure(models.Model):
     # new part from `spc_rebase_from`. Set by an Admin with a reason; never automatically.
     spc_baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
     spc_rebase_from = models.DateField(null=True, blank=True)
-    # Order among its priority's or objective's measures, as an Admin sets it in the editor;
-    # 0 for measures never reordered, which keep the order they were entered in.
+    # Order among its priority's or objective's measures (1, 2, 3…), as entered or as an Admin
+    # sets it in the editor; a new measure goes last (save). Measures are not numbered: their
+    # codes name them.
     position = models.PositiveSmallIntegerField(default=0, editable=False)
     # An archived measure keeps its code, so its figures' history still names it.
     archived_at = archived_field()
@@ -202,18 +203,27 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.position:
+            siblings = Measure.objects.filter(
+                priority_id=self.priority_id, objective_id=self.objective_id
+            )
+            self.position = (siblings.aggregate(last=models.Max("position"))["last"] or 0) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return address("measures:detail", self.code)
 
     def validate_unique(self, exclude=None) -> None:
         # Django's own check reads the default manager, which leaves archived measures out;
-        # an archived measure keeps its code, so a new one cannot take it.
+        # an archived measure keeps its code, so a new one cannot take it (in any case, as
+        # the editor and the workbook import compare codes).
         super().validate_unique(exclude)
         if exclude and "code" in exclude:
             return
-        if Measure.everything.filter(code=self.code).exclude(pk=self.pk).exists():
+        if Measure.everything.filter(code__iexact=self.code).exclude(pk=self.pk).exists():
             raise ValidationError(
-                {"code": "An archived measure has this code; restore it, or choose another."}
+                {"code": "Another measure, live or archived, has this code; choose another."}
             )
 
     @property

@@ -109,9 +109,10 @@ def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
-def _measure_dict(measure: Measure) -> dict[str, Any]:
-    # An order set in the editor; left out for measures never reordered, as in the seeds.
-    position = {"position": measure.position} if measure.position else {}
+def _measure_dict(measure: Measure, place: int) -> dict[str, Any]:
+    # The measure's order is its place in the list; `position` is given only where the stored
+    # one differs (as in no seed file), so an import reproduces it exactly.
+    position = {"position": measure.position} if measure.position != place else {}
     return (
         _fields(measure, MEASURE_FIELDS)
         | position
@@ -171,11 +172,16 @@ def export_strategy(strategy: Strategy) -> dict[str, Any]:
                     _fields(objective, OBJECTIVE_FIELDS)
                     | {
                         "milestones": [_milestone_dict(m) for m in objective.milestones.all()],
-                        "measures": [_measure_dict(m) for m in objective.measures.all()],
+                        "measures": [
+                            _measure_dict(m, place)
+                            for place, m in enumerate(objective.measures.all(), 1)
+                        ],
                     }
                     for objective in priority.objectives.all()
                 ],
-                "measures": [_measure_dict(m) for m in priority.measures.all()],
+                "measures": [
+                    _measure_dict(m, place) for place, m in enumerate(priority.measures.all(), 1)
+                ],
             }
             for priority in strategy.priorities.all()
         ],
@@ -251,9 +257,9 @@ def _import_measures(items: list, where: str, **parent) -> None:
             fields["tolerance"] = Decimal(0)
         if Measure.everything.filter(code=fields["code"]).exists():
             raise StrategyImportError(f"{here}: a measure with code {fields['code']} exists.")
-        position = item.get("position", 0) if isinstance(item, dict) else 0
-        if not isinstance(position, int) or not 0 <= position <= 32767:
-            raise StrategyImportError(f"{here}: position must be a whole number from 0.")
+        position = item.get("position", i) if isinstance(item, dict) else i
+        if type(position) is not int or not 0 <= position <= 9999:
+            raise StrategyImportError(f"{here}: position must be a whole number, 0 to 9999.")
         measure = _save(Measure(**parent, **fields, position=position), here)
         for j, point in enumerate(item.get("trajectory", []), 1):
             point_fields = _take(

@@ -285,3 +285,67 @@ def test_measures_are_reordered_and_the_objective_page_follows(client, admin_use
     fields = {"code": "M-THIRD", "name": "Third", "kind": "success", "unit": "count"}
     client.post(url, fields | {"direction": "none", "tolerance": "0"})
     assert Measure.objects.get(code="M-THIRD").position == 3
+
+
+def test_a_priority_added_to_part_two_is_numbered_within_its_part(client, admin_user):
+    strategy = make_strategy(status="draft")
+    for number in (1, 2):
+        make_priority(strategy, number=number, title=f"Adults {number}")
+    make_priority(strategy, part=2, number=1, title="Children 1")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("editor:add_priority", args=[strategy.slug]),
+        {"add-part": "2", "add-title": "Children 2"},
+    )
+    assert response.status_code == 302
+    added = Priority.objects.get(title="Children 2")
+    assert (added.part, added.number, added.key) == (2, 2, "part2-2")
+    # Each part's first and last have no move past their part's end.
+    page = client.get(reverse("editor:strategy", args=[strategy.slug])).content.decode()
+    assert page.count(">Move up<") == 2 and page.count(">Move down<") == 2
+
+
+def test_a_save_onto_an_item_archived_meanwhile_is_refused(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy), title="Before")
+    url = _item_url(strategy, "objective", objective.pk)
+    client.force_login(admin_user)
+    seen = _seen(client, url)
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))
+    response = client.post(url, {"title": "After", "seen": seen})
+    assert response.status_code == 404  # an archived item has no editor screen
+    assert Objective.everything.get(pk=objective.pk).title == "Before"
+
+
+def test_an_add_under_a_parent_archived_meanwhile_adds_nothing(admin_user):
+    from editor import archiving, ordering
+
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    archiving.archive(objective)
+    with pytest.raises(ordering.ParentArchived):
+        ordering.next_number(Milestone(objective=objective))
+
+
+def test_a_stale_form_onto_an_archived_row_says_it_was_archived():
+    from editor import guards
+
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    Objective.everything.filter(pk=objective.pk).update(archived_at="2026-01-01T00:00Z")
+    with pytest.raises(guards.ArchivedMeanwhile, match="Someone archived this"):
+        guards.lock_unchanged(objective, lambda item: {}, "anything")
+
+
+def test_a_measure_code_the_app_uses_itself_is_refused(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    response = client.post(
+        _item_url(strategy, "objective", objective.pk, "add_measure"),
+        {"code": "import", "name": "X", "kind": "success", "unit": "count",
+         "direction": "none", "tolerance": "0"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "This code is one the app uses itself" in response.content.decode()
+    assert not Measure.everything.filter(code="import").exists()

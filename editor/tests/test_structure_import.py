@@ -302,3 +302,13 @@ def test_measures_keep_the_order_of_their_rows_and_a_new_order_is_an_update(lead
     structure_import.apply(plan, admin_user)
     codes = [r["code"] for r in structure_export.item_rows(strategy) if r["level"] == "measure"]
     assert codes == ["SMALL-QUIT", "SMALL-SMOKING"]
+
+
+def test_a_measure_code_changed_only_in_case_is_refused_not_archived_and_added(lead, admin_user):
+    strategy = structure_import.apply(structure_import.plan(_file()), admin_user)
+    rows = _rows()
+    rows[3]["code"] = "small-smoking"
+    plan = structure_import.plan(_file(rows))
+    assert plan.counts["archived"] == 0
+    assert any("is stored as SMALL-SMOKING, and a code cannot change" in p for p in plan.problems)
+    assert Measure.objects.filter(objective__priority__strategy=strategy).count() == 1

@@ -3,6 +3,16 @@
 from django.db import migrations, models
 
 
+def number_each_parents_measures(apps, schema_editor):
+    """1, 2, 3… within each priority or objective, in the order they were entered (id)."""
+    Measure = apps.get_model("measures", "Measure")
+    place: dict = {}
+    for measure in Measure.objects.order_by("id").only("id", "priority_id", "objective_id"):
+        parent = (measure.priority_id, measure.objective_id)
+        place[parent] = place.get(parent, 0) + 1
+        Measure.objects.filter(pk=measure.pk).update(position=place[parent])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +30,5 @@ class Migration(migrations.Migration):
             name='position',
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
+        migrations.RunPython(number_each_parents_measures, migrations.RunPython.noop),
     ]

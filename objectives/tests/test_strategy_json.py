@@ -159,3 +159,18 @@ def test_the_export_reads_a_fixed_number_of_queries(
     client.force_login(board_member)
     with django_assert_max_num_queries(17):  # one query per level, delegates included
         client.get("/strategies/rt/export.json")
+
+
+def test_a_measure_order_set_in_the_editor_survives_the_round_trip(strategy, tmp_path: Path):
+    objective_measure = Measure.objects.get(code="RT-ONE")
+    second = make_measure(objective_measure.objective, code="RT-THREE")
+    Measure.objects.filter(pk=second.pk).update(position=1)
+    Measure.objects.filter(pk=objective_measure.pk).update(position=2)
+    before = _export("rt")
+    codes = [m["code"] for m in before["priorities"][0]["objectives"][0]["measures"]]
+    assert codes == ["RT-THREE", "RT-ONE"]
+    Strategy.objects.all().delete()
+    path = tmp_path / "rt.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    call_command("import_strategy", str(path), stdout=StringIO())
+    assert _export("rt") == before
