@@ -42,9 +42,17 @@ run: install
 seed: install
 	$(MANAGE) load_seeds
 
+OIDC_PROVIDER := tests/oidc_provider
+
+## The OpenID Connect provider the sign-in tests run against (panva/oidc-provider, pinned by
+## tests/oidc_provider/package-lock.json). Needs Node.js 20 or newer and npm.
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
+	bash scripts/ensure_node.sh
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund
+
 ## Run the whole suite against PostgreSQL, browser tests included.
 ## Reuses TEST_DATABASE_URL if set, else starts (installing if need be) a local PostgreSQL.
-test: install-dev
+test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
@@ -98,4 +106,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(OIDC_PROVIDER)/node_modules

@@ -25,7 +25,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
@@ -184,6 +184,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     account uses that address."""
 
     form_class = PasswordResetRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:  # passwords switched off: people sign in via sso/
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         if reset_requests_exhausted(self.request, form.cleaned_data["email"]):

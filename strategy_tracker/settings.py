@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "measures",
     "reporting",
     "editor",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Single sign-on through the organisation's own accounts (OpenID Connect; sso/). Off unless
+# OIDC_DISCOVERY_URL and OIDC_CLIENT_ID are set. README: "Single sign-on".
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation's account")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+# Only these e-mail domains may sign in through the provider (empty: any it vouches for).
+OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
+# Entra ID sends no email_verified claim: turn this off there and rely on the tenant's
+# verified domains and OIDC_ALLOWED_DOMAINS.
+OIDC_REQUIRE_VERIFIED_EMAIL = env.bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
+OIDC_CLOCK_LEEWAY_S = env.int("OIDC_CLOCK_LEEWAY_S", default=60)
+OIDC_TIMEOUT_S = env.int("OIDC_TIMEOUT_S", default=10)
+# Passwords stay available unless switched off (then only the provider signs people in).
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out person is refused before their password is checked.

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from milestones.views import home
 from objectives.converters import PriorityKeyConverter
+from sso import views as sso_views
 from strategy_tracker import accounts
 from strategy_tracker.views import healthz
 
@@ -13,8 +14,9 @@ register_converter(PriorityKeyConverter, "priority")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.sign_out, name="logout"),
+    path("accounts/sso/", include("sso.urls")),
     path(
         "accounts/password_change/",
         accounts.PasswordChangeView.as_view(),

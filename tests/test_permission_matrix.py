@@ -172,6 +172,9 @@ MATRIX = {
     "reporting:packs": admin_only(200, 400),
     "reporting:pack_status": admin_reads(200),
     "reporting:pack_pdf": admin_reads(200),
+    # Single sign-on is not set up in the tests' settings, so its pages are not there.
+    "sso:start": everyone(404, 405),
+    "sso:callback": everyone(404, 405),
     # The strategy editor is an Admin's: an empty form is shown again with its errors (400);
     # archiving asks first (GET) and then archives (302); nothing archived cannot be restored.
     "editor:new_strategy": admin_only(200, 400),

@@ -1,0 +1,98 @@
+"""Who a provider's sign-in makes someone here, and the sign-in page's choices."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from sso.models import GroupRole
+from sso.signing_in import SignInRefused, user_for
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD, user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def claims(**more):
+    return {"email": "Ada.Admin@NHS.example", "email_verified": True, "name": "Ada"} | more
+
+
+def test_a_first_sign_in_creates_the_person_with_no_password_and_mapped_roles(settings):
+    GroupRole.objects.create(group="st-board", role=BOARD_MEMBER)
+    user = user_for(claims(groups=["st-board", "unrelated"]))
+    assert (user.username, user.email, user.first_name) == (
+        "ada.admin@nhs.example",
+        "Ada.Admin@NHS.example",
+        "Ada",
+    )
+    assert not user.has_usable_password()
+    assert user_roles(User.objects.get(pk=user.pk)) == {BOARD_MEMBER}
+
+
+def test_an_existing_person_is_matched_by_address_whatever_its_case(make_user):
+    existing = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
+    assert user_for(claims()) == existing
+    assert User.objects.count() == 1
+    assert user_roles(User.objects.get(pk=existing.pk)) == {PROGRAMME_LEAD}  # none mapped
+
+
+def test_mapped_groups_decide_the_roles_when_any_is_mapped(make_user):
+    existing = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
+    GroupRole.objects.create(group="st-admins", role=ADMIN)
+    user_for(claims(groups=["st-admins"]))
+    assert user_roles(User.objects.get(pk=existing.pk)) == {ADMIN}
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ({"email": ""}, "did not say your e-mail address"),
+        ({"email_verified": False}, "has not verified Ada.Admin@NHS.example"),
+        ({"email": "ada@elsewhere.example"}, "Addresses at elsewhere.example cannot sign in"),
+    ],
+)
+def test_a_sign_in_this_installation_does_not_let_in_is_refused_in_words(settings, given, says):
+    settings.OIDC_ALLOWED_DOMAINS = ["nhs.example"]
+    with pytest.raises(SignInRefused, match=says):
+        user_for(claims(**given))
+    assert not User.objects.exists()
+
+
+def test_a_switched_off_account_or_an_address_two_accounts_share_is_refused(make_user):
+    make_user("one", email="ada.admin@nhs.example", is_active=False)
+    with pytest.raises(SignInRefused, match="switched off"):
+        user_for(claims())
+    make_user("two", email="ADA.ADMIN@nhs.example")
+    with pytest.raises(SignInRefused, match="More than one account"):
+        user_for(claims())
+
+
+def test_the_sign_in_page_offers_the_provider_and_passwords_can_be_switched_off(
+    client, settings, make_user
+):
+    make_user("lee", PROGRAMME_LEAD)
+    assert "Sign in with" not in client.get(reverse("login")).content.decode()
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_CLIENT_ID = "strategy-tracker"
+    settings.OIDC_PROVIDER_NAME = "NHSmail"
+    settings.LOCAL_PASSWORDS = False
+    page = client.get(reverse("login")).content.decode()
+    assert "Sign in with NHSmail" in page and 'name="password"' not in page
+    response = client.post(
+        reverse("login"), {"username": "lee", "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    assert client.get(reverse("password_reset")).status_code == 404
+
+
+def test_a_provider_that_is_down_says_so_and_passwords_still_work(client, settings, make_user):
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_CLIENT_ID = "strategy-tracker"
+    settings.OIDC_TIMEOUT_S = 2
+    response = client.get(reverse("sso:start"), follow=True)
+    page = response.content.decode()
+    assert "Signing in through your organisation is not working just now" in page
+    assert "or sign in with your password" in page
+    make_user("lee", PROGRAMME_LEAD)
+    signed_in = client.post(
+        reverse("login"), {"username": "lee", "password": "correct-horse-battery-staple"}
+    )
+    assert signed_in.status_code == 302 and client.session.get("_auth_user_id")
