@@ -1,5 +1,6 @@
 """Which role a group from the sign-in provider gives (an administrator keeps the list)."""
 
+from django.conf import settings
 from django.db import models
 
 from strategy_tracker.roles import ROLES
@@ -24,3 +25,27 @@ class GroupRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} → {self.role}"
+
+
+class ProviderAccount(models.Model):
+    """The provider's own lasting id for a person here (issuer and subject): matched first at
+    every sign-in, so a changed or reissued e-mail address cannot move someone into another
+    person's account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_account"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    # Set once a sign-in has given roles from the person's groups: from then on the provider
+    # decides them, and a sign-in with no mapped group takes them away.
+    manages_roles = models.BooleanField(default=False)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_subject_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

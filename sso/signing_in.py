@@ -1,10 +1,14 @@
-"""Who a provider's sign-in makes someone here: the person matched by their verified e-mail
-address (or created on their first sign-in), with the roles their provider groups map to.
+"""Who a provider's sign-in makes someone here: the person the provider's own id for them
+(issuer and subject) was linked to, or at a first sign-in the person with their verified
+e-mail address (or a new account, if a provider group gives them a role); with the roles
+their provider groups map to.
 
 The provider is configured by environment variables (settings OIDC_*); without
 OIDC_DISCOVERY_URL and OIDC_CLIENT_ID there is no single sign-on and these pages are not
 found.
 """
+
+import functools
 
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
@@ -12,8 +16,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from sso.models import GroupRole
+from sso.models import GroupRole, ProviderAccount
 from strategy_tracker.roles import ROLES
+from strategy_tracker.user_admin import apply_staff_status
 
 
 class SignInRefused(Exception):
@@ -25,83 +30,160 @@ def configured() -> bool:
 
 
 def provider():
-    """An Authlib client for the provider, read from settings each time (tests change them;
-    its discovery document and keys are fetched once per client)."""
-    oauth = OAuth()
-    return oauth.register(
-        "provider",
-        client_id=settings.OIDC_CLIENT_ID,
-        client_secret=settings.OIDC_CLIENT_SECRET,
-        server_metadata_url=settings.OIDC_DISCOVERY_URL,
-        client_kwargs={"scope": settings.OIDC_SCOPES, "timeout": settings.OIDC_TIMEOUT_S},
+    """An Authlib client for the provider as configured now. One per configuration, so its
+    discovery document and keys are fetched once (and the keys again when they rotate)."""
+    return _client(
+        settings.OIDC_DISCOVERY_URL,
+        settings.OIDC_CLIENT_ID,
+        settings.OIDC_CLIENT_SECRET,
+        settings.OIDC_SCOPES,
+        settings.OIDC_TIMEOUT_S,
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _client(discovery_url: str, client_id: str, secret: str, scopes: str, timeout: int):
+    return OAuth().register(
+        "provider",
+        client_id=client_id,
+        client_secret=secret,
+        server_metadata_url=discovery_url,
+        client_kwargs={
+            "scope": scopes,
+            # Every call to the provider (discovery, token, keys) gives up after this long.
+            "default_timeout": timeout,
+            "code_challenge_method": "S256",  # PKCE, where the provider supports it
+        },
+    )
+
+
+def id_token_checks(client) -> dict:
+    """Claims the ID token must carry: this provider as issuer, this app as audience."""
+    issuer = client.load_server_metadata().get("issuer")
+    if not issuer:
+        raise SignInRefused("The provider's discovery document names no issuer.")
+    return {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": settings.OIDC_CLIENT_ID},
+    }
+
+
 def user_for(claims: dict):
-    """The person these ID token claims are, with their roles set from their groups."""
-    email = (claims.get("email") or "").strip()
-    if not email:
+    """The person these (checked) ID token claims are, with their roles set from their
+    groups."""
+    issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
+    if not issuer or not subject:
+        raise SignInRefused("Your organisation's sign-in did not say who you are.")
+    groups = _groups(claims)
+    with transaction.atomic():
+        link = (
+            ProviderAccount.objects.select_related("user")
+            .filter(issuer=issuer, subject=subject)
+            .first()
+        )
+        if link is None:
+            user = _first_sign_in(claims, groups)
+            link = ProviderAccount.objects.create(user=user, issuer=issuer, subject=subject)
+        user = link.user
+        if not user.is_active:
+            raise SignInRefused("Your account here has been switched off. Ask an Admin.")
+        _set_roles(link, groups)
+    return user
+
+
+def _groups(claims: dict) -> list[str]:
+    groups = claims.get(settings.OIDC_GROUPS_CLAIM)
+    if groups is None and settings.OIDC_GROUPS_CLAIM in (claims.get("_claim_names") or {}):
+        # Entra ID leaves the groups out for someone in very many (an "overage").
+        raise SignInRefused(
+            "Your account is in too many groups for the sign-in to list them. Ask your IT team "
+            "to send only the groups assigned to this app."
+        )
+    if groups is None:
+        return []
+    return [str(g) for g in (groups if isinstance(groups, list) else [groups])]
+
+
+def _verified_email(claims: dict) -> str:
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email.strip():
         raise SignInRefused(
             "Your organisation's sign-in did not say your e-mail address, so you cannot be "
             "matched with an account here. Ask your IT team to send the e-mail claim."
         )
+    email = email.strip()
     if settings.OIDC_REQUIRE_VERIFIED_EMAIL and claims.get("email_verified") is not True:
         raise SignInRefused(
             f"Your organisation's sign-in has not verified {email}, so it cannot be used here."
         )
     domain = email.rpartition("@")[2].lower()
-    allowed = [d.lower() for d in settings.OIDC_ALLOWED_DOMAINS]
-    if allowed and domain not in allowed:
+    if settings.OIDC_ALLOWED_DOMAINS and domain not in settings.OIDC_ALLOWED_DOMAINS:
         raise SignInRefused(
             f"Addresses at {domain} cannot sign in here. Ask an Admin if your organisation "
             "should be added."
         )
-    with transaction.atomic():
-        user = _matched_or_new(email, claims)
-        _set_roles(user, claims.get(settings.OIDC_GROUPS_CLAIM) or [])
-    return user
+    return email
 
 
-def _matched_or_new(email: str, claims: dict):
+def _first_sign_in(claims: dict, groups: list[str]):
+    """The account a first sign-in links to: the one with this address, or a new one."""
+    email = _verified_email(claims)
     User = get_user_model()
-    matches = list(User.objects.filter(email__iexact=email)[:2])
+    # Compared in Python too: a database's case folding can match letters that only look
+    # alike (the dotless ı, the long ſ).
+    matches = [
+        u for u in User.objects.filter(email__iexact=email) if u.email.lower() == email.lower()
+    ]
     if len(matches) > 1:
         raise SignInRefused(
             f"More than one account here has the address {email}; ask an Admin to sort it out."
         )
     if matches:
         user = matches[0]
-        if not user.is_active:
-            raise SignInRefused("Your account here has been switched off. Ask an Admin.")
+        if user.is_superuser:
+            raise SignInRefused(
+                "A site administrator's account is never linked to a sign-in by its address; "
+                "sign in with your password."
+            )
+        if ProviderAccount.objects.filter(user=user).exists():
+            raise SignInRefused(
+                f"The account with the address {email} is linked to another sign-in; ask an Admin."
+            )
         return user
+    if not _mapped_roles(groups) and not settings.OIDC_CREATE_USERS_WITHOUT_ROLE:
+        raise SignInRefused(
+            "You do not have an account here yet, and none of your groups gives one. Ask an "
+            "Admin to add you."
+        )
     username = email.lower()[:150]
     if User.objects.filter(username=username).exists():
         raise SignInRefused(
             f"An account here is called {username} but has another address; ask an Admin."
         )
-    user = User(
-        username=username,
-        email=email,
-        first_name=(claims.get("given_name") or "")[:150],
-        last_name=(claims.get("family_name") or "")[:150],
-    )
-    if not user.first_name and claims.get("name"):
-        user.first_name = claims["name"][:150]
+    user = User(username=username, email=email)
+    user.first_name = str(claims.get("given_name") or claims.get("name") or "")[:150]
+    user.last_name = str(claims.get("family_name") or "")[:150]
     user.set_unusable_password()  # signs in through the provider only
     user.save()
     return user
 
 
-def _set_roles(user, groups) -> None:
-    """When the person's provider groups map to roles, the provider decides their roles;
-    when none of their groups is mapped, their roles stay as an Admin granted them."""
-    if not isinstance(groups, list):
-        groups = [groups]
-    mapped = set(
-        GroupRole.objects.filter(group__in=[str(g) for g in groups]).values_list("role", flat=True)
-    )
-    if not mapped:
+def _mapped_roles(groups: list[str]) -> set[str]:
+    return set(GroupRole.objects.filter(group__in=groups).values_list("role", flat=True))
+
+
+def _set_roles(link: ProviderAccount, groups: list[str]) -> None:
+    """Once the person's groups have given them roles, the provider decides their roles at
+    every sign-in (someone taken out of every mapped group loses them). Until then, their
+    roles stay as an Admin granted them."""
+    mapped = _mapped_roles(groups)
+    if not mapped and not link.manages_roles:
         return
+    user = link.user
     role_groups = Group.objects.filter(name__in=ROLES)
     user.groups.remove(*[g for g in role_groups if g.name not in mapped])
     user.groups.add(*[g for g in role_groups if g.name in mapped])
+    if mapped and not link.manages_roles:
+        link.manages_roles = True
+        link.save(update_fields=["manages_roles"])
+    apply_staff_status(user)  # the Django admin follows the Admin role

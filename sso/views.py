@@ -3,6 +3,7 @@ both this app and, where the provider supports it, the provider."""
 
 import logging
 
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +21,9 @@ from sso import signing_in
 
 logger = logging.getLogger(__name__)
 ID_TOKEN = "sso_id_token"  # kept in the session for the provider's sign-out
+STATE_KEYS = "_state_provider_"  # where Authlib keeps a sign-in's state and nonce
+# What a provider that answers wrongly (or a broken discovery document) makes Authlib raise.
+PROVIDER_ERRORS = (OAuthError, AuthlibBaseError, RuntimeError, ValueError, TypeError)
 UNAVAILABLE = (
     "Signing in through your organisation is not working just now ({why}). Try again later{local}."
 )
@@ -41,10 +45,12 @@ def start(request: HttpRequest) -> HttpResponse:
     if not signing_in.configured():
         raise Http404
     callback = request.build_absolute_uri(reverse("sso:callback"))
+    for key in [k for k in request.session.keys() if k.startswith(STATE_KEYS)]:
+        del request.session[key]  # one sign-in at a time: earlier, unfinished ones lapse
     try:
         return signing_in.provider().authorize_redirect(request, callback)
-    except (RequestException, OAuthError, ValueError) as error:
-        logger.warning("sso start failed: %s", error)
+    except (RequestException, *PROVIDER_ERRORS) as error:
+        logger.warning("sso start failed: %r", error)
         why = "it did not answer" if isinstance(error, RequestException) else "it answered wrongly"
         return _refused(request, UNAVAILABLE.format(why=why, local=_local()))
 
@@ -57,29 +63,34 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not signing_in.configured():
         raise Http404
     try:
-        token = signing_in.provider().authorize_access_token(
-            request, leeway=settings.OIDC_CLOCK_LEEWAY_S
+        client = signing_in.provider()
+        token = client.authorize_access_token(
+            request,
+            leeway=settings.OIDC_CLOCK_LEEWAY_S,
+            claims_options=signing_in.id_token_checks(client),
         )
     except RequestException as error:
-        logger.warning("sso token request failed: %s", error)
+        logger.warning("sso token request failed: %r", error)
         return _refused(request, UNAVAILABLE.format(why="it did not answer", local=_local()))
-    except (OAuthError, JoseError, ValueError, KeyError, TypeError) as error:
+    except signing_in.SignInRefused as refusal:
+        return _refused(request, str(refusal))
+    except (*PROVIDER_ERRORS, JoseError, KeyError, TypeError, AttributeError) as error:
         # A wrong state (an old or forged link), a token for another app, an expired one, a
         # nonce that is not the one sent: all the same to the person signing in.
-        logger.warning("sso sign-in refused: %s", error)
+        logger.warning("sso sign-in refused: %r", error)
         return _refused(
             request,
             "That sign-in could not be checked, so you are not signed in. Please start "
             "again from this page.",
         )
-    claims = token.get("userinfo")
+    claims = token.get("userinfo") if token.get("id_token") else None
     if not claims:
         return _refused(request, "Your organisation's sign-in sent no ID token; not signed in.")
     try:
         user = signing_in.user_for(dict(claims))
     except signing_in.SignInRefused as refusal:
         return _refused(request, str(refusal))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="strategy_tracker.passwords.PasswordBackend")
     request.session[ID_TOKEN] = token.get("id_token", "")
     return redirect(settings.LOGIN_REDIRECT_URL)
 
@@ -100,8 +111,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
                 # A page that goes on at once, not a redirect: the sign-out form's own
                 # redirect to another site would break the form-action policy (CSP).
                 return render(request, "sso/signing_out.html", {"url": url})
-        except (RequestException, OAuthError, ValueError) as error:
-            logger.warning("sso sign-out at the provider failed: %s", error)
+        except (RequestException, *PROVIDER_ERRORS) as error:
+            logger.warning("sso sign-out at the provider failed: %r", error)
             messages.info(
                 request,
                 "You are signed out here; your organisation's sign-in "

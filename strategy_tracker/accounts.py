@@ -167,6 +167,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:  # passwords switched off: people sign in via sso/
+            raise Http404
         # Locked out of signing in from here is locked out of this form too.
         if request.user.is_authenticated:
             credentials = {"username": request.user.get_username()}
@@ -201,6 +203,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)

@@ -204,7 +204,12 @@ OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation's acco
 OIDC_SCOPES = env("OIDC_SCOPES", default="openid email profile")
 OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
 # Only these e-mail domains may sign in through the provider (empty: any it vouches for).
-OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
+OIDC_ALLOWED_DOMAINS = [
+    d.strip().lower() for d in env.list("OIDC_ALLOWED_DOMAINS", default=[]) if d.strip()
+]
+# A first sign-in creates an account only when a provider group gives it a role, unless this
+# is on (an Admin then grants roles): otherwise anyone the provider vouches for could read.
+OIDC_CREATE_USERS_WITHOUT_ROLE = env.bool("OIDC_CREATE_USERS_WITHOUT_ROLE", default=False)
 # Entra ID sends no email_verified claim: turn this off there and rely on the tenant's
 # verified domains and OIDC_ALLOWED_DOMAINS.
 OIDC_REQUIRE_VERIFIED_EMAIL = env.bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
@@ -216,7 +221,7 @@ LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "strategy_tracker.passwords.PasswordBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours

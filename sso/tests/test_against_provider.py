@@ -66,6 +66,8 @@ def _back_here(client, provider, login, **change):
         nonce=change.get("nonce", asked["nonce"]),
         state=asked["state"],
         exchange=False,
+        # PKCE: the challenge this app sent, which its token request answers.
+        extra_params={k: asked[k] for k in ("code_challenge", "code_challenge_method")},
     )
     state = change.get("state", given["state"])
     return client.get(reverse("sso:callback"), {"code": given["code"], "state": state})
@@ -76,6 +78,7 @@ def _page(response, client) -> str:
 
 
 def test_a_first_sign_in_creates_the_person_with_their_mapped_role(client, provider):
+    assert _our_request(client)["code_challenge_method"] == "S256"
     response = _back_here(client, provider, "bola")
     assert response.status_code == 302 and response["Location"] == reverse("home")
     user = User.objects.get(email="bola.board@nhs.example")
@@ -138,4 +141,13 @@ def test_signing_out_sends_the_person_to_the_providers_sign_out(client, provider
     sign_out_there = f'content="0;url={provider.issuer}/session/end?'
     assert sign_out_there in response.content.decode()
     assert "id_token_hint=" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_reply_without_a_code_or_with_the_providers_error_is_refused_in_words(client, provider):
+    asked = _our_request(client)
+    for reply in ({"state": asked["state"]}, {"error": "access_denied", "state": "x"}):
+        response = client.get(reverse("sso:callback"), reply)
+        assert response.status_code == 302
+        assert "That sign-in could not be checked" in _page(response, client)
     assert "_auth_user_id" not in client.session

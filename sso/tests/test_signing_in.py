@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def claims(**more):
-    return {"email": "Ada.Admin@NHS.example", "email_verified": True, "name": "Ada"} | more
+    return {
+        "iss": "https://provider.example",
+        "sub": "ada-1",
+        "email": "Ada.Admin@NHS.example",
+        "email_verified": True,
+        "name": "Ada",
+    } | more
 
 
 def test_a_first_sign_in_creates_the_person_with_no_password_and_mapped_roles(settings):
@@ -27,6 +33,13 @@ def test_a_first_sign_in_creates_the_person_with_no_password_and_mapped_roles(se
     assert user_roles(User.objects.get(pk=user.pk)) == {BOARD_MEMBER}
 
 
+def test_a_first_sign_in_without_a_mapped_role_makes_no_account(settings):
+    with pytest.raises(SignInRefused, match="You do not have an account here yet"):
+        user_for(claims(groups=["unmapped"]))
+    settings.OIDC_CREATE_USERS_WITHOUT_ROLE = True
+    assert user_roles(user_for(claims())) == set()
+
+
 def test_an_existing_person_is_matched_by_address_whatever_its_case(make_user):
     existing = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
     assert user_for(claims()) == existing
@@ -34,11 +47,36 @@ def test_an_existing_person_is_matched_by_address_whatever_its_case(make_user):
     assert user_roles(User.objects.get(pk=existing.pk)) == {PROGRAMME_LEAD}  # none mapped
 
 
-def test_mapped_groups_decide_the_roles_when_any_is_mapped(make_user):
+def test_mapped_groups_decide_the_roles_and_leaving_them_takes_the_roles_away(make_user):
     existing = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
     GroupRole.objects.create(group="st-admins", role=ADMIN)
     user_for(claims(groups=["st-admins"]))
-    assert user_roles(User.objects.get(pk=existing.pk)) == {ADMIN}
+    ada = User.objects.get(pk=existing.pk)
+    assert (user_roles(ada), ada.is_staff) == ({ADMIN}, True)  # the admin follows the role
+    user_for(claims(groups=[]))  # IT took her out of the group
+    ada = User.objects.get(pk=existing.pk)
+    assert (user_roles(ada), ada.is_staff) == (set(), False)
+
+
+def test_the_providers_id_decides_not_a_changed_address(make_user):
+    ada = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
+    assert user_for(claims()) == ada
+    # The provider now gives Ada another address, and gives hers to someone else.
+    assert user_for(claims(email="ada.new@nhs.example")) == ada
+    with pytest.raises(SignInRefused, match="linked to another sign-in"):
+        user_for(claims(sub="someone-else"))
+
+
+def test_a_site_administrator_is_never_linked_by_address(make_user):
+    make_user("root", email="ada.admin@nhs.example", is_superuser=True)
+    with pytest.raises(SignInRefused, match="site administrator's account"):
+        user_for(claims())
+
+
+def test_too_many_groups_to_list_is_refused_rather_than_read_as_none(make_user):
+    make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
+    with pytest.raises(SignInRefused, match="too many groups"):
+        user_for(claims(_claim_names={"groups": "src1"}))
 
 
 @pytest.mark.parametrize(
@@ -81,6 +119,12 @@ def test_the_sign_in_page_offers_the_provider_and_passwords_can_be_switched_off(
     )
     assert response.status_code == 302 and "_auth_user_id" not in client.session
     assert client.get(reverse("password_reset")).status_code == 404
+    # Nor does a password open the Django admin.
+    make_user("root", email="root@x.example", is_superuser=True, is_staff=True)
+    client.post(
+        reverse("admin:login"), {"username": "root", "password": "correct-horse-battery-staple"}
+    )
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_provider_that_is_down_says_so_and_passwords_still_work(client, settings, make_user):
