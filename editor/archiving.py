@@ -6,7 +6,7 @@ back exactly those.
 
 import datetime as dt
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from editor import ordering
@@ -15,22 +15,20 @@ from milestones.models import Milestone
 from objectives.models import Objective, Priority
 
 
-def under(item: models.Model, archived_at=None) -> list[models.Model]:
-    """What sits under the item: live ones, or those archived at `archived_at`; locked
-    until the transaction ends when one is open (archiving saves them)."""
+def under(item: models.Model, archived_at=None, lock: bool = False) -> list[models.Model]:
+    """What sits under the item: live ones, or those archived at `archived_at`; with `lock`
+    (in a transaction, to save them), locked until it ends."""
     state = {"archived_at": archived_at} if archived_at else {"archived_at__isnull": True}
 
     def rows(model, **parent):
         found = model.everything.filter(**parent, **state)
-        return list(
-            found.select_for_update() if transaction.get_connection().in_atomic_block else found
-        )
+        return list(found.select_for_update() if lock else found)
 
     if isinstance(item, Priority):
         objectives = rows(Objective, priority=item)
         return (
             objectives
-            + [m for o in objectives for m in under(o, archived_at)]
+            + [m for o in objectives for m in under(o, archived_at, lock)]
             + rows(Measure, priority=item)
         )
     if isinstance(item, Objective):
@@ -46,7 +44,7 @@ def archive(item: models.Model, now: dt.datetime | None = None) -> int:
     if item.archived_at:
         return 0
     rest = [s for s in ordering.siblings(item) if s.pk != item.pk]
-    archived = [item, *under(item)]
+    archived = [item, *under(item, lock=True)]
     for each in archived:
         each.archived_at = now
         _save_archived(each)
@@ -59,7 +57,7 @@ def restore(item: models.Model) -> int:
     item = _locked(item)
     if not item.archived_at:
         return 0
-    brought_back = [item, *under(item, item.archived_at)]
+    brought_back = [item, *under(item, item.archived_at, lock=True)]
     setattr(item, ordering.number_field(item), ordering.next_number(item))
     for each in brought_back:
         each.archived_at = None
@@ -87,6 +85,6 @@ def archive_quietly(items: list[models.Model], now: dt.datetime) -> None:
     for item in items:
         if item.archived_at:
             continue
-        for each in [item, *under(item)]:
+        for each in [item, *under(item, lock=True)]:
             each.archived_at = now
             _save_archived(each)

@@ -49,8 +49,9 @@ def outline(strategy: Strategy) -> list[Node]:
         key = ("objective", m.objective_id) if m.objective_id else ("priority", m.priority_id)
         measures_of.setdefault(key, []).append(m)
     objective_nodes: dict[int, list[Node]] = {}
+    priority_of = {p.pk: p for p in priorities}
     for o in objectives:
-        priority = next(p for p in priorities if p.pk == o.priority_id)
+        priority = priority_of[o.priority_id]
         label = f"{priority.key}.{o.number} {o.title[:80]}"
         node = Node(label, url("objective", o.pk), "objective", o.pk)
         node.children = by_objective.get(o.pk, []) + measure_nodes(

@@ -23,7 +23,7 @@ from django.utils import timezone
 from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
 from editor.forms import RESERVED_CODES, RESERVED_SLUGS
-from editor.structure_export import item_rows, person
+from editor.structure_export import item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
 from milestones.forms import assignable_users
@@ -53,6 +53,7 @@ FIELDS = {
         "maximum_value", "definition", "spc_baseline_points", "spc_rebase_from", "source_ref",
     ],
 }  # fmt: skip
+MODELS = {"priority": Priority, "objective": Objective, "milestone": Milestone, "measure": Measure}
 MODEL_FIELD = {"measure": {"title": "name"}}
 DEFAULTS = {"kind": "success", "unit": "number", "direction": "none", "tolerance": Decimal(0)}
 OTHER_COLUMNS = {"owner_email", "delegate_emails", "trajectory"}
@@ -187,7 +188,7 @@ class _Planner:
             return "error"  # a missing date: the sheet's own problem says so
         if target is None:
             return "new"
-        current = _strategy_values(target)
+        current = strategy_values(target)
         return "updated" if any(current.get(k) != v for k, v in values.items()) else "unchanged"
 
     # --- the items --------------------------------------------------------------------------
@@ -296,13 +297,7 @@ class _Planner:
         self._validate(item)
 
     def _validate(self, item: Planned) -> None:
-        model = {
-            "priority": Priority,
-            "objective": Objective,
-            "milestone": Milestone,
-            "measure": Measure,
-        }[item.level]
-        obj = model(**item.values)
+        obj = MODELS[item.level](**item.values)
         exclude = ["strategy", "priority", "objective", "number", "position", "code"]
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -492,12 +487,6 @@ def _strategy_model_fields() -> list[str]:
     return [c.key for c in STRATEGY_COLUMNS if not c.key.startswith("organisation")]
 
 
-def _strategy_values(strategy: Strategy) -> dict:
-    from editor.structure_export import strategy_values
-
-    return strategy_values(strategy)
-
-
 def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
 
@@ -639,7 +628,7 @@ def _write(item: Planned, strategy: Strategy, written: dict, now: dt.datetime, b
             "objective": parent if isinstance(parent, Objective) else None,
         }
     if obj is None:
-        obj = type_of(item.level)(**values)
+        obj = MODELS[item.level](**values)
     else:
         for name, value in values.items():
             setattr(obj, name, value)
@@ -652,15 +641,6 @@ def _write(item: Planned, strategy: Strategy, written: dict, now: dt.datetime, b
     if item.level == "measure":
         trajectory_text.replace_points(obj, item.points)
     return obj
-
-
-def type_of(level: str):
-    return {
-        "priority": Priority,
-        "objective": Objective,
-        "milestone": Milestone,
-        "measure": Measure,
-    }[level]
 
 
 def _set_delegates(milestone: Milestone, users: list, now: dt.datetime) -> None:

@@ -7,13 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from measures.models import Measure, TrajectoryPoint
+from objectives.strategy_json import plain_number
 
 Points = list[tuple[dt.date, Decimal]]
-
-
-def plain_number(value: Decimal) -> str:
-    """23.2000 → "23.2", 100.0000 → "100": the database's fixed scale dropped."""
-    return format(value.normalize(), "f")
 
 
 def format_points(points: Points) -> str:

@@ -61,17 +61,10 @@ def editor_url(item) -> str:
     if isinstance(item, Strategy):
         return reverse("editor:strategy", args=[item.slug])
     level = type(item).__name__.lower()
-    return reverse("editor:item", args=[_strategy_of(item).slug, level, item.pk])
-
-
-def _strategy_of(item) -> Strategy:
-    if isinstance(item, Priority):
-        return item.strategy
-    if isinstance(item, Objective):
-        return item.priority.strategy
-    if isinstance(item, Milestone):
-        return item.objective.priority.strategy
-    return (item.priority or item.objective.priority).strategy
+    strategy = item
+    while not isinstance(strategy, Strategy):
+        strategy = _parent(strategy)
+    return reverse("editor:item", args=[strategy.slug, level, item.pk])
 
 
 def _refuse_if_closed(request, strategy: Strategy):

@@ -95,13 +95,16 @@ class StrategyImportError(Exception):
 # --- export ---------------------------------------------------------------------------------
 
 
+def plain_number(value: Decimal) -> str:
+    """Without the trailing zeros of the database's fixed scale: 23.2000 → "23.2", 100 → "100"."""
+    return format(value.normalize(), "f")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        # Drop the trailing zeros of the database's fixed scale: 23.2000 → "23.2", 100 → "100".
-        text = format(value.normalize(), "f")
-        return text
+        return plain_number(value)
     return value
 
 
