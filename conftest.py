@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group
+from django.db.models.signals import post_save
 
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
 
@@ -28,13 +28,60 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def make_user(django_user_model):
-    def make(username: str, role: str | None = None, **fields):
+def role_everywhere():
+    """People who hold a role in every organisation, those a test makes later included: as
+    the upgrade to organisations gave everyone who held a role before. Tests of one
+    organisation's reach give memberships themselves (make_member)."""
+    from objectives.models import Membership, Organisation
+
+    holders: list[tuple] = []
+
+    def grant(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            Membership.objects.bulk_create(
+                [Membership(user=u, organisation=instance, role=r) for u, r in holders]
+            )
+
+    post_save.connect(grant, sender=Organisation, weak=False, dispatch_uid="role_everywhere")
+
+    def hold(user, role: str) -> None:
+        holders.append((user, role))
+        Membership.objects.bulk_create(
+            [Membership(user=user, organisation=o, role=role) for o in Organisation.objects.all()],
+            ignore_conflicts=True,
+        )
+
+    yield hold
+    post_save.disconnect(sender=Organisation, dispatch_uid="role_everywhere")
+
+
+@pytest.fixture
+def make_user(django_user_model, role_everywhere):
+    """A user; with `role` (or several, a list), held in every organisation."""
+
+    def make(username: str, role: str | list[str] | None = None, **fields):
         user = django_user_model.objects.create_user(
             username=username, password=TEST_PASSWORD, **fields
         )
-        if role:
-            user.groups.add(Group.objects.get(name=role))
+        for each in [role] if isinstance(role, str) else role or []:
+            role_everywhere(user, each)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_member(django_user_model):
+    """A user holding the roles given in each organisation: {organisation: [role, ...]}."""
+    from objectives.models import Membership
+
+    def make(username: str, roles: dict, **fields):
+        user = django_user_model.objects.create_user(
+            username=username, password=TEST_PASSWORD, **fields
+        )
+        for organisation, held in roles.items():
+            for role in held:
+                Membership.objects.create(user=user, organisation=organisation, role=role)
         return user
 
     return make
@@ -52,7 +99,19 @@ def programme_lead(make_user):
 
 @pytest.fixture
 def admin_user(make_user):
-    return make_user("admin", ADMIN, is_staff=True, first_name="Ada", last_name="Admin")
+    return make_user("admin", ADMIN, first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def site_admin(django_user_model):
+    """A site administrator: the Django admin is theirs, and they reach every organisation."""
+    return django_user_model.objects.create_superuser(
+        username="siteadmin",
+        password=TEST_PASSWORD,
+        email="siteadmin@example.invalid",
+        first_name="Sam",
+        last_name="Site-Admin",
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,13 @@
 """The editor's forms: one per level, each carrying what it showed (`seen`) so a save over
 someone else's is refused (editor/guards.py)."""
 
+import operator
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
 
 from editor import guards, trajectory_text
@@ -14,6 +18,7 @@ from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.forms import MultilineTextField
+from strategy_tracker.roles import ADMIN, organisations_where
 
 RESERVED_SLUGS = {"new", "import"}  # the editor's own addresses: /edit/new/, /edit/import/
 RESERVED_CODES = {"import"}  # the figures import's address: /measures/import/
@@ -49,6 +54,14 @@ class GuardedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
+        if "responsible" in self.fields:
+            try:
+                strategy = operator.attrgetter(self.instance.strategy_path)(self.instance)
+            except (AttributeError, ObjectDoesNotExist):
+                del self.fields["responsible"]  # an add form shown before its parent is known
+            else:
+                self.fields["responsible"].queryset = strategy.responsible_organisations()
+                self.fields["responsible"].empty_label = "As for what it sits under"
         if self.instance.pk:
             self.fields["seen"].initial = guards.fingerprint(self.guarded_values(self.instance))
 
@@ -87,20 +100,33 @@ class StrategyForm(GuardedForm):
         labels = _labels(fields, STRATEGY_COLUMNS)
         help_texts = {"slug": "Letters, digits and hyphens; made from the title if left empty."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].required = False
         self.fields["slug"].required = False
+        if user is not None and not user.is_superuser:
+            # An Admin leads strategies for their own organisations; only a site
+            # administrator adds an organisation.
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                Q(pk__in=organisations_where(user, ADMIN)) | Q(pk=self.instance.organisation_id)
+            )
+            self.fields.pop("new_organisation", None)
         if self.instance.pk:
             # Addresses of a strategy people already link to stay put.
             self.fields["slug"].disabled = True
-            del self.fields["new_organisation"]
+            self.fields.pop("new_organisation", None)
 
     def clean(self):
         data = super().clean()
         new_name = (data.get("new_organisation") or "").strip()
         if not data.get("organisation") and not new_name:
-            self.add_error("organisation", "Choose the organisation, or name a new one.")
+            may_add = "new_organisation" in self.fields
+            self.add_error(
+                "organisation",
+                "Choose the organisation, or name a new one."
+                if may_add
+                else "Choose the organisation.",
+            )
         elif data.get("organisation") and new_name:
             self.add_error(
                 "new_organisation", "Choose an organisation or name a new one, not both."
@@ -151,7 +177,7 @@ def _free_slug(title: str) -> str:
 class PriorityForm(GuardedForm):
     class Meta(EditorMeta):
         model = Priority
-        fields = ["part", "part_title", "title", "description", "source_ref"]
+        fields = ["part", "part_title", "title", "description", "source_ref", "responsible"]
         labels = _labels(fields, ITEM_COLUMNS)
         help_texts = {"part": "Most documents have one part; Thurrock's has two."}
 
@@ -165,7 +191,15 @@ class PriorityForm(GuardedForm):
 class ObjectiveForm(GuardedForm):
     class Meta(EditorMeta):
         model = Objective
-        fields = ["title", "description", "we_will", "where_now", "where_want", "source_ref"]
+        fields = [
+            "title",
+            "description",
+            "we_will",
+            "where_now",
+            "where_want",
+            "source_ref",
+            "responsible",
+        ]
         labels = _labels(fields, ITEM_COLUMNS)
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -184,7 +218,7 @@ class MilestoneForm(GuardedForm):
 
     class Meta(EditorMeta):
         model = Milestone
-        fields = ["title", "heading", "due_date", "due_text", "source_ref"]
+        fields = ["title", "heading", "due_date", "due_text", "source_ref", "responsible"]
         labels = _labels(fields, ITEM_COLUMNS)
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -193,14 +227,29 @@ class MilestoneForm(GuardedForm):
         if self.instance.pk:
             del self.fields["owner"], self.fields["delegates"]
         else:
-            self.fields["owner"].queryset = assignable_users()
-            self.fields["delegates"].queryset = assignable_users()
+            objective = getattr(self.instance, "objective", None)
+            partnership = objective.priority.strategy.organisation_ids() if objective else set()
+            self.fields["owner"].queryset = assignable_users(partnership)
+            self.fields["delegates"].queryset = assignable_users(partnership)
 
     def clean(self):
         data = super().clean()
         owner = data.get("owner")
         if owner and owner in (data.get("delegates") or []):
             self.add_error("delegates", "The owner updates the milestone already: untick them.")
+        people = [p for p in [owner, *(data.get("delegates") or [])] if p]
+        if people and not self.instance.pk:
+            placed = Milestone(
+                objective=self.instance.objective, responsible=data.get("responsible")
+            )
+            may_hold = assignable_users([placed.responsible_organisation_id])
+            for person in people:
+                if not may_hold.filter(pk=person.pk).exists():
+                    self.add_error(
+                        "owner" if person == owner else "delegates",
+                        f"{person.get_full_name() or person.username} is not a programme lead "
+                        "or Admin of the organisation responsible for this milestone.",
+                    )
         return data
 
 
@@ -230,6 +279,7 @@ class MeasureForm(GuardedForm):
             "maximum_value",
             "definition",
             "source_ref",
+            "responsible",
         ]
         labels = _labels(fields, ITEM_COLUMNS) | {"name": "Name"}
 

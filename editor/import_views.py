@@ -30,7 +30,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 def template(request: HttpRequest) -> HttpResponse:
     """An empty workbook, or one pre-filled from a strategy (?from=<slug>) to start from."""
     source = request.GET.get("from", "")
-    strategy = Strategy.objects.filter(slug=source).first() if source else None
+    strategy = _administered(request).filter(slug=source).first() if source else None
     if strategy is None:
         return _download(write_workbook({}, []), "strategy-template.xlsx", XLSX)
     return workbook(request, strategy.slug)
@@ -39,7 +39,7 @@ def template(request: HttpRequest) -> HttpResponse:
 @require_GET
 @admins_only
 def workbook(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+    strategy = get_object_or_404(_administered(request).select_related("organisation"), slug=slug)
     content = write_workbook(
         structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
     )
@@ -49,14 +49,14 @@ def workbook(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @admins_only
 def items_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = get_object_or_404(Strategy, slug=slug)
+    strategy = get_object_or_404(_administered(request), slug=slug)
     content = write_csv(structure_export.item_rows(strategy))
     return _download(content, f"{strategy.slug}-items.csv", "text/csv; charset=utf-8")
 
 
 @admins_only
 def import_start(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    into = get_object_or_404(Strategy, slug=slug) if slug else None
+    into = get_object_or_404(_administered(request), slug=slug) if slug else None
     form = WorkbookForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -72,9 +72,13 @@ def import_start(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             WorkbookUpload.objects.expired().delete()
             return redirect(stored)
     status = 400 if request.method == "POST" else 200
-    strategies = Strategy.objects.order_by("title").only("title", "slug")
+    strategies = _administered(request).order_by("title").only("title", "slug")
     context = {"form": form, "into": into, "strategies": strategies, "strategy": into}
     return render(request, "editor/import_start.html", context, status=status)
+
+
+def _administered(request: HttpRequest):
+    return Strategy.objects.administered_by(request.user)
 
 
 def _read(content: bytes, name: str):
@@ -97,7 +101,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _preview(
         request,
         upload,
-        structure_import.plan(_read(bytes(upload.content), upload.file_name), upload.into),
+        structure_import.plan(
+            _read(bytes(upload.content), upload.file_name), upload.into, by=request.user
+        ),
     )
 
 
@@ -122,7 +128,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             Strategy.objects.select_for_update().filter(pk=upload.into.pk).exists()
         WorkbookUpload.objects.select_for_update().filter(pk=upload.pk).exists()
         upload.refresh_from_db()
-        plan = structure_import.plan(file, upload.into)
+        plan = structure_import.plan(file, upload.into, by=request.user)
         if not plan.ok or plan.digest != request.POST.get("seen", ""):
             if plan.ok:
                 messages.error(

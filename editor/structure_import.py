@@ -29,6 +29,7 @@ from measures.models import Measure
 from milestones.forms import assignable_users
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Organisation, Priority, Strategy
+from strategy_tracker.roles import ADMIN, organisations_where
 
 PRIORITY_NUMBER = re.compile(r"(?:part([2-9])-)?([1-9][0-9]{0,3})")
 PART_NUMBER = re.compile(r"[1-9][0-9]{0,3}")  # ASCII digits, no leading zero: one spelling
@@ -329,7 +330,7 @@ class _Planner:
                 delegates = _split(row.values.get("delegate_emails") or "")
                 wanted[row.row] = [owner, *delegates]
         names = {name.lower() for names in wanted.values() for name in names if name}
-        found = _users_named(names)
+        found = _users_named(names, self.organisations)
         for number, (owner, *delegates) in wanted.items():
             item = by_row[number]
             for name in [owner, *delegates]:
@@ -337,7 +338,7 @@ class _Planner:
                     self._problem(
                         item,
                         f"{name} cannot hold a milestone: their account is inactive, or is "
-                        "neither a programme lead nor an Admin.",
+                        "neither a programme lead nor an Admin of the strategy's organisation.",
                     )
                 elif name and found.get(name.lower()) is None:
                     self._problem(
@@ -491,9 +492,9 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
 
 
-def _users_named(names: set[str]) -> dict:
+def _users_named(names: set[str], organisations: set[int]) -> dict:
     """Each e-mail address or username (lower case) → its user, "several", or "not
-    assignable" (inactive, or neither a programme lead nor an Admin)."""
+    assignable" (inactive, or neither a programme lead nor an Admin of `organisations`)."""
     if not names:
         return {}
     users = (
@@ -502,7 +503,9 @@ def _users_named(names: set[str]) -> dict:
         .filter(Q(email_l__in=names) | Q(username_l__in=names))
     )
     assignable = set(
-        assignable_users().filter(pk__in=users.values("pk")).values_list("pk", flat=True)
+        assignable_users(organisations)
+        .filter(pk__in=users.values("pk"))
+        .values_list("pk", flat=True)
     )
     found: dict = {}
     for user in users:
@@ -551,11 +554,15 @@ def _live_objects(strategy: Strategy) -> dict:
     return objects
 
 
-def plan(file: StrategyFile, target: Strategy | None = None) -> Plan:
-    """What importing the file would do. Reads; writes nothing."""
+def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
+    """What importing the file would do (for the person `by`, if given: only into
+    strategies and organisations they are an Admin of). Reads; writes nothing."""
     planner = _Planner(file, target)
     strategy, values, outcome = planner.strategy()
+    if by is not None and outcome != "error" and not _may_import(by, strategy, values, planner):
+        outcome = "error"
     planner.target = strategy
+    planner.organisations = _organisations(strategy, values)
     tree = planner.items_from(file.rows)
     if strategy is not None and outcome != "error":
         gone = planner.compare(strategy)
@@ -566,6 +573,40 @@ def plan(file: StrategyFile, target: Strategy | None = None) -> Plan:
             'Sheet "Items" has no rows: add the strategy\'s items under the header row.'
         )
     return Plan(strategy, values, outcome, planner.problems, tree, planner.items)
+
+
+def _organisations(strategy: Strategy | None, values: dict) -> set[int]:
+    """Whose people can hold the workbook's milestones: the strategy's lead organisation
+    and partners (for a new strategy, the organisation the workbook names, if it exists)."""
+    if strategy is not None:
+        return strategy.organisation_ids()
+    named = Organisation.objects.filter(name__iexact=values.get("organisation") or "")
+    return set(named.values_list("id", flat=True))
+
+
+def _may_import(by, strategy: Strategy | None, values: dict, planner) -> bool:
+    """Whether `by` may write this workbook: into a strategy they administer, for an
+    organisation they are an Admin of (only a site administrator names a new one)."""
+    if strategy is not None and not strategy.is_administered_by(by):
+        planner.problems.append(
+            f"{strategy.title} belongs to {strategy.organisation}, and you are not one of its "
+            "Admins, so a workbook cannot change it."
+        )
+        return False
+    name = values.get("organisation")
+    if not name or by.is_superuser:
+        return True
+    administered = Organisation.objects.filter(
+        pk__in=organisations_where(by, ADMIN), name__iexact=name
+    )
+    if not administered.exists():
+        planner.problems.append(
+            f'Sheet "{STRATEGY_SHEET}", {STRATEGY_HEADING["organisation"]}: you are not an '
+            f"Admin of “{name}”. Name an organisation you are an Admin of; a site "
+            "administrator adds new organisations."
+        )
+        return False
+    return True
 
 
 @transaction.atomic

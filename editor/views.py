@@ -1,6 +1,8 @@
 """The strategy editor: one screen per level (the strategy, a priority, an objective, a
 milestone, a measure), each with the strategy's outline beside it. Admins only."""
 
+import functools
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,8 +40,15 @@ class Closed(Exception):
     pass
 
 
-def _strategy(slug: str) -> Strategy:
-    return get_object_or_404(Strategy.objects.select_related("organisation"), slug=slug)
+def _strategy_form(request: HttpRequest):
+    """The strategy form, with the organisations this Admin may choose."""
+    return functools.partial(StrategyForm, user=request.user)
+
+
+def _strategy(request: HttpRequest, slug: str) -> Strategy:
+    """The strategy, if this Admin's organisation leads it; "not found" otherwise."""
+    administered = Strategy.objects.administered_by(request.user)
+    return get_object_or_404(administered.select_related("organisation"), slug=slug)
 
 
 def _item(strategy: Strategy, level: str, pk: int, archived: bool = False):
@@ -85,7 +94,7 @@ def _screen(request, strategy, template, status=200, **context) -> HttpResponse:
 
 @admins_only
 def new_strategy(request: HttpRequest) -> HttpResponse:
-    form = StrategyForm(request.POST or None)
+    form = StrategyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         strategy = form.save()
         messages.success(
@@ -100,13 +109,13 @@ def new_strategy(request: HttpRequest) -> HttpResponse:
 
 @admins_only
 def strategy_screen(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     if request.method == "POST":
         refused = _refuse_if_closed(request, strategy)
         if refused:
             return refused
-        return _save(request, strategy, StrategyForm, "strategy.html")
-    return _strategy_page(request, strategy, StrategyForm(instance=strategy))
+        return _save(request, strategy, _strategy_form(request), "strategy.html")
+    return _strategy_page(request, strategy, _strategy_form(request)(instance=strategy))
 
 
 def _strategy_page(request, strategy, form, status=200, add_form=None):
@@ -121,14 +130,14 @@ def _strategy_page(request, strategy, form, status=200, add_form=None):
         children=priorities,
         order_seen=ordering.order_seen(priorities),
         child_level="priority",
-        add_form=add_form or PriorityForm(prefix="add"),
+        add_form=add_form or PriorityForm(prefix="add", instance=Priority(strategy=strategy)),
         archived=archived,
     )
 
 
 @admins_only
 def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     item = _item(strategy, level, pk)
     if request.method == "POST":
         refused = _refuse_if_closed(request, strategy)
@@ -164,7 +173,8 @@ def _item_page(request, strategy, level, item, form, status=200, add_form=None):
             "children": children,
             "order_seen": ordering.order_seen(children),
             "child_level": child_level,
-            "add_form": add_form or FORMS[child_level](prefix="add"),
+            "add_form": add_form
+            or FORMS[child_level](prefix="add", instance=model(**{parent_field: item})),
             "archived": model.everything.filter(**{parent_field: item}, archived_at__isnull=False),
             "measures": measures,
             "measures_order_seen": ordering.order_seen(measures),
@@ -246,7 +256,7 @@ def _name(item) -> str:
 @require_POST
 @admins_only
 def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     refused = _refuse_if_closed(request, strategy)
     if refused:
         return refused
@@ -255,7 +265,7 @@ def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         lambda: _strategy_page(
-            request, strategy, StrategyForm(instance=strategy), 400, add_form=form
+            request, strategy, _strategy_form(request)(instance=strategy), 400, add_form=form
         ),
     )
 
@@ -263,7 +273,7 @@ def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @admins_only
 def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     parent = _item(strategy, level, pk)
     refused = _refuse_if_closed(request, strategy)
     if refused:
@@ -322,7 +332,7 @@ def _parent(item):
 
 @admins_only
 def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     if level not in ("priority", "objective"):
         raise Http404
     parent = _item(strategy, level, pk)
@@ -350,7 +360,7 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
 @admins_only
 def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     """Move a numbered item one place up or down; refused if the order changed meanwhile."""
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     refused = _refuse_if_closed(request, strategy)
     if refused:
         return refused
@@ -384,7 +394,7 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
 @admins_only
 def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     """Confirm, then archive an item and what sits under it."""
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     item = _item(strategy, level, pk)
     if request.method == "POST":
         refused = _refuse_if_closed(request, strategy)
@@ -408,7 +418,7 @@ def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
 @require_POST
 @admins_only
 def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
-    strategy = _strategy(slug)
+    strategy = _strategy(request, slug)
     refused = _refuse_if_closed(request, strategy)
     if refused:
         return refused

@@ -37,7 +37,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
 # Rows without errors shown in the preview: enough to see the file was read as meant. The
@@ -210,10 +210,15 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
     low: Decimal | None
     high: Decimal | None
     illustrative: bool = False  # of the illustrative example strategy, which is made up
+    refused: str = ""  # why the person importing may not import its figures, if they may not
 
     @classmethod
-    def by_code(cls, codes) -> dict[str, "MeasureRules"]:
-        rows = Measure.objects.filter(code__in=codes).values_list(
+    def by_code(cls, codes, by) -> dict[str, "MeasureRules"]:
+        """The rules of the measures with these codes that `by` can see (any other code is
+        unknown to them), each saying whether they may import its figures."""
+        measures = Measure.objects.visible_to(by).filter(code__in=codes)
+        refused = _refusals(measures, by)
+        rows = measures.values_list(
             "code",
             "id",
             "unit",
@@ -237,9 +242,26 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
                 baseline,
                 *allowed_range(unit, low, high),
                 illustrative=priority_id in priorities or objective_id in objectives,
+                refused=refused.get(pk, ""),
             )
             for code, pk, unit, baseline, low, high, priority_id, objective_id in rows
         }
+
+
+def _refusals(measures, by) -> dict[int, str]:
+    """Measure id → why `by` may not import its figures: another organisation is
+    responsible for it."""
+    allowed = set(measures.imported_by(by).values_list("id", flat=True))
+    others = measures.exclude(id__in=allowed).with_responsible()
+    rows = list(others.values_list("id", "code", "responsible_organisation"))
+    names = dict(
+        Organisation.objects.filter(pk__in={org for _, _, org in rows}).values_list("id", "name")
+    )
+    return {
+        pk: f"Measure {code} is the responsibility of {names.get(org, 'another organisation')}: "
+        "only its Admins import its figures."
+        for pk, code, org in rows
+    }
 
 
 @dataclass
@@ -361,6 +383,8 @@ def check_row(
         errors["measure_code"] = "No measure code."
     elif measure is None:
         errors["measure_code"] = f"Unknown measure code {quoted(cells['measure_code'])}."
+    elif measure.refused:
+        errors["measure_code"] = measure.refused
     try:
         period_end = parse_period(cells.get("period_end", ""), cells.get("period", ""))
     except ParseError as error:
@@ -533,15 +557,16 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
     return new, changed
 
 
-def _run(batch: ImportBatch, *, today: dt.date, stamp: Stamp | None = None) -> ImportReport:
-    """Check every row of the batch's file, a batch of rows at a time; with a `stamp`, write
-    them too, stopping at the first batch with an error (the caller then writes nothing).
+def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) -> ImportReport:
+    """Check every row of the batch's file against the measures `by` may import, a batch of
+    rows at a time; with a `stamp`, write them too, stopping at the first batch with an error
+    (the caller then writes nothing).
     CsvFileError if the stored file is over a limit set lower since it was uploaded (found
     before any row is checked)."""
     data = bytes(ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get())
     parsed = open_csv(data, settings.MEASURE_IMPORT_MAX_BYTES, settings.MEASURE_IMPORT_MAX_ROWS)
     scan = _scan(data, parsed)
-    measures = MeasureRules.by_code(scan.codes)
+    measures = MeasureRules.by_code(scan.codes, by)
     with_values = _measures_with_values(scan, measures)
     report = ImportReport(parsed)
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
@@ -560,8 +585,9 @@ def _run(batch: ImportBatch, *, today: dt.date, stamp: Stamp | None = None) -> I
     return report
 
 
-def preview(batch: ImportBatch, today: dt.date | None = None) -> ImportReport:
-    return _run(batch, today=today or timezone.localdate())
+def preview(batch: ImportBatch, today: dt.date | None = None, by=None) -> ImportReport:
+    """What confirming would do, for `by` (the uploader, if not given)."""
+    return _run(batch, today=today or timezone.localdate(), by=by or batch.uploaded_by)
 
 
 def _take_import_lock() -> None:
@@ -605,7 +631,7 @@ def confirm(
             # One pass, writing as it checks: any error raises, and the atomic block undoes it
             # all. Rows are checked against the data as it is now, which may differ from the
             # preview.
-            report = _run(batch, today=today, stamp=stamp)
+            report = _run(batch, today=today, by=user, stamp=stamp)
             _refuse_unless_clean(report, restatements_confirmed)
             batch.status = ImportBatch.Status.IMPORTED
             batch.imported_by = user

@@ -10,13 +10,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from measures import periods, spc, trajectory
 from measures.status import status_of
-from objectives.models import LiveManager, Objective, Priority, Strategy, archived_field
+from objectives.models import (
+    LiveManager,
+    NamesResponsiblePartner,
+    Objective,
+    Priority,
+    Strategy,
+    archived_field,
+    responsible_field,
+)
 from strategy_tracker.addresses import address
+from strategy_tracker.roles import ADMIN, organisations_where
 from strategy_tracker.status import Status
 
 
@@ -53,6 +63,28 @@ class MeasureQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MeasureQuerySet":
         """Measures of strategies this user may see (drafts are for Admins only)."""
         return self.for_strategies(Strategy.objects.visible_to(user).values("id"))
+
+    def with_responsible(self) -> "MeasureQuerySet":
+        """Annotate `responsible_organisation`: the SQL twin of the property of that name."""
+        return self.annotate(
+            responsible_organisation=Coalesce(
+                "responsible",
+                "objective__responsible",
+                "objective__priority__responsible",
+                "priority__responsible",
+                "objective__priority__strategy__organisation",
+                "priority__strategy__organisation",
+            )
+        )
+
+    def imported_by(self, user) -> "MeasureQuerySet":
+        """Measures whose figures `user` imports: those their organisations are responsible
+        for, as an Admin of them (every measure, for a site administrator)."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        return self.with_responsible().filter(
+            responsible_organisation__in=organisations_where(user, ADMIN)
+        )
 
     def success_measures(self) -> "MeasureQuerySet":
         """Measures judged against a target and counted in roll-ups (not context indicators)."""
@@ -91,7 +123,7 @@ def allowed_range(
     return (None if low is None else Decimal(low), None if high is None else Decimal(high))
 
 
-class Measure(models.Model):
+class Measure(NamesResponsiblePartner, models.Model):
     """A success measure, attached to exactly one priority or objective."""
 
     priority = models.ForeignKey(
@@ -155,6 +187,7 @@ class Measure(models.Model):
     # sets it in the editor; a new measure goes last (save). Measures are not numbered: their
     # codes name them.
     position = models.PositiveSmallIntegerField(default=0, editable=False)
+    responsible = responsible_field()
     # An archived measure keeps its code, so its figures' history still names it.
     archived_at = archived_field()
 
@@ -285,6 +318,21 @@ class Measure(models.Model):
     def strategy(self):
         parent_priority = self.priority or self.objective.priority
         return parent_priority.strategy
+
+    @property
+    def responsible_organisation_id(self) -> int:
+        """Its responsible partner, or its parent's (in the end the lead organisation)."""
+        return self.responsible_id or (self.objective or self.priority).responsible_organisation_id
+
+    def is_managed_by(self, user) -> bool:
+        """Whether `user` sets its SPC limits: a site administrator, or an Admin of the
+        strategy's lead organisation or of the organisation responsible for it."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        lead = self.strategy.organisation_id
+        return bool({lead, self.responsible_organisation_id} & organisations_where(user, ADMIN))
 
 
 class ValueRow(NamedTuple):

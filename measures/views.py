@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,7 +75,7 @@ def _measure_page(
 ) -> HttpResponse:
     measure = _get_measure(request, code)
     context = _measure_context(measure)
-    if request.user.has_perm("measures.change_measure"):
+    if measure.is_managed_by(request.user):
         context["spc_form"] = spc_form or SpcLimitsForm(measure=measure)
     status = 400 if spc_form is not None else 200
     return render(request, "measures/measure_detail.html", context, status=status)
@@ -119,7 +119,12 @@ def _measure_context(measure: Measure) -> dict:
 @require_POST
 @permission_required("measures.change_measure", raise_exception=True)
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
-    get_object_or_404(Measure, code=code)
+    found = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
+    if not found.is_managed_by(request.user):
+        raise PermissionDenied(
+            "Only Admins of the strategy's lead organisation, or of the organisation "
+            "responsible for this measure, set its SPC limits."
+        )
     with transaction.atomic():
         # Locked until the change commits: what the form showed is compared with a state no
         # other Admin can change meanwhile; the change and its history row go in together.
@@ -175,10 +180,16 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/import_start.html", context, status=status)
 
 
-def _get_batch(pk: int) -> ImportBatch | None:
+def _batches(request: HttpRequest):
+    """Uploads this person may open: their own (a site administrator: everyone's), since a
+    file's rows may name measures of organisations others do not reach."""
+    batches = ImportBatch.objects.select_related("uploaded_by").defer("content")
+    return batches if request.user.is_superuser else batches.filter(uploaded_by=request.user)
+
+
+def _get_batch(request: HttpRequest, pk: int) -> ImportBatch | None:
     """The upload, or None if it has expired (and may have been deleted) or never was."""
-    batch = ImportBatch.objects.select_related("uploaded_by").defer("content").filter(pk=pk)
-    batch = batch.first()
+    batch = _batches(request).filter(pk=pk).first()
     return None if batch is None or is_expired(batch) else batch
 
 
@@ -187,11 +198,11 @@ def _upload_expired(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/import_expired.html", context, status=404)
 
 
-def _preview_context(batch: ImportBatch) -> dict:
+def _preview_context(request: HttpRequest, batch: ImportBatch) -> dict:
     """The preview of a stored file; or, for a file over a limit lowered since it was
     uploaded, why it cannot be imported. ImportBatch.DoesNotExist if it expired meanwhile."""
     try:
-        report = preview(batch)
+        report = preview(batch, by=request.user)
     except CsvFileError as error:
         return {"refusal": str(error)}
     return {"report": report}
@@ -200,13 +211,13 @@ def _preview_context(batch: ImportBatch) -> dict:
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch(pk)
+    batch = _get_batch(request, pk)
     if batch is None:
         return _upload_expired(request)
     context = {"batch": batch}
     if batch.status == ImportBatch.Status.PREVIEWED:
         try:
-            context |= _preview_context(batch)
+            context |= _preview_context(request, batch)
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         if "report" in context:
@@ -217,7 +228,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch(pk)
+    batch = _get_batch(request, pk)
     if batch is None:
         return _upload_expired(request)
     form = ConfirmForm(request.POST)
@@ -235,7 +246,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batch.refresh_from_db()
             if batch.status == ImportBatch.Status.PREVIEWED:
-                context |= _preview_context(batch)
+                context |= _preview_context(request, batch)
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         context["refusal"] = str(refusal)
@@ -247,11 +258,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_list(request: HttpRequest) -> HttpResponse:
-    batches = (
-        ImportBatch.objects.exclude(pk__in=expired_uploads().values("pk"))
-        .select_related("uploaded_by")
-        .defer("content")[:200]
-    )
+    batches = _batches(request).exclude(pk__in=expired_uploads().values("pk"))[:200]
     context = {"batches": batches, "hours": settings.MEASURE_IMPORT_UNCONFIRMED_HOURS}
     return render(request, "measures/import_list.html", context)
 
@@ -259,7 +266,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(IMPORT_PERMISSION, raise_exception=True)
 def import_template(request: HttpRequest) -> HttpResponse:
-    return template_csv_response(Measure.objects.order_by("code").values_list("code", "name"))
+    measures = Measure.objects.imported_by(request.user).order_by("code")
+    return template_csv_response(measures.values_list("code", "name"))
 
 
 @require_GET

@@ -30,6 +30,7 @@ class MilestoneAdminForm(forms.ModelForm):
             "forecast_date",
             "commentary",
             "source_ref",
+            "responsible",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -47,6 +48,16 @@ class MilestoneAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        owner = data.get("owner")
+        if owner and owner.pk != self.instance.owner_id and data.get("objective"):
+            placed = Milestone(objective=data["objective"], responsible=data.get("responsible"))
+            responsible = [placed.responsible_organisation_id]
+            if not assignable_users(responsible).filter(pk=owner.pk).exists():
+                self.add_error(
+                    "owner",
+                    "Only a programme lead or Admin of the organisation responsible for this "
+                    "milestone can own it.",
+                )
         if self.instance.pk:
             # The admin saves in a transaction; the row lock holds until the save commits.
             current = Milestone.objects.select_for_update().get(pk=self.instance.pk).version

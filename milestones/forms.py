@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
+from objectives.models import Membership, Organisation
 from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
 from strategy_tracker.people import as_id
-from strategy_tracker.roles import ADMIN, PROGRAMME_LEAD
+from strategy_tracker.roles import OWNER_ROLES
 
 COMMENTARY_MAX = 2000
 
@@ -89,13 +90,17 @@ class MilestoneUpdateForm(forms.Form):
         return data
 
 
-def assignable_users():
-    """People who can hold a milestone: programme leads and admins."""
+def assignable_users(organisation_ids=None):
+    """People who can hold a milestone: programme leads and Admins of the organisation
+    responsible for it (of any of `organisation_ids`; of any organisation, if not given),
+    and site administrators."""
+    holders = Membership.objects.filter(role__in=OWNER_ROLES)
+    if organisation_ids is not None:
+        holders = holders.filter(organisation_id__in=organisation_ids)
     return (
         get_user_model()
-        .objects.filter(Q(groups__name__in=[PROGRAMME_LEAD, ADMIN]) | Q(is_superuser=True))
+        .objects.filter(Q(pk__in=holders.values("user_id")) | Q(is_superuser=True))
         .filter(is_active=True)
-        .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
@@ -176,7 +181,8 @@ class MilestonePeopleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Whoever holds it now stays listed even after losing the role, so saving the form
         # untouched never drops them; nobody without the role can be given a new place.
-        assignable = Q(pk__in=assignable_users().values("pk"))
+        responsible = [milestone.responsible_organisation_id]
+        assignable = Q(pk__in=assignable_users(responsible).values("pk"))
         users = get_user_model().objects.order_by("first_name", "last_name", "username")
         self.fields["owner"].queryset = users.filter(assignable | Q(pk=milestone.owner_id))
         self.fields["delegates"].queryset = users.filter(assignable | Q(pk__in=delegate_ids))
@@ -215,16 +221,19 @@ def _ids(text: str) -> list[int]:
 
 
 class AssignForm(forms.Form):
-    """An Admin sets the owner and adds or removes delegates, on many milestones at once."""
+    """An Admin sets the owner and adds or removes delegates, on many milestones at once:
+    the milestones they manage (`managed`), and people of the organisations responsible for
+    them."""
 
     owner = UserChoiceField(queryset=None, required=False, empty_label="Leave unchanged")
     add_delegates = UsersChoiceField(queryset=None, required=False)
     remove_delegates = UsersChoiceField(queryset=None, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, managed, **kwargs):
         super().__init__(*args, **kwargs)
+        responsible = managed.with_responsible().values("responsible_organisation")
         for name in ("owner", "add_delegates", "remove_delegates"):
-            self.fields[name].queryset = assignable_users()
+            self.fields[name].queryset = assignable_users(responsible)
 
     def clean(self):
         data = super().clean()
@@ -242,6 +251,30 @@ class AssignForm(forms.Form):
 
 class BulkAssignForm(AssignForm):
     milestones = RowsChoiceField(
-        queryset=Milestone.objects.all(),
+        queryset=None,
         error_messages={"required": "Tick at least one milestone."},
     )
+
+    def __init__(self, *args, managed, **kwargs):
+        super().__init__(*args, managed=managed, **kwargs)
+        self.fields["milestones"].queryset = managed
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("milestones")
+        if not chosen:
+            return data
+        needed = set(chosen.with_responsible().values_list("responsible_organisation", flat=True))
+        for person in filter(None, [data.get("owner"), *(data.get("add_delegates") or [])]):
+            held = Membership.objects.filter(user=person, role__in=OWNER_ROLES)
+            missing = needed - set(held.values_list("organisation_id", flat=True))
+            if missing and not person.is_superuser:
+                names = ", ".join(
+                    Organisation.objects.filter(pk__in=missing).values_list("name", flat=True)
+                )
+                raise forms.ValidationError(
+                    f"{person.get_full_name() or person.username} is not a programme lead or "
+                    f"Admin of {names}, which is responsible for some of the ticked "
+                    "milestones, so cannot hold them. Nothing was assigned."
+                )
+        return data

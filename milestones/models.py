@@ -5,13 +5,22 @@ import datetime as dt
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from milestones import status as status_rules
 from milestones.status import CLOSED, milestone_status
-from objectives.models import LiveManager, Objective, Strategy, archived_field
+from objectives.models import (
+    LiveManager,
+    NamesResponsiblePartner,
+    Objective,
+    Strategy,
+    archived_field,
+    responsible_field,
+)
 from strategy_tracker.addresses import address
+from strategy_tracker.roles import ADMIN, OWNER_ROLES, organisations_where
 from strategy_tracker.status import DISPLAY_ORDER
 
 # A reported status that needs a line of commentary to explain it.
@@ -50,6 +59,28 @@ class MilestoneQuerySet(models.QuerySet):
             delegated = delegated.filter(assigned_at__gt=assigned_after)
         ids = owned.order_by().values("id").union(delegated.order_by().values("milestone_id"))
         return self.filter(id__in=ids)
+
+    def with_responsible(self) -> "MilestoneQuerySet":
+        """Annotate `responsible_organisation`: the SQL twin of the property of that name."""
+        return self.annotate(
+            responsible_organisation=Coalesce(
+                "responsible",
+                "objective__responsible",
+                "objective__priority__responsible",
+                "objective__priority__strategy__organisation",
+            )
+        )
+
+    def managed_by(self, user) -> "MilestoneQuerySet":
+        """Milestones whose owners and delegates `user` sets: those of strategies they
+        administer, and those their organisation is responsible for as an Admin of it."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        admin_of = organisations_where(user, ADMIN)
+        return self.with_responsible().filter(
+            Q(objective__priority__strategy__organisation__in=admin_of)
+            | Q(responsible_organisation__in=admin_of)
+        )
 
     def with_hierarchy(self) -> "MilestoneQuerySet":
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")
@@ -105,8 +136,9 @@ def _rag_rules(today: dt.date) -> list[tuple[Q, str]]:
     ]
 
 
-class Milestone(models.Model):
+class Milestone(NamesResponsiblePartner, models.Model):
     Status = MilestoneStatus
+    strategy_path = "objective.priority.strategy"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(
@@ -150,6 +182,7 @@ class Milestone(models.Model):
     # Bumped on every update; an update names the version it read (optimistic locking).
     version = models.PositiveIntegerField(default=1)
     source_ref = models.CharField(max_length=300, blank=True)
+    responsible = responsible_field()
     archived_at = archived_field()
 
     history = HistoricalRecords()
@@ -184,13 +217,32 @@ class Milestone(models.Model):
             "milestones:detail", priority.strategy.slug, priority.key, objective.number, self.pk
         )
 
-    def can_be_updated_by(self, user) -> bool:
-        """Owner, named delegate, or an Admin. Checked on the server for every write."""
-        if not user.is_authenticated:
+    @property
+    def responsible_organisation_id(self) -> int:
+        """Its responsible partner, or its objective's (in the end the lead organisation)."""
+        return self.responsible_id or self.objective.responsible_organisation_id
+
+    def is_managed_by(self, user) -> bool:
+        """Whether `user` sets its owner and delegates, and may update it themself: a site
+        administrator, or an Admin of the strategy's lead organisation or of the
+        organisation responsible for it."""
+        if not user.is_authenticated or not user.is_active:
             return False
-        if user.has_perm("milestones.change_milestone"):
+        if user.is_superuser:
             return True
-        if not user.has_perm("milestones.update_own_milestone"):
+        admin_of = organisations_where(user, ADMIN)
+        strategy = self.objective.priority.strategy
+        return bool({strategy.organisation_id, self.responsible_organisation_id} & admin_of)
+
+    def can_be_updated_by(self, user) -> bool:
+        """Its owner or a named delegate, while they are a programme lead or Admin of the
+        organisation responsible for it; or whoever manages it. Checked on the server for
+        every write."""
+        if self.is_managed_by(user):
+            return True
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if self.responsible_organisation_id not in organisations_where(user, *OWNER_ROLES):
             return False
         if self.owner_id == user.id:
             return True

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
 from strategy_tracker.people import display_name
-from strategy_tracker.roles import user_roles
 
 RECORDED, SUBMITTED = "recorded", "submitted"
 
@@ -78,8 +77,11 @@ def _decidable(submission: Submission, by) -> Submission:
         .get(pk=submission.pk)
     )
     strategy = submission.milestone.objective.priority.strategy
-    if not user_roles(by) or not strategy.approvers.filter(pk=by.pk, is_active=True).exists():
-        raise SignOffRefused("Only the strategy's named approvers can approve or return updates.")
+    if not strategy.may_approve(by):
+        raise SignOffRefused(
+            "Only the strategy's named approvers, while they are Approvers of one of its "
+            "organisations, can approve or return updates."
+        )
     if submission.submitted_by_id == by.pk:
         raise SignOffRefused(
             "You submitted this update, so another approver must approve or return it."

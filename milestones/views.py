@@ -68,7 +68,7 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         context["form"] = MilestoneUpdateForm(
             milestone=milestone, **({"initial": again} if again else {})
         )
-    if is_admin(request.user) and "assign_form" not in extra:
+    if milestone.is_managed_by(request.user) and "assign_form" not in extra:
         context["assign_form"] = MilestonePeopleForm(milestone=milestone)
     return context | extra
 
@@ -127,6 +127,11 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
 @permission_required("milestones.change_milestone", raise_exception=True)
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
     milestone = _get_milestone(request, **address)
+    if not milestone.is_managed_by(request.user):
+        raise PermissionDenied(
+            "Only Admins of the strategy's lead organisation, or of the organisation "
+            "responsible for this milestone, set its owner and delegates."
+        )
     with transaction.atomic():
         # Held until the change commits, so what the form showed is compared with, and
         # merged into, a state no other Admin can change meanwhile.
@@ -243,8 +248,9 @@ def _my_milestones(user, today):
 @permission_required("milestones.change_milestone", raise_exception=True)
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    managed = Milestone.objects.managed_by(request.user)
     queryset = (
-        Milestone.objects.with_rag_rank(today)
+        managed.with_rag_rank(today)
         .with_hierarchy()
         .order_by(
             "objective__priority__strategy__title",
@@ -256,7 +262,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     )
     filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
     # Its own ids: the filter form above it has an "owner" field too.
-    form = BulkAssignForm(request.POST or None, auto_id="assign-%s")
+    form = BulkAssignForm(request.POST or None, auto_id="assign-%s", managed=managed)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["milestones"]
         with transaction.atomic():  # all the ticked milestones, or none

@@ -1,15 +1,42 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.models import Objective, Organisation, Priority, Strategy
+from objectives.models import Membership, Objective, Organisation, Partner, Priority, Strategy
 from strategy_tracker.admin_bases import TrackedAdmin, TrackedInlineMixin
+from strategy_tracker.user_admin import TrackerUserAdmin
+
+
+class MembershipInline(admin.TabularInline):
+    """A person's roles, each in one organisation. Taking a role away is deleting its row
+    (the history keeps who held what, and when)."""
+
+    model = Membership
+    extra = 0
+    verbose_name = "role in an organisation"
+    verbose_name_plural = "roles in organisations"
+
+
+class OrganisationMembershipInline(MembershipInline):
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(TrackedAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
+    inlines = [OrganisationMembershipInline]
+
+
+class UserWithMembershipsAdmin(TrackerUserAdmin):
+    inlines = [MembershipInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithMembershipsAdmin)
 
 
 class PriorityInline(TrackedInlineMixin, admin.TabularInline):
@@ -19,13 +46,36 @@ class PriorityInline(TrackedInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class PartnerFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        named = self.instance.organisations_named_by_items() if self.instance.pk else set()
+        for form in self.deleted_forms:
+            partner = form.instance
+            if partner.pk and partner.organisation_id in named:
+                raise ValidationError(
+                    f"Items of this strategy name {partner.organisation} as responsible, so it "
+                    "stays a partner until they name another organisation."
+                )
+
+
+class PartnerInline(admin.TabularInline):
+    """The strategy's partner organisations: their people read it, and its items can name
+    them as responsible. Removing one is deleting its row (the history keeps it)."""
+
+    model = Partner
+    formset = PartnerFormSet
+    extra = 0
+    verbose_name = "partner organisation"
+
+
 @admin.register(Strategy)
 class StrategyAdmin(TrackedAdmin):
     list_display = ["title", "organisation", "period_start", "period_end", "status", "illustrative"]
     list_filter = ["status", "illustrative", "organisation"]
     search_fields = ["title", "slug", "organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [PriorityInline]
+    inlines = [PartnerInline, PriorityInline]
     # Set on the reporting periods page, which guards the approvers against a stale save
     # (this form's check covers the strategy's own columns, not a list of people).
     exclude = ["approvers"]
@@ -43,7 +93,7 @@ class StrategyAdmin(TrackedAdmin):
 
 class ObjectiveInline(TrackedInlineMixin, admin.StackedInline):
     model = Objective
-    fields = ["number", "title", "we_will", "where_now", "where_want", "source_ref"]
+    fields = ["number", "title", "we_will", "where_now", "where_want", "source_ref", "responsible"]
     extra = 0
     show_change_link = True
 

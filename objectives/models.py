@@ -1,6 +1,9 @@
 """Strategies and their parts: organisation → strategy → priority → objective."""
 
+import operator
+
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from strategy_tracker.addresses import address
-from strategy_tracker.roles import is_admin
+from strategy_tracker.roles import ADMIN, APPROVER, ROLES, organisations_where
 
 
 class LiveManager(models.Manager):
@@ -31,6 +34,51 @@ def archived_field() -> models.DateTimeField:
     )
 
 
+def responsible_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        "objectives.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="responsible partner",
+        help_text="The organisation that delivers it, if not the one responsible for what it "
+        "sits under (in the end, the strategy's lead organisation).",
+    )
+
+
+class NamesResponsiblePartner:
+    """An item (priority, objective, milestone, measure) can name the organisation
+    responsible for it: the strategy's lead organisation or one of its partners. Its class
+    says where its strategy is (`strategy_path`)."""
+
+    strategy_path = "strategy"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.responsible_id is None:
+            return
+        try:
+            strategy = operator.attrgetter(self.strategy_path)(self)
+        except (AttributeError, ObjectDoesNotExist):
+            return  # no parent chosen yet: that field's own error says so
+        if self.responsible_id not in strategy.organisation_ids():
+            raise ValidationError(
+                {
+                    "responsible": "Choose the strategy's lead organisation or one of its "
+                    "partners (a site administrator adds partners)."
+                }
+            )
+
+    def delivered_by(self) -> "Organisation | None":
+        """The partner responsible for it, where that is not the lead organisation."""
+        strategy = operator.attrgetter(self.strategy_path)(self)
+        responsible = self.responsible_organisation_id
+        if responsible == strategy.organisation_id:
+            return None
+        return Organisation.objects.filter(pk=responsible).first()
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
@@ -47,13 +95,80 @@ class Organisation(models.Model):
         return reverse("objectives:strategy_list") + f"?organisation={self.pk}"
 
 
+class Membership(models.Model):
+    """`user` holds `role` in `organisation` (strategy_tracker/roles.py says what each role
+    may do). A site administrator grants and removes them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=50, choices=[(r, r) for r in ROLES])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_role_once"
+            ),
+            models.CheckConstraint(condition=Q(role__in=ROLES), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} at {self.organisation}"
+
+
+class Partner(models.Model):
+    """`organisation` delivers `strategy` with its lead organisation (a site administrator
+    names partners; the history keeps who and when)."""
+
+    strategy = models.ForeignKey("Strategy", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "organisation"], name="partner_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} (partner)"
+
+    def clean(self) -> None:
+        strategy = getattr(self, "strategy", None)
+        if strategy is not None and self.organisation_id == strategy.organisation_id:
+            raise ValidationError(
+                {"organisation": "The lead organisation leads it already: name another."}
+            )
+
+
 class StrategyQuerySet(models.QuerySet):
     def visible_to(self, user) -> "StrategyQuerySet":
-        """Drafts are half-built: only Admins see them. Published and closed strategies are
-        for everyone signed in."""
-        if is_admin(user):
+        """Strategies of the user's organisations, as lead organisation or as partner. Drafts
+        are half-built: only the lead organisation's Admins see them. Site administrators
+        see everything; someone in no organisation sees nothing."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
             return self
-        return self.exclude(status=Strategy.Status.DRAFT)
+        member_of = organisations_where(user)
+        partnered = Strategy.partners.through.objects.filter(organisation_id__in=member_of)
+        return self.filter(
+            (Q(organisation_id__in=member_of) | Q(pk__in=partnered.values("strategy_id")))
+            & ~Q(status=Strategy.Status.DRAFT)
+            | Q(organisation_id__in=organisations_where(user, ADMIN))
+        )
+
+    def administered_by(self, user) -> "StrategyQuerySet":
+        """Strategies `user` builds and runs: those whose lead organisation they are an
+        Admin of (every one, for a site administrator)."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        return self.filter(organisation_id__in=organisations_where(user, ADMIN))
 
 
 class Strategy(models.Model):
@@ -111,6 +226,14 @@ class Strategy(models.Model):
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="approver_of"
     )
+    partners = models.ManyToManyField(
+        Organisation,
+        through="Partner",
+        blank=True,
+        related_name="partner_in",
+        help_text="Organisations delivering the strategy with the lead organisation: their "
+        "people read it, and its items can name one of them as responsible.",
+    )
 
     history = HistoricalRecords()
 
@@ -141,12 +264,80 @@ class Strategy(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def is_administered_by(self, user) -> bool:
+        """As administered_by, for one strategy (read from the memberships held in memory)."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or self.organisation_id in organisations_where(user, ADMIN)
+
+    def organisation_ids(self) -> set[int]:
+        """The lead organisation and the partners: who an item can name as responsible."""
+        return {self.organisation_id, *self.partners.values_list("id", flat=True)}
+
+    def eligible_approvers(self):
+        """Active people who can be named its approvers: Approvers of its lead organisation
+        or a partner, and site administrators."""
+        from django.contrib.auth import get_user_model
+
+        approvers = Membership.objects.filter(
+            role=APPROVER, organisation_id__in=self.organisation_ids()
+        )
+        return get_user_model().objects.filter(
+            Q(pk__in=approvers.values("user_id")) | Q(is_superuser=True), is_active=True
+        )
+
+    def may_approve(self, user) -> bool:
+        """Named as its approver, and still eligible to be."""
+        named = self.approvers.filter(pk=user.pk)
+        return named.exists() and self.eligible_approvers().filter(pk=user.pk).exists()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None:
+            return
+        was = Strategy.objects.filter(pk=self.pk).values_list("organisation_id", flat=True).first()
+        if was is not None and was != self.organisation_id:
+            partners = set(self.partners.values_list("id", flat=True))
+            if was in self.organisations_named_by_items() and was not in partners:
+                raise ValidationError(
+                    {
+                        "organisation": "Items of this strategy name its lead organisation as "
+                        "responsible: make it a partner first, or change those items."
+                    }
+                )
+
+    def organisations_named_by_items(self) -> set[int]:
+        """Organisations its items (archived ones too) name as responsible."""
+        from django.apps import apps  # the item models live in the apps that build on this one
+
+        paths = {
+            Priority: "strategy",
+            Objective: "priority__strategy",
+            apps.get_model("milestones", "Milestone"): "objective__priority__strategy",
+            apps.get_model("measures", "Measure"): "objective__priority__strategy",
+        }
+        named = set()
+        for model, path in paths.items():
+            rows = model._base_manager.filter(**{path: self}, responsible__isnull=False)
+            named |= set(rows.values_list("responsible_id", flat=True))
+        measures = apps.get_model("measures", "Measure")._base_manager
+        named |= set(
+            measures.filter(priority__strategy=self, responsible__isnull=False).values_list(
+                "responsible_id", flat=True
+            )
+        )
+        return named
+
+    def responsible_organisations(self):
+        """Organisations its items can name as responsible, for a form's choices."""
+        return Organisation.objects.filter(pk__in=self.organisation_ids())
+
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
 
-class Priority(models.Model):
+class Priority(NamesResponsiblePartner, models.Model):
     """A strategy's top-level aim (EPUT: "strategic objective"; Thurrock: "priority")."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
@@ -162,6 +353,7 @@ class Priority(models.Model):
     source_ref = models.CharField(
         max_length=300, blank=True, help_text="Where this is in the source document."
     )
+    responsible = responsible_field()
     archived_at = archived_field()
 
     history = HistoricalRecords()
@@ -204,8 +396,15 @@ class Priority(models.Model):
     def label(self) -> str:
         return f"{self.number}. {self.title}" if self.part == 1 else f"Part {self.part}, {self}"
 
+    @property
+    def responsible_organisation_id(self) -> int:
+        """Its responsible partner, or the strategy's lead organisation."""
+        return self.responsible_id or self.strategy.organisation_id
 
-class Objective(models.Model):
+
+class Objective(NamesResponsiblePartner, models.Model):
+    strategy_path = "priority.strategy"
+
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
     title = models.TextField()
@@ -214,6 +413,7 @@ class Objective(models.Model):
     where_now = models.TextField(blank=True, help_text='"Where are we now?"')
     where_want = models.TextField(blank=True, help_text='"Where do we want to be?"')
     source_ref = models.CharField(max_length=300, blank=True)
+    responsible = responsible_field()
     archived_at = archived_field()
 
     history = HistoricalRecords()
@@ -241,3 +441,8 @@ class Objective(models.Model):
         return address(
             "objectives:objective_detail", priority.strategy.slug, priority.key, self.number
         )
+
+    @property
+    def responsible_organisation_id(self) -> int:
+        """Its responsible partner, or its priority's."""
+        return self.responsible_id or self.priority.responsible_organisation_id

@@ -3,6 +3,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +23,7 @@ from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.strategy_json import export_strategy, strategy_queryset
 from objectives.tables import SpcSummary
 from strategy_tracker.people import as_id
+from strategy_tracker.roles import user_roles
 from strategy_tracker.status import Rag
 
 MILESTONES_PER_PAGE = 25
@@ -114,6 +116,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "filtered": bool(wanted),
         "organisation": organisation,
+        "in_no_organisation": not user_roles(request.user),
     }
     return render(request, "objectives/strategy_list.html", context)
 
@@ -130,8 +133,11 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @permission_required("objectives.change_strategy", raise_exception=True)
 def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
-    """An Admin publishes a draft or closes a published strategy (objectives/lifecycle.py)."""
+    """An Admin of its lead organisation publishes a draft or closes a published strategy
+    (objectives/lifecycle.py)."""
     strategy = _get_strategy(request, slug)
+    if not strategy.is_administered_by(request.user):
+        raise PermissionDenied(f"Only Admins of {strategy.organisation} publish or close it.")
     to, seen = request.POST.get("to", ""), request.POST.get("seen", "")
     if to not in Strategy.Status.values or seen not in Strategy.Status.values:
         messages.error(request, "Choose Publish or Close on this page. Nothing was changed.")
@@ -165,6 +171,7 @@ def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> H
     prefetch_related_objects(shown, "owner", "last_updated_by")
     context = {
         "strategy": strategy,
+        "administers": strategy.is_administered_by(request.user),
         "progress": progress,
         "today": today,
         "timeline": milestone_timeline(

@@ -6,7 +6,6 @@ from milestones.forms import ChoiceOfRows, MilestoneUpdateForm, UsersChoiceField
 from reporting.quarters import Quarter
 from strategy_tracker.forms import DateInput
 from strategy_tracker.people import display_name
-from strategy_tracker.roles import ROLES
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
 
@@ -116,11 +115,11 @@ class SignOffForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        # People with a role; and whoever approves now, even if no longer active, so a save
-        # never drops them unseen.
-        with_role = Q(groups__name__in=ROLES, is_active=True) | Q(is_superuser=True, is_active=True)
+        # Approvers of its organisations; and whoever approves now, even if no longer
+        # eligible, so a save never drops them unseen.
+        eligible = Q(pk__in=strategy.eligible_approvers().values("pk"))
         current = Q(pk__in=strategy.approvers.values("pk"))
-        users = get_user_model().objects.filter(with_role | current).distinct()
+        users = get_user_model().objects.filter(eligible | current)
         self.fields["approvers"].queryset = users.order_by("first_name", "last_name", "username")
         self.fields["approvers"].label_from_instance = _approver_label
 

@@ -26,6 +26,12 @@ def _closed(request: HttpRequest):
     ).select_related("strategy__organisation")
 
 
+def _packs(request: HttpRequest):
+    """Packs whose every report this person may read."""
+    unseen = ReportingPeriod.objects.exclude(strategy__in=Strategy.objects.visible_to(request.user))
+    return BoardPack.objects.exclude(periods__in=unseen)
+
+
 @require_http_methods(["GET", "POST"])
 def board_packs(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -62,7 +68,7 @@ def board_packs(request: HttpRequest) -> HttpResponse:
         "quarters": quarters,
         "quarter": quarter,
         "form": form,
-        "packs": BoardPack.objects.defer("pdf").select_related("requested_by")[:PACKS_SHOWN],
+        "packs": _packs(request).defer("pdf").select_related("requested_by")[:PACKS_SHOWN],
     }
     return render(request, "reporting/packs.html", context, status=status)
 
@@ -71,7 +77,7 @@ def board_packs(request: HttpRequest) -> HttpResponse:
 def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
     """For the page's progress line: the pack's state in words."""
     _require_manager(request)
-    pack = get_object_or_404(BoardPack.objects.defer("pdf"), pk=pk)
+    pack = get_object_or_404(_packs(request).defer("pdf"), pk=pk)
     ready = pack.state == PackState.DONE
     return JsonResponse(
         {
@@ -90,7 +96,7 @@ def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    pack = get_object_or_404(BoardPack, pk=pk, state=PackState.DONE)
+    pack = get_object_or_404(_packs(request), pk=pk, state=PackState.DONE)
     name = f"board-pack-{file_name_of(Quarter(pack.year, pack.quarter))}-{pack.pk}.pdf"
     return FileResponse(
         io.BytesIO(bytes(pack.pdf)),

@@ -33,8 +33,15 @@ def _period(strategy: Strategy, pk: int) -> ReportingPeriod:
     return period
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _manages(request: HttpRequest, strategy: Strategy | None = None) -> bool:
+    """An Admin (of `strategy`'s lead organisation, if given) runs the reporting cycle."""
     if not request.user.has_perm(MANAGE):
+        return False
+    return strategy is None or strategy.is_administered_by(request.user)
+
+
+def _require_manager(request: HttpRequest, strategy: Strategy | None = None) -> None:
+    if not _manages(request, strategy):
         raise PermissionDenied
 
 
@@ -54,7 +61,7 @@ def _page(
             "-year", "-quarter"
         )
     )
-    can_manage = request.user.has_perm(MANAGE)
+    can_manage = _manages(request, strategy)
     window_forms = window_forms or {}
     rows = []
     for period in periods:
@@ -96,7 +103,7 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if request.method == "GET":
         return _page(request, strategy)
-    _require_manager(request)
+    _require_manager(request, strategy)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -122,7 +129,7 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
-    _require_manager(request)
+    _require_manager(request, strategy)
     period = _period(strategy, pk)
     if period.state == PeriodState.CLOSED:  # its form is gone from the page: say why here
         refusal = f"{period.label} is closed; its dates are kept as they were."
@@ -147,7 +154,7 @@ def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _step(request: HttpRequest, slug: str, pk: int, step, done) -> HttpResponse:
     """Open or close a period: `step` does it (or refuses), `done(period)` says what it did."""
     strategy = _strategy(request, slug)
-    _require_manager(request)
+    _require_manager(request, strategy)
     period = _period(strategy, pk)
     try:
         step(period, by=request.user)
@@ -233,7 +240,7 @@ def period_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
-    _require_manager(request)
+    _require_manager(request, strategy)
     with transaction.atomic():
         strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
         form = SignOffForm(request.POST, strategy=strategy)

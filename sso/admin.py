@@ -5,9 +5,9 @@ from sso.models import GroupRole
 
 @admin.register(GroupRole)
 class GroupRoleAdmin(admin.ModelAdmin):
-    list_display = ["group", "role"]
+    list_display = ["group", "organisation", "role"]
     search_fields = ["group"]
-    list_filter = ["role"]
+    list_filter = ["organisation", "role"]
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser  # who gets which role is the site administrator's

@@ -1,7 +1,7 @@
 """Who a provider's sign-in makes someone here: the person the provider's own id for them
 (issuer and subject) was linked to, or at a first sign-in the person with their verified
 e-mail address (or a new account, if a provider group gives them a role); with the roles
-their provider groups map to.
+in organisations their provider groups map to.
 
 The provider is configured by environment variables (settings OIDC_*); without
 OIDC_DISCOVERY_URL and OIDC_CLIENT_ID there is no single sign-on and these pages are not
@@ -13,12 +13,10 @@ import functools
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
+from objectives.models import Membership
 from sso.models import GroupRole, ProviderAccount
-from strategy_tracker.roles import ROLES
-from strategy_tracker.user_admin import apply_staff_status
 
 
 class SignInRefused(Exception):
@@ -150,7 +148,7 @@ def _first_sign_in(claims: dict, groups: list[str]):
                 f"The account with the address {email} is linked to another sign-in; ask an Admin."
             )
         return user
-    if not _mapped_roles(groups) and not settings.OIDC_CREATE_USERS_WITHOUT_ROLE:
+    if not _mapped_memberships(groups) and not settings.OIDC_CREATE_USERS_WITHOUT_ROLE:
         raise SignInRefused(
             "You do not have an account here yet, and none of your groups gives one. Ask an "
             "Admin to add you."
@@ -168,22 +166,25 @@ def _first_sign_in(claims: dict, groups: list[str]):
     return user
 
 
-def _mapped_roles(groups: list[str]) -> set[str]:
-    return set(GroupRole.objects.filter(group__in=groups).values_list("role", flat=True))
+def _mapped_memberships(groups: list[str]) -> set[tuple[int, str]]:
+    """(organisation id, role) pairs the person's groups give."""
+    return set(GroupRole.objects.filter(group__in=groups).values_list("organisation_id", "role"))
 
 
 def _set_roles(link: ProviderAccount, groups: list[str]) -> None:
-    """Once the person's groups have given them roles, the provider decides their roles at
-    every sign-in (someone taken out of every mapped group loses them). Until then, their
-    roles stay as an Admin granted them."""
-    mapped = _mapped_roles(groups)
+    """Once the person's groups have given them memberships, the provider decides their
+    memberships at every sign-in (someone taken out of every mapped group loses them). Until
+    then, their memberships stay as a site administrator granted them."""
+    mapped = _mapped_memberships(groups)
     if not mapped and not link.manages_roles:
         return
     user = link.user
-    role_groups = Group.objects.filter(name__in=ROLES)
-    user.groups.remove(*[g for g in role_groups if g.name not in mapped])
-    user.groups.add(*[g for g in role_groups if g.name in mapped])
+    held = set(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    for organisation_id, role in held - mapped:
+        Membership.objects.filter(user=user, organisation_id=organisation_id, role=role).delete()
+    Membership.objects.bulk_create(
+        [Membership(user=user, organisation_id=o, role=r) for o, r in sorted(mapped - held)]
+    )
     if mapped and not link.manages_roles:
         link.manages_roles = True
         link.save(update_fields=["manages_roles"])
-    apply_staff_status(user)  # the Django admin follows the Admin role

@@ -1,16 +1,26 @@
-"""The three roles, as Django groups, and what each may do.
+"""The four roles, what each may do, and who holds which where.
 
-Board members read everything. Programme leads read everything and update the milestones
-they own (checked per object in milestones/). Admins also import figures and edit everything.
+A person holds roles in organisations (objectives.Membership): Board member, Programme lead,
+Admin, Approver. Each role's permissions are kept on a Django group of its name, and
+RolePermissions gives a person the permissions of every role they hold somewhere; which
+organisation's strategies and items they reach is decided per object by the querysets (
+Strategy.objects.visible_to and administered_by, Milestone.can_be_updated_by, Measure's
+imported_by). Site administrators (superusers) hold every role everywhere.
 Nothing is ever deleted through the app, so no role holds a delete permission.
 """
 
+from collections import defaultdict
+
+from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 BOARD_MEMBER = "Board member"
 PROGRAMME_LEAD = "Programme lead"
 ADMIN = "Admin"
-ROLES = (BOARD_MEMBER, PROGRAMME_LEAD, ADMIN)
+APPROVER = "Approver"  # may be named an approver of the organisation's strategies
+ROLES = (BOARD_MEMBER, PROGRAMME_LEAD, ADMIN, APPROVER)
+# Roles that may own milestones and update them.
+OWNER_ROLES = (PROGRAMME_LEAD, ADMIN)
 
 # (app_label, model) pairs the roles work with.
 TRACKED_MODELS = [
@@ -34,15 +44,13 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     ]
     return {
         BOARD_MEMBER: view,
+        APPROVER: view,
         PROGRAMME_LEAD: view + [("milestones", "update_own_milestone")],
         ADMIN: view
         + edit
         + [
             ("milestones", "update_own_milestone"),
             ("measures", "import_measurevalue"),
-            ("auth", "view_user"),
-            ("auth", "add_user"),
-            ("auth", "change_user"),
         ],
     }
 
@@ -79,16 +87,56 @@ def ensure_role_groups_after_migrate(sender, **kwargs) -> None:
     ensure_role_groups(apps)
 
 
+def memberships(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[str]]:
+    """Organisation id → the roles `user` holds there. Read once per user object (a
+    request's user lives for that request only)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    if not hasattr(user, "_tracker_memberships"):
+        held = defaultdict(set)
+        for organisation_id, role in user.memberships.values_list("organisation_id", "role"):
+            held[organisation_id].add(role)
+        user._tracker_memberships = {org: frozenset(roles) for org, roles in held.items()}
+    return user._tracker_memberships
+
+
+def organisations_where(user: AbstractBaseUser | AnonymousUser, *roles: str) -> set[int]:
+    """Ids of the organisations where `user` holds any of `roles` (any role, if none named).
+    Not for superusers, who reach every organisation: ask `user.is_superuser` first."""
+    return {
+        organisation
+        for organisation, held in memberships(user).items()
+        if not roles or held.intersection(roles)
+    }
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    """Every role `user` holds in some organisation."""
     if not user.is_authenticated:
         return set()
     if user.is_superuser:
         return set(ROLES)
-    # Read once per user object (a request's user lives for that request only).
-    if not hasattr(user, "_tracker_roles"):
-        user._tracker_roles = {g.name for g in user.groups.all() if g.name in ROLES}
-    return user._tracker_roles
+    return set().union(*memberships(user).values())
 
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """An Admin of some organisation (which ones: organisations_where(user, ADMIN))."""
     return ADMIN in user_roles(user)
+
+
+class RolePermissions(BaseBackend):
+    """Gives a person the permissions of each role they hold in some organisation (the
+    role's group holds them). Signs nobody in."""
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_tracker_role_perms"):
+            from django.contrib.auth.models import Permission
+
+            held = user_roles(user_obj)
+            perms = Permission.objects.filter(group__name__in=held).values_list(
+                "content_type__app_label", "codename"
+            )
+            user_obj._tracker_role_perms = {f"{app}.{codename}" for app, codename in perms}
+        return user_obj._tracker_role_perms

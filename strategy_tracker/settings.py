@@ -222,6 +222,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
     "strategy_tracker.passwords.PasswordBackend",
+    # Each role held in some organisation gives its permissions (strategy_tracker/roles.py).
+    "strategy_tracker.roles.RolePermissions",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours

@@ -3,14 +3,14 @@
 - Nobody, a superuser included, sets another person's password here. The admin's password
   page refuses; the change form offers "Send a password reset link" instead, so only the
   person who reads that e-mail ever knows the password.
-- An Admin manages the roles (the three role groups) and activation of people who are not
-  superusers, and adds people. Names, e-mail addresses and usernames are read-only to them:
-  changing someone's address and then sending a reset link would be a takeover.
-- Only a superuser changes a superuser; even a superuser cannot change another superuser's
-  name, username or address, where that person's reset links go.
-- Nobody changes their own activation, roles or superuser status, so nobody locks themselves
-  out by mistake: another Admin does it.
-- Staff status (reaching /admin/) follows the Admin role: see staff_status.
+- The Django admin is the site administrators' (superusers'): they add people, manage
+  activation, and grant memberships (a role in an organisation; objectives/admin.py adds
+  them to this page).
+- Even a superuser cannot change another superuser's name, username or address, where that
+  person's reset links go.
+- Nobody changes their own activation or superuser status, so nobody locks themselves out by
+  mistake: another site administrator does it.
+- Staff status (reaching /admin/) follows superuser status: see staff_status.
 """
 
 from django import forms
@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UsernameField
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -28,14 +28,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from strategy_tracker.accounts import link_lifetime, send_reset_link
-from strategy_tracker.roles import ADMIN, ROLES
 
 # Never changed in the admin: the password (a reset link instead), staff status (follows the
 # Admin role), and what Django records.
 ALWAYS_READ_ONLY = {"password_status", "password_state", "is_staff", "last_login", "date_joined"}
 IDENTITY = {"username", "first_name", "last_name", "email"}
 SUPERUSER_ONLY = IDENTITY | {"is_superuser", "user_permissions"}
-OWN_ACCESS = {"is_active", "is_superuser", "groups"}
+OWN_ACCESS = {"is_active", "is_superuser"}
 
 NO_PASSWORD_SETTING = (
     "Nobody sets another person's password: send them a password reset link from their page "
@@ -44,9 +43,9 @@ NO_PASSWORD_SETTING = (
 
 
 def staff_status(user: User) -> bool:
-    """Whether `user` should have staff status: an Admin needs it to reach /admin/, nobody
-    else gets it. Superusers hold every role."""
-    return user.is_superuser or user.groups.filter(name=ADMIN).exists()
+    """Whether `user` should have staff status: the Django admin is the site
+    administrators' (superusers'), nobody else's."""
+    return user.is_superuser
 
 
 def apply_staff_status(user: User) -> None:
@@ -54,10 +53,6 @@ def apply_staff_status(user: User) -> None:
     if user.is_staff != wanted:
         user.is_staff = wanted
         user.save(update_fields=["is_staff"])
-
-
-def role_groups() -> QuerySet[Group]:
-    return Group.objects.filter(name__in=ROLES).order_by("name")
 
 
 def _email_in_use(email: str, instance: User) -> bool:
@@ -94,7 +89,6 @@ class UserChangeForm(forms.ModelForm):
             "last_name",
             "email",
             "is_active",
-            "groups",
             "is_superuser",
             "user_permissions",
         )
@@ -110,13 +104,6 @@ class UserChangeForm(forms.ModelForm):
 class UserCreationForm(forms.ModelForm):
     """A new account has no password: a link to set one is e-mailed to its address."""
 
-    role = forms.ModelChoiceField(
-        queryset=role_groups(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        help_text="Add more roles on the next page if needed.",
-    )
-
     class Meta:
         model = User
         fields = ("username", "first_name", "last_name", "email")
@@ -124,7 +111,6 @@ class UserCreationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = role_groups()
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
         self.fields["email"].help_text = "A link to set a password is sent here."
@@ -151,9 +137,10 @@ class TrackerUserAdmin(UserAdmin):
         (
             None,
             {
-                "fields": ("username", "first_name", "last_name", "email", "role"),
+                "fields": ("username", "first_name", "last_name", "email"),
                 "description": "The account is made without a password. A link to set one "
-                "is e-mailed to the address given.",
+                "is e-mailed to the address given. Give the person their roles below: each "
+                "is a role in one organisation.",
             },
         ),
     )
@@ -184,7 +171,7 @@ class TrackerUserAdmin(UserAdmin):
         password = (
             "password_status" if self.has_change_permission(request, obj) else "password_state"
         )
-        access = ["is_active", "groups", "is_staff", "is_superuser"]
+        access = ["is_active", "is_staff", "is_superuser"]
         if request.user.is_superuser:
             access.append("user_permissions")
         return (
@@ -194,8 +181,8 @@ class TrackerUserAdmin(UserAdmin):
                 "Access",
                 {
                     "fields": access,
-                    "description": "Staff status follows the Admin role: Admins and "
-                    "superusers have it, nobody else.",
+                    "description": "Staff status follows superuser status: only site "
+                    "administrators use this admin. Roles in organisations are below.",
                 },
             ),
             ("Important dates", {"fields": ("last_login", "date_joined")}),
@@ -212,14 +199,6 @@ class TrackerUserAdmin(UserAdmin):
         if obj.pk == request.user.pk:
             readonly |= OWN_ACCESS
         return sorted(readonly)
-
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "groups":
-            kwargs["queryset"] = role_groups()
-            kwargs["widget"] = forms.CheckboxSelectMultiple
-            kwargs["label"] = "Roles"
-            kwargs["help_text"] = "What the person may do (see the README's Roles)."
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Password")
     def password_status(self, user: User) -> str:
@@ -244,8 +223,6 @@ class TrackerUserAdmin(UserAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         user = form.instance
-        if not change:
-            user.groups.set([form.cleaned_data["role"]])
         apply_staff_status(user)
         if not change:
             # After the commit, so a failed save never e-mails a link to no account.
@@ -337,5 +314,12 @@ class TrackerUserAdmin(UserAdmin):
             )
 
 
+def site_administrators_only(request: HttpRequest) -> bool:
+    """The Django admin is not scoped to organisations, so only those who reach every
+    organisation use it; everyone else works in the app's pages, which are."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = site_administrators_only
 admin.site.unregister(User)
 admin.site.register(User, TrackerUserAdmin)

@@ -30,6 +30,7 @@ def test_an_owner_form_with_superscript_ids_is_refused_cleanly(client, admin_use
 
 
 def test_bulk_assign_with_superscript_ticks_is_refused_cleanly(client, admin_user):
+    make_strategy()  # an organisation they are an Admin of
     client.force_login(admin_user)
     response = client.post(reverse("milestones:bulk_assign"), {"milestones": ["²"]})
     assert response.status_code == 400
@@ -47,6 +48,7 @@ def test_too_many_spc_baseline_points_is_refused_with_a_message(client, admin_us
 
 
 def test_ids_too_large_for_any_row_are_refused_as_not_a_choice(client, admin_user):
+    make_strategy()  # an organisation they are an Admin of
     client.force_login(admin_user)
     huge = str(2**63)
     response = client.post(

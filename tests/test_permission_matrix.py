@@ -1,6 +1,11 @@
-"""Every URL of the project × every role × GET and POST: the expected status, and a refused
-request changes no row. A URL pattern missing from MATRIX fails the test, so a new page
-cannot ship without saying who may use it."""
+"""Every URL of the project × every role in two organisations × GET and POST: the expected
+status, and a refused request changes no row. A URL pattern missing from MATRIX fails the
+test, so a new page cannot ship without saying who may use it.
+
+The world's strategy "s" belongs to organisation A. MATRIX says what A's people get; B's
+people (board_b, lead_b, admin_b) get what their counterpart in A gets where the page
+addresses nothing of A's, and "not found" wherever it addresses A's strategy or its items
+(unless their role is refused before anything is looked up) — see expected()."""
 
 import datetime as dt
 from decimal import Decimal
@@ -17,7 +22,7 @@ from editor.workbook_files import write_workbook
 from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
 from milestones.models import MilestoneDelegate, Submission
-from objectives.models import Strategy
+from objectives.models import Organisation, Strategy
 from reporting.models import BoardPack, ReportingPeriod, SnapshotItem
 from tests.factories import (
     make_measure,
@@ -29,6 +34,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "board", "lead", "other_lead", "admin"]
+# Organisation B's people, and who in A each stands for.
+OTHER_ORGANISATION = {"board_b": "board", "lead_b": "other_lead", "admin_b": "admin"}
 LOGIN = "login"  # a redirect to the sign-in page
 
 
@@ -195,15 +202,9 @@ MATRIX = {
     # Confirmed without the preview's fingerprint: refused as out of date, nothing written.
     "editor:import_confirm": admin_posts(409),
 }
-# The Django admin guards itself by staff status and model permissions (tests in milestones/
-# tests/test_admin.py); here only its front door is checked.
-ADMIN_SITE = {
-    "anonymous": (302, 302),
-    "board": (302, 302),
-    "lead": (302, 302),
-    "other_lead": (302, 302),
-    "admin": (200, 200),
-}
+# The Django admin is the site administrators' alone (tests in strategy_tracker/tests/
+# test_user_admin.py and test_login_required.py); here only its front door is checked.
+ADMIN_SITE = {role: (302, 302) for role in ROLES}
 
 
 def _names(patterns, namespace="") -> set[str]:
@@ -223,11 +224,15 @@ def test_every_url_has_an_entry_in_the_matrix():
 
 
 @pytest.fixture
-def world(board_member, programme_lead, admin_user, make_user):
-    from strategy_tracker.roles import PROGRAMME_LEAD
+def world(make_member):
+    from strategy_tracker.roles import ADMIN, APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
 
-    other = make_user("other", PROGRAMME_LEAD)
     strategy = make_strategy(slug="s")
+    a, b = strategy.organisation, Organisation.objects.create(name="Organisation B")
+    board_member = make_member("board", {a: [BOARD_MEMBER, APPROVER]})
+    programme_lead = make_member("lead", {a: [PROGRAMME_LEAD]})
+    other = make_member("other", {a: [PROGRAMME_LEAD]})
+    admin_user = make_member("admin", {a: [ADMIN]})
     objective = make_objective(make_priority(strategy, number=1), number=1)
     milestone = make_milestone(
         objective, owner=programme_lead, due_date=dt.date.today() + dt.timedelta(days=100)
@@ -275,6 +280,7 @@ def world(board_member, programme_lead, admin_user, make_user):
     pack = BoardPack.objects.create(
         year=2024, quarter=1, requested_by=admin_user, total=1, state="done", pdf=b"%PDF-1.7"
     )
+    pack.periods.set([closed])
     strategy.approvers.add(board_member)
     workbook = WorkbookUpload.objects.create(
         uploaded_by=admin_user,
@@ -346,6 +352,9 @@ def world(board_member, programme_lead, admin_user, make_user):
         "lead": programme_lead,
         "other_lead": other,
         "admin": admin_user,
+        "board_b": make_member("board_b", {b: [BOARD_MEMBER, APPROVER]}),
+        "lead_b": make_member("lead_b", {b: [PROGRAMME_LEAD]}),
+        "admin_b": make_member("admin_b", {b: [ADMIN]}),
     }
     # What a forger would send: a complete, valid request, so a refusal has something to stop.
     payloads = {
@@ -419,8 +428,50 @@ def _rows() -> tuple:
         ImportBatch.objects.filter(status="imported").count(),
         MilestoneDelegate.objects.count(),
         Strategy.approvers.through.objects.count(),
+        Strategy.partners.through.objects.count(),
         WorkbookUpload.objects.count(),
         User.objects.count(),
+    )
+
+
+# Pages that refuse a role before looking anything up: B's people get the same refusal as
+# their counterpart in A, not "not found".
+REFUSED_BY_ROLE_FIRST = {
+    name
+    for name in MATRIX
+    if name.startswith(("editor:", "measures:import", "reporting:pack"))
+    or name
+    in {
+        "measures:spc_limits",
+        "milestones:assign",
+        "milestones:bulk_assign",
+        "objectives:strategy_status",
+        "reporting:quarterly_return",
+    }
+}
+
+
+# Pages that show B's people what their organisation has, which here is nothing: the quarters
+# page says that no strategy they can see has closed a quarter.
+FOR_OTHER_ORGANISATION = {"reporting:as_at_strategies": (404, 405)}
+
+
+def expected(name: str, role: str, addressed: bool) -> tuple:
+    """(GET, POST) statuses for `role` at `name`; `addressed`: the URL names something of A's."""
+    if name == "admin:index":
+        return ADMIN_SITE[OTHER_ORGANISATION.get(role, role)]
+    if role not in OTHER_ORGANISATION:
+        return MATRIX[name][role]
+    if name in FOR_OTHER_ORGANISATION:
+        return FOR_OTHER_ORGANISATION[name]
+    theirs = MATRIX[name][OTHER_ORGANISATION[role]]
+    if not addressed:
+        return theirs
+    return tuple(
+        status
+        if status in (LOGIN, 405) or (status == 403 and name in REFUSED_BY_ROLE_FIRST)
+        else 404
+        for status in theirs
     )
 
 
@@ -428,21 +479,30 @@ def _rows() -> tuple:
 def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client, world, name):
     args, users, payloads = world
     url = reverse(name, args=args.get(name, []))
-    expected_by_role = ADMIN_SITE if name == "admin:index" else MATRIX[name]
-    for role in ROLES:
+    addressed = name in args and name != "password_reset_confirm"
+    for role in ROLES + list(OTHER_ORGANISATION):
         client.logout()
         if role != "anonymous":
             client.force_login(users[role])
-        for method, expected in zip(("get", "post"), expected_by_role[role], strict=True):
+        statuses = expected(name, role, addressed)
+        for method, expected_status in zip(("get", "post"), statuses, strict=True):
             before = _rows()
-            refused = expected == LOGIN or expected >= 403
-            data = payloads.get(name, {}) if method == "post" and refused else {}
+            refused = expected_status == LOGIN or expected_status >= 403
+            # B's people always send what a forger would (but for their own password): nothing
+            # of A's may change.
+            forged = refused or (role in OTHER_ORGANISATION and name != "password_change")
+            data = payloads.get(name, {}) if method == "post" and forged else {}
             response = getattr(client, method)(url, data)
-            if expected == LOGIN:
+            if expected_status == LOGIN:
                 assert response.status_code == 302, (name, role, method)
                 assert response["Location"].startswith(reverse("login")), (name, role, method)
             else:
-                assert response.status_code == expected, (name, role, method, response.status_code)
-            refused = response.status_code >= 400 or expected == LOGIN
-            if refused:
-                assert _rows() == before, f"{name}: a refused {method} by {role} changed data"
+                assert response.status_code == expected_status, (
+                    name,
+                    role,
+                    method,
+                    response.status_code,
+                )
+            refused = response.status_code >= 400 or expected_status == LOGIN
+            if refused or role in OTHER_ORGANISATION:
+                assert _rows() == before, f"{name}: a {method} by {role} changed data"

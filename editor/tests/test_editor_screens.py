@@ -31,8 +31,8 @@ def _seen(client, url) -> str:
     return page[start : page.index('"', start)]
 
 
-def test_an_admin_creates_a_draft_strategy_with_a_new_organisation(client, admin_user):
-    client.force_login(admin_user)
+def test_a_site_administrator_creates_a_draft_strategy_with_a_new_organisation(client, site_admin):
+    client.force_login(site_admin)
     response = client.post(
         reverse("editor:new_strategy"),
         {
@@ -55,9 +55,9 @@ def test_an_admin_creates_a_draft_strategy_with_a_new_organisation(client, admin
 
 
 def test_a_strategy_without_an_organisation_or_with_its_period_backwards_is_refused(
-    client, admin_user
+    client, site_admin
 ):
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     response = client.post(
         reverse("editor:new_strategy"),
         {"title": "X", "period_start": "2030-04-01", "period_end": "2025-03-31"},
@@ -67,6 +67,27 @@ def test_a_strategy_without_an_organisation_or_with_its_period_backwards_is_refu
     assert "Choose the organisation, or name a new one." in page
     assert "The period must start before it ends." in page
     assert not Strategy.objects.exists() and not Organisation.objects.exists()
+
+
+def test_an_organisation_admin_leads_strategies_only_for_their_own_organisations(
+    client, make_member
+):
+    ours, theirs = (
+        Organisation.objects.create(name="Ours"),
+        Organisation.objects.create(name="Theirs"),
+    )
+    admin = make_member("ouradmin", {ours: ["Admin"], theirs: ["Board member"]})
+    client.force_login(admin)
+    page = client.get(reverse("editor:new_strategy")).content.decode()
+    assert "Ours" in page and "Theirs" not in page and "new_organisation" not in page
+    base = {"title": "Plan", "period_start": "2025-04-01", "period_end": "2030-03-31"}
+    for refused in ({"organisation": theirs.pk}, {"new_organisation": "Forged Council"}):
+        response = client.post(reverse("editor:new_strategy"), base | refused)
+        assert response.status_code == 400
+    assert not Strategy.objects.exists()
+    assert set(Organisation.objects.values_list("name", flat=True)) == {"Ours", "Theirs"}
+    response = client.post(reverse("editor:new_strategy"), base | {"organisation": ours.pk})
+    assert Strategy.objects.get().organisation == ours and response.status_code == 302
 
 
 def test_items_added_are_numbered_in_order_and_a_milestone_gets_its_owner(

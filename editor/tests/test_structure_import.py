@@ -12,7 +12,7 @@ from editor import structure_export, structure_import
 from editor.workbook_files import read_strategy_file, write_csv, write_workbook
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from tests.factories import make_measure, make_objective, make_priority, make_strategy
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,13 @@ def _file(rows=None, strategy=SMALL):
 
 def _snapshot(strategy: Strategy):
     return structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
+
+
+@pytest.fixture(autouse=True)
+def _workbook_organisation(db):
+    """The workbook's organisation exists: its Admins import into it, its programme leads
+    hold its milestones (only a site administrator names a new one)."""
+    Organisation.objects.create(name=SMALL["organisation"])
 
 
 @pytest.fixture

@@ -31,6 +31,12 @@ ROWS = [
 TABLES = (Organisation, Strategy, Priority, Objective, Milestone, Measure)
 
 
+@pytest.fixture(autouse=True)
+def _workbook_organisation(db):
+    """The workbook's organisation exists, so its Admins import into it."""
+    Organisation.objects.create(name="Thurrock Council")
+
+
 def _counts():
     return [model.objects.count() for model in TABLES] + [Priority.history.count()]
 

@@ -197,12 +197,12 @@ def test_a_planned_point_with_no_date_is_refused_with_a_message(measure):
     assert "period_end" in refused.value.message_dict
 
 
-def test_the_admin_refuses_a_planned_point_with_no_date_with_a_message(client, admin_user, measure):
+def test_the_admin_refuses_a_planned_point_with_no_date_with_a_message(client, site_admin, measure):
     from django.urls import reverse
 
     from milestones.tests.posted_forms import form_as_posted
 
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:measures_measure_change", args=[measure.pk])
     data = form_as_posted(client.get(url).content.decode(), form_id="measure_form")
     data |= {

@@ -148,8 +148,7 @@ def test_bulk_assignment_with_nothing_ticked_changes_nothing(
 def test_the_lists_of_people_follow_roles_names_and_leavers(
     client, admin_user, milestone, make_user
 ):
-    from django.contrib.auth.models import Group
-
+    from objectives.models import Membership
     from strategy_tracker.roles import PROGRAMME_LEAD
 
     client.force_login(admin_user)
@@ -157,7 +156,8 @@ def test_the_lists_of_people_follow_roles_names_and_leavers(
     newcomer = make_user("newcomer", first_name="Nia", last_name="Newcomer")
     assert "Nia Newcomer" not in client.get(page).content.decode()  # no role yet
 
-    newcomer.groups.add(Group.objects.get(name=PROGRAMME_LEAD))
+    organisation = milestone.objective.priority.strategy.organisation
+    Membership.objects.create(user=newcomer, organisation=organisation, role=PROGRAMME_LEAD)
     assert client.get(page).content.decode().count("Nia Newcomer") == 2  # owner, delegates
 
     newcomer.first_name = "Nina"

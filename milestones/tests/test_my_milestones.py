@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milestones.models import Milestone
-from tests.factories import make_milestone, make_objective
+from tests.factories import make_milestone, make_objective, make_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def mine(milestone, programme_lead):
 
 
 def test_a_programme_lead_lands_on_their_milestones_after_signing_in(client, programme_lead):
+    make_strategy()  # an organisation they lead milestones in
     response = client.post(
         reverse("login"), {"username": "lead", "password": "correct-horse-battery-staple"}
     )

@@ -5,7 +5,7 @@ import pytest
 
 from milestones import sign_off
 from milestones.models import StaleMilestoneError, Submission
-from strategy_tracker.roles import BOARD_MEMBER
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approver(make_user):
-    return make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+    return make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_an_update_does_not_count_for_someone_who_may_no_longer_update(
     milestone, programme_lead, approver
 ):
     _submit(milestone, programme_lead)
-    programme_lead.groups.clear()
+    programme_lead.memberships.all().delete()
     with pytest.raises(sign_off.SignOffRefused, match="may no longer update this milestone"):
         sign_off.approve(Submission.objects.get(), by=approver)
     milestone.refresh_from_db()
@@ -183,7 +183,7 @@ def test_an_approver_without_a_role_or_inactive_decides_nothing(
 ):
     _submit(milestone, programme_lead)
     if change == "no role":
-        approver.groups.clear()
+        approver.memberships.all().delete()
     else:
         approver.is_active = False
         approver.save()

@@ -10,7 +10,7 @@ from django.db import close_old_connections, connection
 
 from milestones import sign_off
 from milestones.models import Milestone, StaleMilestoneError, Submission
-from strategy_tracker.roles import BOARD_MEMBER
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
 
 
@@ -19,7 +19,7 @@ def test_an_update_and_an_approval_at_once_do_not_deadlock(programme_lead, make_
     if connection.vendor != "postgresql":
         # SQLite serialises every write anyway; make test and CI run this on PostgreSQL.
         (pytest.fail if os.environ.get("CI") else pytest.skip)("needs PostgreSQL")
-    approver = make_user("approver", BOARD_MEMBER)
+    approver = make_user("approver", [BOARD_MEMBER, APPROVER])
     strategy = make_strategy(requires_approval=True)
     strategy.approvers.add(approver)
     objective = make_objective(make_priority(strategy, number=1), number=1)

@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from measures.models import Measure
 from milestones.models import Milestone
 from objectives.example_strategy import EXAMPLE_SLUG, load_example
-from objectives.models import Strategy
+from objectives.models import Membership, Organisation, Strategy
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
 
 pytestmark = pytest.mark.django_db
@@ -31,17 +30,22 @@ def loaded(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             users = {}
-            for username, role in [
+            roles = [
                 ("board", BOARD_MEMBER),
                 ("lead", PROGRAMME_LEAD),
                 ("lead2", PROGRAMME_LEAD),
                 ("admin", ADMIN),
-            ]:
-                user = get_user_model().objects.create_user(username, is_staff=role == ADMIN)
-                user.groups.add(Group.objects.get(name=role))
-                users[username] = user
+            ]
+            for username, _ in roles:
+                users[username] = get_user_model().objects.create_user(username)
             call_command("load_seeds", stdout=StringIO())
             load_example(timezone.localdate(), users)
+            # Each holds their role in every organisation, as the upgrade gave them.
+            Membership.objects.bulk_create(
+                Membership(user=users[username], organisation=organisation, role=role)
+                for username, role in roles
+                for organisation in Organisation.objects.all()
+            )
             yield users
         finally:
             transaction.set_rollback(True)

@@ -102,11 +102,11 @@ def test_only_an_admin_takes_a_step(client, request, role):
     assert Strategy.objects.get(pk=strategy.pk).status == "published"
 
 
-def test_the_django_admin_cannot_move_the_status_past_who_and_when(client, admin_user):
+def test_the_django_admin_cannot_move_the_status_past_who_and_when(client, site_admin):
     from milestones.tests.posted_forms import form_as_posted
 
     strategy = make_strategy(status="draft", slug="plan")
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
     page = client.get(url).content.decode()
     data = form_as_posted(page, form_id="strategy_form") | {"_save": ["Save"]}

@@ -5,7 +5,7 @@ from milestones.models import Submission
 from objectives.models import Strategy
 from reporting.quarters import Quarter
 from reporting.tests.helpers import strategy_reporting
-from strategy_tracker.roles import BOARD_MEMBER, PROGRAMME_LEAD
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
 from tests.factories import make_milestone
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approver(make_user):
-    return make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+    return make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_returned_update_shows_the_reason_and_the_leads_words_to_send_again(
 
 
 def test_an_approver_cannot_approve_their_own_update(client, approver, milestone, make_user):
-    other = make_user("other", BOARD_MEMBER)
+    other = make_user("other", [BOARD_MEMBER, APPROVER])
     milestone.objective.priority.strategy.approvers.add(other)
     Submission.objects.create(
         milestone=milestone, status="complete", base_version=1, submitted_by=approver
@@ -120,8 +120,9 @@ def test_the_quarterly_return_submits_for_approval_and_counts_as_sent(
 
 
 def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
-    client, admin_user, approver, programme_lead
+    client, admin_user, approver, programme_lead, make_user
 ):
+    second = make_user("second", APPROVER)
     period, _ = strategy_reporting("t", None)
     strategy = Strategy.objects.get(slug="t")
     client.force_login(admin_user)
@@ -130,6 +131,9 @@ def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
     url = "/strategies/t/sign-off/"
     empty = client.post(url, {"requires_approval": "on", "read_state": read})
     assert empty.status_code == 400 and "Name at least one approver" in empty.content.decode()
+    # Only Approvers of the strategy's organisations can be named.
+    not_one = {"requires_approval": "on", "approvers": [programme_lead.pk], "read_state": read}
+    assert client.post(url, not_one).status_code == 400
     data = {"requires_approval": "on", "approvers": [approver.pk], "read_state": read}
     assert client.post(url, data).status_code == 302
     strategy.refresh_from_db()
@@ -138,11 +142,11 @@ def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
         "Sign-off required; approvers: Ann Prover"
     )
     # The same form again, from the page as it was read before the save: refused, kept.
-    stale = client.post(url, data | {"approvers": [programme_lead.pk]})
+    stale = client.post(url, data | {"approvers": [second.pk]})
     assert stale.status_code == 409
     assert "Someone changed this strategy&#x27;s sign-off" in stale.content.decode()
     kept = stale.context["sign_off_form"]
-    assert [str(v) for v in kept["approvers"].value()] == [str(programme_lead.pk)]
+    assert [str(v) for v in kept["approvers"].value()] == [str(second.pk)]
     assert list(strategy.approvers.all()) == [approver]
     fresh = client.get("/strategies/t/periods/").context["sign_off_form"].initial["read_state"]
     again = client.post(url, data | {"read_state": fresh})

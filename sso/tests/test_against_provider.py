@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from joserfc.errors import ClaimError, ExpiredTokenError
 
+from objectives.models import Organisation
 from sso import signing_in
 from sso.models import GroupRole
 from strategy_tracker.roles import BOARD_MEMBER, user_roles
@@ -43,7 +44,8 @@ def provider(oidc_provider, settings):  # noqa: F811
     settings.OIDC_CLIENT_SECRET = CLIENT["client_secret"]
     settings.OIDC_SCOPES = "openid email profile groups"
     settings.OIDC_ALLOWED_DOMAINS = ["nhs.example"]
-    GroupRole.objects.create(group="st-board", role=BOARD_MEMBER)
+    trust = Organisation.objects.create(name="Trust")
+    GroupRole.objects.create(group="st-board", organisation=trust, role=BOARD_MEMBER)
     return running
 
 

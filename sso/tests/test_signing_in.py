@@ -4,11 +4,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from objectives.models import Organisation, Strategy
 from sso.models import GroupRole
 from sso.signing_in import SignInRefused, user_for
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD, user_roles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def trust(db):
+    return Organisation.objects.create(name="Trust")
 
 
 def claims(**more):
@@ -21,8 +27,8 @@ def claims(**more):
     } | more
 
 
-def test_a_first_sign_in_creates_the_person_with_no_password_and_mapped_roles(settings):
-    GroupRole.objects.create(group="st-board", role=BOARD_MEMBER)
+def test_a_first_sign_in_creates_the_person_with_no_password_and_mapped_roles(settings, trust):
+    GroupRole.objects.create(group="st-board", organisation=trust, role=BOARD_MEMBER)
     user = user_for(claims(groups=["st-board", "unrelated"]))
     assert (user.username, user.email, user.first_name) == (
         "ada.admin@nhs.example",
@@ -47,15 +53,34 @@ def test_an_existing_person_is_matched_by_address_whatever_its_case(make_user):
     assert user_roles(User.objects.get(pk=existing.pk)) == {PROGRAMME_LEAD}  # none mapped
 
 
-def test_mapped_groups_decide_the_roles_and_leaving_them_takes_the_roles_away(make_user):
+def test_mapped_groups_decide_the_roles_and_leaving_them_takes_the_roles_away(make_user, trust):
     existing = make_user("ada", PROGRAMME_LEAD, email="ada.admin@nhs.example")
-    GroupRole.objects.create(group="st-admins", role=ADMIN)
+    GroupRole.objects.create(group="st-admins", organisation=trust, role=ADMIN)
     user_for(claims(groups=["st-admins"]))
     ada = User.objects.get(pk=existing.pk)
-    assert (user_roles(ada), ada.is_staff) == ({ADMIN}, True)  # the admin follows the role
+    # An organisation's Admin, not a site administrator: the Django admin stays closed.
+    assert (user_roles(ada), ada.is_staff) == ({ADMIN}, False)
     user_for(claims(groups=[]))  # IT took her out of the group
     ada = User.objects.get(pk=existing.pk)
     assert (user_roles(ada), ada.is_staff) == (set(), False)
+
+
+def test_each_group_gives_a_role_in_its_own_organisation(trust):
+    council = Organisation.objects.create(name="Council")
+    GroupRole.objects.create(group="trust-board", organisation=trust, role=BOARD_MEMBER)
+    GroupRole.objects.create(group="council-leads", organisation=council, role=PROGRAMME_LEAD)
+    ada = User.objects.get(pk=user_for(claims(groups=["trust-board", "council-leads"])).pk)
+    assert set(ada.memberships.values_list("organisation__name", "role")) == {
+        ("Trust", BOARD_MEMBER),
+        ("Council", PROGRAMME_LEAD),
+    }
+    day = {"period_start": "2024-04-01", "period_end": "2025-03-31", "status": "published"}
+    Strategy.objects.create(organisation=trust, title="T", slug="t", **day)
+    Strategy.objects.create(organisation=Organisation.objects.create(name="Other"), slug="o", **day)
+    assert list(Strategy.objects.visible_to(ada).values_list("slug", flat=True)) == ["t"]
+    user_for(claims(groups=["council-leads"]))  # left the trust's board
+    ada = User.objects.get(pk=ada.pk)
+    assert list(ada.memberships.values_list("organisation__name", flat=True)) == ["Council"]
 
 
 def test_the_providers_id_decides_not_a_changed_address(make_user):

@@ -22,9 +22,9 @@ def _opened(client, url: str, form_id: str) -> dict:
     return form_as_posted(page.content.decode(), form_id=form_id) | {"_save": ["Save"]}
 
 
-def test_a_strategy_changed_since_the_page_was_opened_is_not_overwritten(client, admin_user):
+def test_a_strategy_changed_since_the_page_was_opened_is_not_overwritten(client, site_admin):
     strategy = make_strategy(title="Our plan")
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
     data = _opened(client, url, "strategy_form") | {"vision": ["A new vision"]}
     Strategy.objects.filter(pk=strategy.pk).update(title="Our renamed plan")  # someone else
@@ -37,9 +37,9 @@ def test_a_strategy_changed_since_the_page_was_opened_is_not_overwritten(client,
     assert (strategy.title, strategy.vision) == ("Our renamed plan", "")
 
 
-def test_a_strategy_unchanged_since_the_page_was_opened_saves(client, admin_user):
+def test_a_strategy_unchanged_since_the_page_was_opened_saves(client, site_admin):
     strategy = make_strategy(title="Our plan")
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
     data = _opened(client, url, "strategy_form") | {"vision": ["A new vision"]}
     assert client.post(url, data).status_code == 302
@@ -47,10 +47,10 @@ def test_a_strategy_unchanged_since_the_page_was_opened_saves(client, admin_user
     assert strategy.vision == "A new vision"
 
 
-def test_a_priority_row_changed_meanwhile_stops_the_strategy_page_saving(client, admin_user):
+def test_a_priority_row_changed_meanwhile_stops_the_strategy_page_saving(client, site_admin):
     strategy = make_strategy(title="Our plan")
     priority = make_priority(strategy, number=1, title="First")
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
     data = _opened(client, url, "strategy_form") | {"vision": ["A new vision"]}
     Priority.objects.filter(pk=priority.pk).update(title="First, renamed")
@@ -63,12 +63,12 @@ def test_a_priority_row_changed_meanwhile_stops_the_strategy_page_saving(client,
     assert (priority.title, strategy.vision) == ("First, renamed", "")
 
 
-def test_saving_a_measure_never_puts_back_a_restated_figure(client, admin_user):
+def test_saving_a_measure_never_puts_back_a_restated_figure(client, site_admin):
     measure = make_measure(make_objective(), code="VAC", definition="Old words")
     value = MeasureValue.objects.create(
         measure=measure, period_end=dt.date(2024, 6, 30), value=Decimal("9.8")
     )
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     url = reverse("admin:measures_measure_change", args=[measure.pk])
     data = _opened(client, url, "measure_form") | {"definition": ["New words"]}
     MeasureValue.objects.filter(pk=value.pk).update(value=Decimal("9.1"))  # an import restates
@@ -80,12 +80,12 @@ def test_saving_a_measure_never_puts_back_a_restated_figure(client, admin_user):
     assert (value.value, measure.definition) == (Decimal("9.1"), "New words")
 
 
-def test_figures_cannot_be_written_in_the_admin(client, admin_user):
+def test_figures_cannot_be_written_in_the_admin(client, site_admin):
     measure = make_measure(make_objective(), code="VAC")
     value = MeasureValue.objects.create(
         measure=measure, period_end=dt.date(2024, 6, 30), value=Decimal("9.8")
     )
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     change = reverse("admin:measures_measurevalue_change", args=[value.pk])
     assert client.post(change, {"value": "150", "period_end": "2099-03-31"}).status_code == 403
     assert client.get(reverse("admin:measures_measurevalue_add")).status_code == 403

@@ -37,13 +37,18 @@ def test_every_page_and_download_for_someone_signed_in_is_never_stored(
         reverse("measures:values_csv", args=["M1"]),
         reverse("measures:import_template"),
         reverse("milestones:mine"),
-        reverse("admin:index"),
         "/no-such-page/",
     ]
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         assert _no_store(response), url
+
+
+def test_the_django_admin_is_never_stored(client, site_admin):
+    client.force_login(site_admin)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200 and _no_store(response)
 
 
 def test_signing_in_and_signing_out_are_never_stored(client, board_member):

@@ -6,7 +6,15 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD, user_roles
+from objectives.models import Organisation
+from strategy_tracker.roles import (
+    ADMIN,
+    APPROVER,
+    BOARD_MEMBER,
+    PROGRAMME_LEAD,
+    organisations_where,
+    user_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +32,7 @@ def _create(**options) -> dict[str, str]:
 
 def test_it_creates_one_user_per_role_with_printed_passwords(settings):
     settings.DEBUG = True
+    trust, council = (Organisation.objects.create(name=n) for n in ("Trust", "Council"))
     passwords = _create()
 
     roles = {}
@@ -32,10 +41,15 @@ def test_it_creates_one_user_per_role_with_printed_passwords(settings):
         assert user is not None, username
         roles[username] = user_roles(user)
     assert roles["board"] == {BOARD_MEMBER}
+    assert roles["approver"] == {APPROVER}
     assert roles["lead"] == {PROGRAMME_LEAD}
     assert roles["admin"] == {ADMIN}
-    assert get_user_model().objects.get(username="admin").is_staff
-    assert not get_user_model().objects.get(username="board").is_staff
+    # Each holds their role in every organisation; the site administrator reaches them all.
+    admin = get_user_model().objects.get(username="admin")
+    assert organisations_where(admin, ADMIN) == {trust.pk, council.pk}
+    assert not admin.is_staff and not admin.is_superuser
+    site_admin = get_user_model().objects.get(username="siteadmin")
+    assert site_admin.is_superuser and site_admin.is_staff
 
 
 def test_running_it_again_gives_new_passwords(settings):
@@ -53,4 +67,11 @@ def test_it_refuses_in_production_unless_asked(settings):
         _create()
     assert not get_user_model().objects.exists()
 
-    assert set(_create(allow_production=True)) == {"board", "lead", "lead2", "admin"}
+    assert set(_create(allow_production=True)) == {
+        "board",
+        "approver",
+        "lead",
+        "lead2",
+        "admin",
+        "siteadmin",
+    }

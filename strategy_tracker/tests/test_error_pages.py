@@ -59,6 +59,7 @@ def milestone(programme_lead):
 
 
 def test_a_lead_opening_the_import_page_gets_a_403_page_in_the_layout(client, programme_lead):
+    make_strategy()  # an organisation they are a programme lead of
     client.force_login(programme_lead)
     response = client.get(
         reverse("measures:import_start"), HTTP_REFERER="http://testserver/milestones/mine/"

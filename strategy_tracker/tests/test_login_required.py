@@ -7,13 +7,15 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_the_admin_site_is_for_admins_only(client, board_member, programme_lead, admin_user):
-    for user in (board_member, programme_lead):
+def test_the_admin_site_is_for_site_administrators_only(
+    client, board_member, programme_lead, admin_user, site_admin
+):
+    for user in (board_member, programme_lead, admin_user):
         client.force_login(user)
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
-    client.force_login(admin_user)
+    client.force_login(site_admin)
     assert client.get(reverse("admin:index")).status_code == 200
 
 

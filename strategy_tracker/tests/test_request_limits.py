@@ -10,6 +10,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.test import Client
 from django.urls import reverse
 
+from objectives.models import Organisation
+
 BOUNDARY = "----strategy-tracker-test-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
 MB = 1024 * 1024
@@ -80,6 +82,7 @@ def test_the_refusal_has_the_site_layout_and_needs_no_database(client):
 def test_a_file_as_large_as_the_import_allows_is_held_in_memory_not_written_to_disk(
     client, admin_user, spooled, settings
 ):
+    Organisation.objects.create(name="Trust")  # an organisation they are an Admin of
     client.force_login(admin_user)
     # The largest file allowed; its header is wrong, so the view refuses it at once, after
     # Django has parsed the whole upload.

@@ -1,17 +1,31 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD, is_admin, user_roles
+from objectives.models import Membership, Organisation
+from strategy_tracker.roles import (
+    ADMIN,
+    APPROVER,
+    BOARD_MEMBER,
+    PROGRAMME_LEAD,
+    is_admin,
+    organisations_where,
+    user_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_three_role_groups_exist_after_migrating():
-    assert set(Group.objects.values_list("name", flat=True)) >= {
-        BOARD_MEMBER,
-        PROGRAMME_LEAD,
-        ADMIN,
-    }
+@pytest.fixture(autouse=True)
+def organisation(db):
+    """Roles are held in an organisation: the fixtures' people hold theirs in this one."""
+    return Organisation.objects.create(name="Trust")
+
+
+def test_the_four_role_groups_hold_the_roles_permissions_and_nobody():
+    groups = Group.objects.filter(name__in=[BOARD_MEMBER, PROGRAMME_LEAD, ADMIN, APPROVER])
+    assert groups.count() == 4
+    assert not get_user_model().objects.filter(groups__in=groups).exists()
 
 
 def test_a_board_member_reads_everything_and_changes_nothing(board_member):
@@ -49,8 +63,24 @@ def test_no_role_may_delete_anything(board_member, programme_lead, admin_user):
         assert not [p for p in perms if ".delete_" in p], user
 
 
-def test_roles_are_read_from_groups(board_member, admin_user, make_user):
+def test_roles_are_read_from_memberships(board_member, admin_user, make_user, organisation):
     assert user_roles(board_member) == {BOARD_MEMBER}
-    assert is_admin(admin_user)
-    assert not is_admin(board_member)
+    assert is_admin(admin_user) and organisations_where(admin_user, ADMIN) == {organisation.pk}
+    assert not is_admin(board_member) and organisations_where(board_member, ADMIN) == set()
     assert user_roles(make_user("nobody")) == set()
+
+
+def test_someone_in_no_organisation_holds_no_permission(make_user, organisation):
+    nobody = make_user("nobody")
+    assert nobody.get_all_permissions() == set()
+    Membership.objects.create(user=nobody, organisation=organisation, role=ADMIN)
+    again = get_user_model().objects.get(pk=nobody.pk)  # permissions are read once per object
+    assert again.has_perm("measures.import_measurevalue")
+    Membership.objects.filter(user=nobody).delete()
+    assert not get_user_model().objects.get(pk=nobody.pk).has_perm("objectives.view_strategy")
+
+
+def test_an_inactive_member_holds_no_permission(admin_user):
+    admin_user.is_active = False
+    admin_user.save()
+    assert get_user_model().objects.get(pk=admin_user.pk).get_all_permissions() == set()

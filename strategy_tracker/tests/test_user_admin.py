@@ -1,14 +1,16 @@
-"""People in the Django admin (issue 15, finding 1): an Admin manages roles and activation of
-people who are not superusers; nobody sets another person's password; only a superuser
-touches a superuser."""
+"""People in the Django admin (issues 15 and 19): it is the site administrators'
+(superusers') alone; they add people, manage activation and grant roles in organisations;
+nobody sets another person's password; nobody changes another superuser's identity or their
+own access."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
 from conftest import TEST_PASSWORD
 from milestones.tests.posted_forms import form_as_posted
+from objectives.models import Membership, Organisation
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +24,15 @@ def superuser(django_user_model):
 
 
 @pytest.fixture
-def lead(programme_lead):
+def trust(db):
+    return Organisation.objects.create(name="Trust")
+
+
+@pytest.fixture
+def lead(programme_lead, trust):
     programme_lead.email = "lee.lead@example.invalid"
     programme_lead.save()
     return programme_lead
-
-
-def _role(name: str) -> str:
-    return str(Group.objects.get(name=name).pk)
 
 
 def _change_url(user: User) -> str:
@@ -60,7 +63,7 @@ def _snapshot(user: User) -> tuple:
         user.is_active,
         user.is_staff,
         user.is_superuser,
-        sorted(user.groups.values_list("name", flat=True)),
+        sorted(user.memberships.values_list("organisation__name", "role")),
         sorted(user.user_permissions.values_list("codename", flat=True)),
     )
 
@@ -68,14 +71,14 @@ def _snapshot(user: User) -> tuple:
 # Passwords: nobody sets another person's.
 
 
-@pytest.mark.parametrize("target", ["lead", "other_admin", "superuser", "self"])
-def test_an_admin_cannot_set_anyones_password_in_the_admin(
-    client, admin_user, lead, superuser, make_user, target
+@pytest.mark.parametrize("target", ["lead", "admin", "other_superuser", "self"])
+def test_a_site_administrator_cannot_set_anyones_password_in_the_admin(
+    client, admin_user, lead, superuser, django_user_model, target
 ):
-    other_admin = make_user("admin2", ADMIN, is_staff=True)
-    user = {"lead": lead, "other_admin": other_admin, "superuser": superuser, "self": admin_user}
+    other = django_user_model.objects.create_superuser("root2", "root2@example.invalid", "x")
+    user = {"lead": lead, "admin": admin_user, "other_superuser": other, "self": superuser}
     user = user[target]
-    client.force_login(admin_user)
+    client.force_login(superuser)
     url = reverse("admin:auth_user_password_change", args=[user.pk])
     before = _snapshot(user)
 
@@ -95,24 +98,8 @@ def test_an_admin_cannot_set_anyones_password_in_the_admin(
     assert _snapshot(user) == before
 
 
-def test_a_superuser_cannot_set_another_persons_password_either(client, superuser, lead):
+def test_the_change_form_offers_a_reset_link_instead_of_a_password(client, superuser, lead):
     client.force_login(superuser)
-    url = reverse("admin:auth_user_password_change", args=[lead.pk])
-    response = client.post(
-        url,
-        {
-            "password1": "Taken-over-2026!",
-            "password2": "Taken-over-2026!",
-            "set_usable_password": "true",
-        },
-    )
-    assert response.status_code == 403
-    lead.refresh_from_db()
-    assert lead.check_password(TEST_PASSWORD)
-
-
-def test_the_change_form_offers_a_reset_link_instead_of_a_password(client, admin_user, lead):
-    client.force_login(admin_user)
     page = client.get(_change_url(lead)).content.decode()
     assert "Send a password reset link" in page
     assert reverse("admin:auth_user_password_reset_link", args=[lead.pk]) in page
@@ -120,11 +107,11 @@ def test_the_change_form_offers_a_reset_link_instead_of_a_password(client, admin
     assert reverse("admin:auth_user_password_change", args=[lead.pk]) not in page
 
 
-def test_an_admin_sends_one_person_a_reset_link_built_on_site_url(
-    client, admin_user, lead, settings
+def test_a_site_administrator_sends_one_person_a_reset_link_built_on_site_url(
+    client, superuser, lead, settings
 ):
     settings.SITE_URL = "https://tracker.example.nhs.uk"
-    client.force_login(admin_user)
+    client.force_login(superuser)
     url = reverse("admin:auth_user_password_reset_link", args=[lead.pk])
 
     confirm = client.get(url)
@@ -138,49 +125,12 @@ def test_an_admin_sends_one_person_a_reset_link_built_on_site_url(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["lee.lead@example.invalid"]
     assert "https://tracker.example.nhs.uk/accounts/reset/" in mail.outbox[0].body
-    assert "Ada Admin" in mail.outbox[0].body
+    assert "Ruth Root" in mail.outbox[0].body
     lead.refresh_from_db()
     assert lead.check_password(TEST_PASSWORD)  # the password is the lead's until they use it
 
 
-# Superusers: only a superuser touches one.
-
-
-def test_an_admin_cannot_change_a_superuser_in_any_way(client, admin_user, superuser):
-    client.force_login(admin_user)
-    page = client.get(_change_url(superuser))
-    assert page.status_code == 200  # readable ...
-    assert page.context["has_change_permission"] is False  # ... and read-only
-    assert "Send a password reset link" not in page.content.decode()
-    before = _snapshot(superuser)
-
-    response = client.post(
-        _change_url(superuser),
-        {
-            "username": "taken",
-            "first_name": "Taken",
-            "last_name": "Over",
-            "email": "attacker@example.invalid",
-            "groups": [_role(BOARD_MEMBER)],
-            "is_superuser": "on",
-            "_save": "Save",
-        },  # no is_active: an attempt to deactivate
-    )
-
-    assert response.status_code == 403
-    assert _snapshot(superuser) == before
-
-
-def test_an_admin_cannot_send_a_superuser_a_reset_link(client, admin_user, superuser):
-    client.force_login(admin_user)
-    url = reverse("admin:auth_user_password_reset_link", args=[superuser.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url).status_code == 403
-    client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "send_password_reset_links", "_selected_action": [superuser.pk]},
-    )
-    assert mail.outbox == []
+# Superusers: even another superuser keeps their identity.
 
 
 def test_a_superuser_can_change_a_leads_names_and_email_but_not_another_superusers(
@@ -203,85 +153,75 @@ def test_a_superuser_can_change_a_leads_names_and_email_but_not_another_superuse
     assert other_root.is_active is False  # a superuser may deactivate another
 
 
-# Other people: roles and activation only.
+# Roles in organisations, and the person's own access.
 
 
-def test_an_admin_cannot_change_another_users_username_email_or_names(client, admin_user, lead):
-    client.force_login(admin_user)
-    before = _snapshot(lead)
+def _membership_rows(data: dict) -> dict:
+    """The posted form's memberships inline, by its prefix."""
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    return {"prefix": prefix, "total": int(data[f"{prefix}-TOTAL_FORMS"][0])}
+
+
+def test_a_site_administrator_grants_and_removes_roles_in_organisations(
+    client, superuser, django_user_model, trust
+):
+    council = Organisation.objects.create(name="Council")
+    lead = django_user_model.objects.create_user("lena", "lena@example.invalid")
+    Membership.objects.create(user=lead, organisation=trust, role=PROGRAMME_LEAD)
+    client.force_login(superuser)
     data = _as_posted(client, lead)
-    assert not {"username", "first_name", "last_name", "email"} & set(data)  # not offered
+    prefix, n = _membership_rows(data).values()
+    assert n == 1  # Programme lead at Trust
     data |= {
-        "username": ["taken"],
-        "first_name": ["Taken"],
-        "last_name": ["Over"],
-        "email": ["attacker@example.invalid"],
+        f"{prefix}-TOTAL_FORMS": [str(n + 1)],
+        f"{prefix}-{n}-organisation": [str(council.pk)],
+        f"{prefix}-{n}-role": [ADMIN],
+        f"{prefix}-0-DELETE": ["on"],
     }
-
     assert client.post(_change_url(lead), data).status_code == 302
-    assert _snapshot(lead) == before
+    held = [("Council", ADMIN)]
+    assert list(lead.memberships.values_list("organisation__name", "role")) == held
+    again = _as_posted(client, lead)  # saved untouched: nothing changes
+    assert client.post(_change_url(lead), again).status_code == 302
+    assert list(lead.memberships.values_list("organisation__name", "role")) == held
+    # Each grant and removal is kept, with who made it.
+    changes = Membership.history.filter(user_id=lead.pk, history_user=superuser)
+    assert sorted(changes.values_list("history_type", "role")) == [
+        ("+", ADMIN),
+        ("-", PROGRAMME_LEAD),
+    ]
 
 
-def test_an_admin_cannot_grant_staff_superuser_or_permissions(client, admin_user, lead):
-    client.force_login(admin_user)
-    before = _snapshot(lead)
-    permission = Permission.objects.get(codename="change_user")
-    data = _as_posted(client, lead) | {
-        "is_staff": ["on"],
-        "is_superuser": ["on"],
-        "user_permissions": [str(permission.pk)],
+def test_the_same_role_twice_in_one_organisation_is_refused(client, superuser, lead, trust):
+    client.force_login(superuser)
+    data = _as_posted(client, lead)
+    prefix, n = _membership_rows(data).values()
+    data |= {
+        f"{prefix}-TOTAL_FORMS": [str(n + 1)],
+        f"{prefix}-{n}-organisation": [str(trust.pk)],
+        f"{prefix}-{n}-role": [PROGRAMME_LEAD],
     }
-
-    assert client.post(_change_url(lead), data).status_code == 302
-    assert _snapshot(lead) == before
-
-
-def test_an_admin_can_change_the_roles_and_activation_of_a_lead(client, admin_user, lead):
-    client.force_login(admin_user)
-    data = _as_posted(client, lead, groups=[_role(BOARD_MEMBER)], is_active=None)
-
-    assert client.post(_change_url(lead), data).status_code == 302
-    lead.refresh_from_db()
-    assert list(lead.groups.values_list("name", flat=True)) == [BOARD_MEMBER]
-    assert lead.is_active is False
-
-
-def test_roles_are_limited_to_the_three_role_groups(client, admin_user, lead):
-    other = Group.objects.create(name="Auditors")
-    other.permissions.add(Permission.objects.get(codename="change_user"))
-    client.force_login(admin_user)
-    data = _as_posted(client, lead, groups=[str(other.pk)])
-
     response = client.post(_change_url(lead), data)
-
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert list(lead.groups.values_list("name", flat=True)) == [PROGRAMME_LEAD]
+    assert response.status_code == 200 and "duplicate" in response.content.decode()
+    assert lead.memberships.count() == 1
 
 
-def test_staff_status_follows_the_admin_role(client, admin_user, lead):
-    client.force_login(admin_user)
-    data = _as_posted(client, lead, groups=[_role(PROGRAMME_LEAD), _role(ADMIN)])
-    assert client.post(_change_url(lead), data).status_code == 302
-    lead.refresh_from_db()
-    assert lead.is_staff is True
-
-    data = _as_posted(client, lead, groups=[_role(BOARD_MEMBER)])
-    assert client.post(_change_url(lead), data).status_code == 302
-    lead.refresh_from_db()
-    assert lead.is_staff is False
+def test_a_site_administrator_cannot_deactivate_themselves_or_drop_superuser(client, superuser):
+    client.force_login(superuser)
+    before = _snapshot(superuser)
+    data = _as_posted(client, superuser)
+    assert not {"is_active", "is_superuser"} & set(data)  # shown, not offered as fields
+    data.pop("is_active", None)  # an attempt to deactivate
+    client.post(_change_url(superuser), data)
+    assert _snapshot(superuser) == before
 
 
-def test_an_admin_cannot_deactivate_themselves_or_change_their_own_roles(client, admin_user):
-    client.force_login(admin_user)
-    before = _snapshot(admin_user)
-    data = _as_posted(client, admin_user)
-    assert not {"is_active", "groups"} & set(data)  # shown, not offered as fields
-    data["groups"] = [_role(BOARD_MEMBER)]  # and no is_active: an attempt to deactivate
-
+def test_staff_status_follows_superuser_status_only(client, superuser, admin_user, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, admin_user, is_staff="on")
     client.post(_change_url(admin_user), data)
-
-    assert _snapshot(admin_user) == before
+    admin_user.refresh_from_db()
+    assert not admin_user.is_staff  # an organisation's Admin works in the app's pages
 
 
 # Adding people.
@@ -293,27 +233,41 @@ def _add(client, **changes):
         "first_name": "Nia",
         "last_name": "New",
         "email": "nia.new@example.invalid",
-        "role": _role(PROGRAMME_LEAD),
         "_save": "Save",
     } | changes
     return client.post(reverse("admin:auth_user_add"), data)
 
 
 def test_adding_a_user_sends_a_reset_link_and_leaves_an_unusable_password(
-    client, admin_user, settings, django_capture_on_commit_callbacks
+    client, superuser, settings, trust, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://tracker.example.nhs.uk"
-    client.force_login(admin_user)
-    form = client.get(reverse("admin:auth_user_add")).context["adminform"].form
-    assert set(form.fields) == {"username", "first_name", "last_name", "email", "role"}
+    client.force_login(superuser)
+    page = client.get(reverse("admin:auth_user_add"))
+    assert set(page.context["adminform"].form.fields) == {
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+    }
+    data = form_as_posted(page.content.decode(), form_id="user_form")
+    prefix, _ = _membership_rows(data).values()
+    roles = {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-organisation": str(trust.pk),
+        f"{prefix}-0-role": PROGRAMME_LEAD,
+    }
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _add(client)
+        response = _add(client, **roles)
 
     assert response.status_code == 302
     user = User.objects.get(username="newlead")
     assert not user.has_usable_password()
-    assert list(user.groups.values_list("name", flat=True)) == [PROGRAMME_LEAD]
+    assert list(user.memberships.values_list("organisation__name", "role")) == [
+        ("Trust", PROGRAMME_LEAD)
+    ]
     assert (user.first_name, user.last_name, user.is_staff) == ("Nia", "New", False)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -327,15 +281,8 @@ def test_adding_a_user_sends_a_reset_link_and_leaves_an_unusable_password(
     assert client.get(link.removeprefix("https://tracker.example.nhs.uk")).status_code == 302
 
 
-def test_adding_an_admin_gives_staff_status(client, admin_user, django_capture_on_commit_callbacks):
-    client.force_login(admin_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        _add(client, role=_role(ADMIN))
-    assert User.objects.get(username="newlead").is_staff is True
-
-
-def test_adding_a_user_with_an_address_already_in_use_is_refused(client, admin_user, lead):
-    client.force_login(admin_user)
+def test_adding_a_user_with_an_address_already_in_use_is_refused(client, superuser, lead):
+    client.force_login(superuser)
     response = _add(client, email="LEE.LEAD@example.invalid")
     assert response.status_code == 200
     assert "Another account already uses this address" in response.content.decode()
@@ -346,45 +293,44 @@ def test_adding_a_user_with_an_address_already_in_use_is_refused(client, admin_u
 # The action.
 
 
-def test_the_reset_link_action_sends_links_to_non_superusers_only(
-    client, admin_user, lead, superuser, make_user
+def test_the_reset_link_action_sends_links_to_those_who_can_use_them(
+    client, superuser, lead, make_user, django_user_model
 ):
     no_address = make_user("noaddress", BOARD_MEMBER)
     gone = make_user("gone", BOARD_MEMBER, email="gone@example.invalid", is_active=False)
-    client.force_login(admin_user)
+    other_root = django_user_model.objects.create_superuser(
+        "root2", "root2@example.invalid", TEST_PASSWORD
+    )
+    client.force_login(superuser)
 
     response = client.post(
         reverse("admin:auth_user_changelist"),
         {
             "action": "send_password_reset_links",
-            "_selected_action": [u.pk for u in (lead, superuser, no_address, gone)],
+            "_selected_action": [u.pk for u in (lead, other_root, no_address, gone)],
         },
         follow=True,
     )
 
-    assert [m.to for m in mail.outbox] == [["lee.lead@example.invalid"]]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "lee.lead@example.invalid",
+        "root2@example.invalid",
+    ]
     text = response.content.decode()
-    assert "Sent a password reset link to lead." in text
-    assert "root (only a superuser can help a superuser)" in text
+    assert "Sent a password reset link to lead, root2." in text
     assert "noaddress (the account has no e-mail address)" in text
     assert "gone (the account is deactivated)" in text
 
 
-def test_a_superuser_can_send_a_superuser_a_reset_link(client, superuser, django_user_model):
-    other_root = django_user_model.objects.create_superuser(
-        "root2", "root2@example.invalid", TEST_PASSWORD
-    )
-    client.force_login(superuser)
-    client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "send_password_reset_links", "_selected_action": [other_root.pk]},
-    )
-    assert [m.to for m in mail.outbox] == [["root2@example.invalid"]]
-
-
-def test_people_without_the_admin_role_cannot_use_the_user_admin(client, board_member, lead):
-    client.force_login(board_member)
-    url = reverse("admin:auth_user_password_reset_link", args=[lead.pk])
-    response = client.post(url)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert mail.outbox == []
+@pytest.mark.parametrize("who", ["board_member", "lead", "admin_user"])
+def test_no_role_in_an_organisation_reaches_the_user_admin(client, request, lead, who):
+    client.force_login(request.getfixturevalue(who))
+    before = _snapshot(lead)
+    for url in (
+        reverse("admin:index"),
+        _change_url(lead),
+        reverse("admin:auth_user_password_reset_link", args=[lead.pk]),
+    ):
+        response = client.post(url, {"first_name": "Taken", "is_superuser": "on"})
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert mail.outbox == [] and _snapshot(lead) == before

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import serious_accessibility_violations
+from tests.factories import make_strategy
 
 pytestmark = pytest.mark.e2e
 
@@ -9,6 +10,7 @@ pytestmark = pytest.mark.e2e
 def test_a_lead_opening_the_import_page_is_told_why_and_can_go_back(
     page: Page, live_server, programme_lead, sign_in
 ):
+    make_strategy()  # an organisation they are a programme lead of
     sign_in(page, "lead")
     expect(page.get_by_role("heading", level=1)).to_have_text("My milestones")
     came_from = page.url

@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import serious_accessibility_violations
+from tests.factories import make_strategy
 
 pytestmark = pytest.mark.e2e
 
@@ -14,6 +15,7 @@ NEW_PASSWORD = "Lighthouse-backlog-2026"
 def test_a_lead_resets_a_forgotten_password_by_e_mail_and_signs_in_with_it(
     page: Page, live_server, programme_lead, settings, sign_in
 ):
+    make_strategy()  # an organisation they are a programme lead of
     programme_lead.email = "lee.lead@example.invalid"
     programme_lead.save()
     settings.SITE_URL = live_server.url  # where the e-mailed link points

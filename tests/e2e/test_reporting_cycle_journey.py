@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from milestones.models import Milestone
 from milestones.status import CLOSED
 from reporting.quarters import Quarter
-from strategy_tracker.roles import BOARD_MEMBER
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = "/strategies/example-community-health"
@@ -24,7 +24,7 @@ EXAMPLE = "/strategies/example-community-health"
 def test_a_whole_quarter_from_opening_to_the_boards_pdf(
     page: Page, live_server, sign_in, example, programme_lead, make_user
 ):
-    make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+    make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
     quarter = Quarter.containing(timezone.localdate()).previous()  # ended, so it can close
     url = live_server.url
 

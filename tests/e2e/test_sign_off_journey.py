@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from milestones.models import Milestone
 from reporting.quarters import Quarter
 from reporting.tests.helpers import strategy_reporting
-from strategy_tracker.roles import BOARD_MEMBER
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.e2e.test_forms_round_trip import differences, history_counts, stored_rows
 from tests.factories import make_milestone
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 def test_sign_off_from_setting_to_approval(
     page: Page, live_server, sign_in, admin_user, programme_lead, make_user
 ):
-    make_user("approver", BOARD_MEMBER, first_name="Ann", last_name="Prover")
+    make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
     today = timezone.localdate()
     _, objective = strategy_reporting("s", Quarter.containing(today))
     hub = make_milestone(objective, title="Open the hub", owner=programme_lead, position=1)

@@ -4,6 +4,7 @@ machine (tests/oidc_provider), its sign-in page driven in Chromium."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from objectives.models import Organisation
 from sso.models import GroupRole
 from strategy_tracker.roles import BOARD_MEMBER
 from tests.e2e.conftest import serious_accessibility_violations
@@ -44,8 +45,10 @@ def test_a_board_member_signs_in_through_the_provider_lands_with_their_role_and_
     settings.OIDC_PROVIDER_NAME = "the test provider"
     settings.OIDC_SCOPES = "openid email profile groups"
     settings.OIDC_ALLOWED_DOMAINS = ["nhs.example"]
-    GroupRole.objects.create(group="st-board", role=BOARD_MEMBER)
-    make_strategy(title="Published plan")
+    trust = Organisation.objects.create(name="Trust")
+    GroupRole.objects.create(group="st-board", organisation=trust, role=BOARD_MEMBER)
+    make_strategy(title="Published plan", organisation=trust)
+    council = make_strategy(title="Council plan", slug="council-plan")
 
     page.goto(f"{live_server.url}/accounts/login/")
     assert serious_accessibility_violations(page) == []
@@ -59,6 +62,9 @@ def test_a_board_member_signs_in_through_the_provider_lands_with_their_role_and_
     expect(page.get_by_role("heading", level=1)).to_have_text("Strategies")
     expect(page.get_by_text("Bola Board (Board member)")).to_be_visible()
     expect(page.get_by_role("link", name="Published plan")).to_be_visible()
+    # Another organisation's strategy is not there for her.
+    expect(page.get_by_role("link", name="Council plan")).to_have_count(0)
+    assert page.goto(f"{live_server.url}{council.get_absolute_url()}").status == 404
     # Where a board member's role does not reach, the app says so.
     assert page.goto(f"{live_server.url}/edit/new/").status == 403
     expect(page.get_by_text("Only Admins build and edit strategies")).to_be_visible()

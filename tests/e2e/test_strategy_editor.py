@@ -13,7 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
@@ -158,6 +158,9 @@ def upload(page: Page, name: str, content: bytes) -> None:
 def test_an_admin_imports_a_strategy_from_the_template_fixing_a_bad_row_then_publishes_it(
     page: Page, live_server, sign_in, admin_user, board_member, make_user
 ):
+    # The organisation the workbook names, whose Admin imports it and whose lead holds its
+    # milestones (only a site administrator adds organisations).
+    Organisation.objects.create(name="Thurrock Council")
     lead = make_user("lena", PROGRAMME_LEAD, email=LEAD_EMAIL, first_name="Lena", last_name="Lead")
     sign_in(page, "admin")
     page.goto(f"{live_server.url}/strategies/")
@@ -281,12 +284,15 @@ def outline_labels(page: Page, level: str) -> list[str]:
 def test_an_admin_builds_a_strategy_in_the_editor_archives_reorders_and_restores(
     page: Page, live_server, sign_in, admin_user, programme_lead
 ):
+    Organisation.objects.create(name="Basildon Council")  # the Admin's organisation
     sign_in(page, "admin")
     page.goto(f"{live_server.url}/strategies/")
     page.get_by_role("link", name="New strategy", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New strategy")
     assert serious_accessibility_violations(page) == []
-    page.get_by_label("Or a new organisation").fill("Basildon Council")
+    # An organisation's Admin chooses among their own; only a site administrator adds one.
+    expect(page.get_by_label("Or a new organisation")).to_have_count(0)
+    page.get_by_label("Organisation").select_option(label="Basildon Council")
     page.get_by_label("Title", exact=True).fill("Basildon Health Plan")
     page.get_by_label("Period start").fill("2025-04-01")
     page.get_by_label("Period end").fill("2030-03-31")
@@ -472,6 +478,7 @@ def test_the_screens_without_an_outline_use_the_whole_width(
     page: Page, live_server, sign_in, admin_user
 ):
     page.set_viewport_size({"width": 1280, "height": 800})
+    Organisation.objects.create(name="Trust")  # the Admin's organisation
     sign_in(page, "admin")
     for address in ("/edit/new/", "/edit/import/"):
         page.goto(live_server.url + address)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from objectives.example_strategy import EXAMPLE_SLUG, USERNAMES, load_example
 from objectives.models import Strategy
+from strategy_tracker.management.commands.create_demo_users import grant_demo_roles
 
 
 class Command(BaseCommand):
@@ -39,4 +40,5 @@ class Command(BaseCommand):
                 "do not exist. Run `python manage.py create_demo_users` first."
             )
         strategy = load_example(timezone.localdate(), users)
+        grant_demo_roles()  # their roles in the example's organisation too
         self.stdout.write(f"{EXAMPLE_SLUG}: loaded {strategy.title} (illustrative data).")

@@ -1,20 +1,48 @@
-"""Demo users, one per role, for trying the app locally. Never for production."""
+"""Demo users, one per role, for trying the app locally. Never for production.
+
+Each holds their role in every organisation there is (load_example gives them the example's
+too); `siteadmin` is a site administrator (superuser), who manages organisations and
+memberships in the Django admin."""
 
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from strategy_tracker.roles import ADMIN, APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
 
+SITE_ADMINISTRATOR = "Site administrator"
 DEMO_USERS = [
     ("board", "Bola", "Board", BOARD_MEMBER),
+    ("approver", "Abi", "Approver", APPROVER),
     ("lead", "Lee", "Lead", PROGRAMME_LEAD),
     ("lead2", "Lena", "Second-Lead", PROGRAMME_LEAD),
     ("admin", "Ada", "Admin", ADMIN),
+    ("siteadmin", "Sam", "Site-Admin", SITE_ADMINISTRATOR),
 ]
+
+
+def grant_demo_roles() -> None:
+    """Each demo user (but the site administrator, who reaches everything) holds their role
+    in every organisation."""
+    Membership = apps.get_model("objectives", "Membership")
+    Organisation = apps.get_model("objectives", "Organisation")
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=_names())}
+    Membership.objects.bulk_create(
+        [
+            Membership(user=users[username], organisation=organisation, role=role)
+            for username, _, _, role in DEMO_USERS
+            if role != SITE_ADMINISTRATOR and username in users
+            for organisation in Organisation.objects.all()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _names() -> list[str]:
+    return [username for username, *_ in DEMO_USERS]
 
 
 class Command(BaseCommand):
@@ -40,8 +68,8 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
             user.email = f"{username}@example.invalid"
-            user.is_staff = role == ADMIN
+            user.is_staff = user.is_superuser = role == SITE_ADMINISTRATOR
             user.set_password(password)
             user.save()
-            user.groups.set([Group.objects.get(name=role)])
-            self.stdout.write(f"  {role:<15} username: {username:<6} password: {password}")
+            self.stdout.write(f"  {role:<18} username: {username:<9} password: {password}")
+        grant_demo_roles()
