@@ -10,13 +10,12 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
-from objectives.models import Objective, Organisation, Priority, Strategy
+from objectives.models import Membership, Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import PROGRAMME_LEAD
 
 SEED = 20261123
@@ -41,14 +40,13 @@ def generate(scale: float = 1.0, today: dt.date | None = None) -> dict:
     strategies = max(1, round(40 * scale))
     measure_total = max(1, round(1500 * scale))
     leads = []
-    group = Group.objects.get(name=PROGRAMME_LEAD)
+    organisation, _ = Organisation.objects.get_or_create(name="Bench NHS Foundation Trust")
     for n in range(20):
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-lead-{n}", defaults={"first_name": "Lead", "last_name": str(n)}
         )
-        user.groups.add(group)
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=PROGRAMME_LEAD)
         leads.append(user)
-    organisation, _ = Organisation.objects.get_or_create(name="Bench NHS Foundation Trust")
     Strategy.objects.bulk_create(
         Strategy(
             organisation=organisation,

@@ -35,6 +35,9 @@ from measures import readings  # noqa: E402
 from measures.models import Measure  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from objectives.models import Strategy  # noqa: E402
+from strategy_tracker.management.commands.create_demo_users import (  # noqa: E402
+    grant_demo_roles,
+)
 
 
 def _table(title: str, rows: list[dict]) -> str:
@@ -133,6 +136,7 @@ def main() -> None:
     t = time.perf_counter()
     results["dataset"] = generate.generate(scale)
     results["dataset"]["generate_s"] = round(time.perf_counter() - t, 1)
+    grant_demo_roles()  # the demo users' roles in the bench trust too
     _analyse()
     # What the task worker does after values are written: work out each measure's stored SPC
     # reading (generate.py writes values in bulk, as an import does).

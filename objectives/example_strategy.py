@@ -27,6 +27,9 @@ from objectives.strategy_json import import_strategy
 
 EXAMPLE_SLUG = "example-community-health"
 ORGANISATION = "Example Community Health Trust"
+# The trust's partner, responsible for its carers' objective (1.3): invented too.
+PARTNER = "Example Borough Council"
+PARTNER_OBJECTIVES = {(1, 3)}
 QUARTERS = 18  # of figures: SPC limits need 15
 FIGURE_NOTE = "Illustrative figure, not reported"
 FIGURE_SOURCE = "Illustrative example data"
@@ -754,6 +757,7 @@ def _milestone_dict(plan: MilestonePlan) -> dict[str, Any]:
 def _strategy_head(d: Dates) -> dict[str, Any]:
     return {
         "organisation": {"name": ORGANISATION, "short_name": "ECHT"},
+        "partners": [{"name": PARTNER, "short_name": "EBC"}],
         "title": f"{ORGANISATION}: Better Care Closer to Home {d.start.year}–{d.end.year}",
         "slug": EXAMPLE_SLUG,
         "period_start": d.start.isoformat(),
@@ -765,7 +769,8 @@ def _strategy_head(d: Dates) -> dict[str, Any]:
         "aims": "Care closer to home\nSafe, timely care\nA great place to work",
         "values": "Kind, open, together",
         "summary": "Illustrative data — not from a published document. Example Community "
-        "Health Trust does not exist; its milestones, owners and figures are made up.",
+        "Health Trust and its partner Example Borough Council do not exist; their milestones, "
+        "owners and figures are made up.",
         "source_document": "Illustrative example — not from a published document",
         "source_version": "",
         "source_date": None,
@@ -800,6 +805,7 @@ def build_example(today: dt.date) -> dict[str, Any]:
                         "milestones": [_milestone_dict(plan) for plan in plans[(p, o)]],
                         "measures": measures.get((p, o), []),
                     }
+                    | ({"responsible": PARTNER} if (p, o) in PARTNER_OBJECTIVES else {})
                     for o, (o_title, we_will, _) in enumerate(objectives, 1)
                 ],
                 "measures": measures.get((p, 0), []),

@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from measures import columns
 from measures.models import Measure, MeasureValue, TrajectoryPoint
 from milestones.models import Milestone, MilestoneDelegate
-from objectives.models import Objective, Organisation, Priority, Strategy
+from objectives.models import Objective, Organisation, Partner, Priority, Strategy
 
 STRATEGY_FIELDS = [
     "title",
@@ -112,6 +112,12 @@ def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def _responsible(item) -> dict[str, Any]:
+    """The partner named responsible for the item, if one is (left out otherwise, as in the
+    seed files)."""
+    return {"responsible": item.responsible.name} if item.responsible_id else {}
+
+
 def _measure_dict(measure: Measure, place: int) -> dict[str, Any]:
     # The measure's order is its place in the list; `position` is given only where the stored
     # one differs (as in no seed file), so an import reproduces it exactly.
@@ -119,6 +125,7 @@ def _measure_dict(measure: Measure, place: int) -> dict[str, Any]:
     return (
         _fields(measure, MEASURE_FIELDS)
         | position
+        | _responsible(measure)
         | {
             "trajectory": [_fields(p, TRAJECTORY_FIELDS) for p in measure.trajectory.all()],
             "values": [_fields(v, VALUE_FIELDS) for v in measure.values.all()],
@@ -133,46 +140,60 @@ def _milestone_dict(milestone: Milestone) -> dict[str, Any]:
     delegates = sorted(d.username for d in milestone.delegates.all())
     if delegates:  # left out when there are none, as in the seed files
         data["delegates"] = delegates
-    return data
+    return data | _responsible(milestone)
 
 
 def strategy_queryset():
     """Strategies with everything the export reads, in a fixed number of queries."""
     # Measures keep the order they were entered in, which for the seeds is the document's,
     # unless an Admin has reordered them (their position).
-    measures = Measure.objects.order_by("position", "id").prefetch_related(
+    measures = (
+        Measure.objects.order_by("position", "id").select_related("responsible")
+    ).prefetch_related(
         Prefetch("values", queryset=MeasureValue.objects.order_by("period_end")),
         Prefetch("trajectory", queryset=TrajectoryPoint.objects.order_by("period_end")),
     )
     milestones = (
-        Milestone.objects.select_related("owner")
+        Milestone.objects.select_related("owner", "responsible")
         .prefetch_related("delegates")
         .order_by("position", "id")
     )
-    objectives = Objective.objects.order_by("number").prefetch_related(
-        Prefetch("milestones", queryset=milestones), Prefetch("measures", queryset=measures)
+    objectives = (
+        Objective.objects.order_by("number")
+        .select_related("responsible")
+        .prefetch_related(
+            Prefetch("milestones", queryset=milestones), Prefetch("measures", queryset=measures)
+        )
     )
-    priorities = Priority.objects.order_by("part", "number").prefetch_related(
-        Prefetch("objectives", queryset=objectives), Prefetch("measures", queryset=measures)
+    priorities = (
+        Priority.objects.order_by("part", "number")
+        .select_related("responsible")
+        .prefetch_related(
+            Prefetch("objectives", queryset=objectives), Prefetch("measures", queryset=measures)
+        )
     )
     return Strategy.objects.select_related("organisation").prefetch_related(
-        Prefetch("priorities", queryset=priorities)
+        Prefetch("priorities", queryset=priorities), "partners"
     )
 
 
 def export_strategy(strategy: Strategy) -> dict[str, Any]:
     """The strategy as a JSON-ready dict. Pass one from strategy_queryset() to save queries."""
     organisation = strategy.organisation
+    partners = [{"name": o.name, "short_name": o.short_name} for o in strategy.partners.all()]
     return {
         "strategy": {
             "organisation": {"name": organisation.name, "short_name": organisation.short_name}
         }
+        | ({"partners": partners} if partners else {})  # left out when none, as in the seeds
         | _fields(strategy, STRATEGY_FIELDS),
         "priorities": [
             _fields(priority, PRIORITY_FIELDS)
+            | _responsible(priority)
             | {
                 "objectives": [
                     _fields(objective, OBJECTIVE_FIELDS)
+                    | _responsible(objective)
                     | {
                         "milestones": [_milestone_dict(m) for m in objective.milestones.all()],
                         "measures": [
@@ -240,7 +261,7 @@ def _save(obj, where: str):
     return obj
 
 
-def _import_measures(items: list, where: str, **parent) -> None:
+def _import_measures(items: list, where: str, named: dict, **parent) -> None:
     for i, item in enumerate(items, 1):
         here = f"{where} measure {i}"
         fields = _take(
@@ -263,6 +284,7 @@ def _import_measures(items: list, where: str, **parent) -> None:
         position = item.get("position", i) if isinstance(item, dict) else i
         if type(position) is not int or not 0 <= position <= 9999:
             raise StrategyImportError(f"{here}: position must be a whole number, 0 to 9999.")
+        fields |= _named_responsible(item if isinstance(item, dict) else {}, named, here)
         measure = _save(Measure(**parent, **fields, position=position), here)
         for j, point in enumerate(item.get("trajectory", []), 1):
             point_fields = _take(
@@ -310,17 +332,19 @@ def import_strategy(data: dict) -> Strategy:
         name=org_data["name"], defaults={"short_name": org_data["short_name"]}
     )
     strategy = _save(Strategy(organisation=organisation, **fields), "strategy")
+    named = {organisation.name: organisation} | _import_partners(strategy, head.get("partners"))
+
+    def responsible(item_data: dict, where: str) -> dict:
+        return _named_responsible(item_data, named, where)
 
     for p, p_data in enumerate(data["priorities"], 1):
         where = f"priority {p}"
-        priority = _save(
-            Priority(strategy=strategy, **_take(p_data, PRIORITY_FIELDS, where)), where
-        )
+        p_fields = _take(p_data, PRIORITY_FIELDS, where) | responsible(p_data, where)
+        priority = _save(Priority(strategy=strategy, **p_fields), where)
         for o, o_data in enumerate(p_data.get("objectives", []), 1):
             o_where = f"{where} objective {o}"
-            objective = _save(
-                Objective(priority=priority, **_take(o_data, OBJECTIVE_FIELDS, o_where)), o_where
-            )
+            o_fields = _take(o_data, OBJECTIVE_FIELDS, o_where) | responsible(o_data, o_where)
+            objective = _save(Objective(priority=priority, **o_fields), o_where)
             for m, m_data in enumerate(o_data.get("milestones", []), 1):
                 m_where = f"{o_where} milestone {m}"
                 m_fields = _take(
@@ -334,6 +358,7 @@ def import_strategy(data: dict) -> Strategy:
                     dates=("due_date", "forecast_date"),
                 )
                 owner = _owner(m_data.get("owner"), m_where)
+                m_fields |= responsible(m_data, m_where)
                 milestone = _save(
                     Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where
                 )
@@ -348,6 +373,35 @@ def import_strategy(data: dict) -> Strategy:
                     MilestoneDelegate.objects.create(
                         milestone=milestone, user=_owner(name, f"{m_where} delegates")
                     )
-            _import_measures(o_data.get("measures", []), o_where, objective=objective)
-        _import_measures(p_data.get("measures", []), where, priority=priority)
+            _import_measures(o_data.get("measures", []), o_where, named, objective=objective)
+        _import_measures(p_data.get("measures", []), where, named, priority=priority)
     return strategy
+
+
+def _import_partners(strategy: Strategy, partners: Any) -> dict[str, Organisation]:
+    """The strategy's partner organisations (made if new), by name."""
+    if partners in (None, []):
+        return {}
+    if not isinstance(partners, list):
+        raise StrategyImportError("strategy partners: expected a list of organisations.")
+    named = {}
+    for n, p_data in enumerate(partners, 1):
+        where = f"strategy partner {n}"
+        org_data = _take(p_data if isinstance(p_data, dict) else {}, ["name", "short_name"], where)
+        organisation, _ = Organisation.objects.get_or_create(
+            name=org_data["name"], defaults={"short_name": org_data["short_name"]}
+        )
+        _save(Partner(strategy=strategy, organisation=organisation), where)
+        named[organisation.name] = organisation
+    return named
+
+
+def _named_responsible(item_data: dict, named: dict, where: str) -> dict:
+    name = item_data.get("responsible")
+    if name in (None, ""):
+        return {}
+    if name not in named:
+        raise StrategyImportError(
+            f"{where} responsible: {name!r} is neither the lead organisation nor a partner."
+        )
+    return {"responsible": named[name]}

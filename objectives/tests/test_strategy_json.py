@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone, MilestoneDelegate
-from objectives.models import Strategy
+from objectives.models import Organisation, Partner, Strategy
 from objectives.strategy_json import StrategyImportError, export_strategy, import_strategy
 from tests.factories import (
     make_measure,
@@ -157,7 +157,7 @@ def test_the_export_reads_a_fixed_number_of_queries(
     client, board_member, strategy, django_assert_max_num_queries
 ):
     client.force_login(board_member)
-    with django_assert_max_num_queries(17):  # one query per level, delegates included
+    with django_assert_max_num_queries(18):  # one query per level, delegates and partners included
         client.get("/strategies/rt/export.json")
 
 
@@ -174,3 +174,29 @@ def test_a_measure_order_set_in_the_editor_survives_the_round_trip(strategy, tmp
     path.write_text(json.dumps(before), encoding="utf-8")
     call_command("import_strategy", str(path), stdout=StringIO())
     assert _export("rt") == before
+
+
+def test_partners_and_who_is_responsible_survive_the_round_trip(strategy, tmp_path: Path):
+    council = Organisation.objects.create(name="Council", short_name="TC")
+    Partner.objects.create(strategy=strategy, organisation=council)
+    Milestone.objects.filter(title="Scoping paper").update(responsible=council)
+    Measure.objects.filter(code="RT-TWO").update(responsible=council)
+    before = _export("rt")
+    assert before["strategy"]["partners"] == [{"name": "Council", "short_name": "TC"}]
+    milestones = before["priorities"][0]["objectives"][0]["milestones"]
+    assert [m.get("responsible") for m in milestones] == ["Council", None]
+    assert before["priorities"][0]["measures"][0]["responsible"] == "Council"
+    Strategy.objects.all().delete()
+    path = tmp_path / "rt.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    call_command("import_strategy", str(path), stdout=StringIO())
+    assert _export("rt") == before
+
+
+def test_an_item_naming_an_organisation_outside_the_partnership_loads_nothing(strategy):
+    data = _export("rt")
+    Strategy.objects.all().delete()
+    data["priorities"][0]["objectives"][0]["milestones"][0]["responsible"] = "Elsewhere"
+    with pytest.raises(StrategyImportError, match="'Elsewhere' is neither the lead"):
+        import_strategy(data)
+    assert not Strategy.objects.exists() and not Milestone.objects.exists()
