@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -112,9 +111,13 @@ class Plan:
 
 
 class _Planner:
-    def __init__(self, file: StrategyFile, target: Strategy | None):
+    def __init__(self, file: StrategyFile, target: Strategy | None, by=None):
         self.file = file
         self.target = target
+        self.by = by  # whose workbook: what it may reach, and what its messages may name
+        self.organisations: set[int] = set()
+        self.lead_id: int | None = None
+        self.stored: dict = {}  # the draft's live items, by _key
         self.problems: list[str] = list(file.strategy_problems)
         self.items: list[Planned] = []
 
@@ -142,6 +145,17 @@ class _Planner:
                 )
                 return None, {}, "new"
             target = Strategy.objects.filter(slug=values.get("slug")).first()
+            if (
+                target is not None
+                and self.by is not None
+                and not target.is_administered_by(self.by)
+            ):
+                # Named by nothing but its short name, which is all the workbook gave.
+                self.problems.append(
+                    f'Sheet "{STRATEGY_SHEET}": the short name “{target.slug}” is taken by a '
+                    "strategy you are not an Admin of; choose another short name."
+                )
+                return None, values, "error"
         elif values.get("slug") and values["slug"] != target.slug:
             self.problems.append(
                 f'Sheet "{STRATEGY_SHEET}": this workbook is for the strategy '
@@ -322,6 +336,9 @@ class _Planner:
         self.problems.append(f"{self.where(item.row)}: {message}")
 
     def _people(self, rows: list[SheetRow]) -> None:
+        """Each milestone's owner and delegates: people who can hold it, programme leads and
+        Admins of the organisation responsible for it. Anyone else is refused in the same
+        words whether or not they have an account, so a workbook confirms nobody's."""
         by_row = {item.row: item for item in self.items}
         wanted: dict[int, list[str]] = {}
         for row in rows:
@@ -333,29 +350,41 @@ class _Planner:
         found = _users_named(names, self.organisations)
         for number, (owner, *delegates) in wanted.items():
             item = by_row[number]
+            may_hold = self._may_hold(item)
             for name in [owner, *delegates]:
-                if name and found.get(name.lower()) == "not assignable":
-                    self._problem(
-                        item,
-                        f"{name} cannot hold a milestone: their account is inactive, or is "
-                        "neither a programme lead nor an Admin of the strategy's organisation.",
-                    )
-                elif name and found.get(name.lower()) is None:
-                    self._problem(
-                        item,
-                        f"no user of the app has the e-mail address {name}; "
-                        "add them first (Admin › Users), or leave it empty.",
-                    )
-                elif name and found[name.lower()] == "several":
+                person = found.get(name.lower()) if name else None
+                if name and person == "several":
                     self._problem(
                         item,
                         f"several users have the e-mail address {name}; give the username instead.",
+                    )
+                elif name and (person is None or person.pk not in may_hold):
+                    self._problem(
+                        item,
+                        f"{name} cannot hold this milestone: no active programme lead or Admin "
+                        "of the organisation responsible for it has that e-mail address or "
+                        "username. Leave it empty, or ask a site administrator to add them.",
                     )
             if not item.problems:
                 item.owner = found.get(owner.lower()) if owner else None
                 item.delegates = [found[d.lower()] for d in delegates]
                 if item.owner and item.owner in item.delegates:
                     self._problem(item, "the owner is also listed as a delegate.")
+
+    def _may_hold(self, item: Planned) -> set[int]:
+        """Ids of the people who can hold the milestone: of the organisation responsible for
+        it as it is stored, or as its objective is, or else the lead organisation."""
+        stored = self.stored.get(_key("milestone", item.label)) or self.stored.get(
+            _key("objective", item.parent)
+        )
+        responsible = stored.responsible_organisation_id if stored else self.lead_id
+        return set(assignable_users([responsible]).values_list("pk", flat=True))
+
+    def _named(self, strategy: Strategy) -> str:
+        """The strategy's title, if the person importing may see it."""
+        if self.by is None or Strategy.objects.visible_to(self.by).filter(pk=strategy.pk).exists():
+            return f"“{strategy.title}”"
+        return "another organisation's strategy"
 
     def _codes(self, codes: dict[str, Planned]) -> None:
         target = self.target
@@ -370,8 +399,8 @@ class _Planner:
             if target is None or owner.pk != target.pk:
                 self._problem(
                     item,
-                    f"measure code {measure.code} is already used by "
-                    f"“{owner.title}”; choose another.",
+                    f"measure code {measure.code} is already used by {self._named(owner)}; "
+                    "choose another.",
                 )
             elif measure.archived_at:
                 self._problem(
@@ -408,7 +437,7 @@ class _Planner:
         """Match items with the draft's (by number, measures by code); what the workbook no
         longer lists is to be archived."""
         current = {_key(r["level"], r.get("code") or r["number"]): r for r in item_rows(strategy)}
-        objects = _live_objects(strategy)
+        objects = self.stored
         seen = set()
         for item in self.items:
             key = _key(item.level, item.label)
@@ -493,27 +522,19 @@ def _split(text: str) -> list[str]:
 
 
 def _users_named(names: set[str], organisations: set[int]) -> dict:
-    """Each e-mail address or username (lower case) → its user, "several", or "not
-    assignable" (inactive, or neither a programme lead nor an Admin of `organisations`)."""
+    """Each e-mail address or username (lower case) of someone who can hold milestones in
+    `organisations` → that user, or "several"."""
     if not names:
         return {}
     users = (
-        get_user_model()
-        .objects.annotate(email_l=Lower("email"), username_l=Lower("username"))
-        .filter(Q(email_l__in=names) | Q(username_l__in=names))
-    )
-    assignable = set(
         assignable_users(organisations)
-        .filter(pk__in=users.values("pk"))
-        .values_list("pk", flat=True)
+        .annotate(email_l=Lower("email"), username_l=Lower("username"))
+        .filter(Q(email_l__in=names) | Q(username_l__in=names))
     )
     found: dict = {}
     for user in users:
         for name in {user.email_l, user.username_l} & names:
-            if name in found and found[name] != user:
-                found[name] = "several"
-            else:
-                found[name] = user if user.pk in assignable else "not assignable"
+            found[name] = "several" if name in found and found[name] != user else user
     return found
 
 
@@ -541,10 +562,11 @@ def _live_objects(strategy: Strategy) -> dict:
     objects = {}
     for p in Priority.objects.filter(strategy=strategy):
         objects[("priority", p.key)] = p
-    for o in Objective.objects.filter(priority__strategy=strategy).select_related("priority"):
+    objectives = Objective.objects.filter(priority__strategy=strategy)
+    for o in objectives.select_related("priority__strategy"):
         objects[("objective", f"{o.priority.key}.{o.number}")] = o
     milestones = Milestone.objects.filter(objective__priority__strategy=strategy)
-    for m in milestones.select_related("objective__priority"):
+    for m in milestones.select_related("objective__priority__strategy"):
         objects[("milestone", f"{m.objective.priority.key}.{m.objective.number}.{m.position}")] = m
     measures = Measure.objects.filter(
         Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
@@ -557,12 +579,14 @@ def _live_objects(strategy: Strategy) -> dict:
 def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
     """What importing the file would do (for the person `by`, if given: only into
     strategies and organisations they are an Admin of). Reads; writes nothing."""
-    planner = _Planner(file, target)
+    planner = _Planner(file, target, by)
     strategy, values, outcome = planner.strategy()
     if by is not None and outcome != "error" and not _may_import(by, strategy, values, planner):
         outcome = "error"
     planner.target = strategy
     planner.organisations = _organisations(strategy, values)
+    planner.lead_id = strategy.organisation_id if strategy else _named_organisation(values)
+    planner.stored = _live_objects(strategy) if strategy is not None else {}
     tree = planner.items_from(file.rows)
     if strategy is not None and outcome != "error":
         gone = planner.compare(strategy)
@@ -580,8 +604,13 @@ def _organisations(strategy: Strategy | None, values: dict) -> set[int]:
     and partners (for a new strategy, the organisation the workbook names, if it exists)."""
     if strategy is not None:
         return strategy.organisation_ids()
+    named = _named_organisation(values)
+    return {named} if named else set()
+
+
+def _named_organisation(values: dict) -> int | None:
     named = Organisation.objects.filter(name__iexact=values.get("organisation") or "")
-    return set(named.values_list("id", flat=True))
+    return named.values_list("id", flat=True).first()
 
 
 def _may_import(by, strategy: Strategy | None, values: dict, planner) -> bool:
@@ -589,8 +618,8 @@ def _may_import(by, strategy: Strategy | None, values: dict, planner) -> bool:
     organisation they are an Admin of (only a site administrator names a new one)."""
     if strategy is not None and not strategy.is_administered_by(by):
         planner.problems.append(
-            f"{strategy.title} belongs to {strategy.organisation}, and you are not one of its "
-            "Admins, so a workbook cannot change it."
+            "You are not an Admin of this strategy's lead organisation, so a workbook cannot "
+            "change it."
         )
         return False
     name = values.get("organisation")

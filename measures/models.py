@@ -82,8 +82,10 @@ class MeasureQuerySet(models.QuerySet):
         for, as an Admin of them (every measure, for a site administrator)."""
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self
-        return self.with_responsible().filter(
-            responsible_organisation__in=organisations_where(user, ADMIN)
+        return (
+            self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
+            .with_responsible()
+            .filter(responsible_organisation__in=organisations_where(user, ADMIN))
         )
 
     def success_measures(self) -> "MeasureQuerySet":

@@ -77,10 +77,22 @@ class MilestoneQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self
         admin_of = organisations_where(user, ADMIN)
-        return self.with_responsible().filter(
-            Q(objective__priority__strategy__organisation__in=admin_of)
-            | Q(responsible_organisation__in=admin_of)
+        return (
+            self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
+            .with_responsible()
+            .filter(
+                Q(objective__priority__strategy__organisation__in=admin_of)
+                | Q(responsible_organisation__in=admin_of)
+            )
         )
+
+    def updatable_by(self, user) -> "MilestoneQuerySet":
+        """Of these, the milestones whose responsible organisation `user` is a programme lead
+        or Admin of (SQL twin of can_be_updated_by's rule for owners and delegates)."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        lead_of = organisations_where(user, *OWNER_ROLES)
+        return self.with_responsible().filter(responsible_organisation__in=lead_of)
 
     def with_hierarchy(self) -> "MilestoneQuerySet":
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")

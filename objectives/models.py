@@ -163,6 +163,17 @@ class StrategyQuerySet(models.QuerySet):
             | Q(organisation_id__in=organisations_where(user, ADMIN))
         )
 
+    def approvable_by(self, user) -> "StrategyQuerySet":
+        """Strategies whose updates `user` may approve once named: those of an organisation
+        they are an Approver of, as lead or partner (every one, for a site administrator)."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        approver_of = organisations_where(user, APPROVER)
+        partnered = Partner.objects.filter(organisation_id__in=approver_of)
+        return self.visible_to(user).filter(
+            Q(organisation_id__in=approver_of) | Q(pk__in=partnered.values("strategy_id"))
+        )
+
     def administered_by(self, user) -> "StrategyQuerySet":
         """Strategies `user` builds and runs: those whose lead organisation they are an
         Admin of (every one, for a site administrator)."""
@@ -288,8 +299,9 @@ class Strategy(models.Model):
 
     def may_approve(self, user) -> bool:
         """Named as its approver, and still eligible to be."""
-        named = self.approvers.filter(pk=user.pk)
-        return named.exists() and self.eligible_approvers().filter(pk=user.pk).exists()
+        if not self.approvers.filter(pk=user.pk, is_active=True).exists():
+            return False
+        return Strategy.objects.approvable_by(user).filter(pk=self.pk).exists()
 
     def clean(self) -> None:
         super().clean()

@@ -104,7 +104,10 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     organisation = None
     wanted = request.GET.get("organisation", "")
     if (organisation_id := as_id(wanted)) is not None:
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        # Named only if the person sees one of its strategies: an id names nobody else's.
+        organisation = Organisation.objects.filter(
+            pk=organisation_id, strategies__in=strategies
+        ).first()
         strategies = strategies.filter(organisation_id=organisation_id)
     # The id last, so no strategy shows on two pages or none.
     strategies = strategies.order_by(*Strategy._meta.ordering, "id")

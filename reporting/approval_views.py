@@ -13,12 +13,12 @@ from reporting.forms import ReturnUpdateForm
 
 
 def _for_approver(user):
-    """Submissions of the strategies this person approves for (and may see), of milestones
-    not archived."""
+    """Submissions of the strategies this person is named to approve for and may approve
+    for (an Approver of one of its organisations), of milestones not archived."""
     return Submission.objects.filter(
         milestone__archived_at__isnull=True,
         milestone__objective__priority__strategy__approvers=user,
-        milestone__objective__priority__strategy__in=Strategy.objects.visible_to(user),
+        milestone__objective__priority__strategy__in=Strategy.objects.approvable_by(user),
     ).select_related("milestone__objective__priority__strategy", "submitted_by")
 
 

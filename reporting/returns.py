@@ -71,6 +71,7 @@ def return_rows(user, data=None) -> list[ReturnRow]:
     milestones = list(
         Milestone.objects.for_user(user)
         .visible_to(user)
+        .updatable_by(user)  # an owner whose organisation is no longer responsible has none
         .exclude(Q(status__in=CLOSED) & ~Q(pk__in=sent))
         .with_hierarchy()
         .order_by(
@@ -214,7 +215,8 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
 
 def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
     if (pk := as_id(sent_for)) is not None:
-        period = ReportingPeriod.objects.filter(pk=pk).first() or period
+        sent = ReportingPeriod.objects.filter(pk=pk, strategy_id=period.strategy_id).first()
+        period = sent or period
     period.refresh_from_db()
     when = f" on {day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
     return (

@@ -139,7 +139,7 @@ BAD_ROWS = [
     ),
     (
         {"level": "milestone", "number": "1.1.2", "title": "X", "owner_email": "who@x.org"},
-        'Sheet "Items", row 7: no user of the app has the e-mail address who@x.org',
+        'Sheet "Items", row 7: who@x.org cannot hold this milestone: no active programme lead',
     ),
     (
         {"level": "measure", "parent": "1", "code": "TAKEN-1", "title": "Elsewhere"},

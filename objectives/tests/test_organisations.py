@@ -222,28 +222,66 @@ def test_an_admin_imports_figures_only_for_measures_their_organisation_is_respon
     assert "COUNCIL-M" in template and "TRUST-M" not in template
 
 
+def _workbook(values: dict, rows: list[dict]):
+    return read_strategy_file(write_workbook(values, rows), "plan.xlsx", 10_000_000)
+
+
 def test_a_workbook_cannot_reach_another_organisations_strategy_or_name_one(world):
     Strategy.objects.filter(pk=world["plan"].pk).update(status="draft")  # workbooks fill drafts
-    world["plan"].refresh_from_db()
-    allowed = structure_import.plan(
-        read_strategy_file(
-            write_workbook(strategy_values(world["plan"]), item_rows(world["plan"])),
-            "plan.xlsx",
-            10_000_000,
-        ),
-        world["plan"],
-        by=world["trust_admin"],
-    )
+    plan = Strategy.objects.get(pk=world["plan"].pk)
+    values, rows = strategy_values(plan), item_rows(plan)
+    allowed = structure_import.plan(_workbook(values, rows), plan, by=world["trust_admin"])
     assert allowed.ok, allowed.problems
-    book = write_workbook(strategy_values(world["plan"]), item_rows(world["plan"]))
-    file = read_strategy_file(book, "plan.xlsx", 10_000_000)
-    refused = structure_import.plan(file, world["plan"], by=world["council_admin"])
+    refused = structure_import.plan(_workbook(values, rows), plan, by=world["council_admin"])
     assert not refused.ok
-    assert any("you are not one of its Admins" in p for p in refused.problems)
-    values = strategy_values(world["plan"]) | {"slug": "clinic-copy", "title": "Copy"}
-    copy = read_strategy_file(write_workbook(values, []), "copy.xlsx", 10_000_000)
-    named = structure_import.plan(copy, None, by=world["clinic_admin"])
+    assert "You are not an Admin of this strategy's lead organisation" in refused.problems[0]
+    # By its short name alone, from the import page: refused without naming it.
+    found = structure_import.plan(_workbook(values, rows), None, by=world["clinic_admin"])
+    assert found.problems[0] == (
+        'Sheet "Strategy": the short name “plan” is taken by a strategy you are not an Admin '
+        "of; choose another short name."
+    )
+    assert not found.ok and "Joint plan" not in "\n".join(found.problems)
+    copy = values | {"slug": "clinic-copy", "title": "Copy"}
+    named = structure_import.plan(_workbook(copy, []), None, by=world["clinic_admin"])
     assert any("you are not an Admin of “Trust”" in p for p in named.problems)
+
+
+def test_a_workbook_names_nothing_of_other_organisations(world, make_member):
+    make_measure(world["objective"], code="TRUST-M", unit="count")
+    Strategy.objects.filter(pk=world["plan"].pk).update(status="draft")
+    values = strategy_values(world["plan"]) | {
+        "slug": "clinic-plan",
+        "title": "Clinic plan",
+        "organisation": "Clinic",
+    }
+    rows = [
+        {"level": "priority", "number": "1", "title": "P"},
+        {"level": "objective", "number": "1.1", "title": "O"},
+        {"level": "milestone", "number": "1.1.1", "title": "A", "owner_email": "trust_lead"},
+        {"level": "milestone", "number": "1.1.2", "title": "B", "owner_email": "nobody-at-all"},
+        {"level": "measure", "parent": "1.1", "code": "TRUST-M", "title": "M", "unit": "count"},
+    ]
+    problems = structure_import.plan(_workbook(values, rows), None, by=world["clinic_admin"])
+    text = "\n".join(problems.problems)
+    assert "Joint plan" not in text and "Trust" not in text
+    assert "measure code TRUST-M is already used by another organisation's strategy" in text
+    # Someone of another organisation and nobody at all are refused in the same words.
+    refusals = [p.split(": ", 1)[1].split(" ", 1)[1] for p in problems.problems if "hold" in p]
+    assert len(refusals) == 2 and refusals[0] == refusals[1]
+
+
+def test_a_workbook_gives_a_milestone_only_to_its_responsible_organisations_people(world):
+    Strategy.objects.filter(pk=world["plan"].pk).update(status="draft")
+    plan = Strategy.objects.get(pk=world["plan"].pk)
+    rows = item_rows(plan)
+    for row in rows:
+        if row.get("title") == "Council's part":
+            row["owner_email"] = "trust_lead"  # a Trust lead, on the Council's milestone
+    refused = structure_import.plan(
+        _workbook(strategy_values(plan), rows), plan, by=world["trust_admin"]
+    )
+    assert any("trust_lead cannot hold this milestone" in p for p in refused.problems)
 
 
 def test_a_partner_named_by_items_stays_a_partner_and_the_lead_is_never_one(world):
@@ -318,3 +356,28 @@ def test_someone_in_no_organisation_is_told_why_they_see_nothing(client, world, 
     assert "Your account is not in any organisation yet" in page
     assert "Joint plan" not in page
     assert client.get(world["trusts"].get_absolute_url()).status_code == 404
+
+
+def test_a_partners_admin_never_reaches_the_leads_draft(client, world):
+    draft = make_strategy(slug="secret", status="draft", organisation=world["trust"])
+    Partner.objects.create(strategy=draft, organisation=world["council"])
+    objective = make_objective(make_priority(draft, number=1), number=1)
+    hidden = make_milestone(objective, title="Secret milestone", responsible=world["council"])
+    make_measure(objective, code="SECRET-M", name="Secret measure", responsible=world["council"])
+    client.force_login(world["council_admin"])
+    page = client.get(reverse("milestones:bulk_assign")).content.decode()
+    assert "Secret milestone" not in page
+    bulk = {"milestones": [hidden.pk], "owner": world["council_lead"].pk}
+    assert client.post(reverse("milestones:bulk_assign"), bulk).status_code == 400
+    assert Milestone.objects.get(pk=hidden.pk).owner is None
+    template = client.get(reverse("measures:import_template")).content.decode()
+    assert "SECRET-M" not in template and "Secret measure" not in template
+
+
+def test_an_organisation_id_names_nothing_the_person_cannot_see(client, world):
+    client.force_login(world["clinic_board"])
+    url = reverse("objectives:strategy_list") + f"?organisation={world['trust'].pk}"
+    page = client.get(url).content.decode()
+    assert "Trust" not in page and "No organisation has that number" in page
+    client.force_login(world["council_board"])  # a partner sees the lead's name anyway
+    assert "Strategies of Trust" in client.get(url).content.decode()

@@ -334,3 +334,22 @@ def test_a_version_that_is_not_a_number_is_shown_again_as_a_conflict(client, pro
     assert response.status_code == 409
     row = response.context["rows"][0]
     assert row.outcome == "conflict" and row.form["version"].value() == one.version
+
+
+def test_a_milestone_another_organisation_has_taken_on_leaves_the_owners_return(
+    client, programme_lead, world
+):
+    from objectives.models import Organisation, Partner
+
+    taken, *kept = world["milestones"][:3]
+    strategy = taken.objective.priority.strategy
+    council = Organisation.objects.create(name="Council")  # the lead is not a member
+    Partner.objects.create(strategy=strategy, organisation=council)
+    council.memberships.filter(user=programme_lead).delete()
+    Milestone.objects.filter(pk=taken.pk).update(responsible=council)
+    client.force_login(programme_lead)
+    listed = [row.milestone for row in client.get(URL).context["rows"]]
+    assert taken not in listed and kept[0] in listed
+    before = Milestone.objects.get(pk=taken.pk).version
+    client.post(URL, _post_data({taken: {"status": "off_track", "commentary": "Forged"}}))
+    assert Milestone.objects.get(pk=taken.pk).version == before

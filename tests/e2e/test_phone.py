@@ -21,6 +21,7 @@ def _pages_of(example) -> dict[str, list[str]]:
 
     from measures.importing import store_upload
     from milestones.models import Milestone, Submission
+    from objectives.models import Membership
     from reporting import cycle
     from reporting.quarters import Quarter
 
@@ -42,7 +43,11 @@ def _pages_of(example) -> dict[str, list[str]]:
             cycle.close_period(period, by=None, today=quarter.end + dt.timedelta(days=1))
         quarter = quarter.next()
     # An update awaiting the board member's approval, and one returned to the lead.
-    example.approvers.add(User.objects.get(username="board"))
+    board_member = User.objects.get(username="board")
+    Membership.objects.get_or_create(
+        user=board_member, organisation=example.organisation, role="Approver"
+    )
+    example.approvers.add(board_member)
     lead = User.objects.get(username="lead")
     waiting = Milestone.objects.for_strategy(example).filter(owner=lead).first()
     Submission.objects.create(
