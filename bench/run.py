@@ -35,7 +35,7 @@ from measures import readings  # noqa: E402
 from measures.models import Measure  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from objectives.models import Strategy  # noqa: E402
-from strategy_tracker.management.commands.create_demo_users import (  # noqa: E402
+from strategy_tracker.demo_users import (  # noqa: E402
     grant_demo_roles,
 )
 

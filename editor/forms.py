@@ -1,11 +1,8 @@
 """The editor's forms: one per level, each carrying what it showed (`seen`) so a save over
 someone else's is refused (editor/guards.py)."""
 
-import operator
-
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
@@ -13,8 +10,8 @@ from django.utils.text import slugify
 from editor import guards, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS
 from measures.models import Measure
-from milestones.forms import UserChoiceField, UsersChoiceField, assignable_users
-from milestones.models import Milestone
+from milestones.forms import UserChoiceField, UsersChoiceField
+from milestones.models import Milestone, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.forms import MultilineTextField
@@ -55,9 +52,8 @@ class GuardedForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
         if "responsible" in self.fields:
-            try:
-                strategy = operator.attrgetter(self.instance.strategy_path)(self.instance)
-            except (AttributeError, ObjectDoesNotExist):
+            strategy = self.instance.strategy_or_none()
+            if strategy is None:
                 del self.fields["responsible"]  # an add form shown before its parent is known
             else:
                 self.fields["responsible"].queryset = strategy.responsible_organisations()
@@ -229,8 +225,8 @@ class MilestoneForm(GuardedForm):
         else:
             objective = getattr(self.instance, "objective", None)
             partnership = objective.priority.strategy.organisation_ids() if objective else set()
-            self.fields["owner"].queryset = assignable_users(partnership)
-            self.fields["delegates"].queryset = assignable_users(partnership)
+            self.fields["owner"].queryset = holders(partnership)
+            self.fields["delegates"].queryset = holders(partnership)
 
     def clean(self):
         data = super().clean()
@@ -242,7 +238,7 @@ class MilestoneForm(GuardedForm):
             placed = Milestone(
                 objective=self.instance.objective, responsible=data.get("responsible")
             )
-            may_hold = assignable_users([placed.responsible_organisation_id])
+            may_hold = placed.holders()
             for person in people:
                 if not may_hold.filter(pk=person.pk).exists():
                     self.add_error(

@@ -25,8 +25,7 @@ from editor.forms import RESERVED_CODES, RESERVED_SLUGS
 from editor.structure_export import item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
-from milestones.forms import assignable_users
-from milestones.models import Milestone, MilestoneDelegate
+from milestones.models import Milestone, MilestoneDelegate, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import ADMIN, organisations_where
 
@@ -118,6 +117,7 @@ class _Planner:
         self.organisations: set[int] = set()
         self.lead_id: int | None = None
         self.stored: dict = {}  # the draft's live items, by _key
+        self.holders: dict[int | None, set[int]] = {}  # by organisation: who can hold
         self.problems: list[str] = list(file.strategy_problems)
         self.items: list[Planned] = []
 
@@ -373,12 +373,24 @@ class _Planner:
 
     def _may_hold(self, item: Planned) -> set[int]:
         """Ids of the people who can hold the milestone: of the organisation responsible for
-        it as it is stored, or as its objective is, or else the lead organisation."""
-        stored = self.stored.get(_key("milestone", item.label)) or self.stored.get(
-            _key("objective", item.parent)
+        the nearest of it, its objective and its priority that is stored, or else of the
+        lead organisation."""
+        priority = item.parent.rpartition(".")[0]
+        stored = next(
+            filter(
+                None,
+                (
+                    self.stored.get(_key("milestone", item.label)),
+                    self.stored.get(_key("objective", item.parent)),
+                    self.stored.get(_key("priority", priority)),
+                ),
+            ),
+            None,
         )
         responsible = stored.responsible_organisation_id if stored else self.lead_id
-        return set(assignable_users([responsible]).values_list("pk", flat=True))
+        if responsible not in self.holders:
+            self.holders[responsible] = set(holders([responsible]).values_list("pk", flat=True))
+        return self.holders[responsible]
 
     def _named(self, strategy: Strategy) -> str:
         """The strategy's title, if the person importing may see it."""
@@ -527,7 +539,7 @@ def _users_named(names: set[str], organisations: set[int]) -> dict:
     if not names:
         return {}
     users = (
-        assignable_users(organisations)
+        holders(organisations)
         .annotate(email_l=Lower("email"), username_l=Lower("username"))
         .filter(Q(email_l__in=names) | Q(username_l__in=names))
     )
@@ -560,7 +572,7 @@ def _comparable(value):
 
 def _live_objects(strategy: Strategy) -> dict:
     objects = {}
-    for p in Priority.objects.filter(strategy=strategy):
+    for p in Priority.objects.filter(strategy=strategy).select_related("strategy"):
         objects[("priority", p.key)] = p
     objectives = Objective.objects.filter(priority__strategy=strategy)
     for o in objectives.select_related("priority__strategy"):

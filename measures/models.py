@@ -26,7 +26,7 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
-from strategy_tracker.roles import ADMIN, organisations_where
+from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
 from strategy_tracker.status import Status
 
 
@@ -61,7 +61,7 @@ class MeasureQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> "MeasureQuerySet":
-        """Measures of strategies this user may see (drafts are for Admins only)."""
+        """Measures of strategies this user may see (Strategy.objects.visible_to)."""
         return self.for_strategies(Strategy.objects.visible_to(user).values("id"))
 
     def with_responsible(self) -> "MeasureQuerySet":
@@ -80,7 +80,7 @@ class MeasureQuerySet(models.QuerySet):
     def imported_by(self, user) -> "MeasureQuerySet":
         """Measures whose figures `user` imports: those their organisations are responsible
         for, as an Admin of them (every measure, for a site administrator)."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        if is_site_administrator(user):
             return self
         return (
             self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
@@ -325,16 +325,6 @@ class Measure(NamesResponsiblePartner, models.Model):
     def responsible_organisation_id(self) -> int:
         """Its responsible partner, or its parent's (in the end the lead organisation)."""
         return self.responsible_id or (self.objective or self.priority).responsible_organisation_id
-
-    def is_managed_by(self, user) -> bool:
-        """Whether `user` sets its SPC limits: a site administrator, or an Admin of the
-        strategy's lead organisation or of the organisation responsible for it."""
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.is_superuser:
-            return True
-        lead = self.strategy.organisation_id
-        return bool({lead, self.responsible_organisation_id} & organisations_where(user, ADMIN))
 
 
 class ValueRow(NamedTuple):

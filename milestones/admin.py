@@ -4,8 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from milestones.forms import assignable_users
-from milestones.models import Milestone
+from milestones.models import Milestone, holders
 from strategy_tracker.admin_bases import TrackedHistoryAdmin
 
 LEAD_FIELDS = ("status", "commentary", "forecast_date")
@@ -40,9 +39,7 @@ class MilestoneAdminForm(forms.ModelForm):
         # The current owner stays listed after losing the role, so an untouched save keeps them.
         self.fields["owner"].queryset = (
             get_user_model()
-            .objects.filter(
-                Q(pk__in=assignable_users().values("pk")) | Q(pk=self.instance.owner_id)
-            )
+            .objects.filter(Q(pk__in=holders().values("pk")) | Q(pk=self.instance.owner_id))
             .order_by("first_name", "last_name", "username")
         )
 
@@ -51,8 +48,7 @@ class MilestoneAdminForm(forms.ModelForm):
         owner = data.get("owner")
         if owner and owner.pk != self.instance.owner_id and data.get("objective"):
             placed = Milestone(objective=data["objective"], responsible=data.get("responsible"))
-            responsible = [placed.responsible_organisation_id]
-            if not assignable_users(responsible).filter(pk=owner.pk).exists():
+            if not placed.holders().filter(pk=owner.pk).exists():
                 self.add_error(
                     "owner",
                     "Only a programme lead or Admin of the organisation responsible for this "

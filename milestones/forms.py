@@ -4,11 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone
-from objectives.models import Membership, Organisation
+from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone, holders
+from objectives.models import Organisation
 from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
 from strategy_tracker.people import as_id
-from strategy_tracker.roles import OWNER_ROLES
 
 COMMENTARY_MAX = 2000
 
@@ -90,21 +89,6 @@ class MilestoneUpdateForm(forms.Form):
         return data
 
 
-def assignable_users(organisation_ids=None):
-    """People who can hold a milestone: programme leads and Admins of the organisation
-    responsible for it (of any of `organisation_ids`; of any organisation, if not given),
-    and site administrators."""
-    holders = Membership.objects.filter(role__in=OWNER_ROLES)
-    if organisation_ids is not None:
-        holders = holders.filter(organisation_id__in=organisation_ids)
-    return (
-        get_user_model()
-        .objects.filter(Q(pk__in=holders.values("user_id")) | Q(is_superuser=True))
-        .filter(is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def _is_id(value) -> bool:
     return as_id(value) is not None
 
@@ -181,8 +165,7 @@ class MilestonePeopleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Whoever holds it now stays listed even after losing the role, so saving the form
         # untouched never drops them; nobody without the role can be given a new place.
-        responsible = [milestone.responsible_organisation_id]
-        assignable = Q(pk__in=assignable_users(responsible).values("pk"))
+        assignable = Q(pk__in=milestone.holders().values("pk"))
         users = get_user_model().objects.order_by("first_name", "last_name", "username")
         self.fields["owner"].queryset = users.filter(assignable | Q(pk=milestone.owner_id))
         self.fields["delegates"].queryset = users.filter(assignable | Q(pk__in=delegate_ids))
@@ -233,7 +216,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         responsible = managed.with_responsible().values("responsible_organisation")
         for name in ("owner", "add_delegates", "remove_delegates"):
-            self.fields[name].queryset = assignable_users(responsible)
+            self.fields[name].queryset = holders(responsible)
 
     def clean(self):
         data = super().clean()
@@ -266,9 +249,8 @@ class BulkAssignForm(AssignForm):
             return data
         needed = set(chosen.with_responsible().values_list("responsible_organisation", flat=True))
         for person in filter(None, [data.get("owner"), *(data.get("add_delegates") or [])]):
-            held = Membership.objects.filter(user=person, role__in=OWNER_ROLES)
-            missing = needed - set(held.values_list("organisation_id", flat=True))
-            if missing and not person.is_superuser:
+            missing = {o for o in needed if not holders([o]).filter(pk=person.pk).exists()}
+            if missing:
                 names = ", ".join(
                     Organisation.objects.filter(pk__in=missing).values_list("name", flat=True)
                 )

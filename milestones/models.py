@@ -13,6 +13,7 @@ from milestones import status as status_rules
 from milestones.status import CLOSED, milestone_status
 from objectives.models import (
     LiveManager,
+    Membership,
     NamesResponsiblePartner,
     Objective,
     Strategy,
@@ -20,11 +21,33 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
-from strategy_tracker.roles import ADMIN, OWNER_ROLES, organisations_where
+from strategy_tracker.roles import (
+    ADMIN,
+    OWNER_ROLES,
+    is_site_administrator,
+    organisations_where,
+)
 from strategy_tracker.status import DISPLAY_ORDER
 
 # A reported status that needs a line of commentary to explain it.
 STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
+
+
+def holders(organisation_ids=None):
+    """People who can hold (own, or be a delegate on) a milestone: active programme leads
+    and Admins of the organisation responsible for it (of any of `organisation_ids`; of any
+    organisation, if not given), and site administrators."""
+    from django.contrib.auth import get_user_model
+
+    members = Membership.objects.filter(role__in=OWNER_ROLES)
+    if organisation_ids is not None:
+        members = members.filter(organisation_id__in=organisation_ids)
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=members.values("user_id")) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class StaleMilestoneError(Exception):
@@ -45,7 +68,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(objective__priority__strategy=strategy)
 
     def visible_to(self, user) -> "MilestoneQuerySet":
-        """Milestones of strategies this user may see (drafts are for Admins only)."""
+        """Milestones of strategies this user may see (Strategy.objects.visible_to)."""
         return self.filter(objective__priority__strategy__in=Strategy.objects.visible_to(user))
 
     def for_user(self, user, assigned_after: dt.datetime | None = None) -> "MilestoneQuerySet":
@@ -74,7 +97,7 @@ class MilestoneQuerySet(models.QuerySet):
     def managed_by(self, user) -> "MilestoneQuerySet":
         """Milestones whose owners and delegates `user` sets: those of strategies they
         administer, and those their organisation is responsible for as an Admin of it."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        if is_site_administrator(user):
             return self
         admin_of = organisations_where(user, ADMIN)
         return (
@@ -87,12 +110,15 @@ class MilestoneQuerySet(models.QuerySet):
         )
 
     def updatable_by(self, user) -> "MilestoneQuerySet":
-        """Of these, the milestones whose responsible organisation `user` is a programme lead
-        or Admin of (SQL twin of can_be_updated_by's rule for owners and delegates)."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        """Of these, those `user` may update as their owner or delegate (for_user gives
+        those), or as an Admin who manages them: can_be_updated_by's rule, in SQL."""
+        if is_site_administrator(user):
             return self
-        lead_of = organisations_where(user, *OWNER_ROLES)
-        return self.with_responsible().filter(responsible_organisation__in=lead_of)
+        holds = organisations_where(user, *OWNER_ROLES)  # Admins included
+        return self.with_responsible().filter(
+            Q(responsible_organisation__in=holds)
+            | Q(objective__priority__strategy__organisation__in=organisations_where(user, ADMIN))
+        )
 
     def with_hierarchy(self) -> "MilestoneQuerySet":
         return self.select_related("objective__priority__strategy", "owner", "last_updated_by")
@@ -150,7 +176,6 @@ def _rag_rules(today: dt.date) -> list[tuple[Q, str]]:
 
 class Milestone(NamesResponsiblePartner, models.Model):
     Status = MilestoneStatus
-    strategy_path = "objective.priority.strategy"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(
@@ -202,6 +227,8 @@ class Milestone(NamesResponsiblePartner, models.Model):
     everything = models.Manager()
     objects = LiveManager.from_queryset(MilestoneQuerySet)()
 
+    strategy_path = "objective.priority.strategy"
+
     class Meta:
         default_manager_name = "objects"  # archived milestones are left out
         ordering = ["objective_id", "position", "id"]
@@ -234,26 +261,16 @@ class Milestone(NamesResponsiblePartner, models.Model):
         """Its responsible partner, or its objective's (in the end the lead organisation)."""
         return self.responsible_id or self.objective.responsible_organisation_id
 
-    def is_managed_by(self, user) -> bool:
-        """Whether `user` sets its owner and delegates, and may update it themself: a site
-        administrator, or an Admin of the strategy's lead organisation or of the
-        organisation responsible for it."""
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.is_superuser:
-            return True
-        admin_of = organisations_where(user, ADMIN)
-        strategy = self.objective.priority.strategy
-        return bool({strategy.organisation_id, self.responsible_organisation_id} & admin_of)
+    def holders(self):
+        """Who can be given this milestone (see holders())."""
+        return holders([self.responsible_organisation_id])
 
     def can_be_updated_by(self, user) -> bool:
         """Its owner or a named delegate, while they are a programme lead or Admin of the
-        organisation responsible for it; or whoever manages it. Checked on the server for
-        every write."""
+        organisation responsible for it; or whoever manages it (is_managed_by). Checked on
+        the server for every write; updatable_by is its SQL twin."""
         if self.is_managed_by(user):
             return True
-        if not user.is_authenticated or not user.is_active:
-            return False
         if self.responsible_organisation_id not in organisations_where(user, *OWNER_ROLES):
             return False
         if self.owner_id == user.id:
@@ -268,9 +285,15 @@ class Milestone(NamesResponsiblePartner, models.Model):
     def who_may_update(self) -> str:
         """Says, for someone who may not, who may update it."""
         if self.owner is None:
-            return "This milestone has no owner yet: only its delegates or an Admin can update it."
+            return (
+                "This milestone has no owner yet: only its delegates or an Admin of its "
+                "organisation can update it."
+            )
         name = self.owner.get_full_name() or self.owner.username
-        return f"Only {name} (owner), their delegates or an Admin can update this milestone."
+        return (
+            f"Only {name} (owner), their delegates or an Admin of its organisation can update "
+            "this milestone."
+        )
 
     def needs_update(self, now: dt.datetime) -> bool:
         """Open, and not updated within the reminder interval (or never)."""

@@ -24,7 +24,7 @@ def _get_milestone(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int, pk: int
 ) -> Milestone:
     """The milestone at this address; 404 if it is not there or this user may not see its
-    strategy (a draft, for anyone but an Admin)."""
+    strategy (Strategy.objects.visible_to)."""
     part, priority_number = key
     return get_object_or_404(
         Milestone.objects.visible_to(request.user).with_hierarchy(),
@@ -192,6 +192,7 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         new = list(
             Milestone.objects.for_user(request.user, assigned_after=visit.seen_at)
             .visible_to(request.user)
+            .updatable_by(request.user)
             .with_hierarchy()
         )
     MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
@@ -231,6 +232,7 @@ def _my_milestones(user, today):
     return (
         Milestone.objects.for_user(user)
         .visible_to(user)
+        .updatable_by(user)  # not one whose organisation is no longer responsible
         .with_hierarchy()
         .annotate(
             overdue_first=Case(

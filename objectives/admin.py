@@ -50,12 +50,14 @@ class PartnerFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         named = self.instance.organisations_named_by_items() if self.instance.pk else set()
-        for form in self.deleted_forms:
-            partner = form.instance
-            if partner.pk and partner.organisation_id in named:
+        for form in self.initial_forms:
+            # A row deleted, or changed to another organisation, removes the one it held.
+            removed = form in self.deleted_forms or "organisation" in form.changed_data
+            held = Organisation.objects.filter(pk=form.initial.get("organisation")).first()
+            if removed and held is not None and held.pk in named:
                 raise ValidationError(
-                    f"Items of this strategy name {partner.organisation} as responsible, so it "
-                    "stays a partner until they name another organisation."
+                    f"Items of this strategy name {held} as responsible, so it stays a partner "
+                    "until they name another organisation."
                 )
 
 

@@ -1,6 +1,7 @@
-"""A strategy's life: a draft (Admins only) is published (everyone signed in reads it, the
-reporting cycle runs for it), then closed (still readable; no periods open and no reminders
-go). Each step records who took it and when, and is kept in the strategy's history."""
+"""A strategy's life: a draft (its lead organisation's Admins only) is published (its
+organisations' people read it, the reporting cycle runs for it), then closed (still readable;
+no periods open and no reminders go). Each step records who took it and when, and is kept in
+the strategy's history."""
 
 import datetime as dt
 

@@ -11,7 +11,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from strategy_tracker.addresses import address
-from strategy_tracker.roles import ADMIN, APPROVER, ROLES, organisations_where
+from strategy_tracker.roles import (
+    ADMIN,
+    APPROVER,
+    ROLES,
+    is_site_administrator,
+    organisations_where,
+)
 
 
 class LiveManager(models.Manager):
@@ -54,14 +60,27 @@ class NamesResponsiblePartner:
 
     strategy_path = "strategy"
 
+    def strategy_or_none(self) -> "Strategy | None":
+        """Its strategy, or None while it has no parent (a form's item not yet placed)."""
+        try:
+            return operator.attrgetter(self.strategy_path)(self)
+        except (AttributeError, ObjectDoesNotExist):
+            return None
+
+    def is_managed_by(self, user) -> bool:
+        """Whether `user` looks after it (sets a milestone's owner and delegates, a measure's
+        SPC limits): a site administrator, or an Admin of the strategy's lead organisation
+        or of the organisation responsible for it."""
+        if is_site_administrator(user):
+            return True
+        lead = self.strategy_or_none().organisation_id
+        return bool({lead, self.responsible_organisation_id} & organisations_where(user, ADMIN))
+
     def clean(self) -> None:
         super().clean()
-        if self.responsible_id is None:
-            return
-        try:
-            strategy = operator.attrgetter(self.strategy_path)(self)
-        except (AttributeError, ObjectDoesNotExist):
-            return  # no parent chosen yet: that field's own error says so
+        strategy = self.strategy_or_none()
+        if self.responsible_id is None or strategy is None:
+            return  # nothing named, or no parent chosen yet (that field's error says so)
         if self.responsible_id not in strategy.organisation_ids():
             raise ValidationError(
                 {
@@ -72,7 +91,7 @@ class NamesResponsiblePartner:
 
     def delivered_by(self) -> "Organisation | None":
         """The partner responsible for it, where that is not the lead organisation."""
-        strategy = operator.attrgetter(self.strategy_path)(self)
+        strategy = self.strategy_or_none()
         responsible = self.responsible_organisation_id
         if responsible == strategy.organisation_id:
             return None
@@ -153,10 +172,10 @@ class StrategyQuerySet(models.QuerySet):
         """Strategies of the user's organisations, as lead organisation or as partner. Drafts
         are half-built: only the lead organisation's Admins see them. Site administrators
         see everything; someone in no organisation sees nothing."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        if is_site_administrator(user):
             return self
         member_of = organisations_where(user)
-        partnered = Strategy.partners.through.objects.filter(organisation_id__in=member_of)
+        partnered = Partner.objects.filter(organisation_id__in=member_of)
         return self.filter(
             (Q(organisation_id__in=member_of) | Q(pk__in=partnered.values("strategy_id")))
             & ~Q(status=Strategy.Status.DRAFT)
@@ -166,7 +185,7 @@ class StrategyQuerySet(models.QuerySet):
     def approvable_by(self, user) -> "StrategyQuerySet":
         """Strategies whose updates `user` may approve once named: those of an organisation
         they are an Approver of, as lead or partner (every one, for a site administrator)."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        if is_site_administrator(user):
             return self
         approver_of = organisations_where(user, APPROVER)
         partnered = Partner.objects.filter(organisation_id__in=approver_of)
@@ -177,7 +196,7 @@ class StrategyQuerySet(models.QuerySet):
     def administered_by(self, user) -> "StrategyQuerySet":
         """Strategies `user` builds and runs: those whose lead organisation they are an
         Admin of (every one, for a site administrator)."""
-        if user.is_authenticated and user.is_active and user.is_superuser:
+        if is_site_administrator(user):
             return self
         return self.filter(organisation_id__in=organisations_where(user, ADMIN))
 
@@ -307,6 +326,10 @@ class Strategy(models.Model):
         super().clean()
         if self.pk is None:
             return
+        if self.partners.filter(pk=self.organisation_id).exists():
+            raise ValidationError(
+                {"organisation": "This organisation is one of its partners; it cannot lead it too."}
+            )
         was = Strategy.objects.filter(pk=self.pk).values_list("organisation_id", flat=True).first()
         if was is not None and was != self.organisation_id:
             partners = set(self.partners.values_list("id", flat=True))
@@ -415,8 +438,6 @@ class Priority(NamesResponsiblePartner, models.Model):
 
 
 class Objective(NamesResponsiblePartner, models.Model):
-    strategy_path = "priority.strategy"
-
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
     title = models.TextField()
@@ -432,6 +453,8 @@ class Objective(NamesResponsiblePartner, models.Model):
 
     everything = models.Manager()
     objects = LiveManager()
+
+    strategy_path = "priority.strategy"
 
     class Meta:
         default_manager_name = "objects"  # archived objectives are left out

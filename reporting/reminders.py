@@ -52,14 +52,21 @@ def returns_due(today: dt.date | None = None) -> dict:
             continue
         people = [milestone.owner, *milestone.delegates.all()]
         for person in people:
-            # Only people who can open the return: active, and allowed to update milestones.
-            if person is not None and person.is_active and _can_return(person):
+            if person is not None and person.is_active:
                 due[person][period].append(milestone)
+    # Only what each person's return lists: milestones they may still update.
+    for person, by_period in list(due.items()):
+        ids = [m.pk for ms in by_period.values() for m in ms]
+        theirs = set(
+            Milestone.objects.filter(pk__in=ids).updatable_by(person).values_list("pk", flat=True)
+        )
+        for period, ms in list(by_period.items()):
+            by_period[period] = [m for m in ms if m.pk in theirs]
+            if not by_period[period]:
+                del by_period[period]
+        if not by_period:
+            del due[person]
     return due
-
-
-def _can_return(person) -> bool:
-    return person.has_perm("milestones.update_own_milestone")
 
 
 def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:

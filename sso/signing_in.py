@@ -84,7 +84,9 @@ def user_for(claims: dict):
             link = ProviderAccount.objects.create(user=user, issuer=issuer, subject=subject)
         user = link.user
         if not user.is_active:
-            raise SignInRefused("Your account here has been switched off. Ask an Admin.")
+            raise SignInRefused(
+                "Your account here has been switched off. Ask your site administrator."
+            )
         _set_roles(link, groups)
     return user
 
@@ -117,8 +119,8 @@ def _verified_email(claims: dict) -> str:
     domain = email.rpartition("@")[2].lower()
     if settings.OIDC_ALLOWED_DOMAINS and domain not in settings.OIDC_ALLOWED_DOMAINS:
         raise SignInRefused(
-            f"Addresses at {domain} cannot sign in here. Ask an Admin if your organisation "
-            "should be added."
+            f"Addresses at {domain} cannot sign in here. Ask your site administrator if your "
+            "organisation should be added."
         )
     return email
 
@@ -134,7 +136,8 @@ def _first_sign_in(claims: dict, groups: list[str]):
     ]
     if len(matches) > 1:
         raise SignInRefused(
-            f"More than one account here has the address {email}; ask an Admin to sort it out."
+            f"More than one account here has the address {email}; ask your site administrator "
+            "to sort it out."
         )
     if matches:
         user = matches[0]
@@ -145,18 +148,20 @@ def _first_sign_in(claims: dict, groups: list[str]):
             )
         if ProviderAccount.objects.filter(user=user).exists():
             raise SignInRefused(
-                f"The account with the address {email} is linked to another sign-in; ask an Admin."
+                f"The account with the address {email} is linked to another sign-in; ask your "
+                "site administrator."
             )
         return user
     if not _mapped_memberships(groups) and not settings.OIDC_CREATE_USERS_WITHOUT_ROLE:
         raise SignInRefused(
-            "You do not have an account here yet, and none of your groups gives one. Ask an "
-            "Admin to add you."
+            "You do not have an account here yet, and none of your groups gives one. Ask your "
+            "site administrator to add you."
         )
     username = email.lower()[:150]
     if User.objects.filter(username=username).exists():
         raise SignInRefused(
-            f"An account here is called {username} but has another address; ask an Admin."
+            f"An account here is called {username} but has another address; ask your site "
+            "administrator."
         )
     user = User(username=username, email=email)
     user.first_name = str(claims.get("given_name") or claims.get("name") or "")[:150]
@@ -172,15 +177,17 @@ def _mapped_memberships(groups: list[str]) -> set[tuple[int, str]]:
 
 
 def _set_roles(link: ProviderAccount, groups: list[str]) -> None:
-    """Once the person's groups have given them memberships, the provider decides their
-    memberships at every sign-in (someone taken out of every mapped group loses them). Until
-    then, their memberships stay as a site administrator granted them."""
+    """Once the person's groups have given them memberships, the provider decides, at every
+    sign-in, the memberships that some group maps to (someone taken out of a group loses
+    what it gave). Memberships no group maps to (an Approver named by a site administrator,
+    say) stay as granted, as all do until a group first gives one."""
     mapped = _mapped_memberships(groups)
     if not mapped and not link.manages_roles:
         return
     user = link.user
+    decided = set(GroupRole.objects.values_list("organisation_id", "role"))
     held = set(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-    for organisation_id, role in held - mapped:
+    for organisation_id, role in (held & decided) - mapped:
         Membership.objects.filter(user=user, organisation_id=organisation_id, role=role).delete()
     Membership.objects.bulk_create(
         [Membership(user=user, organisation_id=o, role=r) for o, r in sorted(mapped - held)]

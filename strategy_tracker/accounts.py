@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 RATE_LIMIT_WINDOW_S = 60 * 60
 TOO_MANY_RESET_REQUESTS = (
     "Too many reset links have been asked for from your network or for this address in the "
-    "last hour. Please wait an hour and try again, or ask an Admin to send you a link."
+    "last hour. Please wait an hour and try again, or ask your site administrator to send you "
+    "a link."
 )
 
 

@@ -87,6 +87,11 @@ def ensure_role_groups_after_migrate(sender, **kwargs) -> None:
     ensure_role_groups(apps)
 
 
+def is_site_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A superuser, signed in and active: reaches every organisation."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
 def memberships(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[str]]:
     """Organisation id → the roles `user` holds there. Read once per user object (a
     request's user lives for that request only)."""
@@ -94,7 +99,8 @@ def memberships(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[s
         return {}
     if not hasattr(user, "_tracker_memberships"):
         held = defaultdict(set)
-        for organisation_id, role in user.memberships.values_list("organisation_id", "role"):
+        rows = user.memberships.order_by().values_list("organisation_id", "role")
+        for organisation_id, role in rows:
             held[organisation_id].add(role)
         user._tracker_memberships = {org: frozenset(roles) for org, roles in held.items()}
     return user._tracker_memberships
@@ -102,7 +108,8 @@ def memberships(user: AbstractBaseUser | AnonymousUser) -> dict[int, frozenset[s
 
 def organisations_where(user: AbstractBaseUser | AnonymousUser, *roles: str) -> set[int]:
     """Ids of the organisations where `user` holds any of `roles` (any role, if none named).
-    Not for superusers, who reach every organisation: ask `user.is_superuser` first."""
+    Not for site administrators, who reach every organisation: ask is_site_administrator
+    first."""
     return {
         organisation
         for organisation, held in memberships(user).items()

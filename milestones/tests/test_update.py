@@ -343,7 +343,10 @@ def test_an_assignment_that_changes_nothing_writes_nothing(milestone, programme_
     assert _snapshot(milestone) == before
 
 
-WHO_MAY = "Only Lee Lead (owner), their delegates or an Admin can update this milestone."
+WHO_MAY = (
+    "Only Lee Lead (owner), their delegates or an Admin of its organisation can update this "
+    "milestone."
+)
 
 
 @pytest.mark.parametrize("user_fixture", ["board_member", "other_lead"])
@@ -384,7 +387,10 @@ def test_a_milestone_with_no_owner_says_only_delegates_or_an_admin_may(
     Milestone.objects.filter(pk=milestone.pk).update(owner=None)
     client.force_login(other_lead)
     html = client.get(milestone.get_absolute_url()).content.decode()
-    assert "This milestone has no owner yet: only its delegates or an Admin can update it." in html
+    assert (
+        "This milestone has no owner yet: only its delegates or an Admin of its organisation "
+        "can update it." in html
+    )
     refused = _post(client, milestone, status="complete").content.decode()
     assert "This milestone has no owner yet" in refused
 

@@ -15,6 +15,8 @@ def roles_to_memberships(apps, schema_editor):
     Organisation = apps.get_model("objectives", "Organisation")
     Strategy = apps.get_model("objectives", "Strategy")
     organisations = list(Organisation.objects.all())
+    if not organisations:
+        return  # nobody could hold a role anywhere yet: the groups keep who held what
     wanted = set()
     for group in Group.objects.filter(name__in=ROLES):
         for user in group.user_set.all():
@@ -33,12 +35,15 @@ def roles_to_memberships(apps, schema_editor):
 
 
 def memberships_to_roles(apps, schema_editor):
-    """Back to global roles: whoever held a role anywhere holds it everywhere again."""
+    """Back to global roles: whoever held a role anywhere holds it everywhere again, and
+    Admins reach the Django admin again."""
     Group = apps.get_model("auth", "Group")
     Membership = apps.get_model("objectives", "Membership")
     for group in Group.objects.filter(name__in=ROLES):
         users = Membership.objects.filter(role=group.name).values_list("user_id", flat=True)
         group.user_set.add(*set(users))
+    User = apps.get_model("auth", "User")
+    User.objects.filter(groups__name="Admin").update(is_staff=True)
 
 
 class Migration(migrations.Migration):

@@ -381,3 +381,24 @@ def test_an_organisation_id_names_nothing_the_person_cannot_see(client, world):
     assert "Trust" not in page and "No organisation has that number" in page
     client.force_login(world["council_board"])  # a partner sees the lead's name anyway
     assert "Strategies of Trust" in client.get(url).content.decode()
+
+
+def test_a_partner_row_changed_to_another_organisation_is_a_removal(client, world, site_admin):
+    from milestones.tests.posted_forms import form_as_posted
+
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_strategy_change", args=[world["plan"].pk])
+    data = form_as_posted(client.get(url).content.decode(), form_id="strategy_form")
+    data |= {"partner_set-0-organisation": [str(world["clinic"].pk)], "_save": ["Save"]}
+    response = client.post(url, data)
+    assert (
+        response.status_code == 200 and "name Council as responsible" in response.content.decode()
+    )
+    assert list(world["plan"].partners.values_list("name", flat=True)) == ["Council"]
+
+
+def test_a_partner_cannot_be_made_the_lead_too(world):
+    plan = world["plan"]
+    plan.organisation = world["council"]
+    with pytest.raises(ValidationError, match="one of its partners"):
+        plan.full_clean()

@@ -64,3 +64,25 @@ def test_global_roles_become_memberships_of_every_organisation():
         ("st-leads", "Trust", "Programme lead"),
         ("st-leads", "Council", "Programme lead"),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_can_be_undone_without_losing_anyone_access():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    new = _migrate(latest)
+    Organisation = new.get_model("objectives", "Organisation")
+    Membership = new.get_model("objectives", "Membership")
+    GroupRole = new.get_model("sso", "GroupRole")
+    ada = new.get_model("auth", "User").objects.create(username="ada")
+    for name in ("Trust", "Council"):
+        organisation = Organisation.objects.create(name=name)
+        Membership.objects.create(user=ada, organisation=organisation, role="Admin")
+        GroupRole.objects.create(group="st-admins", organisation=organisation, role="Admin")
+    try:
+        old = _migrate(BEFORE)
+        ada = old.get_model("auth", "User").objects.get(username="ada")
+        assert ada.is_staff and list(ada.groups.values_list("name", flat=True)) == ["Admin"]
+        mapped = old.get_model("sso", "GroupRole").objects
+        assert list(mapped.values_list("group", "role")) == [("st-admins", "Admin")]
+    finally:
+        _migrate(latest)

@@ -80,3 +80,19 @@ def test_nobody_is_reminded_of_a_return_they_cannot_open(board_member):
     make_milestone(objective, title="Owned by a board member", owner=board_member)
     call_command("send_return_reminders", stdout=StringIO())
     assert mail.outbox == []
+
+
+def test_no_reminder_for_a_milestone_another_organisation_has_taken_on(programme_lead):
+    from milestones.models import Milestone
+    from objectives.models import Organisation, Partner
+    from reporting.reminders import returns_due
+
+    this = Quarter.containing(timezone.localdate())
+    period, objective = strategy_reporting("taken", this)
+    milestone = make_milestone(objective, title="Taken on", owner=programme_lead)
+    assert programme_lead in returns_due()
+    council = Organisation.objects.create(name="Council")
+    council.memberships.filter(user=programme_lead).delete()
+    Partner.objects.create(strategy=period.strategy, organisation=council)
+    Milestone.objects.filter(pk=milestone.pk).update(responsible=council)
+    assert programme_lead not in returns_due()

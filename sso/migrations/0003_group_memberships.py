@@ -1,6 +1,7 @@
 """A provider group now gives a role in an organisation. Each existing mapping (group → role,
 which reached every organisation) becomes that role in every existing organisation, so
-nobody signing in loses access on upgrade."""
+nobody signing in loses access on upgrade. (With no organisation at all there is nothing a
+mapping could give, and none is kept.) Undone, each group keeps one row per role."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -16,6 +17,17 @@ def spread_over_organisations(apps, schema_editor):
                 group=mapping.group, role=mapping.role, organisation=organisation
             )
         mapping.delete()
+
+
+def one_per_role(apps, schema_editor):
+    GroupRole = apps.get_model("sso", "GroupRole")
+    kept = set()
+    for mapping in GroupRole.objects.order_by("pk"):
+        if (mapping.group, mapping.role) in kept:
+            mapping.delete()
+        else:
+            kept.add((mapping.group, mapping.role))
+            GroupRole.objects.filter(pk=mapping.pk).update(organisation=None)
 
 
 class Migration(migrations.Migration):
@@ -36,7 +48,7 @@ class Migration(migrations.Migration):
                 to="objectives.organisation",
             ),
         ),
-        migrations.RunPython(spread_over_organisations, migrations.RunPython.noop),
+        migrations.RunPython(spread_over_organisations, one_per_role),
         migrations.AlterField(
             model_name="grouprole",
             name="organisation",

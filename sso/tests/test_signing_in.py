@@ -58,11 +58,12 @@ def test_mapped_groups_decide_the_roles_and_leaving_them_takes_the_roles_away(ma
     GroupRole.objects.create(group="st-admins", organisation=trust, role=ADMIN)
     user_for(claims(groups=["st-admins"]))
     ada = User.objects.get(pk=existing.pk)
-    # An organisation's Admin, not a site administrator: the Django admin stays closed.
-    assert (user_roles(ada), ada.is_staff) == ({ADMIN}, False)
+    # An organisation's Admin, not a site administrator: the Django admin stays closed. Her
+    # Programme lead role, which no group maps to, stays as it was granted.
+    assert (user_roles(ada), ada.is_staff) == ({ADMIN, PROGRAMME_LEAD}, False)
     user_for(claims(groups=[]))  # IT took her out of the group
     ada = User.objects.get(pk=existing.pk)
-    assert (user_roles(ada), ada.is_staff) == (set(), False)
+    assert (user_roles(ada), ada.is_staff) == ({PROGRAMME_LEAD}, False)
 
 
 def test_each_group_gives_a_role_in_its_own_organisation(trust):
@@ -165,3 +166,15 @@ def test_a_provider_that_is_down_says_so_and_passwords_still_work(client, settin
         reverse("login"), {"username": "lee", "password": "correct-horse-battery-staple"}
     )
     assert signed_in.status_code == 302 and client.session.get("_auth_user_id")
+
+
+def test_memberships_no_group_maps_stay_as_a_site_administrator_granted_them(make_user, trust):
+    from objectives.models import Membership
+
+    existing = make_user("ada", email="ada.admin@nhs.example")
+    Membership.objects.create(user=existing, organisation=trust, role="Approver")
+    GroupRole.objects.create(group="st-board", organisation=trust, role=BOARD_MEMBER)
+    user_for(claims(groups=["st-board"]))
+    user_for(claims(groups=[]))  # left the board's group: loses what it gave, nothing else
+    held = set(Membership.objects.filter(user=existing).values_list("role", flat=True))
+    assert held == {"Approver"}

@@ -69,7 +69,10 @@ def test_a_lead_opening_the_import_page_gets_a_403_page_in_the_layout(client, pr
     html = _page(response)
     assert "<h1>You cannot do this</h1>" in html
     assert "Your account has the role Programme lead, which does not allow you" in html
-    assert "ask an Admin to give your account access" in html
+    assert (
+        "ask an Admin of your organisation, or your site administrator, to give your account access"
+        in html
+    )
     assert "Nothing was changed." in html
     assert '<a href="/milestones/mine/">Go back to the page you were on</a>' in html
     assert f'<a href="{reverse("objectives:strategy_list")}">' in html

@@ -26,7 +26,9 @@ def test_a_lead_opening_the_import_page_is_told_why_and_can_go_back(
     expect(page.get_by_role("main")).to_contain_text(
         "Your account has the role Programme lead, which does not allow you"
     )
-    expect(page.get_by_role("main")).to_contain_text("ask an Admin to give your account access")
+    expect(page.get_by_role("main")).to_contain_text(
+        "ask an Admin of your organisation, or your site administrator, to give your account access"
+    )
     assert serious_accessibility_violations(page) == []
 
     page.get_by_role("link", name="Go back to the page you were on").click()

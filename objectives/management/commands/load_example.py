@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from objectives.example_strategy import EXAMPLE_SLUG, USERNAMES, load_example
 from objectives.models import Strategy
-from strategy_tracker.management.commands.create_demo_users import grant_demo_roles
+from strategy_tracker.demo_users import grant_demo_roles
 
 
 class Command(BaseCommand):
