@@ -14,7 +14,8 @@ from django.test import Client
 
 from editor.models import WorkbookUpload
 from editor.workbook_files import write_workbook
-from objectives.models import Strategy
+from objectives.models import Membership, Organisation, Strategy
+from strategy_tracker.roles import ADMIN
 
 TARGET_S = 10.0
 # Per parent; the last objective of each priority has one measure fewer: 2,000 rows in all.
@@ -71,6 +72,9 @@ def run(admin, repeats: int = 3) -> list[dict]:
     if not admin.email:
         admin.email = "bench-admin@example.org"
         admin.save(update_fields=["email"])
+    # The workbook's organisation, whose Admin imports it and owns its milestones.
+    organisation, _ = Organisation.objects.get_or_create(name="Bench Trust")
+    Membership.objects.get_or_create(user=admin, organisation=organisation, role=ADMIN)
     client = Client()
     client.force_login(admin)
     previews, confirms, rows = [], [], 0

@@ -78,9 +78,11 @@ class NamesResponsiblePartner:
 
     def clean(self) -> None:
         super().clean()
+        if self.responsible_id is None:
+            return
         strategy = self.strategy_or_none()
-        if self.responsible_id is None or strategy is None:
-            return  # nothing named, or no parent chosen yet (that field's error says so)
+        if strategy is None:
+            return  # no parent chosen yet: that field's own error says so
         if self.responsible_id not in strategy.organisation_ids():
             raise ValidationError(
                 {
