@@ -25,7 +25,14 @@ from measures import readings
 from measures.columns import TEXT_COLUMNS, WRITTEN_FIELDS
 from measures.csv_files import CsvFile, CsvFileError, CsvRow, check_csv, iter_rows, open_csv
 from measures.exporting import unneutralise
-from measures.models import ImportBatch, Measure, MeasureValue, Unit, allowed_range
+from measures.models import (
+    ImportBatch,
+    Measure,
+    MeasureValue,
+    Unit,
+    allowed_range,
+    importing_organisations,
+)
 from measures.parsing import (
     EARLIEST_PERIOD_END,
     ParseError,
@@ -216,8 +223,7 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
     def by_code(cls, codes, by) -> dict[str, "MeasureRules"]:
         """The rules of the measures with these codes that `by` can see (any other code is
         unknown to them), each saying whether they may import its figures."""
-        measures = Measure.objects.visible_to(by).filter(code__in=codes)
-        refused = _refusals(measures, by)
+        measures = Measure.objects.visible_to(by).filter(code__in=codes).with_responsible()
         rows = measures.values_list(
             "code",
             "id",
@@ -227,7 +233,10 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             "maximum_value",
             "priority_id",
             "objective_id",
+            "responsible_organisation",
         )
+        rows = list(rows)
+        refusals = _refusals(rows, by)
         # The example strategy's few parents, read apart: joining every measure named to its
         # strategy cost more than the two small queries.
         made_up = Strategy.objects.filter(illustrative=True)
@@ -242,25 +251,26 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
                 baseline,
                 *allowed_range(unit, low, high),
                 illustrative=priority_id in priorities or objective_id in objectives,
-                refused=refused.get(pk, ""),
+                refused=refusals.get(pk, ""),
             )
-            for code, pk, unit, baseline, low, high, priority_id, objective_id in rows
+            for code, pk, unit, baseline, low, high, priority_id, objective_id, _ in rows
         }
 
 
-def _refusals(measures, by) -> dict[int, str]:
+def _refusals(rows, by) -> dict[int, str]:
     """Measure id → why `by` may not import its figures: another organisation is
-    responsible for it."""
-    allowed = set(measures.imported_by(by).values_list("id", flat=True))
-    others = measures.exclude(id__in=allowed).with_responsible()
-    rows = list(others.values_list("id", "code", "responsible_organisation"))
+    responsible for it (Measure.objects.imported_by's rule, on rows read already)."""
+    importing = importing_organisations(by)
+    others = [(r[1], r[0], r[-1]) for r in rows if importing is not None and r[-1] not in importing]
+    if not others:
+        return {}
     names = dict(
-        Organisation.objects.filter(pk__in={org for _, _, org in rows}).values_list("id", "name")
+        Organisation.objects.filter(pk__in={o for *_, o in others}).values_list("id", "name")
     )
     return {
         pk: f"Measure {code} is the responsibility of {names.get(org, 'another organisation')}: "
         "only its Admins import its figures."
-        for pk, code, org in rows
+        for pk, code, org in others
     }
 
 

@@ -52,6 +52,12 @@ class Kind(models.TextChoices):
     CONTEXT = "context", "Context indicator"
 
 
+def importing_organisations(user) -> set[int] | None:
+    """The organisations whose measures (those they are responsible for) `user` imports
+    figures for, as their Admin; None for a site administrator, who imports any."""
+    return None if is_site_administrator(user) else organisations_where(user, ADMIN)
+
+
 class MeasureQuerySet(models.QuerySet):
     def for_strategies(self, strategy_ids) -> "MeasureQuerySet":
         """Measures of these strategies, on a priority or on an objective."""
@@ -78,14 +84,14 @@ class MeasureQuerySet(models.QuerySet):
         )
 
     def imported_by(self, user) -> "MeasureQuerySet":
-        """Measures whose figures `user` imports: those their organisations are responsible
-        for, as an Admin of them (every measure, for a site administrator)."""
-        if is_site_administrator(user):
+        """Measures whose figures `user` imports (see importing_organisations)."""
+        organisations = importing_organisations(user)
+        if organisations is None:
             return self
         return (
             self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
             .with_responsible()
-            .filter(responsible_organisation__in=organisations_where(user, ADMIN))
+            .filter(responsible_organisation__in=organisations)
         )
 
     def success_measures(self) -> "MeasureQuerySet":

@@ -192,7 +192,6 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         new = list(
             Milestone.objects.for_user(request.user, assigned_after=visit.seen_at)
             .visible_to(request.user)
-            .updatable_by(request.user)
             .with_hierarchy()
         )
     MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
@@ -232,7 +231,6 @@ def _my_milestones(user, today):
     return (
         Milestone.objects.for_user(user)
         .visible_to(user)
-        .updatable_by(user)  # not one whose organisation is no longer responsible
         .with_hierarchy()
         .annotate(
             overdue_first=Case(
