@@ -54,6 +54,7 @@ $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.
 ## Reuses TEST_DATABASE_URL if set, else starts (installing if need be) a local PostgreSQL.
 test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	bash scripts/ensure_pdf_printer.sh
+	bash scripts/ensure_curl.sh
 	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)

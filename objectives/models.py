@@ -100,11 +100,28 @@ class NamesResponsiblePartner:
         return Organisation.objects.filter(pk=responsible).first()
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        """Organisations `user` belongs to, and those leading or partnering a strategy they
+        may read (every one, for a site administrator)."""
+        if is_site_administrator(user):
+            return self
+        strategies = Strategy.objects.visible_to(user)
+        partners = Partner.objects.filter(strategy__in=strategies).values("organisation_id")
+        return self.filter(
+            Q(pk__in=organisations_where(user))
+            | Q(pk__in=strategies.values("organisation_id"))
+            | Q(pk__in=partners)
+        )
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
 
     history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

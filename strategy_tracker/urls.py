@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("strategies/", include("objectives.urls")),
     path("edit/", include("editor.urls")),
+    path("api/", include("api.urls")),
     path("", include("reporting.urls")),
     path("measures/", include("measures.urls")),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from editor.forms import ObjectiveForm, StrategyForm
 from editor.guards import fingerprint as hashed
 from editor.models import WorkbookUpload
@@ -57,6 +58,12 @@ def admin_reads(get):
         "other_lead": (403, 405),
         "admin": (get, 405),
     }
+
+
+def api_reads():
+    """The read API: anyone signed in (by a token, or here the session) reads; it is
+    read-only, so a POST is the wrong method; without a sign-in, 401."""
+    return {"anonymous": (401, 401)} | {role: (200, 405) for role in ROLES[1:]}
 
 
 def admin_only(get, post):
@@ -201,6 +208,26 @@ MATRIX = {
     "editor:import_preview": admin_reads(200),
     # Confirmed without the preview's fingerprint: refused as out of date, nothing written.
     "editor:import_confirm": admin_posts(409),
+    "api:organisation-list": api_reads(),
+    "api:organisation-detail": api_reads(),
+    "api:strategy-list": api_reads(),
+    "api:strategy-detail": api_reads(),
+    "api:measure-list": api_reads(),
+    "api:measure-detail": api_reads(),
+    "api:value-list": api_reads(),
+    "api:value-detail": api_reads(),
+    # The schema says what the API has, to anyone.
+    "api:schema": everyone(200, 405),
+    # Each person's own tokens; an empty form is shown again with its errors.
+    "api:tokens": signed_in(200, 400),
+    # Only the token's own person revokes it (here the lead's); to anyone else it is not there.
+    "api:revoke": {
+        "anonymous": (LOGIN, LOGIN),
+        "board": (405, 404),
+        "lead": (405, 302),
+        "other_lead": (405, 404),
+        "admin": (405, 404),
+    },
 }
 # The Django admin is the site administrators' alone (tests in strategy_tracker/tests/
 # test_user_admin.py and test_login_required.py); here only its front door is checked.
@@ -346,6 +373,11 @@ def world(make_member):
         "editor:import_into": ["s"],
         "editor:import_preview": [workbook.pk],
         "editor:import_confirm": [workbook.pk],
+        "api:organisation-detail": [strategy.organisation_id],
+        "api:strategy-detail": ["s"],
+        "api:measure-detail": ["M1"],
+        "api:value-detail": [MeasureValue.objects.get(measure=measure).pk],
+        "api:revoke": [ApiToken.issue(programme_lead, "Lead's", days=5)[0].pk],
     }
     users = {
         "board": board_member,
@@ -404,6 +436,7 @@ def world(make_member):
             "tolerance": "0",
         },
         "editor:move": {"direction": "down", "seen": str(objective.pk)},
+        "api:tokens": {"name": "Forged", "days": 5},
         "password_change": {
             "old_password": "correct-horse-battery-staple",
             "new_password1": "Forged-new-password-1",
@@ -429,6 +462,8 @@ def _rows() -> tuple:
         MilestoneDelegate.objects.count(),
         Strategy.approvers.through.objects.count(),
         Strategy.partners.through.objects.count(),
+        ApiToken.objects.count(),
+        ApiToken.objects.filter(revoked_at__isnull=False).count(),
         WorkbookUpload.objects.count(),
         User.objects.count(),
     )
@@ -490,7 +525,8 @@ def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client
             refused = expected_status == LOGIN or expected_status >= 403
             # B's people always send what a forger would (but for their own password): nothing
             # of A's may change.
-            forged = refused or (role in OTHER_ORGANISATION and name != "password_change")
+            own = name in ("password_change", "api:tokens")  # what B's people send is theirs
+            forged = refused or (role in OTHER_ORGANISATION and not own)
             data = payloads.get(name, {}) if method == "post" and forged else {}
             response = getattr(client, method)(url, data)
             if expected_status == LOGIN:

@@ -1,0 +1,156 @@
+"""The read API: tokens (made, used, revoked, expired), what a token reads (exactly what its
+person may), filters, pages, the rate limit, the log, and the schema."""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.throttling import UserRateThrottle
+
+from api.models import ApiToken
+from measures.models import MeasureValue
+from objectives.models import Organisation
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER
+from tests.factories import make_measure, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make_member):
+    trust, council = (
+        Organisation.objects.create(name="Trust"),
+        Organisation.objects.create(name="Council"),
+    )
+    plan = make_strategy(slug="plan", organisation=trust)
+    draft = make_strategy(slug="draft", status="draft", organisation=trust)
+    theirs = make_strategy(slug="theirs", organisation=council)
+    measures = {}
+    for strategy, code in ((plan, "M1"), (draft, "DRAFT-M"), (theirs, "THEIRS-M")):
+        measure = make_measure(make_objective(make_priority(strategy)), code=code, unit="count")
+        for month, value in ((3, 10), (6, 12), (9, 14)):
+            MeasureValue.objects.create(
+                measure=measure,
+                period_end=dt.date(2024, month, 30 if month != 3 else 31),
+                value=value,
+            )
+        measures[code] = measure
+    board = make_member("bola", {trust: [BOARD_MEMBER]})
+    return {"board": board, "trust": trust, "council": council, "measures": measures}
+
+
+def _get(client, url, key=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return client.get(url, params, **headers)
+
+
+def test_a_person_makes_a_token_once_uses_it_and_revokes_it(client, world):
+    client.force_login(world["board"])
+    page = client.post(reverse("api:tokens"), {"name": "Power BI", "days": 30})
+    key = page.context["key"]
+    assert page.status_code == 200 and key.startswith("st_") and key in page.content.decode()
+    token = ApiToken.objects.get()
+    assert token.key_hash != key and key not in (token.prefix, token.name)  # only a hash kept
+    again = client.post(reverse("api:tokens"), {"name": "Power BI", "days": 30})
+    assert again.status_code == 400 and "already" in again.content.decode()
+    assert client.get(reverse("api:tokens")).context["key"] is None  # shown only that once
+    client.logout()
+    response = _get(client, "/api/v1/strategies/", key)
+    assert response.status_code == 200
+    assert [s["slug"] for s in response.json()["results"]] == ["plan"]
+    assert ApiToken.objects.get().last_used_at is not None
+    client.force_login(world["board"])
+    assert client.post(reverse("api:revoke", args=[token.pk])).status_code == 302
+    client.logout()
+    refused = _get(client, "/api/v1/strategies/", key)
+    assert refused.status_code == 401 and refused["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.parametrize("key", ["st_unknown", "not ascii é", ""])
+def test_unknown_expired_or_missing_keys_get_401(client, world, key):
+    token, good = ApiToken.issue(world["board"], "Old", days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(1))
+    for sent in (good, key):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {sent}"} if sent else {}
+        assert client.get("/api/v1/values/", **headers).status_code == 401
+
+
+def test_a_token_reads_exactly_what_its_person_may(client, world):
+    _, key = ApiToken.issue(world["board"], "Reader", days=5)
+    assert _get(client, "/api/v1/strategies/draft/", key).status_code == 404  # a draft
+    assert _get(client, "/api/v1/strategies/theirs/", key).status_code == 404  # not theirs
+    assert _get(client, "/api/v1/measures/THEIRS-M/", key).status_code == 404
+    codes = {v["measure"] for v in _get(client, "/api/v1/values/", key).json()["results"]}
+    assert codes == {"M1"}
+    names = [o["name"] for o in _get(client, "/api/v1/organisations/", key).json()["results"]]
+    assert names == ["Trust"]
+    measure = _get(client, "/api/v1/measures/M1/", key).json()
+    assert measure["strategy"] == "plan" and measure["unit"] == "count"
+
+
+def test_values_filter_by_measure_and_period_and_bad_filters_say_which(client, world):
+    _, key = ApiToken.issue(world["board"], "Reader", days=5)
+    found = _get(
+        client,
+        "/api/v1/values/",
+        key,
+        measure="m1",
+        period_end_after="2024-04-01",
+        period_end_before="2024-12-31",
+    ).json()["results"]
+    assert [(v["period_end"], Decimal(v["value"])) for v in found] == [
+        ("2024-06-30", 12),
+        ("2024-09-30", 14),
+    ]
+    bad = _get(client, "/api/v1/values/", key, period_end_after="June")
+    assert bad.status_code == 400 and "period_end_after" in bad.json()
+    big = _get(client, "/api/v1/values/", key, page_size=5000)
+    assert big.status_code == 400 and "page_size" in big.json()
+    page = _get(client, "/api/v1/values/", key, page_size=2).json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+
+
+def test_a_flood_of_requests_gets_429_with_retry_after(client, world, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    _, key = ApiToken.issue(world["board"], "Busy", days=5)
+    statuses = [_get(client, "/api/v1/measures/", key).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert int(_get(client, "/api/v1/measures/", key)["Retry-After"]) > 0
+
+
+def test_every_request_is_logged_with_the_tokens_name(client, world, caplog):
+    _, key = ApiToken.issue(world["board"], "Board pack", days=5)
+    with caplog.at_level(logging.INFO, logger="api"):
+        _get(client, "/api/v1/strategies/", key)
+    assert "token='Board pack'" in caplog.text and "/api/v1/strategies/" in caplog.text
+
+
+def test_nobody_revokes_someone_elses_token(client, world, make_user):
+    token, key = ApiToken.issue(world["board"], "Mine", days=5)
+    client.force_login(make_user("other", ADMIN))
+    assert client.post(reverse("api:revoke", args=[token.pk])).status_code == 404
+    assert ApiToken.objects.get().revoked_at is None
+
+
+def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=StringIO())
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    _, key = ApiToken.issue(world["board"], "Schema", days=5)
+    examples = {"slug": "plan", "code": "M1", "id": world["trust"].pk}
+    examples["id_value"] = MeasureValue.objects.filter(measure__code="M1").first().pk
+    for path in schema["paths"]:
+        url = path.replace("{slug}", "plan").replace("{code}", "M1")
+        url = url.replace("{id}", str(examples["id_value"] if "values" in path else examples["id"]))
+        assert _get(client, url, key).status_code == 200, url
+
+
+def test_the_api_can_be_browsed_signed_in(client, world):
+    client.force_login(world["board"])
+    page = client.get("/api/v1/strategies/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "plan" in page.content.decode()
+    assert client.get("/api/v1/strategies/theirs/", HTTP_ACCEPT="text/html").status_code == 404

@@ -1,0 +1,64 @@
+"""A person's API tokens: make one (named, with an expiry; its key shown once), see when each
+was last used, revoke one. Anyone signed in may, for themself only."""
+
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from api.models import ApiToken
+
+MAX_DAYS = 365
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What it is for, e.g. “Power BI board pack”.")
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_DAYS,
+        initial=90,
+        label="Expires after (days)",
+        help_text=f"1 to {MAX_DAYS}. Make a new one before it expires.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            name = form.cleaned_data["name"].strip()
+            try:
+                with transaction.atomic():
+                    _, key = ApiToken.issue(request.user, name, form.cleaned_data["days"])
+            except IntegrityError:
+                form.add_error("name", f"You have a token called “{name}” already.")
+            else:
+                form = TokenForm()
+        if form.errors:
+            status = 400
+    context = {
+        "form": form,
+        "key": key,
+        "tokens": request.user.api_tokens.all(),
+        "now": timezone.now(),
+    }
+    return render(request, "api/tokens.html", context, status=status)
+
+
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # only one's own
+    if token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        messages.success(request, f"“{token.name}” is revoked: it no longer works.")
+    else:
+        messages.info(request, f"“{token.name}” was revoked already.")
+    return redirect("api:tokens")

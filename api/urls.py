@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from api import token_views, views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("strategies", views.StrategyViewSet, basename="strategy")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("values", views.ValueViewSet, basename="value")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path(
+        "v1/schema/",
+        views.login_not_required(SpectacularAPIView.as_view()),
+        name="schema",
+    ),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.revoke, name="revoke"),
+]

@@ -1,0 +1,118 @@
+"""The read API (/api/v1/): organisations, strategies, measures and their values, each read
+through the same querysets as the app's pages, so a token reads exactly what its person
+may. Every request is logged with the token's name."""
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django_filters import rest_framework as filters
+from rest_framework import pagination, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+
+from api.serializers import (
+    MeasureSerializer,
+    OrganisationSerializer,
+    StrategySerializer,
+    ValueSerializer,
+)
+from measures.models import Measure, MeasureValue
+from objectives.models import Organisation, Strategy
+
+log = logging.getLogger("api")
+MAX_PAGE_SIZE = 1000
+
+
+class Pages(pagination.PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is not None and (not asked.isdigit() or not 1 <= int(asked) <= MAX_PAGE_SIZE):
+            raise ValidationError({"page_size": f"A whole number from 1 to {MAX_PAGE_SIZE}."})
+        return super().get_page_size(request)
+
+
+class ReadOnly(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = Pages
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # Signed in by its token, not the session: the site's sign-in redirect does not apply.
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        token = getattr(request, "auth", None)
+        log.info(
+            "api %s %s %s user=%s token=%r",
+            request.method,
+            request.get_full_path()[:300],
+            response.status_code,
+            getattr(request.user, "pk", None),
+            getattr(token, "name", None),
+        )
+        return response
+
+
+class OrganisationViewSet(ReadOnly):
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return Organisation.objects.visible_to(self.request.user).order_by("name")
+
+
+class StrategyViewSet(ReadOnly):
+    serializer_class = StrategySerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        strategies = Strategy.objects.visible_to(self.request.user)
+        return strategies.select_related("organisation").prefetch_related("partners")
+
+
+class MeasureViewSet(ReadOnly):
+    serializer_class = MeasureSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return (
+            Measure.objects.visible_to(self.request.user)
+            .select_related("priority__strategy", "objective__priority__strategy")
+            .order_by("code")
+        )
+
+
+class ValueFilter(filters.FilterSet):
+    measure = filters.CharFilter(field_name="measure__code", lookup_expr="iexact")
+    strategy = filters.CharFilter(method="in_strategy")
+    period_end_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
+    period_end_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")
+
+    class Meta:
+        model = MeasureValue
+        fields = ["measure", "strategy", "period_end_after", "period_end_before"]
+
+    def in_strategy(self, queryset, name, value):
+        strategies = Strategy.objects.filter(slug=value).values("id")
+        return queryset.filter(measure__in=Measure.objects.for_strategies(strategies))
+
+
+class ValueViewSet(ReadOnly):
+    """Reported values, oldest first within each measure; filter by measure code, strategy
+    slug and a range of period ends (YYYY-MM-DD)."""
+
+    serializer_class = ValueSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ValueFilter
+
+    def get_queryset(self):
+        measures = Measure.objects.visible_to(self.request.user)
+        return (
+            MeasureValue.objects.filter(measure__in=measures)
+            .select_related("measure")
+            .order_by("measure__code", "period_end", "id")
+        )

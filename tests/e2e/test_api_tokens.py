@@ -1,0 +1,64 @@
+"""A person makes an API token in the browser, reads figures with it from the command line
+(curl), and revoking it stops it."""
+
+import json
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import serious_accessibility_violations
+from tests.factories import make_measure, make_objective, make_priority, make_strategy
+
+pytestmark = pytest.mark.e2e
+
+
+def _curl(url: str, key: str) -> tuple[int, str]:
+    done = subprocess.run(
+        ["curl", "-s", "-w", "\n%{http_code}", "-H", f"Authorization: Bearer {key}", url],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    body, _, status = done.stdout.rpartition("\n")
+    return int(status), body
+
+
+def test_a_token_made_in_the_browser_reads_values_with_curl_until_it_is_revoked(
+    page: Page, live_server, sign_in, board_member
+):
+    import datetime as dt
+
+    from measures.models import MeasureValue
+
+    measure = make_measure(make_objective(make_priority(make_strategy())), code="M1")
+    MeasureValue.objects.create(measure=measure, period_end=dt.date(2024, 6, 30), value=7)
+    sign_in(page, "board")
+    page.get_by_role("link", name="API tokens").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Name").fill("Power BI")
+    page.get_by_role("button", name="Make the token").click()
+    key = page.locator("code.api-key").inner_text().strip()
+    assert key.startswith("st_")
+
+    status, body = _curl(f"{live_server.url}/api/v1/values/?measure=M1", key)
+    assert status == 200
+    assert [(v["measure"], v["period_end"]) for v in json.loads(body)["results"]] == [
+        ("M1", "2024-06-30")
+    ]
+
+    # The same name again is refused; the list shows the one token, unchanged.
+    page.goto(f"{live_server.url}/api/tokens/")
+    expect(page.locator("code.api-key")).to_have_count(0)
+    page.get_by_label("Name").fill("Power BI")
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.get_by_text("You have a token called “Power BI” already.")).to_be_visible()
+    page.goto(f"{live_server.url}/api/tokens/")
+    expect(page.get_by_role("row")).to_have_count(2)  # the header and the one token
+
+    page.get_by_role("button", name="Revoke Power BI").click()
+    expect(page.get_by_role("status")).to_contain_text("revoked")
+    status, _ = _curl(f"{live_server.url}/api/v1/values/", key)
+    assert status == 401
