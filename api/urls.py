@@ -13,6 +13,7 @@ router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("values", views.ValueViewSet, basename="value")
 
 urlpatterns = [
+    path("v1/values.csv", views.ValuesCsvView.as_view(), name="values-csv"),
     path("v1/", include(router.urls)),
     path(
         "v1/schema/",

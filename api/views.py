@@ -5,11 +5,16 @@ may. Every request is logged with the token's name."""
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import StreamingHttpResponse
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import pagination, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
+from api.csv_values import csv_lines
 from api.serializers import (
     MeasureSerializer,
     OrganisationSerializer,
@@ -35,9 +40,10 @@ class Pages(pagination.PageNumberPagination):
         return super().get_page_size(request)
 
 
-class ReadOnly(viewsets.ReadOnlyModelViewSet):
+class Logged:
+    """Signed in by a token (or the session); every request logged with the token's name."""
+
     permission_classes = [IsAuthenticated]
-    pagination_class = Pages
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -56,6 +62,10 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
             getattr(token, "name", None),
         )
         return response
+
+
+class ReadOnly(Logged, viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pages
 
 
 class OrganisationViewSet(ReadOnly):
@@ -101,18 +111,44 @@ class ValueFilter(filters.FilterSet):
         return queryset.filter(measure__in=Measure.objects.for_strategies(strategies))
 
 
+def values_for(user):
+    """Reported values of the measures `user` may see, by measure code, then period."""
+    measures = Measure.objects.visible_to(user)
+    return MeasureValue.objects.filter(measure__in=measures).order_by(
+        "measure__code", "period_end", "id"
+    )
+
+
 class ValueViewSet(ReadOnly):
     """Reported values, oldest first within each measure; filter by measure code, strategy
-    slug and a range of period ends (YYYY-MM-DD)."""
+    slug and a range of period ends (YYYY-MM-DD). All of them at once: values.csv."""
 
     serializer_class = ValueSerializer
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ValueFilter
 
     def get_queryset(self):
-        measures = Measure.objects.visible_to(self.request.user)
-        return (
-            MeasureValue.objects.filter(measure__in=measures)
-            .select_related("measure")
-            .order_by("measure__code", "period_end", "id")
+        return values_for(self.request.user).select_related("measure")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("measure", str, description="A measure's code"),
+        OpenApiParameter("strategy", str, description="A strategy's slug"),
+        OpenApiParameter("period_end_after", OpenApiTypes.DATE),
+        OpenApiParameter("period_end_before", OpenApiTypes.DATE),
+    ],
+    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
+)
+class ValuesCsvView(Logged, APIView):
+    """Every value the filters pick, as one CSV stream (no pages): for Power BI and Excel."""
+
+    def get(self, request):
+        chosen = ValueFilter(request.query_params, queryset=values_for(request.user))
+        if not chosen.is_valid():
+            raise ValidationError(chosen.errors)
+        response = StreamingHttpResponse(
+            csv_lines(chosen.qs), content_type="text/csv; charset=utf-8"
         )
+        response["Content-Disposition"] = 'attachment; filename="values.csv"'
+        return response

@@ -22,6 +22,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from bench import (  # noqa: E402
+    api_bench,
     board_pack,
     generate,
     import_bench,
@@ -198,6 +199,8 @@ def main() -> None:
     print(_table("Import of quarterly figures", results["import"]))
     results["workbook"] = workbook_bench.run(admin)
     print(_table("A whole strategy from a workbook: upload, preview, confirm", results["workbook"]))
+    results["api_csv"] = api_bench.run(admin)
+    print(_table("The read API: every value readable, as one CSV stream", results["api_csv"]))
     results["total_s"] = round(time.perf_counter() - started, 1)
     out = ROOT / "bench" / ("results.json" if scale == 1 else f"results-x{scale:g}.json")
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -216,6 +216,7 @@ MATRIX = {
     "api:measure-detail": api_reads(),
     "api:value-list": api_reads(),
     "api:value-detail": api_reads(),
+    "api:values-csv": api_reads(),
     # The schema says what the API has, to anyone.
     "api:schema": everyone(200, 405),
     # Each person's own tokens; an empty form is shown again with its errors.

@@ -154,3 +154,19 @@ def test_the_api_can_be_browsed_signed_in(client, world):
     page = client.get("/api/v1/strategies/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and "plan" in page.content.decode()
     assert client.get("/api/v1/strategies/theirs/", HTTP_ACCEPT="text/html").status_code == 404
+
+
+def test_values_come_as_one_csv_stream_with_the_same_filters_and_reach(client, world):
+    _, key = ApiToken.issue(world["board"], "Power BI", days=5)
+    MeasureValue.objects.filter(measure__code="M1", period_end__month=9).update(note="=HYPERLINK()")
+    response = _get(client, "/api/v1/values.csv", key, period_end_after="2024-04-01")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "measure,period_end,value,note,source",
+        "M1,2024-06-30,12,,",
+        "M1,2024-09-30,14,'=HYPERLINK(),",  # a formula is never run by a spreadsheet
+    ]
+    bad = _get(client, "/api/v1/values.csv", key, period_end_before="soon")
+    assert bad.status_code == 400 and "period_end_before" in bad.json()
+    assert client.get("/api/v1/values.csv").status_code == 401
