@@ -4,7 +4,9 @@ names them, with parents by their codes and slugs (never database ids that mean 
 from rest_framework import serializers
 
 from measures.models import Measure, MeasureValue
+from milestones.models import Milestone
 from objectives.models import Organisation, Strategy
+from strategy_tracker.people import display_name
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -56,3 +58,56 @@ class ValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasureValue
         fields = ["measure", "period_end", "value", "note", "source"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    strategy = serializers.CharField(source="objective.priority.strategy.slug")
+    priority = serializers.CharField(source="objective.priority.key")
+    objective = serializers.IntegerField(source="objective.number")
+    owner = serializers.SerializerMethodField()
+    rag = serializers.SerializerMethodField(help_text="red, amber, green, blue or grey")
+    rag_reason = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "strategy",
+            "priority",
+            "objective",
+            "title",
+            "due_date",
+            "due_text",
+            "status",
+            "forecast_date",
+            "commentary",
+            "owner",
+            "last_updated_at",
+            "rag",
+            "rag_reason",
+        ]
+
+    def get_owner(self, milestone) -> str | None:
+        return display_name(milestone.owner) if milestone.owner else None
+
+    def _status(self, milestone):
+        return milestone.rag(self.context["today"])
+
+    def get_rag(self, milestone) -> str:
+        return self._status(milestone).rag.value
+
+    def get_rag_reason(self, milestone) -> str:
+        return self._status(milestone).reason
+
+
+class MilestoneChangeSerializer(serializers.Serializer):
+    """One saved state of a milestone: its reported status as it stood, who and when."""
+
+    at = serializers.DateTimeField(source="history_date")
+    status = serializers.CharField()
+    forecast_date = serializers.DateField(allow_null=True)
+    commentary = serializers.CharField()
+    by = serializers.SerializerMethodField()
+
+    def get_by(self, record) -> str | None:
+        return display_name(record.history_user) if record.history_user else None

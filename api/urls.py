@@ -9,6 +9,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("strategies", views.StrategyViewSet, basename="strategy")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("values", views.ValueViewSet, basename="value")
 

@@ -6,22 +6,28 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import pagination, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.csv_values import csv_lines
 from api.serializers import (
     MeasureSerializer,
+    MilestoneChangeSerializer,
+    MilestoneSerializer,
     OrganisationSerializer,
     StrategySerializer,
     ValueSerializer,
 )
 from measures.models import Measure, MeasureValue
+from milestones.models import Milestone
 from objectives.models import Organisation, Strategy
 
 log = logging.getLogger("api")
@@ -82,6 +88,41 @@ class StrategyViewSet(ReadOnly):
     def get_queryset(self):
         strategies = Strategy.objects.visible_to(self.request.user)
         return strategies.select_related("organisation").prefetch_related("partners")
+
+
+class MilestoneFilter(filters.FilterSet):
+    strategy = filters.CharFilter(field_name="objective__priority__strategy__slug")
+    status = filters.ChoiceFilter(choices=Milestone.Status.choices)
+
+    class Meta:
+        model = Milestone
+        fields = ["strategy", "status"]
+
+
+class MilestoneViewSet(ReadOnly):
+    """Milestones with their reported status and its colour with the reason (as at today);
+    each one's history of saved states at …/<id>/history/."""
+
+    serializer_class = MilestoneSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = MilestoneFilter
+
+    def get_queryset(self):
+        return (
+            Milestone.objects.visible_to(self.request.user)
+            .select_related("objective__priority__strategy", "owner")
+            .order_by("objective__priority__strategy__slug", "objective_id", "position", "id")
+        )
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"today": timezone.localdate()}
+
+    @extend_schema(responses=MilestoneChangeSerializer(many=True))
+    @action(detail=True)
+    def history(self, request, pk=None):
+        milestone = self.get_object()
+        states = milestone.history.select_related("history_user").order_by("history_date", "pk")
+        return Response(MilestoneChangeSerializer(states, many=True).data)
 
 
 class MeasureViewSet(ReadOnly):

@@ -217,6 +217,9 @@ MATRIX = {
     "api:value-list": api_reads(),
     "api:value-detail": api_reads(),
     "api:values-csv": api_reads(),
+    "api:milestone-list": api_reads(),
+    "api:milestone-detail": api_reads(),
+    "api:milestone-history": api_reads(),
     # The schema says what the API has, to anyone.
     "api:schema": everyone(200, 405),
     # Each person's own tokens; an empty form is shown again with its errors.
@@ -376,6 +379,8 @@ def world(make_member):
         "editor:import_confirm": [workbook.pk],
         "api:organisation-detail": [strategy.organisation_id],
         "api:strategy-detail": ["s"],
+        "api:milestone-detail": [milestone.pk],
+        "api:milestone-history": [milestone.pk],
         "api:measure-detail": ["M1"],
         "api:value-detail": [MeasureValue.objects.get(measure=measure).pk],
         "api:revoke": [ApiToken.issue(programme_lead, "Lead's", days=5)[0].pk],

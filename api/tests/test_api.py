@@ -141,11 +141,17 @@ def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=StringIO())
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
     _, key = ApiToken.issue(world["board"], "Schema", days=5)
-    examples = {"slug": "plan", "code": "M1", "id": world["trust"].pk}
-    examples["id_value"] = MeasureValue.objects.filter(measure__code="M1").first().pk
+    from tests.factories import make_milestone
+
+    ids = {
+        "organisations": world["trust"].pk,
+        "values": MeasureValue.objects.filter(measure__code="M1").first().pk,
+        "milestones": make_milestone(world["measures"]["M1"].objective).pk,
+    }
     for path in schema["paths"]:
         url = path.replace("{slug}", "plan").replace("{code}", "M1")
-        url = url.replace("{id}", str(examples["id_value"] if "values" in path else examples["id"]))
+        if "{id}" in path:
+            url = url.replace("{id}", str(ids[path.split("/")[3]]))
         assert _get(client, url, key).status_code == 200, url
 
 
@@ -170,3 +176,32 @@ def test_values_come_as_one_csv_stream_with_the_same_filters_and_reach(client, w
     bad = _get(client, "/api/v1/values.csv", key, period_end_before="soon")
     assert bad.status_code == 400 and "period_end_before" in bad.json()
     assert client.get("/api/v1/values.csv").status_code == 401
+
+
+def test_milestones_with_their_colour_reason_and_history(client, world):
+    from milestones.models import Milestone
+    from tests.factories import make_milestone
+
+    measure = world["measures"]["M1"]
+    milestone = make_milestone(measure.objective, title="Open the hub", owner=world["board"])
+    hidden = make_milestone(world["measures"]["THEIRS-M"].objective, title="Theirs")
+    milestone.record_update(
+        by=world["board"],
+        expected_version=milestone.version,
+        status="at_risk",
+        commentary="Builders late",
+        forecast_date=None,
+    )
+    _, key = ApiToken.issue(world["board"], "Reader", days=5)
+    listed = _get(client, "/api/v1/milestones/", key, strategy="plan").json()["results"]
+    assert [(m["title"], m["status"], m["strategy"]) for m in listed] == [
+        ("Open the hub", "at_risk", "plan")
+    ]
+    assert listed[0]["rag"] in ("amber", "red") and listed[0]["rag_reason"]
+    history = _get(client, f"/api/v1/milestones/{milestone.pk}/history/", key).json()
+    assert [h["status"] for h in history] == ["not_started", "at_risk"]
+    assert history[-1]["commentary"] == "Builders late"
+    assert _get(client, f"/api/v1/milestones/{hidden.pk}/history/", key).status_code == 404
+    bad = _get(client, "/api/v1/milestones/", key, status="sideways")
+    assert bad.status_code == 400 and "status" in bad.json()
+    assert Milestone.objects.get(pk=milestone.pk).status == "at_risk"
