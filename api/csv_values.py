@@ -6,7 +6,7 @@ import csv
 
 from measures.exporting import neutralise
 
-HEADER = ["measure", "period_end", "value", "note", "source"]
+HEADER = ["measure", "period_end", "value", "note", "source", "restated"]
 ROWS_PER_CHUNK = 2000
 
 
@@ -21,15 +21,12 @@ def csv_lines(values):
     """The CSV text of `values` (a MeasureValue queryset), a chunk of rows at a time."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(HEADER)  # the mark tells Excel the file is UTF-8
-    rows = values.values_list("measure__code", "period_end", "value", "note", "source")
+    rows = values.values_list("measure__code", "period_end", "value", "note", "source", "restated")
     chunk = []
-    for code, period_end, value, note, source in rows.iterator(chunk_size=ROWS_PER_CHUNK):
+    for code, period_end, value, note, source, restated in rows.iterator(chunk_size=ROWS_PER_CHUNK):
         number = format(value.normalize(), "f")  # 1200.0000 → 1200: a number stays a number
-        chunk.append(
-            writer.writerow(
-                [code, period_end.isoformat(), number, neutralise(note), neutralise(source)]
-            )
-        )
+        cells = [code, period_end.isoformat(), number, neutralise(note), neutralise(source)]
+        chunk.append(writer.writerow([*cells, "true" if restated else "false"]))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []

@@ -54,10 +54,13 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 class ValueSerializer(serializers.ModelSerializer):
     measure = serializers.CharField(source="measure.code")
+    restated = serializers.BooleanField(
+        read_only=True, help_text="Changed after it was first reported (its history says how)."
+    )
 
     class Meta:
         model = MeasureValue
-        fields = ["measure", "period_end", "value", "note", "source"]
+        fields = ["measure", "period_end", "value", "note", "source", "restated"]
 
 
 class MilestoneSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ may. Every request is logged with the token's name."""
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -153,10 +154,14 @@ class ValueFilter(filters.FilterSet):
 
 
 def values_for(user):
-    """Reported values of the measures `user` may see, by measure code, then period."""
+    """Reported values of the measures `user` may see, by measure code, then period; each
+    saying whether it was restated (changed after it was first reported)."""
     measures = Measure.objects.visible_to(user)
-    return MeasureValue.objects.filter(measure__in=measures).order_by(
-        "measure__code", "period_end", "id"
+    changed = MeasureValue.history.filter(id=OuterRef("pk"), history_type="~")
+    return (
+        MeasureValue.objects.filter(measure__in=measures)
+        .annotate(restated=Exists(changed))
+        .order_by("measure__code", "period_end", "id")
     )
 
 

@@ -113,6 +113,16 @@ def test_values_filter_by_measure_and_period_and_bad_filters_say_which(client, w
     assert big.status_code == 400 and "page_size" in big.json()
     page = _get(client, "/api/v1/values/", key, page_size=2).json()
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+    # A value changed after it was reported says so.
+    value = MeasureValue.objects.get(measure__code="M1", period_end="2024-06-30")
+    value.value = 13
+    value.save()
+    restated = _get(client, "/api/v1/values/", key, measure="M1").json()["results"]
+    assert [(v["period_end"], v["restated"]) for v in restated] == [
+        ("2024-03-31", False),
+        ("2024-06-30", True),
+        ("2024-09-30", False),
+    ]
 
 
 def test_a_flood_of_requests_gets_429_with_retry_after(client, world, monkeypatch):
@@ -169,9 +179,9 @@ def test_values_come_as_one_csv_stream_with_the_same_filters_and_reach(client, w
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines() == [
-        "measure,period_end,value,note,source",
-        "M1,2024-06-30,12,,",
-        "M1,2024-09-30,14,'=HYPERLINK(),",  # a formula is never run by a spreadsheet
+        "measure,period_end,value,note,source,restated",
+        "M1,2024-06-30,12,,,false",
+        "M1,2024-09-30,14,'=HYPERLINK(),,false",  # a formula is never run by a spreadsheet
     ]
     bad = _get(client, "/api/v1/values.csv", key, period_end_before="soon")
     assert bad.status_code == 400 and "period_end_before" in bad.json()
