@@ -4,6 +4,8 @@ queryset scopes what they read). Unknown, revoked and expired keys get 401."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -17,6 +19,7 @@ LAST_USED_EVERY = dt.timedelta(minutes=5)
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = b"bearer"
 
+    @method_decorator(sensitive_variables("key", "parts"))
     def authenticate(self, request):
         parts = authentication.get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:

@@ -25,7 +25,13 @@ def csv_lines(values):
     chunk = []
     for code, period_end, value, note, source, restated in rows.iterator(chunk_size=ROWS_PER_CHUNK):
         number = format(value.normalize(), "f")  # 1200.0000 → 1200: a number stays a number
-        cells = [code, period_end.isoformat(), number, neutralise(note), neutralise(source)]
+        cells = [
+            neutralise(code),
+            period_end.isoformat(),
+            number,
+            neutralise(note),
+            neutralise(source),
+        ]
         chunk.append(writer.writerow([*cells, "true" if restated else "false"]))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)

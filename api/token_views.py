@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api.models import ApiToken
 
 MAX_DAYS = 365
+MAX_TOKENS = 20  # working (not revoked, not expired) tokens a person may hold at once
 
 
 class TokenForm(forms.Form):
@@ -31,6 +32,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     key = None
     status = 200
     if request.method == "POST":
+        working = request.user.api_tokens.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        if form.is_valid() and working.count() >= MAX_TOKENS:
+            form.add_error(None, f"You have {MAX_TOKENS} working tokens: revoke one first.")
         if form.is_valid():
             name = form.cleaned_data["name"].strip()
             try:

@@ -109,8 +109,9 @@ def test_values_filter_by_measure_and_period_and_bad_filters_say_which(client, w
     ]
     bad = _get(client, "/api/v1/values/", key, period_end_after="June")
     assert bad.status_code == 400 and "period_end_after" in bad.json()
-    big = _get(client, "/api/v1/values/", key, page_size=5000)
-    assert big.status_code == 400 and "page_size" in big.json()
+    for wrong in (5000, "²", "١٠", "0", "-1", "10" * 10):
+        big = _get(client, "/api/v1/values/", key, page_size=wrong)
+        assert big.status_code == 400 and "page_size" in big.json(), wrong
     page = _get(client, "/api/v1/values/", key, page_size=2).json()
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
     # A value changed after it was reported says so.
@@ -215,3 +216,12 @@ def test_milestones_with_their_colour_reason_and_history(client, world):
     bad = _get(client, "/api/v1/milestones/", key, status="sideways")
     assert bad.status_code == 400 and "status" in bad.json()
     assert Milestone.objects.get(pk=milestone.pk).status == "at_risk"
+
+
+def test_a_person_holds_at_most_twenty_working_tokens(client, world):
+    for n in range(20):
+        ApiToken.issue(world["board"], f"T{n}", days=5)
+    client.force_login(world["board"])
+    refused = client.post(reverse("api:tokens"), {"name": "One more", "days": 5})
+    assert refused.status_code == 400 and "revoke one first" in refused.content.decode()
+    assert ApiToken.objects.count() == 20
