@@ -1,6 +1,6 @@
-"""The read API (/api/v1/): organisations, strategies, measures and their values, each read
-through the same querysets as the app's pages, so a token reads exactly what its person
-may. Every request is logged with the token's name."""
+"""The read API (/api/v1/): organisations, strategies, milestones, measures and their
+values, each read through the same querysets as the app's pages, so a token reads exactly
+what its person may. Every request is logged with the token's name."""
 
 import logging
 
