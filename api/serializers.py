@@ -6,6 +6,7 @@ from rest_framework import serializers
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Organisation, Strategy
+from reporting.models import SnapshotItem
 from strategy_tracker.people import display_name
 
 
@@ -114,3 +115,32 @@ class MilestoneChangeSerializer(serializers.Serializer):
 
     def get_by(self, record) -> str | None:
         return display_name(record.history_user) if record.history_user else None
+
+
+class SnapshotItemSerializer(serializers.ModelSerializer):
+    """One item as a closed quarter recorded it: its colour and reason then, and for the
+    strategy, priorities and objectives the roll-up's counts of items by colour."""
+
+    strategy = serializers.CharField(source="period.strategy.slug")
+    quarter = serializers.CharField(source="period.label")
+    closed_at = serializers.DateTimeField(source="period.closed_at")
+
+    class Meta:
+        model = SnapshotItem
+        fields = [
+            "strategy",
+            "quarter",
+            "closed_at",
+            "level",
+            "priority_key",
+            "number",
+            "title",
+            "rag",
+            "reason",
+            "counts",
+            "status",
+            "commentary",
+            "forecast_date",
+            "due_date",
+            "owner",
+        ]

@@ -12,6 +12,7 @@ router.register("strategies", views.StrategyViewSet, basename="strategy")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("values", views.ValueViewSet, basename="value")
+router.register("snapshots", views.SnapshotViewSet, basename="snapshot")
 
 urlpatterns = [
     path("v1/values.csv", views.ValuesCsvView.as_view(), name="values-csv"),

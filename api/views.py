@@ -24,12 +24,14 @@ from api.serializers import (
     MilestoneChangeSerializer,
     MilestoneSerializer,
     OrganisationSerializer,
+    SnapshotItemSerializer,
     StrategySerializer,
     ValueSerializer,
 )
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Organisation, Strategy
+from reporting.models import PeriodState, ReportingPeriod, SnapshotItem
 
 log = logging.getLogger("api")
 MAX_PAGE_SIZE = 1000
@@ -152,6 +154,36 @@ class ValueFilter(filters.FilterSet):
     def in_strategy(self, queryset, name, value):
         strategies = Strategy.objects.filter(slug=value).values("id")
         return queryset.filter(measure__in=Measure.objects.for_strategies(strategies))
+
+
+class SnapshotFilter(filters.FilterSet):
+    strategy = filters.CharFilter(field_name="period__strategy__slug")
+    year = filters.NumberFilter(field_name="period__year", help_text="2024 for 2024/25")
+    quarter = filters.NumberFilter(field_name="period__quarter", help_text="1 to 4")
+    level = filters.ChoiceFilter(choices=SnapshotItem._meta.get_field("level").choices)
+
+    class Meta:
+        model = SnapshotItem
+        fields = ["strategy", "year", "quarter", "level"]
+
+
+class SnapshotViewSet(ReadOnly):
+    """Closed quarters as they were recorded when they closed: every item's colour and
+    reason, and the roll-ups (strategy, priorities, objectives) with their counts."""
+
+    serializer_class = SnapshotItemSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = SnapshotFilter
+
+    def get_queryset(self):
+        closed = ReportingPeriod.objects.filter(
+            state=PeriodState.CLOSED, strategy__in=Strategy.objects.visible_to(self.request.user)
+        )
+        return (
+            SnapshotItem.objects.filter(period__in=closed)
+            .select_related("period__strategy")
+            .order_by("period__strategy__slug", "-period__year", "-period__quarter", "position")
+        )
 
 
 def values_for(user):

@@ -14,7 +14,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from api.models import ApiToken
 from measures.models import MeasureValue
-from objectives.models import Organisation
+from objectives.models import Organisation, Strategy
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER
 from tests.factories import make_measure, make_objective, make_priority, make_strategy
 
@@ -148,6 +148,43 @@ def test_nobody_revokes_someone_elses_token(client, world, make_user):
     assert ApiToken.objects.get().revoked_at is None
 
 
+def _closed_quarter(strategy, rag="amber"):
+    """A closed 2024/25 Q1 of `strategy`, whose snapshot holds the strategy's roll-up."""
+    from reporting.models import ReportingPeriod, SnapshotItem
+
+    period = ReportingPeriod.objects.create(
+        strategy=strategy,
+        year=2024,
+        quarter=1,
+        opens_on=dt.date(2024, 6, 16),
+        closes_on=dt.date(2024, 7, 21),
+        state="closed",
+        closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
+    )
+    return SnapshotItem.objects.create(
+        period=period,
+        level="strategy",
+        object_id=strategy.pk,
+        position=0,
+        title=strategy.title,
+        rag=rag,
+        reason="1 of 3 milestones at risk",
+        counts={"amber": 1, "green": 2},
+    )
+
+
+def test_closed_quarters_as_they_were_recorded_for_what_the_person_may_read(client, world):
+    _closed_quarter(Strategy.objects.get(slug="plan"))
+    _closed_quarter(Strategy.objects.get(slug="theirs"), rag="red")
+    _, key = ApiToken.issue(world["board"], "Board pack", days=5)
+    rows = _get(client, "/api/v1/snapshots/", key, level="strategy").json()["results"]
+    assert [(r["strategy"], r["quarter"], r["rag"], r["counts"]) for r in rows] == [
+        ("plan", "2024/25 Q1", "amber", {"amber": 1, "green": 2})
+    ]
+    bad = _get(client, "/api/v1/snapshots/", key, level="everything")
+    assert bad.status_code == 400 and "level" in bad.json()
+
+
 def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=StringIO())
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
@@ -155,6 +192,7 @@ def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
     from tests.factories import make_milestone
 
     ids = {
+        "snapshots": _closed_quarter(Strategy.objects.get(slug="plan")).pk,
         "organisations": world["trust"].pk,
         "values": MeasureValue.objects.filter(measure__code="M1").first().pk,
         "milestones": make_milestone(world["measures"]["M1"].objective).pk,
