@@ -108,7 +108,6 @@ class MilestoneViewSet(ReadOnly):
     each one's history of saved states at …/<id>/history/."""
 
     serializer_class = MilestoneSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = MilestoneFilter
 
     def get_queryset(self):
@@ -172,7 +171,6 @@ class SnapshotViewSet(ReadOnly):
     reason, and the roll-ups (strategy, priorities, objectives) with their counts."""
 
     serializer_class = SnapshotItemSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = SnapshotFilter
 
     def get_queryset(self):
@@ -203,7 +201,6 @@ class ValueViewSet(ReadOnly):
     slug and a range of period ends (YYYY-MM-DD). All of them at once: values.csv."""
 
     serializer_class = ValueSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ValueFilter
 
     def get_queryset(self):

@@ -261,7 +261,10 @@ def _refusals(rows, by) -> dict[int, str]:
     """Measure id → why `by` may not import its figures: another organisation is
     responsible for it (Measure.objects.imported_by's rule, on rows read already)."""
     importing = importing_organisations(by)
-    others = [(r[1], r[0], r[-1]) for r in rows if importing is not None and r[-1] not in importing]
+    if importing is None:
+        return {}
+    # Each row: code, id, …, responsible organisation (as by_code reads them).
+    others = [(row[1], row[0], row[-1]) for row in rows if row[-1] not in importing]
     if not others:
         return {}
     names = dict(

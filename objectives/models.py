@@ -364,22 +364,17 @@ class Strategy(models.Model):
         """Organisations its items (archived ones too) name as responsible."""
         from django.apps import apps  # the item models live in the apps that build on this one
 
-        paths = {
-            Priority: "strategy",
-            Objective: "priority__strategy",
-            apps.get_model("milestones", "Milestone"): "objective__priority__strategy",
-            apps.get_model("measures", "Measure"): "objective__priority__strategy",
+        of_this = {
+            Priority: Q(strategy=self),
+            Objective: Q(priority__strategy=self),
+            apps.get_model("milestones", "Milestone"): Q(objective__priority__strategy=self),
+            apps.get_model("measures", "Measure"): Q(priority__strategy=self)
+            | Q(objective__priority__strategy=self),
         }
         named = set()
-        for model, path in paths.items():
-            rows = model._base_manager.filter(**{path: self}, responsible__isnull=False)
+        for model, items in of_this.items():
+            rows = model._base_manager.filter(items, responsible__isnull=False)
             named |= set(rows.values_list("responsible_id", flat=True))
-        measures = apps.get_model("measures", "Measure")._base_manager
-        named |= set(
-            measures.filter(priority__strategy=self, responsible__isnull=False).values_list(
-                "responsible_id", flat=True
-            )
-        )
         return named
 
     def responsible_organisations(self):
