@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
-from objectives.models import Organisation, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import SnapshotItem
 from strategy_tracker.people import display_name
 
@@ -32,6 +32,30 @@ class StrategySerializer(serializers.ModelSerializer):
             "period_end",
             "illustrative",
         ]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    strategy = serializers.CharField(source="strategy.slug")
+    key = serializers.CharField(help_text='Its number within the strategy: "2", or "part2-1".')
+    responsible = serializers.CharField(
+        source="responsible.name", default=None, help_text="A partner, if one is named."
+    )
+
+    class Meta:
+        model = Priority
+        fields = ["id", "strategy", "key", "part", "number", "title", "description", "responsible"]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    strategy = serializers.CharField(source="priority.strategy.slug")
+    priority = serializers.CharField(source="priority.key")
+    responsible = serializers.CharField(
+        source="responsible.name", default=None, help_text="A partner, if one is named."
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["id", "strategy", "priority", "number", "title", "description", "responsible"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from api import token_views, views
@@ -9,6 +9,8 @@ app_name = "api"
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("strategies", views.StrategyViewSet, basename="strategy")
+router.register("priorities", views.PriorityViewSet, basename="priority")
+router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("values", views.ValueViewSet, basename="value")
@@ -21,6 +23,11 @@ urlpatterns = [
         "v1/schema/",
         views.login_not_required(SpectacularAPIView.as_view()),
         name="schema",
+    ),
+    path(
+        "v1/docs/",
+        views.login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
     ),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="revoke"),

@@ -1,6 +1,7 @@
-"""The read API (/api/v1/): organisations, strategies, milestones, measures and their
-values, each read through the same querysets as the app's pages, so a token reads exactly
-what its person may. Every request is logged with the token's name."""
+"""The read API (/api/v1/): organisations, strategies, priorities, objectives, milestones,
+measures and their values, and closed quarters' snapshots, each read through the same
+querysets as the app's pages, so a token reads exactly what its person may. Every request is
+logged with the token's name."""
 
 import logging
 
@@ -23,14 +24,16 @@ from api.serializers import (
     MeasureSerializer,
     MilestoneChangeSerializer,
     MilestoneSerializer,
+    ObjectiveSerializer,
     OrganisationSerializer,
+    PrioritySerializer,
     SnapshotItemSerializer,
     StrategySerializer,
     ValueSerializer,
 )
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
-from objectives.models import Organisation, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import PeriodState, ReportingPeriod, SnapshotItem
 
 log = logging.getLogger("api")
@@ -92,6 +95,53 @@ class StrategyViewSet(ReadOnly):
     def get_queryset(self):
         strategies = Strategy.objects.visible_to(self.request.user)
         return strategies.select_related("organisation").prefetch_related("partners")
+
+
+class PriorityFilter(filters.FilterSet):
+    strategy = filters.CharFilter(field_name="strategy__slug")
+
+    class Meta:
+        model = Priority
+        fields = ["strategy"]
+
+
+class PriorityViewSet(ReadOnly):
+    """Priorities of the strategies the person may read. Their colours and counts as each
+    closed quarter recorded them are under snapshots (level=priority)."""
+
+    serializer_class = PrioritySerializer
+    filterset_class = PriorityFilter
+
+    def get_queryset(self):
+        return (
+            Priority.objects.filter(strategy__in=Strategy.objects.visible_to(self.request.user))
+            .select_related("strategy", "responsible")
+            .order_by("strategy__slug", "part", "number")
+        )
+
+
+class ObjectiveFilter(filters.FilterSet):
+    strategy = filters.CharFilter(field_name="priority__strategy__slug")
+
+    class Meta:
+        model = Objective
+        fields = ["strategy"]
+
+
+class ObjectiveViewSet(ReadOnly):
+    """Objectives of the strategies the person may read; their recorded colours and counts
+    are under snapshots (level=objective)."""
+
+    serializer_class = ObjectiveSerializer
+    filterset_class = ObjectiveFilter
+
+    def get_queryset(self):
+        visible = Strategy.objects.visible_to(self.request.user)
+        return (
+            Objective.objects.filter(priority__strategy__in=visible)
+            .select_related("priority__strategy", "responsible")
+            .order_by("priority__strategy__slug", "priority__part", "priority__number", "number")
+        )
 
 
 class MilestoneFilter(filters.FilterSet):

@@ -17,7 +17,8 @@ from reporting.models import ReportingPeriod
 from strategy_tracker.forms import MultilineTextField
 from strategy_tracker.roles import ADMIN, organisations_where
 
-RESERVED_SLUGS = {"new", "import"}  # the editor's own addresses: /edit/new/, /edit/import/
+# The editor's own addresses (/edit/new/, /edit/import/) and the public accessibility statement.
+RESERVED_SLUGS = {"new", "import", "accessibility"}
 RESERVED_CODES = {"import"}  # the figures import's address: /measures/import/
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -5,7 +5,15 @@ from django.forms.models import BaseInlineFormSet
 
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.models import Membership, Objective, Organisation, Partner, Priority, Strategy
+from objectives.models import (
+    JobTitle,
+    Membership,
+    Objective,
+    Organisation,
+    Partner,
+    Priority,
+    Strategy,
+)
 from strategy_tracker.admin_bases import TrackedAdmin, TrackedInlineMixin
 from strategy_tracker.user_admin import TrackerUserAdmin
 
@@ -31,8 +39,16 @@ class OrganisationAdmin(TrackedAdmin):
     inlines = [OrganisationMembershipInline]
 
 
+class JobTitleInline(admin.StackedInline):
+    """Shown instead of the owner's name on public pages, if the organisation chooses."""
+
+    model = JobTitle
+    extra = 0
+    max_num = 1
+
+
 class UserWithMembershipsAdmin(TrackerUserAdmin):
-    inlines = [MembershipInline]
+    inlines = [JobTitleInline, MembershipInline]
 
 
 admin.site.unregister(User)

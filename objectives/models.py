@@ -160,6 +160,21 @@ class Membership(models.Model):
         return f"{self.role} at {self.organisation}"
 
 
+class JobTitle(models.Model):
+    """A person's job title ("Director of Nursing"): what a public page may show of an owner,
+    never their name, if the organisation chooses (public/). A site administrator sets it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_title"
+    )
+    title = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Partner(models.Model):
     """`organisation` delivers `strategy` with its lead organisation (a site administrator
     names partners; the history keeps who and when)."""

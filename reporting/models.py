@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from measures.charts import VERDICT_STYLE
 from measures.spc import Assurance, Variation
 from objectives.models import Strategy
 from reporting.charts import Drawing, drawing
@@ -170,6 +171,8 @@ class SnapshotItem(models.Model):
     due_date = models.DateField(null=True, blank=True)
     due_text = models.CharField(max_length=100, blank=True)
     owner = models.CharField(max_length=300, blank=True)
+    # What a public page may show instead of the owner's name, if the organisation chooses.
+    owner_job_title = models.CharField(max_length=200, blank=True)
     last_updated_at = models.DateTimeField(null=True, blank=True)
     # Measures: the latest value for a period ending in or before the quarter.
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -221,6 +224,22 @@ class SnapshotItem(models.Model):
     @property
     def chart_drawing(self) -> Drawing | None:
         return drawing(self.chart, self.unit)
+
+    @property
+    def chart_points(self) -> list[dict]:
+        """The charted figures as a table's rows, oldest first: the chart's text alternative
+        (the public measure page shows it beside the chart)."""
+        return [
+            {
+                "period_end": dt.date.fromisoformat(point[0]),
+                "value": point[1],
+                "mean": point[2],
+                "upper": point[3],
+                "lower": point[4],
+                "meaning": VERDICT_STYLE[point[5]][0],
+            }
+            for point in (self.chart or {}).get("points", [])
+        ]
 
     @property
     def assurance_label(self) -> str:

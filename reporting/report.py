@@ -58,11 +58,14 @@ class QuarterReport:
         return not (self.milestones or self.measures or self.context)
 
 
-def quarter_report(period: ReportingPeriod) -> QuarterReport:
-    """The report of a closed period, in one query."""
+def quarter_report(
+    period: ReportingPeriod, rows: list[SnapshotItem] | None = None
+) -> QuarterReport:
+    """The report of a closed period, in one query; of `rows` of its snapshot (in document
+    order) if given: the public view's, without its private items."""
     report = QuarterReport(period)
     priority = objective = None
-    report.rows = list(period.snapshot.order_by("position"))
+    report.rows = list(period.snapshot.order_by("position")) if rows is None else rows
     for row in report.rows:
         if row.level == Level.STRATEGY:
             report.overall = row

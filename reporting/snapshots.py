@@ -6,6 +6,7 @@ are in by then) and judged against the quarter's last day; measures by their lat
 a period ending in the quarter or before, judged the same way, with their SPC icons."""
 
 from measures.models import MeasureValue
+from objectives.models import JobTitle
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
 from reporting.charts import chart_data
 from reporting.models import Level, ReportingPeriod, SnapshotItem
@@ -18,8 +19,12 @@ def take(period: ReportingPeriod) -> int:
     as_at = period.quarter_end
     progress = build_progress(period.strategy, as_at, values_up_to=as_at)
     rows: list[SnapshotItem] = []
+    job_titles = _job_titles(progress)
 
     def add(level: str, object_id: int, **fields) -> None:
+        owner_id = fields.pop("owner_id", None)
+        if owner_id in job_titles:
+            fields["owner_job_title"] = job_titles[owner_id]
         rows.append(
             SnapshotItem(
                 period=period, level=level, object_id=object_id, position=len(rows), **fields
@@ -33,6 +38,19 @@ def take(period: ReportingPeriod) -> int:
     _mark_restatements(period, rows)
     SnapshotItem.objects.bulk_create(rows)
     return len(rows)
+
+
+def _job_titles(progress) -> dict[int, str]:
+    """Each milestone owner's job title, by user id, in one query."""
+    owners = {
+        item.obj.owner_id
+        for priority in progress.priorities
+        for objective in priority.objectives
+        for item in objective.milestones
+        if item.obj.owner_id
+    }
+    titles = JobTitle.objects.filter(user_id__in=owners).values_list("user_id", "title")
+    return dict(titles)
 
 
 def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
@@ -130,6 +148,7 @@ def _milestone(item: Item) -> dict:
         "due_date": m.due_date,
         "due_text": m.due_text,
         "owner": owner,
+        "owner_id": m.owner_id,  # for its job title (take's add)
         "last_updated_at": m.last_updated_at,
         **_status(item),
     }

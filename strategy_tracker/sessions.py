@@ -1,5 +1,6 @@
-"""Sessions: what a signed-in person saw is never kept by a browser or proxy, and a session the
-database will not save gets the "try again" page, not Django's "bad request"."""
+"""Sessions: what a signed-in person saw is never kept by a browser or proxy (a public page,
+the same for everyone, carries no cookie instead), and a session the database will not save
+gets the "try again" page, not Django's "bad request"."""
 
 from collections.abc import Callable
 
@@ -34,9 +35,24 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if _is_private(request, response):
+        if getattr(response, "is_public", False):
+            _keep_public(response)
+        elif _is_private(request, response):
             add_never_cache_headers(response)
         return response
+
+
+def _keep_public(response: HttpResponse) -> None:
+    """A public page (public/caching.py) is the same for everyone, so it carries no cookie
+    (a signed-in visitor's session is renewed, not re-sent) and varies by no cookie."""
+    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+        response.cookies.pop(name, None)
+    if response.has_header("Vary"):
+        kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
 
 
 def _is_private(request: HttpRequest, response: HttpResponse) -> bool:

@@ -24,6 +24,7 @@ from measures.importing import store_upload
 from measures.models import ImportBatch, MeasureValue
 from milestones.models import MilestoneDelegate, Submission
 from objectives.models import Organisation, Strategy
+from public.models import Publication
 from reporting.models import BoardPack, ReportingPeriod, SnapshotItem
 from tests.factories import (
     make_measure,
@@ -38,6 +39,21 @@ ROLES = ["anonymous", "board", "lead", "other_lead", "admin"]
 # Organisation B's people, and who in A each stands for.
 OTHER_ORGANISATION = {"board_b": "board", "lead_b": "other_lead", "admin_b": "admin"}
 LOGIN = "login"  # a redirect to the sign-in page
+
+
+PUBLIC_PAGES = [
+    "index",
+    "accessibility",
+    "strategy",
+    "quarter",
+    "priority",
+    "objective",
+    "measure",
+    "report",
+    "report_pdf",
+    "figures_csv",
+    "structure_json",
+]
 
 
 def everyone(get, post):
@@ -222,6 +238,12 @@ MATRIX = {
     "api:milestone-list": api_reads(),
     "api:milestone-detail": api_reads(),
     "api:milestone-history": api_reads(),
+    "api:priority-list": api_reads(),
+    "api:priority-detail": api_reads(),
+    "api:objective-list": api_reads(),
+    "api:objective-detail": api_reads(),
+    # The schema and its browsable documentation say what the API has, to anyone.
+    "api:docs": everyone(200, 405),
     # The schema says what the API has, to anyone.
     "api:schema": everyone(200, 405),
     # Each person's own tokens; an empty form is shown again with its errors.
@@ -234,6 +256,11 @@ MATRIX = {
         "other_lead": (405, 404),
         "admin": (405, 404),
     },
+    # A strategy's public view is run by its lead organisation's Admins (an empty form: 400).
+    "publication:manage": admin_only(200, 400),
+    # The public view: "s" is published, so its closed quarter is anyone's to read, signed in
+    # or not, in any organisation or none; nothing there is written.
+    **{f"public:{name}": everyone(200, 405) for name in PUBLIC_PAGES},
 }
 # The Django admin is the site administrators' alone (tests in strategy_tracker/tests/
 # test_user_admin.py and test_login_required.py); here only its front door is checked.
@@ -291,6 +318,7 @@ def world(make_member):
         state="closed",
         closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
     )
+    Publication.objects.create(strategy=strategy, is_public=True)
     for position, (level, object_id, key, number) in enumerate(
         [
             ("strategy", strategy.pk, "", ""),
@@ -387,6 +415,18 @@ def world(make_member):
         "api:measure-detail": ["M1"],
         "api:value-detail": [MeasureValue.objects.get(measure=measure).pk],
         "api:revoke": [ApiToken.issue(programme_lead, "Lead's", days=5)[0].pk],
+        "api:priority-detail": [objective.priority_id],
+        "api:objective-detail": [objective.pk],
+        "publication:manage": ["s"],
+        "public:strategy": ["s"],
+        "public:figures_csv": ["s"],
+        "public:structure_json": ["s"],
+        "public:quarter": ["s", "2024-25-q1"],
+        "public:report": ["s", "2024-25-q1"],
+        "public:report_pdf": ["s", "2024-25-q1"],
+        "public:priority": ["s", "2024-25-q1", "1"],
+        "public:objective": ["s", "2024-25-q1", "1", 1],
+        "public:measure": ["s", "2024-25-q1", "M1"],
     }
     users = {
         "board": board_member,
@@ -446,6 +486,7 @@ def world(make_member):
         },
         "editor:move": {"direction": "down", "seen": str(objective.pk)},
         "api:tokens": {"name": "Forged", "days": 5},
+        "publication:manage": {"action": "unpublish", "version": 1},
         "password_change": {
             "old_password": "correct-horse-battery-staple",
             "new_password1": "Forged-new-password-1",
@@ -497,7 +538,10 @@ REFUSED_BY_ROLE_FIRST = {
 
 # Pages that show B's people what their organisation has, which here is nothing: the quarters
 # page says that no strategy they can see has closed a quarter.
-FOR_OTHER_ORGANISATION = {"reporting:as_at_strategies": (404, 405)}
+FOR_OTHER_ORGANISATION = {"reporting:as_at_strategies": (404, 405)} | {
+    f"public:{name}": (200, 405)
+    for name in PUBLIC_PAGES  # the public's, so theirs too
+}
 
 
 def expected(name: str, role: str, addressed: bool) -> tuple:

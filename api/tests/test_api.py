@@ -196,12 +196,33 @@ def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
         "organisations": world["trust"].pk,
         "values": MeasureValue.objects.filter(measure__code="M1").first().pk,
         "milestones": make_milestone(world["measures"]["M1"].objective).pk,
+        "priorities": world["measures"]["M1"].objective.priority_id,
+        "objectives": world["measures"]["M1"].objective_id,
     }
     for path in schema["paths"]:
         url = path.replace("{slug}", "plan").replace("{code}", "M1")
         if "{id}" in path:
             url = url.replace("{id}", str(ids[path.split("/")[3]]))
         assert _get(client, url, key).status_code == 200, url
+
+
+def test_priorities_and_objectives_are_those_of_strategies_the_person_reads(client, world):
+    _, key = ApiToken.issue(world["board"], "Structure", days=5)
+    priorities = _get(client, "/api/v1/priorities/", key).json()["results"]
+    objectives = _get(client, "/api/v1/objectives/", key, strategy="plan").json()["results"]
+    assert [p["strategy"] for p in priorities] == ["plan"]  # not the draft, not the council's
+    assert [(o["strategy"], o["priority"]) for o in objectives] == [("plan", "1")]
+    theirs = world["measures"]["THEIRS-M"].objective
+    assert _get(client, f"/api/v1/objectives/{theirs.pk}/", key).status_code == 404
+    assert _get(client, f"/api/v1/priorities/{theirs.priority_id}/", key).status_code == 404
+
+
+def test_the_documentation_is_served_from_this_server(client):
+    page = client.get(reverse("api:docs")).content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "<script>" not in page and "//cdn" not in page  # no inline script, no CDN
+    script = client.get(reverse("api:docs"), {"script": ""})
+    assert script.status_code == 200 and reverse("api:schema") in script.content.decode()
 
 
 def test_the_api_can_be_browsed_signed_in(client, world):

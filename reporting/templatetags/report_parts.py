@@ -22,16 +22,24 @@ register = template.Library()
 
 
 @register.simple_tag
-def exception_items(rows: list[SnapshotItem]) -> SafeString:
+def exception_items(rows: list[SnapshotItem], public=None) -> SafeString:
     """Each red or amber item as a block: what it is, its status and reason, its owner and
-    due date, and the owner's report (or its latest value)."""
-    return mark_safe("\n".join(_exception(r) for r in rows))  # noqa: S308 - escaped below
+    due date, and the owner's report (or its latest value). On a `public` page the owner is
+    named only by a job title, if the row has one (public/pages.py)."""
+    return mark_safe("\n".join(_exception(r, bool(public)) for r in rows))  # noqa: S308
 
 
-def _exception(r: SnapshotItem) -> str:
+def _owner_line(r: SnapshotItem, public: bool) -> str:
+    """ "Owner: …", or nothing on a public page that names no owner."""
+    if public:
+        return f"Owner: {esc(r.owner)}" if r.owner else ""
+    return f"Owner: {esc(r.owner or 'none named')}"
+
+
+def _exception(r: SnapshotItem, public: bool = False) -> str:
     milestone = r.level == Level.MILESTONE
     where = f"objective {esc(r.number)}" if milestone else f"measure {esc(r.number)}"
-    due = f" · due {short_day(r.due_date)}" if r.due_date else ""
+    due = f"due {short_day(r.due_date)}" if r.due_date else ""
     if not milestone:
         when = f" ({month_year(r.value_period_end)})" if r.value_period_end else ""
         report = f'<p class="report-line">Latest {esc(with_unit(r.value, r.unit))}{when}</p>'
@@ -46,29 +54,38 @@ def _exception(r: SnapshotItem) -> str:
             report += f'<blockquote class="commentary">{commentary}</blockquote>'
     else:
         report = '<p class="report-line muted">No update reported</p>'
+    meta = " · ".join(part for part in (_owner_line(r, public), due) if part)
     return (
         f'<li class="exception"><p class="exception-head"><strong>{esc(r.title)}</strong> '
         f'<span class="muted">({where})</span></p>'
         f'<p class="exception-status">{rag_badge(r.item_status)}</p>'
-        f'<p class="exception-meta">Owner: {esc(r.owner or "none named")}{due}</p>'
+        f'<p class="exception-meta">{meta[:1].upper()}{meta[1:]}</p>'
         f"{report}</li>"
     )
 
 
 @register.simple_tag
-def appendix_lines(rows: list[SnapshotItem]) -> SafeString:
-    """Each milestone of an objective on one line: due, reported, colour, owner."""
+def appendix_lines(rows: list[SnapshotItem], public=None) -> SafeString:
+    """Each milestone of an objective on one line: due, reported, colour, owner (on a
+    `public` page only a job title, if it has one)."""
     return mark_safe(  # noqa: S308 - escaped below
         "\n".join(
             f'<li><span class="appendix-title">{esc(r.title)}</span> '
             f'<span class="appendix-facts">Due '
             f"{esc(short_day(r.due_date) or r.due_text or 'no date')} · reported "
             f"{esc(r.status_label.lower() or 'nothing')} · "
-            f"{rag_badge(r.item_status, show_reason=False)} · {esc(r.owner or 'no owner')}"
+            f"{rag_badge(r.item_status, show_reason=False)}"
+            f"{_appendix_owner(r, bool(public))}"
             "</span></li>"
             for r in rows
         )
     )
+
+
+def _appendix_owner(r: SnapshotItem, public: bool) -> str:
+    if public:
+        return f" · {esc(r.owner)}" if r.owner else ""
+    return f" · {esc(r.owner or 'no owner')}"
 
 
 @register.simple_tag

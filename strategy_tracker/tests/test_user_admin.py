@@ -158,7 +158,9 @@ def test_a_superuser_can_change_a_leads_names_and_email_but_not_another_superuse
 
 def _membership_rows(data: dict) -> dict:
     """The posted form's memberships inline, by its prefix."""
-    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    prefix = next(
+        k for k in data if k.startswith("memberships") and k.endswith("-TOTAL_FORMS")
+    ).removesuffix("-TOTAL_FORMS")
     return {"prefix": prefix, "total": int(data[f"{prefix}-TOTAL_FORMS"][0])}
 
 
@@ -253,6 +255,8 @@ def test_adding_a_user_sends_a_reset_link_and_leaves_an_unusable_password(
     data = form_as_posted(page.content.decode(), form_id="user_form")
     prefix, _ = _membership_rows(data).values()
     roles = {
+        "job_title-TOTAL_FORMS": "0",  # no job title
+        "job_title-INITIAL_FORMS": "0",
         f"{prefix}-TOTAL_FORMS": "1",
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-0-organisation": str(trust.pk),
