@@ -23,7 +23,7 @@ def _pages_of(example) -> dict[str, list[str]]:
     from milestones.models import Milestone, Submission
     from objectives.models import Membership
     from reporting import cycle
-    from reporting.quarters import Quarter
+    from reporting.quarters import Quarter, file_name_of
 
     milestone = Milestone.objects.for_strategy(example).filter(status="at_risk").first()
     figures = Path(settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
@@ -35,6 +35,7 @@ def _pages_of(example) -> dict[str, list[str]]:
     for step in ("closed", "open", "scheduled"):
         period = cycle.schedule(example, quarter, *cycle.default_window(quarter), by=None)
         if step == "closed":
+            closed_key = file_name_of(quarter)
             report = f"{EXAMPLE}/periods/{period.pk}/report/"
             board = f"{EXAMPLE}/periods/{period.pk}/board/"
         if step != "scheduled":
@@ -57,6 +58,10 @@ def _pages_of(example) -> dict[str, list[str]]:
         base_version=waiting.version,
         submitted_by=lead,
     )
+    from public.models import Publication
+
+    Publication.objects.create(strategy=example, is_public=True)
+    public_quarter = "/public/example-community-health/" + closed_key + "/"
     shared = [
         "/strategies/",
         f"{EXAMPLE}/",
@@ -75,6 +80,17 @@ def _pages_of(example) -> dict[str, list[str]]:
         "/quarters/",
     ]
     return {
+        # Signed out: the public view.
+        "": [
+            "/public/",
+            "/public/example-community-health/",
+            public_quarter,
+            f"{public_quarter}priorities/2/",
+            f"{public_quarter}priorities/2/objectives/1/",
+            f"{public_quarter}measures/EX-VW-OCCUPANCY/",
+            f"{public_quarter}report/",
+            "/public/accessibility/",
+        ],
         "board": [*shared, "/milestones/approvals/"],
         "lead": [
             "/milestones/mine/",
@@ -90,6 +106,7 @@ def _pages_of(example) -> dict[str, list[str]]:
             f"/measures/import/{batch.pk}/",
             "/measures/EX-VACANCY/",
             f"{EXAMPLE}/periods/",
+            f"{EXAMPLE}/publication/",
             "/board-packs/",
         ],
     }
@@ -133,7 +150,8 @@ def test_every_page_fits_a_phone(browser: Browser, live_server, example, sign_in
     for username, urls in _pages_of(example).items():
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
-        sign_in(page, username)
+        if username:
+            sign_in(page, username)
         for url in urls:
             problems += _check_page(page, live_server.url + url)
         context.close()
