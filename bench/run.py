@@ -36,6 +36,8 @@ from measures import readings  # noqa: E402
 from measures.models import Measure  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from objectives.models import Strategy  # noqa: E402
+from public.models import Publication  # noqa: E402
+from reporting.quarters import file_name_of  # noqa: E402
 from strategy_tracker.demo_users import (  # noqa: E402
     grant_demo_roles,
 )
@@ -150,13 +152,20 @@ def main() -> None:
     close_row, closed = quarter_close.run(trust, admin)
     results["quarter_close"] = [close_row]
     report_url = f"/strategies/{trust.slug}/periods/{closed.pk}/report/"
+    # The same quarter published to the public (issue 20): its page and its report.
+    Publication.objects.create(strategy=trust, is_public=True)
+    public_quarter = f"/public/{trust.slug}/{file_name_of(closed.financial_quarter)}/"
     trust_rows, trust_urls, admin = _page_run(
         trust,
         Measure.objects.filter(code__startswith="BENCH-M").order_by("id").first(),
         Milestone.objects.filter(objective__priority__strategy=trust).order_by("id").first(),
         list(Measure.objects.filter(code__startswith="BENCH-M").values_list("code", flat=True)),
         size,
-        {"board report (a closed quarter)": report_url},
+        {
+            "board report (a closed quarter)": report_url,
+            "public strategy page": f"/public/{trust.slug}/",
+            "public report (a closed quarter)": f"{public_quarter}report/",
+        },
     )
     results["pages"] = small_rows + trust_rows + [_stale_dashboard(trust, size)]
     print(_table(f"Dataset ({size})", [results["dataset"]]))

@@ -5,8 +5,11 @@ If-None-Match with 304 before any rendering, and never sets a cookie
 (strategy_tracker/sessions.py strips any for a response marked `is_public`)."""
 
 import hashlib
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max
 from django.http import Http404
@@ -54,6 +57,7 @@ def strategy_etag(request, slug: str, **kwargs) -> str:
         "changed_at", flat=True
     )
     parts = [
+        software_edition(),
         strategy_id,
         publication.changed_at,
         closed["n"],
@@ -69,6 +73,20 @@ def index_etag(request) -> str:
     """The list of public strategies: which are public, and their titles."""
     public = Publication.objects.public().aggregate(n=Count("id"), last=Max("changed_at"))
     edited = Strategy.history.aggregate(last=Max("history_date"))
-    return hashlib.sha256(repr([public["n"], public["last"], edited["last"]]).encode()).hexdigest()[
-        :32
-    ]
+    parts = [software_edition(), public["n"], public["last"], edited["last"]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@cache
+def software_edition() -> float:
+    """When the project's code and templates were last changed, read once a process: a new
+    release changes every page's tag, so no kept copy outlives the templates it was drawn
+    with."""
+    base = Path(settings.BASE_DIR)
+    ours = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(base)]
+    return max(
+        path.stat().st_mtime
+        for root in [*ours, base / "templates"]
+        for path in root.rglob("*")
+        if path.suffix in (".py", ".html")
+    )

@@ -48,10 +48,12 @@ class PublicStrategy:
         period.strategy = self.strategy
         return period
 
-    def rows(self, period: ReportingPeriod) -> tuple[list[SnapshotItem], int]:
-        """The quarter's snapshot as the public sees it, and how many rows were left out."""
+    def rows(self, period: ReportingPeriod, charts: bool) -> tuple[list[SnapshotItem], int]:
+        """The quarter's snapshot as the public sees it, and how many rows were left out;
+        with the measures' charts only if the page draws them (they are most of its bytes)."""
         shown, withheld = [], 0
-        for row in period.snapshot.order_by("position"):
+        snapshot = period.snapshot.order_by("position")
+        for row in snapshot if charts else snapshot.defer("chart"):
             if is_hidden(row.level, row.object_id, self.hidden):
                 withheld += 1
                 continue
@@ -64,9 +66,10 @@ class PublicStrategy:
             row.commentary = ""
         return row
 
-    def report(self, period: ReportingPeriod) -> dict:
-        """What a public page of the quarter reads: the report, what changed, its heading."""
-        rows, withheld = self.rows(period)
+    def report(self, period: ReportingPeriod, charts: bool = False) -> dict:
+        """What a public page of the quarter reads: the report, what changed, its heading;
+        `charts` for a page that draws the measures' charts."""
+        rows, withheld = self.rows(period, charts)
         report = quarter_report(period, rows)
         found = changes.compare(changes.previous_closed(period), period, rows)
         removed = [

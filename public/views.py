@@ -48,9 +48,9 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return _page("strategy.html", context)
 
 
-def _quarter(slug: str, quarter: str):
+def _quarter(slug: str, quarter: str, charts: bool = False):
     public = published(slug)
-    return public, public.report(public.period(quarter_of_key(quarter)))
+    return public, public.report(public.period(quarter_of_key(quarter)), charts)
 
 
 @public_page(strategy_etag)
@@ -84,7 +84,7 @@ def objective(
 
 @public_page(strategy_etag)
 def measure(request: HttpRequest, slug: str, quarter: str, code: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(slug, quarter, charts=True)
     row = as_at.measure_row(context["report"], code)
     if row is None:
         raise Http404("That measure is not published for this quarter.")
@@ -93,13 +93,13 @@ def measure(request: HttpRequest, slug: str, quarter: str, code: str) -> HttpRes
 
 @public_page(strategy_etag)
 def report(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(slug, quarter, charts=True)
     return _page("report.html", context)
 
 
 @public_page(strategy_etag)
 def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(slug, quarter, charts=True)
     html = render_to_string("public/report_pdf.html", context)
     try:
         data = pdf_of(html, pdf_title(context))
@@ -121,7 +121,9 @@ def figures_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@public_page(strategy_etag)
+# No ETag: the structure is the live one, edited item by item, which the strategy's tag does
+# not follow; a copy may be kept for MAX_AGE_S.
+@public_page()
 def structure_json(request: HttpRequest, slug: str) -> HttpResponse:
     public = published(slug)
     response = HttpResponse(
