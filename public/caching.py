@@ -1,7 +1,8 @@
 """Public pages are the same for everyone, so a proxy or browser may keep them: each says so
-(Cache-Control: public), carries an ETag that changes whenever what it shows could (a quarter
-closed, a publication or open-data choice, the strategy's own details), answers a matching
-If-None-Match with 304 before any rendering, and never sets a cookie
+(Cache-Control: public), carries an ETag hashed from what it is drawn from (the closed
+quarters, the publication's and organisation's choices, the strategy's details and
+structure, the software's release), answers a matching If-None-Match with 304 before any
+rendering, and never sets a cookie
 (strategy_tracker/sessions.py strips any for a response marked `is_public`)."""
 
 import hashlib
@@ -11,14 +12,16 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Max
-from django.http import Http404
+from django.db.models import Max
+from django.http import HttpRequest
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from objectives.models import Strategy
 from public.models import OpenData, Publication
-from reporting.models import PeriodState, ReportingPeriod
+from public.pages import publication_of
+from reporting.models import ReportingPeriod
 
 MAX_AGE_S = 300  # how stale a kept copy may be: an unpublished strategy is gone within it
 
@@ -38,52 +41,87 @@ def public_page(etag_func=None):
             response.is_public = True
             return response
 
-        return login_not_required(require_safe(wrapped))
+        # Only GET and HEAD reach the view, which writes nothing: any other method gets 405,
+        # not the CSRF check's 403.
+        return login_not_required(csrf_exempt(require_safe(wrapped)))
 
     return decorator
 
 
-def strategy_etag(request, slug: str, **kwargs) -> str:
-    """What every public page of the strategy depends on, hashed; 404 if it is not public."""
-    publication = Publication.objects.public().filter(strategy__slug=slug).first()
-    if publication is None:
-        raise Http404("No strategy is published to the public at this address.")
-    strategy_id = publication.strategy_id
-    closed = ReportingPeriod.objects.filter(
-        strategy_id=strategy_id, state=PeriodState.CLOSED
-    ).aggregate(n=Count("id"), last=Max("closed_at"))
-    edited = Strategy.history.filter(id=strategy_id).aggregate(last=Max("history_date"))
-    open_data = OpenData.objects.filter(organisation__strategies=strategy_id).values_list(
-        "changed_at", flat=True
-    )
+def strategy_etag(request: HttpRequest, slug: str, **kwargs) -> str:
+    """Everything a public page of the strategy is drawn from but its quarters' snapshots
+    (written once, at close), hashed: 404 if the strategy is not public."""
+    publication = publication_of(slug)
+    strategy = publication.strategy
+    open_data = OpenData.objects.filter(organisation_id=strategy.organisation_id)
     parts = [
         software_edition(),
-        strategy_id,
-        publication.changed_at,
-        closed["n"],
-        closed["last"],
-        edited["last"],
-        *open_data,
         request.path,
+        publication.publish_commentary,
+        sorted(publication.private_items.values_list("kind", "object_id")),
+        list(open_data.values_list("licence", "show_owner_job_titles")),
+        strategy.organisation.name,
+        list(
+            ReportingPeriod.objects.closed()
+            .filter(strategy=strategy)
+            .order_by("pk")
+            .values_list("pk", "closed_at")
+        ),
+        # The strategy's own details (title, period, vision) and its items' structure.
+        Strategy.history.filter(id=strategy.pk).aggregate(last=Max("history_date"))["last"],
+        _items_changed(strategy),
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return _hashed(parts)
 
 
-def index_etag(request) -> str:
-    """The list of public strategies: which are public, and their titles."""
-    public = Publication.objects.public().aggregate(n=Count("id"), last=Max("changed_at"))
-    edited = Strategy.history.aggregate(last=Max("history_date"))
-    parts = [software_edition(), public["n"], public["last"], edited["last"]]
+def _items_changed(strategy: Strategy):
+    """When its priorities and objectives last changed (moved, archived, retitled): what hides
+    or shows the items under a private one. A milestone or measure moved to another parent
+    in the Django admin is not followed: its pages keep their tag until something above
+    changes (the snapshot still hides it where it was when the quarter closed)."""
+    from objectives.models import Objective, Priority
+
+    return [
+        Priority.history.filter(strategy_id=strategy.pk).aggregate(last=Max("history_date")),
+        Objective.history.filter(priority__strategy=strategy.pk).aggregate(
+            last=Max("history_date")
+        ),
+    ]
+
+
+def index_etag(request: HttpRequest) -> str:
+    """The list of public strategies: which they are, their titles and organisations."""
+    shown = Publication.objects.public().order_by("pk")
+    parts = [
+        software_edition(),
+        list(
+            shown.values_list(
+                "strategy__slug",
+                "strategy__title",
+                "strategy__organisation__name",
+                "strategy__illustrative",
+            )
+        ),
+    ]
+    return _hashed(parts)
+
+
+def _hashed(parts: list) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 @cache
 def software_edition() -> float:
-    """When the project's code and templates were last changed, read once a process: a new
+    """When the project's own code and templates last changed, read once a process (a new
     release changes every page's tag, so no kept copy outlives the templates it was drawn
-    with."""
+    with). Installed packages are left out; a release that keeps files' times should set
+    none of them older."""
     base = Path(settings.BASE_DIR)
-    ours = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(base)]
+    ours = [
+        Path(app.path)
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts
+    ]
     return max(
         path.stat().st_mtime
         for root in [*ours, base / "templates"]

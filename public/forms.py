@@ -1,6 +1,7 @@
 """The Admin's choices for a strategy's public view, and its organisation's open data."""
 
 from django import forms
+from django.db.models import Q
 
 from measures.models import Measure
 from milestones.models import Milestone
@@ -9,38 +10,41 @@ from public.models import Kind, Licence
 
 
 def item_choices(strategy) -> list[tuple[str, str]]:
-    """Every live item of the strategy in document order, as ("kind:id", label)."""
+    """Every item of the strategy in document order, as ("kind:id", label); archived ones
+    too, since a closed quarter may still show them."""
     choices = []
-    priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
-    objectives = Objective.objects.filter(priority__strategy=strategy).order_by("number")
-    milestones = Milestone.objects.filter(objective__priority__strategy=strategy)
-    measures = Measure.objects.filter(priority__strategy=strategy) | Measure.objects.filter(
-        objective__priority__strategy=strategy
+    priorities = Priority.everything.filter(strategy=strategy).order_by("part", "number")
+    objectives = Objective.everything.filter(priority__strategy=strategy).order_by("number")
+    milestones = Milestone.everything.filter(objective__priority__strategy=strategy)
+    measures = Measure.everything.filter(
+        Q(priority__strategy=strategy) | Q(objective__priority__strategy=strategy)
     )
-    by_objective, by_parent = {}, {}
+    by_objective, by_parent, by_priority = {}, {}, {}
     for m in milestones.order_by("position", "id"):
         by_objective.setdefault(m.objective_id, []).append(m)
     for m in measures.order_by("position", "id"):
-        by_parent.setdefault(
-            ("o", m.objective_id) if m.objective_id else ("p", m.priority_id), []
-        ).append(m)
-    by_priority = {}
+        parent = ("o", m.objective_id) if m.objective_id else ("p", m.priority_id)
+        by_parent.setdefault(parent, []).append(m)
     for o in objectives:
         by_priority.setdefault(o.priority_id, []).append(o)
 
+    def choice(kind: str, item, label: str) -> tuple[str, str]:
+        archived = " (archived)" if item.archived_at else ""
+        return as_key(kind, item.pk), f"{label}{archived}"
+
     def measure_choices(parent) -> list:
         return [
-            (f"{Kind.MEASURE}:{m.pk}", f"Measure {m.code}: {m.name}")
+            choice(Kind.MEASURE, m, f"Measure {m.code}: {m.name}")
             for m in by_parent.get(parent, [])
         ]
 
     for p in priorities:
-        choices.append((f"{Kind.PRIORITY}:{p.pk}", f"Priority {p.key}: {p.title}"))
+        choices.append(choice(Kind.PRIORITY, p, f"Priority {p.key}: {p.title}"))
         choices += measure_choices(("p", p.pk))
         for o in by_priority.get(p.pk, []):
-            choices.append((f"{Kind.OBJECTIVE}:{o.pk}", f"Objective {p.key}.{o.number}: {o.title}"))
+            choices.append(choice(Kind.OBJECTIVE, o, f"Objective {p.key}.{o.number}: {o.title}"))
             choices += [
-                (f"{Kind.MILESTONE}:{m.pk}", f"Milestone: {m.title}")
+                choice(Kind.MILESTONE, m, f"Milestone: {m.title}")
                 for m in by_objective.get(o.pk, [])
             ]
             choices += measure_choices(("o", o.pk))

@@ -4,7 +4,7 @@ Each change is refused if the page showed an older state (someone else saved mea
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,6 +50,13 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     if request.method == "GET":
         return _page(request, strategy)
+    try:
+        return _change(request, strategy)
+    except IntegrityError:  # two first saves at once: the other made the row first
+        return _page(request, strategy, refusal=STALE, status=409)
+
+
+def _change(request: HttpRequest, strategy: Strategy) -> HttpResponse:
     action = request.POST.get("action")
     with transaction.atomic():
         publication, open_data = _state(strategy, lock=True)
@@ -93,7 +100,9 @@ def _publish(request, strategy, publication: Publication, public: bool) -> str:
 
 def _save(publication: Publication, user, reason: str) -> None:
     publication.changed_at = timezone.now()
-    publication.version += 0 if publication.pk is None else 1
+    # From 1, the version an unsaved publication's page shows, to 2 on the first save: a
+    # second page drawn before it is refused as stale.
+    publication.version += 1
     publication._history_user = user
     publication._change_reason = reason
     publication.save()
@@ -108,7 +117,7 @@ def _save_settings(request, strategy, publication, open_data, form) -> bool:
         if publication.pk
         else set()
     )
-    # Only the items the form offered: an archived item stays private.
+    # Only the items the form offered (every item of the strategy, archived ones too).
     to_add, to_remove = (wanted - saved) & offered, (saved - wanted) & offered
     reasons = []
     if to_add:

@@ -1,7 +1,8 @@
 """A public strategy's open data: its figures as CSV and its structure as the project's JSON
-format, each stating the organisation's licence. Both say only what the public pages say:
-figures as the closed quarters' reports showed them (never a figure entered since), and no
-private item, owner or progress in the structure."""
+format, each stating the organisation's licence. Figures are those the closed quarters'
+reports showed (never a figure entered since). The structure is the strategy's items as they
+stand, the document's wording, dates, targets and definitions, limited to the items the
+latest closed quarter showed the public: no private item, person, progress or value."""
 
 import csv
 import json
@@ -10,9 +11,8 @@ from measures.exporting import neutralise
 from objectives.strategy_json import export_strategy, strategy_queryset
 from public.models import Kind, Licence
 from public.pages import PublicStrategy
-from public.privacy import is_hidden
-from reporting.models import Level, SnapshotItem
-from reporting.quarters import Quarter
+from public.privacy import KIND_OF_LEVEL, withheld
+from reporting.models import Level
 
 FIGURES_HEADER = [
     "measure",
@@ -24,7 +24,7 @@ FIGURES_HEADER = [
     "licence",
     "illustrative",
 ]
-ILLUSTRATIVE = "Illustrative data: made up, not from a published document"
+ILLUSTRATIVE = "Illustrative data — not from a published document"
 # The structure without progress: leads' reports and figures are in the public pages and the
 # figures file, as the closed quarters showed them.
 LIVE_MILESTONE_FIELDS = ("status", "forecast_date", "commentary", "owner", "delegates")
@@ -37,34 +37,20 @@ class _Line:
 
 
 def reported_figures(public: PublicStrategy) -> dict[tuple[str, str], tuple]:
-    """Each measure's figures as the closed quarters' reports charted them, by (code, period
-    end): the latest report's figure for a period, which a restatement may have changed.
-    Read newest quarter first, so the first figure found for a period is the one kept."""
-    rows = (
-        SnapshotItem.objects.filter(
-            period__strategy=public.strategy,
-            period__state="closed",
-            level__in=[Level.MEASURE, Level.CONTEXT],
-        )
-        .order_by("-period__year", "-period__quarter", "position")
-        .values_list(
-            "level",
-            "object_id",
-            "number",
-            "title",
-            "unit",
-            "chart",
-            "period__year",
-            "period__quarter",
-        )
-    )
+    """Each published measure's figures as the closed quarters' reports charted them, by
+    (code, period end): the latest report's figure for a period, which a restatement may
+    have changed. Quarters are read newest first, so the first figure found is kept."""
     figures: dict[tuple[str, str], tuple] = {}
-    for level, object_id, code, name, unit, chart, year, quarter in rows.iterator():
-        if is_hidden(level, object_id, public.hidden):
-            continue
-        for point in (chart or {}).get("points", []):
-            period_end, value = point[0], point[1]
-            figures.setdefault((code, period_end), (name, unit, value, year, quarter))
+    for period in public.periods():  # newest first
+        rows = period.snapshot.order_by("position").only(
+            "level", "object_id", "number", "title", "unit", "chart"
+        )
+        for row, hidden in withheld(rows, public.hidden):
+            if hidden or row.level not in (Level.MEASURE, Level.CONTEXT):
+                continue
+            for point in row.chart_points:
+                key = (row.number, point["period_end"].isoformat())
+                figures.setdefault(key, (row.title, row.unit, point["value"], period.label))
     return figures
 
 
@@ -74,7 +60,7 @@ def figures_csv(public: PublicStrategy):
     yield "\ufeff" + writer.writerow(FIGURES_HEADER)  # the mark tells Excel the file is UTF-8
     licence = Licence(public.open_data.licence).label
     illustrative = ILLUSTRATIVE if public.strategy.illustrative else ""
-    for (code, period_end), (name, unit, value, year, quarter) in sorted(
+    for (code, period_end), (name, unit, value, reported_in) in sorted(
         reported_figures(public).items()
     ):
         yield writer.writerow(
@@ -84,7 +70,7 @@ def figures_csv(public: PublicStrategy):
                 neutralise(unit),
                 period_end,
                 _number(value),
-                Quarter(year, quarter).label,
+                reported_in,
                 licence,
                 illustrative,
             ]
@@ -92,7 +78,8 @@ def figures_csv(public: PublicStrategy):
 
 
 def _number(value) -> str:
-    """A charted figure as it was entered: 23.2, not 23.200000000000003; 1200, not 1200.0."""
+    """A charted figure (a float made from the stored decimal, whose shortest form is the
+    figure as entered) as a spreadsheet reads it: 1200, not 1200.0; 23.2 stays 23.2."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value)
@@ -108,7 +95,7 @@ def structure_json(public: PublicStrategy) -> str:
         "url": public.open_data.licence_url,
         "publisher": strategy.organisation.name,
     }
-    shown = _Shown(public.hidden)
+    shown = _Shown(public.hidden, _reported_items(public))
     data["priorities"] = [
         shown.priority(priority, part)
         for priority, part in zip(strategy.priorities.all(), data["priorities"], strict=True)
@@ -121,11 +108,11 @@ class _Shown:
     """Prunes the export's dicts, walked beside the items they were made from (in the same
     order), of private items and of progress."""
 
-    def __init__(self, hidden: set[tuple[str, int]]):
-        self.hidden = hidden
+    def __init__(self, hidden: set[tuple[str, int]], reported: set[tuple[str, int]]):
+        self.hidden, self.reported = hidden, reported
 
     def includes(self, kind: str, item) -> bool:
-        return (kind, item.pk) not in self.hidden
+        return (kind, item.pk) in self.reported and (kind, item.pk) not in self.hidden
 
     def priority(self, priority, data: dict) -> dict:
         data["objectives"] = [
@@ -151,6 +138,20 @@ class _Shown:
             for measure, part in zip(measures, parts, strict=True)
             if self.includes(Kind.MEASURE, measure)
         ]
+
+
+def _reported_items(public: PublicStrategy) -> set[tuple[str, int]]:
+    """(kind, id) of the items the latest closed quarter's report showed the public: an item
+    added since, which an Admin may not yet have kept private, waits for the next close."""
+    periods = public.periods()
+    if not periods:
+        return set()
+    rows = periods[0].snapshot.order_by("position").only("level", "object_id")
+    return {
+        (KIND_OF_LEVEL[row.level], row.object_id)
+        for row, hidden in withheld(rows, public.hidden)
+        if not hidden and row.level in KIND_OF_LEVEL
+    }
 
 
 def _without(data: dict, names: tuple[str, ...]) -> dict:

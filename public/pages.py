@@ -3,23 +3,24 @@ is its Admin's sign-off of it), each read from its snapshot, never from live dat
 private items, without anyone's name, and without owners' commentary unless it is published.
 Rows are changed in memory only, never saved."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.http import Http404
 
 from public.models import OpenData, Publication
-from public.privacy import hidden_items, is_hidden
+from public.privacy import hidden_items, is_hidden, withheld
 from reporting import changes
-from reporting.models import PeriodState, ReportingPeriod, SnapshotItem
+from reporting.models import Level, ReportingPeriod, SnapshotItem
 from reporting.quarters import Quarter, file_name_of
 from reporting.report import quarter_report
+from strategy_tracker.status import Rag
 
 
 @dataclass
 class PublicStrategy:
     publication: Publication
     open_data: OpenData
-    hidden: set[tuple[str, int]] = field(default_factory=set)
+    hidden: set[tuple[str, int]]  # public/privacy.py's hidden_items
 
     @property
     def strategy(self):
@@ -28,21 +29,20 @@ class PublicStrategy:
     def periods(self) -> list[ReportingPeriod]:
         """Its closed quarters, newest first: the only ones the public sees."""
         periods = list(
-            ReportingPeriod.objects.filter(
-                strategy=self.strategy, state=PeriodState.CLOSED
-            ).order_by("-year", "-quarter")
+            ReportingPeriod.objects.closed()
+            .filter(strategy=self.strategy)
+            .order_by("-year", "-quarter")
         )
         for period in periods:
             period.public_key = file_name_of(period.financial_quarter)
         return periods
 
     def period(self, quarter: Quarter) -> ReportingPeriod:
-        period = ReportingPeriod.objects.filter(
-            strategy=self.strategy,
-            state=PeriodState.CLOSED,
-            year=quarter.year,
-            quarter=quarter.number,
-        ).first()
+        period = (
+            ReportingPeriod.objects.closed()
+            .filter(strategy=self.strategy, year=quarter.year, quarter=quarter.number)
+            .first()
+        )
         if period is None:
             raise Http404(f"{quarter.label} of this strategy is not published.")
         period.strategy = self.strategy
@@ -51,14 +51,21 @@ class PublicStrategy:
     def rows(self, period: ReportingPeriod, charts: bool) -> tuple[list[SnapshotItem], int]:
         """The quarter's snapshot as the public sees it, and how many rows were left out;
         with the measures' charts only if the page draws them (they are most of its bytes)."""
-        shown, withheld = [], 0
+        shown, withheld_rows = [], 0
         snapshot = period.snapshot.order_by("position")
-        for row in snapshot if charts else snapshot.defer("chart"):
-            if is_hidden(row.level, row.object_id, self.hidden):
-                withheld += 1
+        parents: dict[str, SnapshotItem] = {}  # the shown strategy, priority and objective
+        for row, hidden in withheld(snapshot if charts else snapshot.defer("chart"), self.hidden):
+            if row.level in PARENT_LEVELS:
+                parents[row.level] = row
+                if row.level == Level.PRIORITY:
+                    parents.pop(Level.OBJECTIVE, None)
+            if hidden:
+                withheld_rows += 1
+                for parent in parents.values():
+                    _keep_details_of_withheld(parent)
                 continue
             shown.append(self._redacted(row))
-        return shown, withheld
+        return shown, withheld_rows
 
     def _redacted(self, row: SnapshotItem) -> SnapshotItem:
         row.owner = row.owner_job_title if self.open_data.show_owner_job_titles else ""
@@ -91,8 +98,23 @@ class PublicStrategy:
         }
 
 
-def published(slug: str) -> PublicStrategy:
-    """The strategy published to the public under `slug`, or 404 (a draft never is)."""
+PARENT_LEVELS = (Level.STRATEGY, Level.PRIORITY, Level.OBJECTIVE)
+
+
+def _keep_details_of_withheld(parent: SnapshotItem) -> None:
+    """A roll-up's reason can quote one of its items ("1 measure 12% above target"): where
+    some are withheld, it says only what the colour and counts say."""
+    if parent.counts and not getattr(parent, "reason_withheld", False):
+        parent.reason = (
+            f"the worst of its items is {Rag(parent.rag).label.lower()}; "
+            "some of its items are not published"
+        )
+        parent.reason_withheld = True
+
+
+def publication_of(slug: str) -> Publication:
+    """The publication of the strategy published to the public under `slug`, or 404 (a
+    draft never is)."""
     publication = (
         Publication.objects.public()
         .select_related("strategy__organisation")
@@ -101,6 +123,12 @@ def published(slug: str) -> PublicStrategy:
     )
     if publication is None:
         raise Http404("No strategy is published to the public at this address.")
+    return publication
+
+
+def published(slug: str) -> PublicStrategy:
+    """The strategy published to the public under `slug`, or 404 (a draft never is)."""
+    publication = publication_of(slug)
     return PublicStrategy(
         publication, open_data_of(publication.strategy.organisation), hidden_items(publication)
     )

@@ -21,6 +21,9 @@ class PeriodState(models.TextChoices):
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
+    def closed(self) -> "ReportingPeriodQuerySet":
+        return self.filter(state=PeriodState.CLOSED)
+
     def before(self, quarter: Quarter) -> "ReportingPeriodQuerySet":
         return self.filter(
             models.Q(year__lt=quarter.year)

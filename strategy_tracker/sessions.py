@@ -28,7 +28,9 @@ _REFUSALS = (DataError, InternalError, NotSupportedError, OperationalError, Prog
 class NoStoreMiddleware:
     """Cache-Control: no-store on every response to someone signed in, and on every response
     that starts, renews or ends a session, so the back button on a shared machine shows
-    nothing after sign-out. Listed after WhiteNoise, which answers for static files first."""
+    nothing after sign-out; but a public page, the same for everyone, stays cacheable and
+    carries no cookie (_keep_public). Listed after WhiteNoise, which answers for static files
+    first."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,7 +46,8 @@ class NoStoreMiddleware:
 
 def _keep_public(response: HttpResponse) -> None:
     """A public page (public/caching.py) is the same for everyone, so it carries no cookie
-    (a signed-in visitor's session is renewed, not re-sent) and varies by no cookie."""
+    and varies by none. A signed-in visitor's session row is renewed but the cookie is not
+    re-sent, so its expiry in the browser stays where their last signed-in page put it."""
     for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
         response.cookies.pop(name, None)
     if response.has_header("Vary"):

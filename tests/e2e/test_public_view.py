@@ -100,7 +100,7 @@ def test_an_admin_publishes_and_a_signed_out_visitor_reads_and_downloads(
 
     page.get_by_role("button", name="Unpublish").click()
     expect(page.get_by_role("status")).to_contain_text("Unpublished")
-    # Past the five minutes a browser may keep a copy for, the page is gone.
+    # Asked afresh (a browser may show its kept copy for up to five minutes), it is gone.
     gone = visitor.request.get(
         f"{live_server.url}/public/{SLUG}/", headers={"Cache-Control": "no-cache"}
     )
