@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from measures.models import MeasureValue, TrajectoryPoint
 from milestones.models import Milestone
+from objectives.models import JobTitle
 from tests.e2e.test_forms_round_trip import differences, history_counts, stored_rows
 from tests.factories import (
     make_measure,
@@ -337,17 +338,22 @@ def test_the_admin_user_form_keeps_the_users_memberships_and_resaving_it_changes
     trust = objective.priority.strategy.organisation
     lead = make_member("lena", {trust: ["Programme lead"]})
 
-    def stored_user() -> tuple[dict, list[tuple[str, str]]]:
+    def stored_user() -> tuple[dict, list[tuple[str, str]], list[str]]:
         user = get_user_model().objects.filter(pk=lead.pk)
         held = user.get().memberships.values_list("organisation__name", "role")
-        return user.values().get(), sorted(held)
+        title = JobTitle.objects.filter(user=lead).values_list("title", flat=True)
+        return user.values().get(), sorted(held), list(title)
 
     admin(lead)
-    page.locator(".add-row a").click()
+    page.get_by_role("button", name="Add another Role in an organisation").click()
     page.locator("select[name='memberships-1-organisation']").select_option(label=trust.name)
     page.locator("select[name='memberships-1-role']").select_option("Board member")
+    # The job title public pages may show instead of a name (public/).
+    page.get_by_role("button", name="Add another Job title").click()
+    page.locator("input[name='job_title-0-title']").fill("Head of Community Services")
     save_and_continue(page)
     assert stored_user()[1] == [(trust.name, "Board member"), (trust.name, "Programme lead")]
+    assert stored_user()[2] == ["Head of Community Services"]
 
     page.reload()
     roles = page.locator("select[name$='-role']:not([name*='__prefix__'])")
@@ -357,6 +363,9 @@ def test_the_admin_user_form_keeps_the_users_memberships_and_resaving_it_changes
         "Programme lead",
     ]
     expect(field(page, "is_active")).to_be_checked()
+    expect(page.locator("input[name='job_title-0-title']")).to_have_value(
+        "Head of Community Services"
+    )
 
     before = stored_user()
     save_and_continue(page)
