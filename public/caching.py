@@ -54,11 +54,12 @@ def strategy_etag(request: HttpRequest, slug: str, **kwargs) -> str:
     publication = publication_of(slug)
     strategy = publication.strategy
     open_data = OpenData.objects.filter(organisation_id=strategy.organisation_id)
+    private = sorted(publication.private_items.values_list("kind", "object_id"))
     parts = [
         software_edition(),
         request.path,
         publication.publish_commentary,
-        sorted(publication.private_items.values_list("kind", "object_id")),
+        private,
         list(open_data.values_list("licence", "show_owner_job_titles")),
         strategy.organisation.name,
         list(
@@ -67,9 +68,10 @@ def strategy_etag(request: HttpRequest, slug: str, **kwargs) -> str:
             .order_by("pk")
             .values_list("pk", "closed_at")
         ),
-        # The strategy's own details (title, period, vision) and its items' structure.
+        # The strategy's own details (title, period, vision), and, where items are private,
+        # the structure that says what sits under them.
         Strategy.history.filter(id=strategy.pk).aggregate(last=Max("history_date"))["last"],
-        _items_changed(strategy),
+        _items_changed(strategy) if private else None,
     ]
     return _hashed(parts)
 
