@@ -2,24 +2,15 @@
 pick, read from the database a few thousand rows at a time and sent as it is read, so
 memory stays flat however many there are."""
 
-import csv
-
-from measures.exporting import neutralise
+from measures.exporting import line_writer, neutralise
 
 HEADER = ["measure", "period_end", "value", "note", "source", "restated"]
 ROWS_PER_CHUNK = 2000
 
 
-class _Line:
-    """csv.writer's file: hands each written line back instead of keeping it."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 def csv_lines(values):
     """The CSV text of `values` (a MeasureValue queryset), a chunk of rows at a time."""
-    writer = csv.writer(_Line())
+    writer = line_writer()
     yield "\ufeff" + writer.writerow(HEADER)  # the mark tells Excel the file is UTF-8
     rows = values.values_list("measure__code", "period_end", "value", "note", "source", "restated")
     chunk = []

@@ -21,6 +21,19 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+class _Echo:
+    """csv.writer's file for a streamed download: hands each written line back instead of
+    keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def line_writer():
+    """A csv.writer whose writerow returns the line it wrote, for a file sent as it is made."""
+    return csv.writer(_Echo())
+
+
 def unneutralise(text: str) -> str:
     """The text as it was before neutralise(), so an exported file imports back unchanged."""
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):

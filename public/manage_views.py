@@ -99,7 +99,6 @@ def _publish(request, strategy, publication: Publication, public: bool) -> str:
 
 
 def _save(publication: Publication, user, reason: str) -> None:
-    publication.changed_at = timezone.now()
     # From 1, the version an unsaved publication's page shows, to 2 on the first save: a
     # second page drawn before it is refused as stale.
     publication.version += 1

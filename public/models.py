@@ -72,7 +72,6 @@ class Publication(models.Model):
         default=False,
         help_text="Public pages show the commentary each owner gave with their report.",
     )
-    changed_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()

@@ -4,10 +4,9 @@ reports showed (never a figure entered since). The structure is the strategy's i
 stand, the document's wording, dates, targets and definitions, limited to the items the
 latest closed quarter showed the public: no private item, person, progress or value."""
 
-import csv
 import json
 
-from measures.exporting import neutralise
+from measures.exporting import line_writer, neutralise
 from objectives.strategy_json import export_strategy, strategy_queryset
 from public.models import Kind, Licence
 from public.pages import PublicStrategy
@@ -31,11 +30,6 @@ LIVE_MILESTONE_FIELDS = ("status", "forecast_date", "commentary", "owner", "dele
 LIVE_MEASURE_FIELDS = ("values",)
 
 
-class _Line:
-    def write(self, line: str) -> str:
-        return line
-
-
 def reported_figures(public: PublicStrategy) -> dict[tuple[str, str], tuple]:
     """Each published measure's figures as the closed quarters' reports charted them, by
     (code, period end): the latest report's figure for a period, which a restatement may
@@ -56,7 +50,7 @@ def reported_figures(public: PublicStrategy) -> dict[tuple[str, str], tuple]:
 
 def figures_csv(public: PublicStrategy):
     """The figures file's lines, sorted by measure and period."""
-    writer = csv.writer(_Line())
+    writer = line_writer()
     yield "\ufeff" + writer.writerow(FIGURES_HEADER)  # the mark tells Excel the file is UTF-8
     licence = Licence(public.open_data.licence).label
     illustrative = ILLUSTRATIVE if public.strategy.illustrative else ""

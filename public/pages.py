@@ -11,7 +11,7 @@ from public.models import OpenData, Publication
 from public.privacy import hidden_items, is_hidden, withheld
 from reporting import changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
-from reporting.quarters import Quarter, file_name_of
+from reporting.quarters import Quarter, file_name_of, quarter_of_file_name
 from reporting.report import quarter_report
 from strategy_tracker.status import Rag
 
@@ -34,6 +34,7 @@ class PublicStrategy:
             .order_by("-year", "-quarter")
         )
         for period in periods:
+            period.strategy = self.strategy
             period.public_key = file_name_of(period.financial_quarter)
         return periods
 
@@ -145,6 +146,6 @@ def quarter_of_key(text: str) -> Quarter:
     """A quarter in a public address (file_name_of's): "2024-25-q3" → Quarter(2024, 3);
     Http404 for anything else."""
     try:
-        return Quarter.parse(text.replace("-q", " Q").replace("-", "/", 1))
+        return quarter_of_file_name(text)
     except ValueError:
         raise Http404("That is not a quarter such as 2024-25-q3.") from None

@@ -42,9 +42,7 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     periods = public.periods()
     context = {"public": public, "strategy": public.strategy, "periods": periods}
     if periods:
-        period = periods[0]
-        period.strategy = public.strategy
-        context |= public.report(period)
+        context |= public.report(periods[0])
     return _page("strategy.html", context)
 
 

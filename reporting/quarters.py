@@ -67,3 +67,8 @@ class Quarter:
 def file_name_of(quarter: Quarter) -> str:
     """ "2024/25 Q2" as a file name's part: "2024-25-q2"."""
     return quarter.label.replace("/", "-").replace(" ", "-").lower()
+
+
+def quarter_of_file_name(text: str) -> Quarter:
+    """file_name_of's inverse: "2024-25-q2" → Quarter(2024, 2); ValueError for anything else."""
+    return Quarter.parse(text.replace("-q", " Q").replace("-", "/", 1))

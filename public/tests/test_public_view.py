@@ -126,9 +126,7 @@ def test_pages_name_nobody_and_show_commentary_only_when_published(client, plan,
     assert "Lee Lead" not in pages and "Ada Admin" not in pages
     assert "Builders delayed" not in pages
     assert "Head of Community Services" not in pages
-    Publication.objects.filter(strategy=plan).update(
-        publish_commentary=True, changed_at=timezone.now()
-    )
+    Publication.objects.filter(strategy=plan).update(publish_commentary=True)
     OpenData.objects.create(organisation=plan.organisation, show_owner_job_titles=True)
     objective = _text(client.get(_urls()[3]))
     assert "Builders delayed" in objective and "Head of Community Services" in objective
