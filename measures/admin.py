@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from measures.models import Measure, MeasureValue, TrajectoryPoint
+from measures.models import (
+    DataQualityRating,
+    Measure,
+    MeasureValue,
+    NationalIndicator,
+    TrajectoryPoint,
+)
 from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 
@@ -57,3 +63,42 @@ class MeasureValueAdmin(TrackedHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DataQualityRating)
+class DataQualityRatingAdmin(TrackedHistoryAdmin):
+    """Read here; rated on the measure's own page, which records who assessed it and when."""
+
+    list_display = ["measure", "assessed_by", "assessed_on"]
+    list_select_related = ["measure", "assessed_by"]
+    search_fields = ["measure__code", "measure__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NationalIndicator)
+class NationalIndicatorAdmin(ReadStateAdminMixin, TrackedHistoryAdmin):
+    """A measure's link to an OHID Fingertips indicator (measures/fingertips.py). The weekly
+    fetch proposes its figures as an import to `linked_by`, who previews and confirms it."""
+
+    list_display = [
+        "measure",
+        "indicator_id",
+        "area_type_id",
+        "area_code",
+        "sex",
+        "age",
+        "linked_by",
+        "last_fetched_at",
+    ]
+    list_select_related = ["measure", "linked_by"]
+    search_fields = ["measure__code", "measure__name", "area_code", "=indicator_id"]
+    autocomplete_fields = ["measure"]
+    readonly_fields = ["linked_at", "last_fetched_at", "last_fetch_outcome"]
+
+    def get_changeform_initial_data(self, request):
+        return {"linked_by": request.user.pk} | super().get_changeform_initial_data(request)

@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from measures.models import Measure
+from measures import data_quality
+from measures.models import DataQualityRating, Measure
 from strategy_tracker.forms import DateInput, MultilineTextField
 
 
@@ -107,3 +108,37 @@ def limits_state(measure: Measure) -> str:
     """The measure's SPC limit settings as one string, e.g. "15|2024-06-30"."""
     rebase = measure.spc_rebase_from.isoformat() if measure.spc_rebase_from else ""
     return f"{measure.spc_baseline_points or ''}|{rebase}"
+
+
+class DataQualityForm(forms.ModelForm):
+    """A measure's kite mark: each dimension rated, what the rating rests on, and whether to
+    record a fresh assessment when nothing changed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = MultilineTextField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="What the rating rests on: the checks made, the source's own quality notes.",
+    )
+    reassessed = forms.BooleanField(
+        required=False,
+        label="Record that I assessed it today, even if no rating changed",
+    )
+
+    class Meta:
+        model = DataQualityRating
+        fields = [name for name, _, _ in data_quality.DIMENSIONS] + ["note"]
+        widgets = {name: forms.RadioSelect for name, _, _ in data_quality.DIMENSIONS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["reassessed"]  # a first rating is an assessment
+
+    @property
+    def changes_something(self) -> bool:
+        changed = [name for name in self.changed_data if name not in ("version", "reassessed")]
+        return bool(changed) or not self.instance.pk or self.cleaned_data.get("reassessed")

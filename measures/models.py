@@ -7,14 +7,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from measures import periods, spc, trajectory
+from measures import data_quality, periods, spc, trajectory
 from measures.status import status_of
 from objectives.models import (
     LiveManager,
@@ -266,6 +266,14 @@ class Measure(NamesResponsiblePartner, models.Model):
             raise ValidationError(
                 {"code": "Another measure, live or archived, has this code; choose another."}
             )
+
+    @property
+    def quality(self) -> "data_quality.Rating | None":
+        """Its data-quality rating, if it has been rated."""
+        try:
+            return self.data_quality.rating
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def is_context(self) -> bool:
@@ -529,3 +537,68 @@ class MeasureReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.variation or 'no reading'}"
+
+
+def _dimension_field(label: str, question: str) -> models.CharField:
+    return models.CharField(
+        max_length=20,
+        choices=data_quality.RATING_CHOICES,
+        default=data_quality.NOT_ASSESSED,
+        verbose_name=label,
+        help_text=question,
+    )
+
+
+class DataQualityRating(models.Model):
+    """A measure's data-quality kite mark (measures/data_quality.py): each dimension met,
+    partly met, not met or not assessed, with who assessed it and when."""
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="data_quality")
+    timeliness = _dimension_field(*data_quality.DIMENSIONS[0][1:])
+    completeness = _dimension_field(*data_quality.DIMENSIONS[1][1:])
+    validity = _dimension_field(*data_quality.DIMENSIONS[2][1:])
+    process = _dimension_field(*data_quality.DIMENSIONS[3][1:])
+    source = _dimension_field(*data_quality.DIMENSIONS[4][1:])
+    sign_off = _dimension_field(*data_quality.DIMENSIONS[5][1:])
+    note = models.TextField(blank=True, max_length=2000, help_text="What the rating rests on.")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField()
+    # Bumped on every save; the form names the version it read (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    **{
+                        f"{name}__in": [key for key, _ in data_quality.RATING_CHOICES]
+                        for name, _, _ in data_quality.DIMENSIONS
+                    }
+                ),
+                name="data_quality_ratings_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Data quality of {self.measure_id}: {self.rating.summary()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    @property
+    def rating(self) -> data_quality.Rating:
+        assessor = self.assessed_by
+        return data_quality.Rating(
+            {name: getattr(self, name) for name, _, _ in data_quality.DIMENSIONS},
+            self.assessed_on,
+            assessor.get_full_name() or assessor.username,
+        )
+
+
+from measures.national_indicator_model import NationalIndicator  # noqa: E402,F401

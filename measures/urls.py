@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import views
+from measures import quality_views, views
 
 app_name = "measures"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:code>/", views.measure_detail, name="detail"),
     path("<slug:code>/values.csv", views.measure_values_csv, name="values_csv"),
     path("<slug:code>/spc/", views.measure_spc_limits, name="spc_limits"),
+    path("<slug:code>/data-quality/", quality_views.rate, name="data_quality"),
 ]

@@ -77,6 +77,7 @@ def _measure_page(
     context = _measure_context(measure)
     if measure.is_managed_by(request.user):
         context["spc_form"] = spc_form or SpcLimitsForm(measure=measure)
+    context["may_rate"] = Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists()
     status = 400 if spc_form is not None else 200
     return render(request, "measures/measure_detail.html", context, status=status)
 
@@ -113,6 +114,8 @@ def _measure_context(measure: Measure) -> dict:
         "spc_chart": spc_chart(measure, reading),
         "baseline_row": measure.baseline_stands_apart(values),
         "trajectory": measure.trajectory_path(),
+        "rating": measure.quality,
+        "rating_note": measure.data_quality.note if measure.quality else "",
     }
 
 

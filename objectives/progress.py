@@ -109,7 +109,9 @@ class StrategyProgress:
 
 
 def _measures(strategy_ids, values_up_to: dt.date | None = None) -> QuerySet[Measure]:
-    measures = Measure.objects.for_strategies(strategy_ids).select_related("reading")
+    measures = Measure.objects.for_strategies(strategy_ids).select_related(
+        "reading", "data_quality__assessed_by"
+    )
     return measures.with_latest_value(values_up_to).order_by("position", "id")
 
 

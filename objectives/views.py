@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -189,6 +189,13 @@ def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> H
             for rag in (Rag.RED, Rag.AMBER)
         },
         "spc_summary": SpcSummary(progress.measures, request.GET.get("spc-sort", "")),
+        "risk_counts": strategy.risks.open()
+        .with_scores()
+        .aggregate(
+            open=Count("id"),
+            above_appetite=Count("id", filter=Q(current_value__gt=F("appetite_value"))),
+            review_overdue=Count("id", filter=Q(review_date__lt=today)),
+        ),
     }
     return render(request, "objectives/strategy_detail.html", context, status=status)
 
@@ -222,6 +229,7 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
         "filter": filterset,
         "table": table,
         "measures": _measure_charts(priority_progress.all_measures),
+        "risks": priority.risks.select_related("owner"),
         "context": _measure_charts(priority_progress.all_context),
     }
     return render(request, "objectives/priority_detail.html", context)
@@ -252,6 +260,7 @@ def objective_detail(
         "filter": filterset,
         "table": table,
         "measures": _measure_charts(objective_progress.measures),
+        "risks": objective.risks.select_related("owner"),
         "context": _measure_charts(objective_progress.context),
         "we_will": [line for line in objective.we_will.splitlines() if line.strip()],
         "where_now": [line for line in objective.where_now.splitlines() if line.strip()],

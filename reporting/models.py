@@ -5,11 +5,13 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from measures import data_quality
 from measures.charts import VERDICT_STYLE
 from measures.spc import Assurance, Variation
 from objectives.models import Strategy
 from reporting.charts import Drawing, drawing
 from reporting.quarters import Quarter
+from risks.scoring import Scored
 from strategy_tracker.people import display_name
 from strategy_tracker.status import Rag, RollUp, Status
 
@@ -192,6 +194,8 @@ class SnapshotItem(models.Model):
     # Measures: the SPC chart as it stood (reporting/charts.py): the latest points with their
     # mean, limits and meaning, the target, and each signal in words.
     chart = models.JSONField(default=dict, blank=True)
+    # Measures: the data-quality rating as it stood (measures/data_quality.py), or {}.
+    data_quality = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["period", "position"]
@@ -245,8 +249,48 @@ class SnapshotItem(models.Model):
         ]
 
     @property
+    def quality(self) -> "data_quality.Rating | None":
+        return data_quality.from_snapshot(self.data_quality)
+
+    @property
     def assurance_label(self) -> str:
         return Assurance(self.assurance).label if self.assurance else ""
+
+
+class RiskSnapshot(Scored, models.Model):
+    """A strategic risk as its quarter closed (reporting/risk_snapshots.py): its scores, appetite
+    and review, copied, so the report shows what the board saw then however it is rescored."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="risk_snapshot"
+    )
+    risk_id = models.PositiveBigIntegerField(help_text="The live risk, to compare quarters.")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    owner = models.CharField(max_length=300, blank=True)
+    threatens = models.TextField(blank=True, help_text="The priorities and objectives, named.")
+    inherent_likelihood = models.PositiveSmallIntegerField()
+    inherent_impact = models.PositiveSmallIntegerField()
+    current_likelihood = models.PositiveSmallIntegerField()
+    current_impact = models.PositiveSmallIntegerField()
+    target_likelihood = models.PositiveSmallIntegerField()
+    target_impact = models.PositiveSmallIntegerField()
+    appetite = models.CharField(max_length=10)
+    review_date = models.DateField()
+    review_overdue = models.BooleanField(help_text="Past its review date at the quarter's end.")
+
+    class Meta:
+        ordering = ["period", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "risk_id"], name="one_snapshot_per_risk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: R{self.number} {self.current_score}"
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.number}"
 
 
 class PackState(models.TextChoices):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from reporting import changes, structure_changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
+from reporting.risk_snapshots import risk_report
 from strategy_tracker.status import DISPLAY_ORDER, Rag
 
 EXCEPTION_RAGS = (Rag.RED.value, Rag.AMBER.value)
@@ -92,6 +93,7 @@ def report_context(period: ReportingPeriod, since: ReportingPeriod | None = None
     changed is counted since `since`, an earlier closed quarter, or else the one before."""
     report = quarter_report(period)
     earlier = since or changes.previous_closed(period)
+    risks = risk_report(period, earlier)
     window = structure_changes.window(period)
     return {
         "structure_window": window,
@@ -103,6 +105,7 @@ def report_context(period: ReportingPeriod, since: ReportingPeriod | None = None
         "heading": period.heading,
         "report": report,
         "changes": changes.compare(earlier, period, report.rows),
+        "risks": risks,
     }
 
 

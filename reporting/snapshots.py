@@ -8,6 +8,7 @@ a period ending in the quarter or before, judged the same way, with their SPC ic
 from measures.models import MeasureValue
 from objectives.models import JobTitle
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
+from reporting import risk_snapshots
 from reporting.charts import chart_data
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.people import display_name
@@ -37,6 +38,7 @@ def take(period: ReportingPeriod) -> int:
         _add_priority(add, priority_progress)
     _mark_restatements(period, rows)
     SnapshotItem.objects.bulk_create(rows)
+    risk_snapshots.take(period)
     return len(rows)
 
 
@@ -167,5 +169,6 @@ def _measure(item: Item) -> dict:
         "assurance": spc.assurance.value if has_icons and spc.assurance else "",
         "run_chart_only": spc is not None and spc.run_chart_only,
         "chart": chart_data(spc, m.target_value),
+        "data_quality": m.quality.as_snapshot() if m.quality else {},
         **_status(item),
     }

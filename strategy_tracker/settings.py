@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "public",
+    "risks",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Making Data Count run lengths for SPC signals: 6, 7 or 8 points.
 SPC_SHIFT_LENGTH = env.int("SPC_SHIFT_LENGTH", default=7)
 SPC_TREND_LENGTH = env.int("SPC_TREND_LENGTH", default=7)
+
+# Where national indicators' figures are fetched from (measures/fingertips.py).
+FINGERTIPS_API_URL = env.str("FINGERTIPS_API_URL", default="https://fingertips.phe.org.uk/api/")
 
 # The largest CSV of figures an admin may upload.
 MEASURE_IMPORT_MAX_BYTES = env.int("MEASURE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

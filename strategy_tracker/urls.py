@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("strategies/", include("objectives.urls")),
     path("strategies/", include("public.manage_urls")),
+    path("strategies/", include("risks.urls")),
     path("edit/", include("editor.urls")),
     path("api/", include("api.urls")),
     path("public/", include("public.urls")),

@@ -7,6 +7,7 @@ from itertools import count
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
+from risks.models import Risk
 
 _seq = count(1)
 
@@ -65,6 +66,33 @@ def make_measure(objective: Objective | None = None, **fields) -> Measure:
         fields["objective"] = objective or make_objective()
     n = next(_seq)
     return Measure.objects.create(**{"code": f"M-{n}", "name": f"Measure {n}"} | fields)
+
+
+def make_risk(*objectives: Objective, **fields) -> Risk:
+    """A risk to `objectives` (of one strategy), scored current 4×3 = 12, target 2×2."""
+    strategy = fields.pop("strategy", None) or objectives[0].priority.strategy
+    number = fields.pop("number", strategy.risks.count() + 1)
+    risk = Risk.objects.create(
+        strategy=strategy,
+        number=number,
+        **{
+            "title": f"Risk {number}",
+            "cause": "Because of a cause",
+            "event": "there is a risk that something happens",
+            "effect": "resulting in harm",
+            "inherent_likelihood": 5,
+            "inherent_impact": 4,
+            "current_likelihood": 4,
+            "current_impact": 3,
+            "target_likelihood": 2,
+            "target_impact": 2,
+            "appetite": "cautious",
+            "review_date": dt.date.today() + dt.timedelta(days=90),
+        }
+        | fields,
+    )
+    risk.objectives.set(objectives)
+    return risk
 
 
 def make_value(measure: Measure, period_end, value) -> MeasureValue:

@@ -31,6 +31,7 @@ from tests.factories import (
     make_milestone,
     make_objective,
     make_priority,
+    make_risk,
     make_strategy,
 )
 
@@ -258,6 +259,14 @@ MATRIX = {
     },
     # A strategy's public view is run by its lead organisation's Admins (an empty form: 400).
     "publication:manage": admin_only(200, 400),
+    # Those who import a measure's figures rate their quality (an empty form: 400).
+    "measures:data_quality": admin_only(200, 400),
+    "risks:register": signed_in(200, 405),
+    "risks:detail": signed_in(200, 405),
+    # An Admin adds and changes risks (an empty form: 400, nothing changed); a risk's owner
+    # changes theirs, which no role here owns.
+    "risks:add": admin_only(200, 400),
+    "risks:edit": admin_only(200, 400),
     # The public view: "s" is published, so its closed quarter is anyone's to read, signed in
     # or not, in any organisation or none; nothing there is written.
     **{f"public:{name}": everyone(200, 405) for name in PUBLIC_PAGES},
@@ -319,6 +328,7 @@ def world(make_member):
         closed_at=dt.datetime(2024, 7, 2, tzinfo=dt.UTC),
     )
     Publication.objects.create(strategy=strategy, is_public=True)
+    risk = make_risk(objective)
     for position, (level, object_id, key, number) in enumerate(
         [
             ("strategy", strategy.pk, "", ""),
@@ -391,6 +401,7 @@ def world(make_member):
         "measures:detail": ["M1"],
         "measures:values_csv": ["M1"],
         "measures:spc_limits": ["M1"],
+        "measures:data_quality": ["M1"],
         "measures:import_preview": [batch.pk],
         "measures:import_confirm": [batch.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
@@ -418,6 +429,10 @@ def world(make_member):
         "api:priority-detail": [objective.priority_id],
         "api:objective-detail": [objective.pk],
         "publication:manage": ["s"],
+        "risks:register": ["s"],
+        "risks:detail": ["s", risk.number],
+        "risks:add": ["s"],
+        "risks:edit": ["s", risk.number],
         "public:strategy": ["s"],
         "public:figures_csv": ["s"],
         "public:structure_json": ["s"],
@@ -487,6 +502,12 @@ def world(make_member):
         "editor:move": {"direction": "down", "seen": str(objective.pk)},
         "api:tokens": {"name": "Forged", "days": 5},
         "publication:manage": {"action": "unpublish", "version": 1},
+        "measures:data_quality": {
+            name: "met"
+            for name in ("timeliness", "completeness", "validity", "process", "source", "sign_off")
+        },
+        "risks:add": RISK_FORM | {"objectives": [objective.pk]},
+        "risks:edit": RISK_FORM | {"objectives": [objective.pk], "version": risk.version},
         "password_change": {
             "old_password": "correct-horse-battery-staple",
             "new_password1": "Forged-new-password-1",
@@ -494,6 +515,22 @@ def world(make_member):
         },
     }
     return args, users, payloads
+
+
+RISK_FORM = {
+    "title": "Forged",
+    "cause": "Forged",
+    "event": "Forged",
+    "effect": "Forged",
+    "status": "open",
+    **{
+        f"{w}_{p}": "3" for w in ("inherent", "current", "target") for p in ("likelihood", "impact")
+    },
+    "appetite": "open",
+    "review_date": "2099-01-01",
+    "actions-TOTAL_FORMS": "0",
+    "actions-INITIAL_FORMS": "0",
+}
 
 
 def fingerprint(item) -> str:

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
+from measures import data_quality
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
 from strategy_tracker.templatetags.tracker import (
@@ -38,14 +39,16 @@ def objective_links(p: PriorityProgress) -> SafeString:
 
 
 @register.simple_tag
-def spc_summary_body(summary: SpcSummary) -> SafeString:
-    """The SPC summary's rows: each measure's status, SPC icons and latest value."""
+def spc_summary_body(summary: SpcSummary, today) -> SafeString:
+    """The SPC summary's rows: each measure's status, SPC icons, latest value and data
+    quality."""
     if not summary.rows:
-        return mark_safe('<tr><td colspan="5">No success measures recorded.</td></tr>')
-    return mark_safe("\n".join(_spc_row(row["item"]) for row in summary.rows))  # noqa: S308
+        return mark_safe('<tr><td colspan="6">No success measures recorded.</td></tr>')
+    rows = (_spc_row(row["item"], today) for row in summary.rows)
+    return mark_safe("\n".join(rows))  # noqa: S308
 
 
-def _spc_row(item) -> str:
+def _spc_row(item, today) -> str:
     measure, spc = item.obj, item.spc
     assurance = spc_assurance(spc) if spc and not spc.run_chart_only and spc.assurance else "—"
     if measure.latest_value is None:
@@ -61,5 +64,7 @@ def _spc_row(item) -> str:
         f'      <td data-label="RAG">{rag_badge(item.status)}</td>\n'
         f'      <td data-label="Variation">{spc_variation(spc)}</td>\n'
         f'      <td data-label="Assurance">{assurance}</td>\n'
-        f'      <td data-label="Latest value" class="num">{latest}</td>\n    </tr>'
+        f'      <td data-label="Latest value" class="num">{latest}</td>\n'
+        f'      <td data-label="Data quality">{data_quality.icon(measure.quality, today)}</td>\n'
+        "    </tr>"
     )

@@ -259,7 +259,7 @@ def test_each_page_makes_the_same_number_of_queries_at_any_size(
     small_count = _queries(signed_in, url.format(slug=small.slug))
     with django_assert_max_num_queries(small_count):
         signed_in.get(url.format(slug=big.slug))
-    assert small_count <= 19
+    assert small_count <= 20  # 20: an objective page lists its strategic risks (issue 21)
 
 
 def test_the_measure_page_makes_the_same_number_of_queries_at_any_size(signed_in, today):

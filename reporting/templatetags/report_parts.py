@@ -8,6 +8,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
+from measures import data_quality
 from reporting.models import Level, SnapshotItem
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
@@ -131,6 +132,13 @@ def _chart(row: SnapshotItem) -> str:
         f'<ul class="chart-legend">{legend}</ul>'
         f'<p class="chart-words" id="{key}-words">{esc(d.summary)}</p></figure>'
     )
+
+
+@register.simple_tag
+def snapshot_data_quality(row: SnapshotItem, as_at) -> SafeString:
+    """A measure's data-quality kite mark as it stood at close, judged `as_at` the quarter's
+    end."""
+    return data_quality.icon(row.quality, as_at)
 
 
 @register.simple_tag

@@ -160,7 +160,7 @@ def test_the_reports_queries_do_not_grow_with_the_strategy(strategy, admin_user,
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 12
+    assert counts[0] == counts[1] <= 13  # 13: its strategic risks (issue 21)
 
 
 def test_the_report_as_pdf_has_the_quarter_and_every_exception_with_its_commentary(

@@ -26,6 +26,10 @@ def _pages_of(example) -> dict[str, list[str]]:
     from reporting.quarters import Quarter, file_name_of
 
     milestone = Milestone.objects.for_strategy(example).filter(status="at_risk").first()
+    from tests.factories import make_risk
+
+    objectives = [o for p in example.priorities.all() for o in p.objectives.all()]
+    make_risk(*objectives[:3], title="A strategic risk with a title long enough to wrap twice")
     figures = Path(settings.BASE_DIR) / "fixtures" / "example-quarterly-figures.csv"
     batch = store_upload(
         user=User.objects.get(username="admin"), file_name=figures.name, data=figures.read_bytes()
@@ -78,6 +82,8 @@ def _pages_of(example) -> dict[str, list[str]]:
         f"{board}priorities/2/objectives/1/",
         f"{board}measures/EX-VW-OCCUPANCY/",
         "/quarters/",
+        f"{EXAMPLE}/risks/",
+        f"{EXAMPLE}/risks/1/",
     ]
     return {
         # Signed out: the public view.
@@ -108,6 +114,9 @@ def _pages_of(example) -> dict[str, list[str]]:
             f"{EXAMPLE}/periods/",
             f"{EXAMPLE}/publication/",
             "/board-packs/",
+            f"{EXAMPLE}/risks/new/",
+            f"{EXAMPLE}/risks/1/edit/",
+            "/measures/EX-VACANCY/data-quality/",
         ],
     }
 

@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib import admin
+
+from risks.models import Risk, RiskAction
+from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
+from strategy_tracker.admin_forms import ReadStateForm
+
+
+class RiskAdminForm(ReadStateForm):
+    """The admin's form: the same rules as the app's (links within the strategy, a target
+    no higher than the current score) and no save over someone else's change."""
+
+    class Meta:
+        model = Risk
+        exclude = ["version"]
+
+    def clean(self):
+        data = super().clean()
+        strategy = data.get("strategy")
+        if strategy is not None:
+            outside = [p for p in data.get("priorities", []) if p.strategy_id != strategy.pk]
+            outside += [
+                o for o in data.get("objectives", []) if o.priority.strategy_id != strategy.pk
+            ]
+            if outside:
+                raise forms.ValidationError(
+                    "Link only priorities and objectives of the risk's own strategy: "
+                    + ", ".join(str(item) for item in outside)
+                )
+            if not data.get("priorities") and not data.get("objectives"):
+                raise forms.ValidationError("Link the risk to at least one priority or objective.")
+        return data
+
+
+class RiskActionInline(TrackedInlineMixin, admin.TabularInline):
+    model = RiskAction
+    extra = 0
+    fields = ["description", "owner", "due_date", "done"]
+
+
+@admin.register(Risk)
+class RiskAdmin(TrackedHistoryAdmin):
+    form = RiskAdminForm
+    inlines = [RiskActionInline]
+    list_display = ["__str__", "strategy", "owner", "review_date", "status"]
+    list_filter = ["status", "strategy"]
+    search_fields = ["title", "cause", "event", "effect"]
+    list_select_related = ["strategy", "owner"]
+    autocomplete_fields = ["priorities", "objectives"]

@@ -1,0 +1,183 @@
+"""The risk form and its actions: what an Admin or the risk's owner fills in."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from milestones.forms import ChoiceOfRows, UserChoiceField
+from objectives.models import Objective, Priority, Strategy
+from risks.models import Risk, RiskAction, risk_owners
+from strategy_tracker.forms import DateInput, MultilineTextField
+
+TEXT_FIELDS = [
+    "cause",
+    "event",
+    "effect",
+    "controls",
+    "gaps_in_control",
+    "assurance_first_line",
+    "assurance_second_line",
+    "assurance_third_line",
+    "gaps_in_assurance",
+]
+
+
+class LinkChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
+    pass
+
+
+class PriorityChoiceField(LinkChoiceField):
+    def label_from_instance(self, priority: Priority) -> str:
+        return f"Priority {priority.key}: {priority.title}"
+
+
+class ObjectiveChoiceField(LinkChoiceField):
+    def label_from_instance(self, objective: Objective) -> str:
+        return f"Objective {objective.priority.key}.{objective.number}: {objective.title}"
+
+
+def _owners(strategy: Strategy, current_owner_id: int | None):
+    # The current owner stays listed after leaving, so an untouched save keeps them.
+    return risk_owners(strategy) | risk_owners(strategy).model.objects.filter(pk=current_owner_id)
+
+
+class RiskForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    owner = UserChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Nobody yet",
+        label="Risk owner",
+        help_text="Only Admins give a risk to someone else.",
+    )
+    priorities = PriorityChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The priorities this risk threatens.",
+    )
+    objectives = ObjectiveChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The objectives this risk threatens.",
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "cause",
+            "event",
+            "effect",
+            "owner",
+            "priorities",
+            "objectives",
+            "inherent_likelihood",
+            "inherent_impact",
+            "current_likelihood",
+            "current_impact",
+            "target_likelihood",
+            "target_impact",
+            "appetite",
+            "controls",
+            "gaps_in_control",
+            "assurance_first_line",
+            "assurance_second_line",
+            "assurance_third_line",
+            "gaps_in_assurance",
+            "review_date",
+            "status",
+        ]
+        field_classes = {name: MultilineTextField for name in TEXT_FIELDS}
+        widgets = {"review_date": DateInput()}
+        labels = {
+            "cause": "Cause",
+            "event": "Risk event",
+            "effect": "Effect",
+            "assurance_first_line": "Sources of assurance: first line",
+            "assurance_second_line": "Sources of assurance: second line",
+            "assurance_third_line": "Sources of assurance: third line",
+        }
+
+    def __init__(self, *args, strategy: Strategy, may_reassign: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        self.fields["owner"].queryset = _owners(strategy, self.instance.owner_id)
+        self.fields["owner"].disabled = not may_reassign
+        self.fields["priorities"].queryset = Priority.objects.filter(strategy=strategy)
+        self.fields["objectives"].queryset = Objective.objects.filter(
+            priority__strategy=strategy
+        ).select_related("priority")
+        for name in TEXT_FIELDS:
+            self.fields[name].widget.attrs["rows"] = 3
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["status"]  # a new risk is open
+
+    def clean_review_date(self) -> dt.date:
+        review = self.cleaned_data["review_date"]
+        today = timezone.localdate()
+        # An overdue review date already saved may stay while other things are edited;
+        # a newly chosen one must be today or later.
+        if review < today and review != self.instance.review_date:
+            raise forms.ValidationError(
+                f"Choose a review date from today ({today:%-d %B %Y}) on: this one has passed."
+            )
+        return review
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("priorities") and not data.get("objectives"):
+            self.add_error(
+                None, "Link the risk to at least one priority or objective it threatens."
+            )
+        scores = [
+            data.get(f"{w}_{p}") for w in ("current", "target") for p in ("likelihood", "impact")
+        ]
+        if None not in scores:
+            current, target = scores[0] * scores[1], scores[2] * scores[3]
+            if target > current:
+                self.add_error(
+                    "target_impact",
+                    f"The target score ({target}) cannot be above the current score "
+                    f"({current}): the target is where the actions bring it down to.",
+                )
+        return data
+
+    def links_text(self, priorities, objectives) -> str:
+        named = [f"priority {p.key}" for p in priorities] + [
+            f"objective {o.priority.key}.{o.number}" for o in objectives
+        ]
+        return ", ".join(sorted(named)) or "none"
+
+
+class ActionForm(forms.ModelForm):
+    description = MultilineTextField(widget=forms.Textarea(attrs={"rows": 2}))
+    owner = UserChoiceField(queryset=None, required=False, empty_label="Nobody yet")
+
+    class Meta:
+        model = RiskAction
+        fields = ["description", "owner", "due_date", "done"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, strategy: Strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _owners(strategy, self.instance.owner_id)
+
+
+ActionFormSet = forms.inlineformset_factory(
+    Risk, RiskAction, form=ActionForm, extra=2, can_delete=False, max_num=50, validate_max=True
+)
+
+
+def action_formset(data=None, *, risk: Risk, strategy: Strategy) -> forms.BaseInlineFormSet:
+    return ActionFormSet(
+        data,
+        instance=risk,
+        prefix="actions",
+        form_kwargs={"strategy": strategy},
+        queryset=RiskAction.objects.filter(risk=risk) if risk.pk else RiskAction.objects.none(),
+    )

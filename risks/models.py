@@ -1,0 +1,230 @@
+"""Strategic risks: the Board Assurance Framework's risks to a strategy's priorities and
+objectives, each scored likelihood × impact (risks/scoring.py), kept by Admins and risk
+owners, with every change in the history."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from objectives.models import Objective, Priority, Strategy
+from risks.scoring import (
+    APPETITE_CHOICES,
+    APPETITE_LIMITS,
+    IMPACT_CHOICES,
+    LIKELIHOOD_CHOICES,
+    Scored,
+)
+
+
+class StaleRiskError(Exception):
+    """The risk changed after the person saving it read it; nothing was written."""
+
+
+def _score_field(choices, what: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(choices=choices, help_text=what)
+
+
+def _in_range(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+        name=f"risk_{name}_1_to_5",
+        violation_error_message="Scores run from 1 to 5.",
+    )
+
+
+SCORE_FIELDS = [
+    f"{when}_{part}"
+    for when in ("inherent", "current", "target")
+    for part in ("likelihood", "impact")
+]
+
+
+class RiskQuerySet(models.QuerySet):
+    def open(self) -> "RiskQuerySet":
+        return self.filter(status=Risk.Status.OPEN)
+
+    def visible_to(self, user) -> "RiskQuerySet":
+        """Risks of strategies this user may see (Strategy.objects.visible_to)."""
+        return self.filter(strategy__in=Strategy.objects.visible_to(user))
+
+    def review_overdue(self, today: dt.date) -> "RiskQuerySet":
+        return self.open().filter(review_date__lt=today)
+
+    def with_scores(self) -> "RiskQuerySet":
+        """Annotate `current_value`, `target_value` and `appetite_value`, the Scored
+        properties' SQL twins, to sort and filter the register by."""
+        limits = [When(appetite=key, then=Value(limit)) for key, limit in APPETITE_LIMITS.items()]
+        return self.annotate(
+            current_value=F("current_likelihood") * F("current_impact"),
+            target_value=F("target_likelihood") * F("target_impact"),
+            appetite_value=Case(*limits, output_field=IntegerField()),
+        )
+
+
+class Risk(Scored, models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="risks")
+    number = models.PositiveIntegerField(help_text="R1, R2…: its reference in the register.")
+    title = models.CharField(max_length=300)
+    cause = models.TextField(help_text="Because of… (what gives rise to the risk)")
+    event = models.TextField(help_text="…there is a risk that… (what might happen)")
+    effect = models.TextField(help_text="…resulting in… (what it would do to the objectives)")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+    )
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="risks")
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="risks")
+    inherent_likelihood = _score_field(LIKELIHOOD_CHOICES, "Before any controls.")
+    inherent_impact = _score_field(IMPACT_CHOICES, "Before any controls.")
+    current_likelihood = _score_field(LIKELIHOOD_CHOICES, "With the controls in place today.")
+    current_impact = _score_field(IMPACT_CHOICES, "With the controls in place today.")
+    target_likelihood = _score_field(LIKELIHOOD_CHOICES, "Once the actions are done.")
+    target_impact = _score_field(IMPACT_CHOICES, "Once the actions are done.")
+    appetite = models.CharField(
+        max_length=10,
+        choices=APPETITE_CHOICES,
+        help_text="The most risk the board will accept here: a current score above it is "
+        "reported as above appetite.",
+    )
+    controls = models.TextField(blank=True, help_text="What is in place to manage it.")
+    gaps_in_control = models.TextField(blank=True, help_text="Where the controls fall short.")
+    assurance_first_line = models.TextField(
+        blank=True, help_text="First line: management's own checks (e.g. team reports)."
+    )
+    assurance_second_line = models.TextField(
+        blank=True, help_text="Second line: oversight (e.g. committee reviews, audits by teams)."
+    )
+    assurance_third_line = models.TextField(
+        blank=True, help_text="Third line: independent (e.g. internal audit, regulators)."
+    )
+    gaps_in_assurance = models.TextField(blank=True)
+    review_date = models.DateField(help_text="When it is next due for review.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    # Bumped on every save; a form names the version it read (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+
+    # Its links are recorded in the change reason (risks/views.py): simple-history's own
+    # many-to-many history writes a second record for every save.
+    history = HistoricalRecords()
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="one_risk_per_number"),
+            *[_in_range(name) for name in SCORE_FIELDS],
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    F("target_likelihood") * F("target_impact"),
+                    F("current_likelihood") * F("current_impact"),
+                ),
+                name="risk_target_not_above_current",
+                violation_error_message="The target score cannot be above the current score.",
+            ),
+            models.CheckConstraint(
+                condition=Q(appetite__in=[key for key, _ in APPETITE_CHOICES]),
+                name="risk_appetite_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="risk_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Any saved change (an admin's edit too) makes an open form out of date.
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:detail", args=[self.strategy.slug, self.number])
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.number}"
+
+    def review_overdue(self, today: dt.date) -> bool:
+        """Open and past its review date: flagged as a milestone needing an update is."""
+        return self.status == self.Status.OPEN and self.review_date < today
+
+    def can_be_changed_by(self, user) -> bool:
+        """Admins of the strategy's lead organisation, and the risk's owner while they may
+        see the strategy. Checked on the server for every write."""
+        if self.strategy.is_administered_by(user):
+            return True
+        return (
+            user.is_authenticated
+            and self.owner_id == user.id
+            and Strategy.objects.visible_to(user).filter(pk=self.strategy_id).exists()
+        )
+
+    @transaction.atomic
+    def lock(self, expected_version: int) -> None:
+        """Lock the row until the transaction ends; StaleRiskError if anyone saved it since
+        `expected_version` was read."""
+        fresh = Risk.objects.select_for_update().filter(pk=self.pk).values("version").first()
+        if fresh is None or fresh["version"] != expected_version:
+            raise StaleRiskError(self.pk)
+
+
+def next_number(strategy: Strategy) -> int:
+    """The next free reference number in a strategy's register (call while the strategy row
+    is locked, so two new risks cannot take the same one)."""
+    last = Risk.objects.filter(strategy=strategy).aggregate(models.Max("number"))["number__max"]
+    return (last or 0) + 1
+
+
+def risk_owners(strategy: Strategy):
+    """Who can own a risk: active people with a role in the strategy's lead organisation or
+    one of its partners, and site administrators."""
+    from django.contrib.auth import get_user_model
+
+    from objectives.models import Membership
+
+    members = Membership.objects.filter(organisation_id__in=strategy.organisation_ids())
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=members.values("user_id")) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class RiskAction(models.Model):
+    """What is being done to bring the risk down to its target, by whom and when."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "done", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.done and self.due_date is not None and self.due_date < today

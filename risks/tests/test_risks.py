@@ -1,0 +1,320 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from risks.models import Risk, RiskAction
+from risks.scoring import band_of, heat_map
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from tests.factories import make_objective, make_priority, make_risk, make_strategy
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def strategy():
+    strategy = make_strategy(slug="s", title="Care plan")
+    first = make_priority(strategy, number=1, title="Care closer to home")
+    make_objective(first, number=1, title="Open hubs")
+    make_objective(first, number=2, title="Hire the team")
+    make_priority(strategy, number=2, title="Prevention")
+    return strategy
+
+
+def objective(strategy, number):
+    return strategy.priorities.get(number=1).objectives.get(number=number)
+
+
+def form_data(*objectives, actions=(), **fields) -> dict:
+    data = {
+        "title": "Workforce shortfall",
+        "cause": "Because of national shortages of nurses",
+        "event": "there is a risk that the hubs cannot be staffed",
+        "effect": "resulting in delayed care closer to home",
+        "owner": "",
+        "objectives": [o.pk for o in objectives],
+        "inherent_likelihood": "5",
+        "inherent_impact": "4",
+        "current_likelihood": "4",
+        "current_impact": "4",
+        "target_likelihood": "2",
+        "target_impact": "3",
+        "appetite": "cautious",
+        "controls": "Recruitment plan",
+        "gaps_in_control": "",
+        "assurance_first_line": "Monthly staffing report",
+        "assurance_second_line": "People committee",
+        "assurance_third_line": "",
+        "gaps_in_assurance": "",
+        "review_date": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "actions-TOTAL_FORMS": str(max(len(actions), 1)),
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "50",
+    }
+    for n, action in enumerate(actions):
+        for key, value in action.items():
+            data[f"actions-{n}-{key}"] = value
+    return data | fields
+
+
+def edit_data(client, risk) -> dict:
+    """What the risk's edit form sends back untouched."""
+    form = client.get(reverse("risks:edit", args=["s", risk.number])).context["form"]
+    actions = client.get(reverse("risks:edit", args=["s", risk.number])).context["actions"]
+    data = {}
+    for bound in [*form, *[f for a in actions for f in a], *actions.management_form]:
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        data[bound.html_name] = (
+            value.isoformat() if isinstance(value, dt.date) else ("on" if value is True else value)
+        )
+    return data
+
+
+def test_an_admin_adds_a_risk_linked_to_two_objectives(client, admin_user, strategy):
+    client.force_login(admin_user)
+    data = form_data(
+        objective(strategy, 1),
+        objective(strategy, 2),
+        actions=[{"description": "Run a recruitment fair", "due_date": "2030-01-31"}],
+        owner=str(admin_user.pk),
+    )
+    response = client.post(reverse("risks:add", args=["s"]), data)
+    risk = Risk.objects.get()
+    assert response.status_code == 302 and response["Location"] == risk.get_absolute_url()
+    assert (risk.number, risk.reference, risk.current_score, risk.owner) == (
+        1,
+        "R1",
+        16,
+        admin_user,
+    )
+    assert sorted(o.number for o in risk.objectives.all()) == [1, 2]
+    assert risk.actions.get().description == "Run a recruitment fair"
+    assert risk.history.get().history_user == admin_user
+    page = client.get(risk.get_absolute_url()).content.decode()
+    assert "16</strong> Extreme" in page and "Above appetite" in page
+    assert "Objective 1.1: Open hubs" in page and "Objective 1.2: Hire the team" in page
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"current_likelihood": "6"}, "current_likelihood", "Select a valid choice"),
+        ({"inherent_impact": "0"}, "inherent_impact", "Select a valid choice"),
+        ({"target_likelihood": "5", "target_impact": "5"}, "target_impact", "cannot be above"),
+        ({"review_date": (TODAY - dt.timedelta(days=1)).isoformat()}, "review_date", "passed"),
+        ({"objectives": []}, None, "at least one priority or objective"),
+        ({"appetite": "reckless"}, "appetite", "Select a valid choice"),
+        ({"objectives": ["x"]}, "objectives", "not one of the available choices"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_is_added(
+    client, admin_user, strategy, change, field, message
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("risks:add", args=["s"]), form_data(objective(strategy, 1)) | change
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert message in " ".join(errors[field] if field else errors["__all__"])
+    assert not Risk.objects.exists()
+
+
+def test_a_link_to_another_strategys_objective_is_refused(client, admin_user, strategy):
+    elsewhere = make_objective(make_priority(make_strategy(slug="other")), number=1)
+    client.force_login(admin_user)
+    response = client.post(reverse("risks:add", args=["s"]), form_data(elsewhere))
+    assert response.status_code == 400
+    assert "Select a valid choice" in " ".join(response.context["form"].errors["objectives"])
+    assert not Risk.objects.exists()
+
+
+def test_the_database_refuses_scores_outside_the_matrix(strategy):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_risk(objective(strategy, 1), current_likelihood=6)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_risk(objective(strategy, 1), target_likelihood=5, target_impact=5)
+    assert not Risk.objects.exists()
+
+
+def test_who_may_read_add_and_change(client, make_user, make_member, strategy, admin_user):
+    risk = make_risk(objective(strategy, 1))
+    board = make_user("board", BOARD_MEMBER)
+    outsider = make_member("outsider", {make_strategy(slug="theirs").organisation: [ADMIN]})
+    client.force_login(board)
+    assert client.get(reverse("risks:register", args=["s"])).status_code == 200
+    assert client.get(risk.get_absolute_url()).status_code == 200
+    assert client.get(reverse("risks:add", args=["s"])).status_code == 403
+    assert (
+        client.post(reverse("risks:add", args=["s"]), form_data(objective(strategy, 1))).status_code
+        == 403
+    )
+    assert client.post(reverse("risks:edit", args=["s", 1]), {"title": "x"}).status_code == 403
+    client.force_login(outsider)
+    for url in (reverse("risks:register", args=["s"]), risk.get_absolute_url()):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("risks:edit", args=["s", 1]), {"title": "x"}).status_code == 404
+    assert Risk.objects.count() == 1 and Risk.objects.get().title == "Risk 1"
+
+
+def test_the_owner_changes_their_risk_but_cannot_give_it_away(client, make_user, strategy):
+    owner = make_user("owner", PROGRAMME_LEAD)
+    other = make_user("other", PROGRAMME_LEAD)
+    risk = make_risk(objective(strategy, 1), owner=owner)
+    client.force_login(other)
+    assert client.get(reverse("risks:edit", args=["s", 1])).status_code == 403
+    client.force_login(owner)
+    data = edit_data(client, risk) | {"current_likelihood": "3", "owner": str(other.pk)}
+    response = client.post(reverse("risks:edit", args=["s", 1]), data)
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert (risk.current_likelihood, risk.owner) == (3, owner)  # the owner field is the Admins'
+
+
+def test_saving_untouched_changes_nothing_then_a_change_is_kept_with_who(
+    client, admin_user, strategy
+):
+    risk = make_risk(objective(strategy, 1))
+    RiskAction.objects.create(risk=risk, description="Hire agency staff")
+    client.force_login(admin_user)
+    data = edit_data(client, risk)
+    response = client.post(reverse("risks:edit", args=["s", 1]), data, follow=True)
+    assert "Nothing had changed" in response.content.decode()
+    assert Risk.objects.get().version == risk.version
+    assert Risk.history.count() == 1 and RiskAction.history.count() == 1
+    data |= {
+        "current_impact": "2",
+        "objectives": [objective(strategy, 1).pk, objective(strategy, 2).pk],
+    }
+    data["actions-0-done"] = "on"
+    assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 302
+    risk = Risk.objects.get()
+    assert risk.current_impact == 2 and risk.actions.get().done
+    log = client.get(risk.get_absolute_url()).context["history"]
+    assert log[0].who == "Ada Admin" or log[1].who == "Ada Admin"
+    changes = {c.field: (c.old, c.new) for e in log for c in e.changes}
+    assert changes["current impact"] == ("3: Moderate", "2: Minor")
+    assert changes["done"] == (False, True)
+    assert any("objective 1.1 → objective 1.1, objective 1.2" in e.reason for e in log)
+
+
+def test_a_save_over_someone_elses_is_refused_and_keeps_what_was_typed(
+    client, admin_user, strategy
+):
+    risk = make_risk(objective(strategy, 1))
+    client.force_login(admin_user)
+    data = edit_data(client, risk) | {"title": "My new title"}
+    Risk.objects.get().save()  # someone else saves meanwhile
+    response = client.post(reverse("risks:edit", args=["s", 1]), data)
+    assert response.status_code == 409
+    assert "Someone else saved this risk" in response.content.decode()
+    assert response.context["form"]["title"].value() == "My new title"
+    assert Risk.objects.get().title == "Risk 1"
+    # Saved again from the refused page, it goes in.
+    data["version"] = response.context["form"]["version"].value()
+    assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 302
+    assert Risk.objects.get().title == "My new title"
+
+
+def test_an_overdue_review_is_flagged_on_the_register_and_objective(client, board_member, strategy):
+    make_risk(objective(strategy, 1), title="Late one", review_date=TODAY - dt.timedelta(days=3))
+    make_risk(objective(strategy, 2), title="Fresh one")
+    client.force_login(board_member)
+    register = client.get(reverse("risks:register", args=["s"]))
+    table = register.content.decode().partition('id="register"')[2]
+    rows = table.split("<tr>")
+    assert "Review overdue" in next(r for r in rows if "Late one" in r)
+    assert "Review overdue" not in next(r for r in rows if "Fresh one" in r)
+    page = client.get(objective(strategy, 1).get_absolute_url()).content.decode()
+    assert "Late one" in page and "Review overdue" in page and "Fresh one" not in page
+    overdue = client.get(reverse("risks:register", args=["s"]), {"review": "overdue"})
+    assert [r.record.title for r in overdue.context["table"].paginated_rows] == ["Late one"]
+
+
+def test_the_heat_map_places_each_risk_by_its_current_scores(client, board_member, strategy):
+    make_risk(objective(strategy, 1), current_likelihood=5, current_impact=4)
+    make_risk(
+        objective(strategy, 2),
+        current_likelihood=2,
+        current_impact=1,
+        target_likelihood=1,
+        target_impact=1,
+    )
+    grid = dict(heat_map(Risk.objects.all()))
+    assert [r.number for r in grid[5][3].risks] == [1]  # likelihood 5, impact 4
+    assert [r.number for r in grid[2][0].risks] == [2]
+    assert sum(len(c.risks) for cells in grid.values() for c in cells) == 2
+    client.force_login(board_member)
+    page = client.get(reverse("risks:register", args=["s"])).content.decode()
+    heat = page[page.index('class="heat-map"') : page.index("</table>")]
+    assert "20 Extreme" in heat and ">R1</a>" in heat and "2 Low" in heat
+
+
+def test_bands_and_appetite():
+    assert [band_of(s).label for s in (1, 3, 4, 6, 8, 12, 15, 25)] == [
+        "Low",
+        "Low",
+        "Moderate",
+        "Moderate",
+        "High",
+        "High",
+        "Extreme",
+        "Extreme",
+    ]
+
+
+def test_the_register_filters_by_appetite_and_sorts_by_score(client, board_member, strategy):
+    make_risk(
+        objective(strategy, 1),
+        title="Within",
+        current_likelihood=3,
+        current_impact=3,
+        appetite="cautious",
+    )
+    make_risk(
+        objective(strategy, 1),
+        title="Above",
+        current_likelihood=4,
+        current_impact=3,
+        appetite="cautious",
+    )
+    make_risk(objective(strategy, 1), title="Closed", status="closed")
+    client.force_login(board_member)
+    url = reverse("risks:register", args=["s"])
+    titles = lambda r: [row.record.title for row in r.context["table"].paginated_rows]  # noqa: E731
+    assert titles(client.get(url)) == ["Above", "Within"]  # open ones, highest score first
+    assert titles(client.get(url, {"sort": "current"})) == ["Within", "Above"]
+    assert titles(client.get(url, {"appetite_state": "above"})) == ["Above"]
+    assert titles(client.get(url, {"status": ""})) == ["Above", "Closed", "Within"]
+    assert client.get(url, {"band": "nonsense"}).status_code == 200
+
+
+def test_the_register_reads_a_fixed_number_of_queries(
+    client, board_member, strategy, django_assert_max_num_queries
+):
+    client.force_login(board_member)
+    for n in range(3):
+        make_risk(objective(strategy, 1 + n % 2))
+    with django_assert_max_num_queries(16) as few:
+        client.get(reverse("risks:register", args=["s"]))
+    for n in range(20):
+        make_risk(objective(strategy, 1 + n % 2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("risks:register", args=["s"]))
+
+
+def test_the_dashboard_and_priority_page_count_and_list_risks(client, board_member, strategy):
+    priority = strategy.priorities.get(number=2)
+    risk = make_risk(
+        strategy=strategy, title="Prevention slips", review_date=TODAY - dt.timedelta(days=1)
+    )
+    risk.priorities.set([priority])
+    client.force_login(board_member)
+    dashboard = client.get(strategy.get_absolute_url()).content.decode()
+    assert "1 open risk</a>: 1 above appetite, 1 with its review overdue" in dashboard
+    assert "Prevention slips" in client.get(priority.get_absolute_url()).content.decode()
