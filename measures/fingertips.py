@@ -44,7 +44,7 @@ from django.utils import timezone
 from measures.columns import NAMES
 from measures.exporting import neutralise
 from measures.importing import MAX_DECIMAL_PLACES, ImportReport, preview, store_upload
-from measures.models import ImportBatch, Measure, NationalIndicator
+from measures.models import ImportBatch, Measure, MeasureValue, NationalIndicator
 from measures.national_indicator_model import Sex
 from measures.parsing import (
     EARLIEST_PERIOD_END,
@@ -76,6 +76,8 @@ DATA_COLUMNS = (
 )
 ALL_AGES = "All ages"
 _ROUNDED = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)  # what the database holds: 0.0001
+# Digits before the point the database holds (14 in all, 4 after it): 10**10 is too large.
+_LARGEST_DIGITS = MeasureValue._meta.get_field("value").max_digits - MAX_DECIMAL_PLACES
 
 
 class FingertipsError(Exception):
@@ -156,8 +158,9 @@ def _size(count: int) -> str:
 def _json(path: str, params: dict, what: str):
     data = _fetch(path, params, what)
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(data.replace(b"\x00", b"").decode("utf-8-sig"))
+    # ValueError: JSON's own errors, and numbers too long to read; RecursionError: nesting.
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise FingertipsError(
             f"Fingertips' answer for {what} is not the JSON it sends ({error}); it begins "
             f"{_beginning(data)}."
@@ -246,7 +249,8 @@ def download(indicator_id: int, area_type_id: int, area_codes: set[str]) -> Down
         "include_sortable_time_periods": "yes",
     }
     result = Download(indicator_id, area_type_id, 0, {code: [] for code in area_codes})
-    data = _fetch("all_data/csv/by_indicator_id", params, result.what)
+    # A NUL byte is never Fingertips' and no database text column takes one.
+    data = _fetch("all_data/csv/by_indicator_id", params, result.what).replace(b"\x00", b"")
     reader = csv.reader(
         io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""), strict=True
     )
@@ -308,6 +312,16 @@ def _later_year(start: int, digits: str) -> int:
 
 
 def period_end(label: str, year_type: str) -> dt.date:
+    """As _period_end, with a year no calendar has ("Dec 9999", "0000") a ParseError too."""
+    try:
+        return _period_end(label, year_type)
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, ParseError):
+            raise
+        raise ParseError(f"“{' '.join(label.split())}” is not a date this reads") from None
+
+
+def _period_end(label: str, year_type: str) -> dt.date:
     """The day the period Fingertips names ends: "2022" (a calendar year) 31 December 2022,
     "2020 - 22" 31 December 2022, "2022/23" (a financial year) 31 March 2023, "2016/17 - 20/21"
     31 March 2021, "2023/24 Q3" 31 December 2023, "Mar 2024" 31 March 2024. ParseError,
@@ -475,6 +489,8 @@ def _figure(
         value = Decimal("NaN")
     if not value.is_finite():
         return f"the value “{shortened(row.value)}” is not a number"
+    if value and value.adjusted() >= _LARGEST_DIGITS:
+        return f"the value “{shortened(row.value)}” is too large to store"
     try:
         end = period_end(row.period, about.year_type)
     except ParseError as error:

@@ -4,6 +4,7 @@ preview and confirm (measures/fingertips.py)."""
 
 import datetime as dt
 import itertools
+import logging
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from measures.models import Measure, NationalIndicator
 WEEKLY_ON = 0  # Monday
 WEEKLY_AT = dt.time(5, 30)  # before the daily reporting jobs at 06:00
 RUN_GIVEN_UP_AFTER = dt.timedelta(hours=1)
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -39,6 +41,10 @@ def fetch_national_indicators() -> dict:
             proposal = fingertips.propose_import(group, by=by)
         except fingertips.FingertipsUnreachable as error:
             return {"unreachable": str(error), "proposed": proposed}
+        except Exception as error:  # one person's links failing must not cost the others
+            logger.exception("Fetching national indicators for %s failed", by.get_username())
+            proposed[by.get_username()] = {"failed": str(error)}
+            continue
         proposed[by.get_username()] = {
             "import": proposal.batch.pk if proposal.batch else None,
             "not fetched": {f.code: f.error for f in proposal.failed},

@@ -9,6 +9,7 @@ from risks.models import Risk
 from risks.scoring import heat_map
 from strategy_tracker.people import display_name
 
+RISKS_KEPT = "risks_kept"  # in ReportingPeriod.as_closed
 COPIED = [
     "number",
     "title",
@@ -44,6 +45,8 @@ def take(period: ReportingPeriod) -> int:
         for risk in risks
     ]
     RiskSnapshot.objects.bulk_create(rows)
+    # Quarters closed before risks were kept have none to show or compare with.
+    period.as_closed[RISKS_KEPT] = True
     return len(rows)
 
 
@@ -87,8 +90,13 @@ class RiskReport:
         return heat_map(self.rows)
 
 
-def risk_report(period: ReportingPeriod, earlier: ReportingPeriod | None) -> RiskReport:
-    """The period's risks, compared with `earlier`'s (a closed quarter, or None)."""
+def risk_report(period: ReportingPeriod, earlier: ReportingPeriod | None) -> RiskReport | None:
+    """The period's risks, compared with `earlier`'s (a closed quarter, or None); None for a
+    quarter closed before risks were kept."""
+    if not period.as_closed.get(RISKS_KEPT):
+        return None
+    if earlier is not None and not earlier.as_closed.get(RISKS_KEPT):
+        earlier = None
     report = RiskReport(list(period.risk_snapshot.all()), earlier)
     if earlier is None:
         return report

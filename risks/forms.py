@@ -49,7 +49,7 @@ class RiskForm(forms.ModelForm):
         required=False,
         empty_label="Nobody yet",
         label="Risk owner",
-        help_text="Only Admins give a risk to someone else.",
+        help_text="Only Admins give a risk to someone else, set its appetite or close it.",
     )
     priorities = PriorityChoiceField(
         queryset=None,
@@ -105,7 +105,11 @@ class RiskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["owner"].queryset = _owners(strategy, self.instance.owner_id)
-        self.fields["owner"].disabled = not may_reassign
+        # The board sets who owns a risk, how much of it it will accept and when it is
+        # closed: an owner who is not an Admin keeps them as they are.
+        for name in ("owner", "appetite", "status"):
+            if name in self.fields:
+                self.fields[name].disabled = not may_reassign
         self.fields["priorities"].queryset = Priority.objects.filter(strategy=strategy)
         self.fields["objectives"].queryset = Objective.objects.filter(
             priority__strategy=strategy

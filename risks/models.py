@@ -166,7 +166,10 @@ class Risk(Scored, models.Model):
 
     def can_be_changed_by(self, user) -> bool:
         """Admins of the strategy's lead organisation, and the risk's owner while they may
-        see the strategy. Checked on the server for every write."""
+        see the strategy; nobody once the strategy is closed. Checked on the server for every
+        write."""
+        if self.strategy.is_closed:
+            return False
         if self.strategy.is_administered_by(user):
             return True
         return (
@@ -225,6 +228,12 @@ class RiskAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def save(self, *args, **kwargs):
+        # A change to an action makes an open form of its risk out of date (the Django admin's
+        # inline saves actions without saving the risk).
+        super().save(*args, **kwargs)
+        Risk.objects.filter(pk=self.risk_id).update(version=F("version") + 1)
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.due_date is not None and self.due_date < today

@@ -14,7 +14,7 @@ class RiskTable(tables.Table):
     owner = tables.Column(verbose_name="Owner", order_by=("owner__first_name", "number"))
     current = tables.Column(verbose_name="Current score", accessor="current_value")
     target = tables.Column(verbose_name="Target", accessor="target_value")
-    appetite = tables.Column(verbose_name="Appetite", order_by=("appetite", "number"))
+    appetite = tables.Column(verbose_name="Appetite", accessor="appetite_value")
     review_date = tables.Column(verbose_name="Review due", order_by=("review_date", "number"))
 
     class Meta:
@@ -26,6 +26,10 @@ class RiskTable(tables.Table):
     def order_current(self, queryset, is_descending: bool):
         score = F("current_value").desc() if is_descending else F("current_value").asc()
         return queryset.order_by(score, "number"), True
+
+    def order_appetite(self, queryset, is_descending: bool):
+        limit = F("appetite_value").desc() if is_descending else F("appetite_value").asc()
+        return queryset.order_by(limit, "number"), True
 
     def order_target(self, queryset, is_descending: bool):
         score = F("target_value").desc() if is_descending else F("target_value").asc()

@@ -3,9 +3,9 @@ Reading needs only sight of the strategy; writing is checked here, on the server
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -51,7 +51,11 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     data.setdefault("status", Risk.Status.OPEN)
     filterset = RiskFilter(data, queryset=risks, today=today)
     table = RiskTable(filterset.qs if filterset.is_valid() else risks.none())
-    RequestConfig(request, paginate={"per_page": RISKS_PER_PAGE}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)
+    try:  # a fixed page size: no `per_page` from the address to trip over
+        table.paginate(page=request.GET.get("page", 1), per_page=RISKS_PER_PAGE)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("No such page of risks.") from error
     context = {
         "strategy": strategy,
         "today": today,
@@ -85,6 +89,8 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if not strategy.is_administered_by(request.user):
         raise PermissionDenied(f"Only Admins of {strategy.organisation} add risks to it.")
+    if strategy.is_closed:
+        raise PermissionDenied("This strategy is closed: its register takes no new risks.")
     risk = Risk(strategy=strategy)
     form = RiskForm(request.POST or None, instance=risk, strategy=strategy)
     actions = action_formset(request.POST or None, risk=risk, strategy=strategy)
@@ -112,7 +118,9 @@ def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     risk = _risk(request, slug, number)
     if not risk.can_be_changed_by(request.user):
         raise PermissionDenied(
-            "Only Admins of the strategy's lead organisation and the risk's owner change it."
+            "This strategy is closed, so its risks are as they were."
+            if risk.strategy.is_closed
+            else "Only Admins of the strategy's lead organisation and the risk's owner change it."
         )
     strategy = risk.strategy
     may_reassign = strategy.is_administered_by(request.user)
@@ -145,9 +153,7 @@ def _save(form: RiskForm, actions, risk: Risk, *, by) -> None:
             )
             if after != before:
                 update_change_reason(risk, f"Linked to: {before} → {after}")
-        else:  # only its actions changed: an open form of the risk is out of date all the same
-            Risk.objects.filter(pk=risk.pk).update(version=F("version") + 1)
-        actions.save()
+        actions.save()  # each saved action moves the risk's version (RiskAction.save)
 
 
 def _conflict(request, risk: Risk, strategy: Strategy, may_reassign: bool) -> HttpResponse:

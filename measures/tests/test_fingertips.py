@@ -338,11 +338,25 @@ def test_a_period_maps_to_the_day_it_ends(label, year_type, end):
         ("2023 Q3", "Calendar", "is not a financial quarter"),
         ("Smarch 2024", "Calendar", "is not a month"),
         ("Week 3 2024", "Calendar", "is not a period this reads"),
+        ("Dec 9999", "Calendar", "is not a date this reads"),
+        ("0000", "Calendar", "is not a date this reads"),
+        ("9999/00", "Financial", "is not a date this reads"),
     ],
 )
 def test_a_period_whose_end_is_not_known_is_refused_not_guessed(label, year_type, why):
     with pytest.raises(ParseError, match=why):
         fingertips.period_end(label, year_type)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("1e30", "too large to store"), ("12345678901", "too large to store"), ("x", "not a number")],
+)
+def test_a_value_the_database_cannot_hold_is_left_out_saying_why(smoking, value, why):
+    row = DataRow(2, "Smoking", THURROCK, "Thurrock", "Persons", "18+ yrs", "", "2022", value, "")
+    about = Indicator(92443, "Smoking", "Calendar")
+    link = NationalIndicator.objects.get(measure=smoking)
+    assert why in fingertips._figure(row, link, about, "18+ yrs", dt.date(2026, 1, 1))
 
 
 # --- what Fingertips answers: refused with a clear message, nothing written ---------------------

@@ -78,3 +78,18 @@ def test_the_public_report_leaves_risks_out(client, admin_user, programme_lead):
     Publication.objects.create(strategy=strategy, is_public=True)
     page = client.get(reverse("public:report", args=["s", "2024-25-q2"])).content.decode()
     assert 'id="exceptions"' in page and "Staffing" not in page and 'id="risks"' not in page
+
+
+def test_a_quarter_closed_before_risks_were_kept_shows_none_and_is_not_compared(
+    client, admin_user, board_member, programme_lead
+):
+    strategy = q2_strategy(programme_lead)
+    q2 = close_quarter(strategy, Q2, admin_user)
+    q2.as_closed.pop("risks_kept")  # as a quarter closed before this release
+    q2.save()
+    make_risk(strategy.priorities.get().objectives.get(), title="Staffing")
+    q3 = close_quarter(strategy, Q3, admin_user)
+    client.force_login(board_member)
+    old = client.get(reverse("reporting:period_report", args=["s", q2.pk])).content.decode()
+    assert 'id="risks"' not in old
+    assert "no closed report of an earlier quarter" in _report(client, q3)

@@ -181,6 +181,7 @@ def test_saving_untouched_changes_nothing_then_a_change_is_kept_with_who(
 ):
     risk = make_risk(objective(strategy, 1))
     RiskAction.objects.create(risk=risk, description="Hire agency staff")
+    risk.refresh_from_db()  # the action moved its version
     client.force_login(admin_user)
     data = edit_data(client, risk)
     response = client.post(reverse("risks:edit", args=["s", 1]), data, follow=True)
@@ -252,7 +253,11 @@ def test_the_heat_map_places_each_risk_by_its_current_scores(client, board_membe
     client.force_login(board_member)
     page = client.get(reverse("risks:register", args=["s"])).content.decode()
     heat = page[page.index('class="heat-map"') : page.index("</table>")]
-    assert "20 Extreme" in heat and ">R1</a>" in heat and "2 Low" in heat
+    assert (
+        "20 Extreme" in heat
+        and '>R1<span class="visually-hidden">: Risk 1</span></a>' in heat
+        and "2 Low" in heat
+    )
 
 
 def test_bands_and_appetite():
@@ -318,3 +323,56 @@ def test_the_dashboard_and_priority_page_count_and_list_risks(client, board_memb
     dashboard = client.get(strategy.get_absolute_url()).content.decode()
     assert "1 open risk</a>: 1 above appetite, 1 with its review overdue" in dashboard
     assert "Prevention slips" in client.get(priority.get_absolute_url()).content.decode()
+
+
+def test_odd_addresses_do_not_break_the_register(client, board_member, strategy):
+    make_risk(objective(strategy, 1))
+    client.force_login(board_member)
+    url = reverse("risks:register", args=["s"])
+    assert client.get(url, {"per_page": "abc", "sort": "nonsense"}).status_code == 200
+    assert client.get(url, {"page": "99"}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+    assert client.get(reverse("risks:detail", args=["s", 99999999999])).status_code == 404
+
+
+def test_a_closed_strategy_takes_no_new_risks(client, admin_user, strategy):
+    strategy.status = "closed"
+    strategy.save()
+    client.force_login(admin_user)
+    response = client.post(reverse("risks:add", args=["s"]), form_data(objective(strategy, 1)))
+    assert response.status_code == 403
+    assert not Risk.objects.exists()
+    assert "Add a risk" not in client.get(reverse("risks:register", args=["s"])).content.decode()
+
+
+def test_a_change_to_an_action_elsewhere_makes_an_open_form_stale(client, admin_user, strategy):
+    risk = make_risk(objective(strategy, 1))
+    action = RiskAction.objects.create(risk=risk, description="Original")
+    client.force_login(admin_user)
+    data = edit_data(client, risk) | {"title": "New title"}
+    action.description = "Changed in the Django admin"
+    action.save()  # as the admin's inline does, without saving the risk
+    assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 409
+    assert RiskAction.objects.get().description == "Changed in the Django admin"
+    assert Risk.objects.get().title == "Risk 1"
+
+
+def test_an_owner_who_is_not_an_admin_keeps_appetite_and_status(client, make_user, strategy):
+    owner = make_user("owner", PROGRAMME_LEAD)
+    risk = make_risk(objective(strategy, 1), owner=owner)
+    client.force_login(owner)
+    data = edit_data(client, risk) | {"appetite": "seek", "status": "closed", "title": "Mine"}
+    assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 302
+    risk.refresh_from_db()
+    assert (risk.title, risk.appetite, risk.status) == ("Mine", "cautious", "open")
+
+
+def test_a_closed_strategys_risks_are_as_they_were(client, admin_user, strategy):
+    risk = make_risk(objective(strategy, 1))
+    client.force_login(admin_user)
+    data = edit_data(client, risk) | {"title": "Changed"}
+    strategy.status = "closed"
+    strategy.save()
+    assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 403
+    assert Risk.objects.get().title == "Risk 1"
+    assert "Change this risk" not in client.get(risk.get_absolute_url()).content.decode()
