@@ -30,7 +30,11 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if not Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("Only those who import this measure's figures rate their quality.")
     rating = DataQualityRating.objects.filter(measure=measure).first()
-    instance = rating or DataQualityRating(measure=measure)
+    # The form gets its own copy: validating a form writes its choices onto its instance,
+    # and the page shows the rating as saved beside it.
+    instance = DataQualityRating.objects.filter(measure=measure).first() or DataQualityRating(
+        measure=measure
+    )
     if request.method == "GET":
         return _page(request, measure, rating, DataQualityForm(instance=instance))
     form = DataQualityForm(request.POST, instance=instance)
@@ -53,7 +57,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         fresh = DataQualityRating.objects.filter(measure=measure).first()
         data = request.POST.copy()
         data["version"] = fresh.version if fresh else ""
-        form = DataQualityForm(data, instance=fresh or DataQualityRating(measure=measure))
+        again = DataQualityRating.objects.filter(measure=measure).first()
+        form = DataQualityForm(data, instance=again or DataQualityRating(measure=measure))
         form.is_valid()
         form.add_error(None, STALE)
         return _page(request, measure, fresh, form, status=409)
@@ -66,6 +71,7 @@ def _page(request, measure, rating, form, status: int = 200) -> HttpResponse:
     context = {
         "measure": measure,
         "rating": rating.rating if rating else None,
+        "rating_note": rating.note if rating else "",
         "form": form,
         "strategy": parent.strategy,
         "priority": parent,

@@ -73,6 +73,8 @@ class RiskReport:
     moved: list[Moved] = field(default_factory=list)
     new: list[RiskSnapshot] = field(default_factory=list)
     closed: list[RiskSnapshot] = field(default_factory=list)  # open then, not at this close
+    # The quarter compared with, when it closed before risks were kept: nothing to compare.
+    unkept: ReportingPeriod | None = None
 
     @property
     def above_appetite(self) -> list[RiskSnapshot]:
@@ -95,9 +97,10 @@ def risk_report(period: ReportingPeriod, earlier: ReportingPeriod | None) -> Ris
     quarter closed before risks were kept."""
     if not period.as_closed.get(RISKS_KEPT):
         return None
+    unkept = None
     if earlier is not None and not earlier.as_closed.get(RISKS_KEPT):
-        earlier = None
-    report = RiskReport(list(period.risk_snapshot.all()), earlier)
+        earlier, unkept = None, earlier
+    report = RiskReport(list(period.risk_snapshot.all()), earlier, unkept=unkept)
     if earlier is None:
         return report
     before = {r.risk_id: r for r in earlier.risk_snapshot.all()}

@@ -46,7 +46,7 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(current_value__lt=min(higher)) if higher else queryset
 
     def filter_appetite(self, queryset, name, value):
-        above = queryset.filter(current_value__gt=F("appetite_value"))
+        above = queryset.open().filter(current_value__gt=F("appetite_value"))
         return above if value == "above" else queryset.exclude(pk__in=above.values("pk"))
 
     def filter_review(self, queryset, name, value):

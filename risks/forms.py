@@ -167,9 +167,9 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "owner", "due_date", "done"]
         widgets = {"due_date": DateInput()}
 
-    def __init__(self, *args, strategy: Strategy, **kwargs):
+    def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owners(strategy, self.instance.owner_id)
+        self.fields["owner"].queryset = owners
 
 
 ActionFormSet = forms.inlineformset_factory(
@@ -182,6 +182,12 @@ def action_formset(data=None, *, risk: Risk, strategy: Strategy) -> forms.BaseIn
         data,
         instance=risk,
         prefix="actions",
-        form_kwargs={"strategy": strategy},
+        # Read once for every row: who may own an action, and whoever owns one now.
+        form_kwargs={
+            "owners": risk_owners(strategy)
+            | risk_owners(strategy).model.objects.filter(
+                pk__in=RiskAction.objects.filter(risk_id=risk.pk).values("owner_id")
+            )
+        },
         queryset=RiskAction.objects.filter(risk=risk) if risk.pk else RiskAction.objects.none(),
     )

@@ -160,6 +160,11 @@ class Risk(Scored, models.Model):
     def reference(self) -> str:
         return f"R{self.number}"
 
+    @property
+    def above_appetite(self) -> bool:
+        """Open, and scored above its appetite: a closed risk is flagged no more."""
+        return self.status == self.Status.OPEN and Scored.above_appetite.fget(self)
+
     def review_overdue(self, today: dt.date) -> bool:
         """Open and past its review date: flagged as a milestone needing an update is."""
         return self.status == self.Status.OPEN and self.review_date < today
@@ -182,7 +187,10 @@ class Risk(Scored, models.Model):
     def lock(self, expected_version: int) -> None:
         """Lock the row until the transaction ends; StaleRiskError if anyone saved it since
         `expected_version` was read."""
-        fresh = Risk.objects.select_for_update().filter(pk=self.pk).values("version").first()
+        # Unordered: the default ordering's join would lock the strategy's row too.
+        fresh = (
+            Risk.objects.select_for_update().filter(pk=self.pk).order_by().values("version").first()
+        )
         if fresh is None or fresh["version"] != expected_version:
             raise StaleRiskError(self.pk)
 

@@ -75,8 +75,8 @@ def detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "strategy": risk.strategy,
         "risk": risk,
         "today": today,
-        "priorities": risk.priorities.all(),
-        "objectives": risk.objectives.select_related("priority"),
+        "priorities": risk.priorities.select_related("strategy"),
+        "objectives": risk.objectives.select_related("priority__strategy"),
         "actions": risk.actions.select_related("owner"),
         "history": risk_change_log(risk),
         "may_change": risk.can_be_changed_by(request.user),
@@ -172,7 +172,9 @@ def _conflict(request, risk: Risk, strategy: Strategy, may_reassign: bool) -> Ht
         "changes are still in the form: check the risk's page, then save again to put "
         "yours in its place.",
     )
-    return _form_page(request, fresh, form, actions, status=409)
+    shown = Risk.objects.get(pk=risk.pk)  # the heading as saved, not as this form carries it
+    shown.strategy = strategy
+    return _form_page(request, shown, form, actions, status=409)
 
 
 def _form_page(request, risk: Risk, form, actions, status: int = 200) -> HttpResponse:

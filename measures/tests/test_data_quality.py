@@ -138,3 +138,14 @@ def test_an_unrated_measure_says_so(client, board_member):
     client.force_login(board_member)
     page = client.get(reverse("measures:detail", args=["NEW"])).content.decode()
     assert "Data quality not rated" in page and "Nobody has rated" in page
+
+
+def test_a_refused_save_shows_the_rating_as_saved_beside_the_typed_choices(
+    client, admin_user, strategy
+):
+    client.force_login(admin_user)
+    rate(client, RATED)
+    response = rate(client, RATED | {"sign_off": "met"}, version=0)
+    assert response.status_code == 409
+    assert response.context["rating"].ratings["sign_off"] == "not_assessed"  # as saved
+    assert response.context["form"]["sign_off"].value() == "met"  # as typed

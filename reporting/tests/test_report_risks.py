@@ -92,4 +92,4 @@ def test_a_quarter_closed_before_risks_were_kept_shows_none_and_is_not_compared(
     client.force_login(board_member)
     old = client.get(reverse("reporting:period_report", args=["s", q2.pk])).content.decode()
     assert 'id="risks"' not in old
-    assert "no closed report of an earlier quarter" in _report(client, q3)
+    assert "2024/25 Q2 closed before strategic risks were kept" in _report(client, q3)

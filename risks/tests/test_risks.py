@@ -376,3 +376,13 @@ def test_a_closed_strategys_risks_are_as_they_were(client, admin_user, strategy)
     assert client.post(reverse("risks:edit", args=["s", 1]), data).status_code == 403
     assert Risk.objects.get().title == "Risk 1"
     assert "Change this risk" not in client.get(risk.get_absolute_url()).content.decode()
+
+
+def test_a_closed_risk_is_not_flagged_above_appetite(client, board_member, strategy):
+    make_risk(objective(strategy, 1), title="Done with", status="closed")  # 12 > cautious 9
+    client.force_login(board_member)
+    page = client.get(objective(strategy, 1).get_absolute_url()).content.decode()
+    assert "Done with" in page and "Above appetite" not in page
+    url = reverse("risks:register", args=["s"])
+    above = client.get(url, {"status": "", "appetite_state": "above"})
+    assert list(above.context["table"].paginated_rows) == []
