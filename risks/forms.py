@@ -37,9 +37,11 @@ class ObjectiveChoiceField(LinkChoiceField):
         return f"Objective {objective.priority.key}.{objective.number}: {objective.title}"
 
 
-def _owners(strategy: Strategy, current_owner_id: int | None):
-    # The current owner stays listed after leaving, so an untouched save keeps them.
-    return risk_owners(strategy) | risk_owners(strategy).model.objects.filter(pk=current_owner_id)
+def _owners(strategy: Strategy, current):
+    """Who may own: risk_owners, and whoever owns now (`current`: their ids), who stays
+    listed after leaving so that an untouched save keeps them."""
+    people = risk_owners(strategy)
+    return people | people.model.objects.filter(pk__in=current)
 
 
 class RiskForm(forms.ModelForm):
@@ -104,7 +106,7 @@ class RiskForm(forms.ModelForm):
     def __init__(self, *args, strategy: Strategy, may_reassign: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
-        self.fields["owner"].queryset = _owners(strategy, self.instance.owner_id)
+        self.fields["owner"].queryset = _owners(strategy, [self.instance.owner_id])
         # The board sets who owns a risk, how much of it it will accept and when it is
         # closed: an owner who is not an Admin keeps them as they are.
         for name in ("owner", "appetite", "status"):
@@ -184,9 +186,8 @@ def action_formset(data=None, *, risk: Risk, strategy: Strategy) -> forms.BaseIn
         prefix="actions",
         # Read once for every row: who may own an action, and whoever owns one now.
         form_kwargs={
-            "owners": risk_owners(strategy)
-            | risk_owners(strategy).model.objects.filter(
-                pk__in=RiskAction.objects.filter(risk_id=risk.pk).values("owner_id")
+            "owners": _owners(
+                strategy, RiskAction.objects.filter(risk_id=risk.pk).values("owner_id")
             )
         },
         queryset=RiskAction.objects.filter(risk=risk) if risk.pk else RiskAction.objects.none(),

@@ -386,3 +386,16 @@ def test_a_closed_risk_is_not_flagged_above_appetite(client, board_member, strat
     url = reverse("risks:register", args=["s"])
     above = client.get(url, {"status": "", "appetite_state": "above"})
     assert list(above.context["table"].paginated_rows) == []
+
+
+def test_a_long_register_comes_a_page_at_a_time_keeping_its_sort(client, board_member, strategy):
+    for n in range(55):
+        make_risk(objective(strategy, 1), title=f"Risk {n + 1:02}")
+    client.force_login(board_member)
+    url = reverse("risks:register", args=["s"])
+    first = client.get(url, {"sort": "title"})
+    assert len(first.context["table"].paginated_rows) == 50
+    assert "Risks 1–50 of 55." in first.content.decode()
+    assert "?sort=title&amp;page=2" in first.content.decode()
+    second = client.get(url, {"sort": "title", "page": 2})
+    assert [r.record.title for r in second.context["table"].paginated_rows][0] == "Risk 51"
