@@ -80,7 +80,9 @@ class MeasureSerializer(serializers.ModelSerializer):
 class ValueSerializer(serializers.ModelSerializer):
     measure = serializers.CharField(source="measure.code")
     restated = serializers.BooleanField(
-        read_only=True, help_text="Changed after it was first reported (its history says how)."
+        read_only=True,
+        help_text="Its figure changed after it was first reported (a change to its note or "
+        "source alone is not a restatement).",
     )
 
     class Meta:

@@ -236,9 +236,10 @@ class SnapshotViewSet(ReadOnly):
 
 def values_for(user):
     """Reported values of the measures `user` may see, by measure code, then period; each
-    saying whether it was restated (changed after it was first reported)."""
+    saying whether it was restated: its figure changed after it was first reported (a change
+    to its note or source alone restates nothing). Some earlier version held another figure."""
     measures = Measure.objects.visible_to(user)
-    changed = MeasureValue.history.filter(id=OuterRef("pk"), history_type="~")
+    changed = MeasureValue.history.filter(id=OuterRef("pk")).exclude(value=OuterRef("value"))
     return (
         MeasureValue.objects.filter(measure__in=measures)
         .annotate(restated=Exists(changed))

@@ -7,15 +7,18 @@ year of monthly updates in each milestone's history. Larger runs are one flag aw
 
 import datetime as dt
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Membership, Objective, Organisation, Priority, Strategy
+from risks.models import Risk, RiskAction
 from strategy_tracker.roles import PROGRAMME_LEAD
 
 SEED = 20261123
@@ -161,10 +164,76 @@ def generate(scale: float = 1.0, today: dt.date | None = None) -> dict:
             MeasureValue.objects.bulk_create(values, batch_size=5000)
             values = []
     MeasureValue.objects.bulk_create(values, batch_size=5000)
+    risks = _risks(strategy_objs, leads, today)
     return {
         "strategies": len(strategy_objs),
         "milestones": len(milestones),
         "milestone_history_rows": len(milestones) * 12,
         "measures": len(measures),
         "values": len(measures) * len(months),
+        "risks": risks,
     }
+
+
+RISKS_PER_STRATEGY = 30  # a Board Assurance Framework's principal risks, and then some
+ACTIONS_PER_RISK = 3
+
+
+def _risks(strategies: list[Strategy], leads: list, today: dt.date) -> int:
+    """Each strategy's risk register: open risks (a few closed) scored across the matrix, each
+    threatening a priority and two of its objectives, with actions. Its own random stream, so
+    adding it left the rest of the data as it was."""
+    rng = random.Random(SEED + 1)
+    risks = []
+    for strategy in strategies:
+        for number in range(1, RISKS_PER_STRATEGY + 1):
+            current = rng.randint(1, 5), rng.randint(1, 5)
+            risks.append(
+                Risk(
+                    strategy=strategy,
+                    number=number,
+                    title=f"Risk {number} of {strategy.slug}",
+                    cause="Synthetic cause",
+                    event="Synthetic event",
+                    effect="Synthetic effect",
+                    owner=rng.choice(leads),
+                    inherent_likelihood=5,
+                    inherent_impact=5,
+                    current_likelihood=current[0],
+                    current_impact=current[1],
+                    target_likelihood=rng.randint(1, current[0]),
+                    target_impact=rng.randint(1, current[1]),
+                    appetite=rng.choice(["averse", "minimal", "cautious", "open", "seek"]),
+                    controls="Synthetic controls",
+                    review_date=today + dt.timedelta(days=rng.randint(-60, 120)),
+                    status="closed" if number % 10 == 0 else "open",
+                )
+            )
+    bulk_create_with_history(risks, Risk, batch_size=2000)
+    risks = list(Risk.objects.filter(strategy__in=strategies).order_by("id"))
+    objectives = defaultdict(list)
+    for objective in Objective.objects.filter(priority__strategy__in=strategies).order_by("id"):
+        objectives[objective.priority_id].append(objective)
+    priorities = defaultdict(list)
+    for priority in Priority.objects.filter(strategy__in=strategies).order_by("id"):
+        priorities[priority.strategy_id].append(priority)
+    priority_links, objective_links, actions = [], [], []
+    for risk in risks:
+        priority = rng.choice(priorities[risk.strategy_id])
+        priority_links.append(Risk.priorities.through(risk=risk, priority=priority))
+        for objective in rng.sample(objectives[priority.id], 2):
+            objective_links.append(Risk.objectives.through(risk=risk, objective=objective))
+        for n in range(ACTIONS_PER_RISK):
+            actions.append(
+                RiskAction(
+                    risk=risk,
+                    description=f"Action {n + 1}",
+                    owner=rng.choice(leads),
+                    due_date=today + dt.timedelta(days=rng.randint(-30, 180)),
+                    done=n == 0,
+                )
+            )
+    Risk.priorities.through.objects.bulk_create(priority_links, batch_size=5000)
+    Risk.objectives.through.objects.bulk_create(objective_links, batch_size=5000)
+    bulk_create_with_history(actions, RiskAction, batch_size=5000)
+    return len(risks)

@@ -165,6 +165,8 @@ def main() -> None:
             "board report (a closed quarter)": report_url,
             "public strategy page": f"/public/{trust.slug}/",
             "public report (a closed quarter)": f"{public_quarter}report/",
+            "risk register": f"/strategies/{trust.slug}/risks/",
+            "a risk": f"/strategies/{trust.slug}/risks/1/",
         },
     )
     results["pages"] = small_rows + trust_rows + [_stale_dashboard(trust, size)]

@@ -18,6 +18,7 @@ from measures.models import Measure
 from milestones.forms import MilestonePeopleForm
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
+from strategy_tracker import conflicts
 from strategy_tracker.people import as_id
 
 # The levels an address can name, and where each one's strategy is.
@@ -209,6 +210,7 @@ def _save(request, item, form_class, template, strategy=None, level=None):
         form = form_class(data, instance=fresh)
         form.is_valid()
         form.add_error(None, str(conflict))
+        form.conflict = conflicts.differences(form)
         return _page(request, fresh, form, strategy, level, 409)
     if form.has_changed():
         messages.success(request, f"Saved {_name(saved)}.")

@@ -99,6 +99,9 @@ class ImportReport:
     )
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
+    # Updates that change a stored figure (the rest change only its note or source): only
+    # these restate what was reported, and need the confirming tick.
+    restated: int = 0
     # How many rows with errors (True) and without (False) are kept in `rows`.
     _kept: dict[bool, int] = field(
         default_factory=lambda: {True: 0, False: 0}, init=False, repr=False
@@ -107,6 +110,11 @@ class ImportReport:
     @property
     def has_errors(self) -> bool:
         return bool(self.totals["error"])
+
+    @property
+    def notes_only(self) -> int:
+        """Updates that change only a stored figure's note or source."""
+        return self.totals["update"] - self.restated
 
     @property
     def total_rows(self) -> int:
@@ -140,6 +148,8 @@ class ImportReport:
         """Count a row's outcome, and keep it if it is among the first of its kind (which the
         preview lists), so memory does not grow with the file."""
         self.totals[outcome] += 1
+        if outcome == "update" and old != new:
+            self.restated += 1
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return
@@ -667,8 +677,8 @@ def confirm(
 def _refuse_unless_clean(report: ImportReport, restatements_confirmed: bool) -> None:
     if report.has_errors:
         raise ImportRefused("Some rows have errors now, so nothing was written.")
-    if report.totals["update"] and not restatements_confirmed:
+    if report.restated and not restatements_confirmed:
         raise ImportRefused(
-            f"{report.totals['update']} row{'s' if report.totals['update'] != 1 else ''} "
+            f"{report.restated} row{'s' if report.restated != 1 else ''} "
             "would restate figures already reported. Tick the box to confirm, or fix the file."
         )

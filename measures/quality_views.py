@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from measures.forms import DataQualityForm
 from measures.models import DataQualityRating, Measure
+from strategy_tracker import conflicts
 
 STALE = (
     "Someone else saved this measure's rating while you had it open, so nothing was saved. "
@@ -61,6 +62,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         form = DataQualityForm(data, instance=again or DataQualityRating(measure=measure))
         form.is_valid()
         form.add_error(None, STALE)
+        form.conflict = conflicts.differences(form)
         return _page(request, measure, fresh, form, status=409)
     messages.success(request, "Data-quality rating saved.")
     return redirect(measure.get_absolute_url() + "#data-quality")

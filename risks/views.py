@@ -19,6 +19,7 @@ from risks.history import risk_change_log
 from risks.models import Risk, StaleRiskError, next_number
 from risks.scoring import heat_map
 from risks.tables import RiskTable
+from strategy_tracker import conflicts
 
 RISKS_PER_PAGE = 50
 
@@ -172,6 +173,12 @@ def _conflict(request, risk: Risk, strategy: Strategy, may_reassign: bool) -> Ht
         "changes are still in the form: check the risk's page, then save again to put "
         "yours in its place.",
     )
+    form.conflict = conflicts.differences(form) + [
+        difference
+        for n, action in enumerate(actions.forms, 1)
+        if action.instance.pk
+        for difference in conflicts.differences(action, f"Action {n}, ")
+    ]
     shown = Risk.objects.get(pk=risk.pk)  # the heading as saved, not as this form carries it
     shown.strategy = strategy
     return _form_page(request, shown, form, actions, status=409)

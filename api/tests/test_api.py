@@ -118,6 +118,10 @@ def test_values_filter_by_measure_and_period_and_bad_filters_say_which(client, w
     value = MeasureValue.objects.get(measure__code="M1", period_end="2024-06-30")
     value.value = 13
     value.save()
+    # A new note on a figure that stays as it was restates nothing.
+    unchanged = MeasureValue.objects.get(measure__code="M1", period_end="2024-09-30")
+    unchanged.note = "Typo fixed"
+    unchanged.save()
     restated = _get(client, "/api/v1/values/", key, measure="M1").json()["results"]
     assert [(v["period_end"], v["restated"]) for v in restated] == [
         ("2024-03-31", False),

@@ -149,6 +149,22 @@ def test_saving_an_item_twice_unchanged_changes_nothing_and_a_stale_form_is_refu
     assert objective.title == "New title"
 
 
+def test_a_refused_save_shows_what_was_saved_meanwhile_beside_this_form(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy), title="Old title")
+    url = _item_url(strategy, "objective", objective.pk)
+    client.force_login(admin_user)
+    seen = _seen(client, url)
+    assert client.post(url, {"title": "Their title", "seen": seen}).status_code == 302
+    response = client.post(url, {"title": "Old title", "we_will": "Mine", "seen": seen})
+    assert response.status_code == 409
+    rows = {d.label: (d.saved, d.yours) for d in response.context["form"].conflict}
+    assert rows["Title"] == ("Their title", "Old title")
+    assert rows["We will"] == ("—", "Mine")
+    assert len(rows) == 2
+    assert "2 fields of this form differ from what is saved now" in response.content.decode()
+
+
 def test_moving_an_objective_renumbers_both_and_a_move_from_a_stale_page_is_refused(
     client, admin_user
 ):

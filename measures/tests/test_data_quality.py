@@ -74,6 +74,9 @@ def test_a_save_over_someone_elses_is_refused(client, admin_user, strategy):
     assert "Someone else saved this measure&#x27;s rating" in response.content.decode()
     assert response.context["form"]["sign_off"].value() == "met"
     assert DataQualityRating.objects.get().sign_off == "not_assessed"
+    [difference] = response.context["form"].conflict
+    assert (difference.saved, difference.yours) == ("Not assessed", "Met")
+    assert "1 field of this form differs from what is saved now" in response.content.decode()
 
 
 def test_bad_ratings_and_other_people_are_refused(client, admin_user, make_user, strategy):

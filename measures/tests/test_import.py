@@ -101,6 +101,22 @@ def test_restating_a_reported_figure_needs_the_box_ticked(signed_in_admin, measu
     ]
 
 
+def test_a_new_note_on_a_reported_figure_is_an_update_but_no_restatement(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,,\r\n"))
+    content = HEADER + "PCT,2024-06-30,92.50,Typo fixed in the note,\r\nCNT,2024-06-30,7,,\r\n"
+    page = _preview(signed_in_admin, content)
+    report = page.context["report"]
+    assert (report.totals["update"], report.restated, report.notes_only) == (1, 0, 1)
+    html = page.content.decode()
+    assert "would change a figure already reported" not in html
+    assert "1 row changes only the note or source of a figure already reported" in html
+    assert "<strong>Update: note or source only</strong>" in html
+    # No tick needed: the figure is as it was.
+    assert _confirm(signed_in_admin, page).status_code == 302
+    stored = MeasureValue.objects.get(measure__code="PCT")
+    assert (stored.value, stored.note) == (Decimal("92.5"), "Typo fixed in the note")
+
+
 def _future_quarter_end() -> str:
     today = timezone.localdate()
     return dt.date(today.year + 1, 3, 31).isoformat()

@@ -133,6 +133,12 @@ def test_closing_a_quarter_records_restatements_and_counts_its_changes(admin_use
     client.force_login(admin_user)
     report = client.get(f"/strategies/s/periods/{q2.pk}/report/").content.decode()
     assert "What changed since 2024/25 Q1" in report and "Jun 2024: 12 → 14" in report
+    # The first quarter has nothing before it: it says what happened during it instead.
+    q1 = ReportingPeriod.objects.get(quarter=1)
+    first = client.get(f"/strategies/s/periods/{q1.pk}/report/").content.decode()
+    assert "What happened during 2024/25 Q1" in first and "changed since" not in first
+    summary = first.split('id="summary-changes"')[1].split("</p>")[0]
+    assert summary.startswith("><strong>During 2024/25 Q1:</strong>")
     dashboard = client.get("/strategies/s/").content.decode()
     assert "Board report, 2024/25 Q2" in dashboard
     assert "figures restated 1" in dashboard

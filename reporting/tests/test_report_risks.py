@@ -63,10 +63,15 @@ def test_the_report_shows_risks_above_appetite_and_scores_moved_since(
     second = _report(client, q3)
     above = second.split('id="risks-above-appetite"')[1].split("</table>")[0]
     assert "R1: Staffing" in above and "R3: Cyber attack" in above
+    staffing = above.split("R1: Staffing")[1].split("</tr>")[0]
+    assert (
+        '<td data-label="Target"><span class="risk-score risk-moderate"><strong>4</strong> Moderate'
+        in staffing
+    )
     moved = second.split('id="risks-moved"')[1].split('id="risks-heat-map"')[0]
     assert "R1: Staffing: score up from 12 (high) to 15 (extreme)" in moved
     assert f"R{added.number}: Cyber attack: new, scored 12 (high)" in moved
-    assert "R2: Estates: closed (was 4)" in moved
+    assert "R2: Estates: closed (was 4, moderate)" in moved
     # The first report is as it was.
     assert _report(client, q2) == first
 

@@ -222,6 +222,29 @@ def test_a_save_over_someone_elses_is_refused_and_keeps_what_was_typed(
     assert Risk.objects.get().title == "My new title"
 
 
+def test_a_refused_save_shows_each_field_saved_meanwhile_beside_this_form(
+    client, admin_user, strategy
+):
+    risk = make_risk(objective(strategy, 1))
+    RiskAction.objects.create(risk=risk, description="Hire nurses")
+    client.force_login(admin_user)
+    data = edit_data(client, risk) | {"cause": "My cause"}
+    # Meanwhile someone renames it and ticks its action done.
+    Risk.objects.filter(pk=risk.pk).update(title="Their title")
+    action = RiskAction.objects.get()
+    action.done = True
+    action.save()
+    response = client.post(reverse("risks:edit", args=["s", 1]), data)
+    assert response.status_code == 409
+    rows = {d.label: (d.saved, d.yours) for d in response.context["form"].conflict}
+    assert rows["Title"] == ("Their title", "Risk 1")
+    assert rows["Action 1, Done"] == ("Yes", "No")
+    assert rows["Cause"][1] == "My cause"
+    assert "Inherent likelihood" not in rows  # the same on both sides
+    page = response.content.decode()
+    assert "What is saved now, beside yours" in page and "Their title" in page
+
+
 def test_an_overdue_review_is_flagged_on_the_register_and_objective(client, board_member, strategy):
     make_risk(objective(strategy, 1), title="Late one", review_date=TODAY - dt.timedelta(days=3))
     make_risk(objective(strategy, 2), title="Fresh one")
@@ -231,6 +254,8 @@ def test_an_overdue_review_is_flagged_on_the_register_and_objective(client, boar
     rows = table.split("<tr>")
     assert "Review overdue" in next(r for r in rows if "Late one" in r)
     assert "Review overdue" not in next(r for r in rows if "Fresh one" in r)
+    target = next(r for r in rows if "Late one" in r).split('data-label="Target">')[1]
+    assert target.startswith('<span class="risk-score risk-moderate"><strong>4</strong> Moderate')
     page = client.get(objective(strategy, 1).get_absolute_url()).content.decode()
     assert "Late one" in page and "Review overdue" in page and "Fresh one" not in page
     overdue = client.get(reverse("risks:register", args=["s"]), {"review": "overdue"})

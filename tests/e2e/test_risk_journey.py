@@ -137,3 +137,39 @@ def test_an_admin_rates_a_measures_data_quality(page: Page, live_server, example
     page.goto(f"{live_server.url}/strategies/{SLUG}/")
     expect(page.get_by_text(summary).first).to_be_visible()
     assert problems + serious_accessibility_violations(page) == []
+
+
+def test_a_second_save_shows_what_the_first_changed_and_keeps_both(
+    page: Page, browser, live_server, example, sign_in
+):
+    from risks.models import Risk
+    from tests.factories import make_risk
+
+    make_risk(example.priorities.get(number=1).objectives.get(number=1), title="Estates backlog")
+    url = f"{live_server.url}/strategies/{SLUG}/risks/1/edit/"
+    # A second Admin session opens the form first and starts typing.
+    other = browser.new_context().new_page()
+    sign_in(other, "admin")
+    other.goto(url)
+    other.get_by_label("Controls", exact=True).fill("Weekly estates review")
+
+    sign_in(page, "admin")
+    page.goto(url)
+    page.get_by_label("Title").fill("Estates backlog in two hubs")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved R1.")).to_be_visible()
+
+    other.get_by_role("button", name="Save changes").click()
+    expect(other.get_by_role("alert")).to_contain_text("Someone else saved this risk")
+    table = other.get_by_role("table", name="Each field that differs")
+    expect(table.get_by_role("row", name="Title")).to_contain_text("Estates backlog in two hubs")
+    expect(other.get_by_label("Controls", exact=True)).to_have_value("Weekly estates review")
+    problems = serious_accessibility_violations(other)
+    # They take the saved title into their form and save again: both changes stand.
+    other.get_by_label("Title").fill("Estates backlog in two hubs")
+    other.get_by_role("button", name="Save changes").click()
+    expect(other.get_by_text("Saved R1.")).to_be_visible()
+    risk = Risk.objects.get(strategy=example, number=1)
+    assert (risk.title, risk.controls) == ("Estates backlog in two hubs", "Weekly estates review")
+    assert problems == []
+    other.context.close()

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if proposal.batch:
             totals = proposal.report.totals
             restated = ""
-            if totals["update"]:
+            if proposal.report.restated:
                 restated = " (restating figures already reported: the preview asks you to confirm)"
             self.stdout.write(
                 f"Proposed import {proposal.batch.pk}: {totals['new']} new, "
