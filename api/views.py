@@ -237,7 +237,8 @@ class SnapshotViewSet(ReadOnly):
 def values_for(user):
     """Reported values of the measures `user` may see, by measure code, then period; each
     saying whether it was restated: its figure changed after it was first reported (a change
-    to its note or source alone restates nothing). Some earlier version held another figure."""
+    to its note or source alone restates nothing). Some earlier version held another figure:
+    every path that writes a value records its first version in the history too."""
     measures = Measure.objects.visible_to(user)
     changed = MeasureValue.history.filter(id=OuterRef("pk")).exclude(value=OuterRef("value"))
     return (

@@ -62,7 +62,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         form = DataQualityForm(data, instance=again or DataQualityRating(measure=measure))
         form.is_valid()
         form.add_error(None, STALE)
-        form.conflict = conflicts.differences(form)
+        form.conflict = conflicts.differences(form, skip=("reassessed",))
         return _page(request, measure, fresh, form, status=409)
     messages.success(request, "Data-quality rating saved.")
     return redirect(measure.get_absolute_url() + "#data-quality")

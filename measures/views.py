@@ -30,6 +30,7 @@ from measures.models import (
     series_by_measure,
 )
 from objectives.models import Strategy
+from strategy_tracker import conflicts
 from strategy_tracker.history import change_log
 
 MEASURE_FIELDS = [
@@ -149,6 +150,7 @@ def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
             form = SpcLimitsForm(data, measure=measure)
             form.full_clean()
             form.add_error(None, errors)
+            form.conflict = conflicts.differences(form, skip=("reason",))
         return _measure_page(request, code, spc_form=form)
     if saved:
         messages.success(request, "SPC limits saved.")

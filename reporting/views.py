@@ -18,6 +18,7 @@ from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import PrintFailed, pdf_of
 from reporting.quarters import file_name_of
 from reporting.report import earlier_closed, pdf_title, report_context
+from strategy_tracker import conflicts
 from strategy_tracker.people import as_id, display_name
 
 MANAGE = "reporting.change_reportingperiod"
@@ -252,6 +253,7 @@ def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
             rebased["read_state"] = sign_off_state(strategy)
             form = SignOffForm(rebased, strategy=strategy)
             form.is_valid()
+            form.conflict = conflicts.differences(form)
             refusal = (
                 "Someone changed this strategy's sign-off since you opened the page, so nothing "
                 'was saved. What is saved now is under "Sign-off"; your choices are still in '

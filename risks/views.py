@@ -179,6 +179,11 @@ def _conflict(request, risk: Risk, strategy: Strategy, may_reassign: bool) -> Ht
         if action.instance.pk
         for difference in conflicts.differences(action, f"Action {n}, ")
     ]
+    in_form = {action.instance.pk for action in actions.forms if action.instance.pk}
+    form.conflict += [
+        conflicts.Difference("Action added meanwhile (kept)", str(added.description), "—")
+        for added in fresh.actions.exclude(pk__in=in_form)
+    ]
     shown = Risk.objects.get(pk=risk.pk)  # the heading as saved, not as this form carries it
     shown.strategy = strategy
     return _form_page(request, shown, form, actions, status=409)

@@ -69,7 +69,7 @@ def test_saving_unchanged_writes_nothing_unless_reassessed(client, admin_user, s
 def test_a_save_over_someone_elses_is_refused(client, admin_user, strategy):
     client.force_login(admin_user)
     rate(client, RATED)
-    response = rate(client, RATED | {"sign_off": "met"}, version=0)
+    response = rate(client, RATED | {"sign_off": "met"}, version=0, reassessed="on")
     assert response.status_code == 409
     assert "Someone else saved this measure&#x27;s rating" in response.content.decode()
     assert response.context["form"]["sign_off"].value() == "met"
@@ -148,7 +148,7 @@ def test_a_refused_save_shows_the_rating_as_saved_beside_the_typed_choices(
 ):
     client.force_login(admin_user)
     rate(client, RATED)
-    response = rate(client, RATED | {"sign_off": "met"}, version=0)
+    response = rate(client, RATED | {"sign_off": "met"}, version=0, reassessed="on")
     assert response.status_code == 409
     assert response.context["rating"].ratings["sign_off"] == "not_assessed"  # as saved
     assert response.context["form"]["sign_off"].value() == "met"  # as typed

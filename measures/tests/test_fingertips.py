@@ -183,7 +183,7 @@ def test_a_figure_stored_already_as_another_value_is_a_restatement_needing_the_t
     make_value(falls, dt.date(2022, 3, 31), 1950)  # 2021/22, reported before
     output = _fetch()
     batch = ImportBatch.objects.get()
-    assert "3 new, 1 updated (restating figures already reported" in output
+    assert "3 new, 1 updated (1 of them restating figures already reported" in output
     # Financial years end on 31 March.
     assert [r["period_end"] for r in _proposed_rows(batch)] == [
         "2020-03-31",

@@ -139,6 +139,9 @@ def test_limits_changed_by_another_admin_meanwhile_are_not_undone(client, admin_
     # What this Admin typed is kept, now against the current limits: saving again works.
     again = response.context["spc_form"]
     assert again.data["read_limits"] == "10|"
+    # Saving again would clear the other Admin's baseline: the page shows it beside this form.
+    rows = {d.label: (d.saved, d.yours) for d in again.conflict}
+    assert rows == {"Baseline points": ("10", "—"), "Rebase from": ("—", "2023-06-30")}
     response = client.post(reverse("measures:spc_limits", args=["CNT"]), again.data)
     assert response.status_code == 302
     shifted.refresh_from_db()

@@ -147,6 +147,9 @@ def test_an_admin_sets_sign_off_and_a_stale_page_saves_nothing(
     assert "Someone changed this strategy&#x27;s sign-off" in stale.content.decode()
     kept = stale.context["sign_off_form"]
     assert [str(v) for v in kept["approvers"].value()] == [str(second.pk)]
+    [difference] = kept.conflict  # what is saved now beside this form, named
+    assert (difference.label, difference.saved) == ("Approvers", "Ann Prover")
+    assert difference.yours == str(kept.fields["approvers"].label_from_instance(second))
     assert list(strategy.approvers.all()) == [approver]
     fresh = client.get("/strategies/t/periods/").context["sign_off_form"].initial["read_state"]
     again = client.post(url, data | {"read_state": fresh})

@@ -234,6 +234,7 @@ def test_a_refused_save_shows_each_field_saved_meanwhile_beside_this_form(
     action = RiskAction.objects.get()
     action.done = True
     action.save()
+    RiskAction.objects.create(risk=risk, description="Agency cover")
     response = client.post(reverse("risks:edit", args=["s", 1]), data)
     assert response.status_code == 409
     rows = {d.label: (d.saved, d.yours) for d in response.context["form"].conflict}
@@ -241,6 +242,7 @@ def test_a_refused_save_shows_each_field_saved_meanwhile_beside_this_form(
     assert rows["Action 1, Done"] == ("Yes", "No")
     assert rows["Cause"][1] == "My cause"
     assert "Inherent likelihood" not in rows  # the same on both sides
+    assert rows["Action added meanwhile (kept)"] == ("Agency cover", "—")
     page = response.content.decode()
     assert "What is saved now, beside yours" in page and "Their title" in page
 

@@ -77,7 +77,10 @@ class Command(BaseCommand):
             totals = proposal.report.totals
             restated = ""
             if proposal.report.restated:
-                restated = " (restating figures already reported: the preview asks you to confirm)"
+                restated = (
+                    f" ({proposal.report.restated} of them restating figures already reported: "
+                    "the preview asks you to confirm)"
+                )
             self.stdout.write(
                 f"Proposed import {proposal.batch.pk}: {totals['new']} new, "
                 f"{totals['update']} updated{restated}, {totals['unchanged']} unchanged, "
