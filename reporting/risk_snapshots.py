@@ -5,7 +5,7 @@ since the quarter compared with, new and closed risks."""
 from dataclasses import dataclass, field
 
 from reporting.models import ReportingPeriod, RiskSnapshot
-from risks.models import Risk
+from risks.models import Risk, threatened
 from risks.scoring import heat_map
 from strategy_tracker.people import display_name
 
@@ -27,18 +27,14 @@ COPIED = [
 def take(period: ReportingPeriod) -> int:
     """Copy the strategy's open risks into the period's snapshot (in the caller's
     transaction); how many."""
-    risks = (
-        Risk.objects.open()
-        .filter(strategy_id=period.strategy_id)
-        .select_related("owner")
-        .prefetch_related("priorities", "objectives__priority")
-    )
+    risks = list(Risk.objects.open().filter(strategy_id=period.strategy_id).select_related("owner"))
+    texts = threatened([risk.id for risk in risks])
     rows = [
         RiskSnapshot(
             period=period,
             risk_id=risk.id,
             owner=display_name(risk.owner) if risk.owner else "",
-            threatens=_threatens(risk),
+            threatens=texts[risk.id],
             review_overdue=risk.review_date < period.quarter_end,
             **{name: getattr(risk, name) for name in COPIED},
         )
@@ -48,12 +44,6 @@ def take(period: ReportingPeriod) -> int:
     # Quarters closed before risks were kept have none to show or compare with.
     period.as_closed[RISKS_KEPT] = True
     return len(rows)
-
-
-def _threatens(risk: Risk) -> str:
-    named = [f"priority {p.key}" for p in risk.priorities.all()]
-    named += [f"objective {o.priority.key}.{o.number}" for o in risk.objectives.all()]
-    return ", ".join(sorted(named))
 
 
 @dataclass

@@ -3,6 +3,7 @@ objectives, each scored likelihood × impact (risks/scoring.py), kept by Admins 
 owners, with every change in the history."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
@@ -200,6 +201,30 @@ def next_number(strategy: Strategy) -> int:
     is locked, so two new risks cannot take the same one)."""
     last = Risk.objects.filter(strategy=strategy).aggregate(models.Max("number"))["number__max"]
     return (last or 0) + 1
+
+
+def threatened(risk_ids) -> dict[int, str]:
+    """What each risk threatens in words ("priority 2, objective 1.3"), by risk id: its
+    priorities, then its objectives, in order, archived ones left out as the pages leave them.
+    Read as plain rows in two queries for any number of risks: prefetching both relations
+    cost a third of the register page."""
+    named = defaultdict(list)
+    priorities = Risk.priorities.through.objects.filter(
+        risk_id__in=risk_ids, priority__archived_at__isnull=True
+    ).order_by("priority__part", "priority__number")
+    for risk_id, part, number in priorities.values_list(
+        "risk_id", "priority__part", "priority__number"
+    ):
+        named[risk_id].append(f"priority {Priority(part=part, number=number).key}")
+    objectives = Risk.objectives.through.objects.filter(
+        risk_id__in=risk_ids, objective__archived_at__isnull=True
+    ).order_by("objective__priority__part", "objective__priority__number", "objective__number")
+    for risk_id, part, priority_number, number in objectives.values_list(
+        "risk_id", "objective__priority__part", "objective__priority__number", "objective__number"
+    ):
+        key = Priority(part=part, number=priority_number).key
+        named[risk_id].append(f"objective {key}.{number}")
+    return {risk_id: ", ".join(named[risk_id]) for risk_id in risk_ids}
 
 
 def risk_owners(strategy: Strategy):

@@ -16,7 +16,7 @@ from objectives.models import Strategy
 from risks.filters import RiskFilter
 from risks.forms import RiskForm, action_formset
 from risks.history import risk_change_log
-from risks.models import Risk, StaleRiskError, next_number
+from risks.models import Risk, StaleRiskError, next_number, threatened
 from risks.scoring import heat_map
 from risks.tables import RiskTable
 from strategy_tracker import conflicts
@@ -41,12 +41,7 @@ def _risk(request: HttpRequest, slug: str, number: int) -> Risk:
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     today = timezone.localdate()
-    risks = (
-        Risk.objects.filter(strategy=strategy)
-        .with_scores()
-        .select_related("owner")
-        .prefetch_related("priorities", "objectives__priority")
-    )
+    risks = Risk.objects.filter(strategy=strategy).with_scores().select_related("owner")
     # Open risks unless the reader asks for others.
     data = request.GET.copy()
     data.setdefault("status", Risk.Status.OPEN)
@@ -57,12 +52,16 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         table.paginate(page=request.GET.get("page", 1), per_page=RISKS_PER_PAGE)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("No such page of risks.") from error
+    shown = [row.record for row in table.page.object_list]  # read once; the rows are these
+    texts = threatened([risk.pk for risk in shown])
+    for risk in shown:
+        risk.threatens = texts[risk.pk]
     context = {
         "strategy": strategy,
         "today": today,
         "filter": filterset,
         "table": table,
-        "heat_map": heat_map(filterset.qs if filterset.is_valid() else []),
+        "heat_map": heat_map(filterset.qs if filterset.is_valid() else []),  # every page's
         "may_add": strategy.is_administered_by(request.user) and not strategy.is_closed,
     }
     return render(request, "risks/register.html", context)
