@@ -172,20 +172,25 @@ def _conflict(request, risk: Risk, strategy: Strategy, may_reassign: bool) -> Ht
         "changes are still in the form: check the risk's page, then save again to put "
         "yours in its place.",
     )
-    form.conflict = conflicts.differences(form) + [
-        difference
-        for n, action in enumerate(actions.forms, 1)
-        if action.instance.pk
-        for difference in conflicts.differences(action, f"Action {n}, ")
-    ]
-    in_form = {action.instance.pk for action in actions.forms if action.instance.pk}
-    form.conflict += [
-        conflicts.Difference("Action added meanwhile (kept)", str(added.description), "—")
-        for added in fresh.actions.exclude(pk__in=in_form)
-    ]
+    form.conflict = _differences(form, actions, fresh)
     shown = Risk.objects.get(pk=risk.pk)  # the heading as saved, not as this form carries it
     shown.strategy = strategy
     return _form_page(request, shown, form, actions, status=409)
+
+
+def _differences(form, actions, fresh: Risk) -> list[conflicts.Difference]:
+    """Where the refused form differs from the risk as saved now: its fields, each action's,
+    and the actions added meanwhile (which saving again keeps)."""
+    rows = conflicts.differences(form)
+    for n, action in enumerate(actions.forms, 1):
+        if action.instance.pk:
+            rows += conflicts.differences(action, f"Action {n}, ")
+    in_form = {action.instance.pk for action in actions.forms if action.instance.pk}
+    rows += [
+        conflicts.Difference("Action added meanwhile (kept)", str(added.description), "—")
+        for added in fresh.actions.exclude(pk__in=in_form)
+    ]
+    return rows
 
 
 def _form_page(request, risk: Risk, form, actions, status: int = 200) -> HttpResponse:

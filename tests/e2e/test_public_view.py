@@ -58,7 +58,7 @@ def test_an_admin_publishes_and_a_signed_out_visitor_reads_and_downloads(
     public.get_by_role("link", name=example.title).click()
     expect(public.get_by_role("heading", level=1)).to_have_text(example.title)
     expect(public.get_by_text("Illustrative data — not from a published document")).to_be_visible()
-    expect(public.get_by_role("heading", name=quarter.label)).to_be_visible()
+    expect(public.get_by_role("heading", name=quarter.label, exact=True)).to_be_visible()
     expect(public.get_by_role("link", name="Sign out")).to_have_count(0)
     problems = {"strategy": serious_accessibility_violations(public)}
 
