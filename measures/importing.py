@@ -77,6 +77,12 @@ class UploadExpired(ImportRefused):
     """The upload was not imported in time, so it has been (or is about to be) deleted."""
 
 
+def restates(outcome: str, old: Decimal | None, new: Decimal | None) -> bool:
+    """An update restates a reported figure only if it changes its value (a new note or
+    source alone does not): only these need the confirming tick."""
+    return outcome == "update" and old != new
+
+
 @dataclass
 class RowOutcome:
     line: int
@@ -89,6 +95,12 @@ class RowOutcome:
     texts: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
+    @property
+    def notes_only(self) -> bool:
+        return self.outcome == "update" and not restates(
+            self.outcome, self.old_value, self.new_value
+        )
+
 
 @dataclass
 class ImportReport:
@@ -99,9 +111,7 @@ class ImportReport:
     )
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
-    # Updates that change a stored figure (the rest change only its note or source): only
-    # these restate what was reported, and need the confirming tick.
-    restated: int = 0
+    restated: int = 0  # updates that restate a figure (`restates`)
     # How many rows with errors (True) and without (False) are kept in `rows`.
     _kept: dict[bool, int] = field(
         default_factory=lambda: {True: 0, False: 0}, init=False, repr=False
@@ -148,8 +158,7 @@ class ImportReport:
         """Count a row's outcome, and keep it if it is among the first of its kind (which the
         preview lists), so memory does not grow with the file."""
         self.totals[outcome] += 1
-        if outcome == "update" and old != new:
-            self.restated += 1
+        self.restated += restates(outcome, old, new)
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return

@@ -61,7 +61,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         "today": today,
         "filter": filterset,
         "table": table,
-        "heat_map": heat_map(filterset.qs if filterset.is_valid() else []),  # every page's
+        # Every risk the filters keep, not only this page's.
+        "heat_map": heat_map(filterset.qs if filterset.is_valid() else []),
         "may_add": strategy.is_administered_by(request.user) and not strategy.is_closed,
     }
     return render(request, "risks/register.html", context)

@@ -22,7 +22,7 @@ def import_rows(report: ImportReport) -> SafeString:
 def _row(row: RowOutcome) -> str:
     texts = "".join(f"<td>{esc(text)}</td>" for text in row.texts.values())
     outcome = row.outcome[:1].upper() + row.outcome[1:]
-    if row.outcome == "update" and row.old_value == row.new_value:
+    if row.notes_only:
         outcome = "Update: note or source only"
     return (
         f'<tr class="outcome-{esc(row.outcome)}">\n'
