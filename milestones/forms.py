@@ -7,7 +7,7 @@ from django.db.models import Q
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone, holders
 from objectives.models import Organisation
 from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
-from strategy_tracker.people import as_id
+from strategy_tracker.people import as_id, display_name
 
 COMMENTARY_MAX = 2000
 
@@ -199,8 +199,9 @@ class MilestonePeopleForm(forms.Form):
 
 
 def _ids(text: str) -> list[int]:
-    parts = (part.strip() for part in text.split(","))
-    return [int(part) for part in parts if part.isascii() and part.isdigit()]
+    """The row ids in a comma-separated list; anything that cannot name a row is left out."""
+    ids = (as_id(part.strip()) for part in text.split(","))
+    return [i for i in ids if i is not None]
 
 
 class AssignForm(forms.Form):
@@ -247,6 +248,8 @@ class BulkAssignForm(AssignForm):
         chosen = data.get("milestones")
         if not chosen:
             return data
+        if data.get("owner"):
+            self._refuse_owners_changed_meanwhile(chosen)
         needed = set(chosen.with_responsible().values_list("responsible_organisation", flat=True))
         for person in filter(None, [data.get("owner"), *(data.get("add_delegates") or [])]):
             missing = {o for o in needed if not holders([o]).filter(pk=person.pk).exists()}
@@ -260,3 +263,27 @@ class BulkAssignForm(AssignForm):
                     "milestones, so cannot hold them. Nothing was assigned."
                 )
         return data
+
+    def _refuse_owners_changed_meanwhile(self, chosen) -> None:
+        """The list carries each milestone's owner as it showed it (`shown`, "id:owner id"):
+        a new owner for milestones whose owner someone changed meanwhile would undo that
+        change unseen, so nothing is assigned. A milestone the post did not describe (sent
+        by hand, not from the page) is assigned as asked."""
+        shown = {}
+        for pair in self.data.getlist("shown") if hasattr(self.data, "getlist") else []:
+            milestone_id, _, owner_id = str(pair).partition(":")
+            if (key := as_id(milestone_id)) is not None:
+                shown[key] = as_id(owner_id) if owner_id else None
+        changed = [m for m in chosen if m.pk in shown and shown[m.pk] != m.owner_id]
+        if changed:
+            names = "; ".join(
+                f"“{m.title}” (owner now: {display_name(m.owner) if m.owner else 'nobody'})"
+                for m in changed[:5]
+            )
+            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+            raise forms.ValidationError(
+                f"While you had this page open, someone changed the owner of {len(changed)} "
+                f"of the ticked milestones: {names}{more}. Nothing was assigned: the list below "
+                "shows their owners now. Check them, then assign again.",
+                code="conflict",
+            )

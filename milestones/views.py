@@ -281,7 +281,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         "today": today,
         "ticked": ticked,
     }
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        status = 409 if form.has_error(NON_FIELD_ERRORS, "conflict") else 400
     return render(request, "milestones/bulk_assign.html", context, status=status)
 
 

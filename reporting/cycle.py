@@ -97,13 +97,31 @@ def schedule(
     return period
 
 
-def change_window(period: ReportingPeriod, opens_on: dt.date, closes_on: dt.date, by) -> bool:
+class WindowChanged(PeriodRefused):
+    """The period's dates are no longer those the Admin's form showed."""
+
+
+def change_window(
+    period: ReportingPeriod,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    by,
+    seen: tuple[dt.date, dt.date] | None = None,
+) -> bool:
     """Move a period's dates (a longer grace period, say); False if they were unchanged.
-    A closed period's dates are part of its record and stay as they were."""
+    A closed period's dates are part of its record and stay as they were. With `seen`, the
+    dates the Admin's form showed: if someone has changed them since, nothing is saved
+    (WindowChanged), so their change is not undone unseen."""
     with transaction.atomic():
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.state == PeriodState.CLOSED:
             raise PeriodRefused(f"{period.label} is closed; its dates are kept as they were.")
+        if seen is not None and seen != (period.opens_on, period.closes_on):
+            raise WindowChanged(
+                f"Someone changed the dates of {period.label} since you opened this page, so "
+                "nothing was saved. What is saved now is beside yours below; your dates are "
+                "still in the form: check them, then save again."
+            )
         check_window(period.financial_quarter, opens_on, closes_on)
         if (period.opens_on, period.closes_on) == (opens_on, closes_on):
             return False

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -34,6 +36,47 @@ class WindowForm(forms.Form):
         if opens and closes and opens > closes:
             self.add_error("closes_on", "A period closes on or after the day it opens.")
         return data
+
+
+INCOMPLETE = "This form is incomplete: reload the page and try again."
+
+
+def window_state(period) -> str:
+    """What a period's dates form showed: its two dates, as one string."""
+    return f"{period.opens_on.isoformat()}:{period.closes_on.isoformat()}"
+
+
+class PeriodDatesForm(WindowForm):
+    """A period's dates, changed. It carries the dates it showed (`read_state`), so dates
+    someone saved meanwhile are refused rather than undone (reporting/cycle.change_window)."""
+
+    read_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, period, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "opens_on": period.opens_on,
+                "closes_on": period.closes_on,
+                "read_state": window_state(period),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        self.seen = _dates_shown(self.data.get("read_state"))
+        if self.seen is None:  # not sent from the page: nothing to compare with
+            raise forms.ValidationError(INCOMPLETE)
+        return data
+
+
+def _dates_shown(state: str | None) -> tuple[dt.date, dt.date] | None:
+    opens, _, closes = (state or "").partition(":")
+    try:
+        return dt.date.fromisoformat(opens), dt.date.fromisoformat(closes)
+    except ValueError:
+        return None
 
 
 class ScheduleForm(WindowForm):

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from objectives.models import Strategy
 from reporting import cycle
-from reporting.forms import ScheduleForm, SignOffForm, WindowForm, sign_off_state
+from reporting.forms import (
+    PeriodDatesForm,
+    ScheduleForm,
+    SignOffForm,
+    sign_off_state,
+    window_state,
+)
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import PrintFailed, pdf_of
 from reporting.quarters import file_name_of
@@ -68,9 +74,8 @@ def _page(
     for period in periods:
         form = None
         if can_manage and period.state != PeriodState.CLOSED:
-            form = window_forms.get(period.pk) or WindowForm(
-                initial={"opens_on": period.opens_on, "closes_on": period.closes_on},
-                auto_id=f"period-{period.pk}-%s",
+            form = window_forms.get(period.pk) or PeriodDatesForm(
+                period=period, auto_id=f"period-{period.pk}-%s"
             )
         rows.append({"period": period, "late": period.is_late(today), "window_form": form})
     quarter = cycle.next_quarter(strategy, today)
@@ -135,12 +140,15 @@ def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if period.state == PeriodState.CLOSED:  # its form is gone from the page: say why here
         refusal = f"{period.label} is closed; its dates are kept as they were."
         return _page(request, strategy, refusal=refusal, status=409)
-    form = WindowForm(request.POST, auto_id=f"period-{period.pk}-%s")
+    form = PeriodDatesForm(request.POST, period=period, auto_id=f"period-{period.pk}-%s")
     if form.is_valid():
+        data = form.cleaned_data
         try:
             changed = cycle.change_window(
-                period, form.cleaned_data["opens_on"], form.cleaned_data["closes_on"], request.user
+                period, data["opens_on"], data["closes_on"], request.user, seen=form.seen
             )
+        except cycle.WindowChanged as refusal:
+            return _dates_conflict(request, strategy, period, str(refusal))
         except cycle.PeriodRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -150,6 +158,19 @@ def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.info(request, f"The dates of {period.label} are as they were.")
             return _back(strategy)
     return _page(request, strategy, window_forms={period.pk: form}, status=400)
+
+
+def _dates_conflict(request, strategy, period, refusal: str) -> HttpResponse:
+    """The Admin's dates, kept in the form against the dates as saved now, with each that
+    differs shown beside its saved value."""
+    period.refresh_from_db()
+    rebased = request.POST.copy()
+    rebased["read_state"] = window_state(period)
+    form = PeriodDatesForm(rebased, period=period, auto_id=f"period-{period.pk}-%s")
+    form.is_valid()
+    form.conflict = conflicts.differences(form)
+    form.add_error(None, refusal)
+    return _page(request, strategy, window_forms={period.pk: form}, status=409)
 
 
 def _step(request: HttpRequest, slug: str, pk: int, step, done) -> HttpResponse:

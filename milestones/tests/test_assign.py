@@ -134,6 +134,75 @@ def test_bulk_assignment_from_a_filtered_list(client, admin_user, milestone, oth
     assert Milestone.objects.get(title="Complete one").owner is None
 
 
+def test_bulk_assignment_keeps_an_owner_set_meanwhile(
+    client, admin_user, milestone, other_lead, make_user
+):
+    """Two Admins open the list; one gives a milestone a new owner on its own page; the other's
+    bulk assignment, from the list as it was, is refused rather than undo that unseen."""
+    client.force_login(admin_user)
+    page = client.get(reverse("milestones:bulk_assign")).content.decode()
+    shown = f"{milestone.pk}:{milestone.owner_id or ''}"
+    assert f'name="shown" value="{shown}"' in page
+    second = make_milestone(milestone.objective, title="Second one")
+    Milestone.objects.filter(pk=milestone.pk).update(owner=other_lead)  # the other Admin
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk, second.pk],
+            "shown": [shown, f"{second.pk}:"],
+            "owner": admin_user.pk,
+        },
+    )
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "someone changed the owner of 1 of the ticked milestones" in text
+    assert f"(owner now: {other_lead.get_full_name()})" in text
+    assert Milestone.objects.get(pk=milestone.pk).owner == other_lead
+    assert Milestone.objects.get(pk=second.pk).owner is None  # all or nothing
+    # The list now shows the owner as it is; assigning again from it goes through.
+    assert f'name="shown" value="{milestone.pk}:{other_lead.pk}"' in text
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk, second.pk],
+            "shown": [f"{milestone.pk}:{other_lead.pk}", f"{second.pk}:"],
+            "owner": admin_user.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert set(Milestone.objects.filter(owner=admin_user).values_list("pk", flat=True)) == {
+        milestone.pk,
+        second.pk,
+    }
+
+
+def test_bulk_delegates_alone_need_no_owner_check(client, admin_user, milestone, other_lead):
+    client.force_login(admin_user)
+    Milestone.objects.filter(pk=milestone.pk).update(owner=other_lead)
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk],
+            "shown": [f"{milestone.pk}:"],
+            "add_delegates": [admin_user.pk],
+        },
+    )
+    assert response.status_code == 302  # adding a delegate undoes nobody's change
+    assert list(Milestone.objects.get(pk=milestone.pk).delegates.all()) == [admin_user]
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999", "9223372036854775808"])
+def test_an_impossible_id_in_what_the_form_showed_is_ignored(
+    client, admin_user, milestone, delegate, huge
+):
+    """An id no row can have (SQLite refused to compare one, a 500) names nobody."""
+    client.force_login(admin_user)
+    data = _as_shown(milestone, read_delegates=f"{delegate.pk},{huge}")
+    response = client.post(_assign_url(milestone), data)
+    assert response.status_code == 302
+    assert list(milestone.delegates.all()) == [delegate]
+
+
 def test_bulk_assignment_with_nothing_ticked_changes_nothing(
     client, admin_user, milestone, other_lead
 ):

@@ -131,6 +131,16 @@ def test_dates_change_until_the_period_closes(strategy, admin_user):
     assert (period.opens_on, period.closes_on) == (dt.date(2024, 9, 1), dt.date(2024, 10, 31))
 
 
+def test_dates_changed_since_they_were_seen_are_refused_and_kept(strategy, admin_user):
+    period = _schedule(strategy)
+    seen = (period.opens_on, period.closes_on)
+    assert cycle.change_window(period, seen[0], dt.date(2024, 11, 15), admin_user, seen=seen)
+    with pytest.raises(cycle.WindowChanged, match="Someone changed the dates of 2024/25 Q2"):
+        cycle.change_window(period, dt.date(2024, 9, 20), seen[1], admin_user, seen=seen)
+    period.refresh_from_db()
+    assert (period.opens_on, period.closes_on) == (seen[0], dt.date(2024, 11, 15))
+
+
 def test_scheduled_periods_open_on_their_day_when_the_one_before_is_closed(strategy, admin_user):
     q2 = _schedule(strategy)
     q3 = _schedule(strategy, Quarter(2024, 3))

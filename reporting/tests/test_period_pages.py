@@ -128,13 +128,22 @@ def test_a_quarter_not_yet_ended_is_refused_at_close(admin, strategy):
     assert period.state == "open"
 
 
+def _shown(period) -> dict:
+    """What the period's dates form carries as the page shows it."""
+    period.refresh_from_db()
+    return {"read_state": f"{period.opens_on}:{period.closes_on}"}
+
+
 def test_an_admin_changes_a_periods_dates_and_a_bad_date_keeps_the_input(admin, strategy):
     period = _period(strategy)
     url = f"{URL}{period.pk}/dates/"
-    assert admin.post(url, {"opens_on": "2024-09-01", "closes_on": "2024-10-31"}).status_code == 302
+    dates = {"opens_on": "2024-09-01", "closes_on": "2024-10-31", **_shown(period)}
+    assert admin.post(url, dates).status_code == 302
     period.refresh_from_db()
     assert (period.opens_on, period.closes_on) == (dt.date(2024, 9, 1), dt.date(2024, 10, 31))
-    response = admin.post(url, {"opens_on": "2024-09-01", "closes_on": "2025-03-31"})
+    response = admin.post(
+        url, {"opens_on": "2024-09-01", "closes_on": "2025-03-31", **_shown(period)}
+    )
     assert response.status_code == 400
     assert "within 92 days" in response.content.decode()
     assert response.context["rows"][0]["window_form"].data["closes_on"] == "2025-03-31"
@@ -190,3 +199,50 @@ def test_a_strategy_past_the_last_quarter_there_is_offers_no_next_one(admin):
     )
     assert response.status_code == 400
     assert "between 1900 and 9997" in response.content.decode()
+
+
+def test_the_dates_form_carries_the_dates_it_shows(admin, strategy):
+    period = _period(strategy)
+    form = admin.get(URL).context["rows"][0]["window_form"]
+    assert form["read_state"].value() == f"{period.opens_on}:{period.closes_on}"
+    assert f'name="read_state" value="{period.opens_on}:{period.closes_on}"' in str(form)
+
+
+def test_dates_saved_meanwhile_are_not_undone_and_are_shown_beside_yours(admin, strategy):
+    period = _period(strategy)
+    url = f"{URL}{period.pk}/dates/"
+    opened_by_both = _shown(period)  # two Admins open the page
+    first = {"opens_on": str(period.opens_on), "closes_on": "2024-11-15", **opened_by_both}
+    assert admin.post(url, first).status_code == 302  # the first lengthens the grace period
+    second = {"opens_on": "2024-09-20", "closes_on": str(period.closes_on), **opened_by_both}
+    response = admin.post(url, second)
+    assert response.status_code == 409
+    period.refresh_from_db()
+    assert period.closes_on == dt.date(2024, 11, 15)  # the first Admin's change is kept
+    page = response.content.decode()
+    assert "Someone changed the dates of 2024/25 Q2 since you opened this page" in page
+    form = response.context["rows"][0]["window_form"]
+    assert [(d.label, d.saved, d.yours) for d in form.conflict] == [
+        ("Opens on", str(period.opens_on), "2024-09-20"),
+        ("Closes on", "2024-11-15", second["closes_on"]),
+    ]
+    assert form.data["opens_on"] == "2024-09-20"  # the second Admin's dates stay in the form
+    # Saving again, having seen what is saved, is the second Admin's decision: it goes in.
+    again = {**second, "read_state": form.data["read_state"]}
+    assert admin.post(url, again).status_code == 302
+    period.refresh_from_db()
+    assert (period.opens_on, str(period.closes_on)) == (dt.date(2024, 9, 20), second["closes_on"])
+
+
+@pytest.mark.parametrize("state", [None, "", "yesterday", "2024-09-01", "2024-09-01:x"])
+def test_dates_without_what_the_form_showed_are_refused(admin, strategy, state):
+    period = _period(strategy)
+    before = (period.opens_on, period.closes_on)
+    data = {"opens_on": "2024-09-01", "closes_on": "2024-10-31"}
+    if state is not None:
+        data["read_state"] = state
+    response = admin.post(f"{URL}{period.pk}/dates/", data)
+    assert response.status_code == 400
+    assert "This form is incomplete: reload the page and try again." in response.content.decode()
+    period.refresh_from_db()
+    assert (period.opens_on, period.closes_on) == before
