@@ -193,6 +193,10 @@ def main() -> None:
         {
             "floor (/healthz)": trust_urls["floor (/healthz)"],
             "strategy dashboard": trust_urls["strategy dashboard"],
+            # For scale: the page layout with a form and no data of its own, and the smallest
+            # page that reads a strategy's data.
+            "layout only (change password)": "/accounts/password_change/",
+            "a risk": trust_urls["a risk"],
         },
         admin,
     )

@@ -52,6 +52,34 @@ def test_an_admin_schedules_dates_opens_and_closes_a_quarter(
     assert differences(before, stored_rows()) == set()
     assert history_counts() == histories
 
+    # Another Admin's tab, opened before this one saves again: its dates are refused, shown
+    # beside what was saved, and saved only when sent again.
+    other = page.context.new_page()
+    other.goto(page.url)
+    row.get_by_text("Change the dates of 2024/25 Q2").click()
+    row.get_by_label("Closes on").fill("2024-11-15")
+    row.get_by_role("button", name="Save the dates of 2024/25 Q2").click()
+    expect(page.get_by_role("status")).to_contain_text("The dates of 2024/25 Q2 are saved.")
+    other_row = other.locator(f"#period-{period.pk}")
+    other_row.get_by_text("Change the dates of 2024/25 Q2").click()
+    other_row.get_by_label("Opens on").fill("2024-09-20")
+    other_row.get_by_role("button", name="Save the dates of 2024/25 Q2").click()
+    other_row = other.locator(f"#period-{period.pk}")
+    expect(other_row.get_by_role("alert")).to_contain_text("Someone changed the dates")
+    compare = other_row.get_by_role("table", name="Each field that differs")
+    expect(compare).to_contain_text("2024-11-15")
+    expect(other_row.get_by_label("Opens on")).to_have_value("2024-09-20")
+    period.refresh_from_db()
+    assert (period.opens_on, period.closes_on) == (dt.date(2024, 9, 16), dt.date(2024, 11, 15))
+    assert serious_accessibility_violations(other) == []
+    other_row.get_by_label("Closes on").fill("2024-11-15")  # keeps the first Admin's date
+    other_row.get_by_role("button", name="Save the dates of 2024/25 Q2").click()
+    expect(other.get_by_role("status")).to_contain_text("The dates of 2024/25 Q2 are saved.")
+    period.refresh_from_db()
+    assert (period.opens_on, period.closes_on) == (dt.date(2024, 9, 20), dt.date(2024, 11, 15))
+    other.close()
+    page.reload()
+
     row.get_by_role("button", name="Open 2024/25 Q2 now").click()
     expect(page.get_by_role("status")).to_contain_text("2024/25 Q2 is open")
     expect(row).to_contain_text("Open")
