@@ -19,6 +19,7 @@ from milestones.forms import MilestonePeopleForm
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from strategy_tracker import conflicts
+from strategy_tracker.forms import INCOMPLETE
 from strategy_tracker.people import as_id
 
 # The levels an address can name, and where each one's strategy is.
@@ -194,7 +195,7 @@ def _save(request, item, form_class, template, strategy=None, level=None):
     if not form.is_valid():
         return _page(request, item, form, strategy, level, 400)
     if not request.POST.get("seen"):
-        form.add_error(None, "This form is incomplete: reload the page and try again.")
+        form.add_error(None, INCOMPLETE)
         return _page(request, item, form, strategy, level, 400)
     try:
         with transaction.atomic():
@@ -370,7 +371,7 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     if level not in LEVELS:
         raise Http404
     if step is None or not request.POST.get("seen"):
-        messages.error(request, "This form is incomplete: reload the page and try again.")
+        messages.error(request, INCOMPLETE)
         return redirect(editor_url(_item(strategy, level, pk)))
     with transaction.atomic():
         item = _item(strategy, level, pk)

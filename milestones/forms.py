@@ -6,7 +6,12 @@ from django.db.models import Q
 
 from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone, holders
 from objectives.models import Organisation
-from strategy_tracker.forms import DateInput, MultilineTextField, normalise_line_breaks
+from strategy_tracker.forms import (
+    INCOMPLETE,
+    DateInput,
+    MultilineTextField,
+    normalise_line_breaks,
+)
 from strategy_tracker.people import as_id, display_name
 
 COMMENTARY_MAX = 2000
@@ -174,7 +179,7 @@ class MilestonePeopleForm(forms.Form):
         data = super().clean()
         if "read_owner" not in self.data or "read_delegates" not in self.data:
             # Not sent from the page: without what it showed, nothing can be merged safely.
-            raise forms.ValidationError("This form is incomplete: reload the page and try again.")
+            raise forms.ValidationError(INCOMPLETE)
         read_owner = _ids(data.get("read_owner", ""))
         read_owner_id = read_owner[0] if read_owner else None
         owner = data.get("owner")
@@ -245,11 +250,12 @@ class BulkAssignForm(AssignForm):
 
     def clean(self):
         data = super().clean()
+        self.owners_shown = {}
         chosen = data.get("milestones")
         if not chosen:
             return data
         if data.get("owner"):
-            self._refuse_owners_changed_meanwhile(chosen)
+            self.owners_shown = self._owners_shown(chosen)
         needed = set(chosen.with_responsible().values_list("responsible_organisation", flat=True))
         for person in filter(None, [data.get("owner"), *(data.get("add_delegates") or [])]):
             missing = {o for o in needed if not holders([o]).filter(pk=person.pk).exists()}
@@ -264,26 +270,31 @@ class BulkAssignForm(AssignForm):
                 )
         return data
 
-    def _refuse_owners_changed_meanwhile(self, chosen) -> None:
-        """The list carries each milestone's owner as it showed it (`shown`, "id:owner id"):
-        a new owner for milestones whose owner someone changed meanwhile would undo that
-        change unseen, so nothing is assigned. A milestone the post did not describe (sent
-        by hand, not from the page) is assigned as asked."""
+    def _owners_shown(self, chosen) -> dict[int, int | None]:
+        """Each ticked milestone's owner as the list showed it (`shown`, "id:owner id"), so
+        a new owner is given only where nobody changed the owner meanwhile (the view checks,
+        with the rows locked). A post that does not say, for a ticked milestone, cannot be
+        checked, and is refused."""
         shown = {}
-        for pair in self.data.getlist("shown") if hasattr(self.data, "getlist") else []:
+        for pair in self.data.getlist("shown"):
             milestone_id, _, owner_id = str(pair).partition(":")
             if (key := as_id(milestone_id)) is not None:
                 shown[key] = as_id(owner_id) if owner_id else None
-        changed = [m for m in chosen if m.pk in shown and shown[m.pk] != m.owner_id]
-        if changed:
-            names = "; ".join(
-                f"“{m.title}” (owner now: {display_name(m.owner) if m.owner else 'nobody'})"
-                for m in changed[:5]
-            )
-            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-            raise forms.ValidationError(
-                f"While you had this page open, someone changed the owner of {len(changed)} "
-                f"of the ticked milestones: {names}{more}. Nothing was assigned: the list below "
-                "shows their owners now. Check them, then assign again.",
-                code="conflict",
-            )
+        if any(m.pk not in shown for m in chosen):
+            raise forms.ValidationError(INCOMPLETE)
+        return shown
+
+
+def owners_changed_message(changed) -> str:
+    """Why nothing was assigned: the ticked milestones whose owner changed meanwhile."""
+    names = "; ".join(
+        f"“{m.title}” (owner now: {display_name(m.owner) if m.owner else 'nobody'})"
+        for m in changed[:5]
+    )
+    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+    n = len(changed)
+    return (
+        f"While you had this page open, someone changed the owner of {n} of the ticked "
+        f"milestones: {names}{more}. Nothing was assigned: check who owns them now, then "
+        "assign again."
+    )

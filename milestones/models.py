@@ -94,6 +94,17 @@ class MilestoneQuerySet(models.QuerySet):
             )
         )
 
+    def owners_changed(self, owners_shown: dict[int, int | None]) -> list["Milestone"]:
+        """Lock these milestones until the transaction ends and return those whose owner is
+        no longer the one shown (`owners_shown`, milestone id to owner id): giving them a new
+        owner now would undo someone's change unseen."""
+        # By id alone: a lock taken through this queryset's joins would lock those rows too.
+        ids = list(self.values_list("pk", flat=True))
+        rows = self.model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        now = dict(rows.values_list("pk", "owner_id"))
+        changed = [pk for pk, owner_id in now.items() if owners_shown.get(pk) != owner_id]
+        return list(self.model.objects.filter(pk__in=changed).select_related("owner"))
+
     def managed_by(self, user) -> "MilestoneQuerySet":
         """Milestones whose owners and delegates `user` sets: those of strategies they
         administer, and those their organisation is responsible for as an Admin of it."""

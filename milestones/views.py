@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from milestones import sign_off
 from milestones.filters import MilestoneFilter
-from milestones.forms import BulkAssignForm, MilestonePeopleForm, MilestoneUpdateForm
+from milestones.forms import (
+    BulkAssignForm,
+    MilestonePeopleForm,
+    MilestoneUpdateForm,
+    owners_changed_message,
+)
 from milestones.history import milestone_change_log
 from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError, Submission
 from milestones.status import CLOSED
@@ -264,15 +269,18 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     # Its own ids: the filter form above it has an "owner" field too.
     form = BulkAssignForm(request.POST or None, auto_id="assign-%s", managed=managed)
     if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["milestones"]
+        chosen, owner = form.cleaned_data["milestones"], form.cleaned_data["owner"]
         with transaction.atomic():  # all the ticked milestones, or none
-            _assign_all(chosen, request.user, form.cleaned_data)
-        owner = form.cleaned_data["owner"]
-        to = f" to {owner.get_full_name() or owner.username}" if owner else ""
-        messages.success(
-            request, f"Assigned {len(chosen)} milestone{'s' if len(chosen) != 1 else ''}{to}."
-        )
-        return redirect(request.get_full_path())
+            changed = chosen.owners_changed(form.owners_shown) if owner else []
+            if not changed:
+                _assign_all(chosen, request.user, form.cleaned_data)
+        if changed:
+            form.add_error(None, ValidationError(owners_changed_message(changed), code="conflict"))
+        else:
+            to = f" to {owner.get_full_name() or owner.username}" if owner else ""
+            n = len(chosen)
+            messages.success(request, f"Assigned {n} milestone{'s' if n != 1 else ''}{to}.")
+            return redirect(request.get_full_path())
     ticked = {int(pk) for pk in request.POST.getlist("milestones") if pk.isascii() and pk.isdigit()}
     context = {
         "filter": filterset,

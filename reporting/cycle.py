@@ -98,7 +98,7 @@ def schedule(
 
 
 class WindowChanged(PeriodRefused):
-    """The period's dates are no longer those the Admin's form showed."""
+    """The period is no longer as the Admin's form showed it."""
 
 
 def change_window(
@@ -106,30 +106,39 @@ def change_window(
     opens_on: dt.date,
     closes_on: dt.date,
     by,
-    seen: tuple[dt.date, dt.date] | None = None,
+    seen: tuple[str, dt.date, dt.date] | None = None,
 ) -> bool:
     """Move a period's dates (a longer grace period, say); False if they were unchanged.
     A closed period's dates are part of its record and stay as they were. With `seen`, the
-    dates the Admin's form showed: if someone has changed them since, nothing is saved
-    (WindowChanged), so their change is not undone unseen."""
+    state and dates the Admin's form showed: if someone has opened the period or changed its
+    dates since, nothing is saved (WindowChanged), so their change is not undone unseen."""
     with transaction.atomic():
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.state == PeriodState.CLOSED:
             raise PeriodRefused(f"{period.label} is closed; its dates are kept as they were.")
-        if seen is not None and seen != (period.opens_on, period.closes_on):
-            raise WindowChanged(
-                f"Someone changed the dates of {period.label} since you opened this page, so "
-                "nothing was saved. What is saved now is beside yours below; your dates are "
-                "still in the form: check them, then save again."
-            )
-        check_window(period.financial_quarter, opens_on, closes_on)
         if (period.opens_on, period.closes_on) == (opens_on, closes_on):
-            return False
+            return False  # already as asked, whatever happened meanwhile
+        if seen is not None and seen != (period.state, period.opens_on, period.closes_on):
+            raise WindowChanged(_changed_meanwhile(period, seen))
+        check_window(period.financial_quarter, opens_on, closes_on)
         period.opens_on, period.closes_on = opens_on, closes_on
         period._change_reason = f"Dates of {period.label} changed"
         period._history_user = by
         period.save()
     return True
+
+
+def _changed_meanwhile(period: ReportingPeriod, seen: tuple[str, dt.date, dt.date]) -> str:
+    done = []
+    if seen[0] != period.state:
+        done.append(f"made {period.label} {period.get_state_display().lower()}")
+    if seen[1:] != (period.opens_on, period.closes_on):
+        done.append(f"changed the dates of {period.label}" if not done else "changed its dates")
+    return (
+        f"Since you opened this page, someone {' and '.join(done)}, so nothing was saved. "
+        "What is saved now is beside yours below; your dates are still in the form: check "
+        "them, then save again."
+    )
 
 
 def open_period(period: ReportingPeriod, by) -> ReportingPeriod:

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from milestones.forms import ChoiceOfRows, MilestoneUpdateForm, UsersChoiceField
+from reporting.models import PeriodState
 from reporting.quarters import Quarter
-from strategy_tracker.forms import DateInput
+from strategy_tracker.forms import INCOMPLETE, DateInput
 from strategy_tracker.people import display_name
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
@@ -38,17 +39,15 @@ class WindowForm(forms.Form):
         return data
 
 
-INCOMPLETE = "This form is incomplete: reload the page and try again."
-
-
 def window_state(period) -> str:
-    """What a period's dates form showed: its two dates, as one string."""
-    return f"{period.opens_on.isoformat()}:{period.closes_on.isoformat()}"
+    """What a period's dates form showed: the period's state and its two dates."""
+    return f"{period.state}:{period.opens_on.isoformat()}:{period.closes_on.isoformat()}"
 
 
 class PeriodDatesForm(WindowForm):
-    """A period's dates, changed. It carries the dates it showed (`read_state`), so dates
-    someone saved meanwhile are refused rather than undone (reporting/cycle.change_window)."""
+    """A period's dates, changed. It carries what it showed (`read_state`), so dates someone
+    saved meanwhile, or a period opened meanwhile, are refused rather than undone unseen
+    (reporting/cycle.change_window). Cleaned, `read_state` is (state, opens on, closes on)."""
 
     read_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -65,16 +64,17 @@ class PeriodDatesForm(WindowForm):
 
     def clean(self):
         data = super().clean()
-        self.seen = _dates_shown(self.data.get("read_state"))
-        if self.seen is None:  # not sent from the page: nothing to compare with
+        data["read_state"] = _window_shown(self.data.get("read_state"))
+        if data["read_state"] is None:  # not sent from the page: nothing to compare with
             raise forms.ValidationError(INCOMPLETE)
         return data
 
 
-def _dates_shown(state: str | None) -> tuple[dt.date, dt.date] | None:
-    opens, _, closes = (state or "").partition(":")
+def _window_shown(text: str | None) -> tuple[str, dt.date, dt.date] | None:
+    state, _, dates = (text or "").partition(":")
+    opens, _, closes = dates.partition(":")
     try:
-        return dt.date.fromisoformat(opens), dt.date.fromisoformat(closes)
+        return PeriodState(state), dt.date.fromisoformat(opens), dt.date.fromisoformat(closes)
     except ValueError:
         return None
 

@@ -145,11 +145,14 @@ def period_dates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             changed = cycle.change_window(
-                period, data["opens_on"], data["closes_on"], request.user, seen=form.seen
+                period, data["opens_on"], data["closes_on"], request.user, seen=data["read_state"]
             )
         except cycle.WindowChanged as refusal:
             return _dates_conflict(request, strategy, period, str(refusal))
         except cycle.PeriodRefused as refusal:
+            period.refresh_from_db()
+            if period.state == PeriodState.CLOSED:  # closed meanwhile: its form is gone
+                return _page(request, strategy, refusal=str(refusal), status=409)
             form.add_error(None, str(refusal))
         else:
             if changed:
@@ -169,8 +172,7 @@ def _dates_conflict(request, strategy, period, refusal: str) -> HttpResponse:
     form = PeriodDatesForm(rebased, period=period, auto_id=f"period-{period.pk}-%s")
     form.is_valid()
     form.conflict = conflicts.differences(form)
-    form.add_error(None, refusal)
-    return _page(request, strategy, window_forms={period.pk: form}, status=409)
+    return _page(request, strategy, window_forms={period.pk: form}, refusal=refusal, status=409)
 
 
 def _step(request: HttpRequest, slug: str, pk: int, step, done) -> HttpResponse:

@@ -3,6 +3,10 @@ a form saved untouched changes nothing."""
 
 from django import forms
 
+# A form posted without what it showed (not sent from the page): nothing can be checked
+# against what was saved meanwhile, so nothing is saved.
+INCOMPLETE = "This form is incomplete: reload the page and try again."
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker. It accepts only ISO dates (2027-03-31), so the value is

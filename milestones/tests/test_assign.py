@@ -123,6 +123,7 @@ def test_bulk_assignment_from_a_filtered_list(client, admin_user, milestone, oth
         reverse("milestones:bulk_assign") + "?status=at_risk",
         {
             "milestones": [at_risk.pk, milestone.pk],
+            "shown": [f"{at_risk.pk}:", f"{milestone.pk}:{milestone.owner_id or ''}"],
             "owner": other_lead.pk,
             "add_delegates": [admin_user.pk],
         },
@@ -156,7 +157,7 @@ def test_bulk_assignment_keeps_an_owner_set_meanwhile(
     assert response.status_code == 409
     text = response.content.decode()
     assert "someone changed the owner of 1 of the ticked milestones" in text
-    assert f"(owner now: {other_lead.get_full_name()})" in text
+    assert f"“{milestone.title}” (owner now: {other_lead.get_full_name()})" in text
     assert Milestone.objects.get(pk=milestone.pk).owner == other_lead
     assert Milestone.objects.get(pk=second.pk).owner is None  # all or nothing
     # The list now shows the owner as it is; assigning again from it goes through.
@@ -174,6 +175,27 @@ def test_bulk_assignment_keeps_an_owner_set_meanwhile(
         milestone.pk,
         second.pk,
     }
+
+
+def test_a_bulk_owner_without_the_owners_shown_is_refused(
+    client, admin_user, milestone, other_lead
+):
+    client.force_login(admin_user)
+    before = milestone.owner_id
+    second = make_milestone(milestone.objective, title="Second one")
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        # The second ticked milestone's owner as shown is missing: a post not from the page.
+        {
+            "milestones": [milestone.pk, second.pk],
+            "shown": [f"{milestone.pk}:{before or ''}"],
+            "owner": other_lead.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "This form is incomplete: reload the page and try again." in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).owner_id == before
+    assert Milestone.objects.get(pk=second.pk).owner_id is None
 
 
 def test_bulk_delegates_alone_need_no_owner_check(client, admin_user, milestone, other_lead):
@@ -266,7 +288,11 @@ def test_bulk_assignment_says_to_whom(client, admin_user, milestone, other_lead)
     client.force_login(admin_user)
     response = client.post(
         reverse("milestones:bulk_assign"),
-        {"milestones": [milestone.pk], "owner": other_lead.pk},
+        {
+            "milestones": [milestone.pk],
+            "shown": [f"{milestone.pk}:{milestone.owner_id or ''}"],
+            "owner": other_lead.pk,
+        },
         follow=True,
     )
     assert "Assigned 1 milestone to Lena Other." in response.content.decode()

@@ -146,11 +146,20 @@ def test_a_partners_admin_assigns_its_own_milestones_only(client, world):
     trusts_url = reverse("milestones:assign", args=["plan", (1, 1), 1, world["trusts"].pk])
     shown = {"read_owner": str(world["trusts"].owner_id), "read_delegates": ""}
     assert client.post(trusts_url, shown | {"owner": ""}).status_code == 403
-    bulk = {"milestones": [world["trusts"].pk], "owner": world["council_lead"].pk}
+    trusts, councils = world["trusts"], world["councils"]
+    bulk = {
+        "milestones": [trusts.pk],
+        "shown": [f"{trusts.pk}:{trusts.owner_id}"],
+        "owner": world["council_lead"].pk,
+    }
     assert client.post(reverse("milestones:bulk_assign"), bulk).status_code == 400
     assert Milestone.objects.get(pk=world["trusts"].pk).owner == world["trust_lead"]
     # Their own: assigned, but only to their own people.
-    own = {"milestones": [world["councils"].pk], "owner": world["trust_lead"].pk}
+    own = {
+        "milestones": [councils.pk],
+        "shown": [f"{councils.pk}:{councils.owner_id}"],
+        "owner": world["trust_lead"].pk,
+    }
     assert client.post(reverse("milestones:bulk_assign"), own).status_code == 400
     own["owner"] = world["council_admin"].pk
     assert client.post(reverse("milestones:bulk_assign"), own).status_code == 302
@@ -367,7 +376,11 @@ def test_a_partners_admin_never_reaches_the_leads_draft(client, world):
     client.force_login(world["council_admin"])
     page = client.get(reverse("milestones:bulk_assign")).content.decode()
     assert "Secret milestone" not in page
-    bulk = {"milestones": [hidden.pk], "owner": world["council_lead"].pk}
+    bulk = {
+        "milestones": [hidden.pk],
+        "shown": [f"{hidden.pk}:"],
+        "owner": world["council_lead"].pk,
+    }
     assert client.post(reverse("milestones:bulk_assign"), bulk).status_code == 400
     assert Milestone.objects.get(pk=hidden.pk).owner is None
     template = client.get(reverse("measures:import_template")).content.decode()

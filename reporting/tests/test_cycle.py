@@ -133,12 +133,12 @@ def test_dates_change_until_the_period_closes(strategy, admin_user):
 
 def test_dates_changed_since_they_were_seen_are_refused_and_kept(strategy, admin_user):
     period = _schedule(strategy)
-    seen = (period.opens_on, period.closes_on)
-    assert cycle.change_window(period, seen[0], dt.date(2024, 11, 15), admin_user, seen=seen)
-    with pytest.raises(cycle.WindowChanged, match="Someone changed the dates of 2024/25 Q2"):
-        cycle.change_window(period, dt.date(2024, 9, 20), seen[1], admin_user, seen=seen)
+    seen = (period.state, period.opens_on, period.closes_on)
+    assert cycle.change_window(period, seen[1], dt.date(2024, 11, 15), admin_user, seen=seen)
+    with pytest.raises(cycle.WindowChanged, match="someone changed the dates of 2024/25 Q2"):
+        cycle.change_window(period, dt.date(2024, 9, 20), seen[2], admin_user, seen=seen)
     period.refresh_from_db()
-    assert (period.opens_on, period.closes_on) == (seen[0], dt.date(2024, 11, 15))
+    assert (period.opens_on, period.closes_on) == (seen[1], dt.date(2024, 11, 15))
 
 
 def test_scheduled_periods_open_on_their_day_when_the_one_before_is_closed(strategy, admin_user):

@@ -131,7 +131,7 @@ def test_a_quarter_not_yet_ended_is_refused_at_close(admin, strategy):
 def _shown(period) -> dict:
     """What the period's dates form carries as the page shows it."""
     period.refresh_from_db()
-    return {"read_state": f"{period.opens_on}:{period.closes_on}"}
+    return {"read_state": f"{period.state}:{period.opens_on}:{period.closes_on}"}
 
 
 def test_an_admin_changes_a_periods_dates_and_a_bad_date_keeps_the_input(admin, strategy):
@@ -204,8 +204,9 @@ def test_a_strategy_past_the_last_quarter_there_is_offers_no_next_one(admin):
 def test_the_dates_form_carries_the_dates_it_shows(admin, strategy):
     period = _period(strategy)
     form = admin.get(URL).context["rows"][0]["window_form"]
-    assert form["read_state"].value() == f"{period.opens_on}:{period.closes_on}"
-    assert f'name="read_state" value="{period.opens_on}:{period.closes_on}"' in str(form)
+    shown = f"scheduled:{period.opens_on}:{period.closes_on}"
+    assert form["read_state"].value() == shown
+    assert f'name="read_state" value="{shown}"' in str(form)
 
 
 def test_dates_saved_meanwhile_are_not_undone_and_are_shown_beside_yours(admin, strategy):
@@ -220,7 +221,8 @@ def test_dates_saved_meanwhile_are_not_undone_and_are_shown_beside_yours(admin, 
     period.refresh_from_db()
     assert period.closes_on == dt.date(2024, 11, 15)  # the first Admin's change is kept
     page = response.content.decode()
-    assert "Someone changed the dates of 2024/25 Q2 since you opened this page" in page
+    assert "Since you opened this page, someone changed the dates of 2024/25 Q2, so" in page
+    assert page.index('id="refusal"') < page.index('id="conflict"')  # said at the top
     form = response.context["rows"][0]["window_form"]
     assert [(d.label, d.saved, d.yours) for d in form.conflict] == [
         ("Opens on", str(period.opens_on), "2024-09-20"),
@@ -234,7 +236,17 @@ def test_dates_saved_meanwhile_are_not_undone_and_are_shown_beside_yours(admin, 
     assert (period.opens_on, str(period.closes_on)) == (dt.date(2024, 9, 20), second["closes_on"])
 
 
-@pytest.mark.parametrize("state", [None, "", "yesterday", "2024-09-01", "2024-09-01:x"])
+@pytest.mark.parametrize(
+    "state",
+    [
+        None,
+        "",
+        "yesterday",
+        "2024-09-01:2024-10-31",  # without the state
+        "scheduled:2024-09-01:x",
+        "paused:2024-09-01:2024-10-31",
+    ],
+)
 def test_dates_without_what_the_form_showed_are_refused(admin, strategy, state):
     period = _period(strategy)
     before = (period.opens_on, period.closes_on)
@@ -246,3 +258,49 @@ def test_dates_without_what_the_form_showed_are_refused(admin, strategy, state):
     assert "This form is incomplete: reload the page and try again." in response.content.decode()
     period.refresh_from_db()
     assert (period.opens_on, period.closes_on) == before
+
+
+def test_a_stale_form_asking_for_the_dates_already_saved_changes_nothing(admin, strategy):
+    period = _period(strategy)
+    url = f"{URL}{period.pk}/dates/"
+    stale = _shown(period)
+    dates = {"opens_on": str(period.opens_on), "closes_on": "2024-11-15"}
+    assert admin.post(url, dates | stale).status_code == 302
+    response = admin.post(url, dates | stale, follow=True)  # the same dates, from a stale page
+    assert "The dates of 2024/25 Q2 are as they were." in response.content.decode()
+
+
+def test_a_period_opened_meanwhile_refuses_dates_set_while_it_was_scheduled(
+    admin, strategy, admin_user
+):
+    period = _period(strategy)
+    url = f"{URL}{period.pk}/dates/"
+    seen_scheduled = _shown(period)
+    cycle.open_period(period, by=admin_user)  # another Admin opens it
+    later = {"opens_on": "2024-09-25", "closes_on": str(period.closes_on)}
+    response = admin.post(url, later | seen_scheduled)
+    assert response.status_code == 409
+    assert "Since you opened this page, someone made 2024/25 Q2 open, so" in (
+        response.content.decode()
+    )
+    period.refresh_from_db()
+    assert period.opens_on != dt.date(2024, 9, 25)
+
+
+def test_a_period_closed_while_its_dates_are_saved_says_so(
+    admin, strategy, admin_user, monkeypatch
+):
+    period = _period(strategy)
+    url = f"{URL}{period.pk}/dates/"
+    shown = _shown(period)
+    change_window = cycle.change_window
+
+    def closed_meanwhile(p, *args, **kwargs):  # another Admin closes it after the page checks
+        cycle.open_period(p, by=admin_user)
+        cycle.close_period(p, by=admin_user, today=dt.date(2024, 10, 1))
+        return change_window(p, *args, **kwargs)
+
+    monkeypatch.setattr(cycle, "change_window", closed_meanwhile)
+    response = admin.post(url, {"opens_on": "2024-09-20", "closes_on": "2024-10-31"} | shown)
+    assert response.status_code == 409
+    assert "2024/25 Q2 is closed; its dates are kept as they were." in response.content.decode()

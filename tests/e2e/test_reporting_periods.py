@@ -65,7 +65,7 @@ def test_an_admin_schedules_dates_opens_and_closes_a_quarter(
     other_row.get_by_label("Opens on").fill("2024-09-20")
     other_row.get_by_role("button", name="Save the dates of 2024/25 Q2").click()
     other_row = other.locator(f"#period-{period.pk}")
-    expect(other_row.get_by_role("alert")).to_contain_text("Someone changed the dates")
+    expect(other.get_by_role("alert")).to_contain_text("someone changed the dates of 2024/25 Q2")
     compare = other_row.get_by_role("table", name="Each field that differs")
     expect(compare).to_contain_text("2024-11-15")
     expect(other_row.get_by_label("Opens on")).to_have_value("2024-09-20")
