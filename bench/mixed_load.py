@@ -52,7 +52,11 @@ class Client:
 
 
 def _token(page: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return _hidden(page, "csrfmiddlewaretoken")
+
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
 
 
 def _read_loop(client: Client, url: str, stop: threading.Event, out: list) -> None:
@@ -142,7 +146,11 @@ def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, b
             "POST",
             f"/measures/import/{batch.pk}/confirm/",
             # The bench's figures are monthly, so some rows restate quarter ends: say so.
-            {"csrfmiddlewaretoken": _token(page), "restatements_confirmed": "on"},
+            {
+                "csrfmiddlewaretoken": _token(page),
+                "restatements_confirmed": "on",
+                "restatements_seen": _hidden(page, "restatements_seen"),
+            },
         )
         import_end = time.perf_counter()
         time.sleep(1)

@@ -31,6 +31,8 @@ class ConfirmForm(forms.Form):
         required=False,
         label="I confirm these rows restate figures that have already been reported.",
     )
+    # The preview's ImportReport.restatements_seen: which figures the person saw restated.
+    restatements_seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class SpcLimitsForm(forms.Form):

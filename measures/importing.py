@@ -112,6 +112,11 @@ class ImportReport:
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
     restated: int = 0  # updates that restate a figure (`restates`)
+    # Which figures those are, from what to what: the preview's is carried to the confirm,
+    # so a confirm never restates figures the person did not see in the preview.
+    _restatements: "hashlib._Hash" = field(
+        default_factory=hashlib.sha256, init=False, repr=False, compare=False
+    )
     # How many rows with errors (True) and without (False) are kept in `rows`.
     _kept: dict[bool, int] = field(
         default_factory=lambda: {True: 0, False: 0}, init=False, repr=False
@@ -125,6 +130,12 @@ class ImportReport:
     def notes_only(self) -> int:
         """Updates that change only a stored figure's note or source."""
         return self.totals["update"] - self.restated
+
+    @property
+    def restatements_seen(self) -> str:
+        """Which figures the file restates, and from and to what, in a few characters: the
+        same for a preview and a confirm only if they restate the same figures alike."""
+        return self._restatements.hexdigest()[:32]
 
     @property
     def total_rows(self) -> int:
@@ -158,7 +169,11 @@ class ImportReport:
         """Count a row's outcome, and keep it if it is among the first of its kind (which the
         preview lists), so memory does not grow with the file."""
         self.totals[outcome] += 1
-        self.restated += restates(outcome, old, new)
+        if restates(outcome, old, new):
+            self.restated += 1
+            cells = row.values
+            key = (cells.get("measure_code"), cells.get("period_end") or cells.get("period"))
+            self._restatements.update(f"{key}\x1f{old}\x1f{new}\x1e".encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return
@@ -633,12 +648,15 @@ def confirm(
     batch_id: int,
     *,
     restatements_confirmed: bool,
+    restatements_seen: str | None = None,
     today: dt.date | None = None,
     user=None,
 ) -> ImportReport:
     """Write every row of the batch, or none and ImportRefused saying why (UploadExpired if
     the upload expired). `user` is who confirms (the uploader if not given): the history and
-    the record name them."""
+    the record name them. `restatements_seen`, the preview's `restatements_seen`: if the
+    figures the file restates are no longer those (someone wrote some meanwhile), nothing
+    is written."""
     today = today or timezone.localdate()
     try:
         with transaction.atomic():
@@ -664,7 +682,7 @@ def confirm(
             # all. Rows are checked against the data as it is now, which may differ from the
             # preview.
             report = _run(batch, today=today, by=user, stamp=stamp)
-            _refuse_unless_clean(report, restatements_confirmed)
+            _refuse_unless_clean(report, restatements_confirmed, restatements_seen)
             batch.status = ImportBatch.Status.IMPORTED
             batch.imported_by = user
             batch.imported_at = timezone.now()
@@ -683,9 +701,22 @@ def confirm(
     return report
 
 
-def _refuse_unless_clean(report: ImportReport, restatements_confirmed: bool) -> None:
+def _refuse_unless_clean(
+    report: ImportReport, restatements_confirmed: bool, restatements_seen: str | None
+) -> None:
     if report.has_errors:
         raise ImportRefused("Some rows have errors now, so nothing was written.")
+    if (
+        report.restated
+        and restatements_seen is not None
+        and restatements_seen != report.restatements_seen
+    ):
+        raise ImportRefused(
+            "Figures this file restates have changed since your preview (someone wrote "
+            "figures for some of the same measures and periods meanwhile), so nothing was "
+            "written. The preview below shows them as they are now: check the rows marked "
+            "Update, then confirm again."
+        )
     if report.restated and not restatements_confirmed:
         raise ImportRefused(
             f"{report.restated} row{'s' if report.restated != 1 else ''} "

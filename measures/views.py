@@ -226,8 +226,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
         if "report" in context:
-            context["confirm_form"] = ConfirmForm()
+            context["confirm_form"] = _confirm_form(context["report"])
     return render(request, "measures/import_preview.html", context)
+
+
+def _confirm_form(report) -> ConfirmForm:
+    return ConfirmForm(initial={"restatements_seen": report.restatements_seen})
 
 
 @require_POST
@@ -242,6 +246,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         report = confirm(
             batch.pk,
             restatements_confirmed=form.cleaned_data.get("restatements_confirmed", False),
+            # A post without it (not from the preview) restates nothing unseen either.
+            restatements_seen=form.cleaned_data.get("restatements_seen", ""),
             user=request.user,
         )
     except UploadExpired:
@@ -254,6 +260,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 context |= _preview_context(request, batch)
         except ImportBatch.DoesNotExist:
             return _upload_expired(request)
+        if "report" in context:  # confirming again confirms this preview, as it is now
+            context["confirm_form"] = _confirm_form(context["report"])
         context["refusal"] = str(refusal)
         return render(request, "measures/import_preview.html", context, status=409)
     messages.success(request, f"Imported {batch.file_name}: {report.summary}.")

@@ -106,7 +106,13 @@ def _nothing_written() -> bool:
 
 
 def _confirm(client, batch, restate=False):
+    """Confirm from the batch's preview, as its form does."""
     data = {"restatements_confirmed": "on"} if restate else {}
+    form = client.get(reverse("measures:import_preview", args=[batch.pk])).context.get(
+        "confirm_form"
+    )
+    if form is not None:
+        data["restatements_seen"] = form["restatements_seen"].value()
     return client.post(reverse("measures:import_confirm", args=[batch.pk]), data)
 
 

@@ -29,8 +29,12 @@ def _preview(client, content, name="figures.csv"):
 
 
 def _confirm(client, preview_response, restate=False):
+    """Confirm as the preview's form does: with which restatements it showed."""
     batch = preview_response.context["batch"]
     data = {"restatements_confirmed": "on"} if restate else {}
+    form = preview_response.context.get("confirm_form")
+    if form is not None:
+        data["restatements_seen"] = form["restatements_seen"].value()
     return client.post(reverse("measures:import_confirm", args=[batch.pk]), data)
 
 
@@ -99,6 +103,38 @@ def test_restating_a_reported_figure_needs_the_box_ticked(signed_in_admin, measu
         Decimal(93),
         Decimal("92.5"),
     ]
+
+
+def test_a_confirm_never_restates_a_figure_written_after_its_preview(signed_in_admin, measures):
+    """Two Admins preview files for the same figure; the first confirms. The second's tick
+    confirmed restating 92.5, not the first Admin's 95: nothing is written until they have
+    seen the figure as it is now."""
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,,\r\n"))
+    first = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,95,,\r\n")
+    second = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,93,,\r\n")
+    assert second.context["report"].rows[0].old_value == Decimal("92.5")
+    assert _confirm(signed_in_admin, first, restate=True).status_code == 302
+    before = _counts()
+
+    refused = _confirm(signed_in_admin, second, restate=True)
+    assert refused.status_code == 409
+    text = unescape(refused.content.decode())
+    assert "Figures this file restates have changed since your preview" in text
+    assert _counts() == before
+    assert MeasureValue.objects.get().value == Decimal(95)
+    # The page is the preview as things are now, and confirming from it goes through.
+    assert refused.context["report"].rows[0].old_value == Decimal(95)
+    assert _confirm(signed_in_admin, refused, restate=True).status_code == 302
+    assert MeasureValue.objects.get().value == Decimal(93)
+
+
+def test_a_restating_confirm_not_sent_from_its_preview_is_refused(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,,\r\n"))
+    page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,93,,\r\n")
+    url = reverse("measures:import_confirm", args=[page.context["batch"].pk])
+    refused = signed_in_admin.post(url, {"restatements_confirmed": "on"})
+    assert refused.status_code == 409
+    assert MeasureValue.objects.get().value == Decimal("92.5")
 
 
 def test_a_new_note_on_a_reported_figure_is_an_update_but_no_restatement(signed_in_admin, measures):
