@@ -22,6 +22,7 @@ from milestones.forms import (
 from milestones.history import milestone_change_log
 from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError, Submission
 from milestones.status import CLOSED
+from strategy_tracker.people import as_id
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
 
@@ -281,7 +282,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             n = len(chosen)
             messages.success(request, f"Assigned {n} milestone{'s' if n != 1 else ''}{to}.")
             return redirect(request.get_full_path())
-    ticked = {int(pk) for pk in request.POST.getlist("milestones") if pk.isascii() and pk.isdigit()}
+    ticked = {as_id(pk) for pk in request.POST.getlist("milestones")} - {None}
     context = {
         "filter": filterset,
         "form": form,
