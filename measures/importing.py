@@ -171,20 +171,20 @@ class ImportReport:
         self.totals[outcome] += 1
         if restates(outcome, old, new):
             self.restated += 1
-            cells = row.values
-            key = (cells.get("measure_code"), cells.get("period_end") or cells.get("period"))
-            self._restatements.update(f"{key}\x1f{old}\x1f{new}\x1e".encode())
+            code, period = _named_by(row)
+            self._restatements.update(f"{code}\x1f{period}\x1f{old}\x1f{new}\x1e".encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return
         self._kept[is_error] += 1
         cells = row.values
+        code, period = _named_by(row)
         self.rows.append(
             RowOutcome(
                 line=row.line,
                 outcome=outcome,
-                measure_code=shortened(cells.get("measure_code", "")),
-                period_end=shortened(cells.get("period_end") or cells.get("period", "")),
+                measure_code=shortened(code),
+                period_end=shortened(period),
                 old_value=old,
                 new_value=new,
                 texts={
@@ -194,6 +194,12 @@ class ImportReport:
                 messages=messages or [],
             )
         )
+
+
+def _named_by(row: CsvRow) -> tuple[str, str]:
+    """The measure code and period a row names, as the file writes them."""
+    cells = row.values
+    return cells.get("measure_code", ""), cells.get("period_end") or cells.get("period", "")
 
 
 # --- storing and expiring uploads ------------------------------------------------------------
