@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from measures import readings
@@ -44,7 +45,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from objectives.models import Objective, Organisation, Priority, Strategy
+from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
 # Rows without errors shown in the preview: enough to see the file was read as meant. The
@@ -263,7 +264,13 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
     def by_code(cls, codes, by) -> dict[str, "MeasureRules"]:
         """The rules of the measures with these codes that `by` can see (any other code is
         unknown to them), each saying whether they may import its figures."""
-        measures = Measure.objects.visible_to(by).filter(code__in=codes).with_responsible()
+        measures = (
+            Measure.objects.visible_to(by)
+            .filter(code__in=codes)
+            .with_responsible()
+            # Both parents are joined already, for who may see it and who is responsible.
+            .annotate(strategy_id=Coalesce("priority__strategy", "objective__priority__strategy"))
+        )
         rows = measures.values_list(
             "code",
             "id",
@@ -271,29 +278,22 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             "baseline_period",
             "minimum_value",
             "maximum_value",
-            "priority_id",
-            "objective_id",
+            "strategy_id",
             "responsible_organisation",
         )
         rows = list(rows)
         refusals = _refusals(rows, by)
-        # The example strategy's few parents, read apart: joining every measure named to its
-        # strategy cost more than the two small queries.
-        made_up = Strategy.objects.filter(illustrative=True)
-        priorities = set(Priority.objects.filter(strategy__in=made_up).values_list("id", flat=True))
-        objectives = set(
-            Objective.objects.filter(priority__strategy__in=made_up).values_list("id", flat=True)
-        )
+        made_up = set(Strategy.objects.filter(illustrative=True).values_list("id", flat=True))
         return {
             code: cls(
                 pk,
                 unit,
                 baseline,
                 *allowed_range(unit, low, high),
-                illustrative=priority_id in priorities or objective_id in objectives,
+                illustrative=strategy_id in made_up,
                 refused=refusals.get(pk, ""),
             )
-            for code, pk, unit, baseline, low, high, priority_id, objective_id, _ in rows
+            for code, pk, unit, baseline, low, high, strategy_id, _ in rows
         }
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 
 from milestones.models import Milestone
 from milestones.status import CLOSED
@@ -14,6 +15,18 @@ DUE_WINDOWS = [
     ("90", "Due in the next 90 days"),
     ("none", "No due date"),
 ]
+
+
+class _ReadInOneQuery(ModelChoiceIterator):
+    """A drop-down's choices read with one plain query. Django's own reads them with
+    iterator(), which on PostgreSQL opens a server-side cursor: three round trips, 1.5 ms of
+    a priority page, for a few dozen names."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -41,16 +54,17 @@ class MilestoneFilter(django_filters.FilterSet):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        # By the owners' ids: a join back to the milestones, with DISTINCT, took PostgreSQL
+        # five times as long to plan.
         self.filters["owner"].queryset = (
             get_user_model()
-            .objects.filter(owned_milestones__in=self.queryset.values("id"))
-            .distinct()
+            .objects.filter(id__in=self.queryset.values("owner_id"))
             .order_by("first_name", "last_name", "username")
         )
+        owner = self.form.fields["owner"]
+        owner.iterator = _ReadInOneQuery
         # Names, as the tables show them, not usernames.
-        self.form.fields["owner"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username
 
     def filter_rag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rag_rank=[rag.value for rag in DISPLAY_ORDER].index(value))

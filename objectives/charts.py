@@ -1,4 +1,5 @@
-"""Chart data for strategy pages, as Plotly figure dicts handed to the page with json_script."""
+"""Chart data for strategy pages, as Plotly figure dicts handed to the page with the json_data
+filter (Django's json_script, faster)."""
 
 from objectives.progress import Item
 from strategy_tracker.chart_text import literal

@@ -109,10 +109,14 @@ class StrategyProgress:
 
 
 def _measures(strategy_ids, values_up_to: dt.date | None = None) -> QuerySet[Measure]:
+    """As at a day, each with its latest value up to then; else build_progress sets the latest
+    values from the values it reads or the stored readings (_set_latest)."""
     measures = Measure.objects.for_strategies(strategy_ids).select_related(
         "reading", "data_quality__assessed_by"
     )
-    return measures.with_latest_value(values_up_to).order_by("position", "id")
+    if values_up_to:
+        measures = measures.with_latest_value(values_up_to)
+    return measures.order_by("position", "id")
 
 
 def build_progress(
@@ -161,6 +165,8 @@ def build_progress(
     for measure in measures:
         measure.series, measure.planned = series.get(measure.id, []), planned.get(measure.id, [])
         reading = stored.get(measure.id) or measure.spc_reading(measure.series)
+        if not values_up_to:  # else read with its latest value as at that day
+            _set_latest(measure, measure.id in stored and not charts)
         item = Item(measure, measure.rag(today), reading)
         if measure.objective_id:
             by_objective[measure.kind, measure.objective_id].append(item)
@@ -189,6 +195,20 @@ def build_progress(
             )
         progress.priorities.append(priority_progress)
     return progress
+
+
+def _set_latest(measure: Measure, from_reading: bool) -> None:
+    """The measure's `latest_value` and `latest_period_end`, as with_latest_value() reads them:
+    from its values where they were read (every measure whose stored reading is not current),
+    else from its stored reading, current for those values. Two subqueries a measure had cost
+    a trust dashboard's measures query a fifth of its time."""
+    if from_reading:
+        row = measure.reading
+        measure.latest_value, measure.latest_period_end = row.latest_value, row.latest_period_end
+    else:
+        last = measure.series[-1] if measure.series else None
+        measure.latest_value = None if last is None else last.value
+        measure.latest_period_end = None if last is None else last.period_end
 
 
 def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollUp]:

@@ -30,14 +30,18 @@ MILESTONES_PER_PAGE = 25
 STRATEGIES_PER_PAGE = 20  # each row's roll-up reads all its milestones and measures
 
 
-def _get_strategy(request: HttpRequest, slug: str) -> Strategy:
-    """The strategy at this address, if this user may see it (drafts are for Admins)."""
+def _get_strategy(request: HttpRequest, slug: str, *also: str) -> Strategy:
+    """The strategy at this address, if this user may see it (drafts are for Admins), read
+    with its organisation and the relations named in `also`."""
     return get_object_or_404(
-        Strategy.objects.visible_to(request.user).select_related(
-            "organisation", "published_by", "closed_by"
-        ),
+        Strategy.objects.visible_to(request.user).select_related("organisation", *also),
         slug=slug,
     )
+
+
+# Only the dashboard names who published and who closed the strategy: read with it there.
+def _get_for_dashboard(request: HttpRequest, slug: str) -> Strategy:
+    return _get_strategy(request, slug, "published_by", "closed_by")
 
 
 def _get_priority(strategy: Strategy, key: tuple[int, int]) -> Priority:
@@ -130,7 +134,7 @@ EXCEPTIONS_SHOWN = 10
 
 @require_GET
 def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _dashboard(request, _get_strategy(request, slug))
+    return _dashboard(request, _get_for_dashboard(request, slug))
 
 
 @require_POST
@@ -138,7 +142,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
     """An Admin of its lead organisation publishes a draft or closes a published strategy
     (objectives/lifecycle.py)."""
-    strategy = _get_strategy(request, slug)
+    strategy = _get_for_dashboard(request, slug)
     if not strategy.is_administered_by(request.user):
         raise PermissionDenied(f"Only Admins of {strategy.organisation} publish or close it.")
     to, seen = request.POST.get("to", ""), request.POST.get("seen", "")
@@ -152,7 +156,7 @@ def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
         strategy = lifecycle.take_step(strategy.pk, to=to, seen=seen, by=request.user)
     except lifecycle.StepRefused as refusal:
         messages.error(request, str(refusal))
-        return _dashboard(request, _get_strategy(request, slug), status=409)
+        return _dashboard(request, _get_for_dashboard(request, slug), status=409)
     messages.success(request, f"{strategy.title} is {strategy.get_status_display().lower()}.")
     return redirect(strategy)
 

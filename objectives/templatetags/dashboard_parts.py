@@ -4,15 +4,18 @@ a third of the page's time on them (docs/performance.md). Every value a person e
 escaped here; numbers, dates and our own words are written as they are."""
 
 from django import template
+from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
+from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import (
     month_year,
     rag_badge,
+    short_day,
     spc_assurance,
     spc_variation,
     with_unit,
@@ -67,4 +70,43 @@ def _spc_row(item, today) -> str:
         f'      <td data-label="Latest value" class="num">{latest}</td>\n'
         f'      <td data-label="Data quality">{data_quality.icon(measure.quality, today)}</td>\n'
         "    </tr>"
+    )
+
+
+@register.simple_tag
+def exception_rows(rows) -> SafeString:
+    """The worst milestones, (priority progress, item) pairs: each with its owner, due date,
+    status and the owner's latest report."""
+    return mark_safe("\n".join(_exception_row(p, item) for p, item in rows))  # noqa: S308
+
+
+def _exception_row(p: PriorityProgress, item) -> str:
+    m = item.obj
+    heading = f'<span class="heading">{esc(m.heading)}:</span> ' if m.heading else ""
+    owner = esc(display_name(m.owner)) if m.owner else '<span class="muted">Nobody yet</span>'
+    return (
+        f"<tr>\n      <td>{heading}"
+        f'<a href="{esc(m.get_absolute_url())}">{esc(m.title)}</a><br>'
+        f'<span class="muted">Priority {esc(p.priority.key)}</span></td>\n'
+        f'      <td data-label="Owner">{owner}</td>\n'
+        f'      <td data-label="Due">{short_day(m.due_date) or "No date"} '
+        f'<span class="muted">{esc(m.due_text)}</span></td>\n'
+        f'      <td data-label="Status">{rag_badge(item.status)}</td>\n'
+        f'      <td data-label="Owner\'s latest report">{_latest_report(m)}</td>\n    </tr>'
+    )
+
+
+def _latest_report(m) -> str:
+    if not m.last_updated_at:
+        return '<span class="muted">No update reported yet</span>'
+    forecast = f" · forecast {short_day(m.forecast_date)}" if m.forecast_date else ""
+    commentary = ""
+    if m.commentary:
+        text = linebreaksbr(truncatechars(m.commentary, 400), autoescape=True)
+        commentary = f'\n        <blockquote class="commentary">{text}</blockquote>'
+    by = esc(display_name(m.last_updated_by)) if m.last_updated_by else "Someone"
+    return (
+        f'<p class="report-line"><strong>Reported {esc(m.get_status_display().lower())}'
+        f"</strong>{forecast}</p>{commentary}\n"
+        f'        <p class="muted">{by}, {short_day(m.last_updated_at)}</p>\n        '
     )

@@ -1,21 +1,36 @@
-"""The reporting cycle on a strategy's dashboard: the quarter open for returns, and the latest
-closed quarter's report with what changed, read from the periods alone (one query)."""
+"""The reporting cycle on a strategy's pages: the quarter open for returns, the latest closed
+quarter's report with what changed, and the choice of a closed quarter to show a page as at,
+all read from the periods alone (one query a page)."""
 
 from django import template
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
 
 from objectives.models import Strategy
 from reporting.as_at import item_of
 from reporting.changes import KINDS
 from reporting.models import ReportingPeriod
+from strategy_tracker.templatetags.tracker import short_day
 
 register = template.Library()
 
 
+def _opened_periods(strategy: Strategy) -> list[ReportingPeriod]:
+    """The strategy's periods that have opened (open or closed), newest first. Django's
+    prefetch keeps them on the strategy and skips a strategy that has them, so the page's
+    tags below share one query."""
+    opened = ReportingPeriod.objects.exclude(state="scheduled").order_by("-year", "-quarter")
+    prefetch_related_objects(
+        [strategy], Prefetch("reporting_periods", queryset=opened, to_attr="opened_periods")
+    )
+    return strategy.opened_periods
+
+
 @register.inclusion_tag("reporting/_dashboard_line.html")
 def reporting_line(strategy) -> dict:
-    periods = list(
-        strategy.reporting_periods.exclude(state="scheduled").order_by("-year", "-quarter")[:2]
-    )
+    periods = _opened_periods(strategy)[:2]
     open_period = next((p for p in periods if p.state == "open"), None)
     closed = next((p for p in periods if p.state == "closed"), None)
     changes = []
@@ -25,18 +40,30 @@ def reporting_line(strategy) -> dict:
     return {"strategy": strategy, "open": open_period, "closed": closed, "changes": changes}
 
 
-@register.inclusion_tag("reporting/_quarter_selector.html", takes_context=True)
-def quarter_selector(context, strategy, period=None) -> dict:
+@register.simple_tag(takes_context=True)
+def quarter_selector(context, strategy, period=None) -> SafeString:
     """A board page's choice of quarter: today's position, or any closed quarter as it was.
     The page it is on is read from the context: a measure, an objective, a priority or the
-    strategy's dashboard (reporting/as_at.py names them)."""
-    closed = list(strategy.reporting_periods.filter(state="closed").order_by("-year", "-quarter"))
-    return {
-        "strategy": strategy,
-        "closed": closed,
-        "current": period,
-        "item": item_of(context),
-    }
+    strategy's dashboard (reporting/as_at.py names them). Written here, not in an included
+    template: every strategy page shows it, and the template cost it twice as long."""
+    closed = [p for p in _opened_periods(strategy) if p.state == "closed"]
+    if not closed:
+        return mark_safe("")
+    options = "".join(
+        f'<option value="{p.pk}"{" selected" if period and period.pk == p.pk else ""}>'
+        f"as at the end of {esc(p.label)} ({short_day(p.quarter_end)})</option>"
+        for p in closed
+    )
+    action = reverse("reporting:as_at", args=[strategy.slug])
+    return mark_safe(  # noqa: S308 - escaped above; the rest is our own markup
+        f'<form class="quarter-selector" method="get" action="{esc(action)}">\n'
+        f'<input type="hidden" name="item" value="{esc(item_of(context))}">\n'
+        '<label for="quarter-selector-period">Show this page</label>\n'
+        '<select id="quarter-selector-period" name="period">\n'
+        f'<option value=""{"" if period else " selected"}>as it is today (live)</option>\n'
+        f"{options}\n</select>\n"
+        '<button type="submit" class="button-secondary">Show</button>\n</form>'
+    )
 
 
 @register.inclusion_tag("reporting/_strategies_quarter_selector.html", takes_context=True)

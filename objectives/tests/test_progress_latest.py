@@ -1,0 +1,53 @@
+"""A measure's latest value on the strategy pages: the one with_latest_value() reads, whether
+build_progress takes it from the values it read or from the measure's stored reading."""
+
+import datetime as dt
+
+import pytest
+
+from measures import readings
+from measures.models import Measure
+from objectives.progress import build_progress
+from tests.factories import make_measure, make_objective, make_value
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def _latest(strategy, charts: bool) -> dict[str, tuple]:
+    progress = build_progress(strategy, TODAY, charts=charts)
+    return {
+        item.obj.code: (item.obj.latest_value, item.obj.latest_period_end)
+        for item in progress.measures
+    }
+
+
+def _as_sql_reads_it(strategy) -> dict[str, tuple]:
+    measures = Measure.objects.for_strategies([strategy.id]).with_latest_value()
+    return {m.code: (m.latest_value, m.latest_period_end) for m in measures}
+
+
+@pytest.mark.parametrize("charts", [True, False])
+def test_the_latest_value_is_the_last_one_reported_however_it_is_read(charts):
+    objective = make_objective()
+    strategy = objective.priority.strategy
+    filled = make_measure(objective, code="FILLED")
+    make_measure(objective, code="EMPTY")
+    make_value(filled, dt.date(2026, 3, 31), 12)
+    make_value(filled, dt.date(2026, 6, 30), 15)
+    make_value(filled, dt.date(2025, 12, 31), 99)  # written last, but the oldest period
+
+    # Stale readings: the values are read.
+    assert _latest(strategy, charts) == _as_sql_reads_it(strategy)
+    assert _latest(strategy, charts)["FILLED"][1] == dt.date(2026, 6, 30)
+
+    # Current readings: the dashboard (no charts) reads the stored latest value instead.
+    readings.refresh()
+    assert _latest(strategy, charts) == _as_sql_reads_it(strategy)
+    assert _latest(strategy, charts)["EMPTY"] == (None, None)
+
+    # A figure written since the readings were worked out is shown at once.
+    make_value(filled, dt.date(2026, 9, 30), 7)
+    assert _latest(strategy, charts)["FILLED"] == _as_sql_reads_it(strategy)["FILLED"]
+    assert _latest(strategy, charts)["FILLED"][1] == dt.date(2026, 9, 30)
