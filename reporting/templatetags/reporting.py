@@ -66,10 +66,23 @@ def quarter_selector(context, strategy, period=None) -> SafeString:
     )
 
 
-@register.inclusion_tag("reporting/_strategies_quarter_selector.html", takes_context=True)
-def strategies_quarter_selector(context, current=None) -> dict:
+@register.simple_tag(takes_context=True)
+def strategies_quarter_selector(context, current=None) -> SafeString:
     """The strategy list's choice of quarter: today, or any quarter a strategy the reader can
-    see has closed."""
+    see has closed. Written here, as quarter_selector is."""
     visible = Strategy.objects.visible_to(context["request"].user)
     quarters = ReportingPeriod.objects.filter(strategy__in=visible).closed_quarters()
-    return {"quarters": quarters, "current": current}
+    if not quarters:
+        return mark_safe("")
+    options = "".join(
+        f'<option value="{esc(q.label)}"{" selected" if current == q else ""}>'
+        f"as at the end of {esc(q.label)} ({short_day(q.end)})</option>"
+        for q in quarters
+    )
+    action = reverse("reporting:as_at_strategies")
+    return mark_safe(  # noqa: S308 - escaped above; the rest is our own markup
+        f'<form class="quarter-selector" method="get" action="{esc(action)}">\n'
+        '<label for="strategies-quarter">Show the strategies</label>\n'
+        f'<select id="strategies-quarter" name="quarter">\n{options}\n</select>\n'
+        '<button type="submit" class="button-secondary">Show</button>\n</form>'
+    )
