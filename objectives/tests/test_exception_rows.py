@@ -40,3 +40,20 @@ def test_what_people_entered_is_escaped_and_a_report_keeps_its_line_breaks(
     assert "First line &lt;em&gt;<br>second line x" in rows
     assert "x" * 400 not in rows and "…</blockquote>" in rows
     assert "<strong>Reported overdue" not in rows and "<strong>Reported at risk</strong>" in rows
+
+
+def test_a_row_without_an_owner_date_or_reporter_says_so(client, board_member):
+    objective = make_objective()
+    make_milestone(
+        objective, title="Open the hub", status="at_risk", last_updated_at=timezone.now()
+    )
+    client.force_login(board_member)
+    page = client.get(objective.priority.strategy.get_absolute_url()).content.decode()
+    rows = page[page.index('id="attention"') : page.index('id="timeline"')]
+    row = rows[rows.index("Open the hub") : rows.index("</tr>", rows.index("Open the hub"))]
+
+    assert '<td data-label="Owner"><span class="muted">Nobody yet</span></td>' in row
+    assert '<td data-label="Due">No date <span class="muted"></span></td>' in row
+    assert "<strong>Reported at risk</strong></p>" in row and "forecast" not in row
+    assert "commentary" not in row
+    assert f'<p class="muted">Someone, {timezone.localdate():%-d %b %Y}</p>' in row
