@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, prefetch_related_objects
 
 from measures.models import Kind, Measure, planned_by_measure, series_by_measure
 from measures.readings import StoredReading, current_readings, rows_with_latest_value
@@ -108,15 +108,22 @@ class StrategyProgress:
         return self.strategy.period_end < self.today
 
 
-def _measures(strategy_ids, values_up_to: dt.date | None = None) -> QuerySet[Measure]:
-    """As at a day, each with its latest value up to then; else build_progress sets the latest
-    values from the values it reads or the stored readings (_set_latest)."""
-    measures = Measure.objects.for_strategies(strategy_ids).select_related(
-        "reading", "data_quality__assessed_by"
-    )
-    if values_up_to:
-        measures = measures.with_latest_value(values_up_to)
-    return measures.order_by("position", "id")
+def _measures(
+    strategy: Strategy, values_up_to: dt.date | None, only_priority: Priority | None
+) -> list[Measure]:
+    """The strategy's measures, or one priority's, in their order: a query for each kind of
+    parent (for_strategies_apart). As at a day, each with its latest value up to then; else
+    build_progress sets the latest values from the values it reads or the stored readings
+    (_set_latest)."""
+    on_priority, on_objective = Measure.objects.for_strategies_apart([strategy.id])
+    if only_priority:
+        on_priority = on_priority.filter(priority=only_priority)
+        on_objective = on_objective.filter(objective__priority=only_priority)
+    measures = []
+    for part in (on_priority, on_objective):
+        part = part.select_related("reading", "data_quality__assessed_by")
+        measures += part.with_latest_value(values_up_to) if values_up_to else part
+    return sorted(measures, key=lambda m: (m.position, m.id))
 
 
 def build_progress(
@@ -138,16 +145,16 @@ def build_progress(
     that shows no chart), such a measure's values are not read (`measure.series` is empty).
     With `owners=False`, milestones come without their owner and last updater (a page that
     shows them for a few prefetches them for those)."""
-    objectives = Objective.objects.order_by("number")
-    priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
+    objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
     milestones = Milestone.objects.for_strategy(strategy)
-    measures = _measures([strategy.id], values_up_to)
+    measures = _measures(strategy, values_up_to, only_priority)
     if only_priority:
-        priorities = priorities.filter(id=only_priority.id)
         milestones = milestones.filter(objective__priority=only_priority)
-        measures = measures.filter(Q(priority=only_priority) | Q(objective__priority=only_priority))
-    priorities = priorities.prefetch_related(Prefetch("objectives", queryset=objectives))
-    measures = list(measures)
+        priorities = [only_priority]  # read already: only its objectives are read
+        prefetch_related_objects(priorities, objectives)
+    else:
+        priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
+        priorities = priorities.prefetch_related(objectives)
     ids = [m.id for m in measures]
     stored = {} if values_up_to else current_readings(measures)
     to_read = ids if charts else [i for i in ids if i not in stored]
