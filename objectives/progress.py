@@ -119,11 +119,15 @@ def _measures(
     if only_priority:
         on_priority = on_priority.filter(priority=only_priority)
         on_objective = on_objective.filter(objective__priority=only_priority)
-    measures = []
+    measures = {}
     for part in (on_priority, on_objective):
         part = part.select_related("reading", "data_quality__assessed_by")
-        measures += part.with_latest_value(values_up_to) if values_up_to else part
-    return sorted(measures, key=lambda m: (m.position, m.id))
+        if values_up_to:
+            part = part.with_latest_value(values_up_to)
+        # By id: a measure moved to the other kind of parent between the two reads is
+        # listed once, never twice.
+        measures |= {m.id: m for m in part}
+    return sorted(measures.values(), key=lambda m: (m.position, m.id))
 
 
 def build_progress(
