@@ -68,12 +68,12 @@ class MeasureQuerySet(models.QuerySet):
 
     def for_strategies_apart(self, strategy_ids) -> tuple["MeasureQuerySet", "MeasureQuerySet"]:
         """for_strategies in two parts, the measures on a priority and those on an objective,
-        to read one after the other: with the OR of the two, PostgreSQL read every measure
-        of every strategy to find one strategy's (10.4 ms of a dashboard at ten times the
-        trust; 3.9 ms in two parts)."""
-        return (
-            self.filter(priority__strategy__in=strategy_ids),
-            self.filter(objective__priority__strategy__in=strategy_ids),
+        each with its `strategy_id`, to read one after the other: with the OR of the two,
+        PostgreSQL read every measure of every strategy to find one strategy's (10.4 ms of a
+        dashboard at ten times the trust; 3.9 ms in two parts)."""
+        return tuple(
+            self.filter(**{f"{path}__in": strategy_ids}).annotate(strategy_id=F(path))
+            for path in ("priority__strategy", "objective__priority__strategy")
         )
 
     def visible_to(self, user) -> "MeasureQuerySet":

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, F, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 
 from measures.models import Kind, Measure, planned_by_measure, series_by_measure
 from measures.readings import StoredReading, current_readings, rows_with_latest_value
@@ -242,15 +242,8 @@ def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollU
             (Status(FINDING_RAG[finding], finding, "milestone", finding), n)
         )
     rows, planned = [], {}
-    for parent in ("priority__strategy", "objective__priority__strategy"):
-        # A query for each kind of parent: as one, with an OR of the two, PostgreSQL joined
-        # every measure and objective of every strategy, however few were asked for.
-        measures = (
-            Measure.objects.filter(**{f"{parent}__in": strategy_ids})
-            .success_measures()
-            .annotate(strategy_id=F(parent))
-            .order_by()
-        )
+    for part in Measure.objects.for_strategies_apart(strategy_ids):
+        measures = part.success_measures().order_by()
         rows += rows_with_latest_value(measures, "id", "strategy_id", *STATUS_FIELDS)
         # By subquery: a list of a thousand ids cost three times as long.
         planned |= planned_by_measure(measures.values("id"))

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from objectives.models import Strategy
 from reporting.as_at import item_of
 from reporting.changes import KINDS
-from reporting.models import ReportingPeriod
+from reporting.models import PeriodState, ReportingPeriod
 from strategy_tracker.templatetags.tracker import short_day
 
 register = template.Library()
@@ -21,7 +21,9 @@ def _opened_periods(strategy: Strategy) -> list[ReportingPeriod]:
     """The strategy's periods that have opened (open or closed), newest first. Django's
     prefetch keeps them on the strategy and skips a strategy that has them, so the page's
     tags below share one query."""
-    opened = ReportingPeriod.objects.exclude(state="scheduled").order_by("-year", "-quarter")
+    opened = ReportingPeriod.objects.exclude(state=PeriodState.SCHEDULED).order_by(
+        "-year", "-quarter"
+    )
     prefetch_related_objects(
         [strategy], Prefetch("reporting_periods", queryset=opened, to_attr="opened_periods")
     )
@@ -31,8 +33,8 @@ def _opened_periods(strategy: Strategy) -> list[ReportingPeriod]:
 @register.inclusion_tag("reporting/_dashboard_line.html")
 def reporting_line(strategy) -> dict:
     periods = _opened_periods(strategy)[:2]
-    open_period = next((p for p in periods if p.state == "open"), None)
-    closed = next((p for p in periods if p.state == "closed"), None)
+    open_period = next((p for p in periods if p.state == PeriodState.OPEN), None)
+    closed = next((p for p in periods if p.state == PeriodState.CLOSED), None)
     changes = []
     if closed:
         counts = closed.change_counts
@@ -46,7 +48,7 @@ def quarter_selector(context, strategy, period=None) -> SafeString:
     The page it is on is read from the context: a measure, an objective, a priority or the
     strategy's dashboard (reporting/as_at.py names them). Written here, not in an included
     template: every strategy page shows it, and the template cost it twice as long."""
-    closed = [p for p in _opened_periods(strategy) if p.state == "closed"]
+    closed = [p for p in _opened_periods(strategy) if p.state == PeriodState.CLOSED]
     if not closed:
         return mark_safe("")
     options = "".join(
