@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from reporting.models import Level, SnapshotItem
+from risks.templatetags.risk_parts import risk_score
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
     month_year,
@@ -158,3 +159,77 @@ def snapshot_spc_icons(row: SnapshotItem) -> SafeString:
     if row.run_chart_only:
         return mark_safe("Run chart only (fewer than 15 points)")  # noqa: S308
     return mark_safe("No values yet")  # noqa: S308
+
+
+@register.simple_tag
+def measure_rows(rows: list[SnapshotItem], as_at) -> SafeString:
+    """The success measures table's rows: each measure's latest value in the quarter, its
+    status, SPC icons and data quality (judged `as_at` the quarter's end)."""
+    return mark_safe("\n".join(_measure_row(r, as_at) for r in rows))  # noqa: S308
+
+
+def _measure_row(r: SnapshotItem, as_at) -> str:
+    when = ""
+    if r.value_period_end:
+        when = f'<br><span class="muted">{month_year(r.value_period_end)}</span>'
+    return (
+        f'<tr>\n      <td>{esc(r.title)}<br><span class="muted">{esc(r.number)}</span></td>\n'
+        f'      <td data-label="Latest value" class="num">{esc(with_unit(r.value, r.unit))}'
+        f"{when}</td>\n"
+        f'      <td data-label="Status">{rag_badge(r.item_status)}</td>\n'
+        f'      <td data-label="SPC">{snapshot_spc_icons(r)}</td>\n'
+        f'      <td data-label="Data quality">{data_quality.icon(r.quality, as_at)}</td>\n'
+        "    </tr>"
+    )
+
+
+@register.simple_tag
+def change_items(found) -> SafeString:
+    """One kind of change's items (reporting/changes.py): what, where, and the change."""
+    return mark_safe("".join(_change(c.row, c.detail) for c in found))  # noqa: S308
+
+
+def _change(row, detail: str) -> str:
+    if row.level == Level.MILESTONE:
+        where = f"objective {esc(row.number)}"
+    else:
+        where = f"{esc(row.get_level_display().lower())} {esc(row.number)}"
+    said = f": {esc(detail)}" if detail else ""
+    return f'<li>{esc(row.title)} <span class="muted">({where})</span>{said}</li>'
+
+
+@register.simple_tag
+def risk_rows(rows) -> SafeString:
+    """Every open risk at close (reporting/risk_snapshots.py): its scores, appetite and
+    review date, each judgement in words."""
+    return mark_safe("".join(_risk_row(r) for r in rows))  # noqa: S308
+
+
+def _risk_row(r) -> str:
+    appetite = ': <strong class="flag">above</strong>' if r.above_appetite else ": within"
+    overdue = ' <strong class="flag">overdue</strong>' if r.review_overdue else ""
+    return (
+        f"<tr><td>{esc(r.reference)}: {esc(r.title)}</td>"
+        f'<td data-label="Current">{risk_score(r.current_score, r.current_band)} '
+        f"(L{r.current_likelihood} × I{r.current_impact})</td>"
+        f'<td data-label="Target">{risk_score(r.target_score, r.target_band)}</td>'
+        f'<td data-label="Appetite">{esc(r.appetite_name)}{appetite}</td>'
+        f'<td data-label="Review date">{short_day(r.review_date)}{overdue}</td></tr>'
+    )
+
+
+@register.simple_tag
+def above_appetite_rows(rows) -> SafeString:
+    """The risks above their appetite: scores, what the appetite accepts, and the owner."""
+    return mark_safe(  # noqa: S308 - escaped here
+        "".join(
+            f"<tr><td>{esc(r.reference)}: {esc(r.title)}<br>"
+            f'<span class="muted">Threatens {esc(r.threatens)}</span></td>'
+            f'<td data-label="Current score">{risk_score(r.current_score, r.current_band)}</td>'
+            f'<td data-label="Appetite accepts">{esc(r.appetite_name)}: up to '
+            f"{esc(r.appetite_limit)}</td>"
+            f'<td data-label="Target">{risk_score(r.target_score, r.target_band)}</td>'
+            f'<td data-label="Owner">{esc(r.owner or "—")}</td></tr>'
+            for r in rows
+        )
+    )

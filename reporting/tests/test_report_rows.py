@@ -1,0 +1,106 @@
+"""The board report's risk, measure and change rows and the heat map, written in Python
+(report_parts, risk_parts): what a person typed is escaped, and each judgement is in words."""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+from reporting.changes import EarlierItem
+from reporting.models import Level, SnapshotItem
+from reporting.risk_snapshots import RiskReport
+from reporting.templatetags.report_parts import (
+    above_appetite_rows,
+    change_items,
+    measure_rows,
+    risk_rows,
+)
+from risks.scoring import heat_map
+from risks.templatetags.risk_parts import heat_map_table
+from strategy_tracker.status import Rag
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def _risk(**fields):
+    scores = dict(current_likelihood=4, current_impact=5, target_likelihood=2, target_impact=2)
+    snapshot = SimpleNamespace(number=7, title=HOSTILE, owner="", threatens=HOSTILE, **scores)
+    snapshot.__dict__.update(fields)
+    return snapshot
+
+
+def test_the_heat_map_escapes_titles_and_links_only_on_the_register():
+    risks = [_risk()]
+    strategy = SimpleNamespace(slug="trust-plan")
+    linked = heat_map_table(heat_map(risks), "Caption & more", strategy)
+    unlinked = heat_map_table(heat_map(risks), "Caption & more")
+    for html in (linked, unlinked):
+        assert HOSTILE not in html and "&lt;script&gt;" in html
+        assert "<caption>Caption &amp; more</caption>" in html
+        assert "20 Extreme</span><ul><li>" in html  # likelihood 4 × impact 5
+        assert html.count(", no risks</span>") == 24  # the other cells say so in words
+    assert '<a href="/strategies/trust-plan/risks/7/">R7<span' in linked
+    assert "<a " not in unlinked
+
+
+def _risk_snapshot(**fields) -> SimpleNamespace:
+    from reporting.models import RiskSnapshot
+
+    values = dict(
+        number=3,
+        title=HOSTILE,
+        owner="",
+        threatens="Priority 1",
+        inherent_likelihood=5,
+        inherent_impact=5,
+        current_likelihood=4,
+        current_impact=4,
+        target_likelihood=1,
+        target_impact=2,
+        appetite="minimal",
+        review_date=dt.date(2025, 3, 1),
+        review_overdue=True,
+    )
+    return RiskSnapshot(**(values | fields))
+
+
+def test_risk_rows_say_above_appetite_and_overdue_in_words():
+    above = _risk_snapshot()
+    within = _risk_snapshot(number=4, title="Fine", current_likelihood=1, review_overdue=False)
+    html = risk_rows([above, within])
+    first, second = html.split("</tr>")[:2]
+    assert "&lt;script&gt;" in first and HOSTILE not in html
+    assert '<strong class="flag">above</strong>' in first and "overdue</strong>" in first
+    assert "(L4 × I4)" in first and "1 Mar 2025" in first
+    assert ": within" in second and "overdue" not in second
+    assert RiskReport([above, within], None).above_appetite == [above]
+    owned = above_appetite_rows([above])
+    assert "up to 6" in owned and 'data-label="Owner">—<' in owned and HOSTILE not in owned
+
+
+def test_measure_rows_escape_and_give_the_period_of_the_latest_value():
+    row = SnapshotItem(
+        level=Level.MEASURE,
+        number="M&1",
+        title=HOSTILE,
+        rag=Rag.RED.value,
+        reason="Below <target>",
+        value=Decimal("12.5000"),
+        unit="%",
+        value_period_end=dt.date(2025, 3, 31),
+    )
+    html = measure_rows([row], dt.date(2025, 3, 31))
+    assert HOSTILE not in html and "&lt;script&gt;" in html and "M&amp;1" in html
+    assert "12.5%" in html and "Mar 2025" in html and "Below &lt;target&gt;" in html
+    assert "No values yet" in html  # no SPC reading kept
+
+
+def test_change_items_name_where_each_item_is():
+    milestone = SnapshotItem(level=Level.MILESTONE, number="2.1", title=HOSTILE)
+    removed = EarlierItem({"level": Level.MEASURE, "number": "M1", "title": "Gone"})
+    found = [
+        SimpleNamespace(row=milestone, detail="amber → <red>"),
+        SimpleNamespace(row=removed, detail=""),
+    ]
+    html = change_items(found)
+    assert HOSTILE not in html and "(objective 2.1)</span>: amber → &lt;red&gt;</li>" in html
+    assert '<li>Gone <span class="muted">(success measure M1)</span></li>' in html
