@@ -19,6 +19,21 @@ register = template.Library()
 
 
 @register.simple_tag
+def values_table(measure: Measure, values, baseline_row: bool, anchors: bool = False):
+    """A measure's values as a table that scrolls on its own on a phone: on its page (each
+    row with an anchor) and on its card."""
+    name = esc(measure.name)
+    return mark_safe(  # noqa: S308 - escaped here and in values_rows
+        '<div class="table-scroll" tabindex="0" role="region" '
+        f'aria-label="Values of {name}, scrollable">\n'
+        f'<table class="data-table values-table">\n  <caption>Values of {name}</caption>\n'
+        '  <thead><tr><th scope="col">Period end</th><th scope="col">Period</th>'
+        '<th scope="col" class="num">Value</th><th scope="col">Note</th></tr></thead>\n'
+        f"  <tbody>\n  {values_rows(measure, values, baseline_row, anchors)}\n  </tbody>\n"
+        "</table>\n</div>"
+    )
+
+
 def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = False):
     """The values table's rows: the baseline where it stands apart, each value, the target."""
     unit = measure.unit
