@@ -1,5 +1,5 @@
-"""The board report's risk, measure and change rows and the heat map, written in Python
-(report_parts, risk_parts): what a person typed is escaped, and each judgement is in words."""
+"""The board report's risk, measure and change rows, written in Python (report_parts): what a
+person typed is escaped, and each judgement is in words."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,32 +14,9 @@ from reporting.templatetags.report_parts import (
     measure_rows,
     risk_rows,
 )
-from risks.scoring import heat_map
-from risks.templatetags.risk_parts import heat_map_table
 from strategy_tracker.status import Rag
 
 HOSTILE = '<script>alert("x")</script>'
-
-
-def _risk(**fields):
-    scores = dict(current_likelihood=4, current_impact=5, target_likelihood=2, target_impact=2)
-    snapshot = SimpleNamespace(number=7, title=HOSTILE, owner="", threatens=HOSTILE, **scores)
-    snapshot.__dict__.update(fields)
-    return snapshot
-
-
-def test_the_heat_map_escapes_titles_and_links_only_on_the_register():
-    risks = [_risk()]
-    strategy = SimpleNamespace(slug="trust-plan")
-    linked = heat_map_table(heat_map(risks), "Caption & more", strategy)
-    unlinked = heat_map_table(heat_map(risks), "Caption & more")
-    for html in (linked, unlinked):
-        assert HOSTILE not in html and "&lt;script&gt;" in html
-        assert "<caption>Caption &amp; more</caption>" in html
-        assert "20 Extreme</span><ul><li>" in html  # likelihood 4 × impact 5
-        assert html.count(", no risks</span>") == 24  # the other cells say so in words
-    assert '<a href="/strategies/trust-plan/risks/7/">R7<span' in linked
-    assert "<a " not in unlinked
 
 
 def _risk_snapshot(**fields) -> SimpleNamespace:

@@ -1,11 +1,14 @@
-"""A risk's score as every risk page shows it, written here rather than in an included
-template: a board report shows sixty or more, and each include cost it 70 µs."""
+"""A risk's score, the heat map and a priority's or objective's list of risks, as every risk
+page shows them, written here rather than in included templates and loops: a board report
+shows sixty scores or more, and each include cost it 70 µs."""
 
 from django import template
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from strategy_tracker.addresses import address
+from strategy_tracker.people import display_name
+from strategy_tracker.templatetags.tracker import short_day
 
 register = template.Library()
 
@@ -55,3 +58,24 @@ def _heat_map_cell(cell, strategy) -> str:
             name = f'<a href="{esc(url)}">{name}</a>'
         items.append(f"<li>{name}</li>")
     return f"{head}<ul>{''.join(items)}</ul></td>"
+
+
+@register.simple_tag
+def risk_list_items(risks, strategy, today) -> SafeString:
+    """A priority's or objective's risks, each a link with its score and, in words, whether
+    it is above appetite, closed or past its review date (as at `today`), and its owner."""
+    return mark_safe("\n".join(_risk_item(r, strategy, today) for r in risks))  # noqa: S308
+
+
+def _risk_item(r, strategy, today) -> str:
+    url = address("risks:detail", strategy.slug, r.number)
+    flags = ' <strong class="flag">Above appetite</strong>' if r.above_appetite else ""
+    if r.status == "closed":
+        flags += ' <span class="muted">(closed)</span>'
+    elif r.review_date < today:
+        flags += f' <strong class="flag">Review overdue</strong> (due {short_day(r.review_date)})'
+    owner = f"; owner {esc(display_name(r.owner))}" if r.owner else ""
+    return (
+        f'  <li><a href="{esc(url)}">{esc(r.reference)}: {esc(r.title)}</a> —\n'
+        f"    current score {risk_score(r.current_score, r.current_band)}{flags}{owner}</li>"
+    )
