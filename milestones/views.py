@@ -202,12 +202,15 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         )
     MilestoneListVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
     today = timezone.localdate()
-    page = Paginator(_my_milestones(request.user, today), MY_MILESTONES_PER_PAGE).get_page(
+    page = Paginator(_my_milestone_ids(request.user, today), MY_MILESTONES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # By id: one archived since the ids were read is left out.
+    found = Milestone.objects.with_hierarchy().in_bulk(page.object_list)
+    milestones = [found[pk] for pk in page.object_list if pk in found]
     waiting = {
         pk
-        for pk, sent in sign_off.latest_submissions([m.pk for m in page]).items()
+        for pk, sent in sign_off.latest_submissions([m.pk for m in milestones]).items()
         if sent.state == Submission.State.SUBMITTED
     }
     context = {
@@ -222,7 +225,7 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
                 "needs_update": m.needs_update(now) and m.pk not in waiting,
                 "waiting": m.pk in waiting,
             }
-            for m in page
+            for m in milestones
         ],
         "interval": settings.MILESTONE_UPDATE_INTERVAL_DAYS,
     }
@@ -232,12 +235,14 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
 MY_MILESTONES_PER_PAGE = 50
 
 
-def _my_milestones(user, today):
-    """Overdue first, then the open ones by due date; complete and cancelled last."""
-    return (
+def _my_milestone_ids(user, today) -> list[int]:
+    """The ids of a lead's milestones in order: overdue first, then the open ones by due date;
+    complete and cancelled last. Read as ids, then a page of milestones by id: a count and a
+    page read through the lead's milestones twice, and PostgreSQL took 8 ms to plan the page
+    with every milestone's hierarchy joined before the sort."""
+    return list(
         Milestone.objects.for_user(user)
         .visible_to(user)
-        .with_hierarchy()
         .annotate(
             overdue_first=Case(
                 When(status__in=CLOSED, then=Value(2)),
@@ -247,6 +252,7 @@ def _my_milestones(user, today):
             )
         )
         .order_by("overdue_first", F("due_date").asc(nulls_last=True), "id")
+        .values_list("id", flat=True)
     )
 
 

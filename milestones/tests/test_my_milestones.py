@@ -140,3 +140,19 @@ def test_finished_milestones_come_last_however_long_ago_they_were_due(
         milestone.title,
         "Done long ago",
     ]
+
+
+def test_a_milestone_archived_after_its_id_was_read_is_left_out(
+    client, programme_lead, milestone, monkeypatch
+):
+    from milestones import views
+
+    kept = make_milestone(milestone.objective, title="Still here", owner=programme_lead)
+    gone = make_milestone(milestone.objective, title="Archived meanwhile", owner=programme_lead)
+    ids = [gone.pk, kept.pk]
+    Milestone.objects.filter(pk=gone.pk).update(archived_at=timezone.now())
+    monkeypatch.setattr(views, "_my_milestone_ids", lambda user, today: ids)
+    client.force_login(programme_lead)
+    page = client.get(reverse("milestones:mine"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Still here" in html and "Archived meanwhile" not in html
