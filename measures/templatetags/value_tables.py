@@ -1,4 +1,4 @@
-"""A measure's tables of values and of SPC points as HTML rows, written in Python: a measure's
+"""A measure's tables of values and of SPC points as HTML, written in Python: a measure's
 page lists every value and every point (120 of each for ten years of monthly figures), and
 Django's template engine, its `floatformat` above all, was half the page's time
 (docs/performance.md). Every value a person entered is escaped here; numbers, dates and our
@@ -19,7 +19,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def values_table(measure: Measure, values, baseline_row: bool, anchors: bool = False):
+def values_table(measure: Measure, values, baseline_row: bool, anchors: bool = False) -> SafeString:
     """A measure's values as a table that scrolls on its own on a phone: on its page (each
     row with an anchor) and on its card."""
     name = esc(measure.name)
@@ -34,7 +34,7 @@ def values_table(measure: Measure, values, baseline_row: bool, anchors: bool = F
     )
 
 
-def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = False):
+def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = False) -> SafeString:
     """The values table's rows: the baseline where it stands apart, each value, the target."""
     unit = measure.unit
     rows = []

@@ -59,6 +59,13 @@ def test_a_card_escapes_what_people_typed_and_links_to_every_value():
     assert "<caption>Values of &lt;img" in html
 
 
+def test_a_target_of_nought_is_named_and_no_target_is_not():
+    nought = measure_card(_card(_measure(target_value=Decimal("0")), [_value(31)]), dt.date.today())
+    assert "against the target of 0%" in nought
+    none = measure_card(_card(_measure(target_value=None), [_value(31)]), dt.date.today())
+    assert "against the target" not in none and "reported values. The same data" in none
+
+
 def test_a_context_indicator_has_no_status_and_a_card_without_values_no_chart():
     html = measure_card(_card(_measure(is_context=True), []), dt.date(2025, 4, 1))
     assert "Context indicator: describes the setting" in html and "rag-red" not in html

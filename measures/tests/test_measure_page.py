@@ -108,6 +108,14 @@ def test_the_baseline_shows_once_when_a_value_is_reported_for_its_period(signed_
     assert "2019/2020 (baseline) 588" in table
 
 
+def test_each_value_on_the_measures_page_has_an_anchor_and_on_its_card_none(signed_in, referrals):
+    page = _values_table(signed_in.get("/measures/REFS/").content.decode())
+    assert '<tr id="value-2020-03-31" class="baseline-row">' in page
+    assert '<tr id="value-2022-03-31">' in page
+    card = signed_in.get(referrals.objective.get_absolute_url()).content.decode()
+    assert 'id="value-' not in _values_table(card[card.index('id="chart-REFS-title"') :])
+
+
 def test_the_objective_pages_card_shows_the_baseline_once_too(signed_in, referrals):
     html = signed_in.get(referrals.objective.get_absolute_url()).content.decode()
     card = html[html.index('aria-labelledby="chart-REFS-title"') :]

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from milestones import views
 from milestones.models import Milestone
 from tests.factories import make_milestone, make_objective, make_strategy
 
@@ -142,17 +143,17 @@ def test_finished_milestones_come_last_however_long_ago_they_were_due(
     ]
 
 
-def test_a_milestone_archived_after_its_id_was_read_is_left_out(
+def test_a_milestone_archived_or_given_away_after_its_id_was_read_is_left_out(
     client, programme_lead, milestone, monkeypatch
 ):
-    from milestones import views
-
     kept = make_milestone(milestone.objective, title="Still here", owner=programme_lead)
     gone = make_milestone(milestone.objective, title="Archived meanwhile", owner=programme_lead)
-    ids = [gone.pk, kept.pk]
+    given = make_milestone(milestone.objective, title="Given away meanwhile", owner=None)
+    ids = [gone.pk, given.pk, kept.pk]
     Milestone.objects.filter(pk=gone.pk).update(archived_at=timezone.now())
     monkeypatch.setattr(views, "_my_milestone_ids", lambda user, today: ids)
     client.force_login(programme_lead)
     page = client.get(reverse("milestones:mine"))
     html = page.content.decode()
-    assert page.status_code == 200 and "Still here" in html and "Archived meanwhile" not in html
+    assert page.status_code == 200 and "Still here" in html
+    assert "Archived meanwhile" not in html and "Given away meanwhile" not in html

@@ -178,7 +178,7 @@ def _measure_row(r: SnapshotItem, as_at) -> str:
         f"{when}</td>\n"
         f'      <td data-label="Status">{rag_badge(r.item_status)}</td>\n'
         f'      <td data-label="SPC">{snapshot_spc_icons(r)}</td>\n'
-        f'      <td data-label="Data quality">{data_quality.icon(r.quality, as_at)}</td>\n'
+        f'      <td data-label="Data quality">{snapshot_data_quality(r, as_at)}</td>\n'
         "    </tr>"
     )
 

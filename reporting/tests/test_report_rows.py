@@ -6,8 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from reporting.changes import EarlierItem
-from reporting.models import Level, SnapshotItem
-from reporting.risk_snapshots import RiskReport
+from reporting.models import Level, RiskSnapshot, SnapshotItem
 from reporting.templatetags.report_parts import (
     above_appetite_rows,
     change_items,
@@ -19,14 +18,12 @@ from strategy_tracker.status import Rag
 HOSTILE = '<script>alert("x")</script>'
 
 
-def _risk_snapshot(**fields) -> SimpleNamespace:
-    from reporting.models import RiskSnapshot
-
+def _risk_snapshot(**fields) -> RiskSnapshot:
     values = dict(
         number=3,
         title=HOSTILE,
-        owner="",
-        threatens="Priority 1",
+        owner=HOSTILE,
+        threatens=HOSTILE,
         inherent_likelihood=5,
         inherent_impact=5,
         current_likelihood=4,
@@ -49,9 +46,11 @@ def test_risk_rows_say_above_appetite_and_overdue_in_words():
     assert '<strong class="flag">above</strong>' in first and "overdue</strong>" in first
     assert "(L4 × I4)" in first and "1 Mar 2025" in first
     assert ": within" in second and "overdue" not in second
-    assert RiskReport([above, within], None).above_appetite == [above]
     owned = above_appetite_rows([above])
-    assert "up to 6" in owned and 'data-label="Owner">—<' in owned and HOSTILE not in owned
+    assert "up to 6" in owned and HOSTILE not in owned
+    assert "Threatens &lt;script&gt;" in owned and 'data-label="Owner">&lt;script&gt;' in owned
+    nobody = above_appetite_rows([_risk_snapshot(owner="")])
+    assert 'data-label="Owner">—<' in nobody
 
 
 def test_measure_rows_escape_and_give_the_period_of_the_latest_value():
@@ -69,6 +68,9 @@ def test_measure_rows_escape_and_give_the_period_of_the_latest_value():
     assert HOSTILE not in html and "&lt;script&gt;" in html and "M&amp;1" in html
     assert "12.5%" in html and "Mar 2025" in html and "Below &lt;target&gt;" in html
     assert "No values yet" in html  # no SPC reading kept
+    empty = SnapshotItem(level=Level.MEASURE, title="None yet", rag=Rag.GREY.value, reason="")
+    blank = measure_rows([empty], dt.date(2025, 3, 31))
+    assert 'class="num">—</td>' in blank and "<br>" not in blank.split('class="num">')[1]
 
 
 def test_change_items_name_where_each_item_is():

@@ -1,6 +1,6 @@
-"""A risk's score, the heat map and a priority's or objective's list of risks, as every risk
-page shows them, written here rather than in included templates and loops: a board report
-shows sixty scores or more, and each include cost it 70 µs."""
+"""A risk's score, the heat map, and the list of risks on a priority's or objective's page,
+written here rather than in included templates and loops: a board report shows sixty scores
+or more, and each include cost it 70 µs."""
 
 from django import template
 from django.utils.html import conditional_escape as esc
