@@ -121,8 +121,9 @@ def _segments(xs: list[float], values: list[float | None]) -> list[tuple[float, 
 
 
 def drawing(chart: dict, unit: str) -> Drawing | None:
-    """Coordinates for reporting/_spc_chart.html; None when there is nothing to draw. Written
-    for speed as well as sense: a trust's report draws about fifty charts on every view."""
+    """Coordinates for a report's chart (report_parts.spc_charts); None when there is nothing
+    to draw. Written for speed as well as sense: a trust's report draws about fifty charts on
+    every view."""
     points = chart.get("points") or []
     if not points:
         return None
