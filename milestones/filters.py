@@ -7,6 +7,7 @@ from django.forms.models import ModelChoiceIterator
 
 from milestones.models import Milestone
 from milestones.status import CLOSED
+from strategy_tracker.people import display_name
 from strategy_tracker.status import DISPLAY_ORDER
 
 DUE_WINDOWS = [
@@ -63,8 +64,7 @@ class MilestoneFilter(django_filters.FilterSet):
         )
         owner = self.form.fields["owner"]
         owner.iterator = _ReadInOneQuery
-        # Names, as the tables show them, not usernames.
-        owner.label_from_instance = lambda user: user.get_full_name() or user.username
+        owner.label_from_instance = display_name  # names, as the tables show them
 
     def filter_rag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rag_rank=[rag.value for rag in DISPLAY_ORDER].index(value))

@@ -54,8 +54,7 @@ def _heat_map_cell(cell, strategy) -> str:
     for r in cell.risks:
         name = f'R{r.number}<span class="visually-hidden">: {esc(r.title)}</span>'
         if strategy is not None:
-            url = address("risks:detail", strategy.slug, r.number)
-            name = f'<a href="{esc(url)}">{name}</a>'
+            name = f'<a href="{_address(strategy, r)}">{name}</a>'
         items.append(f"<li>{name}</li>")
     return f"{head}<ul>{''.join(items)}</ul></td>"
 
@@ -67,8 +66,12 @@ def risk_list_items(risks, strategy, today) -> SafeString:
     return mark_safe("\n".join(_risk_item(r, strategy, today) for r in risks))  # noqa: S308
 
 
+def _address(strategy, r) -> str:
+    """A risk's page, escaped: its strategy passed in, as the risk may not carry it."""
+    return esc(address("risks:detail", strategy.slug, r.number))
+
+
 def _risk_item(r, strategy, today) -> str:
-    url = address("risks:detail", strategy.slug, r.number)
     flags = ' <strong class="flag">Above appetite</strong>' if r.above_appetite else ""
     if r.status == "closed":
         flags += ' <span class="muted">(closed)</span>'
@@ -76,6 +79,6 @@ def _risk_item(r, strategy, today) -> str:
         flags += f' <strong class="flag">Review overdue</strong> (due {short_day(r.review_date)})'
     owner = f"; owner {esc(display_name(r.owner))}" if r.owner else ""
     return (
-        f'  <li><a href="{esc(url)}">{esc(r.reference)}: {esc(r.title)}</a> —\n'
+        f'  <li><a href="{_address(strategy, r)}">{esc(r.reference)}: {esc(r.title)}</a> —\n'
         f"    current score {risk_score(r.current_score, r.current_band)}{flags}{owner}</li>"
     )
