@@ -18,6 +18,7 @@ from milestones.models import Milestone
 from objectives.models import Strategy
 
 REQUESTS = 15
+ROUNDS = 3  # cold requests per page: REQUESTS, in ROUNDS rounds over every page
 
 
 class QueryCounter(list):
@@ -79,40 +80,52 @@ def _empty_every_cache() -> None:
 
 
 def time_pages(urls: dict[str, str], admin, lead) -> list[dict]:
-    """Each page's queries and cold and warm times. `x_floor` divides by the floor's median
-    over the whole run: before each page, the floor is timed cold REQUESTS times in a row
-    (`floor_ms`, that block's median). A floor timed once, first, moved from 4.4 to 6.6 ms
-    between two runs while the pages held; a floor request timed straight after each page's
-    paid for that page's aftermath (7.7 ms beside the board report, 5.0 ms alone), which
-    flattered the heaviest pages. A block in a row, spread through the run, does neither."""
-    results, floor_times = [], []
+    """Each page's queries and cold and warm times. Cold requests are taken in ROUNDS rounds,
+    each round going through every page in turn, so a slow minute of the machine falls on
+    every page a little rather than on one page whole (a dashboard timed in one block of 15
+    read 76 ms in a slow minute and 45 ms straight after). Before each page's block in a
+    round, the floor is timed cold as often (`floor_ms`: the median of those beside that
+    page), after one untimed floor request that pays for the page before. `x_floor` divides
+    by the floor's median over the whole run. A floor timed once, first, moved from 4.4 to
+    6.6 ms between two runs while the pages held; a floor request timed straight after each
+    page's paid for that page's aftermath (7.7 ms beside the board report, 5.0 ms alone)."""
+    clients, queries = {}, {}
     for name, url in urls.items():
         client = Client()
         client.force_login(lead if name == "my milestones" else admin)
         assert client.get(url).status_code == 200, (name, url)  # imports, connections
-        queries = QueryCounter()
+        counted = QueryCounter()
         _empty_every_cache()
-        with connection.execute_wrapper(queries):
+        with connection.execute_wrapper(counted):
             client.get(url)
-        floor_block = [_cold_ms(client, "/healthz") for _ in range(REQUESTS)]
-        floor_times += floor_block
-        times = sorted(_cold_ms(client, url) for _ in range(REQUESTS))
+        clients[name], queries[name] = client, len(counted)
+    cold = {name: [] for name in urls}
+    floors = {name: [] for name in urls}
+    for _ in range(ROUNDS):
+        for name, url in urls.items():
+            client = clients[name]
+            client.get("/healthz")  # untimed: the page before's aftermath lands here
+            floors[name] += [_cold_ms(client, "/healthz") for _ in range(REQUESTS // ROUNDS)]
+            cold[name] += [_cold_ms(client, url) for _ in range(REQUESTS // ROUNDS)]
+    results = []
+    for name, url in urls.items():
         warm = []
         for _ in range(REQUESTS):  # the memos left filled: what a second reader meets
             start = time.perf_counter()
-            client.get(url)
+            clients[name].get(url)
             warm.append((time.perf_counter() - start) * 1000)
+        times = sorted(cold[name])
         results.append(
             {
                 "page": name,
-                "queries": len(queries),
+                "queries": queries[name],
                 "cold_median_ms": round(statistics.median(times), 1),
                 "cold_p95_ms": round(times[int(0.95 * len(times)) - 1], 1),
                 "warm_median_ms": round(statistics.median(warm), 1),
-                "floor_ms": round(statistics.median(floor_block), 1),
+                "floor_ms": round(statistics.median(floors[name]), 1),
             }
         )
-    floor = statistics.median(floor_times)
+    floor = statistics.median([t for block in floors.values() for t in block])
     for row in results:
         row["x_floor"] = round(row["cold_median_ms"] / floor, 1)
     return results

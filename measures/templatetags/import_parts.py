@@ -3,10 +3,10 @@ Django's template engine spent a fifth of the page's time on them (docs/performa
 Everything the file holds is escaped here; numbers and our own words are written as they are."""
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.importing import ImportReport, RowOutcome
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import number
 
 register = template.Library()

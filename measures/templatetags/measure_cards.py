@@ -3,11 +3,11 @@ quality, chart and latest values. Written in Python rather than an included temp
 priority's page shows a card for each of its measures, and each include cost 0.7 ms."""
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from measures.templatetags.value_tables import values_table
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import json_data, rag_badge, spc_icons, with_unit
 
 register = template.Library()

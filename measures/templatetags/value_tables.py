@@ -7,12 +7,12 @@ own words are written as they are."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.charts import point_meaning
 from measures.models import Measure
 from measures.spc import SpcResult
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import number, short_day, with_unit
 
 register = template.Library()

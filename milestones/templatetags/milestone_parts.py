@@ -7,11 +7,11 @@ numbers, dates and our own words are written as they are."""
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.templatetags.django_tables2 import table_page_range
 
 from milestones.tables import MilestoneTable
+from strategy_tracker.escaping import esc
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import rag_badge, short_day, strategy_badges
 

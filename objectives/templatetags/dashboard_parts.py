@@ -5,12 +5,12 @@ escaped here; numbers, dates and our own words are written as they are."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
+from strategy_tracker.escaping import esc
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import (
     month_year,

@@ -5,12 +5,12 @@ person entered is escaped here; numbers, dates and our own words are written as 
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from reporting.models import Level, SnapshotItem
 from risks.templatetags.risk_parts import risk_score
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
     month_year,

@@ -5,13 +5,13 @@ all read from the periods alone (one query a page)."""
 from django import template
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from objectives.models import Strategy
 from reporting.as_at import item_of
 from reporting.changes import KINDS
 from reporting.models import PeriodState, ReportingPeriod
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import short_day
 
 register = template.Library()

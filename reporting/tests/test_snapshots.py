@@ -241,3 +241,24 @@ def test_when_too_many_pdfs_are_printing_the_reader_is_asked_to_wait(
     response = client.get(f"/strategies/s/periods/{period.pk}/report.pdf")
     assert response.status_code == 503
     assert "Too many reports are being printed at this moment" in response.content.decode()
+
+
+def test_a_row_read_whole_is_the_row_django_would_build(strategy, admin_user):
+    """SnapshotItem.from_db sets a whole row's fields in one step: each row read so must hold
+    what Model.__init__ would have given it, be saved as an update, and a row read with
+    fields deferred is still built the usual way."""
+    period = _close(strategy, admin_user)
+    fields = [f.attname for f in SnapshotItem._meta.concrete_fields]
+    stored = period.snapshot.order_by("position").values(*fields)
+    rows = list(period.snapshot.order_by("position"))
+    assert len(rows) == len(stored) > 5
+    for row, values in zip(rows, stored, strict=True):
+        assert {name: getattr(row, name) for name in fields} == values
+        assert (row._state.adding, row._state.db) == (False, "default")
+        assert row.period == period and row.get_level_display()
+    measure = period.snapshot.get(level="measure", title="Waits")
+    measure.reason = "edited"
+    measure.save(update_fields=["reason"])  # an UPDATE of that row, not a second row
+    assert period.snapshot.filter(title="Waits").get().reason == "edited"
+    deferred = period.snapshot.defer("chart").get(pk=measure.pk)
+    assert "chart" not in deferred.__dict__ and deferred.chart == measure.chart

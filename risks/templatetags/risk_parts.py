@@ -3,10 +3,10 @@ written here rather than in included templates and loops: a board report shows s
 or more, and each include cost it 70 µs."""
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
 from strategy_tracker.addresses import address
+from strategy_tracker.escaping import esc
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import short_day
 

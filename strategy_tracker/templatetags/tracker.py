@@ -9,11 +9,12 @@ from decimal import Decimal
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from measures.spc import Assurance, SpcResult, Variation
+from strategy_tracker.escaping import esc
 from strategy_tracker.status import DISPLAY_ORDER, Rag, RollUp, Status
 
 register = template.Library()
@@ -54,7 +55,7 @@ def rag_badge(status: Status | RollUp, show_reason: bool = True) -> SafeString:
     stale = _STALE if getattr(status, "stale", False) else ""
     opening = _REASON if show_reason else _HIDDEN_REASON
     return mark_safe(  # noqa: S308 - fixed markup and the escaped reason
-        f"{_BADGES[status.rag]}{stale}{opening}{conditional_escape(status.reason)}</span>"
+        f"{_BADGES[status.rag]}{stale}{opening}{esc(status.reason)}</span>"
     )
 
 
@@ -255,13 +256,13 @@ def _spc_icons(result: SpcResult | None, variation: bool = True, assurance: bool
         kind = VARIATION_SYMBOLS[result.variation.value]["kind"]
         icons.append(
             f'<span class="spc-icon spc-variation spc-{kind}">{variation_icon(result.variation)}'
-            f'<span class="spc-label">{conditional_escape(result.variation.label)}</span></span>'
+            f'<span class="spc-label">{esc(result.variation.label)}</span></span>'
         )
     if assurance and result.assurance:
         icons.append(
             f'<span class="spc-icon spc-assurance spc-assurance-{result.assurance.value}">'
             f"{assurance_icon(result.assurance)}"
-            f'<span class="spc-label">{conditional_escape(result.assurance.label)}</span></span>'
+            f'<span class="spc-label">{esc(result.assurance.label)}</span></span>'
         )
     elif assurance:
         icons.append(
