@@ -45,7 +45,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from objectives.models import Organisation, Strategy
+from objectives.models import Organisation
 
 BATCH_ROWS = 2000  # checked, looked up and written together
 # Rows without errors shown in the preview: enough to see the file was read as meant. The
@@ -268,8 +268,14 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             Measure.objects.visible_to(by)
             .filter(code__in=codes)
             .with_responsible()
-            # Both parents are joined already, for who may see it and who is responsible.
-            .annotate(strategy_id=Coalesce("priority__strategy", "objective__priority__strategy"))
+            # Both parents' strategies are joined already, for who is responsible.
+            .annotate(
+                illustrative=Coalesce(
+                    "priority__strategy__illustrative",
+                    "objective__priority__strategy__illustrative",
+                )
+            )
+            .order_by()  # read into a dict by code
         )
         rows = measures.values_list(
             "code",
@@ -278,22 +284,21 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             "baseline_period",
             "minimum_value",
             "maximum_value",
-            "strategy_id",
+            "illustrative",
             "responsible_organisation",
         )
         rows = list(rows)
         refusals = _refusals(rows, by)
-        made_up = set(Strategy.objects.filter(illustrative=True).values_list("id", flat=True))
         return {
             code: cls(
                 pk,
                 unit,
                 baseline,
                 *allowed_range(unit, low, high),
-                illustrative=strategy_id in made_up,
+                illustrative=illustrative,
                 refused=refusals.get(pk, ""),
             )
-            for code, pk, unit, baseline, low, high, strategy_id, _ in rows
+            for code, pk, unit, baseline, low, high, illustrative, _ in rows
         }
 
 
