@@ -5,6 +5,7 @@ or more, and each include cost it 70 µs."""
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from risks.models import Risk
 from strategy_tracker.addresses import address
 from strategy_tracker.escaping import esc
 from strategy_tracker.people import display_name
@@ -73,7 +74,7 @@ def _address(strategy, r) -> str:
 
 def _risk_item(r, strategy, today) -> str:
     flags = ' <strong class="flag">Above appetite</strong>' if r.above_appetite else ""
-    if r.status == "closed":
+    if r.status == Risk.Status.CLOSED:
         flags += ' <span class="muted">(closed)</span>'
     elif r.review_date < today:
         flags += f' <strong class="flag">Review overdue</strong> (due {short_day(r.review_date)})'
