@@ -50,6 +50,18 @@ def holders(organisation_ids=None):
     )
 
 
+def read_people(milestones: list["Milestone"]) -> None:
+    """Each milestone's owner and last updater, read in one query for all (prefetching the
+    two is a query each)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {m.owner_id for m in milestones} | {m.last_updated_by_id for m in milestones}
+    people = get_user_model().objects.in_bulk(ids - {None})
+    for milestone in milestones:
+        milestone.owner = people.get(milestone.owner_id)
+        milestone.last_updated_by = people.get(milestone.last_updated_by_id)
+
+
 class StaleMilestoneError(Exception):
     """The milestone changed after the person updating it read it; nothing was written."""
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, prefetch_related_objects
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from measures.charts import measure_trend
 from milestones.filters import MilestoneFilter
-from milestones.models import Milestone
+from milestones.models import Milestone, read_people
 from milestones.tables import MilestoneTable
 from objectives import lifecycle
 from objectives.charts import milestone_timeline
@@ -44,11 +44,17 @@ def _get_for_dashboard(request: HttpRequest, slug: str) -> Strategy:
     return _get_strategy(request, slug, "published_by", "closed_by")
 
 
-def _get_priority(strategy: Strategy, key: tuple[int, int]) -> Priority:
+def _get_priority(request: HttpRequest, slug: str, key: tuple[int, int]) -> Priority:
+    """The priority at this address, read with its strategy and the strategy's organisation
+    in one query, if this user may see the strategy."""
     part, number = key
-    priority = get_object_or_404(Priority, strategy=strategy, part=part, number=number)
-    priority.strategy = strategy
-    return priority
+    return get_object_or_404(
+        Priority.objects.select_related("strategy__organisation"),
+        strategy__in=Strategy.objects.visible_to(request.user),
+        strategy__slug=slug,
+        part=part,
+        number=number,
+    )
 
 
 def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_options):
@@ -175,7 +181,7 @@ def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> H
         key=lambda pair: (pair[1].status.rag != Rag.RED, pair[1].obj.due_date or dt.date.max),
     )
     shown = [item.obj for _, item in needs_attention[:EXCEPTIONS_SHOWN]]
-    prefetch_related_objects(shown, "owner", "last_updated_by")
+    read_people(shown)
     context = {
         "strategy": strategy,
         "administers": strategy.is_administered_by(request.user),
@@ -217,8 +223,8 @@ def strategy_milestones(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
-    strategy = _get_strategy(request, slug)
-    priority = _get_priority(strategy, key)
+    priority = _get_priority(request, slug, key)
+    strategy = priority.strategy
     today = timezone.localdate()
     progress = build_progress(strategy, today, only_priority=priority, owners=False)
     priority_progress = progress.priorities[0]
@@ -245,8 +251,8 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
 def objective_detail(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
-    strategy = _get_strategy(request, slug)
-    priority = _get_priority(strategy, key)
+    priority = _get_priority(request, slug, key)
+    strategy = priority.strategy
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
     today = timezone.localdate()

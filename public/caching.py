@@ -19,9 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from objectives.models import Strategy
-from public.models import OpenData, Publication
-from public.pages import publication_of
-from reporting.models import ReportingPeriod
+from public.models import Publication
+from public.pages import published_for
 
 MAX_AGE_S = 300  # how stale a kept copy may be: an unpublished strategy is gone within it
 
@@ -51,27 +50,20 @@ def public_page(etag_func=None):
 def strategy_etag(request: HttpRequest, slug: str, **kwargs) -> str:
     """Everything a public page of the strategy is drawn from but its quarters' snapshots
     (written once, at close), hashed: 404 if the strategy is not public."""
-    publication = publication_of(slug)
-    strategy = publication.strategy
-    open_data = OpenData.objects.filter(organisation_id=strategy.organisation_id)
-    private = sorted(publication.private_items.values_list("kind", "object_id"))
+    public = published_for(request, slug)  # the page is drawn from the same rows
+    strategy, open_data = public.strategy, public.open_data
     parts = [
         software_edition(),
         request.path,
-        publication.publish_commentary,
-        private,
-        list(open_data.values_list("licence", "show_owner_job_titles")),
+        public.publication.publish_commentary,
+        sorted(public.hidden),  # the private items and what sits under them
+        (open_data.licence, open_data.show_owner_job_titles),
         strategy.organisation.name,
-        list(
-            ReportingPeriod.objects.closed()
-            .filter(strategy=strategy)
-            .order_by("pk")
-            .values_list("pk", "closed_at")
-        ),
+        sorted((p.pk, p.closed_at) for p in public.periods()),
         # The strategy's own details (title, period, vision), and, where items are private,
         # the structure that says what sits under them.
         Strategy.history.filter(id=strategy.pk).aggregate(last=Max("history_date"))["last"],
-        _items_changed(strategy) if private else None,
+        _items_changed(strategy) if public.hidden else None,
     ]
     return _hashed(parts)
 

@@ -3,9 +3,9 @@ is its Admin's sign-off of it), each read from its snapshot, never from live dat
 private items, without anyone's name, and without owners' commentary unless it is published.
 Rows are changed in memory only, never saved."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from public.models import OpenData, Publication
 from public.privacy import hidden_items, is_hidden, withheld
@@ -21,32 +21,30 @@ class PublicStrategy:
     publication: Publication
     open_data: OpenData
     hidden: set[tuple[str, int]]  # public/privacy.py's hidden_items
+    _periods: list[ReportingPeriod] | None = field(default=None, repr=False)
 
     @property
     def strategy(self):
         return self.publication.strategy
 
     def periods(self) -> list[ReportingPeriod]:
-        """Its closed quarters, newest first: the only ones the public sees."""
-        periods = list(
-            ReportingPeriod.objects.closed()
-            .filter(strategy=self.strategy)
-            .order_by("-year", "-quarter")
-        )
-        for period in periods:
-            period.strategy = self.strategy
-            period.public_key = file_name_of(period.financial_quarter)
-        return periods
+        """Its closed quarters, newest first: the only ones the public sees. Read once: the
+        page's ETag, the quarter it shows and the quarter it compares with are among them."""
+        if self._periods is None:
+            self._periods = list(
+                ReportingPeriod.objects.closed()
+                .filter(strategy=self.strategy)
+                .order_by("-year", "-quarter")
+            )
+            for period in self._periods:
+                period.strategy = self.strategy
+                period.public_key = file_name_of(period.financial_quarter)
+        return self._periods
 
     def period(self, quarter: Quarter) -> ReportingPeriod:
-        period = (
-            ReportingPeriod.objects.closed()
-            .filter(strategy=self.strategy, year=quarter.year, quarter=quarter.number)
-            .first()
-        )
+        period = next((p for p in self.periods() if p.financial_quarter == quarter), None)
         if period is None:
             raise Http404(f"{quarter.label} of this strategy is not published.")
-        period.strategy = self.strategy
         return period
 
     def rows(self, period: ReportingPeriod, charts: bool) -> tuple[list[SnapshotItem], int]:
@@ -79,7 +77,8 @@ class PublicStrategy:
         `charts` for a page that draws the measures' charts."""
         rows, withheld = self.rows(period, charts)
         report = quarter_report(period, rows)
-        found = changes.compare(changes.previous_closed(period), period, rows)
+        earlier = changes.previous_closed(period, among=self.periods())
+        found = changes.compare(earlier, period, rows)
         removed = [
             c
             for c in found.found.pop("removed", [])
@@ -133,6 +132,15 @@ def published(slug: str) -> PublicStrategy:
     return PublicStrategy(
         publication, open_data_of(publication.strategy.organisation), hidden_items(publication)
     )
+
+
+def published_for(request: HttpRequest, slug: str) -> PublicStrategy:
+    """published(slug), read once a request: the page's ETag (public/caching.py) reads it
+    first, and the page is drawn from the same rows."""
+    public = getattr(request, "public_strategy", None)
+    if public is None or public.strategy.slug != slug:
+        public = request.public_strategy = published(slug)
+    return public
 
 
 def open_data_of(organisation) -> OpenData:

@@ -9,7 +9,7 @@ from objectives.converters import PriorityKeyConverter
 from public import open_data
 from public.caching import index_etag, public_page, strategy_etag
 from public.models import Publication
-from public.pages import published, quarter_of_key
+from public.pages import published_for, quarter_of_key
 from reporting import as_at
 from reporting.pdf import PrintFailed, pdf_of
 from reporting.quarters import file_name_of
@@ -38,7 +38,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @public_page(strategy_etag)
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     """The strategy and its latest closed quarter."""
-    public = published(slug)
+    public = published_for(request, slug)
     periods = public.periods()
     context = {"public": public, "strategy": public.strategy, "periods": periods}
     if periods:
@@ -46,21 +46,21 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return _page("strategy.html", context)
 
 
-def _quarter(slug: str, quarter: str, charts: bool = False):
-    public = published(slug)
+def _quarter(request: HttpRequest, slug: str, quarter: str, charts: bool = False):
+    public = published_for(request, slug)
     return public, public.report(public.period(quarter_of_key(quarter)), charts)
 
 
 @public_page(strategy_etag)
 def quarter(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(request, slug, quarter)
     context["periods"] = public.periods()
     return _page("strategy.html", context)
 
 
 @public_page(strategy_etag)
 def priority(request: HttpRequest, slug: str, quarter: str, key: tuple[int, int]) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(request, slug, quarter)
     part = as_at.priority_part(context["report"], _key(key))
     if part is None:
         raise Http404("That priority is not published for this quarter.")
@@ -71,7 +71,7 @@ def priority(request: HttpRequest, slug: str, quarter: str, key: tuple[int, int]
 def objective(
     request: HttpRequest, slug: str, quarter: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
-    public, context = _quarter(slug, quarter)
+    public, context = _quarter(request, slug, quarter)
     key = _key(key)
     part = as_at.priority_part(context["report"], key)
     found = part and as_at.objective_part(part, key, number)
@@ -82,7 +82,7 @@ def objective(
 
 @public_page(strategy_etag)
 def measure(request: HttpRequest, slug: str, quarter: str, code: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter, charts=True)
+    public, context = _quarter(request, slug, quarter, charts=True)
     row = as_at.measure_row(context["report"], code)
     if row is None:
         raise Http404("That measure is not published for this quarter.")
@@ -91,13 +91,13 @@ def measure(request: HttpRequest, slug: str, quarter: str, code: str) -> HttpRes
 
 @public_page(strategy_etag)
 def report(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter, charts=True)
+    public, context = _quarter(request, slug, quarter, charts=True)
     return _page("report.html", context)
 
 
 @public_page(strategy_etag)
 def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
-    public, context = _quarter(slug, quarter, charts=True)
+    public, context = _quarter(request, slug, quarter, charts=True)
     html = render_to_string("public/report_pdf.html", context)
     try:
         data = pdf_of(html, pdf_title(context))
@@ -111,7 +111,7 @@ def report_pdf(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
 
 @public_page(strategy_etag)
 def figures_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    public = published(slug)
+    public = published_for(request, slug)
     response = StreamingHttpResponse(
         open_data.figures_csv(public), content_type="text/csv; charset=utf-8"
     )
@@ -123,7 +123,7 @@ def figures_csv(request: HttpRequest, slug: str) -> HttpResponse:
 # not follow; a copy may be kept for MAX_AGE_S.
 @public_page()
 def structure_json(request: HttpRequest, slug: str) -> HttpResponse:
-    public = published(slug)
+    public = published_for(request, slug)
     response = HttpResponse(
         open_data.structure_json(public), content_type="application/json; charset=utf-8"
     )

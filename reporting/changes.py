@@ -83,8 +83,14 @@ class QuarterChanges:
         return [(phrase, len(self.found[key])) for key, _, phrase in KINDS if self.found.get(key)]
 
 
-def previous_closed(period: ReportingPeriod) -> ReportingPeriod | None:
+def previous_closed(
+    period: ReportingPeriod, among: list[ReportingPeriod] | None = None
+) -> ReportingPeriod | None:
+    """The strategy's closed period of the quarter before `period`'s, if any: looked for
+    `among` the strategy's closed periods where a page has read them already."""
     quarter = period.financial_quarter.previous()
+    if among is not None:
+        return next((p for p in among if p.financial_quarter == quarter), None)
     return ReportingPeriod.objects.filter(
         strategy_id=period.strategy_id,
         year=quarter.year,

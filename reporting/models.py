@@ -126,14 +126,22 @@ class ReportingPeriod(models.Model):
     @property
     def heading(self) -> dict:
         """The report's heading as at close (live values for a period closed before they
-        were kept), in the shape the strategy flags template reads."""
+        were kept), in the shape the strategy flags template reads. A live value is read only
+        where none was kept: the organisation and the closer are a query each."""
         strategy, kept = self.strategy, self.as_closed
-        closer = display_name(self.closed_by) if self.closed_by else ""
+        if "organisation" in kept:
+            organisation = kept["organisation"]
+        else:
+            organisation = strategy.organisation.name
+        if "closed_by" in kept:
+            closer = kept["closed_by"]
+        else:
+            closer = display_name(self.closed_by) if self.closed_by_id else ""
         return {
             "title": kept.get("title", strategy.title),
-            "organisation": {"name": kept.get("organisation", strategy.organisation.name)},
+            "organisation": {"name": organisation},
             "illustrative": kept.get("illustrative", strategy.illustrative),
-            "closed_by": kept.get("closed_by", closer),
+            "closed_by": closer,
         }
 
     def is_late(self, today: dt.date) -> bool:

@@ -88,11 +88,16 @@ def quarter_report(
     return report
 
 
-def report_context(period: ReportingPeriod, since: ReportingPeriod | None = None) -> dict:
+def report_context(
+    period: ReportingPeriod,
+    since: ReportingPeriod | None = None,
+    closed_before: list[ReportingPeriod] | None = None,
+) -> dict:
     """What the report's templates read: the page, its PDF and a board pack's part. What
-    changed is counted since `since`, an earlier closed quarter, or else the one before."""
+    changed is counted since `since`, an earlier closed quarter, or else the one before
+    (found among `closed_before`, the strategy's earlier closed quarters, if read already)."""
     report = quarter_report(period)
-    earlier = since or changes.previous_closed(period)
+    earlier = since or changes.previous_closed(period, among=closed_before)
     risks = risk_report(period, earlier)
     window = structure_changes.window(period)
     return {

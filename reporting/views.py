@@ -233,7 +233,7 @@ def _report_context(request: HttpRequest, slug: str, pk: int) -> dict:
         since = next((p for p in earlier if p.pk == chosen), None)
         if since is None:
             raise Http404("There is no earlier closed quarter of this strategy to compare with.")
-    context = report_context(period, since)
+    context = report_context(period, since, closed_before=earlier)
     context.update(earlier_choices=earlier, since=since)
     return context
 

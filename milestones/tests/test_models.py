@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from milestones.models import Milestone
-from tests.factories import make_milestone
+from tests.factories import make_milestone, make_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,19 @@ def test_every_change_to_a_milestone_is_kept_with_who_made_it(admin_user):
     assert records[0].status == "at_risk"
     assert records[0].history_user == admin_user
     assert records[1].status == "not_started"
+
+
+def test_owners_and_last_updaters_are_read_in_one_query_for_many(
+    programme_lead, admin_user, django_assert_num_queries
+):
+    from milestones.models import read_people
+
+    objective = make_objective()
+    make_milestone(objective, owner=programme_lead, last_updated_by=admin_user)
+    make_milestone(objective, owner=admin_user)
+    make_milestone(objective)
+    milestones = list(Milestone.objects.filter(objective=objective).order_by("id"))
+    with django_assert_num_queries(1):
+        read_people(milestones)
+        found = [(m.owner, m.last_updated_by) for m in milestones]
+    assert found == [(programme_lead, admin_user), (admin_user, None), (None, None)]

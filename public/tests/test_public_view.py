@@ -9,7 +9,9 @@ import json
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,6 +88,19 @@ def test_a_matching_etag_gets_304_and_a_change_makes_a_new_one(client, plan, adm
     changed = client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200 and changed["ETag"] != tag
     assert "2024/25 Q3" in changed.content.decode()
+
+
+def test_a_page_and_its_tag_read_what_they_share_once_and_name_nobody(client, plan, admin_user):
+    close_quarter(plan, Quarter(2024, 3), by=admin_user)  # a quarter before to compare with
+    once = ("public_publication", "public_opendata", "public_privateitem")
+    for url in _urls()[:7]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        sql = [query["sql"] for query in queries]
+        for table in (*once, "reporting_reportingperiod"):
+            assert sum(f'FROM "{table}"' in s for s in sql) == 1, (url, table)
+        # The closer's name was kept at close: nobody's row is read, even to be left out.
+        assert not any('FROM "auth_user"' in s for s in sql), url
 
 
 def test_nothing_is_public_until_published_and_nothing_after_unpublishing(client, plan):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from reporting import changes, cycle
 from reporting.models import ReportingPeriod, SnapshotItem
 from reporting.quarters import Quarter
+from strategy_tracker.people import display_name
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -194,6 +195,36 @@ def test_the_reports_heading_is_kept_as_it_was_at_close(admin_user, client):
     assert "Better Health" in main and "Renamed" not in main and "New Org" not in main
     assert "Illustrative data" not in main and "by Ada Admin" in main
     assert before.split('<main id="main"')[1].split("</main>")[0] == main
+
+
+def test_a_kept_heading_reads_nothing_and_one_never_kept_reads_live_values(
+    quarters, admin_user, django_assert_num_queries
+):
+    _, q2 = quarters
+    kept = {"title": "T", "organisation": "Org at close", "illustrative": False, "closed_by": ""}
+    ReportingPeriod.objects.filter(pk=q2.pk).update(as_closed=kept, closed_by=admin_user)
+    period = ReportingPeriod.objects.select_related("strategy").get(pk=q2.pk)
+    with django_assert_num_queries(0):
+        heading = period.heading
+    assert heading["organisation"] == {"name": "Org at close"} and heading["closed_by"] == ""
+
+    ReportingPeriod.objects.filter(pk=q2.pk).update(as_closed={})  # closed before they were kept
+    period = ReportingPeriod.objects.select_related("strategy").get(pk=q2.pk)
+    heading = period.heading
+    assert heading["organisation"] == {"name": period.strategy.organisation.name}
+    assert heading["closed_by"] == display_name(admin_user)
+    assert heading["title"] == period.strategy.title
+
+
+def test_the_quarter_before_is_the_same_found_among_periods_read_or_by_a_query(quarters):
+    q1, q2 = quarters
+    q4 = _period(q1.strategy, Quarter(2024, 4), q2.closed_at + dt.timedelta(days=184))
+    closed = list(ReportingPeriod.objects.filter(strategy=q1.strategy, state="closed"))
+    for period in (q1, q2, q4):
+        found = changes.previous_closed(period, among=closed)
+        assert found == changes.previous_closed(period)
+    assert changes.previous_closed(q2, among=closed) == q1
+    assert changes.previous_closed(q4, among=closed) is None  # Q3 is not closed
 
 
 def test_with_no_earlier_quarter_only_what_happened_in_this_one_is_reported(quarters):
