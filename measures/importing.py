@@ -266,7 +266,7 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
         unknown to them), each saying whether they may import its figures."""
         measures = (
             Measure.objects.visible_to(by)
-            .filter(code__in=codes)
+            .filter(code__any_of=codes)
             .with_responsible()
             # Both parents' strategies are joined already, for who is responsible.
             .annotate(
@@ -555,7 +555,7 @@ def _measures_with_values(scan: _Scan, measures: dict[str, "MeasureRules"]) -> s
     if scan.rows <= BATCH_ROWS or not scan.periods or not measures:
         return None
     values = MeasureValue.objects.filter(
-        measure_id__in=[m.id for m in measures.values()],
+        measure_id__any_of=[m.id for m in measures.values()],
         period_end__range=(min(scan.periods), max(scan.periods)),
     )
     return set(values.order_by().values_list("measure_id", flat=True).distinct())
@@ -576,7 +576,7 @@ def _stored(
         return {}
     periods = [period for _, period in pairs]
     rows = MeasureValue.objects.filter(
-        measure_id__in={measure_id for measure_id, _ in pairs},
+        measure_id__any_of={measure_id for measure_id, _ in pairs},
         period_end__range=(min(periods), max(periods)),
     ).order_by()
     return {

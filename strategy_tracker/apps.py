@@ -7,6 +7,7 @@ class StrategyTrackerConfig(AppConfig):
     verbose_name = "Strategy Tracker"
 
     def ready(self) -> None:
+        from strategy_tracker import lookups  # noqa: F401 - registers field__any_of
         from strategy_tracker.roles import ensure_role_groups_after_migrate
 
         # A data migration creates the groups; this keeps them after a test database flush.

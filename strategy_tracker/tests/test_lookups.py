@@ -1,0 +1,74 @@
+"""field__any_of finds exactly what field__in finds, on PostgreSQL as one array parameter."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from objectives.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+# Every character PostgreSQL keeps in text (it refuses NUL), and those its array syntax uses.
+names = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
+TRICKY = ['a "quoted" name', "back\\slash", "{braces}", "a, comma", " ", "", "NULL", "é ü 中"]
+
+
+@pytest.fixture
+def organisations():
+    return {name: Organisation.objects.create(name=name).pk for name in TRICKY}
+
+
+def _found(**lookup) -> set[int]:
+    return set(Organisation.objects.filter(**lookup).values_list("pk", flat=True))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(wanted=st.lists(st.one_of(names, st.sampled_from(TRICKY)), max_size=8))
+def test_text_finds_what_in_finds(organisations, wanted):
+    assert _found(name__any_of=wanted) == _found(name__in=wanted)
+
+
+def test_whole_numbers_and_none_find_what_in_finds(organisations):
+    ids = [*organisations.values(), 10**12, None]
+    assert _found(pk__any_of=ids) == _found(pk__in=ids) == set(organisations.values())
+    assert _found(pk__any_of=[]) == _found(pk__any_of=[None]) == set()
+
+
+def test_a_longer_text_never_matches_one_cut_short(organisations):
+    longest = "x" * 200  # Organisation.name is at most 200 characters
+    Organisation.objects.create(name=longest)
+    assert _found(name__any_of=[longest + "y"]) == set()
+    assert len(_found(name__any_of=[longest])) == 1
+
+
+def test_a_subquery_and_mixed_values_are_read_as_in_reads_them(organisations):
+    subquery = Organisation.objects.filter(name__startswith="a").values("pk")
+    assert _found(pk__any_of=subquery) == _found(pk__in=subquery) != set()
+    mixed = [organisations["NULL"], str(organisations["é ü 中"])]
+    assert _found(pk__any_of=mixed) == _found(pk__in=mixed) == set(mixed[:1]) | {int(mixed[1])}
+
+
+def test_other_values_are_left_to_in():
+    import datetime as dt
+
+    from strategy_tracker.lookups import _array_literal
+
+    assert _array_literal([dt.date(2024, 3, 31)]) is None
+    assert _array_literal([1, "1"]) is None and _array_literal([True]) is None
+    assert _array_literal(['say "hi"\\']) == ("text", '{"say \\"hi\\"\\\\"}')
+
+
+def test_postgresql_gets_one_array_parameter_for_many_values(organisations):
+    ids = list(range(1, 1001))
+    with CaptureQueriesContext(connection) as queries:
+        _found(pk__any_of=ids)
+    sql = queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql and "::bigint[]" in sql and "'{1,2,3," in sql
+        assert " IN (" not in sql
+    else:
+        assert " IN (" in sql
