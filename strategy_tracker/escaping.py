@@ -18,3 +18,11 @@ def esc(text) -> SafeString:
     if hasattr(text, "__html__"):
         return text.__html__()
     return SafeString(html.escape(str(text)))
+
+
+def esc_lines(text) -> SafeString:
+    """Django's linebreaksbr filter (escaping on): escaped as esc() escapes, each line break a
+    <br>. Its lazy-text checks cost 6 µs a call, and a board report has a commentary for each
+    of its hundred or more exceptions."""
+    escaped = esc(text)
+    return SafeString(escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>"))

@@ -4,13 +4,13 @@ a third of the page's time on them (docs/performance.md). Every value a person e
 escaped here; numbers, dates and our own words are written as they are."""
 
 from django import template
-from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
-from strategy_tracker.escaping import esc
+from strategy_tracker.escaping import esc, esc_lines
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import (
     month_year,
@@ -102,7 +102,7 @@ def _latest_report(m) -> str:
     forecast = f" · forecast {short_day(m.forecast_date)}" if m.forecast_date else ""
     commentary = ""
     if m.commentary:
-        text = linebreaksbr(truncatechars(m.commentary, 400), autoescape=True)
+        text = esc_lines(truncatechars(m.commentary, 400))
         commentary = f'\n        <blockquote class="commentary">{text}</blockquote>'
     by = esc(display_name(m.last_updated_by)) if m.last_updated_by else "Someone"
     return (

@@ -4,13 +4,12 @@ template engine spent most of the page's time on them (docs/performance.md). Eve
 person entered is escaped here; numbers, dates and our own words are written as they are."""
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from reporting.models import Level, SnapshotItem
 from risks.templatetags.risk_parts import risk_score
-from strategy_tracker.escaping import esc
+from strategy_tracker.escaping import esc, esc_lines
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
     month_year,
@@ -52,7 +51,7 @@ def _exception(r: SnapshotItem, public: bool = False) -> str:
             f"{forecast}</p>"
         )
         if r.commentary:
-            commentary = linebreaksbr(r.commentary, autoescape=True)
+            commentary = esc_lines(r.commentary)
             report += f'<blockquote class="commentary">{commentary}</blockquote>'
     else:
         report = '<p class="report-line muted">No update reported</p>'

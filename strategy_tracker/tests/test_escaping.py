@@ -37,3 +37,20 @@ def test_lazy_text_numbers_and_none_as_django_gives_them():
     for value in (gettext_lazy("Save & close"), lazy_markup, 3, Decimal("1.50"), None, b"<b>"):
         assert esc(value) == conditional_escape(value), value
     assert esc(lazy_markup) == "&lt;i&gt;lazy&lt;/i&gt;"
+
+
+@given(st.lists(st.sampled_from(["\r", "\n", "\r\n", "<", "&", '"', "'", "a", " "])).map("".join))
+def test_lines_are_broken_and_escaped_as_linebreaksbr_does(text):
+    from django.template.defaultfilters import linebreaksbr
+
+    from strategy_tracker.escaping import esc_lines
+
+    assert esc_lines(text) == linebreaksbr(text, autoescape=True)
+    assert esc_lines(mark_safe(text)) == linebreaksbr(mark_safe(text), autoescape=True)  # noqa: S308
+    assert isinstance(esc_lines(text), SafeString)
+
+
+def test_a_line_break_of_any_kind_is_one_br():
+    from strategy_tracker.escaping import esc_lines
+
+    assert esc_lines("a\r\nb\rc\nd<e>") == "a<br>b<br>c<br>d&lt;e&gt;"
