@@ -70,9 +70,9 @@ def strategy_etag(request: HttpRequest, slug: str, **kwargs) -> str:
 
 def _items_changed(strategy: Strategy):
     """When its priorities and objectives last changed (moved, archived, retitled): what hides
-    or shows the items under a private one. A milestone or measure moved to another parent
-    in the Django admin is not followed: its pages keep their tag until something above
-    changes (the snapshot still hides it where it was when the quarter closed)."""
+    or shows the items under a private one. Which items sit under a private one is in the
+    tag already (the hidden items), so a milestone or measure moved under one or out of it
+    changes the tag too."""
     from objectives.models import Objective, Priority
 
     return [

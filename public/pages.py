@@ -21,7 +21,9 @@ class PublicStrategy:
     publication: Publication
     open_data: OpenData
     hidden: set[tuple[str, int]]  # public/privacy.py's hidden_items
-    _periods: list[ReportingPeriod] | None = field(default=None, repr=False)
+    _periods: list[ReportingPeriod] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def strategy(self):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from reporting.models import Level, ReportingPeriod, SnapshotItem
+from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.status import SEVERITY, Rag
 
 # (key, heading, phrase): the kinds of change, in the order the report lists them; the phrase
@@ -90,12 +90,19 @@ def previous_closed(
     `among` the strategy's closed periods where a page has read them already."""
     quarter = period.financial_quarter.previous()
     if among is not None:
-        return next((p for p in among if p.financial_quarter == quarter), None)
+        found = (
+            p
+            for p in among
+            if p.strategy_id == period.strategy_id
+            and p.state == PeriodState.CLOSED
+            and p.financial_quarter == quarter
+        )
+        return next(found, None)
     return ReportingPeriod.objects.filter(
         strategy_id=period.strategy_id,
         year=quarter.year,
         quarter=quarter.number,
-        state="closed",
+        state=PeriodState.CLOSED,
     ).first()
 
 

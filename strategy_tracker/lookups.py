@@ -3,21 +3,32 @@ parameter (`= ANY(%s::bigint[])`) rather than one placeholder each. For a thousa
 as an import's preview asks for by code and by measure, `IN (%s, …)` made Django write a
 thousand placeholders and PostgreSQL parse a thousand constants: 7.2 ms a query, against
 3.5 ms with the array (the query plan is the same: PostgreSQL turns IN into = ANY itself).
-Django ticket #37211 proposes the same for `__in`. Whole numbers and text only; anything
-else, a subquery, and every other database get `__in` as it is."""
+Django ticket #37211 proposes the same for `__in`.
 
-from django.db.models import Field, ForeignObject
+For whole-number, text and foreign-key columns (ids, not model instances) only, and only
+for whole numbers within bigint or text: anything else, a subquery, and every other
+database get `__in` as it is."""
+
+from django.db.models import CharField, ForeignKey, IntegerField, TextField
 from django.db.models.lookups import In
 
+BIGINT = range(-(2**63), 2**63)
 
-@ForeignObject.register_lookup  # measure_id__any_of: ids, not model instances
-@Field.register_lookup
+
+@ForeignKey.register_lookup
+@IntegerField.register_lookup
+@CharField.register_lookup
+@TextField.register_lookup
 class AnyOf(In):
     lookup_name = "any_of"
 
     def as_postgresql(self, compiler, connection):
-        values = self.rhs if self.rhs_is_direct_value() else None
-        literal = _array_literal(values) if values is not None else None
+        column = self.lhs.output_field
+        if isinstance(column, ForeignKey):
+            column = column.target_field
+        literal = None
+        if self.rhs_is_direct_value():
+            literal = _array_literal(self.rhs, text=isinstance(column, CharField | TextField))
         if literal is None:
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -27,13 +38,16 @@ class AnyOf(In):
         return f"{lhs} = ANY(%s::{element_type}[])", (*lhs_params, text)
 
 
-def _array_literal(values) -> tuple[str, str] | None:
-    """(element type, PostgreSQL's array literal) of `values` without None; None if they
-    are not all whole numbers or all text."""
+def _array_literal(values, text: bool) -> tuple[str, str] | None:
+    """(element type, PostgreSQL's array literal) of `values` without None, for a text
+    column or a whole-number one; None if they are not all of its kind (or out of bigint's
+    range, where `__in` finds nothing rather than failing)."""
     values = [v for v in values if v is not None]
-    if values and all(type(v) is int for v in values):
-        return "bigint", "{" + ",".join(map(str, values)) + "}"
-    if values and all(isinstance(v, str) for v in values):
+    if not values:
+        return None
+    if text and all(isinstance(v, str) for v in values):
         quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
         return "text", "{" + ",".join(f'"{v}"' for v in quoted) + "}"
+    if not text and all(type(v) is int and v in BIGINT for v in values):
+        return "bigint", "{" + ",".join(map(str, values)) + "}"
     return None

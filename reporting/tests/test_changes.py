@@ -216,15 +216,22 @@ def test_a_kept_heading_reads_nothing_and_one_never_kept_reads_live_values(
     assert heading["title"] == period.strategy.title
 
 
-def test_the_quarter_before_is_the_same_found_among_periods_read_or_by_a_query(quarters):
+def test_the_quarter_before_is_the_same_found_among_periods_read_or_by_a_query(
+    quarters, django_assert_num_queries
+):
     q1, q2 = quarters
-    q4 = _period(q1.strategy, Quarter(2024, 4), q2.closed_at + dt.timedelta(days=184))
-    closed = list(ReportingPeriod.objects.filter(strategy=q1.strategy, state="closed"))
+    later = q2.closed_at + dt.timedelta(days=92)
+    q3 = _period(q1.strategy, Quarter(2024, 3), later)
+    ReportingPeriod.objects.filter(pk=q3.pk).update(state="open")  # opened, not yet closed
+    q4 = _period(q1.strategy, Quarter(2024, 4), later + dt.timedelta(days=92))
+    elsewhere = _period(make_strategy(slug="other"), Q1, q1.opened_at)
+    read = [elsewhere, *ReportingPeriod.objects.filter(pk__in=[q1.pk, q2.pk, q3.pk, q4.pk])]
     for period in (q1, q2, q4):
-        found = changes.previous_closed(period, among=closed)
+        with django_assert_num_queries(0):
+            found = changes.previous_closed(period, among=read)
         assert found == changes.previous_closed(period)
-    assert changes.previous_closed(q2, among=closed) == q1
-    assert changes.previous_closed(q4, among=closed) is None  # Q3 is not closed
+    assert changes.previous_closed(q2, among=read) == q1
+    assert changes.previous_closed(q4, among=read) is None  # Q3 is open, not closed
 
 
 def test_with_no_earlier_quarter_only_what_happened_in_this_one_is_reported(quarters):
