@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from measures.models import Measure, TrajectoryPoint
 from objectives.strategy_json import plain_number
+from strategy_tracker.dates import long_day, short_day
 
 Points = list[tuple[dt.date, Decimal]]
 
@@ -34,7 +35,7 @@ def parse_points(text: str) -> Points:
         if not equals or not value.is_finite():
             raise ValueError(f'"{part.strip()}" is not a planned point: write date=value.')
         if day in points:
-            raise ValueError(f"{day:%-d %B %Y} is planned twice.")
+            raise ValueError(f"{long_day(day)} is planned twice.")
         points[day] = value
     return sorted(points.items())
 
@@ -52,7 +53,7 @@ def point_errors(measure: Measure, points: Points) -> list[str]:
                 exclude=["measure"]
             )
         except ValidationError as error:
-            errors.extend(f"{day:%-d %b %Y}: {m}" for m in error.messages)
+            errors.extend(f"{short_day(day)}: {m}" for m in error.messages)
     return errors
 
 

@@ -9,6 +9,8 @@ from html import escape as esc
 
 from django.utils.safestring import SafeString, mark_safe
 
+from strategy_tracker.dates import short_day
+
 # (field, label, what it asks): the kite mark's six dimensions, in its order.
 DIMENSIONS = [
     ("timeliness", "Timeliness", "Is the figure available as soon as the board needs it?"),
@@ -105,7 +107,7 @@ def icon(rating: Rating | None, as_at: dt.date) -> SafeString:
     old = ""
     if rating.is_old(as_at):
         old = (
-            f'<br><strong class="flag">Rated {rating.assessed_on:%-d %b %Y}, over a year '
+            f'<br><strong class="flag">Rated {short_day(rating.assessed_on)}, over a year '
             "before</strong>"
         )
     return mark_safe(  # noqa: S308 - escaped parts

@@ -26,6 +26,7 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
+from strategy_tracker.dates import short_day
 from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
 from strategy_tracker.status import Status
 
@@ -421,8 +422,8 @@ class TrajectoryPoint(models.Model):
         if not start < self.period_end < end:
             raise ValidationError(
                 {
-                    "period_end": f"A planned point lies between the baseline ({start:%-d %b %Y}) "
-                    f"and the target date ({end:%-d %b %Y})."
+                    "period_end": f"A planned point lies between the baseline ({short_day(start)}) "
+                    f"and the target date ({short_day(end)})."
                 }
             )
         low, high = sorted([measure.baseline_value, measure.target_value])

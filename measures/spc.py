@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from strategy_tracker.dates import short_day
+
 LIMIT_FACTOR = 2.66
 NEAR_FACTOR = 2 / 3 * 2.66
 MIN_POINTS = 15
@@ -120,9 +122,9 @@ class Signal:
         )
         points = f"{self.points} point{'s' if self.points != 1 else ''}"
         period = (
-            f"{self.start:%-d %b %Y}"
+            short_day(self.start)
             if self.start == self.end
-            else (f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}")
+            else (f"{short_day(self.start)} to {short_day(self.end)}")
         )
         text = f"{RULE_NAMES[self.rule]}: {points} {where}, {period} — {verdict}"
         if self.drawn_otherwise:

@@ -5,7 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from measures import trajectory
-from strategy_tracker.status import Rag, Status, day
+from strategy_tracker.dates import long_day
+from strategy_tracker.status import Rag, Status
 
 STALE_AFTER_MONTHS = 6  # two quarters
 
@@ -83,7 +84,9 @@ def measure_status(
     """The latest value against the target; or, while a dated target is still ahead, against
     `expected`, where the trajectory from the baseline says it should be by now."""
     stale = latest_period_end is not None and is_stale(latest_period_end, today)
-    stale_note = f"; latest value is stale (period ended {day(latest_period_end)})" if stale else ""
+    stale_note = (
+        f"; latest value is stale (period ended {long_day(latest_period_end)})" if stale else ""
+    )
 
     def result(rag: Rag, reason: str, finding: str) -> Status:
         return Status(rag, reason + stale_note, "measure", finding, stale)
@@ -94,7 +97,7 @@ def measure_status(
         return result(Rag.GREY, "no target set", "with no target")
     if direction not in ("higher", "lower"):
         return result(Rag.GREY, "no direction, so no comparison with the target", "unjudged")
-    by = f" by {day(target_date)}" if target_date else ""
+    by = f" by {long_day(target_date)}" if target_date else ""
     if expected is not None:
         # Shown to one decimal place more than the value has (8.56 beside 8.4, 12345.3 beside
         # a count of 12320) and judged as shown, so the reason never contradicts itself. The
@@ -103,7 +106,7 @@ def measure_status(
         expected = _to_places(expected, places + 1)
         shown = (
             f"latest {_number(latest_value)} against {_number(expected)} expected by "
-            f"{day(latest_period_end)} on the trajectory to {_number(target)}{by}"
+            f"{long_day(latest_period_end)} on the trajectory to {_number(target)}{by}"
         )
         if _meets(latest_value, expected, direction):
             return result(Rag.GREEN, f"on trajectory ({shown})", "on trajectory")

@@ -4,7 +4,8 @@ the same)."""
 
 import datetime as dt
 
-from strategy_tracker.status import Rag, Status, day, time_in_words
+from strategy_tracker.dates import long_day
+from strategy_tracker.status import Rag, Status, time_in_words
 
 DUE_SOON_DAYS = 30
 # A milestone in one of these states is finished with: it needs no update and no reminder.
@@ -47,17 +48,19 @@ def milestone_status(
         return result(UNDATED, "no due date and no update yet")
     if due_date is not None and due_date < today:
         late = time_in_words((today - due_date).days)
-        return result(OVERDUE, f"overdue: was due {day(due_date)} ({late} ago)")
+        return result(OVERDUE, f"overdue: was due {long_day(due_date)} ({late} ago)")
     if status == "off_track":
         return result(OFF_TRACK, "reported off track")
     if status == "at_risk":
         return result(AT_RISK, "reported at risk")
     if due_date and forecast_date and forecast_date > due_date:
-        return result(LATE, f"forecast {day(forecast_date)}, after its due date {day(due_date)}")
+        return result(
+            LATE, f"forecast {long_day(forecast_date)}, after its due date {long_day(due_date)}"
+        )
     if due_date and status == "not_started" and (due_date - today).days <= DUE_SOON_DAYS:
         days = (due_date - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         return result(DUE_SOON, f"due {when} and not started")
     if due_date is None:
         return result(ON_TRACK, "no due date; updated, not reported at risk")
-    return result(ON_TRACK, f"due {day(due_date)}, not reported at risk")
+    return result(ON_TRACK, f"due {long_day(due_date)}, not reported at risk")

@@ -3,12 +3,12 @@ movers up and down at every level, milestones completed, slipped and newly overd
 figures and restated ones, SPC signals that started or ended, and milestones still without
 an update this quarter."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
+from strategy_tracker.dates import month_year, short_day
 from strategy_tracker.status import SEVERITY, Rag
 
 # (key, heading, phrase): the kinds of change, in the order the report lists them; the phrase
@@ -177,7 +177,7 @@ def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, alo
     if old is not None:
         then, now = old.forecast_date or old.due_date, row.forecast_date or row.due_date
         if then and now and now > then:
-            add("slipped", row, old, f"{_day(then)} → {_day(now)}")
+            add("slipped", row, old, f"{short_day(then)} → {short_day(now)}")
     closed = row.status in ("complete", "cancelled")
     if not closed and (row.last_updated_at is None or row.last_updated_at < later_start):
         add("no_update", row, old)
@@ -195,7 +195,7 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
             "restated",
             row,
             old,
-            f"{row.restated_period_end:%b %Y}: {_number(row.restated_from)} → "
+            f"{month_year(row.restated_period_end)}: {_number(row.restated_from)} → "
             f"{_number(row.restated_to)}",
         )
     if alone is not None:
@@ -205,10 +205,6 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
         add("signal_started", row, old)
     if was not in COMMON and now in COMMON:
         add("signal_ended", row, old)
-
-
-def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%b %Y}"
 
 
 def _number(value) -> str:

@@ -11,8 +11,8 @@ from objectives.models import Strategy
 from reporting import changes, snapshots
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
+from strategy_tracker.dates import long_day
 from strategy_tracker.people import display_name
-from strategy_tracker.status import day
 
 MAX_GRACE_DAYS = 92  # a grace period longer than a quarter would overlap the next one's
 
@@ -54,12 +54,12 @@ def _check_reporting(strategy: Strategy) -> None:
 def check_window(quarter: Quarter, opens_on: dt.date, closes_on: dt.date) -> None:
     if not quarter.start <= opens_on <= quarter.end:
         raise PeriodRefused(
-            f"{quarter} opens within the quarter, between {day(quarter.start)} and "
-            f"{day(quarter.end)}."
+            f"{quarter} opens within the quarter, between {long_day(quarter.start)} and "
+            f"{long_day(quarter.end)}."
         )
     if not quarter.end <= closes_on <= quarter.end + dt.timedelta(days=MAX_GRACE_DAYS):
         raise PeriodRefused(
-            f"{quarter} closes on or after the quarter ends ({day(quarter.end)}) and within "
+            f"{quarter} closes on or after the quarter ends ({long_day(quarter.end)}) and within "
             f"{MAX_GRACE_DAYS} days of it."
         )
 
@@ -72,8 +72,8 @@ def schedule(
     check_window(quarter, opens_on, closes_on)
     if quarter.end < strategy.period_start or quarter.start > strategy.period_end:
         raise PeriodRefused(
-            f"{quarter} is outside the strategy's period ({day(strategy.period_start)} to "
-            f"{day(strategy.period_end)})."
+            f"{quarter} is outside the strategy's period ({long_day(strategy.period_start)} to "
+            f"{long_day(strategy.period_end)})."
         )
     with transaction.atomic():
         # Held until the new row commits, so two Admins cannot both add the "next" quarter.
@@ -151,7 +151,7 @@ def open_period(period: ReportingPeriod, by) -> ReportingPeriod:
         _check_reporting(period.strategy)
         if period.state == PeriodState.CLOSED:
             raise PeriodRefused(
-                f"{period.label} was closed on {day(timezone.localdate(period.closed_at))}; "
+                f"{period.label} was closed on {long_day(timezone.localdate(period.closed_at))}; "
                 "a closed quarter stays closed, so the board's record of it never changes."
             )
         others = ReportingPeriod.objects.filter(strategy_id=period.strategy_id).exclude(
@@ -190,7 +190,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
         if period.state == PeriodState.CLOSED:
             raise PeriodRefused(
                 f"{period.label} was already closed on "
-                f"{day(timezone.localdate(period.closed_at))}"
+                f"{long_day(timezone.localdate(period.closed_at))}"
                 + (f" by {display_name(period.closed_by)}" if period.closed_by else "")
                 + "; nothing was changed."
             )
@@ -198,7 +198,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             raise PeriodRefused(f"{period.label} has not been opened yet, so it cannot close.")
         if today <= period.quarter_end:
             raise PeriodRefused(
-                f"{period.label} ends on {day(period.quarter_end)}: a quarter closes only "
+                f"{period.label} ends on {long_day(period.quarter_end)}: a quarter closes only "
                 "after it has ended."
             )
         period.state = PeriodState.CLOSED

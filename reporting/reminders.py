@@ -12,8 +12,8 @@ from milestones.models import Milestone
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.models import PeriodState, ReportingPeriod
+from strategy_tracker.dates import long_day
 from strategy_tracker.people import display_name
-from strategy_tracker.status import day
 
 # The scheduled reminders: the day a period opens, a week and a day before returns are due,
 # and weekly once they are late, so nobody gets one every day.
@@ -77,15 +77,15 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
     parts = []
     for period, milestones in periods.items():
         if today > period.closes_on:
-            when = f"LATE: returns were due by {day(period.closes_on)}"
+            when = f"LATE: returns were due by {long_day(period.closes_on)}"
         else:
-            when = f"due by {day(period.closes_on)}"
+            when = f"due by {long_day(period.closes_on)}"
         lines = "\n".join(f"  - {m.title}" for m in milestones)
         parts.append(f"{period.strategy.title}, {period.label} ({when}):\n{lines}")
     first = min(periods, key=lambda p: p.closes_on)
     subject = (
         f"{'Late: ' if late else ''}quarterly return for {first.label}: {total} "
-        f"milestone{'s' if total != 1 else ''} to update by {day(first.closes_on)}"
+        f"milestone{'s' if total != 1 else ''} to update by {long_day(first.closes_on)}"
     )
     link = settings.SITE_URL + reverse("reporting:quarterly_return")
     text = (

@@ -16,9 +16,9 @@ from milestones.models import Milestone, StaleMilestoneError, Submission, Submis
 from milestones.status import CLOSED
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
+from strategy_tracker.dates import long_day
 from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.people import as_id
-from strategy_tracker.status import day
 
 SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
 INVALID, CONFLICT, REFUSED = "invalid", "conflict", "refused"
@@ -218,7 +218,7 @@ def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
         sent = ReportingPeriod.objects.filter(pk=pk, strategy_id=period.strategy_id).first()
         period = sent or period
     period.refresh_from_db()
-    when = f" on {day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
+    when = f" on {long_day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
     return (
         f"{period.label} closed{when}, after this page was opened, so this return was not "
         "saved. Your text is kept below: update the milestone on its own page."

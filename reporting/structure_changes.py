@@ -15,6 +15,7 @@ from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from reporting.models import ReportingPeriod
+from strategy_tracker.dates import long_day
 from strategy_tracker.people import display_name
 
 # Fields whose change is not a change of the strategy's structure.
@@ -135,6 +136,6 @@ def _shown(value) -> str:
     if value in (None, ""):
         return "nothing"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return f"{long_day(value)}"
     text = str(value)
     return text if len(text) <= 120 else text[:119] + "…"

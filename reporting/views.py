@@ -25,6 +25,7 @@ from reporting.pdf import PrintFailed, pdf_of
 from reporting.quarters import file_name_of
 from reporting.report import earlier_closed, pdf_title, report_context
 from strategy_tracker import conflicts
+from strategy_tracker.dates import long_day
 from strategy_tracker.people import as_id, display_name
 
 MANAGE = "reporting.change_reportingperiod"
@@ -121,10 +122,10 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             if period.opens_on > timezone.localdate():
-                done = f"{period.label} is scheduled to open on {period.opens_on:%-d %B %Y}."
+                done = f"{period.label} is scheduled to open on {long_day(period.opens_on)}."
             else:
                 done = (
-                    f"{period.label} is scheduled. Its opening day, {period.opens_on:%-d %B %Y}, "
+                    f"{period.label} is scheduled. Its opening day, {long_day(period.opens_on)}, "
                     "has passed: open it now, or the next daily run opens it."
                 )
             messages.success(request, done)
@@ -191,7 +192,7 @@ def _step(request: HttpRequest, slug: str, pk: int, step, done) -> HttpResponse:
 def _opened(period: ReportingPeriod) -> str:
     done = "open: leads can send their returns"
     if period.closes_on < timezone.localdate():
-        done += f" (its grace period ended on {period.closes_on:%-d %B %Y}, so they are late)"
+        done += f" (its grace period ended on {long_day(period.closes_on)}, so they are late)"
     return done
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from strategy_tracker.dates import short_day
+
 IGNORED_FIELDS = {
     "id",
     "history_id",
@@ -53,7 +55,7 @@ def _display(record, name: str) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date):
-        return f"{value.day} {value:%b %Y}"
+        return short_day(value)
     return value
 
 

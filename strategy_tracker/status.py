@@ -6,7 +6,6 @@ The rules that give a milestone or a measure its status live beside them
 out in the README ("How status is worked out").
 """
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -71,10 +70,6 @@ class RollUp:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-
-def day(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def time_in_words(days: int) -> str:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from measures.spc import Assurance, SpcResult, Variation
+from strategy_tracker import dates
 from strategy_tracker.escaping import esc
 from strategy_tracker.status import DISPLAY_ORDER, Rag, RollUp, Status
 
@@ -114,13 +115,13 @@ def short_day(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = template_localtime(value)
-    return f"{value.day} {value:%b %Y}"
+    return dates.short_day(value)
 
 
 @register.filter
 def month_year(value: dt.date | None) -> str:
     """Mar 2024 (date:"M Y")."""
-    return "" if value is None or value == "" else f"{value:%b %Y}"
+    return "" if value is None or value == "" else dates.month_year(value)
 
 
 @register.filter
