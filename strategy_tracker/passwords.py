@@ -4,6 +4,7 @@ through their organisation (sso/)."""
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 
 
 class PasswordBackend(ModelBackend):
@@ -11,3 +12,9 @@ class PasswordBackend(ModelBackend):
         if not settings.LOCAL_PASSWORDS:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+    def _get_group_permissions(self, user_obj):
+        """None: the only groups are the role groups, whose permissions come with a role held
+        in an organisation (strategy_tracker/roles.py), never with a group joined directly.
+        Django's own group query found nothing on every page that checks a permission."""
+        return Permission.objects.none()

@@ -84,3 +84,25 @@ def test_an_inactive_member_holds_no_permission(admin_user):
     admin_user.is_active = False
     admin_user.save()
     assert get_user_model().objects.get(pk=admin_user.pk).get_all_permissions() == set()
+
+
+def test_a_role_group_joined_directly_gives_no_permission(make_user, django_assert_num_queries):
+    """A role's permissions come only with the role held in an organisation: someone put in
+    its group some other way (a script, the shell) gets nothing from it, and nobody's
+    permissions cost a query for their groups."""
+    outsider = make_user("outsider")
+    outsider.groups.add(Group.objects.get(name=ADMIN))
+    fresh = get_user_model().objects.get(pk=outsider.pk)
+    # Their own permissions, and their memberships' roles: no query for their groups.
+    with django_assert_num_queries(2):
+        assert fresh.get_all_permissions() == set()
+    assert not fresh.has_perm("measures.import_measurevalue")
+
+
+def test_a_permission_given_to_a_person_directly_still_counts(make_user):
+    """A site administrator may give one person a permission in the user admin."""
+    from django.contrib.auth.models import Permission
+
+    person = make_user("person")
+    person.user_permissions.add(Permission.objects.get(codename="import_measurevalue"))
+    assert get_user_model().objects.get(pk=person.pk).has_perm("measures.import_measurevalue")
