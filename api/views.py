@@ -229,6 +229,7 @@ class SnapshotViewSet(ReadOnly):
         )
         return (
             SnapshotItem.objects.filter(period__in=closed)
+            .defer("chart", "chart_figure")  # not in the API's rows, and most of their bytes
             .select_related("period__strategy")
             .order_by("period__strategy__slug", "-period__year", "-period__quarter", "position")
         )

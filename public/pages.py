@@ -55,7 +55,9 @@ class PublicStrategy:
         shown, withheld_rows = [], 0
         snapshot = period.snapshot.order_by("position")
         parents: dict[str, SnapshotItem] = {}  # the shown strategy, priority and objective
-        for row, hidden in withheld(snapshot if charts else snapshot.defer("chart"), self.hidden):
+        if not charts:
+            snapshot = snapshot.defer("chart", "chart_figure")
+        for row, hidden in withheld(snapshot, self.hidden):
             if row.level in PARENT_LEVELS:
                 parents[row.level] = row
                 if row.level == Level.PRIORITY:

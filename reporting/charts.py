@@ -1,6 +1,10 @@
 """A measure's SPC chart in a board report: kept in the snapshot at close (`chart_data`) and
-drawn from it as inline SVG (`drawing`), so the HTML page and the PDF show the same vector
+drawn from it as inline SVG (`figure`), then, so the HTML page and the PDF show the same vector
 chart with no script and no network, and a later restatement never redraws a closed quarter.
+The figure is kept in the snapshot beside the data (SnapshotItem.chart_figure), as the board
+saw it: a trust's report shows about fifty charts, and drawing them on every view was a sixth
+of the page's time. A change to how charts are drawn redraws the kept ones in a migration
+(reporting/migrations/0010_snapshot_chart_figure.py does it).
 
 One chart serves as trend and SPC chart: the values over time with their mean and process
 limits, each point's shape and colour saying what Making Data Count rules found, and the
@@ -14,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures.charts import VERDICT_STYLE
 from measures.spc import SpcResult
+from strategy_tracker.dates import SHORT_MONTHS
+from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import month_year, number, with_unit
 
 # Two years of monthly figures, as board papers show them; older points leave the chart, not
@@ -181,13 +187,12 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
     return d
 
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MEANINGS = {verdict: style[0].lower() for verdict, style in VERDICT_STYLE.items()}
 
 
 def _month(iso_day: str) -> str:
     """ "2024-09-30" → "Sep 2024", as month_year writes it, without making a date."""
-    return f"{MONTHS[int(iso_day[5:7]) - 1]} {iso_day[:4]}"
+    return f"{SHORT_MONTHS[int(iso_day[5:7]) - 1]} {iso_day[:4]}"
 
 
 def _short(value: float) -> str:
@@ -270,3 +275,40 @@ def summary(chart: dict, unit: str) -> str:
         noun = "signal is" if more == 1 else "signals are"
         words.append(f"{more} earlier {noun} on the measure's page.")
     return " ".join(words)
+
+
+def figure(object_id: int, title: str, number: str, chart: dict, unit: str) -> str:
+    """The chart as a report shows it: a figure with the measure's name and code, the SVG
+    named by its title and its words, the legend, and the chart in words; "" when there is
+    nothing to draw. The name and code are escaped; the rest is numbers, dates and our own
+    words."""
+    d = drawing(chart, unit)
+    if d is None:
+        return ""
+    key, title = f"chart-{object_id}", esc(title)
+    legend = "".join(
+        f'<li><span class="key-mark key-{k["key"]}" aria-hidden="true">{k["glyph"]}</span> '
+        f"{k['label']}</li>"
+        for k in d.legend
+    )
+    for shown, name, label in (
+        (d.has_mean, "mean", "Mean"),
+        (d.has_limits, "limit", "Process limits"),
+        (d.has_target, "target", "Target"),
+    ):
+        if shown:
+            legend += (
+                f'<li><span class="key-line key-{name}" aria-hidden="true"></span> {label}</li>'
+            )
+    return (
+        f'<figure class="spc-chart" id="{key}">'
+        f'<figcaption class="chart-name">{title} <span class="muted">({esc(number)})'
+        "</span></figcaption>"
+        # On a phone the chart keeps a readable size and scrolls in its own box.
+        f'<div class="chart-scroll" tabindex="0" role="group" aria-label="Chart: {title}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {d.width} {d.height}" '
+        f'width="100%" role="img" aria-labelledby="{key}-name {key}-words">'
+        f'<title id="{key}-name">Trend and SPC chart: {title}</title>{d.plot}</svg></div>'
+        f'<ul class="chart-legend">{legend}</ul>'
+        f'<p class="chart-words" id="{key}-words">{esc(d.summary)}</p></figure>'
+    )

@@ -10,7 +10,6 @@ from measures import data_quality
 from measures.charts import VERDICT_STYLE
 from measures.spc import Assurance, Variation
 from objectives.models import Strategy
-from reporting.charts import Drawing, drawing
 from reporting.quarters import Quarter
 from risks.scoring import Scored
 from strategy_tracker.people import display_name
@@ -203,6 +202,8 @@ class SnapshotItem(models.Model):
     # Measures: the SPC chart as it stood (reporting/charts.py): the latest points with their
     # mean, limits and meaning, the target, and each signal in words.
     chart = models.JSONField(default=dict, blank=True)
+    # Measures: that chart drawn as reports show it (reporting/charts.py figure), at close.
+    chart_figure = models.TextField(blank=True)
     # Measures: the data-quality rating as it stood (measures/data_quality.py), or {}.
     data_quality = models.JSONField(default=dict, blank=True)
 
@@ -219,14 +220,12 @@ class SnapshotItem(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """A row read whole, its fields set as Model.__init__ would set them but in one step:
-        a board report reads a quarter's hundreds of rows, and __init__'s setattr for each of
-        their 35 fields was half the time of reading them (391 rows: 16.4 → 8.8 ms). A row
-        read with fields deferred is built the usual way. Setting __dict__ skips the fields'
-        descriptors, so a field whose descriptor acts on assignment (a FileField's) would
-        need __init__ again."""
-        if len(values) != len(cls._meta.concrete_fields):
-            return super().from_db(db, field_names, values)
+        """A row, its fields set as Model.__init__ would set them but in one step: a board
+        report reads a quarter's hundreds of rows, and __init__'s setattr for each of their
+        36 fields was half the time of reading them (391 rows: 16.4 → 8.8 ms). A deferred
+        field is left out of __dict__, as __init__ leaves it, so it is read when first used.
+        Setting __dict__ skips the fields' descriptors, so a field whose descriptor acts on
+        assignment (a FileField's) would need __init__ again."""
         row = cls.__new__(cls)
         row.__dict__.update(zip(field_names, values, strict=True))
         row._state = ModelState()
@@ -252,10 +251,6 @@ class SnapshotItem(models.Model):
         if self.level != Level.OBJECTIVE:
             return None
         return int(self.number.rpartition(".")[2])
-
-    @property
-    def chart_drawing(self) -> Drawing | None:
-        return drawing(self.chart, self.unit)
 
     @property
     def chart_points(self) -> list[dict]:

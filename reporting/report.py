@@ -66,7 +66,9 @@ def quarter_report(
     order) if given: the public view's, without its private items."""
     report = QuarterReport(period)
     priority = objective = None
-    report.rows = list(period.snapshot.order_by("position")) if rows is None else rows
+    if rows is None:  # the charts are drawn already (chart_figure): their data is not read
+        rows = list(period.snapshot.order_by("position").defer("chart"))
+    report.rows = rows
     for row in report.rows:
         if row.level == Level.STRATEGY:
             report.overall = row

@@ -9,7 +9,7 @@ from measures.models import MeasureValue
 from objectives.models import JobTitle
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
 from reporting import risk_snapshots
-from reporting.charts import chart_data
+from reporting.charts import chart_data, figure
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from strategy_tracker.people import display_name
 from strategy_tracker.status import RollUp
@@ -159,6 +159,7 @@ def _milestone(item: Item) -> dict:
 def _measure(item: Item) -> dict:
     m, spc = item.obj, item.spc
     has_icons = spc is not None and bool(spc.points) and not spc.run_chart_only
+    chart = chart_data(spc, m.target_value)
     return {
         "number": m.code,
         "title": m.name,
@@ -168,7 +169,8 @@ def _measure(item: Item) -> dict:
         "variation": spc.variation.value if has_icons and spc.variation else "",
         "assurance": spc.assurance.value if has_icons and spc.assurance else "",
         "run_chart_only": spc is not None and spc.run_chart_only,
-        "chart": chart_data(spc, m.target_value),
+        "chart": chart,
+        "chart_figure": figure(m.id, m.name, m.code, chart, m.unit),
         "data_quality": m.quality.as_snapshot() if m.quality else {},
         **_status(item),
     }

@@ -91,47 +91,15 @@ def _appendix_owner(r: SnapshotItem, public: bool) -> str:
 
 @register.simple_tag
 def spc_charts(rows: list[SnapshotItem]) -> SafeString:
-    """Each measure's trend and SPC chart as it stood at close (reporting/charts.py), with its
-    legend and the chart in words; nothing for a measure with no values."""
-    return mark_safe("\n".join(_chart(r) for r in rows))  # noqa: S308 - escaped below
+    """Each measure's trend and SPC chart as drawn when its quarter closed
+    (SnapshotItem.chart_figure), with its legend and the chart in words; nothing for a measure
+    with no values."""
+    return mark_safe("\n".join(r.chart_figure for r in rows))  # noqa: S308 - drawn at close
 
 
 @register.simple_tag
 def spc_chart(row: SnapshotItem) -> SafeString:
-    return mark_safe(_chart(row))  # noqa: S308 - escaped below
-
-
-def _chart(row: SnapshotItem) -> str:
-    d = row.chart_drawing
-    if d is None:
-        return ""
-    key, title = f"chart-{row.object_id}", esc(row.title)
-    legend = "".join(
-        f'<li><span class="key-mark key-{k["key"]}" aria-hidden="true">{k["glyph"]}</span> '
-        f"{k['label']}</li>"
-        for k in d.legend
-    )
-    for shown, name, label in (
-        (d.has_mean, "mean", "Mean"),
-        (d.has_limits, "limit", "Process limits"),
-        (d.has_target, "target", "Target"),
-    ):
-        if shown:
-            legend += (
-                f'<li><span class="key-line key-{name}" aria-hidden="true"></span> {label}</li>'
-            )
-    return (
-        f'<figure class="spc-chart" id="{key}">'
-        f'<figcaption class="chart-name">{title} <span class="muted">({esc(row.number)})'
-        "</span></figcaption>"
-        # On a phone the chart keeps a readable size and scrolls in its own box.
-        f'<div class="chart-scroll" tabindex="0" role="group" aria-label="Chart: {title}">'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {d.width} {d.height}" '
-        f'width="100%" role="img" aria-labelledby="{key}-name {key}-words">'
-        f'<title id="{key}-name">Trend and SPC chart: {title}</title>{d.plot}</svg></div>'
-        f'<ul class="chart-legend">{legend}</ul>'
-        f'<p class="chart-words" id="{key}-words">{esc(d.summary)}</p></figure>'
-    )
+    return mark_safe(row.chart_figure)  # noqa: S308 - drawn at close, escaped there
 
 
 @register.simple_tag

@@ -3,11 +3,13 @@ only that: later edits, restated figures and new values leave it as it was."""
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 
 from measures.models import MeasureValue
 from reporting import cycle
+from reporting.charts import figure
 from reporting.models import SnapshotItem
 from reporting.quarters import Quarter
 from reporting.tests.helpers import q2_strategy
@@ -267,3 +269,40 @@ def test_a_row_read_whole_is_the_row_django_would_build(strategy, admin_user, mo
     measure = next(row for row in rows if row.level == "measure")
     deferred = period.snapshot.defer("chart").get(pk=measure.pk)
     assert "chart" not in deferred.__dict__ and deferred.chart == measure.chart
+
+
+def test_the_chart_is_drawn_once_at_close_and_shown_as_drawn(strategy, admin_user, client):
+    """The figure is kept with the quarter: its report shows what was drawn then (a later
+    change to the chart data or to how charts are drawn leaves it), and reads no chart data."""
+    period = _close(strategy, admin_user)
+    waits = period.snapshot.get(level="measure", title="Waits")
+    assert waits.chart_figure == figure(
+        waits.object_id, waits.title, waits.number, waits.chart, waits.unit
+    )
+    assert waits.chart_figure.startswith(f'<figure class="spc-chart" id="chart-{waits.object_id}"')
+    kept = waits.chart_figure.replace("Chart of 3 values", "Chart of three values")
+    SnapshotItem.objects.filter(pk=waits.pk).update(chart={}, chart_figure=kept)
+    client.force_login(admin_user)
+    for url in (
+        f"/strategies/s/periods/{period.pk}/report/",
+        f"/strategies/s/periods/{period.pk}/board/measures/{waits.number}/",
+    ):
+        page = client.get(url).content.decode()
+        assert "Chart of three values, Jul 2024 to Sep 2024" in page, url
+        assert "Chart of 3 values" not in page, url
+
+
+def test_a_quarter_closed_before_figures_were_kept_has_its_charts_drawn_by_the_migration(
+    strategy, admin_user
+):
+    from django.apps import apps
+
+    draw_kept_charts = import_module(
+        "reporting.migrations.0010_snapshot_chart_figure"
+    ).draw_kept_charts
+    period = _close(strategy, admin_user)
+    drawn = dict(period.snapshot.values_list("pk", "chart_figure"))
+    period.snapshot.update(chart_figure="")
+    draw_kept_charts(apps, None)
+    assert dict(period.snapshot.values_list("pk", "chart_figure")) == drawn
+    assert sum(1 for f in drawn.values() if f) == period.snapshot.exclude(chart={}).count() > 0
