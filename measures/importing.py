@@ -346,6 +346,10 @@ class _Scan:
     repeats: dict[tuple[str, dt.date], _Repeats]  # (code, period) pairs on more than one line
     periods: set[dt.date]  # the periods it names
     rows: int
+    # The rows themselves, if they are one batch or fewer (a preview's thousand): checked
+    # from here rather than read from the file again. A larger file is read again, a batch
+    # at a time, so an import holds at most a batch of rows either way.
+    kept: list[CsvRow] | None
 
 
 def _scan(data: bytes, parsed: CsvFile) -> _Scan:
@@ -354,8 +358,13 @@ def _scan(data: bytes, parsed: CsvFile) -> _Scan:
     repeats: dict[tuple[str, dt.date], _Repeats] = {}
     periods: set[dt.date] = set()
     rows = 0
+    kept: list[CsvRow] | None = []
     for row in iter_rows(data, parsed):
         rows += 1
+        if kept is not None:
+            kept.append(row)
+            if len(kept) > BATCH_ROWS:
+                kept = None
         code = row.values.get("measure_code", "").strip().upper()
         code = codes.setdefault(code, code)
         try:
@@ -369,7 +378,7 @@ def _scan(data: bytes, parsed: CsvFile) -> _Scan:
             seen.count += 1
             if len(seen.lines) <= LINES_NAMED:
                 seen.lines.append(row.line)
-    return _Scan(set(codes), repeats, periods, rows)
+    return _Scan(set(codes), repeats, periods, rows, kept)
 
 
 def _repeats_text(repeats: _Repeats, line: int) -> str:
@@ -628,7 +637,7 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     with_values = _measures_with_values(scan, measures)
     report = ImportReport(parsed)
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
-    rows = iter_rows(data, parsed)
+    rows = iter(scan.kept) if scan.kept is not None else iter_rows(data, parsed)
     written: set[int] = set()
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
         checked = [(row, check_row(row, measures, scan.repeats, today)) for row in chunk]

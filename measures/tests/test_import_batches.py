@@ -250,3 +250,18 @@ def test_a_file_of_many_batches_finds_the_figures_it_restates_in_any_batch(
     assert report.totals == {"new": 58, "update": 1, "unchanged": 1, "error": 0}
     assert outcomes[("CNT", quarters[25])] == "update"
     assert outcomes[("NUM", quarters[3])] == "unchanged"
+
+
+@pytest.mark.parametrize(("rows", "reads"), [(7, 1), (8, 2)])
+def test_a_file_of_one_batch_is_read_once_and_a_longer_one_a_batch_at_a_time(
+    measures, admin_user, small_batches, rows, reads
+):
+    """The scan keeps a batch's worth of rows for the checks; past that it keeps none, so an
+    import holds at most a batch of rows however long its file."""
+    batch = _upload(admin_user, HEADER + "".join(f"CNT,{q},1,,\n" for q in _quarters(rows)))
+    with mock.patch.object(importing, "iter_rows", wraps=importing.iter_rows) as read:
+        report = preview(batch)
+    assert read.call_count == reads
+    assert report.totals["new"] == rows and [r.line for r in report.rows] == list(
+        range(2, rows + 2)
+    )
