@@ -4,6 +4,7 @@ call (a dashboard's 130 links were 7% of its time). Each named page's address is
 once, with marker arguments, and filled in after that: the same address reverse() gives."""
 
 import functools
+import re
 from urllib.parse import quote
 
 from django.core.signals import setting_changed
@@ -14,6 +15,9 @@ from django.urls import get_script_prefix, reverse
 _MARKS = ("710000000001", "720000000002", "730000000003", "740000000004")
 # What reverse() leaves unquoted in a path (django.urls.resolvers).
 _SAFE = "!$&'()*+,;=/~:@"
+# What quote() leaves as it is whatever `safe` says: an id, a slug or a code like these needs
+# no quoting (quote() took a fifth of an address's time).
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
 @functools.lru_cache(maxsize=64)
@@ -32,7 +36,8 @@ def address(viewname: str, *args) -> str:
     pieces = _pieces(viewname, len(args), get_script_prefix())
     parts = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
-        parts += (quote(str(arg), safe=_SAFE), piece)
+        text = str(arg)
+        parts += (text if _PLAIN(text) else quote(text, safe=_SAFE), piece)
     return "".join(parts)
 
 
