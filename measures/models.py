@@ -28,6 +28,7 @@ from objectives.models import (
 from strategy_tracker.addresses import address
 from strategy_tracker.dates import short_day
 from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
+from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import Status
 
 
@@ -142,7 +143,7 @@ def allowed_range(
     return (None if low is None else Decimal(low), None if high is None else Decimal(high))
 
 
-class Measure(NamesResponsiblePartner, models.Model):
+class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     """A success measure, attached to exactly one priority or objective."""
 
     priority = models.ForeignKey(
@@ -521,7 +522,7 @@ class MeasureValue(models.Model):
         return self.measure.get_absolute_url() + f"#value-{self.period_end.isoformat()}"
 
 
-class MeasureReading(models.Model):
+class MeasureReading(BuiltInOneStep, models.Model):
     """A measure's SPC reading as of its values, stored so a dashboard need not read every
     value of every measure to show two icons (measures/readings.py keeps it).
 

@@ -27,6 +27,7 @@ from strategy_tracker.roles import (
     is_site_administrator,
     organisations_where,
 )
+from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import DISPLAY_ORDER
 
 # A reported status that needs a line of commentary to explain it.
@@ -197,7 +198,7 @@ def _rag_rules(today: dt.date) -> list[tuple[Q, str]]:
     ]
 
 
-class Milestone(NamesResponsiblePartner, models.Model):
+class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     Status = MilestoneStatus
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="milestones")

@@ -18,6 +18,7 @@ from strategy_tracker.roles import (
     is_site_administrator,
     organisations_where,
 )
+from strategy_tracker.rows import BuiltInOneStep
 
 
 class LiveManager(models.Manager):
@@ -401,7 +402,7 @@ class Strategy(models.Model):
         return self.status == self.Status.CLOSED
 
 
-class Priority(NamesResponsiblePartner, models.Model):
+class Priority(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     """A strategy's top-level aim (EPUT: "strategic objective"; Thurrock: "priority")."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
@@ -466,7 +467,7 @@ class Priority(NamesResponsiblePartner, models.Model):
         return self.responsible_id or self.strategy.organisation_id
 
 
-class Objective(NamesResponsiblePartner, models.Model):
+class Objective(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
     title = models.TextField()

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +12,7 @@ from objectives.models import Strategy
 from reporting.quarters import Quarter
 from risks.scoring import Scored
 from strategy_tracker.people import display_name
+from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import Rag, RollUp, Status
 
 
@@ -157,7 +157,7 @@ class Level(models.TextChoices):
     CONTEXT = "context", "Context indicator"
 
 
-class SnapshotItem(models.Model):
+class SnapshotItem(BuiltInOneStep, models.Model):
     """What the board saw of one item when its quarter closed: written once, at close
     (reporting/snapshots.py), and never changed, so later edits leave the quarter as it was.
     Self-contained: titles, owners and figures are copied, not referred to."""
@@ -217,20 +217,6 @@ class SnapshotItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.get_level_display()} {self.number} {self.rag}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        """A row, its fields set as Model.__init__ would set them but in one step: a board
-        report reads a quarter's hundreds of rows, and __init__'s setattr for each of their
-        36 fields was half the time of reading them (391 rows: 16.4 → 8.8 ms). A deferred
-        field is left out of __dict__, as __init__ leaves it, so it is read when first used.
-        Setting __dict__ skips the fields' descriptors, so a field whose descriptor acts on
-        assignment (a FileField's) would need __init__ again."""
-        row = cls.__new__(cls)
-        row.__dict__.update(zip(field_names, values, strict=True))
-        row._state = ModelState()
-        row._state.adding, row._state.db = False, db
-        return row
 
     @property
     def item_status(self) -> Status:
