@@ -12,6 +12,7 @@ import inspect
 import logging
 import threading
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -146,31 +147,28 @@ def _stored(row: MeasureReading) -> StoredReading:
     )
 
 
-def rows_with_latest_value(measures: QuerySet[Measure], *fields: str) -> list[dict]:
+def rows_with_latest_value(measures: QuerySet[Measure], *fields: str) -> list[SimpleNamespace]:
     """`measures` as plain rows of `fields` (with "id") and `latest_value` and
     `latest_period_end`, as with_latest_value() gives them: the stored latest value where the
-    reading is current (one join), else read from the values (one more query, for those)."""
-    rows = list(
-        measures.annotate(
-            stored_value=F("reading__latest_value"),
-            stored_period=F("reading__latest_period_end"),
-            stored_at=F("reading__read_at"),
-            stored_changes=F("reading__changes"),
-        ).values(*fields, "stored_value", "stored_period", "stored_at", "stored_changes")
-    )
-    stale = [
-        r["id"] for r in rows if r["stored_at"] is None or r["stored_at"] != r["stored_changes"]
-    ]
-    read_now = {}
+    reading is current (one join), else read from the values (one more query, for those).
+    Read as tuples, not dicts: a list of strategies reads a thousand."""
+    read = measures.annotate(
+        stored_value=F("reading__latest_value"),
+        stored_period=F("reading__latest_period_end"),
+        stored_at=F("reading__read_at"),
+        stored_changes=F("reading__changes"),
+    ).values_list(*fields, "stored_value", "stored_period", "stored_at", "stored_changes")
+    rows, stale = [], {}
+    for *values, latest_value, latest_period_end, read_at, changes in read:
+        row = SimpleNamespace(**dict(zip(fields, values, strict=True)))
+        row.latest_value, row.latest_period_end = latest_value, latest_period_end
+        rows.append(row)
+        if read_at is None or read_at != changes:
+            stale[row.id] = row
     if stale:
-        latest = Measure.objects.filter(id__in=stale).with_latest_value().order_by()
-        read_now = {
-            i: (v, p) for i, v, p in latest.values_list("id", "latest_value", "latest_period_end")
-        }
-    for row in rows:
-        stored = (row.pop("stored_value"), row.pop("stored_period"))
-        del row["stored_at"], row["stored_changes"]
-        row["latest_value"], row["latest_period_end"] = read_now.get(row["id"], stored)
+        latest = Measure.objects.filter(id__in=list(stale)).with_latest_value().order_by()
+        for i, value, period in latest.values_list("id", "latest_value", "latest_period_end"):
+            stale[i].latest_value, stale[i].latest_period_end = value, period
     return rows
 
 

@@ -2,6 +2,7 @@
 a dated target is still ahead. Pure Python, no Django."""
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from measures import trajectory
@@ -11,6 +12,8 @@ from strategy_tracker.status import Rag, Status
 STALE_AFTER_MONTHS = 6  # two quarters
 
 
+# Remembered: a list of strategies judges a thousand measures against the same day.
+@functools.lru_cache(maxsize=16)
 def _months_before(date: dt.date, months: int) -> dt.date:
     month_index = date.year * 12 + date.month - 1 - months
     year, month = divmod(month_index, 12)

@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
 
@@ -248,6 +247,6 @@ def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollU
         # By subquery: a list of a thousand ids cost three times as long.
         planned |= planned_by_measure(measures.values("id"))
     for row in rows:
-        status = status_of(SimpleNamespace(**row), planned.get(row["id"], []), today)
-        statuses[row["strategy_id"]].append((status, 1))
+        status = status_of(row, planned.get(row.id, []), today)
+        statuses[row.strategy_id].append((status, 1))
     return {i: roll_up_counted(statuses[i]) for i in strategy_ids}
