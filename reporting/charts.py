@@ -1,10 +1,11 @@
-"""A measure's SPC chart in a board report: kept in the snapshot at close (`chart_data`) and
-drawn from it as inline SVG (`figure`), then, so the HTML page and the PDF show the same vector
-chart with no script and no network, and a later restatement never redraws a closed quarter.
-The figure is kept in the snapshot beside the data (SnapshotItem.chart_figure), as the board
-saw it: a trust's report shows about fifty charts, and drawing them on every view was a sixth
-of the page's time. A change to how charts are drawn redraws the kept ones in a migration
-(reporting/migrations/0010_snapshot_chart_figure.py does it).
+"""A measure's SPC chart in a board report, drawn as inline SVG when its quarter closes: what
+the chart needs is kept in the snapshot (`chart_data`), and so is the chart drawn from it
+(`figure`, SnapshotItem.chart_figure), so the HTML page and the PDF show the same vector chart
+with no script and no network, and a later restatement never redraws a closed quarter. Drawn
+once rather than on every view: a trust's report shows about fifty charts, and drawing them
+was a sixth of the page's time. A change to how charts are drawn reaches closed quarters only
+through a migration that redraws them, as reporting/migrations/0010_snapshot_chart_figure.py
+drew the quarters closed before figures were kept.
 
 One chart serves as trend and SPC chart: the values over time with their mean and process
 limits, each point's shape and colour saying what Making Data Count rules found, and the
