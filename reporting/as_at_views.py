@@ -31,14 +31,16 @@ def as_at(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(item.as_at_url(strategy.slug, period.pk))
 
 
-def _context(request: HttpRequest, slug: str, pk: int, item: board.BoardItem) -> dict:
+def _context(
+    request: HttpRequest, slug: str, pk: int, item: board.BoardItem, charts: bool = False
+) -> dict:
     strategy = _strategy(request, slug)
     period = closed_period(strategy, pk)
     return {
         "strategy": strategy,
         "period": period,
         "heading": period.heading,
-        "report": quarter_report(period),
+        "report": quarter_report(period, charts=charts),
         "board_item": item,
         "board_item_live_url": item.live_url(strategy.slug),
     }
@@ -84,7 +86,7 @@ def objective(
 
 @require_GET
 def measure(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResponse:
-    context = _context(request, slug, pk, board.BoardItem("measure", code=code))
+    context = _context(request, slug, pk, board.BoardItem("measure", code=code), charts=True)
     row = board.measure_row(context["report"], code)
     if row is None:
         return _gone(request, context, f"The measure {code}")

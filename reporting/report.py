@@ -60,14 +60,17 @@ class QuarterReport:
 
 
 def quarter_report(
-    period: ReportingPeriod, rows: list[SnapshotItem] | None = None
+    period: ReportingPeriod, rows: list[SnapshotItem] | None = None, charts: bool = True
 ) -> QuarterReport:
     """The report of a closed period, in one query; of `rows` of its snapshot (in document
-    order) if given: the public view's, without its private items."""
+    order) if given: the public view's, without its private items. With `charts=False` (a
+    page that draws none), the measures' kept charts are not read: they are most of a
+    snapshot's bytes."""
     report = QuarterReport(period)
     priority = objective = None
     if rows is None:  # the charts are drawn already (chart_figure): their data is not read
-        rows = list(period.snapshot.order_by("position").defer("chart"))
+        unread = ("chart",) if charts else ("chart", "chart_figure")
+        rows = list(period.snapshot.order_by("position").defer(*unread))
     report.rows = rows
     for row in report.rows:
         if row.level == Level.STRATEGY:

@@ -16,5 +16,6 @@ class PasswordBackend(ModelBackend):
     def _get_group_permissions(self, user_obj):
         """None: the only groups are the role groups, whose permissions come with a role held
         in an organisation (strategy_tracker/roles.py), never with a group joined directly.
-        Django's own group query found nothing on every page that checks a permission."""
+        Django's own group query found nothing on every page that checks a permission.
+        (ModelBackend.with_perm, which nothing here calls, still counts a group's members.)"""
         return Permission.objects.none()

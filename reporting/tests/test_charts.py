@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from measures import spc
-from reporting.charts import MAX_POINTS, chart_data, drawing, summary
+from reporting.charts import MAX_POINTS, chart_data, drawing, figure, summary
 
 
 def _months(count: int) -> list[dt.date]:
@@ -121,3 +121,16 @@ def test_ticks_cover_the_range_in_round_steps():
         assert ticks[0] <= low + hair and ticks[-1] >= high - hair
 
     check()
+
+
+def test_the_kept_figure_escapes_every_word_a_person_typed():
+    """A kept figure is shown as it was drawn, on public pages too: the measure's name, its
+    code, its unit and the signals' words are escaped when it is drawn."""
+    hostile = '<script>alert("x")</script>'
+    chart = chart_data(_shifted(), target=12)
+    chart["signals"] = [hostile]
+    drawn = figure(7, hostile, hostile, chart, hostile)
+    assert "<script" not in drawn and "&lt;script&gt;" in drawn
+    assert drawn.count("&lt;script&gt;") >= 4  # the caption, aria-label, title and words
+    assert drawn.startswith('<figure class="spc-chart" id="chart-7">')
+    assert figure(7, "Waits", "W1", {}, "count") == ""  # nothing to draw, nothing kept

@@ -306,3 +306,20 @@ def test_a_quarter_closed_before_figures_were_kept_has_its_charts_drawn_by_the_m
     draw_kept_charts(apps, None)
     assert dict(period.snapshot.values_list("pk", "chart_figure")) == drawn
     assert sum(1 for f in drawn.values() if f) == period.snapshot.exclude(chart={}).count() > 0
+
+
+def test_a_board_page_that_draws_no_chart_reads_no_kept_chart(strategy, admin_user, client):
+    """The kept charts are most of a snapshot's bytes: the as-at dashboard leaves them
+    unread; the report and the as-at measure page read them."""
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    base = f"/strategies/s/periods/{period.pk}"
+    for url, reads in (
+        (f"{base}/board/", False),
+        (f"{base}/board/measures/WAIT/", True),
+        (f"{base}/report/", True),
+    ):
+        rows = client.get(url).context["report"].rows
+        measure = next(r for r in rows if r.level == "measure")
+        assert ("chart_figure" not in measure.get_deferred_fields()) is reads, url
+        assert "chart" in measure.get_deferred_fields(), url

@@ -16,15 +16,29 @@ from tests.factories import make_measure, make_milestone
 pytestmark = pytest.mark.django_db
 
 
-def _built_by_init(model, pk, monkeypatch):
+def _built_by_init(queryset, monkeypatch):
     """The same row, built by Django's own from_db (Model.__init__)."""
     with monkeypatch.context() as patched:
         patched.setattr(BuiltInOneStep, "from_db", classmethod(Model.from_db.__func__))
-        return model._default_manager.get(pk=pk)
+        return queryset.get()
+
+
+def _built_in_one_step(queryset, models, monkeypatch):
+    """The row, with __init__ of each of `models` refusing to run: proof it was not used."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built by Model.__init__")
+
+    with monkeypatch.context() as patched:
+        for model in models:
+            patched.setattr(model, "__init__", refuse)
+        return queryset.get()
 
 
 def _fields(row) -> dict:
-    return {k: v for k, v in row.__dict__.items() if k != "_state"}
+    return {
+        k: v for k, v in row.__dict__.items() if k not in ("_state", "_prefetched_objects_cache")
+    }
 
 
 @pytest.mark.parametrize(
@@ -37,11 +51,26 @@ def test_the_models_read_by_the_hundred_are_built_in_one_step(model):
 def test_a_row_built_in_one_step_equals_one_built_by_init(monkeypatch):
     milestone = make_milestone(title="Open the hub", due_date=dt.date(2026, 3, 31))
     measure = make_measure(code="WAIT")
-    for model, pk in ((Milestone, milestone.pk), (Measure, measure.pk)):
-        one_step, usual = model._default_manager.get(pk=pk), _built_by_init(model, pk, monkeypatch)
-        assert type(one_step) is type(usual) is model
+    rows = [
+        (Milestone.objects.filter(pk=milestone.pk), [Milestone]),
+        (Measure.objects.filter(pk=measure.pk), [Measure]),
+        (Priority.objects.filter(pk=milestone.objective.priority_id), [Priority]),
+        (Objective.objects.filter(pk=milestone.objective_id), [Objective]),
+        # Its objective and priority built the same way, by select_related.
+        (
+            Milestone.objects.filter(pk=milestone.pk).select_related("objective__priority"),
+            [Milestone, Objective, Priority],
+        ),
+    ]
+    for queryset, models in rows:
+        one_step = _built_in_one_step(queryset, models, monkeypatch)
+        usual = _built_by_init(queryset, monkeypatch)
+        assert type(one_step) is type(usual) is models[0]
         assert _fields(one_step) == _fields(usual)
         assert (one_step._state.adding, one_step._state.db) == (False, "default")
+    related = _built_in_one_step(rows[-1][0], rows[-1][1], monkeypatch)
+    assert related.objective.priority.pk == milestone.objective.priority_id
+    assert _fields(related.objective) == _fields(_built_by_init(rows[3][0], monkeypatch))
 
 
 def test_a_deferred_field_is_read_when_first_used(django_assert_num_queries):
