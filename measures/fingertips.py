@@ -54,6 +54,7 @@ from measures.parsing import (
     parse_financial_quarter,
     shortened,
 )
+from strategy_tracker.dates import LONG_MONTHS, SHORT_MONTHS
 
 DEFAULT_API_URL = "https://fingertips.phe.org.uk/api/"
 TIMEOUT_SECONDS = 30  # for connecting, and for each read of the answer
@@ -298,8 +299,8 @@ _FINANCIAL_SPAN = re.compile(r"(\d{4})\s*/\s*(\d{2})\s*-\s*(\d{2})\s*/\s*(\d{2})
 _MONTH = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{4})")  # "Mar 2024", "March 2024"
 _MONTHS = {
     name.casefold(): number
-    for number in range(1, 13)
-    for name in (dt.date(2000, number, 1).strftime("%b"), dt.date(2000, number, 1).strftime("%B"))
+    for number, names in enumerate(zip(SHORT_MONTHS, LONG_MONTHS, strict=True), start=1)
+    for name in names
 } | {"sept": 9}
 
 

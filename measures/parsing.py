@@ -5,6 +5,8 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from strategy_tracker.dates import LONG_MONTHS
+
 QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
 # No figure a trust or council tracks here ends before this. NHS trusts date from 1991 and the
 # oldest figure in the shipped strategies is from 2011, so an earlier period is a slip of the
@@ -68,7 +70,7 @@ def is_quarter_end(date: dt.date) -> bool:
 
 def day_text(date: dt.date) -> str:
     """'30 June 2024'; the year always in four digits ('30 June 0001', not '30 June 1')."""
-    return f"{date.day} {date:%B} {date.year:04d}"
+    return f"{date.day} {LONG_MONTHS[date.month - 1]} {date.year:04d}"
 
 
 def period_wording(text: str) -> str:

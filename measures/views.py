@@ -31,6 +31,7 @@ from measures.models import (
 )
 from objectives.models import Strategy
 from strategy_tracker import conflicts
+from strategy_tracker.dates import short_day
 from strategy_tracker.history import change_log
 
 MEASURE_FIELDS = [
@@ -98,7 +99,7 @@ def _measure_context(measure: Measure) -> dict:
         MeasureValue.history.filter(measure_id=measure.id).select_related("history_user"),
         VALUE_FIELDS,
         {name: MeasureValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS},
-        subject=lambda record: f"Value for period ending {record.period_end:%-d %b %Y}",
+        subject=lambda record: f"Value for period ending {short_day(record.period_end)}",
     )
     history.sort(key=lambda entry: entry.when, reverse=True)
     return {
