@@ -116,7 +116,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(BuiltInOneStep, models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
 
@@ -236,7 +236,7 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(organisation_id__in=organisations_where(user, ADMIN))
 
 
-class Strategy(models.Model):
+class Strategy(BuiltInOneStep, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"

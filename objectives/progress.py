@@ -120,7 +120,9 @@ def _measures(
         on_objective = on_objective.filter(objective__priority=only_priority)
     measures = {}
     for part in (on_priority, on_objective):
-        part = part.select_related("reading", "data_quality__assessed_by")
+        # Unordered: sorted below (the default order by code cost the query's compiling more
+        # than its sorting).
+        part = part.select_related("reading", "data_quality__assessed_by").order_by()
         if values_up_to:
             part = part.with_latest_value(values_up_to)
         # By id: a measure moved to the other kind of parent between the two reads is

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -199,13 +198,7 @@ def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> H
             for rag in (Rag.RED, Rag.AMBER)
         },
         "spc_summary": SpcSummary(progress.measures, request.GET.get("spc-sort", "")),
-        "risk_counts": strategy.risks.open()
-        .with_scores()
-        .aggregate(
-            open=Count("id"),
-            above_appetite=Count("id", filter=Q(current_value__gt=F("appetite_value"))),
-            review_overdue=Count("id", filter=Q(review_date__lt=today)),
-        ),
+        "risk_counts": strategy.risks.counts(today),
     }
     return render(request, "objectives/strategy_detail.html", context, status=status)
 

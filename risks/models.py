@@ -56,6 +56,20 @@ class RiskQuerySet(models.QuerySet):
     def review_overdue(self, today: dt.date) -> "RiskQuerySet":
         return self.open().filter(review_date__lt=today)
 
+    def counts(self, today: dt.date) -> dict[str, int]:
+        """How many of these risks are open, how many of those are above appetite, and how
+        many have their review overdue, judged by Risk's own rules. A strategy has tens of
+        risks: counting their rows costs the dashboard less than compiling the same counts in
+        SQL through with_scores(), whose CASE Django builds again on every request."""
+        # With the strategy's id: a strategy's `risks` sets itself on each, reading the id.
+        judged = ("status", "current_likelihood", "current_impact", "appetite", "review_date")
+        risks = list(self.open().order_by().only("strategy", *judged))
+        return {
+            "open": len(risks),
+            "above_appetite": sum(risk.above_appetite for risk in risks),
+            "review_overdue": sum(risk.review_overdue(today) for risk in risks),
+        }
+
     def with_scores(self) -> "RiskQuerySet":
         """Annotate `current_value`, `target_value` and `appetite_value`, the Scored
         properties' SQL twins, to sort and filter the register by."""

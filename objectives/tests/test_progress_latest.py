@@ -7,7 +7,8 @@ import pytest
 
 from measures import readings
 from measures.models import Measure
-from objectives.progress import build_progress
+from objectives.progress import build_progress, strategy_rollups
+from strategy_tracker.status import Rag
 from tests.factories import make_measure, make_objective, make_value
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,25 @@ def test_the_latest_value_is_the_last_one_reported_however_it_is_read(charts):
     make_value(filled, dt.date(2026, 9, 30), 7)
     assert _latest(strategy, charts)["FILLED"] == _as_sql_reads_it(strategy)["FILLED"]
     assert _latest(strategy, charts)["FILLED"][1] == dt.date(2026, 9, 30)
+
+
+def test_the_list_of_strategies_judges_the_latest_value_as_the_dashboard_does():
+    objective = make_objective()
+    strategy = objective.priority.strategy
+    rate = make_measure(objective, code="RATE", direction="higher", target_value=10)
+    make_measure(objective, code="NONE", direction="higher", target_value=10)
+    make_value(rate, dt.date(2026, 6, 30), 12)  # green
+
+    def both() -> tuple[dict, dict]:
+        listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
+        return listed.counts, build_progress(strategy, TODAY, charts=False).rollup.counts
+
+    listed, dashboard = both()  # stale readings: the values are read
+    assert listed == dashboard == {Rag.GREEN: 1, Rag.GREY: 1}
+    readings.refresh()
+    assert both()[0] == both()[1] == {Rag.GREEN: 1, Rag.GREY: 1}
+    # Reported since the readings were worked out: the list reads it at once, as the
+    # dashboard does.
+    make_value(rate, dt.date(2026, 9, 30), 3)  # red
+    listed, dashboard = both()
+    assert listed == dashboard == {Rag.RED: 1, Rag.GREY: 1}

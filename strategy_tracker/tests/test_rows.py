@@ -8,7 +8,7 @@ from django.db.models.signals import post_init
 
 from measures.models import Measure, MeasureReading
 from milestones.models import Milestone
-from objectives.models import Objective, Priority
+from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import SnapshotItem
 from strategy_tracker.rows import BuiltInOneStep
 from tests.factories import make_measure, make_milestone
@@ -42,7 +42,8 @@ def _fields(row) -> dict:
 
 
 @pytest.mark.parametrize(
-    "model", [Milestone, Measure, MeasureReading, Priority, Objective, SnapshotItem]
+    "model",
+    [Milestone, Measure, MeasureReading, Priority, Objective, SnapshotItem, Strategy, Organisation],
 )
 def test_the_models_read_by_the_hundred_are_built_in_one_step(model):
     assert issubclass(model, BuiltInOneStep)
@@ -56,10 +57,18 @@ def test_a_row_built_in_one_step_equals_one_built_by_init(monkeypatch):
         (Measure.objects.filter(pk=measure.pk), [Measure]),
         (Priority.objects.filter(pk=milestone.objective.priority_id), [Priority]),
         (Objective.objects.filter(pk=milestone.objective_id), [Objective]),
-        # Its objective and priority built the same way, by select_related.
+        (Strategy.objects.filter(pk=milestone.objective.priority.strategy_id), [Strategy]),
         (
-            Milestone.objects.filter(pk=milestone.pk).select_related("objective__priority"),
-            [Milestone, Objective, Priority],
+            Organisation.objects.filter(pk=milestone.objective.priority.strategy.organisation_id),
+            [Organisation],
+        ),
+        # Its objective, priority, strategy and organisation built the same way, by
+        # select_related.
+        (
+            Milestone.objects.filter(pk=milestone.pk).select_related(
+                "objective__priority__strategy__organisation"
+            ),
+            [Milestone, Objective, Priority, Strategy, Organisation],
         ),
     ]
     for queryset, models in rows:
