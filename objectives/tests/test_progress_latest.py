@@ -7,6 +7,7 @@ import pytest
 
 from measures import readings
 from measures.models import Measure
+from measures.readings import rows_with_latest_value
 from objectives.progress import build_progress, strategy_rollups
 from strategy_tracker.status import Rag
 from tests.factories import make_measure, make_objective, make_value
@@ -62,6 +63,10 @@ def test_the_list_of_strategies_judges_the_latest_value_as_the_dashboard_does():
     make_value(rate, dt.date(2026, 6, 30), 12)  # green
 
     def both() -> tuple[dict, dict]:
+        # Each measure's own latest value too, so none is put on another's row.
+        rows = rows_with_latest_value(Measure.objects.for_strategies([strategy.id]), "id", "code")
+        listed = {row.code: (row.latest_value, row.latest_period_end) for row in rows}
+        assert listed == _as_sql_reads_it(strategy)
         listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
         return listed.counts, build_progress(strategy, TODAY, charts=False).rollup.counts
 
