@@ -83,52 +83,96 @@ def measure_status(
     today: dt.date,
     target_date: dt.date | None = None,
     expected: Decimal | None = None,
+    words: bool = True,
 ) -> Status:
     """The latest value against the target; or, while a dated target is still ahead, against
-    `expected`, where the trajectory from the baseline says it should be by now."""
+    `expected`, where the trajectory from the baseline says it should be by now.
+
+    With `words=False` the reason is only the finding: a list of strategies judges a thousand
+    measures and words only the few its roll-ups quote (objectives/progress.py)."""
     stale = latest_period_end is not None and is_stale(latest_period_end, today)
-    stale_note = (
-        f"; latest value is stale (period ended {long_day(latest_period_end)})" if stale else ""
-    )
-
-    def result(rag: Rag, reason: str, finding: str) -> Status:
-        return Status(rag, reason + stale_note, "measure", finding, stale)
-
-    if latest_value is None:
-        return result(Rag.GREY, "no value reported yet", "with no value")
-    if target is None:
-        return result(Rag.GREY, "no target set", "with no target")
-    if direction not in ("higher", "lower"):
-        return result(Rag.GREY, "no direction, so no comparison with the target", "unjudged")
-    by = f" by {long_day(target_date)}" if target_date else ""
-    if expected is not None:
+    judged = latest_value is not None and target is not None and direction in ("higher", "lower")
+    if judged and expected is not None:
         # Shown to one decimal place more than the value has (8.56 beside 8.4, 12345.3 beside
         # a count of 12320) and judged as shown, so the reason never contradicts itself. The
         # database keeps no trailing zeros' worth of precision, so a rate of 6 is read as 6.0.
         places = _places(latest_value) if unit == "count" else max(_places(latest_value), 1)
         expected = _to_places(expected, places + 1)
+    rag, finding = _judgement(direction, target, tolerance, latest_value, expected)
+    if not words:
+        return Status(rag, finding, "measure", finding, stale)
+    reason = _reason(
+        rag,
+        finding,
+        direction,
+        unit,
+        target,
+        target_date,
+        latest_value,
+        latest_period_end,
+        expected,
+    )
+    if stale:
+        reason += f"; latest value is stale (period ended {long_day(latest_period_end)})"
+    return Status(rag, reason, "measure", finding, stale)
+
+
+def _judgement(
+    direction: str,
+    target: Decimal | None,
+    tolerance: Decimal,
+    latest_value: Decimal | None,
+    expected: Decimal | None,
+) -> tuple[Rag, str]:
+    """The colour and the finding: the rule itself, without its words."""
+    if latest_value is None:
+        return Rag.GREY, "with no value"
+    if target is None:
+        return Rag.GREY, "with no target"
+    if direction not in ("higher", "lower"):
+        return Rag.GREY, "unjudged"
+    if expected is not None:
+        if _meets(latest_value, expected, direction):
+            return Rag.GREEN, "on trajectory"
+        if abs(expected - latest_value) <= tolerance:
+            return Rag.AMBER, "behind trajectory within tolerance"
+        return Rag.RED, "behind trajectory"
+    if _meets(latest_value, target, direction):
+        return Rag.GREEN, "meeting target"
+    side = "below target" if direction == "higher" else "above target"
+    if abs(target - latest_value) <= tolerance:
+        return Rag.AMBER, f"{side} within tolerance"
+    return Rag.RED, side
+
+
+_UNJUDGED_REASONS = {
+    "with no value": "no value reported yet",
+    "with no target": "no target set",
+    "unjudged": "no direction, so no comparison with the target",
+}
+
+
+def _reason(
+    rag, finding, direction, unit, target, target_date, latest_value, latest_period_end, expected
+) -> str:
+    """The judgement in words, with the figures it was made on."""
+    if finding in _UNJUDGED_REASONS:
+        return _UNJUDGED_REASONS[finding]
+    by = f" by {long_day(target_date)}" if target_date else ""
+    if expected is not None:
         shown = (
             f"latest {_number(latest_value)} against {_number(expected)} expected by "
             f"{long_day(latest_period_end)} on the trajectory to {_number(target)}{by}"
         )
-        if _meets(latest_value, expected, direction):
-            return result(Rag.GREEN, f"on trajectory ({shown})", "on trajectory")
+        if rag == Rag.GREEN:
+            return f"on trajectory ({shown})"
         gap = _gap_phrase(latest_value, expected, unit, direction, against="trajectory")
-        if abs(expected - latest_value) <= tolerance:
-            return result(
-                Rag.AMBER,
-                f"{gap}, within tolerance ({shown})",
-                "behind trajectory within tolerance",
-            )
-        return result(Rag.RED, f"{gap} ({shown})", "behind trajectory")
-    shown = f"latest {_number(latest_value)} against target {_number(target)}{by}"
-    if _meets(latest_value, target, direction):
-        return result(Rag.GREEN, f"meets its target ({shown})", "meeting target")
-    gap = _gap_phrase(latest_value, target, unit, direction)
-    side = "below target" if direction == "higher" else "above target"
-    if abs(target - latest_value) <= tolerance:
-        return result(Rag.AMBER, f"{gap}, within tolerance ({shown})", f"{side} within tolerance")
-    return result(Rag.RED, f"{gap} ({shown})", side)
+    else:
+        shown = f"latest {_number(latest_value)} against target {_number(target)}{by}"
+        if rag == Rag.GREEN:
+            return f"meets its target ({shown})"
+        gap = _gap_phrase(latest_value, target, unit, direction)
+    return f"{gap}, within tolerance ({shown})" if rag == Rag.AMBER else f"{gap} ({shown})"
 
 
 # The fields of a measure that its status reads, with `latest_value` and `latest_period_end`.
@@ -144,9 +188,12 @@ STATUS_FIELDS = (
 )
 
 
-def status_of(measure, planned: list[trajectory.Point], today: dt.date) -> Status:
+def status_of(
+    measure, planned: list[trajectory.Point], today: dt.date, words: bool = True
+) -> Status:
     """The status of a measure, from anything with its STATUS_FIELDS and latest value as
-    attributes (a Measure, or a plain row) and its planned trajectory points."""
+    attributes (a Measure, or a plain row) and its planned trajectory points; with
+    `words=False`, its reason only the finding (measure_status)."""
     if measure.kind == "context":
         return context_status()
     path = trajectory.build(
@@ -170,4 +217,5 @@ def status_of(measure, planned: list[trajectory.Point], today: dt.date) -> Statu
         latest_value=measure.latest_value,
         latest_period_end=measure.latest_period_end,
         today=today,
+        words=words,
     )

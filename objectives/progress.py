@@ -6,7 +6,7 @@ leaves the rules to milestones/status.py and measures/status.py.
 
 import datetime as dt
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
@@ -108,14 +108,20 @@ class StrategyProgress:
 
 
 def _measures(
-    strategy: Strategy, values_up_to: dt.date | None, only_priority: Priority | None
+    strategy: Strategy,
+    values_up_to: dt.date | None,
+    only_priority: Priority | None,
+    only_objective: Objective | None = None,
 ) -> list[Measure]:
-    """The strategy's measures, or one priority's, in their order: a query for each kind of
-    parent (for_strategies_apart). As at a day, each with its latest value up to then; else
-    build_progress sets the latest values from the values it reads or the stored readings
-    (_set_latest)."""
+    """The strategy's measures, or one priority's, or one objective's, in their order: a
+    query for each kind of parent (for_strategies_apart). As at a day, each with its latest
+    value up to then; else build_progress sets the latest values from the values it reads or
+    the stored readings (_set_latest)."""
     on_priority, on_objective = Measure.objects.for_strategies_apart([strategy.id])
-    if only_priority:
+    if only_objective:
+        on_priority = on_priority.none()
+        on_objective = on_objective.filter(objective=only_objective)
+    elif only_priority:
         on_priority = on_priority.filter(priority=only_priority)
         on_objective = on_objective.filter(objective__priority=only_priority)
     measures = {}
@@ -138,10 +144,13 @@ def build_progress(
     values_up_to: dt.date | None = None,
     charts: bool = True,
     owners: bool = True,
+    only_objective: Objective | None = None,
 ) -> StrategyProgress:
-    """The tree for one strategy, or for one of its priorities: objectives, milestones and
-    measures with their statuses. Each measure carries its values as plain rows
-    (`measure.series`) for its chart, table and SPC reading, read in one query for all.
+    """The tree for one strategy, or for one of its priorities, or for one objective of that
+    priority (`only_objective`: the priority's own measures and its other objectives are
+    not read): objectives, milestones and measures with their statuses. Each measure carries
+    its values as plain rows (`measure.series`) for its chart, table and SPC reading, read in
+    one query for all.
     With `values_up_to`, measures are read as at that day: values for later periods are left
     out (a quarter's close judges the quarter's figures, as at its end).
 
@@ -152,8 +161,11 @@ def build_progress(
     shows them for a few prefetches them for those)."""
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
     milestones = Milestone.objects.for_strategy(strategy)
-    measures = _measures(strategy, values_up_to, only_priority)
-    if only_priority:
+    measures = _measures(strategy, values_up_to, only_priority, only_objective)
+    if only_objective:
+        milestones = milestones.filter(objective=only_objective)
+        priorities = [only_priority]  # read already, as the objective is
+    elif only_priority:
         milestones = milestones.filter(objective__priority=only_priority)
         priorities = [only_priority]  # read already: only its objectives are read
         prefetch_related_objects(priorities, objectives)
@@ -193,7 +205,7 @@ def build_progress(
             measures=by_priority[Kind.SUCCESS, priority.id],
             context=by_priority[Kind.CONTEXT, priority.id],
         )
-        for objective in priority.objectives.all():
+        for objective in [only_objective] if only_objective else priority.objectives.all():
             objective.priority = priority  # already fetched; saves a query per objective
             for item in milestones_by_objective[objective.id]:
                 item.obj.objective = objective
@@ -248,7 +260,12 @@ def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollU
         rows += rows_with_latest_value(measures, "id", "strategy_id", *STATUS_FIELDS)
         # By subquery: a list of a thousand ids cost three times as long.
         planned |= planned_by_measure(measures.values("id"))
-    for row in rows:
-        status = status_of(row, planned.get(row.id, []), today)
+    judged = [(row, status_of(row, planned.get(row.id, []), today, words=False)) for row in rows]
+    # A roll-up quotes a measure's own reason only where it is the one measure of its strategy
+    # with that finding (roll_up_counted): only those are put in words, a few of a thousand.
+    alone = Counter((row.strategy_id, status.rag, status.finding) for row, status in judged)
+    for row, status in judged:
+        if alone[row.strategy_id, status.rag, status.finding] == 1:
+            status = status_of(row, planned.get(row.id, []), today)
         statuses[row.strategy_id].append((status, 1))
     return {i: roll_up_counted(statuses[i]) for i in strategy_ids}

@@ -249,10 +249,10 @@ def objective_detail(
     objective = get_object_or_404(Objective, priority=priority, number=number)
     objective.priority = priority
     today = timezone.localdate()
-    progress = build_progress(strategy, today, only_priority=priority, owners=False)
-    objective_progress = next(
-        o for o in progress.priorities[0].objectives if o.objective.id == objective.id
+    progress = build_progress(
+        strategy, today, only_priority=priority, only_objective=objective, owners=False
     )
+    objective_progress = progress.priorities[0].objectives[0]
     filterset, table = _milestone_table(
         request, Milestone.objects.filter(objective=objective), today, exclude=("objective",)
     )

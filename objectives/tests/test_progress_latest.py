@@ -62,20 +62,38 @@ def test_the_list_of_strategies_judges_the_latest_value_as_the_dashboard_does():
     make_measure(objective, code="NONE", direction="higher", target_value=10)
     make_value(rate, dt.date(2026, 6, 30), 12)  # green
 
-    def both() -> tuple[dict, dict]:
+    def both():
         # Each measure's own latest value too, so none is put on another's row.
         rows = rows_with_latest_value(Measure.objects.for_strategies([strategy.id]), "id", "code")
         listed = {row.code: (row.latest_value, row.latest_period_end) for row in rows}
         assert listed == _as_sql_reads_it(strategy)
         listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
-        return listed.counts, build_progress(strategy, TODAY, charts=False).rollup.counts
+        return listed, build_progress(strategy, TODAY, charts=False).rollup
 
     listed, dashboard = both()  # stale readings: the values are read
-    assert listed == dashboard == {Rag.GREEN: 1, Rag.GREY: 1}
+    assert listed == dashboard
+    assert listed.counts == {Rag.GREEN: 1, Rag.GREY: 1}
     readings.refresh()
-    assert both()[0] == both()[1] == {Rag.GREEN: 1, Rag.GREY: 1}
+    listed, dashboard = both()
+    assert listed == dashboard
+    assert listed.counts == {Rag.GREEN: 1, Rag.GREY: 1}
     # Reported since the readings were worked out: the list reads it at once, as the
-    # dashboard does.
+    # dashboard does, and quotes the one red measure's reason in words as the dashboard does.
     make_value(rate, dt.date(2026, 9, 30), 3)  # red
     listed, dashboard = both()
-    assert listed == dashboard == {Rag.RED: 1, Rag.GREY: 1}
+    assert listed == dashboard
+    assert listed.counts == {Rag.RED: 1, Rag.GREY: 1}
+    assert listed.reason.startswith("1 measure 70% below target")
+
+
+def test_the_list_words_only_the_measures_its_roll_up_quotes():
+    """Two measures with the same finding are counted, not quoted: the roll-up reads the
+    same as the dashboard's either way."""
+    objective = make_objective()
+    strategy = objective.priority.strategy
+    for code, value in (("A", 3), ("B", 4), ("C", 12)):
+        measure = make_measure(objective, code=code, direction="higher", target_value=10)
+        make_value(measure, dt.date(2026, 9, 30), value)
+    listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
+    assert listed == build_progress(strategy, TODAY, charts=False).rollup
+    assert listed.reason == "2 measures below target"

@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from measures.status import is_stale, measure_status
 from milestones.status import milestone_status
@@ -463,3 +465,44 @@ def test_a_count_is_judged_against_the_trajectory_to_one_place():
 def test_a_roll_up_of_one_item_with_no_status_says_so_plainly():
     result = roll_up([_milestone("cancelled")])
     assert result.reason == "its one item has no status yet"
+
+
+decimals = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    direction=st.sampled_from(["higher", "lower", ""]),
+    unit=st.sampled_from(["%", "count", "rate"]),
+    target=st.none() | decimals,
+    tolerance=decimals.map(abs),
+    value=st.none() | decimals,
+    period_end=st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2027, 12, 31)),
+    target_date=st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    expected=st.none() | decimals,
+)
+def test_a_measure_judged_without_words_is_judged_the_same(
+    direction, unit, target, tolerance, value, period_end, target_date, expected
+):
+    """The strategy list judges measures without putting each in words (words=False): the
+    same colour, finding and staleness, with the finding as the reason."""
+    assume(expected is None or period_end is not None)  # a trajectory is read at a period
+    facts = dict(
+        direction=direction,
+        unit=unit,
+        target=target,
+        tolerance=tolerance,
+        latest_value=value,
+        latest_period_end=period_end,
+        today=TODAY,
+        target_date=target_date,
+        expected=expected,
+    )
+    worded, bare = measure_status(**facts), measure_status(**facts, words=False)
+    assert (bare.rag, bare.finding, bare.stale, bare.kind) == (
+        worded.rag,
+        worded.finding,
+        worded.stale,
+        worded.kind,
+    )
+    assert bare.reason == worded.finding

@@ -1,0 +1,58 @@
+"""An objective's page reads only its objective (build_progress's `only_objective`): the same
+milestones, measures, statuses and roll-up as the objective has in its priority's tree."""
+
+import datetime as dt
+
+import pytest
+
+from objectives.progress import build_progress
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_value,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def _seen(objective_progress) -> dict:
+    return {
+        "objective": objective_progress.objective.pk,
+        "milestones": [(i.obj.pk, i.status) for i in objective_progress.milestones],
+        "measures": [
+            (i.obj.pk, i.status, i.spc, [tuple(v) for v in i.obj.series])
+            for i in objective_progress.measures
+        ],
+        "context": [(i.obj.pk, i.status) for i in objective_progress.context],
+        "rollup": objective_progress.rollup,
+    }
+
+
+def test_an_objective_read_alone_is_the_objective_of_its_priority():
+    priority = make_priority()
+    mine, other = make_objective(priority, number=1), make_objective(priority, number=2)
+    for objective in (mine, other):
+        make_milestone(objective, title="Late", due_date=dt.date(2026, 1, 31))
+        make_milestone(objective, title="Ahead", due_date=dt.date(2027, 6, 30))
+        measure = make_measure(objective, direction="higher", target_value=10)
+        for month, value in ((3, 8), (6, 9), (9, 11)):
+            make_value(measure, dt.date(2026, month, 30), value)
+        make_measure(objective, kind="context")
+    make_measure(priority=priority, direction="higher", target_value=10)  # the priority's own
+    strategy = priority.strategy
+
+    whole = build_progress(strategy, TODAY, only_priority=priority, owners=False)
+    in_priority = next(o for o in whole.priorities[0].objectives if o.objective == mine)
+    alone = build_progress(
+        strategy, TODAY, only_priority=priority, only_objective=mine, owners=False
+    )
+    [priority_progress] = alone.priorities
+    assert [o.objective for o in priority_progress.objectives] == [mine]
+    assert _seen(priority_progress.objectives[0]) == _seen(in_priority)
+    assert len(in_priority.milestones) == 2 and len(in_priority.measures) == 1
+    # Nothing of the other objective or of the priority's own measures is read.
+    assert priority_progress.measures == [] and priority_progress.context == []
