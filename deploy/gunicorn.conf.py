@@ -9,6 +9,7 @@ The proxy in front still reads every request whole before passing it on (README)
 clients never reach gunicorn at all.
 """
 
+import gc
 import os
 
 from gunicorn.workers import gthread
@@ -45,3 +46,15 @@ class ThreadWorker(gthread.ThreadWorker):
 
 
 worker_class = ThreadWorker
+
+
+# Python's cycle collector, tuned for a worker answering pages: at its default (a young
+# collection every 700 new objects) it ran a dozen times in each dashboard request and moved
+# the request's objects into the older generations, whose collections go over the whole
+# heap: 11-16 ms of collecting a request. Every 50,000 new objects: 4-5 ms
+# (docs/performance.md, fourteenth session), for a few MB more garbage held between runs.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def post_worker_init(worker):
+    gc.set_threshold(*GC_THRESHOLDS)
