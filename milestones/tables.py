@@ -38,9 +38,12 @@ class MilestoneTable(tables.Table):
         order_by = ("rag",)  # order_rag breaks ties by due date
         empty_text = "No milestones match."
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, priority=None, objective=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        # The priority or objective every row belongs to, where the page has read it: each
+        # row is given it rather than reading it again.
+        self.priority, self.objective = priority, objective
 
     # Undated milestones sort last either way, on PostgreSQL and SQLite alike.
     def order_due_date(self, queryset, is_descending: bool):
@@ -65,4 +68,9 @@ class MilestoneTable(tables.Table):
         """This page's milestones, each with its status: the table's rows (django-tables2's
         own cells cost 75 µs each, a third of a priority page)."""
         records = [row.record for row in self.page.object_list]
+        for m in records:
+            if self.objective is not None:
+                m.objective = self.objective
+            elif self.priority is not None:
+                m.objective.priority = self.priority
         return [(m, m.rag(self.today)) for m in records]

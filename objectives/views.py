@@ -56,12 +56,28 @@ def _get_priority(request: HttpRequest, slug: str, key: tuple[int, int]) -> Prio
     )
 
 
-def _milestone_table(request: HttpRequest, milestones, today: dt.date, **table_options):
-    queryset = milestones.with_rag_rank(today).select_related(
-        "objective__priority__strategy", "owner"
-    )
+def _milestone_table(
+    request: HttpRequest,
+    milestones,
+    today: dt.date,
+    priority: Priority | None = None,
+    objective: Objective | None = None,
+    **table_options,
+):
+    """The milestones as a filtered, sorted table a page at a time. The priority or the
+    objective every one of them belongs to, if the page has read it with its strategy, is
+    not read again for each row (MilestoneTable.page_rows)."""
+    if objective:
+        read_with = ["owner"]
+    elif priority:
+        read_with = ["objective", "owner"]
+    else:
+        read_with = ["objective__priority__strategy", "owner"]
+    queryset = milestones.with_rag_rank(today).select_related(*read_with)
     filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
-    table = MilestoneTable(filterset.qs, today=today, **table_options)
+    table = MilestoneTable(
+        filterset.qs, today=today, priority=priority, objective=objective, **table_options
+    )
     RequestConfig(_sane_paging(request), paginate={"per_page": MILESTONES_PER_PAGE}).configure(
         table
     )
@@ -222,7 +238,7 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
     progress = build_progress(strategy, today, only_priority=priority, owners=False)
     priority_progress = progress.priorities[0]
     filterset, table = _milestone_table(
-        request, Milestone.objects.filter(objective__priority=priority), today
+        request, Milestone.objects.filter(objective__priority=priority), today, priority=priority
     )
     context = {
         "strategy": strategy,
@@ -254,7 +270,11 @@ def objective_detail(
     )
     objective_progress = progress.priorities[0].objectives[0]
     filterset, table = _milestone_table(
-        request, Milestone.objects.filter(objective=objective), today, exclude=("objective",)
+        request,
+        Milestone.objects.filter(objective=objective),
+        today,
+        objective=objective,
+        exclude=("objective",),
     )
     context = {
         "strategy": strategy,

@@ -140,6 +140,29 @@ def test_the_objective_page_shows_the_documents_text(signed_in, strategy):
     assert "Clear the backlog" in html
 
 
+def test_the_milestone_tables_rows_are_given_the_priority_or_objective_their_page_read(
+    signed_in, strategy
+):
+    """A priority's or an objective's milestone table reads each row without its hierarchy:
+    every row is given the page's own priority or objective, and links to itself."""
+    pages = {
+        "/strategies/eput/priorities/1/": lambda m, context: (
+            m.objective.priority is context["priority"]
+        ),
+        "/strategies/eput/priorities/1/objectives/1/": lambda m, context: (
+            m.objective is context["objective"]
+        ),
+    }
+    for url, given in pages.items():
+        response = signed_in.get(url)
+        rows = response.context["table"].page_rows
+        assert len(rows) == 3
+        for milestone, _ in rows:
+            assert given(milestone, response.context)
+            link = f'href="/strategies/eput/priorities/1/objectives/1/milestones/{milestone.pk}/'
+            assert link in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "query,shown,hidden",
     [
