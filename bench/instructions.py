@@ -13,9 +13,16 @@ settings, from the checkout to measure (another one's copy of this file will do)
 Each page is requested twice untimed, then REQUESTS times with every cache emptied before
 each request, counted only around those requests. PostgreSQL's own work is not counted (it is
 another process), nor the kernel's: compare versions with this, and time pages with
-`make bench`. Needs valgrind (Debian's package)."""
+`make bench`. Needs valgrind (Debian's package).
+
+With `--no-gc`, Python's cycle collector is off while the requests are counted: the work two
+versions of the code do, compared without the collections. A collection runs when enough
+objects have been made, so one version's count can take in a collection over the whole heap
+that another's just misses: an objective's page counted 110.0M against 108.3M before a change
+that made its work a sixth smaller (84.1M against 105.2M without the collector)."""
 
 import argparse
+import gc
 import os
 import re
 import subprocess
@@ -28,20 +35,24 @@ ROOT = Path.cwd()
 REQUESTS = 3
 
 
-def count(url: str, requests: int, as_lead: bool) -> float:
+def count(url: str, requests: int, as_lead: bool, no_gc: bool = False) -> float:
     """Millions of instructions a cold request of `url` costs."""
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        __file__,
-        "--inside",
-        url,
-        "--requests",
-        str(requests),
-    ] + (["--lead"] if as_lead else [])
+    command = (
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--inside",
+            url,
+            "--requests",
+            str(requests),
+        ]
+        + (["--lead"] if as_lead else [])
+        + (["--no-gc"] if no_gc else [])
+    )
     # The same hash seed every run: set and dict order, and so the work, stay the same.
     env = os.environ | {"PYTHONHASHSEED": "0"}
     run = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -51,7 +62,7 @@ def count(url: str, requests: int, as_lead: bool) -> float:
     return int(found.group(1).replace(",", "")) / requests / 1e6
 
 
-def inside(url: str, requests: int, as_lead: bool) -> None:
+def inside(url: str, requests: int, as_lead: bool, no_gc: bool) -> None:
     """Under valgrind: the requests, with counting switched on around them."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strategy_tracker.settings")
@@ -71,6 +82,8 @@ def inside(url: str, requests: int, as_lead: bool) -> None:
     for _ in range(2):
         assert client.get(url).status_code == 200, url
     _empty_every_cache()
+    if no_gc:
+        gc.disable()
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "--instr=on", pid], check=True, capture_output=True)
     for _ in range(requests):
@@ -84,13 +97,15 @@ def main() -> None:
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--lead", action="store_true", help="as the bench's programme lead")
+    parser.add_argument("--no-gc", action="store_true", help="Python's cycle collector off")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
-        inside(args.urls[0], args.requests, args.lead)
+        inside(args.urls[0], args.requests, args.lead, args.no_gc)
         return
     for url in args.urls:
-        print(f"{count(url, args.requests, args.lead):8.1f}M instructions  {url}")
+        millions = count(url, args.requests, args.lead, args.no_gc)
+        print(f"{millions:8.1f}M instructions  {url}")
 
 
 if __name__ == "__main__":
