@@ -19,7 +19,7 @@ With `--no-gc`, Python's cycle collector is off while the requests are counted: 
 versions of the code do, compared without the collections. A collection runs when enough
 objects have been made, so one version's count can take in a collection over the whole heap
 that another's just misses: an objective's page counted 110.0M against 108.3M before a change
-that made its work a sixth smaller (84.1M against 105.2M without the collector)."""
+that made its work a fifth smaller (84.1M against 105.2M without the collector)."""
 
 import argparse
 import gc
