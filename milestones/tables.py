@@ -8,7 +8,7 @@ from milestones.models import Milestone
 
 class MilestoneTable(tables.Table):
     """A milestone list's columns, sorting and pages (the queryset comes from
-    Milestone.objects.with_rag_rank()); milestones/templatetags/milestone_table.py writes it."""
+    Milestone.objects.with_rag_rank()); milestones/templatetags/milestone_parts.py writes it."""
 
     # Each sort ends with the id, so a row never shows on two pages or none.
     title = tables.Column(verbose_name="Milestone", order_by=("title", "id"))

@@ -159,6 +159,8 @@ def build_progress(
     that shows no chart), such a measure's values are not read (`measure.series` is empty).
     With `owners=False`, milestones come without their owner and last updater (a page that
     shows them for a few prefetches them for those)."""
+    if only_objective and (only_priority is None or only_objective.priority_id != only_priority.id):
+        raise ValueError("only_objective needs only_priority, the objective's own priority")
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
     milestones = Milestone.objects.for_strategy(strategy)
     measures = _measures(strategy, values_up_to, only_priority, only_objective)

@@ -97,3 +97,19 @@ def test_the_list_words_only_the_measures_its_roll_up_quotes():
     listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
     assert listed == build_progress(strategy, TODAY, charts=False).rollup
     assert listed.reason == "2 measures below target"
+
+
+def test_the_list_quotes_each_strategys_one_measure_with_a_finding():
+    """The measure quoted is the one alone with its finding in its own strategy: two
+    strategies with one red measure each both quote theirs."""
+    strategies = []
+    for value in (3, 4):
+        objective = make_objective()
+        measure = make_measure(objective, direction="higher", target_value=10)
+        make_value(measure, dt.date(2026, 9, 30), value)
+        strategies.append(objective.priority.strategy)
+    listed = strategy_rollups([s.id for s in strategies], TODAY)
+    for strategy, gap in zip(strategies, ("70%", "60%"), strict=True):
+        dashboard = build_progress(strategy, TODAY, charts=False).rollup
+        assert listed[strategy.id] == dashboard
+        assert listed[strategy.id].reason.startswith(f"1 measure {gap} below target")

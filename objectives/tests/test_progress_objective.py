@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from milestones.models import Milestone
 from objectives.progress import build_progress
 from tests.factories import (
     make_measure,
@@ -32,7 +33,7 @@ def _seen(objective_progress) -> dict:
     }
 
 
-def test_an_objective_read_alone_is_the_objective_of_its_priority():
+def test_an_objective_read_alone_is_the_objective_of_its_priority(monkeypatch):
     priority = make_priority()
     mine, other = make_objective(priority, number=1), make_objective(priority, number=2)
     for objective in (mine, other):
@@ -47,12 +48,26 @@ def test_an_objective_read_alone_is_the_objective_of_its_priority():
 
     whole = build_progress(strategy, TODAY, only_priority=priority, owners=False)
     in_priority = next(o for o in whole.priorities[0].objectives if o.objective == mine)
+    judged = []
+    rag = Milestone.rag
+    monkeypatch.setattr(Milestone, "rag", lambda m, today: judged.append(m.pk) or rag(m, today))
     alone = build_progress(
         strategy, TODAY, only_priority=priority, only_objective=mine, owners=False
     )
+    # Only its own milestones are read and judged.
+    assert sorted(judged) == sorted(m.pk for m in mine.milestones.all())
     [priority_progress] = alone.priorities
     assert [o.objective for o in priority_progress.objectives] == [mine]
     assert _seen(priority_progress.objectives[0]) == _seen(in_priority)
     assert len(in_priority.milestones) == 2 and len(in_priority.measures) == 1
     # Nothing of the other objective or of the priority's own measures is read.
     assert priority_progress.measures == [] and priority_progress.context == []
+
+
+def test_an_objective_is_read_alone_only_with_its_own_priority():
+    mine = make_objective(make_priority(), number=1)
+    other = make_priority(mine.priority.strategy, number=2)
+    with pytest.raises(ValueError):
+        build_progress(mine.priority.strategy, TODAY, only_priority=other, only_objective=mine)
+    with pytest.raises(ValueError):
+        build_progress(mine.priority.strategy, TODAY, only_objective=mine)

@@ -506,3 +506,20 @@ def test_a_measure_judged_without_words_is_judged_the_same(
         worded.kind,
     )
     assert bare.reason == worded.finding
+
+
+@pytest.mark.parametrize(
+    "facts,reason",
+    [
+        ({"latest_value": None, "target": D(10)}, "no value reported yet"),
+        ({"latest_value": D(5), "target": None}, "no target set"),
+        (
+            {"latest_value": D(5), "target": D(10), "direction": ""},
+            "no direction, so no comparison with the target",
+        ),
+    ],
+)
+def test_a_measure_that_cannot_be_judged_says_why(facts, reason):
+    given = {"direction": "higher", "unit": "count", "tolerance": D(0)} | facts
+    status = measure_status(**given, latest_period_end=TODAY, today=TODAY)
+    assert (status.rag, status.reason) == (Rag.GREY, reason)
