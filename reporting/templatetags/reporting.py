@@ -19,7 +19,8 @@ register = template.Library()
 def _opened_periods(strategy: Strategy) -> list[ReportingPeriod]:
     """The strategy's periods that have opened (open or closed), newest first, kept on the
     strategy so the page's tags below share one query. Read directly: Django's prefetch
-    machinery cost three times as long for one strategy."""
+    machinery, for one strategy, added a tenth to the query's cost (3.1M instructions
+    against 2.9M) and did nothing this does not."""
     if not hasattr(strategy, "opened_periods"):
         strategy.opened_periods = list(
             ReportingPeriod.objects.filter(strategy=strategy)
