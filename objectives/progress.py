@@ -117,15 +117,19 @@ def _measures(
     query for each kind of parent (for_strategies_apart). As at a day, each with its latest
     value up to then; else build_progress sets the latest values from the values it reads or
     the stored readings (_set_latest)."""
-    on_priority, on_objective = Measure.objects.for_strategies_apart([strategy.id])
     if only_objective:
-        on_priority = on_priority.none()
-        on_objective = on_objective.filter(objective=only_objective)
+        parts = [Measure.objects.filter(objective=only_objective)]
     elif only_priority:
-        on_priority = on_priority.filter(priority=only_priority)
-        on_objective = on_objective.filter(objective__priority=only_priority)
+        # By the priority alone, without for_strategies_apart's joins to the strategy and
+        # its id, which only the strategy list's roll-ups use.
+        parts = [
+            Measure.objects.filter(priority=only_priority),
+            Measure.objects.filter(objective__priority=only_priority),
+        ]
+    else:
+        parts = Measure.objects.for_strategies_apart([strategy.id])
     measures = {}
-    for part in (on_priority, on_objective):
+    for part in parts:
         # Unordered: sorted below. Building the default order by code was an eighth of the
         # query's cost in Django.
         part = part.select_related("reading", "data_quality__assessed_by").order_by()
@@ -162,16 +166,18 @@ def build_progress(
     if only_objective and (only_priority is None or only_objective.priority_id != only_priority.id):
         raise ValueError("only_objective needs only_priority, the objective's own priority")
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
-    milestones = Milestone.objects.for_strategy(strategy)
     measures = _measures(strategy, values_up_to, only_priority, only_objective)
+    # A priority's or an objective's by that alone, without for_strategy's join to the
+    # priority for its strategy.
     if only_objective:
-        milestones = milestones.filter(objective=only_objective)
+        milestones = Milestone.objects.filter(objective=only_objective)
         priorities = [only_priority]  # read already, as the objective is
     elif only_priority:
-        milestones = milestones.filter(objective__priority=only_priority)
+        milestones = Milestone.objects.filter(objective__priority=only_priority)
         priorities = [only_priority]  # read already: only its objectives are read
         prefetch_related_objects(priorities, objectives)
     else:
+        milestones = Milestone.objects.for_strategy(strategy)
         priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
         priorities = priorities.prefetch_related(objectives)
     ids = [m.id for m in measures]

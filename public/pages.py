@@ -49,14 +49,17 @@ class PublicStrategy:
             raise Http404(f"{quarter.label} of this strategy is not published.")
         return period
 
-    def rows(self, period: ReportingPeriod, charts: bool) -> tuple[list[SnapshotItem], int]:
+    def rows(
+        self, period: ReportingPeriod, charts: bool, chart_data: bool = False
+    ) -> tuple[list[SnapshotItem], int]:
         """The quarter's snapshot as the public sees it, and how many rows were left out;
-        with the measures' charts only if the page draws them (they are most of its bytes)."""
+        with the measures' drawn charts only if the page draws them (they are most of its
+        bytes), and the figures charted (SnapshotItem.chart) only if it lists them: decoding
+        them was a tenth of the report's work, which shows none."""
         shown, withheld_rows = [], 0
-        snapshot = period.snapshot.order_by("position")
+        unread = () if chart_data else ("chart",) if charts else ("chart", "chart_figure")
+        snapshot = period.snapshot.order_by("position").defer(*unread)
         parents: dict[str, SnapshotItem] = {}  # the shown strategy, priority and objective
-        if not charts:
-            snapshot = snapshot.defer("chart", "chart_figure")
         for row, hidden in withheld(snapshot, self.hidden):
             if row.level in PARENT_LEVELS:
                 parents[row.level] = row
@@ -76,10 +79,13 @@ class PublicStrategy:
             row.commentary = ""
         return row
 
-    def report(self, period: ReportingPeriod, charts: bool = False) -> dict:
+    def report(
+        self, period: ReportingPeriod, charts: bool = False, chart_data: bool = False
+    ) -> dict:
         """What a public page of the quarter reads: the report, what changed, its heading;
-        `charts` for a page that draws the measures' charts."""
-        rows, withheld = self.rows(period, charts)
+        `charts` for a page that draws the measures' charts, `chart_data` for one that lists
+        their figures too."""
+        rows, withheld = self.rows(period, charts, chart_data)
         report = quarter_report(period, rows)
         earlier = changes.previous_closed(period, among=self.periods())
         found = changes.compare(earlier, period, rows)

@@ -46,9 +46,9 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return _page("strategy.html", context)
 
 
-def _quarter(request: HttpRequest, slug: str, quarter: str, charts: bool = False):
+def _quarter(request: HttpRequest, slug: str, quarter: str, **charts: bool):
     public = published_for(request, slug)
-    return public, public.report(public.period(quarter_of_key(quarter)), charts)
+    return public, public.report(public.period(quarter_of_key(quarter)), **charts)
 
 
 @public_page(strategy_etag)
@@ -82,7 +82,7 @@ def objective(
 
 @public_page(strategy_etag)
 def measure(request: HttpRequest, slug: str, quarter: str, code: str) -> HttpResponse:
-    public, context = _quarter(request, slug, quarter, charts=True)
+    public, context = _quarter(request, slug, quarter, charts=True, chart_data=True)
     row = as_at.measure_row(context["report"], code)
     if row is None:
         raise Http404("That measure is not published for this quarter.")

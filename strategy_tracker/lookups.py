@@ -22,6 +22,15 @@ BIGINT = range(-(2**63), 2**63)
 class AnyOf(In):
     lookup_name = "any_of"
 
+    def get_prep_lookup(self):
+        # Plain ids for a whole-number column, or plain strings for a text one, are what
+        # Field.get_prep_value would make of them: a thousand of them are not prepared one
+        # by one (12M instructions of an import preview's 201M).
+        values = self.rhs
+        if isinstance(values, list | set | tuple) and _are_plain(values, self.lhs.output_field):
+            return list(values)
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler, connection):
         column = self.lhs.output_field
         if isinstance(column, ForeignKey):
@@ -36,6 +45,14 @@ class AnyOf(In):
         # Text, not the column's varchar(n): a cast to that would cut a longer value short
         # and could match another code.
         return f"{lhs} = ANY(%s::{element_type}[])", (*lhs_params, text)
+
+
+def _are_plain(values, column) -> bool:
+    if isinstance(column, ForeignKey):
+        column = column.target_field
+    if isinstance(column, CharField | TextField):
+        return all(type(v) is str for v in values)
+    return isinstance(column, IntegerField) and all(type(v) is int for v in values)
 
 
 def _array_literal(values, text: bool) -> tuple[str, str] | None:

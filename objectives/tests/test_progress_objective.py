@@ -4,6 +4,8 @@ milestones, measures, statuses and roll-up as the objective has in its priority'
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from milestones.models import Milestone
 from objectives.progress import build_progress
@@ -71,3 +73,31 @@ def test_an_objective_is_read_alone_only_with_its_own_priority():
         build_progress(mine.priority.strategy, TODAY, only_priority=other, only_objective=mine)
     with pytest.raises(ValueError):
         build_progress(mine.priority.strategy, TODAY, only_objective=mine)
+
+
+def test_a_priority_read_alone_is_read_by_itself_and_is_the_priority_of_its_strategy():
+    priority = make_priority()
+    other = make_priority(priority.strategy, number=2)
+    for parent in (priority, other):
+        objective = make_objective(parent, number=1)
+        make_milestone(objective, title="Late", due_date=dt.date(2026, 1, 31))
+        measure = make_measure(objective, direction="higher", target_value=10)
+        make_value(measure, dt.date(2026, 9, 30), 11)
+        make_measure(priority=parent, direction="lower", target_value=10)
+    strategy = priority.strategy
+
+    whole = build_progress(strategy, TODAY, owners=False)
+    with CaptureQueriesContext(connection) as queries:
+        alone = build_progress(strategy, TODAY, only_priority=priority, owners=False)
+    [in_whole] = [p for p in whole.priorities if p.priority == priority]
+    [read_alone] = alone.priorities
+    assert [_seen(o) for o in read_alone.objectives] == [_seen(o) for o in in_whole.objectives]
+    assert [(i.obj.pk, i.status) for i in read_alone.measures] == [
+        (i.obj.pk, i.status) for i in in_whole.measures
+    ]
+    assert read_alone.rollup == in_whole.rollup and len(read_alone.measures) == 1
+    # Its milestones and measures are found by the priority alone, not through its strategy.
+    reads = [q["sql"] for q in queries if 'FROM "measures_measure"' in q["sql"]]
+    reads += [q["sql"] for q in queries if 'FROM "milestones_milestone"' in q["sql"]]
+    assert len(reads) == 3
+    assert not any('"strategy_id"' in sql for sql in reads), reads

@@ -103,6 +103,20 @@ def test_a_page_and_its_tag_read_what_they_share_once_and_name_nobody(client, pl
         assert not any('FROM "auth_user"' in s for s in sql), url
 
 
+def test_only_the_measure_page_reads_the_figures_charted(client, plan):
+    """The report draws the charts kept at close; only a measure's page lists the figures
+    behind its chart (its table), so only it reads them."""
+    figures = '"reporting_snapshotitem"."chart",'
+    for url in _urls()[:6]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        reads = any(figures in query["sql"] for query in queries)
+        assert reads is url.endswith("/measures/WAIT/"), url
+        if "/report/" in url:
+            assert '<figure class="spc-chart"' in page, url  # drawn all the same
+    assert 'id="figures"' in client.get(_urls()[4]).content.decode()
+
+
 def test_nothing_is_public_until_published_and_nothing_after_unpublishing(client, plan):
     Publication.objects.filter(strategy=plan).update(is_public=False)
     for url in _urls():

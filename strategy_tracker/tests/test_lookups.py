@@ -80,3 +80,34 @@ def test_postgresql_gets_one_array_parameter_for_many_values(organisations):
             assert " IN (" not in sql
         else:
             assert " IN (" in sql
+
+
+def test_plain_ids_and_codes_are_taken_as_they_are_and_anything_else_is_prepared(
+    organisations, monkeypatch
+):
+    """A thousand ids or codes from an import are not prepared one by one; a value of
+    another type is prepared as `__in` prepares it (the string "5" finds 5)."""
+    from django.db.models import CharField, IntegerField
+
+    def refuse(field, value):
+        raise AssertionError(f"{value!r} prepared one by one")
+
+    ids = list(organisations.values())
+    with monkeypatch.context() as patched:
+        patched.setattr(IntegerField, "get_prep_value", refuse)
+        patched.setattr(CharField, "get_prep_value", refuse)
+        assert _found(pk__any_of=ids) == set(ids)
+        assert _found(name__any_of=set(TRICKY)) == set(ids)
+        assert _found(pk__any_of=(ids[0], 10**12)) == {ids[0]}
+    assert _found(pk__any_of=[str(ids[0]), ids[1]]) == {ids[0], ids[1]}
+    assert _found(pk__any_of=[True]) == _found(pk__in=[True])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(wanted=st.lists(st.integers(min_value=-5, max_value=2**40), max_size=8))
+def test_whole_numbers_find_what_in_finds(organisations, wanted):
+    wanted = [*wanted, organisations["NULL"]]
+    found = _found(pk__any_of=wanted)
+    assert found == _found(pk__in=wanted) and organisations["NULL"] in found
