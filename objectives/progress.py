@@ -9,7 +9,7 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from measures.models import Kind, Measure, planned_by_measure, series_by_measure
 from measures.readings import StoredReading, current_readings, rows_with_latest_value
@@ -113,18 +113,18 @@ def _measures(
     only_priority: Priority | None,
     only_objective: Objective | None = None,
 ) -> list[Measure]:
-    """The strategy's measures, or one priority's, or one objective's, in their order: a
-    query for each kind of parent (for_strategies_apart). As at a day, each with its latest
-    value up to then; else build_progress sets the latest values from the values it reads or
-    the stored readings (_set_latest)."""
+    """The strategy's measures, a query for each kind of parent (for_strategies_apart); or
+    one priority's, its own and its objectives' (read already) in one query; or one
+    objective's. In their order. As at a day, each with its latest value up to then; else
+    build_progress sets the latest values from the values it reads or the stored readings
+    (_set_latest)."""
     if only_objective:
         parts = [Measure.objects.filter(objective=only_objective)]
     elif only_priority:
-        # By the priority alone, without for_strategies_apart's joins to the strategy and
-        # its id, which only the strategy list's roll-ups use.
+        # By the parents' ids, without joins: each side of the OR has its index.
+        objective_ids = [o.id for o in only_priority.objectives.all()]
         parts = [
-            Measure.objects.filter(priority=only_priority),
-            Measure.objects.filter(objective__priority=only_priority),
+            Measure.objects.filter(Q(priority=only_priority) | Q(objective_id__in=objective_ids))
         ]
     else:
         parts = Measure.objects.for_strategies_apart([strategy.id])
@@ -166,20 +166,21 @@ def build_progress(
     if only_objective and (only_priority is None or only_objective.priority_id != only_priority.id):
         raise ValueError("only_objective needs only_priority, the objective's own priority")
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
-    measures = _measures(strategy, values_up_to, only_priority, only_objective)
-    # A priority's or an objective's by that alone, without for_strategy's join to the
+    # A priority's or an objective's by that alone, without for_strategy's joins to the
     # priority for its strategy.
     if only_objective:
         milestones = Milestone.objects.filter(objective=only_objective)
         priorities = [only_priority]  # read already, as the objective is
     elif only_priority:
-        milestones = Milestone.objects.filter(objective__priority=only_priority)
         priorities = [only_priority]  # read already: only its objectives are read
         prefetch_related_objects(priorities, objectives)
+        objective_ids = [o.id for o in only_priority.objectives.all()]
+        milestones = Milestone.objects.filter(objective_id__in=objective_ids)
     else:
         milestones = Milestone.objects.for_strategy(strategy)
         priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
         priorities = priorities.prefetch_related(objectives)
+    measures = _measures(strategy, values_up_to, only_priority, only_objective)
     ids = [m.id for m in measures]
     stored = {} if values_up_to else current_readings(measures)
     to_read = ids if charts else [i for i in ids if i not in stored]
