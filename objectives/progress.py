@@ -112,17 +112,17 @@ def _measures(
     values_up_to: dt.date | None,
     only_priority: Priority | None,
     only_objective: Objective | None = None,
+    objective_ids: list[int] | None = None,
 ) -> list[Measure]:
     """The strategy's measures, a query for each kind of parent (for_strategies_apart); or
-    one priority's, its own and its objectives' (read already) in one query; or one
-    objective's. In their order. As at a day, each with its latest value up to then; else
-    build_progress sets the latest values from the values it reads or the stored readings
-    (_set_latest)."""
+    one priority's, its own and those of its objectives (`objective_ids`), in one query; or
+    one objective's. In their order. As at a day, each with its latest value up to then;
+    else build_progress sets the latest values from the values it reads or the stored
+    readings (_set_latest)."""
     if only_objective:
         parts = [Measure.objects.filter(objective=only_objective)]
     elif only_priority:
         # By the parents' ids, without joins: each side of the OR has its index.
-        objective_ids = [o.id for o in only_priority.objectives.all()]
         parts = [
             Measure.objects.filter(Q(priority=only_priority) | Q(objective_id__in=objective_ids))
         ]
@@ -165,7 +165,10 @@ def build_progress(
     shows them for a few prefetches them for those)."""
     if only_objective and (only_priority is None or only_objective.priority_id != only_priority.id):
         raise ValueError("only_objective needs only_priority, the objective's own priority")
+    if only_priority and only_priority.strategy_id != strategy.id:
+        raise ValueError("only_priority must be a priority of the strategy")
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("number"))
+    objective_ids = None
     # A priority's or an objective's by that alone, without for_strategy's joins to the
     # priority for its strategy.
     if only_objective:
@@ -180,7 +183,7 @@ def build_progress(
         milestones = Milestone.objects.for_strategy(strategy)
         priorities = Priority.objects.filter(strategy=strategy).order_by("part", "number")
         priorities = priorities.prefetch_related(objectives)
-    measures = _measures(strategy, values_up_to, only_priority, only_objective)
+    measures = _measures(strategy, values_up_to, only_priority, only_objective, objective_ids)
     ids = [m.id for m in measures]
     stored = {} if values_up_to else current_readings(measures)
     to_read = ids if charts else [i for i in ids if i not in stored]

@@ -66,13 +66,16 @@ def test_an_objective_read_alone_is_the_objective_of_its_priority(monkeypatch):
     assert priority_progress.measures == [] and priority_progress.context == []
 
 
-def test_an_objective_is_read_alone_only_with_its_own_priority():
+def test_a_priority_or_objective_is_read_alone_only_within_its_own_parent():
     mine = make_objective(make_priority(), number=1)
     other = make_priority(mine.priority.strategy, number=2)
     with pytest.raises(ValueError):
         build_progress(mine.priority.strategy, TODAY, only_priority=other, only_objective=mine)
     with pytest.raises(ValueError):
         build_progress(mine.priority.strategy, TODAY, only_objective=mine)
+    elsewhere = make_priority()  # of another strategy
+    with pytest.raises(ValueError):
+        build_progress(mine.priority.strategy, TODAY, only_priority=elsewhere)
 
 
 def test_a_priority_read_alone_is_read_by_itself_and_is_the_priority_of_its_strategy():
