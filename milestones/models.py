@@ -156,11 +156,14 @@ class MilestoneQuerySet(models.QuerySet):
         Each is a flat CASE over the same conditions: one annotation built on another would
         repeat the other's whole CASE inside each of its own branches.
         """
-        return self.annotate(
-            rag_finding=_rag_case(today, lambda f: f, CharField()),
+        return self.with_rag_finding(today).annotate(
             rag_value=_rag_case(today, lambda f: status_rules.FINDING_RAG[f].value, CharField()),
             rag_rank=_rag_rank(today),
         )
+
+    def with_rag_finding(self, today: dt.date) -> "MilestoneQuerySet":
+        """Annotate only `rag_finding` (see with_rag): all a count by finding needs."""
+        return self.annotate(rag_finding=_rag_case(today, lambda f: f, CharField()))
 
     def with_rag_rank(self, today: dt.date) -> "MilestoneQuerySet":
         """Annotate only `rag_rank` (see with_rag): all a list needs to sort and filter by

@@ -53,3 +53,18 @@ def test_sql_and_python_give_the_same_colour_and_finding_for_every_combination()
     ]
     assert len(created) == 6 * 9 * 4 * 2
     assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_the_finding_alone_is_the_finding_with_the_colour_and_rank():
+    """with_rag_finding builds one CASE, not three, and finds what with_rag finds."""
+    objective = make_objective()
+    Milestone.objects.bulk_create(
+        Milestone(objective=objective, title="m", **fields) for fields in _combinations()
+    )
+    alone = Milestone.objects.with_rag_finding(TODAY)
+    assert dict(alone.values_list("id", "rag_finding")) == dict(
+        Milestone.objects.with_rag(TODAY).values_list("id", "rag_finding")
+    )
+    assert str(alone.query).count("CASE") == 1
+    assert str(Milestone.objects.with_rag(TODAY).query).count("CASE") == 3

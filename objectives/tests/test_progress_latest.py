@@ -8,9 +8,10 @@ import pytest
 from measures import readings
 from measures.models import Measure
 from measures.readings import rows_with_latest_value
+from milestones.models import MilestoneQuerySet
 from objectives.progress import build_progress, strategy_rollups
 from strategy_tracker.status import Rag
-from tests.factories import make_measure, make_objective, make_value
+from tests.factories import make_measure, make_milestone, make_objective, make_value
 
 pytestmark = pytest.mark.django_db
 
@@ -86,17 +87,22 @@ def test_the_list_of_strategies_judges_the_latest_value_as_the_dashboard_does():
     assert listed.reason.startswith("1 measure 70% below target")
 
 
-def test_the_list_words_only_the_measures_its_roll_up_quotes():
+def test_the_list_words_only_the_measures_its_roll_up_quotes(monkeypatch):
     """Two measures with the same finding are counted, not quoted: the roll-up reads the
-    same as the dashboard's either way."""
+    same as the dashboard's either way. Its milestones are counted by what was found alone,
+    without building the colour's and rank's CASEs too."""
     objective = make_objective()
     strategy = objective.priority.strategy
     for code, value in (("A", 3), ("B", 4), ("C", 12)):
         measure = make_measure(objective, code=code, direction="higher", target_value=10)
         make_value(measure, dt.date(2026, 9, 30), value)
-    listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
-    assert listed == build_progress(strategy, TODAY, charts=False).rollup
-    assert listed.reason == "2 measures below target"
+    make_milestone(objective, title="Late", due_date=dt.date(2026, 1, 31))
+    dashboard = build_progress(strategy, TODAY, charts=False).rollup
+    with monkeypatch.context() as patched:
+        patched.setattr(MilestoneQuerySet, "with_rag", None)
+        listed = strategy_rollups([strategy.id], TODAY)[strategy.id]
+    assert listed == dashboard
+    assert listed.reason == "1 milestone overdue, 2 measures below target"
 
 
 def test_the_list_quotes_each_strategys_one_measure_with_a_finding():
