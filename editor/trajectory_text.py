@@ -57,8 +57,13 @@ def point_errors(measure: Measure, points: Points) -> list[str]:
     return errors
 
 
-def replace_points(measure: Measure, points: Points) -> bool:
-    """Store exactly these points; False if they were already what is stored."""
+def replace_points(measure: Measure, points: Points, created: bool = False) -> bool:
+    """Store exactly these points; False if they were already what is stored. A measure
+    just `created` has none stored, so nothing is read."""
+    if created:
+        for day, value in points:
+            TrajectoryPoint(measure=measure, period_end=day, value=value).save()
+        return bool(points)
     if stored_points(measure) == [(d, Decimal(v)) for d, v in points]:
         return False
     kept = {day for day, _ in points}

@@ -13,9 +13,13 @@ class PasswordBackend(ModelBackend):
             return None
         return super().authenticate(request, username, password, **kwargs)
 
+    def get_all_permissions(self, user_obj, obj=None):
+        """None from here, so none from has_perm: RolePermissions reads a person's own
+        permissions with their roles', in one query (strategy_tracker/roles.py)."""
+        return set()
+
     def _get_group_permissions(self, user_obj):
         """None: the only groups are the role groups, whose permissions come with a role held
         in an organisation (strategy_tracker/roles.py), never with a group joined directly.
-        Django's own group query found nothing on every page that checks a permission.
         (ModelBackend.with_perm, which nothing here calls, still counts a group's members.)"""
         return Permission.objects.none()

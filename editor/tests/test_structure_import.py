@@ -319,3 +319,59 @@ def test_a_measure_code_changed_only_in_case_is_refused_not_archived_and_added(l
     assert plan.counts["archived"] == 0
     assert any("is stored as SMALL-SMOKING, and a code cannot change" in p for p in plan.problems)
     assert Measure.objects.filter(objective__priority__strategy=strategy).count() == 1
+
+
+def test_new_items_get_their_delegates_and_points_without_reading_any_and_an_update_replaces_them(
+    lead, admin_user, make_user
+):
+    """A new strategy's milestones have no delegates to read or remove, nor its measures
+    trajectory points: only the inserts (a quarter of a 2,000-row import was those reads)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from measures.models import TrajectoryPoint
+    from milestones.models import MilestoneDelegate
+
+    deputy = make_user("deputy", "Programme lead", email="deputy@example.org")
+    rows = _rows()
+    rows[2]["delegate_emails"] = "deputy@example.org"
+    rows[3] |= {
+        "baseline_value": 20,
+        "baseline_period": dt.date(2024, 3, 31),
+        "target_value": 12,
+        "target_date": dt.date(2027, 3, 31),
+        "trajectory": "2025-03-31=18; 2026-03-31=16",
+    }
+    plan = structure_import.plan(_file(rows))
+    assert plan.ok, plan.problems
+    with CaptureQueriesContext(connection) as queries:
+        strategy = structure_import.apply(plan, admin_user)
+    touching = [
+        q["sql"].split()[0]
+        for q in queries.captured_queries
+        if any(
+            t in q["sql"] for t in ('"milestones_milestonedelegate"', '"measures_trajectorypoint"')
+        )
+    ]
+    assert touching == ["INSERT", "INSERT", "INSERT"], touching
+    milestone = Milestone.objects.get(objective__priority__strategy=strategy)
+    assert [d.user for d in MilestoneDelegate.objects.filter(milestone=milestone)] == [deputy]
+    measure = Measure.objects.get(code="SMALL-SMOKING")
+    assert list(measure.trajectory.order_by("period_end").values_list("value", flat=True)) == [
+        18,
+        16,
+    ]
+    assert TrajectoryPoint.history.filter(measure_id=measure.pk).count() == 2
+
+    make_user("second", "Programme lead", email="second@example.org")
+    rows[2]["delegate_emails"] = "second@example.org"
+    rows[3]["trajectory"] = "2026-03-31=15"
+    plan = structure_import.plan(_file(rows))
+    assert plan.ok, plan.problems
+    structure_import.apply(plan, admin_user)
+    assert [d.user.username for d in MilestoneDelegate.objects.filter(milestone=milestone)] == [
+        "second"
+    ]
+    assert list(measure.trajectory.values_list("period_end", "value")) == [
+        (dt.date(2026, 3, 31), 15)
+    ]

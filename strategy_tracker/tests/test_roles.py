@@ -106,3 +106,41 @@ def test_a_permission_given_to_a_person_directly_still_counts(make_user):
     person = make_user("person")
     person.user_permissions.add(Permission.objects.get(codename="import_measurevalue"))
     assert get_user_model().objects.get(pk=person.pk).has_perm("measures.import_measurevalue")
+
+
+def test_a_persons_own_and_role_permissions_are_read_in_one_query(
+    make_user, organisation, django_assert_num_queries
+):
+    """Their memberships' roles, then both kinds of permission together: the preview of an
+    import checks one on each request (docs/performance.md)."""
+    from django.contrib.auth.models import Permission
+
+    person = make_user("person")
+    Membership.objects.create(user=person, organisation=organisation, role=BOARD_MEMBER)
+    person.user_permissions.add(Permission.objects.get(codename="import_measurevalue"))
+    fresh = get_user_model().objects.get(pk=person.pk)
+    with django_assert_num_queries(2):
+        perms = fresh.get_all_permissions()
+        assert fresh.has_perm("measures.import_measurevalue")
+        assert fresh.has_perm("objectives.view_strategy")
+    assert "measures.import_measurevalue" in perms and "milestones.view_milestone" in perms
+    assert not fresh.has_perm("objectives.change_strategy")
+    assert fresh.has_module_perms("measures") and not fresh.has_module_perms("auth")
+    group_perms = Permission.objects.filter(group__name=BOARD_MEMBER)
+    assert perms == {f"{p.content_type.app_label}.{p.codename}" for p in group_perms} | {
+        "measures.import_measurevalue"
+    }
+
+
+def test_a_role_held_twice_or_several_roles_give_each_permission_once(
+    make_user, organisation, django_assert_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    other = Organisation.objects.create(name="Council")
+    person = make_user("person")
+    for where, role in ((organisation, ADMIN), (other, ADMIN), (other, PROGRAMME_LEAD)):
+        Membership.objects.create(user=person, organisation=where, role=role)
+    perms = get_user_model().objects.get(pk=person.pk).get_all_permissions()
+    held = Permission.objects.filter(group__name__in=[ADMIN, PROGRAMME_LEAD]).distinct()
+    assert perms == {f"{p.content_type.app_label}.{p.codename}" for p in held}
