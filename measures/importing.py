@@ -289,17 +289,15 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
         )
         rows = list(rows)
         refusals = _refusals(rows, by)
-        return {
-            code: cls(
-                pk,
-                unit,
-                baseline,
-                *allowed_range(unit, low, high),
-                illustrative=illustrative,
-                refused=refusals.get(pk, ""),
-            )
-            for code, pk, unit, baseline, low, high, illustrative, _ in rows
-        }
+        # A thousand measures have a handful of units and ranges: each worked out once.
+        ranges: dict[tuple, tuple[Decimal | None, Decimal | None]] = {}
+        rules = {}
+        for code, pk, unit, baseline, low, high, illustrative, _ in rows:
+            limits = ranges.get((unit, low, high))
+            if limits is None:
+                limits = ranges[unit, low, high] = allowed_range(unit, low, high)
+            rules[code] = cls(pk, unit, baseline, *limits, illustrative, refusals.get(pk, ""))
+        return rules
 
 
 def _refusals(rows, by) -> dict[int, str]:

@@ -63,6 +63,9 @@ def _array_literal(values, text: bool) -> tuple[str, str] | None:
     if not values:
         return None
     if text and all(isinstance(v, str) for v in values):
+        joined = "".join(values)
+        if "\\" not in joined and '"' not in joined:  # nothing to escape, as codes mostly are
+            return "text", '{"' + '","'.join(values) + '"}'
         quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
         return "text", "{" + ",".join(f'"{v}"' for v in quoted) + "}"
     if not text and all(type(v) is int and v in BIGINT for v in values):

@@ -515,3 +515,40 @@ def test_the_measure_page_shows_each_reader_their_own_links_and_form(
     assert "Save SPC limits" not in board_page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', admin_page).group(1)
     assert token not in board_page
+
+
+def test_each_measures_rules_are_its_own_and_each_range_is_worked_out_once(admin_user):
+    """A file names a thousand measures of a handful of units and ranges: the checks get
+    each measure's own range, worked out once per distinct unit and range."""
+    from measures import importing, models
+    from tests.factories import make_measure, make_objective
+
+    objective = make_objective()
+    made = [
+        make_measure(objective, unit=unit, minimum_value=low, maximum_value=high)
+        for unit, low, high in [
+            ("%", None, None),
+            ("%", None, None),
+            ("%", Decimal("10"), None),
+            ("count", None, None),
+            ("count", None, Decimal("500")),
+            ("count", None, Decimal("500")),
+        ]
+    ]
+    worked_out = []
+    real = models.allowed_range
+
+    def counted(*args):
+        worked_out.append(args)
+        return real(*args)
+
+    with mock.patch.object(importing, "allowed_range", counted):
+        rules = importing.MeasureRules.by_code([m.code for m in made], admin_user)
+    assert len(worked_out) == 4
+    for measure in made:
+        rule = rules[measure.code]
+        assert (rule.id, rule.unit) == (measure.pk, measure.unit)
+        assert (rule.low, rule.high) == real(
+            measure.unit, measure.minimum_value, measure.maximum_value
+        )
+    assert (rules[made[2].code].low, rules[made[2].code].high) == (10, 100)

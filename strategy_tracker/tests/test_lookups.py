@@ -67,6 +67,15 @@ def test_other_values_are_left_to_in():
     assert _array_literal([2**63 - 1], text=False) == ("bigint", f"{{{2**63 - 1}}}")
     assert _array_literal([1], text=True) is None
     assert _array_literal(['say "hi"\\'], text=True) == ("text", '{"say \\"hi\\"\\\\"}')
+    # Codes with nothing to escape are joined as they are; one that needs it escapes them all.
+    assert _array_literal(["A-1", "", "b, {c}", "NULL"], text=True) == (
+        "text",
+        '{"A-1","","b, {c}","NULL"}',
+    )
+    assert _array_literal(["A-1", 'x"y', "z\\"], text=True) == (
+        "text",
+        '{"A-1","x\\"y","z\\\\"}',
+    )
 
 
 def test_postgresql_gets_one_array_parameter_for_many_values(organisations):
