@@ -135,39 +135,49 @@ def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
 class RolePermissions(BaseBackend):
     """Gives a person the permissions of each role they hold in some organisation (the
     role's group holds them), and those a site administrator gave them directly in the user
-    admin. Signs nobody in."""
+    admin; a site administrator, every permission, as Django's ModelBackend does. Signs
+    nobody in."""
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_tracker_role_perms"):
-            user_obj._tracker_role_perms = _permission_names(user_obj.pk, user_roles(user_obj))
+            user_obj._tracker_role_perms = _permission_names(
+                user_obj.pk, user_roles(user_obj), every=user_obj.is_superuser
+            )
         return user_obj._tracker_role_perms
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         return any(name.startswith(f"{app_label}.") for name in self.get_all_permissions(user_obj))
 
 
-def _permission_names(user_id: int, roles: set[str]) -> set[str]:
-    """Each permission given to the user directly or held by one of `roles`' groups, as
-    "app_label.codename". One query written out: Django's ORM spent 4M instructions (of 188M)
-    of the import preview building the two it replaces (docs/performance.md)."""
+def _permission_names(user_id: int, roles: set[str], every: bool = False) -> set[str]:
+    """Each permission (`every` one, or those given to the user directly or held by one of
+    `roles`' groups), as "app_label.codename". One query written out: Django's ORM spent 4M
+    instructions (of 188M) of the import preview building the two it replaces
+    (docs/performance.md)."""
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     quote = connection.ops.quote_name
-    direct = get_user_model()._meta.get_field("user_permissions").remote_field.through
-    of_group = Group.permissions.through
+    direct = get_user_model()._meta.get_field("user_permissions")
+    of_group = Group._meta.get_field("permissions")
     named = ", ".join(["%s"] * len(roles)) or "NULL"  # NULL matches no group
     sql = (
         f"SELECT ct.app_label, p.codename FROM {quote(Permission._meta.db_table)} p"
         f" JOIN {quote(ContentType._meta.db_table)} ct ON ct.id = p.content_type_id"
-        f" WHERE p.id IN (SELECT permission_id FROM {quote(direct._meta.db_table)}"
-        " WHERE user_id = %s)"
-        f" OR p.id IN (SELECT gp.permission_id FROM {quote(of_group._meta.db_table)} gp"
-        f" JOIN {quote(Group._meta.db_table)} g ON g.id = gp.group_id WHERE g.name IN ({named}))"
     )
+    params = []
+    if not every:
+        sql += (
+            f" WHERE p.id IN (SELECT {quote(direct.m2m_reverse_name())}"
+            f" FROM {quote(direct.m2m_db_table())} WHERE {quote(direct.m2m_column_name())} = %s)"
+            f" OR p.id IN (SELECT gp.{quote(of_group.m2m_reverse_name())}"
+            f" FROM {quote(of_group.m2m_db_table())} gp JOIN {quote(Group._meta.db_table)} g"
+            f" ON g.id = gp.{quote(of_group.m2m_column_name())} WHERE g.name IN ({named}))"
+        )
+        params = [user_id, *sorted(roles)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, *sorted(roles)])
+        cursor.execute(sql, params)
         return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}

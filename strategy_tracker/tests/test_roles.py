@@ -144,3 +144,20 @@ def test_a_role_held_twice_or_several_roles_give_each_permission_once(
     perms = get_user_model().objects.get(pk=person.pk).get_all_permissions()
     held = Permission.objects.filter(group__name__in=[ADMIN, PROGRAMME_LEAD]).distinct()
     assert perms == {f"{p.content_type.app_label}.{p.codename}" for p in held}
+
+
+def test_a_site_administrator_holds_every_permission_and_a_role_its_apps(
+    make_user, organisation, board_member
+):
+    """As Django's ModelBackend gives them: every permission to an active superuser; and a
+    role's permissions name the apps it works in (has_module_perms, `perms.app`)."""
+    from django.contrib.auth.models import Permission
+
+    site = get_user_model().objects.create_superuser("site", "site@example.org", "x")
+    every = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()}
+    fresh = get_user_model().objects.get(pk=site.pk)
+    assert fresh.get_all_permissions() == every
+    assert fresh.get_user_permissions() <= fresh.get_all_permissions()
+    member = get_user_model().objects.get(pk=board_member.pk)
+    assert member.has_module_perms("objectives") and member.has_module_perms("milestones")
+    assert not member.has_module_perms("auth") and not member.has_module_perms("risks")
