@@ -58,7 +58,7 @@ class PublicStrategy:
         them was a tenth of the report's work, which shows none."""
         shown, withheld_rows = [], 0
         unread = () if chart_data else ("chart",) if charts else ("chart", "chart_figure")
-        snapshot = period.snapshot.order_by("position").defer(*unread)
+        snapshot = period.snapshot_rows().defer(*unread)
         parents: dict[str, SnapshotItem] = {}  # the shown strategy, priority and objective
         for row, hidden in withheld(snapshot, self.hidden):
             if row.level in PARENT_LEVELS:

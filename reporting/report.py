@@ -70,7 +70,7 @@ def quarter_report(
     priority = objective = None
     if rows is None:  # the charts are drawn already (chart_figure): their data is not read
         unread = ("chart",) if charts else ("chart", "chart_figure")
-        rows = list(period.snapshot.order_by("position").defer(*unread))
+        rows = list(period.snapshot_rows().defer(*unread))
     report.rows = rows
     for row in report.rows:
         if row.level == Level.STRATEGY:

@@ -323,3 +323,33 @@ def test_a_board_page_that_draws_no_chart_reads_no_kept_chart(strategy, admin_us
         measure = next(r for r in rows if r.level == "measure")
         assert ("chart_figure" not in measure.get_deferred_fields()) is reads, url
         assert "chart" in measure.get_deferred_fields(), url
+
+
+def test_a_reports_rows_are_read_without_their_period_and_empty_objects_without_json(
+    strategy, admin_user, monkeypatch
+):
+    """A report reads its snapshot's rows bare: no row is given the period (a report has it
+    already), and the empty roll-up counts and data-quality ratings most rows hold are not
+    decoded; a row's non-empty ones are, and every row holds what is stored."""
+    import json
+
+    from django.db.models.fields import json as json_fields
+
+    period = _close(strategy, admin_user)
+    stored = list(period.snapshot.order_by("position").values("pk", "counts", "data_quality"))
+    assert any(r["counts"] for r in stored) and any(not r["counts"] for r in stored)
+    decoded, loads = [], json.loads
+
+    def counted(text, **kwargs):
+        decoded.append(text)
+        return loads(text, **kwargs)
+
+    monkeypatch.setattr(json_fields.json, "loads", counted)
+    rows = list(period.snapshot_rows().defer("chart", "chart_figure"))
+    assert [(r.pk, r.counts, r.data_quality) for r in rows] == [
+        (r["pk"], r["counts"], r["data_quality"]) for r in stored
+    ]
+    non_empty = sum(bool(r["counts"]) + bool(r["data_quality"]) for r in stored)
+    assert "{}" not in decoded and len(decoded) == non_empty
+    assert all("period" not in row._state.fields_cache for row in rows)
+    assert rows[0].period == period  # read when asked for
