@@ -36,9 +36,7 @@ def reported_figures(public: PublicStrategy) -> dict[tuple[str, str], tuple]:
     have changed. Quarters are read newest first, so the first figure found is kept."""
     figures: dict[tuple[str, str], tuple] = {}
     for period in public.periods():  # newest first
-        rows = period.snapshot.order_by("position").only(
-            "level", "object_id", "number", "title", "unit", "chart"
-        )
+        rows = period.snapshot_rows().only("level", "object_id", "number", "title", "unit", "chart")
         for row, hidden in withheld(rows, public.hidden):
             if hidden or row.level not in (Level.MEASURE, Level.CONTEXT):
                 continue
@@ -140,7 +138,7 @@ def _reported_items(public: PublicStrategy) -> set[tuple[str, int]]:
     periods = public.periods()
     if not periods:
         return set()
-    rows = periods[0].snapshot.order_by("position").only("level", "object_id")
+    rows = periods[0].snapshot_rows().only("level", "object_id")
     return {
         (KIND_OF_LEVEL[row.level], row.object_id)
         for row, hidden in withheld(rows, public.hidden)

@@ -353,3 +353,21 @@ def test_a_reports_rows_are_read_without_their_period_and_empty_objects_without_
     assert "{}" not in decoded and len(decoded) == non_empty
     assert all("period" not in row._state.fields_cache for row in rows)
     assert rows[0].period == period  # read when asked for
+
+
+def test_closing_counts_the_changes_without_reading_the_charts_back(strategy, admin_user):
+    """The close draws and keeps each measure's chart, then counts what changed since the
+    quarter before from the rows it wrote: the charts, most of a snapshot's bytes, are not
+    read back for that."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        period = _close(strategy, admin_user)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "reporting_snapshotitem"' in q["sql"]
+    ]
+    assert reads and not [sql for sql in reads if '"chart_figure"' in sql or '"chart"' in sql]
+    assert period.change_counts
