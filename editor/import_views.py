@@ -117,10 +117,7 @@ def _preview(request, upload, plan, status=200) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.imported_at:
-        messages.info(request, "This file was imported already; nothing more was changed.")
-        if upload.imported_into is None:  # the strategy has since been deleted
-            return redirect("objectives:strategy_list")
-        return redirect("editor:strategy", upload.imported_into.slug)
+        return _imported_already(request, upload)
     file = _read(bytes(upload.content), upload.file_name)
     with transaction.atomic():
         if upload.into is not None:
@@ -128,6 +125,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             Strategy.objects.select_for_update().filter(pk=upload.into.pk).exists()
         WorkbookUpload.objects.select_for_update().filter(pk=upload.pk).exists()
         upload.refresh_from_db()
+        if upload.imported_at:  # by a confirm sent at the same time (two tabs, a double click)
+            return _imported_already(request, upload)
         plan = structure_import.plan(file, upload.into, by=request.user)
         if not plan.ok or plan.digest != request.POST.get("seen", ""):
             if plan.ok:
@@ -147,3 +146,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         f"{strategy.title} is a draft until it is published.",
     )
     return redirect("editor:strategy", strategy.slug)
+
+
+def _imported_already(request: HttpRequest, upload: WorkbookUpload) -> HttpResponse:
+    messages.info(request, "This file was imported already; nothing more was changed.")
+    if upload.imported_into is None:  # the strategy has since been deleted
+        return redirect("objectives:strategy_list")
+    return redirect("editor:strategy", upload.imported_into.slug)

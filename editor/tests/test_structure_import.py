@@ -375,3 +375,33 @@ def test_new_items_get_their_delegates_and_points_without_reading_any_and_an_upd
     assert list(measure.trajectory.values_list("period_end", "value")) == [
         (dt.date(2026, 3, 31), 15)
     ]
+
+
+def test_a_confirm_sent_while_another_imports_the_same_file_says_it_is_imported(
+    client, lead, admin_user, monkeypatch
+):
+    """Two tabs, or a double click: the second confirm passed the first check before the
+    first committed, then waits for its lock and finds the file imported. It says so, as a
+    later confirm does, rather than offering the file's plan again as if nothing was done."""
+    from editor import import_views
+
+    client.force_login(admin_user)
+    preview = client.get(_upload(client, write_workbook(SMALL, _rows())).url)
+    upload, seen = preview.context["upload"], preview.context["plan"].digest
+    confirm = reverse("editor:import_confirm", args=[upload.pk])
+    read = import_views._read
+
+    def first_confirm_commits_meanwhile(content, name):
+        file = read(content, name)
+        monkeypatch.setattr(import_views, "_read", read)
+        assert client.post(confirm, {"seen": seen}).status_code == 302  # the other tab
+        return file
+
+    monkeypatch.setattr(import_views, "_read", first_confirm_commits_meanwhile)
+    response = client.post(confirm, {"seen": seen}, follow=True)
+    strategy = Strategy.objects.get(slug="small-strategy")
+    assert response.redirect_chain[-1][0] == reverse("editor:strategy", args=[strategy.slug])
+    assert "This file was imported already; nothing more was changed." in (
+        response.content.decode()
+    )
+    assert Priority.objects.filter(strategy=strategy).count() == 2
