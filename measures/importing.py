@@ -63,6 +63,7 @@ DATABASE_REFUSED = (
 _VALUE_FIELD = MeasureValue._meta.get_field("value")
 MAX_DECIMAL_PLACES = _VALUE_FIELD.decimal_places
 MAX_WHOLE_DIGITS = _VALUE_FIELD.max_digits - _VALUE_FIELD.decimal_places
+_TOO_LARGE = Decimal(10) ** MAX_WHOLE_DIGITS
 # Stored text: the field → the column it comes from, and the field's length limit.
 TEXT_SOURCES = {"period_text": "period"} | {c.field: c.name for c in TEXT_COLUMNS}
 TEXT_LIMITS = {name: MeasureValue._meta.get_field(name).max_length for name in TEXT_SOURCES}
@@ -173,7 +174,8 @@ class ImportReport:
         if restates(outcome, old, new):
             self.restated += 1
             code, period = _named_by(row)
-            self._restatements.update(f"{code}\x1f{period}\x1f{old}\x1f{new}\x1e".encode())
+            # (!s: a Decimal's str() is its format(), at half the cost)
+            self._restatements.update(f"{code}\x1f{period}\x1f{old!s}\x1f{new!s}\x1e".encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return
@@ -327,7 +329,7 @@ class Figure:
     measure_id: int
     period_end: dt.date
     value: Decimal
-    texts: dict[str, str]  # by field; an empty one leaves what is stored
+    texts: dict[str, str]  # by field, those the row fills; any other leaves what is stored
 
 
 @dataclass
@@ -422,9 +424,10 @@ def _period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.d
 
 
 def _value_error(text: str, value: Decimal, measure: MeasureRules | None) -> str:
-    if -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
+    # Without a point a number has no decimal places (parse_number takes no exponent).
+    if "." in text and -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
         return f"{shortened(text)} has more than {MAX_DECIMAL_PLACES} decimal places."
-    if abs(value) >= 10**MAX_WHOLE_DIGITS:
+    if abs(value) >= _TOO_LARGE:
         return f"{shortened(text)} is too large (the limit is {10**MAX_WHOLE_DIGITS - 1:,})."
     if measure and (
         (measure.low is not None and value < measure.low)
@@ -466,11 +469,13 @@ def check_row(
     else:
         if message := _value_error(text, value, measure):
             errors["value"] = message
+    # Only the texts the row fills: an empty cell leaves what is stored.
     texts = {
-        name: period_wording(cells.get(column, ""))
+        name: period_wording(cells[column])
         if name == "period_text"
-        else unneutralise(cells.get(column, ""))
+        else unneutralise(cells[column])
         for name, column in TEXT_SOURCES.items()
+        if cells.get(column)
     }
     for name, stored in texts.items():
         limit = TEXT_LIMITS[name]  # None: no limit
@@ -568,14 +573,13 @@ def _measures_with_values(scan: _Scan, measures: dict[str, "MeasureRules"]) -> s
     return set(values.order_by().values_list("measure_id", flat=True).distinct())
 
 
-def _stored(
-    figures: list[Figure], among: set[int] | None
-) -> dict[tuple[int, dt.date], tuple[int, dict]]:
-    """The values already stored for these figures' (measure, period) pairs: their ids and
-    the fields an import writes, by pair. One query for a batch of rows, as plain rows: every
-    value of the batch's measures within its periods, kept where the batch names them (the
-    index on period_end finds them; by id, PostgreSQL read the whole table of values). Only
-    measures `among` these, if given, can have one."""
+def _stored(figures: list[Figure], among: set[int] | None) -> dict[tuple[int, dt.date], tuple]:
+    """The values already stored for these figures' (measure, period) pairs, by pair: each
+    row's measure, period, id and the fields an import writes (WRITTEN_FIELDS, in order). One
+    query for a batch of rows, as plain rows: every value of the batch's measures within its
+    periods, kept where the batch names them (the index on period_end finds them; by id,
+    PostgreSQL read the whole table of values). Only measures `among` these, if given, can
+    have one."""
     pairs = {
         (f.measure_id, f.period_end) for f in figures if among is None or f.measure_id in among
     }
@@ -587,12 +591,14 @@ def _stored(
         period_end__range=(min(periods), max(periods)),
     ).order_by()
     return {
-        (measure_id, period_end): (pk, dict(zip(WRITTEN_FIELDS, fields, strict=True)))
-        for pk, measure_id, period_end, *fields in rows.values_list(
-            "id", "measure_id", "period_end", *WRITTEN_FIELDS
-        )
-        if (measure_id, period_end) in pairs
+        row[:2]: row
+        for row in rows.values_list("measure_id", "period_end", "id", *WRITTEN_FIELDS)
+        if row[:2] in pairs
     }
+
+
+_VALUE_AT = 3 + WRITTEN_FIELDS.index("value")  # in a row _stored reads
+_TEXT_AT = {name: 3 + WRITTEN_FIELDS.index(name) for name in TEXT_SOURCES}
 
 
 def _outcomes(checked, report: ImportReport, among: set[int] | None):
@@ -606,19 +612,27 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
             report.add(row, "error", messages=figure)
             continue
         key = (figure.measure_id, figure.period_end)
-        if key not in stored:
-            texts = {name: text for name, text in figure.texts.items() if text}
-            new.append({"measure_id": key[0], "period_end": key[1], "value": figure.value} | texts)
+        before = stored.get(key)
+        if before is None:
+            new.append(
+                {"measure_id": key[0], "period_end": key[1], "value": figure.value} | figure.texts
+            )
             report.add(row, "new", new=figure.value)
             continue
-        pk, before = stored[key]
-        # An empty cell leaves what is there: a restated figure keeps its note.
-        after = before | {"value": figure.value} | {n: t for n, t in figure.texts.items() if t}
-        if after == before:
-            report.add(row, "unchanged", old=before["value"], new=figure.value)
+        old = before[_VALUE_AT]
+        # A text the row leaves empty keeps what is there: a restated figure keeps its note.
+        texts = figure.texts
+        if old == figure.value and (
+            not texts or all(before[_TEXT_AT[n]] == t for n, t in texts.items())
+        ):
+            report.add(row, "unchanged", old=old, new=figure.value)
         else:
-            changed.append({"id": pk, "measure_id": key[0], "period_end": key[1]} | after)
-            report.add(row, "update", old=before["value"], new=figure.value)
+            fields = {"id": before[2], "measure_id": key[0], "period_end": key[1]}
+            fields.update(zip(WRITTEN_FIELDS, before[3:], strict=True))
+            fields["value"] = figure.value
+            fields.update(texts)
+            changed.append(fields)
+            report.add(row, "update", old=old, new=figure.value)
     return new, changed
 
 

@@ -21,6 +21,8 @@ _FINANCIAL_QUARTER = re.compile(
 )
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 UNICODE_MINUSES = "\u2212\u2013\u2012\ufe63\uff0d"
+# Most cells, read as they are: ASCII digits, a point, perhaps a minus, nothing to tidy.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class ParseError(ValueError):
@@ -82,6 +84,8 @@ def period_wording(text: str) -> str:
 
 def parse_number(text: str, *, allow_percent: bool) -> Decimal:
     """'1,234.5' → 1234.5; '12%' (where a % is allowed); '−3' with a Unicode minus → -3."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return Decimal(text)
     raw = text
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     for minus in UNICODE_MINUSES:

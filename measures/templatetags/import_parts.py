@@ -20,17 +20,19 @@ def import_rows(report: ImportReport) -> SafeString:
 
 
 def _row(row: RowOutcome) -> str:
-    texts = "".join(f"<td>{esc(text)}</td>" for text in row.texts.values())
+    # A row's outcome is one of our words; empty cells and messages need no escaping.
+    texts = "".join(f"<td>{esc(text) if text else ''}</td>" for text in row.texts.values())
     outcome = row.outcome[:1].upper() + row.outcome[1:]
     if row.notes_only:
         outcome = "Update: note or source only"
+    messages = esc(" ".join(row.messages)) if row.messages else ""
     return (
-        f'<tr class="outcome-{esc(row.outcome)}">\n'
+        f'<tr class="outcome-{row.outcome}">\n'
         f'      <td class="num">{row.line}</td><td>{esc(row.measure_code)}</td>'
         f"<td>{esc(row.period_end)}</td>\n"
-        f"      <td><strong>{esc(outcome)}</strong></td>\n"
+        f"      <td><strong>{outcome}</strong></td>\n"
         f'      <td class="num">{number(row.old_value)}</td>'
         f'<td class="num">{number(row.new_value)}</td>\n'
         f"      {texts}\n"
-        f"      <td>{esc(' '.join(row.messages))}</td>\n    </tr>"
+        f"      <td>{messages}</td>\n    </tr>"
     )

@@ -153,6 +153,24 @@ def test_a_new_note_on_a_reported_figure_is_an_update_but_no_restatement(signed_
     assert (stored.value, stored.note) == (Decimal("92.5"), "Typo fixed in the note")
 
 
+def test_a_row_is_unchanged_only_if_every_text_it_fills_is_as_stored(signed_in_admin, measures):
+    stored = HEADER + "PCT,2024-06-30,92.5,A note,A source\r\n"
+    _confirm(signed_in_admin, _preview(signed_in_admin, stored))
+    rows = [
+        "PCT,2024-06-30,92.50,A note,A source",  # the same, written otherwise
+        "PCT,2024-06-30,92.5,,",  # empty cells leave the note and source
+        "PCT,2024-06-30,92.5,A note,",
+    ]
+    for row in rows:
+        page = _preview(signed_in_admin, HEADER + row + "\r\n")
+        assert page.context["report"].summary == "0 new, 0 updated, 1 unchanged", row
+    page = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,,Another source\r\n")
+    assert (page.context["report"].totals["update"], page.context["report"].notes_only) == (1, 1)
+    assert _confirm(signed_in_admin, page).status_code == 302
+    value = MeasureValue.objects.get(measure__code="PCT")
+    assert (value.value, value.note, value.source) == (Decimal("92.5"), "A note", "Another source")
+
+
 def _future_quarter_end() -> str:
     today = timezone.localdate()
     return dt.date(today.year + 1, 3, 31).isoformat()

@@ -1,0 +1,101 @@
+"""Checking an import's rows: the common cell is read without the work an unusual one needs,
+and reads the same as it would with that work (measures/parsing.py, measures/importing.py)."""
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from measures import importing, parsing
+from measures.csv_files import CsvRow
+from measures.importing import Figure, MeasureRules, check_row
+from measures.parsing import parse_number
+
+PLAIN = st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", fullmatch=True)
+RULES = {"CNT": MeasureRules(id=7, unit="count", baseline_period=None, low=None, high=None)}
+TODAY = dt.date(2026, 12, 1)
+
+
+@given(PLAIN)
+def test_a_plain_number_reads_as_the_same_number_written_with_spaces_or_separators(text):
+    read = parse_number(text, allow_percent=False)
+    assert read == Decimal(text)
+    assert read.as_tuple() == Decimal(text).as_tuple()  # its decimal places kept, as written
+    assert parse_number(f" {text}\u00a0", allow_percent=False).as_tuple() == read.as_tuple()
+    whole, _, fraction = text.lstrip("-").partition(".")
+    grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    minus = "\u2212" if text.startswith("-") else ""
+    assert parse_number(minus + grouped, allow_percent=True) == read
+
+
+def test_a_plain_number_is_read_without_being_tidied_first():
+    refusing = mock.Mock(**{"match.side_effect": AssertionError("tidied")})
+    with mock.patch.object(parsing, "_NUMBER", refusing):
+        assert parse_number("1234.50", allow_percent=False) == Decimal("1234.50")
+        assert parse_number("-7", allow_percent=False) == Decimal("-7")
+        with pytest.raises(AssertionError, match="tidied"):
+            parse_number("1,234", allow_percent=False)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("1.23456", "1.23456 has more than 4 decimal places"),
+        ("1.00000", "1.00000 has more than 4 decimal places"),
+        ("12345678901", "is too large"),
+        ("-10000000000", "is too large"),
+    ],
+)
+def test_a_value_beyond_what_is_stored_is_refused(text, message):
+    checked = check_row(
+        CsvRow(2, {"measure_code": "CNT", "period_end": "2024-06-30", "value": text}),
+        RULES,
+        {},
+        TODAY,
+    )
+    assert any(message in m for m in checked), checked
+
+
+@pytest.mark.parametrize("text", ["1.2345", "100000", "9999999999", "-9999999999.9999"])
+def test_a_value_within_what_is_stored_is_kept(text):
+    checked = check_row(
+        CsvRow(2, {"measure_code": "CNT", "period_end": "2024-06-30", "value": text}),
+        RULES,
+        {},
+        TODAY,
+    )
+    assert checked == Figure(7, dt.date(2024, 6, 30), Decimal(text), {})
+
+
+def test_the_text_cells_a_row_leaves_empty_are_not_read_and_leave_what_is_stored():
+    refusing = mock.Mock(side_effect=AssertionError("an empty cell was read"))
+    row = {
+        "measure_code": "CNT",
+        "period_end": "2024-06-30",
+        "period": "",
+        "value": "5",
+        "note": "",
+    }
+    with (
+        mock.patch.object(importing, "unneutralise", refusing),
+        mock.patch.object(importing, "period_wording", refusing),
+    ):
+        assert check_row(CsvRow(2, row), RULES, {}, TODAY).texts == {}
+
+
+def test_the_text_cells_a_row_fills_are_kept_as_they_would_be_stored():
+    row = {
+        "measure_code": "CNT",
+        "period": "2024/25  Q1",
+        "value": "5",
+        "note": "'=a formula, neutralised on export",
+        "source": "",
+    }
+    figure = check_row(CsvRow(2, row), RULES, {}, TODAY)
+    assert figure.texts == {
+        "period_text": "2024/25 Q1",
+        "note": "=a formula, neutralised on export",
+    }
