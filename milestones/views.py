@@ -276,7 +276,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             "position",
         )
     )
-    filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
+    filterset = MilestoneFilter(
+        request.GET or None, queryset=queryset, today=today, owners_of=managed
+    )
     # Its own ids: the filter form above it has an "owner" field too.
     form = BulkAssignForm(request.POST or None, auto_id="assign-%s", managed=managed)
     if request.method == "POST" and form.is_valid():

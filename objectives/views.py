@@ -74,7 +74,9 @@ def _milestone_table(
     else:
         read_with = ["objective__priority__strategy", "owner"]
     queryset = milestones.with_rag_rank(today).select_related(*read_with)
-    filterset = MilestoneFilter(request.GET or None, queryset=queryset, today=today)
+    filterset = MilestoneFilter(
+        request.GET or None, queryset=queryset, today=today, owners_of=milestones
+    )
     table = MilestoneTable(
         filterset.qs, today=today, priority=priority, objective=objective, **table_options
     )
