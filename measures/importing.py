@@ -96,6 +96,7 @@ class RowOutcome:
     # Each text column's cell as the file has it (the first SHOWN_TEXT_CHARS), so odd text shows.
     texts: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    wording_changed: bool = False  # an update that changes the period's stored wording
 
     @property
     def notes_only(self) -> bool:
@@ -114,6 +115,8 @@ class ImportReport:
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
     restated: int = 0  # updates that restate a figure (`restates`)
+    # Updates that change a figure's period wording but not the figure (see notes_only).
+    wording_changes: int = 0
     # Which figures those are, from what to what: the preview's is carried to the confirm,
     # so a confirm never restates figures the person did not see in the preview.
     _restatements: "hashlib._Hash" = field(
@@ -167,10 +170,14 @@ class ImportReport:
         old: Decimal | None = None,
         new: Decimal | None = None,
         messages: list[str] | None = None,
+        wording_changed: bool = False,
     ) -> None:
         """Count a row's outcome, and keep it if it is among the first of its kind (which the
-        preview lists), so memory does not grow with the file."""
+        preview lists), so memory does not grow with the file. `wording_changed`: an update
+        changes the stored wording of the period."""
         self.totals[outcome] += 1
+        if wording_changed and not restates(outcome, old, new):
+            self.wording_changes += 1
         if restates(outcome, old, new):
             self.restated += 1
             code, period = _named_by(row)
@@ -195,6 +202,7 @@ class ImportReport:
                     for c in TEXT_COLUMNS
                 },
                 messages=messages or [],
+                wording_changed=wording_changed,
             )
         )
 
@@ -439,10 +447,16 @@ def _value_error(text: str, value: Decimal, measure: MeasureRules | None) -> str
 
 
 def check_row(
-    row: CsvRow, measures: dict[str, MeasureRules], repeats: dict, today: dt.date
+    row: CsvRow,
+    measures: dict[str, MeasureRules],
+    repeats: dict,
+    today: dt.date,
+    *,
+    comma_may_be_decimal: bool = False,
 ) -> Figure | list[str]:
     """A row as it would be stored (a Figure), or the messages saying what is wrong with it,
-    one per column at fault, in plain English."""
+    one per column at fault, in plain English. `comma_may_be_decimal`: the file's fields are
+    separated by semicolons (parse_number)."""
     cells = row.values
     errors: dict[str, str] = {}
     code = cells.get("measure_code", "").strip().upper()
@@ -463,7 +477,11 @@ def check_row(
             errors["period"] = message
     text = cells.get("value", "")
     try:
-        value = parse_number(text, allow_percent=bool(measure) and measure.unit == Unit.PERCENT)
+        value = parse_number(
+            text,
+            allow_percent=bool(measure) and measure.unit == Unit.PERCENT,
+            comma_may_be_decimal=comma_may_be_decimal,
+        )
     except ParseError as error:
         errors["value"] = str(error)
     else:
@@ -632,7 +650,14 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
             fields["value"] = figure.value
             fields.update(texts)
             changed.append(fields)
-            report.add(row, "update", old=old, new=figure.value)
+            wording = texts.get("period_text", before[_TEXT_AT["period_text"]])
+            report.add(
+                row,
+                "update",
+                old=old,
+                new=figure.value,
+                wording_changed=wording != before[_TEXT_AT["period_text"]],
+            )
     return new, changed
 
 
@@ -651,8 +676,12 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
     rows = iter(scan.kept) if scan.kept is not None else iter_rows(data, parsed)
     written: set[int] = set()
+    semicolons = parsed.delimiter == ";"  # where a comma may mark decimals
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
-        checked = [(row, check_row(row, measures, scan.repeats, today)) for row in chunk]
+        checked = [
+            (row, check_row(row, measures, scan.repeats, today, comma_may_be_decimal=semicolons))
+            for row in chunk
+        ]
         new, changed = _outcomes(checked, report, with_values)
         if stamp is not None:
             if report.has_errors:

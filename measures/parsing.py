@@ -82,8 +82,11 @@ def period_wording(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_number(text: str, *, allow_percent: bool) -> Decimal:
-    """'1,234.5' → 1234.5; '12%' (where a % is allowed); '−3' with a Unicode minus → -3."""
+def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool = False) -> Decimal:
+    """'1,234.5' → 1234.5; '12%' (where a % is allowed); '−3' with a Unicode minus → -3.
+    With `comma_may_be_decimal` (a file whose fields are separated by semicolons, as where a
+    comma marks decimals), one comma and no point ('2,500': 2500, or 2.5?) is refused as
+    ambiguous, and a decimal comma ('77,5') is refused saying so."""
     if _PLAIN_NUMBER.fullmatch(text):
         return Decimal(text)
     raw = text
@@ -92,12 +95,25 @@ def parse_number(text: str, *, allow_percent: bool) -> Decimal:
         text = text.replace(minus, "-")
     if not text:
         raise ParseError("The value is empty; every row needs a number.")
+    percent = ""
     if text.endswith("%"):
         if not allow_percent:
             raise ParseError(f"{quoted(raw)} has a % sign, but this measure is not a percentage.")
-        text = text[:-1]
+        text, percent = text[:-1], "%"
+    one_comma = comma_may_be_decimal and text.count(",") == 1 and "." not in text
     if not _NUMBER.match(text):
+        if one_comma and _NUMBER.match(pointed := text.replace(",", ".")):
+            raise ParseError(
+                f"{quoted(raw)} has a decimal comma: write {pointed}{percent}, with a point."
+            )
         raise ParseError(f"{quoted(raw)} is not a number.")
+    if one_comma:
+        as_decimal = f"{Decimal(text.replace(',', '.')).normalize():f}"
+        raise ParseError(
+            f"{quoted(raw)} could mean {text.replace(',', '')}{percent} or {as_decimal}{percent}: "
+            "in a file separated by semicolons a comma may mark decimals. Write it without the "
+            "comma, or with a point for decimals."
+        )
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers

@@ -24,7 +24,8 @@ def _row(row: RowOutcome) -> str:
     texts = "".join(f"<td>{esc(text) if text else ''}</td>" for text in row.texts.values())
     outcome = row.outcome[:1].upper() + row.outcome[1:]
     if row.notes_only:
-        outcome = "Update: note or source only"
+        what = "the period's wording, note or source" if row.wording_changed else "note or source"
+        outcome = f"Update: {what} only"
     messages = esc(" ".join(row.messages)) if row.messages else ""
     return (
         f'<tr class="outcome-{row.outcome}">\n'

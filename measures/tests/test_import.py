@@ -171,6 +171,34 @@ def test_a_row_is_unchanged_only_if_every_text_it_fills_is_as_stored(signed_in_a
     assert (value.value, value.note, value.source) == (Decimal("92.5"), "A note", "Another source")
 
 
+def test_a_semicolon_file_whose_value_may_have_a_decimal_comma_is_refused(
+    signed_in_admin, measures
+):
+    """2,500 in a file separated by semicolons, as Excel writes where a comma marks decimals:
+    two and a half, or two thousand five hundred? Refused rather than guessed."""
+    content = "measure_code;period_end;value\r\nCNT;2024-06-30;2,500\r\nCNT;2024-09-30;1,234.5\r\n"
+    page = _preview(signed_in_admin, content)
+    report = page.context["report"]
+    assert (report.totals["error"], report.totals["new"]) == (1, 1)
+    assert "“2,500” could mean 2500 or 2.5" in unescape(page.content.decode())
+    assert _confirm(signed_in_admin, page).status_code != 302
+    assert not MeasureValue.objects.exists()
+
+
+def test_a_new_wording_of_the_period_alone_is_an_update_that_says_so(signed_in_admin, measures):
+    wording = "measure_code,period,value,note\r\nPCT,{period},92.5,\r\n"
+    _confirm(signed_in_admin, _preview(signed_in_admin, wording.format(period="2022/23 Q3")))
+    page = _preview(signed_in_admin, wording.format(period="FY2022/2023 Q3"))
+    report = page.context["report"]
+    assert (report.totals["update"], report.restated, report.notes_only) == (1, 0, 1)
+    html = unescape(page.content.decode())
+    assert "<strong>Update: the period's wording, note or source only</strong>" in html
+    assert "1 row changes only the period's wording, note or source of a figure" in html
+    assert _confirm(signed_in_admin, page).status_code == 302
+    stored = MeasureValue.objects.get(measure__code="PCT")
+    assert (stored.value, stored.period_text) == (Decimal("92.5"), "FY2022/2023 Q3")
+
+
 def _future_quarter_end() -> str:
     today = timezone.localdate()
     return dt.date(today.year + 1, 3, 31).isoformat()

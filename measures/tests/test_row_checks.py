@@ -99,3 +99,31 @@ def test_the_text_cells_a_row_fills_are_kept_as_they_would_be_stored():
         "period_text": "2024/25 Q1",
         "note": "=a formula, neutralised on export",
     }
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("2,500", "“2,500” could mean 2500 or 2.5: in a file separated by semicolons"),
+        ("-2,000", "could mean -2000 or -2:"),
+        ("12,500%", "could mean 12500% or 12.5%:"),
+        ("77,5", "“77,5” has a decimal comma: write 77.5, with a point."),
+        ("12,5%", "has a decimal comma: write 12.5%, with a point."),
+        ("1,23", "has a decimal comma: write 1.23, with a point."),
+    ],
+)
+def test_in_a_file_separated_by_semicolons_a_comma_that_may_mark_decimals_is_refused(text, message):
+    with pytest.raises(parsing.ParseError, match=message):
+        parse_number(text, allow_percent=True, comma_may_be_decimal=True)
+    # Where fields are separated by commas, a quoted 2,500 is two thousand five hundred.
+    if text.count(",") == 1 and len(text.rstrip("%").split(",")[1]) == 3:
+        assert parse_number(text, allow_percent=True) == Decimal(text.rstrip("%").replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    "text,read", [("1,234.5", "1234.5"), ("1,234,567", "1234567"), ("2500", "2500")]
+)
+def test_in_a_file_separated_by_semicolons_a_comma_that_can_only_group_thousands_is_read(
+    text, read
+):
+    assert parse_number(text, allow_percent=False, comma_may_be_decimal=True) == Decimal(read)
