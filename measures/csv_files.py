@@ -197,9 +197,22 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
             # third of building the dict.)
             yield CsvRow(start, dict(zip(columns, cells)))  # noqa: B905
     except csv.Error as error:
-        raise CsvFileError(f"Line {next_line} cannot be read as CSV: {error}.") from None
+        raise CsvFileError(f"Line {next_line} cannot be read as CSV: {_in_words(error)}.") from None
     if not count:
         raise CsvFileError("The file has a header row but no figures.")
+
+
+def _in_words(error: csv.Error) -> str:
+    """The csv module's reason, in words a person can act on where it has jargon of its own."""
+    reason = str(error)
+    if "field larger" in reason:
+        return f"it has a cell longer than {MAX_FIELD_CHARS:,} characters, the most a cell may hold"
+    if "unexpected end of data" in reason:
+        return (
+            'a double quote (") opens a value that is never closed; a value with a quote '
+            "inside it must be in double quotes, with each quote inside it doubled"
+        )
+    return reason
 
 
 def check_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFile:

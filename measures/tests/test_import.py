@@ -340,6 +340,14 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
         (b"measure_code,period_end,value\n", "header row but no figures"),
         (b'measure_code,period_end,value\nCNT,2024-06-30,"5\n', "cannot be read as CSV"),
         (
+            b'measure_code,period_end,value,note\nCNT,2024-06-30,5,"open\n',
+            'Line 2 cannot be read as CSV: a double quote (") opens a value that is never closed',
+        ),
+        (
+            b"measure_code,period_end,value,note\nCNT,2024-06-30,5," + b"n" * 10_001 + b"\n",
+            "Line 2 cannot be read as CSV: it has a cell longer than 10,000 characters, the most",
+        ),
+        (
             b"measure_code,period_end,value\nCNT,2024-06-30,5,6\n",
             "Line 2 has 4 fields but the header has 3",
         ),
