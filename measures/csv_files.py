@@ -154,7 +154,7 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
     try:
         header = next(csv.reader(_text(data, encoding), delimiter=delimiter, strict=True), [])
     except csv.Error as error:
-        raise CsvFileError(f"The header row cannot be read as CSV: {error}.") from None
+        raise CsvFileError(f"The header row cannot be read as CSV: {_in_words(error)}.") from None
     columns = [c.strip().lower() for c in header]
     _check_columns(columns)
     return CsvFile(
@@ -206,7 +206,10 @@ def _in_words(error: csv.Error) -> str:
     """The csv module's reason, in words a person can act on where it has jargon of its own."""
     reason = str(error)
     if "field larger" in reason:
-        return f"it has a cell longer than {MAX_FIELD_CHARS:,} characters, the most a cell may hold"
+        return (
+            f"it has a cell longer than {MAX_FIELD_CHARS:,} characters, the most a cell may "
+            'hold (a double quote (") that is never closed makes the rest of the file one cell)'
+        )
     if "unexpected end of data" in reason:
         return (
             'a double quote (") opens a value that is never closed; a value with a quote '

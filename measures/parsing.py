@@ -85,9 +85,10 @@ def period_wording(text: str) -> str:
 def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool = False) -> Decimal:
     """'1,234.5' → 1234.5; '12%' (where a % is allowed); '−3' with a Unicode minus → -3.
     With `comma_may_be_decimal` (a file whose fields are separated by semicolons, as where a
-    comma marks decimals), one comma and no point ('2,500': 2500, or 2.5?) is refused as
-    ambiguous, and a decimal comma ('77,5') is refused saying so."""
-    if _PLAIN_NUMBER.fullmatch(text):
+    comma marks decimals and a point thousands), a number that could be read either way
+    ('2,500' or '2.500': 2500, or 2.5?) is refused as ambiguous, and one with a decimal comma
+    ('77,5', '1.234,5') is refused saying so."""
+    if _PLAIN_NUMBER.fullmatch(text) and not (comma_may_be_decimal and _ONE_GROUP.fullmatch(text)):
         return Decimal(text)
     raw = text
     text = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -100,24 +101,38 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         if not allow_percent:
             raise ParseError(f"{quoted(raw)} has a % sign, but this measure is not a percentage.")
         text, percent = text[:-1], "%"
-    one_comma = comma_may_be_decimal and text.count(",") == 1 and "." not in text
+    if comma_may_be_decimal and (reason := _either_way(text, percent)):
+        raise ParseError(f"{quoted(raw)} {reason}")
     if not _NUMBER.match(text):
-        if one_comma and _NUMBER.match(pointed := text.replace(",", ".")):
-            raise ParseError(
-                f"{quoted(raw)} has a decimal comma: write {pointed}{percent}, with a point."
-            )
         raise ParseError(f"{quoted(raw)} is not a number.")
-    if one_comma:
-        as_decimal = f"{Decimal(text.replace(',', '.')).normalize():f}"
-        raise ParseError(
-            f"{quoted(raw)} could mean {text.replace(',', '')}{percent} or {as_decimal}{percent}: "
-            "in a file separated by semicolons a comma may mark decimals. Write it without the "
-            "comma, or with a point for decimals."
-        )
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
         raise ParseError(f"{quoted(raw)} is not a number.") from None
+
+
+# Where a comma may mark decimals: one separator before three digits (2,500 or 2.500), which
+# reads as thousands or as decimals; and decimal commas, alone (77,5) or with points (1.234,5).
+_ONE_GROUP = re.compile(r"([+-]?)([1-9][0-9]{0,2})[.,]([0-9]{3})")
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]*),[0-9]+")
+
+
+def _either_way(text: str, percent: str) -> str:
+    """Why a number from a file separated by semicolons cannot be read for sure, if it cannot
+    (an empty string if it can)."""
+    if group := _ONE_GROUP.fullmatch(text):
+        sign, whole, part = group.groups()
+        fraction = part.rstrip("0")
+        as_decimal = f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+        return (
+            f"could mean {sign}{whole}{part}{percent} or {as_decimal}{percent}: in a file "
+            "separated by semicolons a comma may mark decimals and a point thousands. Write it "
+            "without the separator, or with a point for decimals."
+        )
+    if _DECIMAL_COMMA.fullmatch(text):
+        pointed = text.replace(".", "").replace(",", ".")
+        return f"has a decimal comma: write {shortened(pointed)}{percent}, with a point."
+    return ""
 
 
 def parse_period(iso: str, quarter: str) -> dt.date:

@@ -348,6 +348,15 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
             "Line 2 cannot be read as CSV: it has a cell longer than 10,000 characters, the most",
         ),
         (
+            b'measure_code,period_end,value,note\nCNT,2024-06-30,5,"open\n'
+            + b"CNT,2024-06-30,5,a note that is not the end of the one above\n" * 400,
+            'a double quote (") that is never closed makes the rest of the file one cell',
+        ),
+        (
+            b'measure_code,period_end,value,"note\n',
+            'The header row cannot be read as CSV: a double quote (") opens a value that is never',
+        ),
+        (
             b"measure_code,period_end,value\nCNT,2024-06-30,5,6\n",
             "Line 2 has 4 fields but the header has 3",
         ),
