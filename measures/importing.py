@@ -176,12 +176,13 @@ class ImportReport:
         preview lists), so memory does not grow with the file. `wording_changed`: an update
         changes the stored wording of the period."""
         self.totals[outcome] += 1
-        if wording_changed and not restates(outcome, old, new):
+        restated = restates(outcome, old, new)
+        if wording_changed and not restated:
             self.wording_changes += 1
-        if restates(outcome, old, new):
+        if restated:
             self.restated += 1
             code, period = _named_by(row)
-            # (!s: a Decimal's str() is its format(), at half the cost)
+            # (!s: a Decimal's str(), the same text as its format() at half the cost)
             self._restatements.update(f"{code}\x1f{period}\x1f{old!s}\x1f{new!s}\x1e".encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
@@ -650,13 +651,13 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
             fields["value"] = figure.value
             fields.update(texts)
             changed.append(fields)
-            wording = texts.get("period_text", before[_TEXT_AT["period_text"]])
+            wording = texts.get("period_text")
             report.add(
                 row,
                 "update",
                 old=old,
                 new=figure.value,
-                wording_changed=wording != before[_TEXT_AT["period_text"]],
+                wording_changed=wording is not None and wording != before[_TEXT_AT["period_text"]],
             )
     return new, changed
 

@@ -23,6 +23,10 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$"
 UNICODE_MINUSES = "\u2212\u2013\u2012\ufe63\uff0d"
 # Most cells, read as they are: ASCII digits, a point, perhaps a minus, nothing to tidy.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# Where a comma may mark decimals: one separator before three digits (2,500 or 2.500), which
+# reads as thousands or as decimals; and decimal commas, alone (77,5) or with points (1.234,5).
+_ONE_GROUP = re.compile(r"([+-]?)([1-9][0-9]{0,2})[.,]([0-9]{3})")
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]*),[0-9]+")
 
 
 class ParseError(ValueError):
@@ -109,12 +113,6 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
         raise ParseError(f"{quoted(raw)} is not a number.") from None
-
-
-# Where a comma may mark decimals: one separator before three digits (2,500 or 2.500), which
-# reads as thousands or as decimals; and decimal commas, alone (77,5) or with points (1.234,5).
-_ONE_GROUP = re.compile(r"([+-]?)([1-9][0-9]{0,2})[.,]([0-9]{3})")
-_DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]*),[0-9]+")
 
 
 def _either_way(text: str, percent: str) -> str:
