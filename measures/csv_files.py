@@ -67,12 +67,24 @@ def _check_not_binary(data: bytes, max_bytes: int) -> None:
             "This is an old-style Excel workbook (.xls), not a CSV file. "
             "In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)”."
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(data):
         raise CsvFileError(
             "This file is UTF-16 text (Excel's “Unicode Text”). Save it as “CSV UTF-8” instead."
         )
     if b"\x00" in data:
         raise CsvFileError("This is not a text file, so it cannot be a CSV file.")
+
+
+def _utf16_without_mark(data: bytes) -> bool:
+    """UTF-16 text with no byte-order mark: its header (plain letters) alternates NUL bytes
+    with the letters' own, all on the same side."""
+    start = data[:200]
+    if len(start) < 8:
+        return False
+    even, odd = start[0::2], start[1::2]
+    return (even.count(0) == len(even) and 0 not in odd) or (
+        odd.count(0) == len(odd) and 0 not in even
+    )
 
 
 def _header_columns(first_line: str, delimiter: str) -> list[str]:

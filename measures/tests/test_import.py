@@ -332,6 +332,8 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "old-style Excel workbook (.xls)"),
         (b"GIF89a\x00\x00\x01", "This is not a text file"),
         (b"\xff\xfem\x00e\x00", "UTF-16"),
+        ("measure_code,period_end,value\nCNT,2024-06-30,5\n".encode("utf-16-le"), "UTF-16"),
+        ("measure_code,period_end,value\nCNT,2024-06-30,5\n".encode("utf-16-be"), "UTF-16"),
         (b"measure_code,value\nCNT,5\n", "missing: period_end or period"),
         (
             b"code,when,amount\nCNT,2024-06-30,5\n",
