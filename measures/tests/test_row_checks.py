@@ -1,5 +1,6 @@
-"""Checking an import's rows: the common cell is read without the work an unusual one needs,
-and reads the same as it would with that work (measures/parsing.py, measures/importing.py)."""
+"""Checking an import's rows (measures/parsing.py, measures/importing.py): the common cell is
+read without the work an unusual one needs, and reads the same as it would with that work; and
+in a file separated by semicolons, a number that reads two ways is refused, not guessed."""
 
 import datetime as dt
 import re
