@@ -34,6 +34,7 @@ from editor.columns import (
     Column,
 )
 from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
+from measures.parsing import read_two_ways
 
 README_SHEET = "Read me"
 MB = 1_000_000
@@ -546,6 +547,8 @@ def _decimal(value: object, thousands_commas: bool) -> Decimal:
     if plain.endswith("%"):
         number = plain[:-1].strip()
         raise _Unreadable(f'"{text}" is not a number; type {number}, not {text}')
+    if not thousands_commas and "." in plain and (reason := read_two_ways(plain)):
+        raise _Unreadable(f'"{text}" {reason.rstrip(".")}')
     if "," in plain:
         if not (thousands_commas and re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", plain)):
             raise _Unreadable(

@@ -105,7 +105,7 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         if not allow_percent:
             raise ParseError(f"{quoted(raw)} has a % sign, but this measure is not a percentage.")
         text, percent = text[:-1], "%"
-    if comma_may_be_decimal and (reason := _either_way(text, percent)):
+    if comma_may_be_decimal and (reason := read_two_ways(text, percent)):
         raise ParseError(f"{quoted(raw)} {reason}")
     if not _NUMBER.match(text):
         raise ParseError(f"{quoted(raw)} is not a number.")
@@ -115,9 +115,9 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         raise ParseError(f"{quoted(raw)} is not a number.") from None
 
 
-def _either_way(text: str, percent: str) -> str:
+def read_two_ways(text: str, percent: str = "") -> str:
     """Why a number from a file separated by semicolons cannot be read for sure, if it cannot
-    (an empty string if it can)."""
+    (an empty string if it can). The figures import and a strategy's workbook both ask."""
     if group := _ONE_GROUP.fullmatch(text):
         sign, whole, part = group.groups()
         fraction = part.rstrip("0")

@@ -651,6 +651,29 @@ def test_a_csv_file_in_windows_1252_with_semicolons_is_read():
     assert [r.problems for r in rows] == [[message.format("1234,5")], [message.format("1,500")]]
 
 
+def test_a_number_with_a_point_before_three_digits_in_a_semicolon_file_is_refused():
+    """2.500 in a file separated by semicolons may be 2500 written with a point for
+    thousands: refused, as the figures import refuses it (measures/parsing.py), never read
+    as 2.5. With commas between fields, or with other digits, a point marks decimals."""
+    data = "level;title;Baseline\r\nmeasure;a;2.500\r\nmeasure;b;-2.500\r\nmeasure;c;2.5\r\n"
+    data += "measure;d;0.500\r\nmeasure;e;12.5000\r\n"
+    rows = read(data.encode(), "items.csv").rows
+    assert rows[0].problems == [
+        'Baseline: "2.500" could mean 2500 or 2.5: in a file separated by semicolons a comma '
+        "may mark decimals and a point thousands. Write it without the separator, or with a "
+        "point for decimals"
+    ]
+    assert rows[1].problems[0].startswith('Baseline: "-2.500" could mean -2500 or -2.5:')
+    assert [r.values["baseline_value"] for r in rows[2:]] == [
+        Decimal("2.5"),
+        Decimal("0.5"),
+        Decimal("12.5"),
+    ]
+    assert [r.problems for r in rows[2:]] == [[], [], []]
+    (comma_file,) = read(b"level,title,Baseline\r\nmeasure,a,2.500\r\n", "items.csv").rows
+    assert (comma_file.values["baseline_value"], comma_file.problems) == (Decimal("2.5"), [])
+
+
 def test_a_csv_file_in_utf8_with_a_bom_and_keys_as_headings_is_read():
     data = "\ufefflevel,title,due_date\r\n\r\nmilestone,Ünïcode,31/03/2025\r\n".encode()
     (row,) = read(data, "items.csv").rows
