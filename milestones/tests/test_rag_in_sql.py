@@ -10,6 +10,7 @@ import itertools
 import pytest
 
 from milestones.models import Milestone
+from strategy_tracker.status import DISPLAY_ORDER, Rag
 from tests.factories import make_objective
 
 TODAY = dt.date(2026, 11, 23)
@@ -68,3 +69,20 @@ def test_the_finding_alone_is_the_finding_with_the_colour_and_rank():
     )
     assert str(alone.query).count("CASE") == 1
     assert str(Milestone.objects.with_rag(TODAY).query).count("CASE") == 3
+
+
+@pytest.mark.django_db
+def test_the_rank_orders_by_colour_and_reads_its_own_columns_inside_a_subquery():
+    """rag_rank is the colour's place in DISPLAY_ORDER (0 = red). Used inside another query,
+    the CASE reads the subquery's own columns, not the outer query's."""
+    objective = make_objective()
+    Milestone.objects.bulk_create(
+        Milestone(objective=objective, title="m", **fields) for fields in _combinations()
+    )
+    rows = Milestone.objects.with_rag(TODAY).values_list("id", "rag_value", "rag_rank")
+    assert {rank for _, _, rank in rows} == {0, 1, 2, 3, 4}
+    assert all(rank == DISPLAY_ORDER.index(Rag(rag)) for _, rag, rank in rows)
+    red = Milestone.objects.with_rag_rank(TODAY).filter(rag_rank=0).values("id")
+    outer = Milestone.objects.filter(id__in=red).exclude(status="complete").order_by("id")
+    expected = [pk for pk, rag, _ in rows if rag == Rag.RED]
+    assert list(outer.values_list("id", flat=True)) == sorted(expected)
