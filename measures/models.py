@@ -365,7 +365,7 @@ class ValueRow(NamedTuple):
 def series_by_measure(measure_ids, up_to: dt.date | None = None) -> dict[int, list[ValueRow]]:
     """Every value of these measures, oldest first, in one query; with `up_to`, only those
     for periods ending on or before that day."""
-    values = MeasureValue.objects.filter(measure_id__in=measure_ids)
+    values = MeasureValue.objects.filter(measure_id__any_of=measure_ids)
     if up_to:
         values = values.filter(period_end__lte=up_to)
     rows = values.order_by("measure_id", "period_end").values_list(
@@ -381,7 +381,7 @@ def planned_by_measure(measure_ids) -> dict[int, list[tuple[dt.date, Decimal]]]:
     """Every planned trajectory point of these measures (ids, or a query of them), in one
     query."""
     planned: dict[int, list[tuple[dt.date, Decimal]]] = {}
-    rows = TrajectoryPoint.objects.filter(measure_id__in=measure_ids).values_list(
+    rows = TrajectoryPoint.objects.filter(measure_id__any_of=measure_ids).values_list(
         "measure_id", "period_end", "value"
     )
     for measure_id, period_end, value in rows:
