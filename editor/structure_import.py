@@ -306,7 +306,9 @@ class _Planner:
         item.values = fields
         if item.level == "measure":
             try:
-                item.points = trajectory_text.parse_points(values.get("trajectory") or "")
+                item.points = trajectory_text.parse_points(
+                    values.get("trajectory") or "", self.file.comma_may_be_decimal
+                )
             except ValueError as error:
                 self._problem(item, f"Trajectory: {error}")
         self._validate(item)

@@ -2,11 +2,12 @@
 the editor's form and the workbook's Trajectory column both write it."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from measures.models import Measure, TrajectoryPoint
+from measures.parsing import ParseError, parse_number
 from objectives.strategy_json import plain_number
 from strategy_tracker.dates import long_day, short_day
 
@@ -17,23 +18,33 @@ def format_points(points: Points) -> str:
     return "; ".join(f"{day.isoformat()}={plain_number(value)}" for day, value in points)
 
 
-def parse_points(text: str) -> Points:
-    """The points a text names, in date order; ValueError, in words, if it cannot be read."""
+def parse_points(text: str, comma_may_be_decimal: bool = False) -> Points:
+    """The points a text names, in date order; ValueError, in words, if it cannot be read.
+    Each value is read as the figures import reads one (measures/parsing.py): `77,5` is
+    refused, never read as 775; with `comma_may_be_decimal` (a file separated by semicolons),
+    so is `2.500`, which may mean 2500."""
     points: dict[dt.date, Decimal] = {}
     for part in text.replace("\n", ";").split(";"):
         if not part.strip():
             continue
-        day_text, equals, value_text = part.partition("=")
+        day_text, equals, value_text = (p.strip() for p in part.partition("="))
         try:
-            day = dt.date.fromisoformat(day_text.strip())
-            value = Decimal(value_text.strip().replace(",", ""))
-        except (ValueError, InvalidOperation):
+            if not (equals and value_text):
+                raise ValueError
+            day = dt.date.fromisoformat(day_text)
+        except ValueError:
             raise ValueError(
                 f'"{part.strip()}" is not a planned point: write each as date=value, '
                 "for example 2025-03-31=60, separated by semicolons."
             ) from None
-        if not equals or not value.is_finite():
-            raise ValueError(f'"{part.strip()}" is not a planned point: write date=value.')
+        if value_text.endswith("%"):
+            raise ValueError(f"{long_day(day)}: write {value_text[:-1].strip()}, without the %.")
+        try:
+            value = parse_number(
+                value_text, allow_percent=False, comma_may_be_decimal=comma_may_be_decimal
+            )
+        except ParseError as error:
+            raise ValueError(f"{long_day(day)}: {error}") from None
         if day in points:
             raise ValueError(f"{long_day(day)} is planned twice.")
         points[day] = value

@@ -34,7 +34,7 @@ from editor.columns import (
     Column,
 )
 from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
-from measures.parsing import read_two_ways
+from measures.parsing import UNICODE_MINUSES, read_two_ways
 
 README_SHEET = "Read me"
 MB = 1_000_000
@@ -79,6 +79,8 @@ class StrategyFile:
     strategy_problems: list[str]  # each names sheet and row: 'Sheet "Strategy", row 5 (...)'
     rows: list[SheetRow]  # the items; blank rows skipped
     file_kind: str  # "xlsx" or "csv"
+    # A CSV separated by semicolons, where a comma may mark decimals and a point thousands.
+    comma_may_be_decimal: bool = False
 
 
 class _Unreadable(ValueError):
@@ -273,7 +275,8 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
             ) from None
         raise WorkbookError(f"{place} cannot be read as CSV: {error}.") from None
     sheet = _Sheet(label="", rows=rows, thousands_commas=delimiter == ",")
-    return StrategyFile(None, [], _read_items(sheet, max_rows), "csv")
+    rows = _read_items(sheet, max_rows)
+    return StrategyFile(None, [], rows, "csv", comma_may_be_decimal=delimiter == ";")
 
 
 def _known_headings(line: str, delimiter: str) -> set[Column]:
@@ -543,12 +546,15 @@ def _decimal(value: object, thousands_commas: bool) -> Decimal:
         shown = f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value).upper()
         raise _Unreadable(f"{shown} is not a number")
     text = repr(value) if isinstance(value, float) else str(value)
-    plain = text.replace("\u2212", "-")  # the minus sign that word processors type
-    if plain.endswith("%"):
-        number = plain[:-1].strip()
-        raise _Unreadable(f'"{text}" is not a number; type {number}, not {text}')
-    if not thousands_commas and "." in plain and (reason := read_two_ways(plain)):
+    plain = text
+    for minus in UNICODE_MINUSES:  # the minus signs word processors type, as imports read them
+        plain = plain.replace(minus, "-")
+    number = plain.removesuffix("%").strip()
+    # Before the % sign's advice, which would otherwise name a number refused in turn.
+    if not thousands_commas and "." in number and (reason := read_two_ways(number)):
         raise _Unreadable(f'"{text}" {reason.rstrip(".")}')
+    if plain.endswith("%"):
+        raise _Unreadable(f'"{text}" is not a number; type {number}, not {text}')
     if "," in plain:
         if not (thousands_commas and re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", plain)):
             raise _Unreadable(

@@ -122,10 +122,15 @@ def read_two_ways(text: str, percent: str = "") -> str:
         sign, whole, part = group.groups()
         fraction = part.rstrip("0")
         as_decimal = f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+        whole_number = f"{sign}{whole}{part}{percent}"
+        # Three decimal places read two ways however written: a fourth, a zero, cannot.
+        written, why = as_decimal, ""
+        if len(fraction) == 3:
+            written, why = f"{as_decimal}0", " (a fourth decimal place, so it is not thousands)"
         return (
-            f"could mean {sign}{whole}{part}{percent} or {as_decimal}{percent}: in a file "
-            "separated by semicolons a comma may mark decimals and a point thousands. Write it "
-            "without the separator, or with a point for decimals."
+            f"could mean {whole_number} or {as_decimal}{percent}: in a file separated by "
+            "semicolons a comma may mark decimals and a point thousands. Write "
+            f"{whole_number} or {written}{percent}{why}."
         )
     if _DECIMAL_COMMA.fullmatch(text):
         pointed = text.replace(".", "").replace(",", ".")

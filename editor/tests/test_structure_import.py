@@ -405,3 +405,25 @@ def test_a_confirm_sent_while_another_imports_the_same_file_says_it_is_imported(
         response.content.decode()
     )
     assert Priority.objects.filter(strategy=strategy).count() == 2
+
+
+def test_a_trajectory_in_a_csv_is_read_by_the_number_rule_of_its_file(lead):
+    """A decimal comma is refused, never read as a number ten times bigger; in a file
+    separated by semicolons, so is a point before three digits (2500 or 2.5?)."""
+    draft = make_strategy(status="draft")
+    heading = "level,number,parent,code,title,unit,trajectory\r\n"
+    rows = "priority,1,,,P,,\r\nmeasure,,1,SMALL-T,Rate,number,2026-03-31=77,5\r\n"
+    commas = read_strategy_file(
+        (heading + rows.replace("2026-03-31=77,5", '"2026-03-31=77,5"')).encode(), "a.csv", LIMIT
+    )
+    semicolons = read_strategy_file(
+        (heading + rows).replace(",", ";").replace("=77;5", "=20.500").encode(), "b.csv", LIMIT
+    )
+    assert (commas.comma_may_be_decimal, semicolons.comma_may_be_decimal) == (False, True)
+    assert structure_import.plan(commas, draft).problems == [
+        'Sheet "Items", row 3: Trajectory: 31 March 2026: “77,5” is not a number.'
+    ]
+    (problem,) = structure_import.plan(semicolons, draft).problems
+    assert problem.startswith(
+        'Sheet "Items", row 3: Trajectory: 31 March 2026: “20.500” could mean'
+    )

@@ -660,8 +660,7 @@ def test_a_number_with_a_point_before_three_digits_in_a_semicolon_file_is_refuse
     rows = read(data.encode(), "items.csv").rows
     assert rows[0].problems == [
         'Baseline: "2.500" could mean 2500 or 2.5: in a file separated by semicolons a comma '
-        "may mark decimals and a point thousands. Write it without the separator, or with a "
-        "point for decimals"
+        "may mark decimals and a point thousands. Write 2500 or 2.5"
     ]
     assert rows[1].problems[0].startswith('Baseline: "-2.500" could mean -2500 or -2.5:')
     assert [r.values["baseline_value"] for r in rows[2:]] == [
@@ -670,8 +669,20 @@ def test_a_number_with_a_point_before_three_digits_in_a_semicolon_file_is_refuse
         Decimal("12.5"),
     ]
     assert [r.problems for r in rows[2:]] == [[], [], []]
+    (percent,) = read(b"level;title;Baseline\r\nmeasure;a;2.500%\r\n", "items.csv").rows
+    assert percent.problems[0].startswith('Baseline: "2.500%" could mean 2500 or 2.5:')
     (comma_file,) = read(b"level,title,Baseline\r\nmeasure,a,2.500\r\n", "items.csv").rows
     assert (comma_file.values["baseline_value"], comma_file.problems) == (Decimal("2.5"), [])
+
+
+def test_a_minus_sign_as_word_processors_type_it_is_read_as_the_figures_import_reads_it():
+    data = "level,title,Baseline,Target\r\nmeasure,a,\u22122.5,\u20133\r\n".encode()
+    (row,) = read(data, "items.csv").rows
+    assert (row.values["baseline_value"], row.values["target_value"], row.problems) == (
+        Decimal("-2.5"),
+        Decimal("-3"),
+        [],
+    )
 
 
 def test_a_csv_file_in_utf8_with_a_bom_and_keys_as_headings_is_read():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from measures import importing, parsing
 from measures.csv_files import CsvRow
 from measures.importing import Figure, MeasureRules, check_row
-from measures.parsing import parse_number
+from measures.parsing import ParseError, parse_number
 
 PLAIN = st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", fullmatch=True)
 RULES = {"CNT": MeasureRules(id=7, unit="count", baseline_period=None, low=None, high=None)}
@@ -109,6 +109,8 @@ def test_the_text_cells_a_row_fills_are_kept_as_they_would_be_stored():
         ("2,500", "“2,500” could mean 2500 or 2.5: in a file separated by semicolons"),
         ("2.500", "“2.500” could mean 2500 or 2.5:"),
         ("12.345", "could mean 12345 or 12.345:"),
+        ("12.345", "Write 12345 or 12.3450 (a fourth decimal place, so it is not thousands)."),
+        ("2.500", "thousands. Write 2500 or 2.5."),
         ("-2,000", "could mean -2000 or -2:"),
         ("+2,500", "could mean +2500 or +2.5:"),
         ("12,500%", "could mean 12500% or 12.5%:"),
@@ -142,3 +144,17 @@ def test_in_a_file_separated_by_semicolons_a_number_that_reads_one_way_is_read(t
 @pytest.mark.parametrize("text,read", [("2,500", "2500"), ("2.500", "2.500"), ("77.5", "77.5")])
 def test_in_a_file_separated_by_commas_a_separator_reads_as_it_always_has(text, read):
     assert parse_number(text, allow_percent=False).as_tuple() == Decimal(read).as_tuple()
+
+
+@pytest.mark.parametrize("text", ["2,500", "2.500", "12.345", "-1.125", "+2,000", "12,500%"])
+def test_each_writing_an_ambiguous_number_is_told_to_use_is_read_as_meant(text):
+    """The message names the number each way it could be meant, written so that it reads
+    only that way in the same file."""
+    with pytest.raises(ParseError) as refused:
+        parse_number(text, allow_percent=True, comma_may_be_decimal=True)
+    message = str(refused.value)
+    meant = re.search(r"could mean (\S+) or (\S+):", message).groups()
+    written = re.search(r"Write (\S+) or ([^ (]+?)\.?(?: \(|$)", message).groups()
+    for number, suggestion in zip(meant, written, strict=True):
+        read = parse_number(suggestion, allow_percent=True, comma_may_be_decimal=True)
+        assert read == Decimal(number.rstrip("%"))
