@@ -34,7 +34,7 @@ from editor.columns import (
     Column,
 )
 from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
-from measures.parsing import UNICODE_MINUSES, read_two_ways
+from measures.parsing import UNICODE_MINUSES, ascii_digits, read_two_ways
 
 README_SHEET = "Read me"
 MB = 1_000_000
@@ -546,7 +546,7 @@ def _decimal(value: object, thousands_commas: bool) -> Decimal:
         shown = f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value).upper()
         raise _Unreadable(f"{shown} is not a number")
     text = repr(value) if isinstance(value, float) else str(value)
-    plain = text
+    plain = ascii_digits(text)
     for minus in UNICODE_MINUSES:  # the minus signs word processors type, as imports read them
         plain = plain.replace(minus, "-")
     number = plain.removesuffix("%").strip()

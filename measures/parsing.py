@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from strategy_tracker.dates import LONG_MONTHS
@@ -95,7 +96,7 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
     if _PLAIN_NUMBER.fullmatch(text) and not (comma_may_be_decimal and _ONE_GROUP.fullmatch(text)):
         return Decimal(text)
     raw = text
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    text = ascii_digits(text.strip().replace("\u00a0", "").replace(" ", ""))
     for minus in UNICODE_MINUSES:
         text = text.replace(minus, "-")
     if not text:
@@ -113,6 +114,14 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
         raise ParseError(f"{quoted(raw)} is not a number.") from None
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of other scripts (٣, ３) as the ASCII digits they stand for, so that every rule
+    about where separators fall sees them as it sees 0-9."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 def read_two_ways(text: str, percent: str = "") -> str:

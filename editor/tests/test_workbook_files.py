@@ -669,6 +669,9 @@ def test_a_number_with_a_point_before_three_digits_in_a_semicolon_file_is_refuse
         Decimal("12.5"),
     ]
     assert [r.problems for r in rows[2:]] == [[], [], []]
+    arabic = "level;title;Baseline\r\nmeasure;a;\u0662.\u0665\u0660\u0660\r\n".encode()
+    (other_script,) = read(arabic, "items.csv").rows
+    assert "could mean 2500 or 2.5:" in other_script.problems[0]
     (percent,) = read(b"level;title;Baseline\r\nmeasure;a;2.500%\r\n", "items.csv").rows
     assert percent.problems[0].startswith('Baseline: "2.500%" could mean 2500 or 2.5:')
     (comma_file,) = read(b"level,title,Baseline\r\nmeasure,a,2.500\r\n", "items.csv").rows

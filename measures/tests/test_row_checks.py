@@ -111,6 +111,10 @@ def test_the_text_cells_a_row_fills_are_kept_as_they_would_be_stored():
         ("12.345", "could mean 12345 or 12.345:"),
         ("12.345", "Write 12345 or 12.3450 (a fourth decimal place, so it is not thousands)."),
         ("2.500", "thousands. Write 2500 or 2.5."),
+        ("\u0662.\u0665\u0660\u0660", "could mean 2500 or 2.5:"),  # Arabic-Indic digits
+        ("\u0662,\u0665\u0660\u0660", "could mean 2500 or 2.5:"),
+        ("\uff12.\uff15\uff10\uff10", "could mean 2500 or 2.5:"),  # full-width digits
+        ("\u0667\u0667,\u0665", "has a decimal comma: write 77.5, with a point."),
         ("-2,000", "could mean -2000 or -2:"),
         ("+2,500", "could mean +2500 or +2.5:"),
         ("12,500%", "could mean 12500% or 12.5%:"),
