@@ -59,7 +59,7 @@ test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
-## A quick check while working: SQLite, no browser journeys, no servers (about a minute).
+## A quick check while working: SQLite, no browser journeys, no servers (about 3½ minutes on 2 cores).
 ## Skips what needs PostgreSQL; `make test` (and CI) runs everything. The PDF tests print with
 ## Chromium, which this installs (as root) if it is missing.
 test-fast: install-dev
