@@ -275,8 +275,8 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
             ) from None
         raise WorkbookError(f"{place} cannot be read as CSV: {error}.") from None
     sheet = _Sheet(label="", rows=rows, thousands_commas=delimiter == ",")
-    rows = _read_items(sheet, max_rows)
-    return StrategyFile(None, [], rows, "csv", comma_may_be_decimal=delimiter == ";")
+    items = _read_items(sheet, max_rows)
+    return StrategyFile(None, [], items, "csv", comma_may_be_decimal=delimiter == ";")
 
 
 def _known_headings(line: str, delimiter: str) -> set[Column]:
