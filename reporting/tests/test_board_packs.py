@@ -37,6 +37,7 @@ def _text(data: bytes) -> tuple[int, str]:
     return len(reader.pages), " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
+@pytest.mark.pdf
 def test_an_admin_asks_for_a_pack_and_the_worker_makes_it(admin, periods):
     page = admin.get("/board-packs/").content.decode()
     assert "A pack for 2024/25 Q2" in page and "Second strategy" in page
@@ -64,6 +65,7 @@ def test_an_admin_asks_for_a_pack_and_the_worker_makes_it(admin, periods):
     assert "nothing to report for the quarter" in text  # the second had no items
 
 
+@pytest.mark.pdf
 def test_a_pack_that_fails_part_way_keeps_no_pdf_and_says_why(admin, periods, monkeypatch):
     made = []
     real = pdf.Printer.pdf
@@ -86,6 +88,7 @@ def test_a_pack_that_fails_part_way_keeps_no_pdf_and_says_why(admin, periods, mo
     assert "Failed, so no PDF was kept: OSError while making" in page
 
 
+@pytest.mark.pdf
 def test_a_pack_is_made_once_even_if_its_task_runs_twice(periods):
     pack = packs.request_pack(Q2, periods[:1], by=periods[0].closed_by)
     packs.make(pack.pk)
@@ -157,6 +160,7 @@ def test_a_pack_with_no_browser_to_print_with_fails_in_words(periods, settings):
     assert "No browser to print with at /nowhere/chromium (PDF_BROWSER)." in pack.failure
 
 
+@pytest.mark.pdf
 def test_a_contents_list_longer_than_a_page_numbers_the_reports_after_it(admin_user):
     periods = [
         close_quarter(

@@ -165,6 +165,7 @@ def test_the_reports_queries_do_not_grow_with_the_strategy(strategy, admin_user,
     assert counts[0] == counts[1] <= 13  # 13: its strategic risks (issue 21)
 
 
+@pytest.mark.pdf
 def test_the_report_as_pdf_has_the_quarter_and_every_exception_with_its_commentary(
     strategy, admin_user, client
 ):
@@ -200,6 +201,7 @@ def test_with_no_browser_to_print_with_the_pdf_link_says_so(strategy, admin_user
     assert f"/strategies/s/periods/{period.pk}/report/" in page
 
 
+@pytest.mark.pdf
 def test_what_changed_can_be_counted_since_any_earlier_closed_quarter(strategy, admin_user, client):
     from reporting.tests.helpers import close_quarter
 
