@@ -34,7 +34,7 @@ from editor.columns import (
     Column,
 )
 from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
-from measures.parsing import UNICODE_MINUSES, ascii_digits, read_two_ways
+from measures.parsing import ascii_signs, read_two_ways
 
 README_SHEET = "Read me"
 MB = 1_000_000
@@ -546,11 +546,10 @@ def _decimal(value: object, thousands_commas: bool) -> Decimal:
         shown = f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value).upper()
         raise _Unreadable(f"{shown} is not a number")
     text = repr(value) if isinstance(value, float) else str(value)
-    plain = ascii_digits(text)
-    for minus in UNICODE_MINUSES:  # the minus signs word processors type, as imports read them
-        plain = plain.replace(minus, "-")
+    plain = ascii_signs(text)  # as the figures import reads them
     number = plain.removesuffix("%").strip()
-    # Before the % sign's advice, which would otherwise name a number refused in turn.
+    # Before the % sign's advice, which would otherwise name a number refused in turn; a
+    # comma keeps its own message, below.
     if not thousands_commas and "." in number and (reason := read_two_ways(number)):
         raise _Unreadable(f'"{text}" {reason.rstrip(".")}')
     if plain.endswith("%"):

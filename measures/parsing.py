@@ -96,9 +96,7 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
     if _PLAIN_NUMBER.fullmatch(text) and not (comma_may_be_decimal and _ONE_GROUP.fullmatch(text)):
         return Decimal(text)
     raw = text
-    text = ascii_digits(text.strip().replace("\u00a0", "").replace(" ", ""))
-    for minus in UNICODE_MINUSES:
-        text = text.replace(minus, "-")
+    text = ascii_signs(text.strip().replace("\u00a0", "").replace(" ", ""))
     if not text:
         raise ParseError("The value is empty; every row needs a number.")
     percent = ""
@@ -116,12 +114,16 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         raise ParseError(f"{quoted(raw)} is not a number.") from None
 
 
-def ascii_digits(text: str) -> str:
+def ascii_signs(text: str) -> str:
     """Digits of other scripts (٣, ３) as the ASCII digits they stand for, so that every rule
-    about where separators fall sees them as it sees 0-9."""
+    about where separators fall sees them as it sees 0-9; and the minus signs word processors
+    type (−, –) as "-"."""
     if text.isascii():
         return text
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    for minus in UNICODE_MINUSES:
+        text = text.replace(minus, "-")
+    return text
 
 
 def read_two_ways(text: str, percent: str = "") -> str:
