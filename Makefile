@@ -55,16 +55,20 @@ $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.
 test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	bash scripts/ensure_pdf_printer.sh
 	bash scripts/ensure_curl.sh
-	$(MANAGE) makemigrations --check --dry-run
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
-## A quick check while working: SQLite, no browser journeys, no servers, no PDFs printed by
-## Chromium, so nothing to install as root (about 2½ minutes on 2 cores). Skips what needs
-## PostgreSQL; `make test` (and CI) runs everything.
+## A quick check while working, under a minute on 2 cores: SQLite, no browser journeys, no
+## PDFs printed by Chromium, no slow tests (servers, subprocesses, migrations, the permission
+## matrix's sweep), so nothing to install as root. Skips what needs PostgreSQL; `make test`
+## (and CI) runs everything.
 test-fast: install-dev
-	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(MANAGE) makemigrations --check --dry-run
-	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(BIN)/pytest -m "not e2e and not slow and not pdf" -n auto $(PYTEST_ARGS)
+	@# The test database is built from the models, not the migrations (`make test` runs them;
+	@# strategy_tracker/tests/test_migrations_match_models.py checks they agree). Hypothesis
+	@# tries a fifth of its examples (tests/examples.py). Test modules' compiled files are kept
+	@# for the next run.
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 QUICK_CHECK=1 PYTHONDONTWRITEBYTECODE= $(BIN)/pytest \
+		-m "not e2e and not slow and not pdf" --no-migrations -n auto --dist worksteal $(PYTEST_ARGS)
 
 ## Production: gunicorn on the settings from the environment (see README "Running in production").
 serve: install

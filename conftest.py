@@ -1,11 +1,14 @@
 """Fixtures shared by every app's tests."""
 
 import os
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.db.models.signals import post_save
 
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from tests.examples import examples
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -14,6 +17,14 @@ def pytest_sessionstart(session):
     # CI must test against PostgreSQL; a silent fall-back to SQLite would hide real bugs.
     if os.environ.get("CI") and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise pytest.UsageError("CI runs the tests on PostgreSQL: DATABASE_URL is not set to it.")
+    # CI tries every Hypothesis example; `make test-fast` tries a fifth (tests/examples.py).
+    if os.environ.get("CI") and os.environ.get("QUICK_CHECK"):
+        raise pytest.UsageError("CI runs every example: QUICK_CHECK is for make test-fast only.")
+    if os.environ.get("QUICK_CHECK"):
+        from hypothesis import settings
+
+        settings.register_profile("quick", max_examples=examples(20))
+        settings.load_profile("quick")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -27,11 +38,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def role_everywhere():
-    """People who hold a role in every organisation, those a test makes later included: as
-    the upgrade to organisations gave everyone who held a role before. Tests of one
-    organisation's reach give memberships themselves (make_member)."""
+@contextmanager
+def roles_everywhere():
+    """Gives people a role in every organisation, those made later in the block included: as
+    the upgrade to organisations gave everyone who held a role before. Yields hold(user, role).
+    """
     from objectives.models import Membership, Organisation
 
     holders: list[tuple] = []
@@ -51,8 +62,31 @@ def role_everywhere():
             ignore_conflicts=True,
         )
 
-    yield hold
-    post_save.disconnect(sender=Organisation, dispatch_uid="role_everywhere")
+    try:
+        yield hold
+    finally:
+        post_save.disconnect(sender=Organisation, dispatch_uid="role_everywhere")
+
+
+@pytest.fixture
+def role_everywhere():
+    """People who hold a role in every organisation (roles_everywhere) for the test. Tests of
+    one organisation's reach give memberships themselves (make_member)."""
+    with roles_everywhere() as hold:
+        yield hold
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole module, for module-scoped fixtures that build what every
+    test of the module reads: built once, not for each test. Each test's own writes roll back
+    as ever (Django nests its transaction inside this one), and this one rolls back after the
+    module's last test. Not for a module with a test of transaction=True."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -70,21 +104,23 @@ def make_user(django_user_model, role_everywhere):
     return make
 
 
-@pytest.fixture
-def make_member(django_user_model):
+def create_member(username: str, roles: dict, **fields):
     """A user holding the roles given in each organisation: {organisation: [role, ...]}."""
+    from django.contrib.auth import get_user_model
+
     from objectives.models import Membership
 
-    def make(username: str, roles: dict, **fields):
-        user = django_user_model.objects.create_user(
-            username=username, password=TEST_PASSWORD, **fields
-        )
-        for organisation, held in roles.items():
-            for role in held:
-                Membership.objects.create(user=user, organisation=organisation, role=role)
-        return user
+    user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD, **fields)
+    for organisation, held in roles.items():
+        for role in held:
+            Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
 
-    return make
+
+@pytest.fixture
+def make_member(django_user_model):
+    """create_member, for a test."""
+    return create_member
 
 
 @pytest.fixture
@@ -122,3 +158,21 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_configure(config):
+    # The cycle collector as gunicorn's workers run it (deploy/gunicorn.conf.py): at Python's
+    # default it took a fifth of the quick check's time.
+    import gc
+    import runpy
+
+    gunicorn_config = runpy.run_path(str(Path(__file__).parent / "deploy" / "gunicorn.conf.py"))
+    gc.set_threshold(*gunicorn_config["GC_THRESHOLDS"])
+
+
+def pytest_collection_finish(session):
+    # What collection loaded lives to the end: kept out of every later collection.
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from measures.tests.test_spc import quarters
+from tests.examples import examples
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -47,7 +48,7 @@ ODD = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
 FUZZ = settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     derandomize=True,
     database=None,

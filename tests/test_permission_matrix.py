@@ -11,10 +11,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
+from conftest import create_member
 from editor.forms import ObjectiveForm, StrategyForm
 from editor.guards import fingerprint as hashed
 from editor.models import WorkbookUpload
@@ -292,9 +296,12 @@ def test_every_url_has_an_entry_in_the_matrix():
     assert names == set(MATRIX), f"Add these to MATRIX: {sorted(names - set(MATRIX))}"
 
 
-@pytest.fixture
-def world(make_member):
+@pytest.fixture(scope="module")
+def world(module_transaction):
+    """Built once for the module: each test's requests roll back what they change."""
     from strategy_tracker.roles import ADMIN, APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
+
+    make_member = create_member
 
     strategy = make_strategy(slug="s")
     a, b = strategy.organisation, Organisation.objects.create(name="Organisation B")
@@ -514,7 +521,14 @@ def world(make_member):
             "new_password2": "Forged-new-password-1",
         },
     }
-    return args, users, payloads
+    # Each person signed in once, for every test: their session rows outlive each test's
+    # rollback, and signing in afresh for each request was a fifth of this module's time.
+    sessions = {}
+    for role, user in users.items():
+        signing_in = Client()
+        signing_in.force_login(user)
+        sessions[role] = signing_in.cookies[settings.SESSION_COOKIE_NAME].value
+    return args, sessions, payloads
 
 
 RISK_FORM = {
@@ -540,20 +554,35 @@ def fingerprint(item) -> str:
 
 
 def _rows() -> tuple:
-    """What any write would change: every history table gets a row for every change."""
+    """What any write would change: every history table gets a row for every change. Counted
+    in one query: a count through each model's manager took most of this test's time."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS)
+        return tuple(cursor.fetchone())
+
+
+def _counts_sql() -> str:
     from simple_history.models import registered_models
 
-    return (
-        tuple(model.history.count() for model in registered_models.values()),
-        ImportBatch.objects.filter(status="imported").count(),
-        MilestoneDelegate.objects.count(),
-        Strategy.approvers.through.objects.count(),
-        Strategy.partners.through.objects.count(),
-        ApiToken.objects.count(),
-        ApiToken.objects.filter(revoked_at__isnull=False).count(),
-        WorkbookUpload.objects.count(),
-        User.objects.count(),
-    )
+    tables = [model.history.model._meta.db_table for model in registered_models.values()]
+    tables += [
+        m._meta.db_table
+        for m in (
+            MilestoneDelegate,
+            Strategy.approvers.through,
+            Strategy.partners.through,
+            ApiToken,
+            WorkbookUpload,
+            User,
+        )
+    ]
+    counts = [f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables]
+    imported = f"(SELECT COUNT(*) FROM {ImportBatch._meta.db_table} WHERE status = 'imported')"
+    revoked = f"(SELECT COUNT(*) FROM {ApiToken._meta.db_table} WHERE revoked_at IS NOT NULL)"
+    return f"SELECT {', '.join([*counts, imported, revoked])}"
+
+
+_COUNTS = _counts_sql()
 
 
 # Pages that refuse a role before looking anything up: B's people get the same refusal as
@@ -604,19 +633,22 @@ def expected(name: str, role: str, addressed: bool) -> tuple:
 PRINTED = {"public:report_pdf", "reporting:period_report_pdf"}
 
 
+# About 1,700 requests: `make test` and CI send them all; `make test-fast` leaves them out, and
+# checks only that every URL is in MATRIX (above).
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     [pytest.param(n, marks=pytest.mark.pdf) if n in PRINTED else n for n in sorted(MATRIX)]
     + ["admin:index"],
 )
 def test_each_role_gets_the_expected_status_and_a_refusal_changes_nothing(client, world, name):
-    args, users, payloads = world
+    args, sessions, payloads = world
     url = reverse(name, args=args.get(name, []))
     addressed = name in args and name != "password_reset_confirm"
     for role in ROLES + list(OTHER_ORGANISATION):
-        client.logout()
+        client.cookies.clear()
         if role != "anonymous":
-            client.force_login(users[role])
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
         statuses = expected(name, role, addressed)
         for method, expected_status in zip(("get", "post"), statuses, strict=True):
             before = _rows()

@@ -19,6 +19,7 @@ from editor.workbook_files import (
     write_csv,
     write_workbook,
 )
+from tests.examples import examples
 
 MB = 1_000_000
 STRATEGY = {
@@ -189,7 +190,7 @@ def item_rows():
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategy=rows_of(STRATEGY_COLUMNS), rows=st.lists(item_rows(), max_size=3))
 def test_any_values_survive_a_workbook(strategy, rows):
     result = read(write_workbook(strategy, rows))
@@ -199,7 +200,7 @@ def test_any_values_survive_a_workbook(strategy, rows):
     assert all(_no_exponent(v) for r in result.rows for v in r.values.values())
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(rows=st.lists(item_rows(), min_size=1, max_size=3))
 def test_any_values_survive_a_csv_file(rows):
     result = read(write_csv(rows), "items.csv")

@@ -102,7 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
 def start(port: int = 0) -> FingertipsServer:
     """A server answering on a thread of its own; shut it down with stop()."""
     server = FingertipsServer(port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Polled often: stop() waits for the next poll, half a second by default, after every test.
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     return server
 
 

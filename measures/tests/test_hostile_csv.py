@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from measures.csv_files import CsvFileError
 from measures.importing import ImportRefused, confirm, preview, store_upload
 from measures.models import ImportBatch, MeasureValue
+from tests.examples import examples
 
 GOOD = (
     "measure_code,period_end,value,note,source\n"
@@ -78,7 +79,9 @@ hostile_files = st.one_of(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=hostile_files)
 def test_no_hostile_file_breaks_the_importer_or_writes_from_a_bad_file(measures, admin_user, data):
@@ -160,7 +163,9 @@ def _figures_file(rows) -> bytes:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=figure_rows)
 def test_every_file_the_preview_passes_the_database_takes(measures, admin_user, rows):

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from measures.spc import Assurance, Rule, Variation, analyse
+from tests.examples import examples
 
 
 def quarters(n: int, start=dt.date(2019, 6, 30)) -> list[dt.date]:
@@ -183,7 +184,7 @@ values_strategy = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=values_strategy)
 def test_limits_are_symmetric_about_the_mean(values):
     for p in analyse(series(values), "higher").points:
@@ -193,7 +194,7 @@ def test_limits_are_symmetric_about_the_mean(values):
         )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), n=st.integers(15, 60))
 def test_a_constant_series_has_no_signals(value, n):
     result = analyse(series([value] * n), "higher", target=value)
@@ -201,7 +202,7 @@ def test_a_constant_series_has_no_signals(value, n):
     assert result.variation == Variation.COMMON_CAUSE
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=values_strategy)
 def test_reversing_the_direction_swaps_improvement_and_concern(values):
     up = analyse(series(values), "higher")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from measures import periods, spc
 from measures.spc import PRECEDENCE, Rule
+from tests.examples import examples
 
 
 def reference_runs(flags, length):
@@ -154,7 +155,7 @@ RISES_EITHER_SIDE_OF_A_LEVEL_STEP = [0, 1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 10, 11, 12
 RISE_THEN_FALL = [0, 1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1, 0, 3, 3, 3]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @example(RISES_EITHER_SIDE_OF_A_LEVEL_STEP, MONTHLY, "higher", None, None, 8, 7)
 @example(RISE_THEN_FALL, MONTHLY, "lower", None, None, 8, 7)
 @given(
@@ -191,7 +192,7 @@ def test_analyse_reads_every_point_and_signal_as_the_reference_does(
 TEXTS = ["", "2024/25 Q1", "2019/20", "March 2024", "2024-03", "April 2021 onwards", "Q3"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     rows=st.lists(
         st.tuples(

@@ -3,14 +3,14 @@
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import CommandError, call_command
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from conftest import TEST_PASSWORD, roles_everywhere
 from measures import importing, trajectory
 from measures import status as measure_rules
 from measures.models import Measure, MeasureValue
@@ -30,7 +30,7 @@ from objectives.example_strategy import (
 from objectives.models import Strategy
 from objectives.strategy_json import export_strategy, strategy_queryset
 from strategy_tracker import status as rag
-from strategy_tracker.roles import PROGRAMME_LEAD
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +60,37 @@ MEASURE_COLOURS = {
 }
 
 
-@pytest.fixture
-def second_lead(make_user):
-    return make_user("lead2", PROGRAMME_LEAD, first_name="Lena", last_name="Second-Lead")
+# (username, role, first name, last name): the people the example's history names.
+PEOPLE = [
+    ("board", BOARD_MEMBER, "Bola", "Board"),
+    ("lead", PROGRAMME_LEAD, "Lee", "Lead"),
+    ("lead2", PROGRAMME_LEAD, "Lena", "Second-Lead"),
+    ("admin", ADMIN, "Ada", "Admin"),
+]
+
+
+@pytest.fixture(scope="module")
+def _loaded(module_transaction) -> tuple[int, dict[str, int]]:
+    """The example, loaded once for the module's tests (ids: each test reads its own copies)."""
+    people = {}
+    with roles_everywhere() as hold:
+        for username, role, first_name, last_name in PEOPLE:
+            people[username] = User.objects.create_user(
+                username, password=TEST_PASSWORD, first_name=first_name, last_name=last_name
+            )
+            hold(people[username], role)
+        strategy = load_example(TODAY, {k: v for k, v in people.items() if k != "board"})
+    return strategy.pk, {name: user.pk for name, user in people.items()}
 
 
 @pytest.fixture
-def users(board_member, programme_lead, second_lead, admin_user):
-    return {"lead": programme_lead, "lead2": second_lead, "admin": admin_user}
+def users(_loaded) -> dict:
+    return {name: User.objects.get(pk=pk) for name, pk in _loaded[1].items() if name != "board"}
 
 
 @pytest.fixture
-def example(users) -> Strategy:
-    return load_example(TODAY, users)
+def example(_loaded) -> Strategy:
+    return Strategy.objects.get(pk=_loaded[0])
 
 
 def _milestones(strategy: Strategy) -> list[Milestone]:
@@ -82,23 +100,6 @@ def _milestones(strategy: Strategy) -> list[Milestone]:
 def _measures(strategy: Strategy) -> dict[str, Measure]:
     found = Measure.objects.for_strategies([strategy.pk]).with_latest_value()
     return {m.code: m for m in found.prefetch_related("values", "trajectory")}
-
-
-def _run(*args, **options) -> str:
-    out = StringIO()
-    call_command("load_example", *args, stdout=out, **options)
-    return out.getvalue()
-
-
-def _row_counts() -> tuple[int, ...]:
-    return (
-        Strategy.objects.count(),
-        Milestone.objects.count(),
-        Milestone.history.count(),
-        MilestoneDelegate.objects.count(),
-        Measure.objects.count(),
-        MeasureValue.objects.count(),
-    )
 
 
 # --- what it holds --------------------------------------------------------------------------
@@ -252,46 +253,11 @@ def test_the_measures_are_in_every_colour(example):
     assert not any(status.stale for status in colours.values())
 
 
-# --- the command ----------------------------------------------------------------------------
-
-
-def test_the_command_loads_it_once_and_then_says_so(settings, users):
-    settings.DEBUG = True
-    assert "loaded" in _run()
-    counts = _row_counts()
-
-    assert "already loaded; nothing changed" in _run()
-    assert _row_counts() == counts
-
-
-def test_the_command_refuses_with_debug_off_unless_asked(settings, users):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="Refusing to load the illustrative example"):
-        _run()
-    assert not Strategy.objects.exists()
-
-    assert "loaded" in _run(allow_production=True)
-    assert Strategy.objects.get().slug == EXAMPLE_SLUG
-
-
-def test_the_command_needs_the_demo_users_first(settings, programme_lead, admin_user):
-    settings.DEBUG = True
-    with pytest.raises(CommandError, match="lead2 do not exist.*create_demo_users"):
-        _run()
-    assert not Strategy.objects.exists()
-
-
-def test_a_failure_part_way_leaves_nothing(users):
-    del users["lead2"]
-    with pytest.raises(KeyError):
-        load_example(TODAY, users)
-    assert _row_counts() == (0, 0, 0, 0, 0, 0)
-
-
 # --- the example CSV ------------------------------------------------------------------------
 
 
-def test_the_example_csv_fills_only_the_example_measures(example, admin_user):
+def test_the_example_csv_fills_only_the_example_measures(example, users):
+    admin_user = users["admin"]
     data = CSV_FILE.read_bytes()
     batch = importing.store_upload(user=admin_user, file_name=CSV_FILE.name, data=data)
 

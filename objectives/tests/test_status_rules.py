@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from measures.status import is_stale, measure_status
 from milestones.status import milestone_status
 from strategy_tracker.status import Rag, roll_up, time_in_words
+from tests.examples import examples
 
 TODAY = dt.date(2026, 11, 23)
 UPDATED = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
@@ -470,7 +471,7 @@ def test_a_roll_up_of_one_item_with_no_status_says_so_plainly():
 decimals = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     direction=st.sampled_from(["higher", "lower", ""]),
     unit=st.sampled_from(["%", "count", "rate"]),

@@ -7,6 +7,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# Migrates the database back and forth: `make test` and CI run them, `make test-fast` does not
+# (it builds its database without migrations).
+pytestmark = pytest.mark.slow
 BEFORE = [("objectives", "0008_organisations_and_partners"), ("sso", "0002_provider_accounts")]
 
 

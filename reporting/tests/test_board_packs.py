@@ -133,6 +133,7 @@ def test_a_bad_request_for_a_pack_says_why_and_queues_nothing(admin, periods, da
     assert not BoardPack.objects.exists() and not DBTaskResult.objects.exists()
 
 
+@pytest.mark.pdf  # the queued pack is printed
 def test_packs_are_for_admins_only(client, board_member, programme_lead, periods):
     pack = packs.request_pack(Q2, periods, by=periods[0].closed_by)
     run_queued_tasks()
@@ -198,6 +199,7 @@ def test_a_pack_whose_worker_stopped_or_never_started_says_so(admin, periods):
     assert admin.get(f"/board-packs/{pack.pk}/status/").json()["state"] == "running"
 
 
+@pytest.mark.pdf  # the queued pack is printed
 def test_the_same_pack_asked_for_twice_while_it_is_made_is_queued_once(admin, periods):
     data = {"quarter": "2024/25 Q2", "periods": [p.pk for p in periods]}
     assert admin.post("/board-packs/", data).status_code == 302

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from risks.models import Risk
 from risks.scoring import APPETITE_LIMITS
+from tests.examples import examples
 from tests.factories import make_objective, make_risk
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,9 @@ def objective():
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(fields=risks)
 def test_the_counts_agree_with_sql(objective, fields):

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from objectives.models import Organisation
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def _found(**lookup) -> set[int]:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(wanted=st.lists(st.one_of(names, st.sampled_from(TRICKY)), max_size=8))
 def test_text_finds_what_in_finds(organisations, wanted):
@@ -113,7 +116,9 @@ def test_plain_ids_and_codes_are_taken_as_they_are_and_anything_else_is_prepared
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(wanted=st.lists(st.integers(min_value=-5, max_value=2**40), max_size=8))
 def test_whole_numbers_find_what_in_finds(organisations, wanted):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+# A Python process each: `make test` and CI run them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "off",
