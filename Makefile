@@ -56,7 +56,7 @@ test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	bash scripts/ensure_pdf_printer.sh
 	bash scripts/ensure_curl.sh
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
-		DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+		DATABASE_URL="$$url" QUICK_CHECK= $(BIN)/pytest $(PYTEST_ARGS)
 
 ## A quick check while working, under a minute on 2 cores: SQLite, no browser journeys, no
 ## PDFs printed by Chromium, no slow tests (servers, subprocesses, migrations, the permission

@@ -23,7 +23,8 @@ def pytest_sessionstart(session):
     if os.environ.get("QUICK_CHECK"):
         from hypothesis import settings
 
-        settings.register_profile("quick", max_examples=examples(20))
+        # Tests that leave the number to Hypothesis (its default, 100): a fifth of that too.
+        settings.register_profile("quick", max_examples=examples(100))
         settings.load_profile("quick")
 
 
@@ -77,13 +78,21 @@ def role_everywhere():
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup, django_db_blocker):
+def module_transaction(request, django_db_setup, django_db_blocker):
     """A transaction around a whole module, for module-scoped fixtures that build what every
     test of the module reads: built once, not for each test. Each test's own writes roll back
     as ever (Django nests its transaction inside this one), and this one rolls back after the
-    module's last test. Not for a module with a test of transaction=True."""
+    module's last test. Every test of the module must be an ordinary database test: one
+    unmarked would write outside any test's transaction, one of transaction=True or with a
+    live server would end this one."""
     from django.db import transaction
 
+    for item in request.session.items:
+        if item.module is not request.module:
+            continue
+        mark = item.get_closest_marker("django_db")
+        if mark is None or mark.kwargs.get("transaction") or "live_server" in item.fixturenames:
+            pytest.fail(f"{item.nodeid}: module_transaction is for django_db tests only")
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)

@@ -577,8 +577,10 @@ def _counts_sql() -> str:
         )
     ]
     counts = [f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables]
-    imported = f"(SELECT COUNT(*) FROM {ImportBatch._meta.db_table} WHERE status = 'imported')"
-    revoked = f"(SELECT COUNT(*) FROM {ApiToken._meta.db_table} WHERE revoked_at IS NOT NULL)"
+    quote = connection.ops.quote_name
+    batches, tokens = quote(ImportBatch._meta.db_table), quote(ApiToken._meta.db_table)
+    imported = f"(SELECT COUNT(*) FROM {batches} WHERE status = 'imported')"
+    revoked = f"(SELECT COUNT(*) FROM {tokens} WHERE revoked_at IS NOT NULL)"
     return f"SELECT {', '.join([*counts, imported, revoked])}"
 
 
