@@ -161,7 +161,7 @@ def site_admin(django_user_model):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached pages are keyed by the data's version; each test starts with none cached."""
+    """Each test starts with Django's cache empty: the password-reset limit counts there."""
     from django.core.cache import cache
 
     cache.clear()
@@ -171,7 +171,7 @@ def _empty_cache():
 
 def pytest_configure(config):
     # The cycle collector as gunicorn's workers run it (deploy/gunicorn.conf.py): at Python's
-    # default it took a fifth of the quick check's time.
+    # default it cost the quick check about 5 s of 76 (docs/performance.md).
     import gc
     import runpy
 
