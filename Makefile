@@ -58,7 +58,7 @@ test: install-dev $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	url="$${TEST_DATABASE_URL:-$$(bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" QUICK_CHECK= $(BIN)/pytest $(PYTEST_ARGS)
 
-## A quick check while working, under a minute on 2 cores: SQLite, no browser journeys, no
+## A quick check while working, about 50 s on 2 cores: SQLite, no browser journeys, no
 ## PDFs printed by Chromium, no slow tests (servers, subprocesses, migrations, the permission
 ## matrix's sweep), so nothing to install as root. Skips what needs PostgreSQL; `make test`
 ## (and CI) runs everything.
