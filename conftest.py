@@ -138,6 +138,13 @@ def board_member(make_user):
 
 
 @pytest.fixture
+def signed_in(client, board_member):
+    """The test client, signed in as the board member."""
+    client.force_login(board_member)
+    return client
+
+
+@pytest.fixture
 def programme_lead(make_user):
     return make_user("lead", PROGRAMME_LEAD, first_name="Lee", last_name="Lead")
 

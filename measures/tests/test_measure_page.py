@@ -15,12 +15,6 @@ from tests.factories import make_measure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, board_member):
-    client.force_login(board_member)
-    return client
-
-
 def _page_chart(html: str, script_id: str = "trend-data") -> dict:
     found = re.search(
         rf'<script id="{script_id}" type="application/json">(.*?)</script>', html, re.S

@@ -70,12 +70,6 @@ def strategy():
     return strategy
 
 
-@pytest.fixture
-def signed_in(client, board_member):
-    client.force_login(board_member)
-    return client
-
-
 def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 

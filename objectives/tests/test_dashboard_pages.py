@@ -28,12 +28,6 @@ def today():
 
 
 @pytest.fixture
-def signed_in(client, board_member):
-    client.force_login(board_member)
-    return client
-
-
-@pytest.fixture
 def strategy(today):
     strategy = make_strategy(
         slug="eput", title="EPUT plan", period_end=today + dt.timedelta(days=900)

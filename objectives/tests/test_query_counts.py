@@ -26,12 +26,6 @@ def sizes(_sizes) -> tuple[Strategy, Strategy]:
     return tuple(Strategy.objects.get(pk=pk) for pk in _sizes)
 
 
-@pytest.fixture
-def signed_in(client, board_member):
-    client.force_login(board_member)
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     [
