@@ -94,6 +94,7 @@ restore: install
 
 ## Measure speed on PostgreSQL (a database of its own); prints a table, writes bench/results.json.
 bench: install-dev
+	bash scripts/ensure_pdf_printer.sh
 	url="$${BENCH_DATABASE_URL:-$$(PGDATABASE_NAME=strategy_tracker_bench bash scripts/ensure_postgres.sh)}" && \
 		DATABASE_URL="$$url" DEBUG=off SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=127.0.0.1,testserver \
 		SECURE_SSL_REDIRECT=off $(BIN)/python bench/run.py

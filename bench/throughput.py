@@ -17,6 +17,8 @@ WARM_UP_S = 2
 
 def _ensure_wrk() -> str:
     if not shutil.which("wrk"):
+        # The package lists first: a fresh machine has none, and install would fail.
+        subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True)
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
     return shutil.which("wrk")
 
