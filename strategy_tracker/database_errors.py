@@ -24,7 +24,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.error("database unavailable: %s", type(exception).__name__)
+        logger.error("database unavailable: %s: %s", type(exception).__name__, exception)
         return unavailable_response()
 
 

@@ -28,6 +28,7 @@ db = settings.DATABASES["default"]
 print(json.dumps({
     "DEBUG": settings.DEBUG,
     "ENGINE": db["ENGINE"], "NAME": str(db["NAME"]), "HOST": db.get("HOST", ""),
+    "OPTIONS": db.get("OPTIONS", {}),
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "CSRF_TRUSTED_ORIGINS": settings.CSRF_TRUSTED_ORIGINS,
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
@@ -69,6 +70,8 @@ def test_with_nothing_set_it_runs_locally_on_sqlite_with_debug_on():
     assert settings["DEBUG"] is True
     assert settings["ENGINE"] == "django.db.backends.sqlite3"
     assert settings["NAME"] == str(BASE_DIR / "db.sqlite3")
+    # Writers wait their turn (strategy_tracker/tests/test_sqlite_concurrency.py).
+    assert settings["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert settings["SECURE_SSL_REDIRECT"] is False
 
 
@@ -84,6 +87,7 @@ def test_production_settings_come_from_the_environment():
     assert settings["ENGINE"] == "django.db.backends.postgresql"
     assert settings["HOST"] == "db.internal"
     assert settings["NAME"] == "tracker"
+    assert "transaction_mode" not in settings["OPTIONS"]  # SQLite's alone
     assert settings["ALLOWED_HOSTS"] == ["tracker.example.nhs.uk", "localhost"]
     assert settings["CSRF_TRUSTED_ORIGINS"] == ["https://tracker.example.nhs.uk"]
     assert settings["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
