@@ -129,7 +129,10 @@ def roll_up_counted(children: list[tuple[Status, int]]) -> RollUp:
             group = groups.setdefault((child.kind, child.finding), [0, child])
             group[0] += n
     parts = []
-    for (kind, finding), (n, first) in groups.items():
+    # The same order on every page, however the children came: the strategy list counts
+    # them in SQL, the dashboard walks its tree. Milestones first, then the most common.
+    in_order = sorted(groups.items(), key=lambda g: (g[0][0] != "milestone", -g[1][0], g[0][1]))
+    for (kind, finding), (n, first) in in_order:
         if kind == "measure" and n == 1:
             parts.append(f"1 measure {first.reason.split(' (')[0]}")
         else:

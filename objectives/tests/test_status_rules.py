@@ -252,6 +252,27 @@ def test_the_roll_up_reason_counts_what_made_it_that_colour():
     assert result.total == 7
 
 
+@settings(max_examples=examples(50), deadline=None)
+@given(st.permutations(range(8)))
+def test_the_roll_up_reason_reads_the_same_in_any_order(order):
+    """The strategy list counts milestones in SQL and the dashboard walks its tree: the same
+    children, met in another order, give the same words."""
+    children = [
+        _milestone("off_track"),
+        _measure(D(88)),
+        _milestone(due=days(-3)),
+        _milestone(due=days(-10)),
+        _measure(D(50)),
+        _measure(D(60)),
+        _milestone("at_risk"),
+        _milestone(),
+    ]
+    result = roll_up([children[i] for i in order])
+    assert (
+        result.text == "Red: 2 milestones overdue, 1 milestone off track, 3 measures below target"
+    )
+
+
 def test_several_measures_off_target_are_counted_together():
     result = roll_up([_measure(D(50)), _measure(D(60))])
     assert result.text == "Red: 2 measures below target"
