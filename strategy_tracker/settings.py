@@ -351,6 +351,10 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        # Server errors with their tracebacks. A refused or missing page is a line of the
+        # request log above, with its status and who asked: Django's own warning for it
+        # added a traceback that hid the real ones.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # django-axes reports every sign-in at INFO; lockouts, at WARNING, are what matter.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
