@@ -109,6 +109,11 @@ class Plan:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _a(noun: str) -> str:
+    """The noun with its article: "a priority", "an objective"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 class _Planner:
     def __init__(self, file: StrategyFile, target: Strategy | None, by=None):
         self.file = file
@@ -243,7 +248,7 @@ class _Planner:
             self._problem(
                 item,
                 f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not "
-                f"used for a {level}; leave {'it' if len(unused) == 1 else 'them'} "
+                f"used for {_a(level)}; leave {'it' if len(unused) == 1 else 'them'} "
                 "empty.",
             )
         # An empty Title or Level is the reader's problem to report (editor/workbook_files.py).
@@ -281,7 +286,9 @@ class _Planner:
         ):
             example = {"priority": "2", "objective": "2.1", "milestone": "2.1.3"}[item.level]
             shown = f"“{number}”" if number else "empty"
-            self._problem(item, f"Number is {shown}; a {item.level}'s number looks like {example}.")
+            self._problem(
+                item, f"Number is {shown}; {_a(item.level)}'s number looks like {example}."
+            )
             return
         item.parent = number.rsplit(".", 1)[0] if depth else ""
         given = (values.get("parent") or "").strip()
@@ -431,7 +438,7 @@ class _Planner:
                 tree.append(item)
                 continue
             parent = by_number.get(item.parent)
-            wanted = " or ".join(f"a {level}" for level in PARENT_LEVELS[item.level])
+            wanted = " or ".join(_a(level) for level in PARENT_LEVELS[item.level])
             if parent is None:
                 tree.append(item)  # shown at the top, with its problem: every row is listed
                 if item.parent and not any("Number is" in p for p in item.problems):
@@ -439,7 +446,7 @@ class _Planner:
             elif parent.level not in PARENT_LEVELS[item.level]:
                 tree.append(item)
                 self._problem(
-                    item, f"Parent {item.parent} is a {parent.level}; it must be {wanted}."
+                    item, f"Parent {item.parent} is {_a(parent.level)}; it must be {wanted}."
                 )
             else:
                 parent.children.append(item)

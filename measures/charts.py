@@ -24,10 +24,19 @@ def date_axis(dates: list[dt.date], title: str) -> dict:
     }
     if dates and (max(dates) - min(dates)).days < 180:
         axis["range"] = [
-            (min(dates) - dt.timedelta(days=183)).isoformat(),
-            (max(dates) + dt.timedelta(days=183)).isoformat(),
+            _padded(min(dates), -183).isoformat(),
+            _padded(max(dates), 183).isoformat(),
         ]
     return axis
+
+
+def _padded(day: dt.date, days: int) -> dt.date:
+    """`days` from `day`, or the calendar's end: a measure saved before its dates were checked
+    (strategy_tracker/plausible_dates.py) may have one in year 1 or 9999."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def measure_trend(measure: Measure, values: Iterable[MeasureValue]) -> dict | None:

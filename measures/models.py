@@ -27,6 +27,7 @@ from objectives.models import (
 )
 from strategy_tracker.addresses import address
 from strategy_tracker.dates import short_day
+from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
 from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import Status
@@ -170,13 +171,16 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     direction = models.CharField(max_length=10, choices=Direction, default=Direction.NONE)
     baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     baseline_period = models.DateField(
-        null=True, blank=True, help_text="End date of the baseline period."
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="End date of the baseline period.",
     )
     baseline_period_text = models.CharField(
         max_length=100, blank=True, help_text="The document's wording of the baseline period."
     )
     target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     tolerance = models.DecimalField(
         max_digits=14,
         decimal_places=4,

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from measures.models import Measure
 from milestones.models import Milestone
@@ -15,12 +14,14 @@ from objectives.models import (
     Strategy,
 )
 from strategy_tracker.admin_bases import TrackedAdmin, TrackedInlineMixin
+from strategy_tracker.admin_forms import ReadStateAdminMixin, ReadStateFormSet
 from strategy_tracker.user_admin import TrackerUserAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadStateAdminMixin, admin.TabularInline):
     """A person's roles, each in one organisation. Taking a role away is deleting its row
-    (the history keeps who held what, and when)."""
+    (the history keeps who held what, and when). A row changed on another page since this one
+    was opened (the person's, or their organisation's) is neither saved over nor deleted."""
 
     model = Membership
     extra = 0
@@ -39,7 +40,7 @@ class OrganisationAdmin(TrackedAdmin):
     inlines = [OrganisationMembershipInline]
 
 
-class JobTitleInline(admin.StackedInline):
+class JobTitleInline(ReadStateAdminMixin, admin.StackedInline):
     """Shown instead of the owner's name on public pages, if the organisation chooses."""
 
     model = JobTitle
@@ -62,7 +63,7 @@ class PriorityInline(TrackedInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class PartnerFormSet(BaseInlineFormSet):
+class PartnerFormSet(ReadStateFormSet):
     def clean(self):
         super().clean()
         named = self.instance.organisations_named_by_items() if self.instance.pk else set()
@@ -77,7 +78,7 @@ class PartnerFormSet(BaseInlineFormSet):
                 )
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(ReadStateAdminMixin, admin.TabularInline):
     """The strategy's partner organisations: their people read it, and its items can name
     them as responsible. Removing one is deleting its row (the history keeps it)."""
 

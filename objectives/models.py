@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from strategy_tracker.addresses import address
+from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import (
     ADMIN,
     APPROVER,
@@ -247,8 +248,8 @@ class Strategy(BuiltInOneStep, models.Model):
     )
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[plausible_date])
+    period_end = models.DateField(validators=[plausible_date])
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     # Who published and who closed it, and when (objectives/lifecycle.py sets them).
     published_at = models.DateTimeField(null=True, blank=True, editable=False)

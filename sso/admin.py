@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from sso.models import GroupRole
+from strategy_tracker.admin_forms import ReadStateAdminMixin
 
 
 @admin.register(GroupRole)
-class GroupRoleAdmin(admin.ModelAdmin):
+class GroupRoleAdmin(ReadStateAdminMixin, admin.ModelAdmin):
     list_display = ["group", "organisation", "role"]
     search_fields = ["group"]
     list_filter = ["organisation", "role"]

@@ -10,21 +10,46 @@ import hashlib
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 
-def row_state(instance) -> str:
-    """A fingerprint of every stored field of the row."""
-    values = [(f.attname, f.value_to_string(instance)) for f in instance._meta.concrete_fields]
+def row_state(instance, unwatched: tuple[str, ...] = ()) -> str:
+    """A fingerprint of every stored field of the row but those `unwatched`."""
+    values = [
+        (f.attname, f.value_to_string(instance))
+        for f in instance._meta.concrete_fields
+        if f.name not in unwatched
+    ]
     return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
+def _changed_since(form: forms.ModelForm, shown: str | None) -> bool:
+    """Whether the form's row is gone, or changed since the page showed it. The row stays
+    locked until the admin's save commits (it saves in a transaction)."""
+    model = type(form.instance)
+    current = model._default_manager.select_for_update().filter(pk=form.instance.pk).first()
+    return current is None or shown != row_state(current, form.unwatched)
+
+
+def _stale(form: forms.ModelForm, done: str) -> ValidationError:
+    return ValidationError(
+        f"This {form._meta.model._meta.verbose_name} was changed by someone else since you "
+        f"opened the page, so nothing was {done}. Open it again to see their change, then "
+        "make yours.",
+        code="stale",
+    )
 
 
 class ReadStateForm(forms.ModelForm):
     read_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Fields this form never writes and that change by themselves (a person's last sign-in):
+    # a change to them is no reason to refuse a save.
+    unwatched: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["read_state"].initial = row_state(self.instance)
+            self.fields["read_state"].initial = row_state(self.instance, self.unwatched)
 
     @property
     def changed_data(self) -> list[str]:
@@ -34,28 +59,31 @@ class ReadStateForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk and self.changed_data:
-            # The admin saves in a transaction: the row stays locked until the save commits.
-            current = (
-                type(self.instance)
-                ._default_manager.select_for_update()
-                .filter(pk=self.instance.pk)
-                .first()
-            )
-            if current is None or data.get("read_state") != row_state(current):
-                raise ValidationError(
-                    f"This {self._meta.model._meta.verbose_name} was changed by someone else "
-                    "since you opened the page, so nothing was saved. Open it again to see "
-                    "their change, then make yours.",
-                    code="stale",
-                )
+            if _changed_since(self, data.get("read_state")):
+                raise _stale(self, "saved")
         return data
+
+
+class ReadStateFormSet(BaseInlineFormSet):
+    """An inline's rows, of ReadStateForm: a row ticked for deletion is deleted only if
+    nobody changed it since the page was opened (Django does not check a deleted row)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and _changed_since(form, form["read_state"].value()):
+                raise _stale(form, "deleted or saved")
 
 
 class ReadStateAdminMixin:
     """For a ModelAdmin or an inline: its form carries, and checks, the row's fingerprint."""
 
     form = ReadStateForm
+    formset = ReadStateFormSet  # an inline's; a ModelAdmin has none
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if "read_state" in fields else [*fields, "read_state"]
+        # Only a form that can save carries it: on a read-only page it would be a field to show.
+        if "read_state" in fields or not self.has_change_permission(request, obj):
+            return fields
+        return [*fields, "read_state"]

@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from strategy_tracker.accounts import link_lifetime, send_reset_link
+from strategy_tracker.admin_forms import ReadStateForm
 
 # Never changed in the admin: the password (a reset link instead), staff status (follows the
 # Admin role), and what Django records.
@@ -77,9 +78,13 @@ def _password_state(user: User) -> str:
     return "Set" if user.has_usable_password() else "Not set yet"
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(ReadStateForm):
     """The change form, narrowed per request by TrackerUserAdmin (fields it makes read-only
-    are left out, so a posted value for them is ignored)."""
+    are left out, so a posted value for them is ignored). A person changed on another page
+    since this one was opened is not saved over (ReadStateForm); their sign-ins and password,
+    which this form never writes, do not count as a change."""
+
+    unwatched = ("last_login", "password")
 
     class Meta:
         model = User
@@ -175,7 +180,7 @@ class TrackerUserAdmin(UserAdmin):
         if request.user.is_superuser:
             access.append("user_permissions")
         return (
-            (None, {"fields": ("username", password)}),
+            (None, {"fields": ("username", password, *self._read_state(request, obj))}),
             ("Personal info", {"fields": ("first_name", "last_name", "email")}),
             (
                 "Access",
@@ -187,6 +192,10 @@ class TrackerUserAdmin(UserAdmin):
             ),
             ("Important dates", {"fields": ("last_login", "date_joined")}),
         )
+
+    def _read_state(self, request: HttpRequest, obj: User) -> tuple[str, ...]:
+        # Only a form that can save carries it: on a read-only page it would be a field to show.
+        return ("read_state",) if self.has_change_permission(request, obj) else ()
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         if obj is None:

@@ -147,7 +147,7 @@ BAD_ROWS = [
     ),
     (
         {"level": "objective", "number": "1.x", "title": "Bad number"},
-        "Sheet \"Items\", row 7: Number is “1.x”; a objective's number looks like 2.1.",
+        "Sheet \"Items\", row 7: Number is “1.x”; an objective's number looks like 2.1.",
     ),
     (
         {"level": "priority", "number": "3", "title": "", "due_text": "by March"},

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from measures.charts import measure_trend
 from measures.models import Measure, MeasureValue, TrajectoryPoint
@@ -63,6 +64,27 @@ def test_a_chart_of_values_years_apart_leaves_the_range_to_plotly(one_value):
     axis = measure_trend(one_value, one_value.values.all())["layout"]["xaxis"]
     assert "range" not in axis
     assert axis["tickformat"] == "%b %Y"
+
+
+@pytest.mark.parametrize(
+    "baseline, target", [(dt.date(9999, 12, 30), dt.date.max), (dt.date.min, dt.date(1, 1, 2))]
+)
+def test_dates_at_the_calendars_ends_are_refused_and_a_stored_one_still_draws(
+    signed_in, baseline, target
+):
+    """A baseline and a target within half a year of the calendar's end: once a 500 on the
+    measure's page and its priority's and objective's, for everyone."""
+    measure = make_measure(code="EDGE", baseline_value=1, target_value=5)
+    measure.baseline_period, measure.target_date = baseline, target
+    with pytest.raises(ValidationError) as refused:
+        measure.full_clean()
+    assert set(refused.value.message_dict) == {"baseline_period", "target_date"}
+    assert "Enter a date from 1 January 1990 to 31 December 2100." in str(refused.value)
+    # Saved before the check (or in the database by other means), it is still drawn.
+    Measure.objects.filter(pk=measure.pk).update(baseline_period=baseline, target_date=target)
+    assert signed_in.get("/measures/EDGE/").status_code == 200
+    axis = measure_trend(Measure.objects.get(pk=measure.pk), [])["layout"]["xaxis"]
+    assert dt.date.min.isoformat() in axis["range"] or dt.date.max.isoformat() in axis["range"]
 
 
 def test_two_values_do_not_say_one_value_so_far(signed_in, one_value):

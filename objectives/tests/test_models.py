@@ -1,11 +1,31 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from objectives.models import Objective, Organisation, Priority, Strategy
 from tests.factories import make_objective, make_priority, make_strategy, violates
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "start, end, refused",
+    [
+        (dt.date(2024, 4, 1), dt.date(9999, 3, 31), {"period_end"}),
+        (dt.date(1, 1, 1), dt.date(2028, 3, 31), {"period_start"}),
+        (dt.date(1990, 1, 1), dt.date(2100, 12, 31), set()),
+    ],
+)
+def test_a_strategy_period_is_refused_off_the_plausible_calendar(start, end, refused):
+    strategy = make_strategy(slug="plan")
+    strategy.period_start, strategy.period_end = start, end
+    try:
+        strategy.full_clean()
+        found = set()
+    except ValidationError as error:
+        found = set(error.message_dict)
+    assert found == refused
 
 
 def test_a_strategy_period_must_start_before_it_ends():

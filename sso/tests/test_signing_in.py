@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Organisation, Strategy
 from sso.models import GroupRole
 from sso.signing_in import SignInRefused, user_for
@@ -178,3 +179,17 @@ def test_memberships_no_group_maps_stay_as_a_site_administrator_granted_them(mak
     user_for(claims(groups=[]))  # left the board's group: loses what it gave, nothing else
     held = set(Membership.objects.filter(user=existing).values_list("role", flat=True))
     assert held == {"Approver"}
+
+
+def test_a_group_role_changed_meanwhile_is_not_saved_over(client, django_user_model, trust):
+    mapping = GroupRole.objects.create(group="st-board", organisation=trust, role=BOARD_MEMBER)
+    root = django_user_model.objects.create_superuser("root", "root@example.invalid", "x")
+    client.force_login(root)
+    url = reverse("admin:sso_grouprole_change", args=[mapping.pk])
+    data = form_as_posted(client.get(url).content.decode(), form_id="grouprole_form")
+    data |= {"group": ["st-readers"], "_save": ["Save"]}
+    GroupRole.objects.filter(pk=mapping.pk).update(role=ADMIN)  # another administrator
+    response = client.post(url, data)
+    assert response.status_code == 200
+    mapping.refresh_from_db()
+    assert (mapping.group, mapping.role) == ("st-board", ADMIN)

@@ -338,3 +338,73 @@ def test_no_role_in_an_organisation_reaches_the_user_admin(client, request, lead
         response = client.post(url, {"first_name": "Taken", "is_superuser": "on"})
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert mail.outbox == [] and _snapshot(lead) == before
+
+
+# A page opened before another site administrator's change never saves over it.
+
+
+def test_a_person_changed_since_the_page_was_opened_is_not_saved_over(client, superuser, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, lead, last_name="Smith")
+    # Meanwhile, on another page: deactivated, and a new address.
+    User.objects.filter(pk=lead.pk).update(is_active=False, email="new@example.invalid")
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    assert "was changed by someone else since you opened the page" in response.content.decode()
+    lead.refresh_from_db()
+    assert (lead.is_active, lead.email) == (False, "new@example.invalid")
+    assert lead.last_name != "Smith"
+
+
+def test_a_sign_in_meanwhile_does_not_stop_a_save(client, superuser, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, lead, last_name="Smith")
+    client_of_lead = client.__class__()
+    client_of_lead.force_login(lead)  # moves last_login, which the page never writes
+    assert client.post(_change_url(lead), data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.last_name == "Smith"
+
+
+def test_a_role_changed_on_the_organisations_page_meanwhile_is_not_put_back(
+    client, superuser, lead
+):
+    client.force_login(superuser)
+    data = _as_posted(client, lead, first_name="Edith")
+    Membership.objects.filter(user=lead).update(role=ADMIN)  # the organisation's page
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    assert "was changed by someone else since you opened the page" in response.content.decode()
+    assert list(lead.memberships.values_list("role", flat=True)) == [ADMIN]
+    lead.refresh_from_db()
+    assert lead.first_name != "Edith"
+
+
+def test_a_role_changed_meanwhile_is_not_deleted_unseen(client, superuser, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, lead)
+    prefix, _ = _membership_rows(data).values()
+    data[f"{prefix}-0-DELETE"] = ["on"]
+    Membership.objects.filter(user=lead).update(role=ADMIN)
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    assert "nothing was deleted or saved" in response.content.decode()
+    assert list(lead.memberships.values_list("role", flat=True)) == [ADMIN]
+    # Opened again, the change is seen, and the role can be taken away.
+    data = _as_posted(client, lead)
+    data[f"{prefix}-0-DELETE"] = ["on"]
+    assert client.post(_change_url(lead), data).status_code == 302
+    assert not lead.memberships.exists()
+
+
+def test_a_role_on_the_organisations_page_is_not_saved_over_either(client, superuser, lead, trust):
+    client.force_login(superuser)
+    url = reverse("admin:objectives_organisation_change", args=[trust.pk])
+    page = client.get(url)
+    data = form_as_posted(page.content.decode(), form_id="organisation_form")
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    data[f"{prefix}-0-role"] = [BOARD_MEMBER]
+    Membership.objects.filter(user=lead).update(role=ADMIN)  # the person's page, meanwhile
+    response = client.post(url, data | {"_save": ["Save"]})
+    assert response.status_code == 200
+    assert list(lead.memberships.values_list("role", flat=True)) == [ADMIN]
