@@ -25,10 +25,19 @@ def row_state(instance, unwatched: tuple[str, ...] = ()) -> str:
 
 def _changed_since(form: forms.ModelForm, shown: str | None) -> bool:
     """Whether the form's row is gone, or changed since the page showed it. The row stays
-    locked until the admin's save commits (it saves in a transaction)."""
+    locked until the admin's save commits (it saves in a transaction). The fields the form
+    does not watch are taken as they are now: the save writes every column, and must not put
+    back a password set a moment ago."""
     model = type(form.instance)
-    current = model._default_manager.select_for_update().filter(pk=form.instance.pk).first()
-    return current is None or shown != row_state(current, form.unwatched)
+    # Unordered: a default ordering by a related name would join, and lock, that row too.
+    locked = model._default_manager.select_for_update().order_by().filter(pk=form.instance.pk)
+    current = locked.first()
+    unwatched = getattr(form, "unwatched", ())
+    if current is None or shown != row_state(current, unwatched):
+        return True
+    for name in unwatched:
+        setattr(form.instance, name, getattr(current, name))
+    return False
 
 
 def _stale(form: forms.ModelForm, done: str) -> ValidationError:
@@ -42,8 +51,8 @@ def _stale(form: forms.ModelForm, done: str) -> ValidationError:
 
 class ReadStateForm(forms.ModelForm):
     read_state = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Fields this form never writes and that change by themselves (a person's last sign-in):
-    # a change to them is no reason to refuse a save.
+    # Fields this form does not show and that change by themselves (a person's last sign-in):
+    # a change to them is no reason to refuse a save, and the save keeps them as they are.
     unwatched: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
@@ -71,7 +80,8 @@ class ReadStateFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
-            if form.instance.pk and _changed_since(form, form["read_state"].value()):
+            shown = form.data.get(form.add_prefix("read_state"))
+            if form.instance.pk and _changed_since(form, shown):
                 raise _stale(form, "deleted or saved")
 
 

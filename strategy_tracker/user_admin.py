@@ -82,7 +82,7 @@ class UserChangeForm(ReadStateForm):
     """The change form, narrowed per request by TrackerUserAdmin (fields it makes read-only
     are left out, so a posted value for them is ignored). A person changed on another page
     since this one was opened is not saved over (ReadStateForm); their sign-ins and password,
-    which this form never writes, do not count as a change."""
+    which this form does not show, do not count as a change, and are saved as they are now."""
 
     unwatched = ("last_login", "password")
 

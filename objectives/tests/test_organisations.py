@@ -324,6 +324,23 @@ def test_the_site_administrator_adds_and_removes_partners_in_the_admin(client, w
     assert list(world["plan"].partners.values_list("name", flat=True)) == ["Clinic"]
 
 
+def test_a_partner_changed_meanwhile_is_neither_saved_over_nor_deleted(client, world, site_admin):
+    from milestones.tests.posted_forms import form_as_posted
+    from objectives.models import Partner
+
+    Milestone.objects.filter(pk=world["councils"].pk).update(responsible=None)
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_strategy_change", args=[world["plan"].pk])
+    opened = form_as_posted(client.get(url).content.decode(), form_id="strategy_form")
+    # Another site administrator puts the Clinic in the Council's place meanwhile.
+    Partner.objects.filter(strategy=world["plan"]).update(organisation=world["clinic"])
+    for change in ({"partner_set-0-DELETE": ["on"]}, {"vision": ["Ours"]}):
+        response = client.post(url, opened | change | {"_save": ["Save"]})
+        assert response.status_code == 200
+        assert "was changed by someone else since you opened the page" in response.content.decode()
+        assert list(world["plan"].partners.values_list("name", flat=True)) == ["Clinic"]
+
+
 def test_board_packs_are_listed_only_to_those_who_may_read_every_report(client, world):
     period = ReportingPeriod.objects.create(
         strategy=world["plan"],

@@ -11,7 +11,9 @@ from django.urls import reverse
 from conftest import TEST_PASSWORD
 from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Membership, Organisation
+from strategy_tracker.admin_forms import row_state
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from strategy_tracker.user_admin import UserChangeForm
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +410,40 @@ def test_a_role_on_the_organisations_page_is_not_saved_over_either(client, super
     response = client.post(url, data | {"_save": ["Save"]})
     assert response.status_code == 200
     assert list(lead.memberships.values_list("role", flat=True)) == [ADMIN]
+
+
+def test_a_password_set_while_the_page_saves_is_kept(lead):
+    """The admin's save writes every column of the person as it read them when the POST
+    began: a password set by a reset link a moment later is not put back to the old one."""
+    read_by_the_admin = User.objects.get(pk=lead.pk)
+    lead.set_password("a-new-password-after-a-leak")
+    lead.save()
+    data = {
+        "username": lead.username,
+        "first_name": "Edith",
+        "last_name": lead.last_name,
+        "email": lead.email,
+        "is_active": "on",
+        "read_state": row_state(read_by_the_admin, UserChangeForm.unwatched),
+    }
+    form = UserChangeForm(data, instance=read_by_the_admin)
+    assert form.is_valid(), form.errors
+    form.save()
+    lead.refresh_from_db()
+    assert lead.first_name == "Edith"
+    assert lead.check_password("a-new-password-after-a-leak")
+
+
+def test_a_job_title_changed_meanwhile_is_not_saved_over(client, superuser, lead):
+    from objectives.models import JobTitle
+
+    title = JobTitle.objects.create(user=lead, title="Head of Community Services")
+    client.force_login(superuser)
+    data = _as_posted(client, lead, first_name="Edith")
+    JobTitle.objects.filter(pk=title.pk).update(title="Director of Nursing")
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "job" in k.lower())
+    data[prefix.replace("TOTAL_FORMS", "0-title")] = ["Head of Community Services"]
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    title.refresh_from_db()
+    assert title.title == "Director of Nursing"
