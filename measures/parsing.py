@@ -6,14 +6,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from strategy_tracker.dates import LONG_MONTHS
+from strategy_tracker.dates import FIRST_TRACKED_DAY, LONG_MONTHS
 
 QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
-# No figure a trust or council tracks here ends before this. NHS trusts date from 1991 and the
-# oldest figure in the shipped strategies is from 2011, so an earlier period is a slip of the
-# keyboard (0001, or 1924 for 2024), and one such point would stretch a measure's charts back
-# across the centuries.
-EARLIEST_PERIOD_END = dt.date(1990, 1, 1)
+# One such point would stretch a measure's charts back across the centuries.
+EARLIEST_PERIOD_END = FIRST_TRACKED_DAY
 # UK financial quarters: Q1 is April to June.
 FINANCIAL_QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
 

@@ -23,21 +23,21 @@ def row_state(instance, unwatched: tuple[str, ...] = ()) -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
 
 
-def _changed_since(form: forms.ModelForm, shown: str | None) -> bool:
-    """Whether the form's row is gone, or changed since the page showed it. The row stays
-    locked until the admin's save commits (it saves in a transaction). The fields the form
-    does not watch are taken as they are now: the save writes every column, and must not put
-    back a password set a moment ago."""
+def _lock_as_shown(form: forms.ModelForm, shown: str | None) -> bool:
+    """Locks the form's row until the admin's save commits (it saves in a transaction), and
+    says whether it is still there as the page showed it. If so, the fields the form does not
+    watch are taken as they are now: the save writes every column, and must not put back a
+    password set a moment ago."""
     model = type(form.instance)
     # Unordered: a default ordering by a related name would join, and lock, that row too.
     locked = model._default_manager.select_for_update().order_by().filter(pk=form.instance.pk)
     current = locked.first()
     unwatched = getattr(form, "unwatched", ())
     if current is None or shown != row_state(current, unwatched):
-        return True
+        return False
     for name in unwatched:
         setattr(form.instance, name, getattr(current, name))
-    return False
+    return True
 
 
 def _stale(form: forms.ModelForm, done: str) -> ValidationError:
@@ -68,7 +68,7 @@ class ReadStateForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk and self.changed_data:
-            if _changed_since(self, data.get("read_state")):
+            if not _lock_as_shown(self, data.get("read_state")):
                 raise _stale(self, "saved")
         return data
 
@@ -81,7 +81,7 @@ class ReadStateFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.deleted_forms:
             shown = form.data.get(form.add_prefix("read_state"))
-            if form.instance.pk and _changed_since(form, shown):
+            if form.instance.pk and not _lock_as_shown(form, shown):
                 raise _stale(form, "deleted or saved")
 
 

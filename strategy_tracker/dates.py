@@ -6,6 +6,11 @@ as long (2.4 µs against 0.3): a board report writes about 700 dates and a dashb
 
 import datetime as dt
 
+# No date this tracker holds comes earlier: NHS trusts date from 1991 and the oldest figure in the
+# shipped strategies is from 2011, so an earlier date is a slip of the keyboard (0001, or 1924
+# for 2024). The figures import's periods and a plan's dates start here.
+FIRST_TRACKED_DAY = dt.date(1990, 1, 1)
+
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LONG_MONTHS = (
     "January",

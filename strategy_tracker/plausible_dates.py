@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
-from strategy_tracker.dates import long_day
+from strategy_tracker.dates import FIRST_TRACKED_DAY, long_day
 
-EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+EARLIEST, LATEST = FIRST_TRACKED_DAY, dt.date(2100, 12, 31)
 
 
 def plausible_date(day: dt.date | None) -> None:
