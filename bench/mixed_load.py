@@ -114,10 +114,16 @@ def _floor_rps(board, seconds: float = FLOOR_S) -> float:
     return len(reads) / seconds
 
 
-def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, batch) -> dict:
-    """`lead_milestones`: for each lead, the addresses of milestones they own."""
-    reads, saves = [], []
-    stop = threading.Event()
+def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, batches) -> dict:
+    """`lead_milestones`: for each lead, the addresses of milestones they own. `batches`: two
+    imports of the same rows, the second restating the first's figures, so each pass's Admin
+    writes every row.
+
+    Two passes under the same load: the readers on /healthz, then on the dashboard. The
+    leads save with no pause between saves, so they and the import take the same part of the
+    machine whatever the readers request: /healthz itself is read at about two thirds of its
+    quiet throughput. The dashboard's share is given against both floors, quiet and under the
+    load; only the second compares the page with the floor in the same conditions."""
     # As in production: the task worker beside the server (it works out the SPC readings of
     # the measures the import writes).
     worker = subprocess.Popen(
@@ -127,42 +133,59 @@ def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, b
         # Uncounted: the first requests after gunicorn starts wait for a worker still booting.
         _floor_rps(board, seconds=WARM_UP_S)
         floor_rps = _floor_rps(board)
-        threads = [
-            threading.Thread(
-                target=_read_loop, args=(Client(session_cookie(board)), dashboard, stop, reads)
-            )
-            for _ in range(READERS)
-        ] + [
-            threading.Thread(
-                target=_save_loop, args=(Client(session_cookie(lead)), urls, stop, saves)
-            )
-            for lead, urls in zip(leads, lead_milestones, strict=True)
-        ]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        time.sleep(QUIET_S)
-        admin_client = Client(session_cookie(admin))
-        _, page = admin_client.request("GET", f"/measures/import/{batch.pk}/")
-        import_start = time.perf_counter()
-        status, _ = admin_client.request(
-            "POST",
-            f"/measures/import/{batch.pk}/confirm/",
-            # The bench's figures are monthly, so some rows restate quarter ends: say so.
-            {
-                "csrfmiddlewaretoken": _token(page),
-                "restatements_confirmed": "on",
-                "restatements_seen": _hidden(page, "restatements_seen"),
-            },
-        )
-        import_end = time.perf_counter()
-        time.sleep(1)
-        stop.set()
-        for thread in threads:
-            thread.join()
-        ended = time.perf_counter()
+        floor_pass = _pass("/healthz", lead_milestones, board, leads, admin, batches[0])
+        page_pass = _pass(dashboard, lead_milestones, board, leads, admin, batches[1])
     worker.terminate()
     worker.wait(timeout=30)
+    loaded_floor_rps = floor_pass["read_rps"]
+    return {
+        "reads": page_pass["reads"],
+        "floor_rps": round(floor_rps, 1),
+        "floor_under_load_rps": round(loaded_floor_rps, 1),
+        "read_rps": round(page_pass["read_rps"], 1),
+        "read_share_of_floor": round(page_pass["read_rps"] / floor_rps, 2),
+        "read_share_of_floor_under_load": round(page_pass["read_rps"] / loaded_floor_rps, 2),
+        "read_p95_ms": page_pass["read_p95_ms"],
+        "errors": floor_pass["errors"] + page_pass["errors"],
+        **{k: v for k, v in page_pass.items() if k.startswith(("import_", "save"))},
+    }
+
+
+def _pass(url: str, lead_milestones, board, leads, admin, batch) -> dict:
+    """Readers on `url` while the leads save, for QUIET_S seconds and then while the Admin
+    confirms `batch`."""
+    reads, saves = [], []
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_read_loop, args=(Client(session_cookie(board)), url, stop, reads))
+        for _ in range(READERS)
+    ] + [
+        threading.Thread(target=_save_loop, args=(Client(session_cookie(lead)), urls, stop, saves))
+        for lead, urls in zip(leads, lead_milestones, strict=True)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(QUIET_S)
+    admin_client = Client(session_cookie(admin))
+    _, page = admin_client.request("GET", f"/measures/import/{batch.pk}/")
+    import_start = time.perf_counter()
+    status, _ = admin_client.request(
+        "POST",
+        f"/measures/import/{batch.pk}/confirm/",
+        # The bench's figures are monthly, so some rows restate quarter ends: say so.
+        {
+            "csrfmiddlewaretoken": _token(page),
+            "restatements_confirmed": "on",
+            "restatements_seen": _hidden(page, "restatements_seen"),
+        },
+    )
+    import_end = time.perf_counter()
+    time.sleep(1)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    ended = time.perf_counter()
 
     def during(rows, inside: bool) -> list[float]:
         return [d for start, d, _ in rows if (import_start <= start <= import_end) == inside]
@@ -171,12 +194,11 @@ def run(dashboard: str, lead_milestones: list[list[str]], board, leads, admin, b
     p95_quiet, p95_import = _p95(quiet_saves), _p95(import_saves)
     return {
         "reads": len(reads),
-        "floor_rps": round(floor_rps, 1),
-        "read_rps": round(len(reads) / (ended - started), 1),
-        "read_share_of_floor": round(len(reads) / (ended - started) / floor_rps, 2),
+        "read_rps": len(reads) / (ended - started),
         "read_p95_ms": _p95([d for _, d, _ in reads]),
         "errors": sum(1 for _, _, s in reads if s != 200)
-        + sum(1 for _, _, s in saves if s not in (302, 409)),
+        + sum(1 for _, _, s in saves if s not in (302, 409))
+        + (status != 302),
         "import_confirm_s": round(import_end - import_start, 2),
         "import_status": status,
         "saves_quiet": len(quiet_saves),

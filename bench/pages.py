@@ -29,14 +29,14 @@ class QueryCounter(list):
         return execute(sql, params, many, context)
 
 
-def import_batch_of(rows: int, codes: list[str], user) -> ImportBatch:
+def import_batch_of(rows: int, codes: list[str], user, value: int = 50) -> ImportBatch:
     quarters = quarter_ends(rows // len(codes) + 1)
     lines = ["measure_code,period_end,value"]
     for q in quarters:
         for code in codes:
             if len(lines) > rows:
                 break
-            lines.append(f"{code},{q.isoformat()},50")
+            lines.append(f"{code},{q.isoformat()},{value}")
     data = ("\n".join(lines) + "\n").encode()
     return ImportBatch.objects.create(
         uploaded_by=user,
