@@ -499,6 +499,13 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _echoed(number: int | float) -> str:
+    """A number quoted back in a message: as stored, unless that would run to dozens of digits
+    (1e300 in full is 301), then as Excel shows it, 1E+300."""
+    shown = _shown(number)
+    return shown if len(shown) <= 20 else f"{number:.6G}"
+
+
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"  # as Excel shows it
@@ -523,7 +530,7 @@ def _date(column: Column, value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise _Unreadable(f"{_shown(value)} is a number, not a date; type the date as 31/03/2014")
+        raise _Unreadable(f"{_echoed(value)} is a number, not a date; type the date as 31/03/2014")
     text = str(value)
     if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
         year, month, day = map(int, match.groups())

@@ -44,10 +44,12 @@ def quoted(text: str) -> str:
 
 def parse_iso_date(text: str) -> dt.date:
     text = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    # Read with the digits and dashes of other scripts as numbers are (٢٠٢٤-٠٦-٣٠, 2024–06–30).
+    plain = ascii_signs(text)
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", plain):
         raise ParseError(f"{quoted(text)} is not a date in the form YYYY-MM-DD, e.g. 2024-06-30.")
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(plain)
     except ValueError:
         raise ParseError(f"{quoted(text)} is not a real date.") from None
 

@@ -7,13 +7,14 @@ from milestones.views import home
 from objectives.converters import PriorityKeyConverter
 from sso import views as sso_views
 from strategy_tracker import accounts
-from strategy_tracker.views import healthz
+from strategy_tracker.views import favicon, healthz
 
 register_converter(PriorityKeyConverter, "priority")
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", sso_views.sign_out, name="logout"),
     path("accounts/sso/", include("sso.urls")),

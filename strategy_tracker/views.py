@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,3 +20,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return render(request, "healthz.txt", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools that ask /favicon.ico (every page names favicon.svg) get the SVG, not
+    a 404 in the logs. Not permanent: the file's hashed name changes with its content."""
+    return redirect(static("favicon.svg"))

@@ -520,6 +520,11 @@ def test_a_date_with_a_time_or_a_serial_number_is_a_problem():
     assert row.problems == ["Due date: 41729 is a number, not a date; type the date as 31/03/2014"]
 
 
+def test_a_huge_number_in_a_date_cell_is_quoted_as_excel_shows_it():
+    row = only_row(book([["milestone", "1.1.1", "1.1", "Open", 1e300]]))
+    assert row.problems == ["Due date: 1E+300 is a number, not a date; type the date as 31/03/2014"]
+
+
 def test_numbers_are_read_from_number_cells_and_from_text():
     header = ["Level", "Title", "Baseline", "Target", "Tolerance", "Minimum", "SPC baseline points"]
     cells = [0.1, "1,234.5", Decimal("23.2000"), "−3", "12"]

@@ -162,3 +162,25 @@ def test_each_writing_an_ambiguous_number_is_told_to_use_is_read_as_meant(text):
     for number, suggestion in zip(meant, written, strict=True):
         read = parse_number(suggestion, allow_percent=True, comma_may_be_decimal=True)
         assert read == Decimal(number.rstrip("%"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0662\u0660\u0662\u0664-\u0660\u0666-\u0663\u0660",  # Arabic-Indic digits
+        "\uff12\uff10\uff12\uff14-\uff10\uff16-\uff13\uff10",  # full-width digits
+        "2024\u201306\u201330",  # en dashes, as a word processor types them
+    ],
+)
+def test_a_date_in_other_scripts_digits_or_dashes_reads_as_numbers_in_them_do(text):
+    assert parse_number("\u0663\u0660", allow_percent=False) == Decimal(30)
+    assert parsing.parse_iso_date(text) == dt.date(2024, 6, 30)
+
+
+def test_a_date_that_is_not_one_is_quoted_as_it_was_typed():
+    with pytest.raises(
+        ParseError, match="“\uff12\uff10\uff12\uff14-\uff11\uff13-\uff10\uff11” is not a real"
+    ):
+        parsing.parse_iso_date("\uff12\uff10\uff12\uff14-\uff11\uff13-\uff10\uff11")
+    with pytest.raises(ParseError, match="“2024/06/30” is not a date in the form YYYY-MM-DD"):
+        parsing.parse_iso_date("2024/06/30")
