@@ -13,6 +13,7 @@ from strategy_tracker.forms import (
     normalise_line_breaks,
 )
 from strategy_tracker.people import as_id, display_name
+from strategy_tracker.plausible_dates import plausible_date
 
 COMMENTARY_MAX = 2000
 
@@ -32,6 +33,7 @@ class MilestoneUpdateForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text="When you now expect it to be done, if not by its due date.",
+        validators=[plausible_date],
         error_messages={"invalid": "Enter the forecast as a date, for example 2027-03-31."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

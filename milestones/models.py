@@ -21,6 +21,7 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
+from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import (
     ADMIN,
     OWNER_ROLES,
@@ -235,7 +236,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         help_text="The document's heading this milestone sits under, if any.",
     )
     title = models.TextField()
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     due_text = models.CharField(
         max_length=100, blank=True, help_text='The document\'s own wording, e.g. "by March 2014".'
     )
@@ -254,7 +255,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         blank=True,
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED)
-    forecast_date = models.DateField(null=True, blank=True)
+    forecast_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     commentary = models.TextField(blank=True, max_length=2000)
     last_updated_at = models.DateTimeField(null=True, blank=True)
     last_updated_by = models.ForeignKey(
@@ -477,7 +478,7 @@ class Submission(models.Model):
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="submissions")
     status = models.CharField(max_length=20, choices=MilestoneStatus.choices)
     commentary = models.TextField(blank=True)
-    forecast_date = models.DateField(null=True, blank=True)
+    forecast_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     base_version = models.PositiveIntegerField()
     reason = models.CharField(max_length=200, blank=True, help_text="Which return, if any.")
     submitted_by = models.ForeignKey(

@@ -28,6 +28,19 @@ def needs_approval(milestone: Milestone) -> bool:
     return Milestone.objects.filter(pk=milestone.pk).values_list(path, flat=True).get()
 
 
+def left_without_approver(strategy, requires_approval: bool, approvers) -> int:
+    """How many updates awaiting approval on `strategy` nobody could approve under these
+    sign-off settings: every one, with approval off; with one approver, those they submitted
+    themselves (nobody approves their own)."""
+    waiting = Submission.objects.filter(
+        state=SubmissionState.SUBMITTED, milestone__objective__priority__strategy=strategy
+    )
+    if not requires_approval:
+        return waiting.count()
+    ids = {approver.pk for approver in approvers}
+    return waiting.filter(submitted_by__in=ids).count() if len(ids) == 1 else 0
+
+
 def update(
     milestone: Milestone,
     *,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from milestones import sign_off
 from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
 from milestones.status import CLOSED
+from objectives.models import Strategy
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.dates import long_day
@@ -56,7 +57,13 @@ class ReturnRow:
 
 
 def open_periods(strategy_ids) -> dict[int, ReportingPeriod]:
-    periods = ReportingPeriod.objects.filter(strategy_id__in=strategy_ids, state=PeriodState.OPEN)
+    """The open period of each strategy that takes returns: a closed strategy takes none, as it
+    gets no reminders, even if its Admin closed it with a quarter open."""
+    periods = ReportingPeriod.objects.filter(
+        strategy_id__in=strategy_ids,
+        state=PeriodState.OPEN,
+        strategy__status=Strategy.Status.PUBLISHED,
+    )
     return {p.strategy_id: p for p in periods}
 
 
@@ -218,6 +225,11 @@ def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
         sent = ReportingPeriod.objects.filter(pk=pk, strategy_id=period.strategy_id).first()
         period = sent or period
     period.refresh_from_db()
+    if period.state == PeriodState.OPEN:  # open, but its strategy was closed
+        return (
+            f"{period.strategy.title} was closed after this page was opened, so it takes no "
+            "more returns and this one was not saved. Your text is kept below."
+        )
     when = f" on {long_day(timezone.localdate(period.closed_at))}" if period.closed_at else ""
     return (
         f"{period.label} closed{when}, after this page was opened, so this return was not "

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milestones.sign_off import left_without_approver
 from objectives.models import Strategy
 from reporting import cycle
 from reporting.forms import (
@@ -289,6 +291,21 @@ def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
         unchanged = data["requires_approval"] == strategy.requires_approval and set(
             approvers
         ) == set(strategy.approvers.all())
+        stranded = (
+            0
+            if unchanged
+            else left_without_approver(strategy, data["requires_approval"], approvers)
+        )
+        if stranded:
+            form.add_error(
+                None,
+                f"{stranded} milestone update{pluralize(stranded)} {pluralize(stranded, 'is,are')} "
+                "waiting for approval, and nobody could approve "
+                f"{pluralize(stranded, 'it,them')} with these settings. Have "
+                f"{pluralize(stranded, 'it,them')} approved or returned first, or name another "
+                "approver. Nothing was changed.",
+            )
+            return _page(request, strategy, sign_off_form=form, status=400)
         if not unchanged:
             strategy.requires_approval = data["requires_approval"]
             names = ", ".join(display_name(u) for u in approvers) or "none"

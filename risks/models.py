@@ -20,6 +20,7 @@ from risks.scoring import (
     LIKELIHOOD_CHOICES,
     Scored,
 )
+from strategy_tracker.plausible_dates import plausible_date
 
 
 class StaleRiskError(Exception):
@@ -125,7 +126,9 @@ class Risk(Scored, models.Model):
         blank=True, help_text="Third line: independent (e.g. internal audit, regulators)."
     )
     gaps_in_assurance = models.TextField(blank=True)
-    review_date = models.DateField(help_text="When it is next due for review.")
+    review_date = models.DateField(
+        help_text="When it is next due for review.", validators=[plausible_date]
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     # Bumped on every save; a form names the version it read (optimistic locking).
     version = models.PositiveIntegerField(default=1)
@@ -265,7 +268,7 @@ class RiskAction(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     done = models.BooleanField(default=False)
 
     history = HistoricalRecords()

@@ -1,6 +1,7 @@
-"""The dates a strategy's plan is written in: its period, a measure's baseline and target.
-Outside these a date is a slip of the keyboard (0001, 9999-12-31), and the charts and quarters
-drawn around it would fall off the calendar (a measure's chart pads its dates by half a year)."""
+"""The dates a strategy's plan is written in: its period, a measure's baseline and target, a
+milestone's due date and forecast, a risk's review date and its actions' due dates. Outside
+these a date is a slip of the keyboard (0001, 9999-12-31), and the charts and quarters drawn
+around it would fall off the calendar (a measure's chart pads its dates by half a year)."""
 
 import datetime as dt
 

@@ -277,6 +277,14 @@ def test_a_closed_strategy_cannot_be_changed(client, admin_user):
     assert priority.title == "As it was"
 
 
+@pytest.mark.parametrize("status, said", [("draft", "a draft"), ("published", "published")])
+def test_the_editor_says_what_the_strategy_is(client, admin_user, status, said):
+    strategy = make_strategy(status=status)
+    client.force_login(admin_user)
+    page = client.get(f"/edit/{strategy.slug}/").content.decode()
+    assert f"This strategy is <strong>{said}</strong>." in page
+
+
 @pytest.mark.parametrize("role", ["board_member", "programme_lead"])
 def test_a_board_member_or_lead_is_refused_with_the_reason(client, request, role):
     strategy = make_strategy(status="published")

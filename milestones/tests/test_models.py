@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from milestones.models import Milestone
@@ -51,3 +54,15 @@ def test_owners_and_last_updaters_are_read_in_one_query_for_many(
         read_people(milestones)
         found = [(m.owner, m.last_updated_by) for m in milestones]
     assert found == [(programme_lead, admin_user), (admin_user, None), (None, None)]
+
+
+@pytest.mark.parametrize("field", ["due_date", "forecast_date"])
+def test_a_milestone_date_off_the_calendar_is_refused_wherever_it_is_entered(field):
+    # The editor, a workbook, strategy JSON and the admin all check with full_clean.
+    milestone = make_milestone()
+    setattr(milestone, field, dt.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as refused:
+        milestone.full_clean()
+    assert set(refused.value.message_dict) == {field}
+    setattr(milestone, field, dt.date(2100, 12, 31))
+    milestone.full_clean()

@@ -167,6 +167,20 @@ def test_a_forecast_after_the_due_date_needs_commentary(client, milestone, progr
     )
 
 
+@pytest.mark.parametrize("forecast", ["9999-12-31", "2101-01-01"])
+def test_a_forecast_off_the_calendar_is_refused_and_nothing_changes(
+    client, milestone, programme_lead, forecast
+):
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    response = _post(client, milestone, forecast_date=forecast, commentary="Typed 9999.")
+    assert response.status_code == 400
+    assert response.context["form"].errors["forecast_date"] == [
+        "Enter a date from 1 January 1990 to 31 December 2100."
+    ]
+    assert _snapshot(milestone) == before
+
+
 def test_reopening_a_cancelled_milestone_needs_commentary(client, milestone, programme_lead):
     Milestone.objects.filter(pk=milestone.pk).update(status="cancelled", commentary="")
     milestone.refresh_from_db()

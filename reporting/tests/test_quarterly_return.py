@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from milestones.models import Milestone, MilestoneDelegate
+from objectives.models import Strategy
 from reporting import cycle
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
@@ -173,6 +174,23 @@ def test_a_return_sent_after_the_period_closed_is_refused_with_the_text_kept(
     assert rows[0].form["commentary"].value() == "Too late?"
     one.refresh_from_db()
     assert one.commentary == ""
+
+
+def test_a_strategy_closed_with_its_quarter_open_takes_no_more_returns(
+    client, programme_lead, world
+):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "complete", "commentary": "Done."}})
+    Strategy.objects.filter(slug="open").update(status="closed", closed_at=timezone.now())
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    assert "was closed after this page was opened, so it takes no more returns" in (
+        response.content.decode()
+    )
+    one.refresh_from_db()
+    assert (one.status, one.commentary) == ("not_started", "")
+    assert client.get(URL).context["rows"] == []
 
 
 def test_a_period_closed_between_reading_and_sending_refuses_the_row(

@@ -178,3 +178,27 @@ def test_the_sign_off_form_keeps_an_inactive_approver_and_refuses_odd_ids(
     )
     assert odd.status_code == 400
     assert list(strategy.approvers.all()) == [approver]
+
+
+def test_approval_is_not_switched_off_while_an_update_waits_for_it(
+    client, admin_user, programme_lead, approver, milestone
+):
+    client.force_login(programme_lead)
+    assert _update(client, milestone).status_code == 302
+    client.force_login(admin_user)
+    read = client.get("/strategies/s/periods/").context["sign_off_form"].initial["read_state"]
+    off = client.post("/strategies/s/sign-off/", {"approvers": [approver.pk], "read_state": read})
+    assert off.status_code == 400
+    assert (
+        "1 milestone update is waiting for approval, and nobody could approve it with these "
+        "settings" in off.content.decode()
+    )
+    strategy = Strategy.objects.get(slug="s")
+    assert strategy.requires_approval and strategy.history.count() == 2
+
+    client.force_login(approver)
+    (submission,) = Submission.objects.all()
+    assert client.post(f"/milestones/approvals/{submission.pk}/approve/").status_code == 302
+    client.force_login(admin_user)
+    assert client.post("/strategies/s/sign-off/", {"read_state": read}).status_code == 302
+    assert not Strategy.objects.get(slug="s").requires_approval

@@ -107,6 +107,7 @@ def test_an_admin_adds_a_risk_linked_to_two_objectives(client, admin_user, strat
         ({"inherent_impact": "0"}, "inherent_impact", "Select a valid choice"),
         ({"target_likelihood": "5", "target_impact": "5"}, "target_impact", "cannot be above"),
         ({"review_date": (TODAY - dt.timedelta(days=1)).isoformat()}, "review_date", "passed"),
+        ({"review_date": "9999-12-31"}, "review_date", "from 1 January 1990 to 31 December 2100"),
         ({"objectives": []}, None, "at least one priority or objective"),
         ({"appetite": "reckless"}, "appetite", "Select a valid choice"),
         ({"objectives": ["x"]}, "objectives", "not one of the available choices"),
@@ -122,6 +123,20 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_added(
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert message in " ".join(errors[field] if field else errors["__all__"])
+    assert not Risk.objects.exists()
+
+
+def test_an_action_due_off_the_calendar_is_refused_and_nothing_is_added(
+    client, admin_user, strategy
+):
+    client.force_login(admin_user)
+    action = {"description": "Hire", "due_date": "0001-01-01"}
+    response = client.post(
+        reverse("risks:add", args=["s"]), form_data(objective(strategy, 1), actions=[action])
+    )
+    assert response.status_code == 400
+    (errors,) = response.context["actions"].errors
+    assert errors["due_date"] == ["Enter a date from 1 January 1990 to 31 December 2100."]
     assert not Risk.objects.exists()
 
 
