@@ -5,6 +5,7 @@ logged with the token's name."""
 
 import logging
 
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
@@ -205,10 +206,18 @@ class ValueFilter(filters.FilterSet):
         return queryset.filter(measure__in=Measure.objects.for_strategies(strategies))
 
 
+class WholeNumberFilter(filters.NumberFilter):
+    """A whole number: 1.5 is refused (400), not looked for among whole numbers."""
+
+    field_class = forms.IntegerField
+
+
 class SnapshotFilter(filters.FilterSet):
     strategy = filters.CharFilter(field_name="period__strategy__slug")
-    year = filters.NumberFilter(field_name="period__year", help_text="2024 for 2024/25")
-    quarter = filters.NumberFilter(field_name="period__quarter", help_text="1 to 4")
+    year = WholeNumberFilter(field_name="period__year", help_text="2024 for 2024/25")
+    quarter = WholeNumberFilter(
+        field_name="period__quarter", help_text="1 to 4", min_value=1, max_value=4
+    )
     level = filters.ChoiceFilter(choices=SnapshotItem._meta.get_field("level").choices)
 
     class Meta:

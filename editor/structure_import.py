@@ -602,6 +602,10 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
     strategies and organisations they are an Admin of). Reads; writes nothing."""
     planner = _Planner(file, target, by)
     strategy, values, outcome = planner.strategy()
+    if target is None and not file.strategy:
+        # Items with no strategy to go in: whose people may hold them cannot be known, so that
+        # one problem is all there is to say.
+        return Plan(strategy, values, outcome, planner.problems, [], [])
     if by is not None and outcome != "error" and not _may_import(by, strategy, values, planner):
         outcome = "error"
     planner.target = strategy

@@ -257,7 +257,9 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
         raise WorkbookError(str(error)) from None
     text = data.decode(encoding)
     first_line = text.lstrip("\r\n").partition("\n")[0]
-    delimiter = max(";,", key=lambda d: len(_known_headings(first_line, d)))
+    _refuse_figures(first_line)
+    # A comma unless semicolons find more of the template's headings.
+    delimiter = max(",;", key=lambda d: len(_known_headings(first_line, d)))
     csv.field_size_limit(MAX_FIELD_CHARS)  # as measures/csv_files.py sets it: one setting
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows, number = {}, 0
@@ -277,6 +279,22 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
     sheet = _Sheet(label="", rows=rows, thousands_commas=delimiter == ",")
     items = _read_items(sheet, max_rows)
     return StrategyFile(None, [], items, "csv", comma_may_be_decimal=delimiter == ";")
+
+
+def _refuse_figures(first_line: str) -> None:
+    """A file of quarterly figures brought here by mistake is named as one, rather than
+    refused column by column."""
+    for delimiter in ",;":
+        try:
+            headings = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        names = {h.strip().lower() for h in headings}
+        if {"measure_code", "value"} <= names:  # no strategy's column has either name
+            raise WorkbookError(
+                "This is a file of quarterly figures (measure_code, value): import it under "
+                "Import figures (/measures/import/). This page reads a strategy's items."
+            )
 
 
 def _known_headings(line: str, delimiter: str) -> set[Column]:

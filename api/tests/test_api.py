@@ -187,6 +187,10 @@ def test_closed_quarters_as_they_were_recorded_for_what_the_person_may_read(clie
     ]
     bad = _get(client, "/api/v1/snapshots/", key, level="everything")
     assert bad.status_code == 400 and "level" in bad.json()
+    for odd in ("1.5", "5", "x"):
+        bad = _get(client, "/api/v1/snapshots/", key, quarter=odd)
+        assert bad.status_code == 400 and "quarter" in bad.json(), odd
+    assert _get(client, "/api/v1/snapshots/", key, year="2024", quarter="1").status_code == 200
 
 
 def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):

@@ -721,6 +721,23 @@ def test_it_refuses_csv_files_it_cannot_decode():
     assert refusal(mixed, "items.csv").startswith("This file mixes two encodings: it is UTF-8")
 
 
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_file_of_figures_brought_here_is_named_as_one(separator):
+    header = separator.join(["measure_code", "period", "period_end", "value", "note", "source"])
+    data = (
+        f"{header}\r\nEX-1{separator}2022/23 Q1{separator}{separator}38.9{separator}{separator}\r\n"
+    )
+    assert refusal(data.encode(), "figures.csv") == (
+        "This is a file of quarterly figures (measure_code, value): import it under Import "
+        "figures (/measures/import/). This page reads a strategy's items."
+    )
+
+
+def test_a_file_whose_headings_are_all_unknown_is_split_at_its_commas():
+    problem = refusal(b"colour,size\r\nred,2\r\n", "items.csv")
+    assert problem.startswith('Row 1: columns "colour", "size" are not ones the import reads')
+
+
 def test_it_refuses_a_csv_field_over_the_cell_limit():
     data = b"Level,Title\r\n\r\nmeasure,ok\r\nmeasure," + b"x" * 10_001 + b"\r\n"
     assert refusal(data, "items.csv") == (

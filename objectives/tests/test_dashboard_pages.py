@@ -97,6 +97,9 @@ def test_the_dashboard_timeline_is_chart_data_and_a_table(signed_in, strategy):
     html = response.content.decode()
     assert '<script id="timeline-data" type="application/json">' in html
     assert "Timeline as a table" in html
+    # The caption points to where that table is: a page of its own, not below the chart.
+    caption = html[html.index('id="timeline-caption"') : html.index("</figcaption>")]
+    assert "linked below the chart" in caption and "the table below" not in caption
     assert "/static/plotly/plotly.min.js" in html
     # Every script and style from this site (a random token in the page may spell "cdn").
     assert "<script src=" in html
