@@ -602,9 +602,9 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
     strategies and organisations they are an Admin of). Reads; writes nothing."""
     planner = _Planner(file, target, by)
     strategy, values, outcome = planner.strategy()
-    if target is None and not file.strategy:
-        # Items with no strategy to go in: whose people may hold them cannot be known, so that
-        # one problem is all there is to say.
+    if (target is None and not file.strategy) or (strategy and not strategy.is_draft):
+        # Items with no strategy to go in, or a strategy a file cannot change: its rows are
+        # not compared with anything, so none is listed as new; that one problem is all.
         return Plan(strategy, values, outcome, planner.problems, [], [])
     if by is not None and outcome != "error" and not _may_import(by, strategy, values, planner):
         outcome = "error"

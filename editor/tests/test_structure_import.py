@@ -126,6 +126,8 @@ def test_a_published_strategy_is_not_changed_by_a_workbook(lead, admin_user):
     plan = structure_import.plan(_file(rows))
     assert not plan.ok
     assert "a workbook can only fill a draft" in plan.problems[0]
+    # Its rows are not listed as new: they were never compared with what it holds.
+    assert (plan.problems[1:], plan.items, plan.tree) == ([], [], [])
 
 
 BAD_ROWS = [

@@ -147,3 +147,21 @@ def test_a_bad_cell_is_named_by_sheet_and_row_and_the_import_is_refused(
     refused = client.post(confirm, {"seen": preview.context["plan"].digest})
     assert refused.status_code == 400
     assert _counts() == before
+
+
+@pytest.mark.parametrize("status, offered", [("draft", True), ("published", False)])
+def test_a_strategys_import_page_offers_an_upload_only_while_it_is_a_draft(
+    client, admin_user, status, offered
+):
+    strategy = Strategy.objects.create(
+        organisation=Organisation.objects.get(name="Thurrock Council"),
+        title="Plan",
+        slug="plan",
+        status=status,
+        period_start=dt.date(2024, 4, 1),
+        period_end=dt.date(2027, 3, 31),
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("editor:import_into", args=[strategy.slug])).content.decode()
+    assert ("Upload and preview" in page) is offered
+    assert ("a file can only fill a draft" in page) is not offered

@@ -389,6 +389,19 @@ def test_the_dashboard_shows_the_worst_ten_exceptions_and_links_to_all(signed_in
     assert "/strategies/big/milestones/?rag=red" in html
 
 
+def test_the_dashboard_links_only_to_colours_that_have_milestones(signed_in, today):
+    strategy = make_strategy(slug="amber-only", period_end=today + dt.timedelta(days=900))
+    objective = make_objective(make_priority(strategy))
+    for n in range(12):
+        due = today + dt.timedelta(days=30 + n)
+        make_milestone(objective, title=f"At risk {n}", status="at_risk", due_date=due)
+    response = signed_in.get(strategy.get_absolute_url())
+    assert response.context["attention_counts"] == {"red": 0, "amber": 12}
+    html = response.content.decode()
+    assert "All 12 amber</a>" in html
+    assert "?rag=red" not in html and "0 red</a>" not in html
+
+
 def test_the_dashboard_shows_a_stored_reading_only_while_it_is_current(signed_in, today):
     """The stored reading is what the dashboard shows while current (a wrong one planted here
     proves it is read); once a value is written, the dashboard works it out from the values."""
