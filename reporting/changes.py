@@ -26,6 +26,7 @@ KINDS = [
     ("new_figure", "New figures", "new figures"),
     ("signal_started", "SPC signals that started", "SPC signals started"),
     ("signal_ended", "SPC signals that ended", "SPC signals ended"),
+    ("awaiting_approval", "Updated, but waiting for an approver's sign-off", "awaiting sign-off"),
     ("no_update", "Still without an update this quarter", "without an update"),
 ]
 COMMON = ("", "common_cause")
@@ -181,7 +182,7 @@ def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, alo
             add("slipped", row, old, f"{short_day(then)} → {short_day(now)}")
     closed = row.status in ("complete", "cancelled")
     if not closed and (row.last_updated_at is None or row.last_updated_at < later_start):
-        add("no_update", row, old)
+        add("awaiting_approval" if row.awaiting_approval else "no_update", row, old)
 
 
 def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:

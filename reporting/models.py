@@ -193,6 +193,8 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     # What a public page may show instead of the owner's name, if the organisation chooses.
     owner_job_title = models.CharField(max_length=200, blank=True)
     last_updated_at = models.DateTimeField(null=True, blank=True)
+    # An update the owner sent was waiting for an approver's sign-off as the quarter closed.
+    awaiting_approval = models.BooleanField(default=False)
     # Measures: the latest value for a period ending in or before the quarter.
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     value_period_end = models.DateField(null=True, blank=True)

@@ -6,6 +6,7 @@ are in by then) and judged against the quarter's last day; measures by their lat
 a period ending in the quarter or before, judged the same way, with their SPC icons."""
 
 from measures.models import MeasureValue
+from milestones.models import Submission, SubmissionState
 from objectives.models import JobTitle
 from objectives.progress import Item, ObjectiveProgress, PriorityProgress, build_progress
 from reporting import risk_snapshots
@@ -37,9 +38,21 @@ def take(period: ReportingPeriod) -> int:
     for priority_progress in progress.priorities:
         _add_priority(add, priority_progress)
     _mark_restatements(period, rows)
+    _mark_awaiting_approval(rows)
     SnapshotItem.objects.bulk_create(rows)
     risk_snapshots.take(period)
     return len(rows)
+
+
+def _mark_awaiting_approval(rows: list[SnapshotItem]) -> None:
+    """Milestones whose owner's update was waiting for sign-off at the close: the report says
+    it was sent, not that none came."""
+    milestones = {row.object_id: row for row in rows if row.level == Level.MILESTONE}
+    waiting = Submission.objects.filter(
+        state=SubmissionState.SUBMITTED, milestone_id__in=milestones
+    ).values_list("milestone_id", flat=True)
+    for milestone_id in waiting:
+        milestones[milestone_id].awaiting_approval = True
 
 
 def _job_titles(progress) -> dict[int, str]:

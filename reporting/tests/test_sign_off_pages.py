@@ -1,8 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from milestones.models import Submission
 from objectives.models import Strategy
+from reporting import changes, cycle
+from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
 from reporting.tests.helpers import strategy_reporting
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
@@ -202,3 +206,19 @@ def test_approval_is_not_switched_off_while_an_update_waits_for_it(
     client.force_login(admin_user)
     assert client.post("/strategies/s/sign-off/", {"read_state": read}).status_code == 302
     assert not Strategy.objects.get(slug="s").requires_approval
+
+
+def test_an_update_waiting_for_sign_off_at_the_close_is_reported_as_sent(
+    client, admin_user, programme_lead, milestone
+):
+    other = make_milestone(milestone.objective, title="Hire the team", owner=programme_lead)
+    client.force_login(programme_lead)
+    assert _update(client, milestone).status_code == 302  # waits for an approver
+    period = ReportingPeriod.objects.get(strategy__slug="s")
+    cycle.close_period(period, admin_user, today=period.quarter_end + dt.timedelta(days=1))
+    found = changes.compare(None, period).found
+    assert [c.row.object_id for c in found["awaiting_approval"]] == [milestone.pk]
+    assert [c.row.object_id for c in found["no_update"]] == [other.pk]
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
+    assert "Updated, but waiting for an approver&#x27;s sign-off" in page
