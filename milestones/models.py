@@ -360,18 +360,20 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         commentary: str,
         forecast_date: dt.date | None,
         reason: str = "",
+        reported_at: dt.datetime | None = None,
     ) -> None:
         """Write a lead's update, or raise StaleMilestoneError if anyone saved it since
         `expected_version` was read. The version is checked in the UPDATE itself, so two
         updates cannot both pass; the history row, with `reason` if given, is written in the
-        same transaction.
+        same transaction. `reported_at`: when the lead sent it, if not now (an approved
+        update counts for the quarter it was sent in).
         """
         with transaction.atomic():
             written = Milestone.objects.filter(pk=self.pk, version=expected_version).update(
                 status=status,
                 commentary=commentary,
                 forecast_date=forecast_date,
-                last_updated_at=timezone.now(),
+                last_updated_at=reported_at or timezone.now(),
                 last_updated_by=by,
                 version=F("version") + 1,
             )

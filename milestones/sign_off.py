@@ -131,6 +131,9 @@ def approve(submission: Submission, by) -> Submission:
                 commentary=submission.commentary,
                 forecast_date=submission.forecast_date,
                 reason=f"{submission.reason or 'Update'} approved by {name}",
+                # When the lead sent it: approved after its quarter closed, it is not the next
+                # quarter's update, which the lead still owes.
+                reported_at=submission.submitted_at,
             )
         except StaleMilestoneError:
             raise SignOffRefused(

@@ -1,7 +1,10 @@
 """Sign-off: on a strategy that requires approval, a lead's update counts only once a named
 approver, never its submitter, approves it; a returned update carries the reason."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from milestones import sign_off
 from milestones.models import StaleMilestoneError, Submission
@@ -69,6 +72,18 @@ def test_an_approved_update_counts_as_its_submitters_with_every_step_in_the_hist
     assert (submission.state, submission.decided_by) == ("approved", approver)
     steps = [(h.state, h.history_user) for h in submission.history.order_by("history_id")]
     assert steps == [("submitted", programme_lead), ("approved", approver)]
+
+
+def test_an_update_approved_later_counts_as_reported_when_it_was_sent(
+    milestone, programme_lead, approver
+):
+    _submit(milestone, programme_lead, reason="Quarterly return 2026/27 Q3")
+    sent = timezone.now() - dt.timedelta(days=20)  # its quarter has closed since
+    Submission.objects.update(submitted_at=sent)
+    sign_off.approve(Submission.objects.get(), by=approver)
+    milestone.refresh_from_db()
+    # Not the next quarter's update: the lead still owes that one.
+    assert milestone.last_updated_at == sent
 
 
 def test_nobody_approves_their_own_update(milestone, approver):
