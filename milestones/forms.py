@@ -11,6 +11,7 @@ from strategy_tracker.forms import (
     DateInput,
     MultilineTextField,
     normalise_line_breaks,
+    says_something,
 )
 from strategy_tracker.people import as_id, display_name
 from strategy_tracker.plausible_dates import plausible_date
@@ -37,18 +38,17 @@ class MilestoneUpdateForm(forms.Form):
         error_messages={"invalid": "Enter the forecast as a date, for example 2027-03-31."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The update awaiting approval the page showed, if any: saving replaces that one only.
+    waiting = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, milestone: Milestone, **kwargs):
         self.milestone = milestone
-        kwargs.setdefault(
-            "initial",
-            {
-                "status": milestone.status,
-                "commentary": milestone.commentary,
-                "forecast_date": milestone.forecast_date,
-                "version": milestone.version,
-            },
-        )
+        kwargs["initial"] = {
+            "status": milestone.status,
+            "commentary": milestone.commentary,
+            "forecast_date": milestone.forecast_date,
+            "version": milestone.version,
+        } | kwargs.get("initial", {})
         super().__init__(*args, **kwargs)
         self.fields["commentary"].error_messages["max_length"] = (
             f"Keep the commentary to {COMMENTARY_MAX} characters or fewer (it has %(show_value)d)."
@@ -68,6 +68,8 @@ class MilestoneUpdateForm(forms.Form):
         in the box, explains nothing new, so such a change needs commentary of its own."""
         data = super().clean()
         status, commentary = data.get("status"), (data.get("commentary") or "").strip()
+        if not says_something(commentary):
+            commentary = ""  # invisible characters alone explain nothing
         forecast, due = data.get("forecast_date"), self.milestone.due_date
         saved = self.milestone
         new_line = (
@@ -237,6 +239,10 @@ class AssignForm(forms.Form):
         overlap = set(data.get("add_delegates") or []) & set(data.get("remove_delegates") or [])
         if overlap:
             raise forms.ValidationError("Nobody can be both added and removed as a delegate.")
+        if data.get("owner") and data["owner"] in (data.get("add_delegates") or []):
+            raise forms.ValidationError(
+                "The owner updates the milestones already: do not add them as a delegate too."
+            )
         return data
 
 

@@ -68,6 +68,11 @@ class StaleMilestoneError(Exception):
     """The milestone changed after the person updating it read it; nothing was written."""
 
 
+class WaitingUpdateChanged(StaleMilestoneError):
+    """Another update was sent for approval (or the one shown was dealt with) after the person
+    updating the milestone read it; nothing was written."""
+
+
 class MilestoneStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     ON_TRACK = "on_track", "On track"
@@ -408,7 +413,9 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 Milestone.objects.filter(pk=self.pk).update(
                     owner=new_owner, owner_assigned_at=assigned_at, version=F("version") + 1
                 )
-            for user in add_delegates:
+            owner_id = None if remove_owner else (owner.pk if owner_changed else self.owner_id)
+            # The owner updates it already: never a delegate of their own milestone.
+            for user in (u for u in add_delegates if u.pk != owner_id):
                 MilestoneDelegate.objects.get_or_create(
                     milestone=self, user=user, defaults={"assigned_at": now}
                 )

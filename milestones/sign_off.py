@@ -10,10 +10,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
+from milestones.models import (
+    Milestone,
+    StaleMilestoneError,
+    Submission,
+    SubmissionState,
+    WaitingUpdateChanged,
+)
+from strategy_tracker.forms import says_something
 from strategy_tracker.people import display_name
 
 RECORDED, SUBMITTED = "recorded", "submitted"
+# update()'s `waiting` when the caller showed no page: whatever waits is replaced.
+ANY_WAITING = object()
 
 
 class SignOffRefused(Exception):
@@ -50,9 +59,13 @@ def update(
     commentary: str,
     forecast_date: dt.date | None,
     reason: str = "",
+    waiting=ANY_WAITING,
 ) -> str:
     """A lead's update: written at once (RECORDED), or submitted for approval (SUBMITTED).
-    Raises StaleMilestoneError if the milestone changed since `expected_version`."""
+    Raises StaleMilestoneError if the milestone changed since `expected_version`, and
+    WaitingUpdateChanged if the update awaiting approval is not the one the page showed
+    (`waiting`: its id, or None for none), so one person's update never replaces another's
+    unseen."""
     fields = {"status": status, "commentary": commentary, "forecast_date": forecast_date}
     with transaction.atomic():
         # The milestone first, then its submissions: the order approving locks them in too.
@@ -61,9 +74,13 @@ def update(
             raise StaleMilestoneError(milestone.pk)
         # An update waiting for approval is replaced by this one, whether this one waits too
         # or, with approval switched off since, counts at once.
-        for earlier in milestone.submissions.select_for_update().filter(
-            state=SubmissionState.SUBMITTED
-        ):
+        waiting_now = list(
+            milestone.submissions.select_for_update().filter(state=SubmissionState.SUBMITTED)
+        )
+        shown = [waiting] if waiting else []
+        if waiting is not ANY_WAITING and [s.pk for s in waiting_now] != shown:
+            raise WaitingUpdateChanged(milestone.pk)
+        for earlier in waiting_now:
             earlier.state = SubmissionState.WITHDRAWN
             earlier._history_user = by
             earlier.save()
@@ -148,7 +165,7 @@ def approve(submission: Submission, by) -> Submission:
 def return_to_lead(submission: Submission, by, reason: str) -> Submission:
     """Send the update back, unapplied, with the approver's reason."""
     reason = reason.strip()
-    if not reason:
+    if not says_something(reason):
         raise SignOffRefused("Say why the update is returned: the lead sees your reason.")
     with transaction.atomic():
         submission = _decidable(submission, by)
@@ -184,14 +201,17 @@ def latest_submissions(milestone_ids) -> dict[int, Submission]:
     }
 
 
-def resubmission(milestone: Milestone, pending: Submission | None) -> dict | None:
-    """The form's starting values from the lead's own submitted (or returned) words, while
-    the milestone is as they read it; None to start from the milestone."""
-    if pending is None or pending.base_version != milestone.version:
-        return None
-    return {
-        "status": pending.status,
-        "commentary": pending.commentary,
-        "forecast_date": pending.forecast_date,
-        "version": milestone.version,
-    }
+def form_start(milestone: Milestone, pending: Submission | None) -> dict:
+    """The update form's starting values beyond the milestone's own: the lead's submitted (or
+    returned) words, while the milestone is as they read it; and `waiting`, the update
+    awaiting approval that the page shows, which a save may replace."""
+    submitted = pending is not None and pending.state == SubmissionState.SUBMITTED
+    start = {"waiting": pending.pk if submitted else None}
+    if pending is not None and pending.base_version == milestone.version:
+        start |= {
+            "status": pending.status,
+            "commentary": pending.commentary,
+            "forecast_date": pending.forecast_date,
+            "version": milestone.version,
+        }
+    return start

@@ -20,7 +20,13 @@ from milestones.forms import (
     owners_changed_message,
 )
 from milestones.history import milestone_change_log
-from milestones.models import Milestone, MilestoneListVisit, StaleMilestoneError, Submission
+from milestones.models import (
+    Milestone,
+    MilestoneListVisit,
+    StaleMilestoneError,
+    Submission,
+    WaitingUpdateChanged,
+)
 from milestones.status import CLOSED
 from strategy_tracker.people import as_id
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
@@ -70,10 +76,8 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
     pending = sign_off.latest_submissions([milestone.pk]).get(milestone.pk)
     context["submission"] = pending
     if can_update and "form" not in extra:
-        again = sign_off.resubmission(milestone, pending)
-        context["form"] = MilestoneUpdateForm(
-            milestone=milestone, **({"initial": again} if again else {})
-        )
+        start = sign_off.form_start(milestone, pending)
+        context["form"] = MilestoneUpdateForm(milestone=milestone, initial=start)
     if milestone.is_managed_by(request.user) and "assign_form" not in extra:
         context["assign_form"] = MilestonePeopleForm(milestone=milestone)
     return context | extra
@@ -102,17 +106,22 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             status=data["status"],
             commentary=data["commentary"].strip(),
             forecast_date=data["forecast_date"],
+            waiting=data["waiting"],
         )
-    except StaleMilestoneError:
+    except StaleMilestoneError as stale:
         milestone.refresh_from_db()
-        # Keep what this person typed, against the new version, so they can resubmit.
+        # Keep what this person typed, against the new version and the update waiting now,
+        # so they can resubmit.
         resubmit = request.POST.copy()
         resubmit["version"] = milestone.version
+        pending = sign_off.latest_submissions([milestone.pk]).get(milestone.pk)
+        resubmit["waiting"] = sign_off.form_start(milestone, pending)["waiting"] or ""
         context = _detail_context(
             request,
             milestone,
             form=MilestoneUpdateForm(resubmit, milestone=milestone),
             conflict=True,
+            waiting_conflict=isinstance(stale, WaitingUpdateChanged),
             yours_status_label=dict(Milestone.Status.choices).get(data["status"], data["status"]),
         )
         return render(request, "milestones/milestone_detail.html", context, status=409)

@@ -117,10 +117,9 @@ def return_rows(user, data=None) -> list[ReturnRow]:
 
 def row_form(milestone: Milestone, pending: Submission | None, data=None) -> ReturnRowForm:
     """A row's form: bound to what was sent, or starting from the lead's returned or
-    submitted words (sign_off.resubmission), else from the milestone."""
-    again = sign_off.resubmission(milestone, pending)
-    initial = {"initial": again} if again else {}
-    return ReturnRowForm(data, milestone=milestone, prefix=f"m{milestone.pk}", **initial)
+    submitted words (sign_off.form_start), else from the milestone."""
+    start = sign_off.form_start(milestone, pending)
+    return ReturnRowForm(data, milestone=milestone, prefix=f"m{milestone.pk}", initial=start)
 
 
 def _sent_ids(posted) -> set[int]:
@@ -176,7 +175,7 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
             continue
         # Edited, or ticked, against what the page showed (the milestone, or the lead's own
         # submitted words): a row sent as it was shown is left, whatever it holds.
-        if not set(row.form.changed_data) - {"version"}:
+        if not set(row.form.changed_data) - {"version", "waiting"}:
             row.outcome = LEFT
             continue
         if not row.form.is_valid():
@@ -209,6 +208,7 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
                 commentary=commentary,
                 forecast_date=data["forecast_date"],
                 reason=f"Quarterly return {period.label}{late}",
+                waiting=data["waiting"],
             )
         except StaleMilestoneError:
             row.outcome = CONFLICT

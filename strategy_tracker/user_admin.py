@@ -138,6 +138,12 @@ class TrackerUserAdmin(UserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     add_form_template = None  # Django's asks for a password, which is never set here
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Someone who leaves is deactivated: deleting them would leave their milestones
+        # ownerless with no history row, and their history naming a bare id.
+        return False
+
     add_fieldsets = (
         (
             None,

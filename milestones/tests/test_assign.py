@@ -296,3 +296,21 @@ def test_bulk_assignment_says_to_whom(client, admin_user, milestone, other_lead)
         follow=True,
     )
     assert "Assigned 1 milestone to Lena Other." in response.content.decode()
+
+
+def test_bulk_assignment_never_makes_an_owner_their_own_delegate(
+    client, admin_user, milestone, other_lead
+):
+    client.force_login(admin_user)
+    url, shown = reverse("milestones:bulk_assign"), [f"{milestone.pk}:{milestone.owner_id}"]
+    both = {"milestones": [milestone.pk], "shown": shown, "owner": other_lead.pk}
+    response = client.post(url, both | {"add_delegates": [other_lead.pk]})
+    assert response.status_code == 400
+    assert "do not add them as a delegate too" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.owner_id != other_lead.pk and not milestone.delegates.exists()
+    # Added as a delegate to milestones one of which they own: not to that one.
+    owner = milestone.owner
+    delegates = {"milestones": [milestone.pk], "shown": shown, "add_delegates": [owner.pk]}
+    assert client.post(url, delegates).status_code == 302
+    assert not milestone.delegates.exists()

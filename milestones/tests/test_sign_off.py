@@ -228,3 +228,10 @@ def test_my_milestones_counts_an_update_awaiting_approval_as_sent(
     (row,) = client.get("/milestones/mine/").context["rows"]
     assert not row["needs_update"] and row["waiting"]
     assert "Update awaiting approval" in client.get("/milestones/mine/").content.decode()
+
+
+def test_a_return_needs_a_reason_that_shows(milestone, programme_lead, approver):
+    _submit(milestone, programme_lead)
+    with pytest.raises(sign_off.SignOffRefused, match="Say why the update is returned"):
+        sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="\u200b\u2060")
+    assert Submission.objects.get().state == "submitted"

@@ -510,3 +510,13 @@ def test_saving_an_update_unchanged_says_it_was_confirmed(client, milestone, pro
         follow=True,
     )
     assert "Milestone confirmed as it was" in response.content.decode()
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u202e\u200b \u2060", "\ufeff"])
+def test_invisible_characters_are_no_reason(client, milestone, programme_lead, invisible):
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="at_risk", commentary=invisible)
+    assert response.status_code == 400
+    assert "Say why the milestone is at risk." in response.content.decode()
+    assert _snapshot(milestone) == before

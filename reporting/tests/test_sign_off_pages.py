@@ -222,3 +222,56 @@ def test_an_update_waiting_for_sign_off_at_the_close_is_reported_as_sent(
     client.force_login(admin_user)
     page = client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
     assert "Updated, but waiting for an approver&#x27;s sign-off" in page
+
+
+def test_an_update_waiting_for_approval_is_not_replaced_from_a_page_that_did_not_show_it(
+    client, programme_lead, make_user, milestone
+):
+    delegate = make_user("dee", PROGRAMME_LEAD, first_name="Dee", last_name="Legate")
+    milestone.delegates.add(delegate)
+    client.force_login(delegate)
+    stale_form = client.get(milestone.get_absolute_url()).context["form"]
+    assert stale_form.initial["waiting"] is None
+    client.force_login(programme_lead)
+    assert _update(client, milestone, commentary="Owner: supplier late.").status_code == 302
+    (waiting,) = Submission.objects.filter(state="submitted")
+
+    client.force_login(delegate)
+    response = _update(client, milestone, status="on_track", commentary="Delegate: all fine.")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Another update was sent for approval while you were editing" in page
+    assert "Owner: supplier late." in page  # theirs, shown
+    form = response.context["form"]
+    assert form["commentary"].value() == "Delegate: all fine."  # yours, kept
+    assert list(Submission.objects.filter(state="submitted")) == [waiting]
+
+    # Sent again from that page, which now shows the waiting update: it replaces it.
+    again = client.post(milestone.get_absolute_url() + "update/", form.data)
+    assert again.status_code == 302
+    (now,) = Submission.objects.filter(state="submitted")
+    assert now.commentary == "Delegate: all fine." and now.submitted_by == delegate
+
+
+def test_a_return_row_does_not_replace_an_update_its_page_did_not_show(
+    client, programme_lead, make_user, milestone
+):
+    delegate = make_user("dee", PROGRAMME_LEAD)
+    milestone.delegates.add(delegate)
+    period = milestone.objective.priority.strategy.reporting_periods.get()
+    row = {"period": period.pk, "version": milestone.version, "forecast_date": "", "waiting": ""}
+    sent = {f"m{milestone.pk}-{k}": v for k, v in row.items()}
+    client.force_login(programme_lead)
+    client.post(
+        "/milestones/return/",
+        sent
+        | {f"m{milestone.pk}-status": "at_risk", f"m{milestone.pk}-commentary": "Owner's words."},
+    )
+    client.force_login(delegate)
+    response = client.post(
+        "/milestones/return/",
+        sent | {f"m{milestone.pk}-status": "off_track", f"m{milestone.pk}-commentary": "Mine."},
+    )
+    assert [r.outcome for r in response.context["rows"]] == ["conflict"]
+    (waiting,) = Submission.objects.filter(state="submitted")
+    assert (waiting.commentary, waiting.submitted_by) == ("Owner's words.", programme_lead)

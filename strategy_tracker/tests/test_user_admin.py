@@ -447,3 +447,16 @@ def test_a_job_title_changed_meanwhile_is_not_saved_over(client, superuser, lead
     assert response.status_code == 200
     title.refresh_from_db()
     assert title.title == "Director of Nursing"
+
+
+def test_nobody_is_deleted_through_the_admin_only_deactivated(client, superuser, lead):
+    client.force_login(superuser)
+    page = client.get(f"/admin/auth/user/{lead.pk}/change/").content.decode()
+    assert f"/admin/auth/user/{lead.pk}/delete/" not in page
+    assert client.post(f"/admin/auth/user/{lead.pk}/delete/", {"post": "yes"}).status_code == 403
+    listing = client.get("/admin/auth/user/")
+    actions = [name for name, _ in listing.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions
+    bulk = {"action": "delete_selected", "_selected_action": [lead.pk], "post": "yes"}
+    client.post("/admin/auth/user/", bulk)
+    assert type(lead).objects.filter(pk=lead.pk).exists()
