@@ -88,7 +88,7 @@ worker: install
 backup: install
 	$(MANAGE) backup backups/strategy-tracker-$$(date +%Y%m%d-%H%M%S).$$($(BIN)/python -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","strategy_tracker.settings");django.setup();from django.db import connection;print("dump" if connection.vendor=="postgresql" else "sqlite3")')
 
-## Restore a backup: make restore FILE=backups/….dump
+## Restore a backup: make restore FILE=backups/….dump (….sqlite3 on SQLite); it asks first.
 restore: install
 	$(MANAGE) restore "$(FILE)"
 

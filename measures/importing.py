@@ -138,8 +138,9 @@ class ImportReport:
 
     @property
     def restatements_seen(self) -> str:
-        """Which figures the file restates, and from and to what, in a few characters: the
-        same for a preview and a confirm only if they restate the same figures alike."""
+        """Which stored figures the file changes, and from and to what (a value, or a note or
+        source), in a few characters: the same for a preview and a confirm only if they
+        change the same figures alike."""
         return self._restatements.hexdigest()[:32]
 
     @property
@@ -171,19 +172,23 @@ class ImportReport:
         new: Decimal | None = None,
         messages: list[str] | None = None,
         wording_changed: bool = False,
+        old_texts: tuple = (),
     ) -> None:
         """Count a row's outcome, and keep it if it is among the first of its kind (which the
         preview lists), so memory does not grow with the file. `wording_changed`: an update
-        changes the stored wording of the period."""
+        changes the stored wording of the period; `old_texts`: an update's stored texts."""
         self.totals[outcome] += 1
         restated = restates(outcome, old, new)
         if wording_changed and not restated:
             self.wording_changes += 1
         if restated:
             self.restated += 1
+        if outcome == "update":
             code, period = _named_by(row)
             # (!s: a Decimal's str(), the same text as its format() at half the cost)
             self._restatements.update(f"{code}\x1f{period}\x1f{old!s}\x1f{new!s}\x1e".encode())
+            if not restated:  # a note or source: what it replaces, as the preview saw it
+                self._restatements.update(repr(old_texts).encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return
@@ -658,6 +663,7 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
                 old=old,
                 new=figure.value,
                 wording_changed=wording is not None and wording != before[_TEXT_AT["period_text"]],
+                old_texts=before[3:],
             )
     return new, changed
 
@@ -768,16 +774,17 @@ def _refuse_unless_clean(
 ) -> None:
     if report.has_errors:
         raise ImportRefused("Some rows have errors now, so nothing was written.")
-    if (
-        report.restated
-        and restatements_seen is not None
-        and restatements_seen != report.restatements_seen
-    ):
+    updates = report.totals["update"]
+    if updates and restatements_seen is not None and restatements_seen != report.restatements_seen:
+        what = (
+            "Figures this file restates have changed"
+            if report.restated
+            else "Someone changed the notes or sources of figures this file writes"
+        )
         raise ImportRefused(
-            "Figures this file restates have changed since your preview (someone wrote "
-            "figures for some of the same measures and periods meanwhile), so nothing was "
-            "written. The preview below shows them as they are now: check the rows marked "
-            "Update, then confirm again."
+            f"{what} since your preview (someone wrote figures for some of the same measures "
+            "and periods meanwhile), so nothing was written. The preview below shows them as "
+            "they are now: check the rows marked Update, then confirm again."
         )
     if report.restated and not restatements_confirmed:
         raise ImportRefused(

@@ -30,6 +30,21 @@ def default_window(quarter: Quarter) -> tuple[dt.date, dt.date]:
     return opens, quarter.end + dt.timedelta(days=settings.REPORTING_GRACE_DAYS)
 
 
+def window_chosen(
+    quarter: Quarter, opens: dt.date, closes: dt.date, filled_for: str
+) -> tuple[dt.date, dt.date]:
+    """The dates to schedule `quarter` with: as typed, unless they are the usual dates the
+    page filled in for another quarter (`filled_for`) and were left as they were: then the
+    usual dates of the quarter chosen."""
+    try:
+        filled = Quarter.parse(filled_for)
+    except ValueError:
+        return opens, closes
+    if filled != quarter and (opens, closes) == default_window(filled):
+        return default_window(quarter)
+    return opens, closes
+
+
 def next_quarter(strategy: Strategy, today: dt.date) -> Quarter | None:
     """The quarter after the strategy's latest period; with none yet, the quarter of today,
     or of the strategy's start if it has not started. None past the last quarter there is."""

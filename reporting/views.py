@@ -85,7 +85,11 @@ def _page(
     if can_manage and schedule_form is None and quarter:
         opens, closes = cycle.default_window(quarter)
         schedule_form = ScheduleForm(
-            initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
+            initial={
+                "quarter": quarter.label,
+                "opens_on": opens,
+                "closes_on": closes,
+            }
         )
     if can_manage and sign_off_form is None:
         sign_off_form = SignOffForm(strategy=strategy)
@@ -116,10 +120,13 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        # The quarter whose usual dates the page filled in (the template's `dates_for`).
+        filled_for = request.POST.get("dates_for", "")
+        window = cycle.window_chosen(
+            data["quarter"], data["opens_on"], data["closes_on"], filled_for
+        )
         try:
-            period = cycle.schedule(
-                strategy, data["quarter"], data["opens_on"], data["closes_on"], by=request.user
-            )
+            period = cycle.schedule(strategy, data["quarter"], *window, by=request.user)
         except cycle.PeriodRefused as refusal:
             form.add_error(None, str(refusal))
         else:

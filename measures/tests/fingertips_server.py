@@ -114,7 +114,8 @@ def stop(server: FingertipsServer) -> None:
 
 if __name__ == "__main__":
     server = FingertipsServer(int(sys.argv[1]) if len(sys.argv) > 1 else 8765)
-    print(f"Answering as Fingertips at {server.api_url} from {RESPONSES} (Ctrl-C stops it)")
+    shown = RESPONSES.relative_to(Path.cwd()) if RESPONSES.is_relative_to(Path.cwd()) else RESPONSES
+    print(f"Answering as Fingertips at {server.api_url} from {shown} (Ctrl-C stops it)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -105,6 +105,24 @@ def test_restating_a_reported_figure_needs_the_box_ticked(signed_in_admin, measu
     ]
 
 
+def test_a_confirm_never_puts_back_a_note_written_after_its_preview(signed_in_admin, measures):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,first,\r\n"))
+    stale = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,first,\r\n")  # unchanged
+    fixed = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,CORRECTED: ward 7,\r\n")
+    assert _confirm(signed_in_admin, fixed).status_code == 302
+    before = _counts()
+
+    refused = _confirm(signed_in_admin, stale)
+    assert refused.status_code == 409
+    text = unescape(refused.content.decode())
+    assert "Someone changed the notes or sources of figures this file writes" in text
+    assert _counts() == before
+    assert MeasureValue.objects.get().note == "CORRECTED: ward 7"
+    # Confirmed from the preview as it is now, the Admin's own note goes in knowingly.
+    assert _confirm(signed_in_admin, refused).status_code == 302
+    assert MeasureValue.objects.get().note == "first"
+
+
 def test_a_confirm_never_restates_a_figure_written_after_its_preview(signed_in_admin, measures):
     """Two Admins preview files for the same figure; the first confirms. The second's tick
     confirmed restating 92.5, not the first Admin's 95: nothing is written until they have

@@ -45,6 +45,23 @@ def test_the_page_offers_the_next_quarter_with_its_usual_dates(admin, strategy, 
     }
 
 
+def test_the_usual_dates_left_as_filled_in_follow_the_quarter_chosen(admin, strategy):
+    page = admin.get(URL)
+    form = page.context["schedule_form"]
+    suggested = form.initial["quarter"]
+    assert f'name="dates_for" value="{suggested}"' in page.content.decode()
+    filled = {k: form.initial[k].isoformat() for k in ("opens_on", "closes_on")}
+    posted = {"quarter": "2024/25 Q2", "dates_for": suggested} | filled
+    assert admin.post(URL, posted).status_code == 302
+    period = ReportingPeriod.objects.get()
+    assert (period.opens_on, period.closes_on) == cycle.default_window(Q2)
+    # Dates typed in are kept, and refused in words if they do not fit the quarter.
+    typed = {"quarter": "2024/25 Q3", "dates_for": suggested} | filled
+    typed["opens_on"] = "2024-12-20"
+    refused = admin.post(URL, typed)
+    assert refused.status_code == 400 and ReportingPeriod.objects.count() == 1
+
+
 def test_an_admin_schedules_a_period_and_sees_it(admin, strategy):
     response = admin.post(
         URL, {"quarter": "2024/25 Q2", "opens_on": "2024-09-16", "closes_on": "2024-10-21"}

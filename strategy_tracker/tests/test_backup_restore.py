@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from milestones.models import Milestone
@@ -48,3 +49,20 @@ def test_a_backup_restores_every_row(tmp_path, programme_lead):
     call_command("restore", str(backup), "--yes", stdout=StringIO())
 
     assert _every_row() == before
+
+
+@pytest.mark.parametrize(
+    "answer, restored", [("y", True), ("YES", True), ("", False), ("no", False)]
+)
+def test_restore_asks_first_and_takes_y_or_yes(tmp_path, monkeypatch, answer, restored):
+    backup = tmp_path / "copy.sqlite3"
+    backup.write_bytes(b"")
+    done = []
+    monkeypatch.setattr("builtins.input", lambda prompt: answer)
+    monkeypatch.setattr("strategy_tracker.management.commands.restore.connection.vendor", "none")
+    try:
+        call_command("restore", str(backup), stdout=StringIO())
+    except CommandError as error:
+        done.append(str(error))
+    # Past the question, an unknown database is refused: that message means it went ahead.
+    assert done == (["No restore method for none."] if restored else ["Nothing restored."])

@@ -20,8 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, yes: bool = False, **options):
         if not file.exists():
             raise CommandError(f"{file}: no such file.")
-        if not yes and input(f"Replace every row in the database with {file}? [y/N] ") != "y":
-            raise CommandError("Nothing restored.")
+        if not yes:
+            answer = input(f"Replace every row in the database with {file}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                raise CommandError("Nothing restored.")
         if connection.vendor == "postgresql":
             env, name = pg_env_and_name()
             connection.close()
