@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from milestones.forms import MilestoneUpdateForm
 from milestones.models import Milestone, holders
 from strategy_tracker.admin_bases import TrackedHistoryAdmin
 
@@ -54,6 +55,8 @@ class MilestoneAdminForm(forms.ModelForm):
                     "Only a programme lead or Admin of the organisation responsible for this "
                     "milestone can own it.",
                 )
+        if self.instance.pk and set(self.changed_data) & set(LEAD_FIELDS):
+            self._check_as_an_update(data)
         if self.instance.pk:
             # The admin saves in a transaction; the row lock holds until the save commits.
             current = Milestone.objects.select_for_update().get(pk=self.instance.pk).version
@@ -63,6 +66,20 @@ class MilestoneAdminForm(forms.ModelForm):
                     "Your changes have not been saved: open it again to see the new version."
                 )
         return data
+
+    def _check_as_an_update(self, data: dict) -> None:
+        """A change of status, commentary or forecast here follows the rules of a lead's
+        update (milestones/forms.py): off track needs a reason, a forecast after the due
+        date needs one, and so on."""
+        update = MilestoneUpdateForm(
+            {name: data.get(name) or "" for name in LEAD_FIELDS}
+            | {"version": self.instance.version},
+            milestone=self.instance,
+        )
+        if not update.is_valid():
+            for name, errors in update.errors.items():
+                for error in errors:
+                    self.add_error(name if name in LEAD_FIELDS else None, error)
 
 
 @admin.register(Milestone)

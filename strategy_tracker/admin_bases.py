@@ -5,19 +5,34 @@ over a change made since the page was opened, history for reading."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from strategy_tracker.admin import LineBreaksMixin, NoDeleteMixin, UnchangedSaveMixin
+from strategy_tracker.admin import (
+    LineBreaksMixin,
+    NoDeleteMixin,
+    UnchangedSaveMixin,
+)
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 from strategy_tracker.admin_history import HistoryReadOnlyMixin
+from strategy_tracker.admin_lookups import SaneLookupsMixin
 
 
 class TrackedAdmin(
-    ReadStateAdminMixin, NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, admin.ModelAdmin
+    ReadStateAdminMixin,
+    SaneLookupsMixin,
+    NoDeleteMixin,
+    LineBreaksMixin,
+    UnchangedSaveMixin,
+    admin.ModelAdmin,
 ):
     pass
 
 
 class TrackedHistoryAdmin(
-    NoDeleteMixin, LineBreaksMixin, UnchangedSaveMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin
+    SaneLookupsMixin,
+    NoDeleteMixin,
+    LineBreaksMixin,
+    UnchangedSaveMixin,
+    HistoryReadOnlyMixin,
+    SimpleHistoryAdmin,
 ):
     """For a model whose admin shows its history (django-simple-history)."""
 

@@ -29,6 +29,7 @@ from django.utils.html import format_html
 
 from strategy_tracker.accounts import link_lifetime, send_reset_link
 from strategy_tracker.admin_forms import ReadStateForm
+from strategy_tracker.admin_lookups import SaneLookupsMixin
 
 # Never changed in the admin: the password (a reset link instead), staff status (follows the
 # Admin role), and what Django records.
@@ -134,7 +135,7 @@ class UserCreationForm(forms.ModelForm):
         return user
 
 
-class TrackerUserAdmin(UserAdmin):
+class TrackerUserAdmin(SaneLookupsMixin, UserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     add_form_template = None  # Django's asks for a password, which is never set here

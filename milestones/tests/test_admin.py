@@ -51,6 +51,25 @@ def test_an_admin_edit_of_status_counts_as_an_update(client, site_admin, milesto
     assert milestone.version == 2
 
 
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"status": "off_track", "commentary": ""}, "Say why the milestone is off track."),
+        ({"forecast_date": "2001-01-01"}, "The forecast cannot be before the strategy starts"),
+    ],
+)
+def test_an_admin_edit_of_status_follows_a_leads_rules(
+    client, site_admin, milestone, change, error
+):
+    client.force_login(site_admin)
+    url, data = _admin_post_data(client, milestone, **change)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.version) == ("not_started", 1)
+
+
 def test_only_leads_and_admins_can_be_made_owners_in_the_admin(
     client, site_admin, milestone, board_member
 ):
