@@ -4,7 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from milestones.models import STATUSES_NEEDING_COMMENTARY, Milestone, holders
+from milestones.models import (
+    STATUSES_NEEDING_COMMENTARY,
+    Milestone,
+    MilestoneDelegate,
+    holders,
+)
 from objectives.models import Organisation
 from strategy_tracker.forms import (
     INCOMPLETE,
@@ -225,8 +230,15 @@ class AssignForm(forms.Form):
     def __init__(self, *args, managed, **kwargs):
         super().__init__(*args, **kwargs)
         responsible = managed.with_responsible().values("responsible_organisation")
-        for name in ("owner", "add_delegates", "remove_delegates"):
+        for name in ("owner", "add_delegates"):
             self.fields[name].queryset = holders(responsible)
+        # Anyone who is a delegate now can be taken off, a leaver who lost the role included.
+        delegates = MilestoneDelegate.objects.filter(milestone__in=managed).values("user_id")
+        self.fields["remove_delegates"].queryset = (
+            get_user_model()
+            .objects.filter(Q(pk__in=holders(responsible).values("pk")) | Q(pk__in=delegates))
+            .order_by("first_name", "last_name", "username")
+        )
 
     def clean(self):
         data = super().clean()

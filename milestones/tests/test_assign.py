@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from milestones.models import Milestone
+from milestones.models import Milestone, MilestoneDelegate
+from objectives.models import Membership
+from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.factories import make_milestone
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +316,33 @@ def test_bulk_assignment_never_makes_an_owner_their_own_delegate(
     delegates = {"milestones": [milestone.pk], "shown": shown, "add_delegates": [owner.pk]}
     assert client.post(url, delegates).status_code == 302
     assert not milestone.delegates.exists()
+
+
+def test_a_delegate_who_lost_the_role_can_still_be_taken_off_in_bulk(
+    client, admin_user, milestone, make_user
+):
+    leaver = make_user("leaver", PROGRAMME_LEAD)
+    MilestoneDelegate.objects.create(milestone=milestone, user=leaver)
+    Membership.objects.filter(user=leaver).delete()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk],
+            "shown": [f"{milestone.pk}:"],
+            "remove_delegates": [leaver.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert not milestone.delegates.exists()
+    # Nobody who is not a delegate, and holds no role, can be named.
+    stranger = make_user("stranger")
+    refused = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk],
+            "shown": [f"{milestone.pk}:"],
+            "remove_delegates": [stranger.pk],
+        },
+    )
+    assert refused.status_code == 400
