@@ -187,8 +187,8 @@ class ImportReport:
             code, period = _named_by(row)
             # (!s: a Decimal's str(), the same text as its format() at half the cost)
             self._restatements.update(f"{code}\x1f{period}\x1f{old!s}\x1f{new!s}\x1e".encode())
-            if not restated:  # a note or source: what it replaces, as the preview saw it
-                self._restatements.update(repr(old_texts).encode())
+            # The note and source it replaces, as the preview saw them.
+            self._restatements.update(repr(old_texts).encode())
         is_error = outcome == "error"
         if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
             return

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -55,7 +57,7 @@ class MilestoneAdminForm(forms.ModelForm):
                     "Only a programme lead or Admin of the organisation responsible for this "
                     "milestone can own it.",
                 )
-        if self.instance.pk and set(self.changed_data) & set(LEAD_FIELDS):
+        if self.instance.pk and set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
             self._check_as_an_update(data)
         if self.instance.pk:
             # The admin saves in a transaction; the row lock holds until the save commits.
@@ -71,10 +73,15 @@ class MilestoneAdminForm(forms.ModelForm):
         """A change of status, commentary or forecast here follows the rules of a lead's
         update (milestones/forms.py): off track needs a reason, a forecast after the due
         date needs one, and so on."""
+        # Judged as the milestone will be: with the due date and objective this form gives it.
+        judged = copy.copy(self.instance)
+        judged.due_date = data.get("due_date")
+        if data.get("objective"):
+            judged.objective = data["objective"]
         update = MilestoneUpdateForm(
             {name: data.get(name) or "" for name in LEAD_FIELDS}
             | {"version": self.instance.version},
-            milestone=self.instance,
+            milestone=judged,
         )
         if not update.is_valid():
             for name, errors in update.errors.items():

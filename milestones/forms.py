@@ -45,6 +45,8 @@ class MilestoneUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # The update awaiting approval the page showed, if any: saving replaces that one only.
     waiting = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The submitted or returned update whose words the form started from, if any.
+    words_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, milestone: Milestone, **kwargs):
         self.milestone = milestone
@@ -74,7 +76,8 @@ class MilestoneUpdateForm(forms.Form):
         data = super().clean()
         status, commentary = data.get("status"), (data.get("commentary") or "").strip()
         if not says_something(commentary):
-            commentary = ""  # invisible characters alone explain nothing
+            # Invisible characters alone explain nothing, and are not kept as commentary.
+            commentary = data["commentary"] = ""
         forecast, due = data.get("forecast_date"), self.milestone.due_date
         saved = self.milestone
         new_line = (

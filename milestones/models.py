@@ -414,12 +414,14 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                     owner=new_owner, owner_assigned_at=assigned_at, version=F("version") + 1
                 )
             owner_id = None if remove_owner else (owner.pk if owner_changed else self.owner_id)
-            # The owner updates it already: never a delegate of their own milestone.
+            # The owner updates it already: never a delegate of their own milestone (a
+            # delegate made its owner stops being one; the history says so).
             for user in (u for u in add_delegates if u.pk != owner_id):
                 MilestoneDelegate.objects.get_or_create(
                     milestone=self, user=user, defaults={"assigned_at": now}
                 )
             MilestoneDelegate.objects.filter(milestone=self, user__in=remove_delegates).delete()
+            MilestoneDelegate.objects.filter(milestone=self, user_id=owner_id).delete()
             after = sorted(u.get_full_name() or u.username for u in self.delegates.all())
             if not owner_changed and after == before:
                 return False

@@ -21,7 +21,7 @@ from strategy_tracker.forms import says_something
 from strategy_tracker.people import display_name
 
 RECORDED, SUBMITTED = "recorded", "submitted"
-# update()'s `waiting` when the caller showed no page: whatever waits is replaced.
+# update()'s `waiting` for a caller that showed no page (a script): whatever waits is replaced.
 ANY_WAITING = object()
 
 
@@ -37,17 +37,21 @@ def needs_approval(milestone: Milestone) -> bool:
     return Milestone.objects.filter(pk=milestone.pk).values_list(path, flat=True).get()
 
 
-def left_without_approver(strategy, requires_approval: bool, approvers) -> int:
-    """How many updates awaiting approval on `strategy` nobody could approve under these
-    sign-off settings: every one, with approval off; with one approver, those they submitted
+def left_without_approver(strategy, approvers) -> int:
+    """How many updates awaiting approval on `strategy` nobody could approve with these
+    people named its approvers (a named approver decides what waits, whether approval stays
+    on or not): every one, if none of them may still approve; with one, those they sent
     themselves (nobody approves their own)."""
+    named = [approver.pk for approver in approvers]
+    able = set(strategy.eligible_approvers().filter(pk__in=named).values_list("pk", flat=True))
     waiting = Submission.objects.filter(
-        state=SubmissionState.SUBMITTED, milestone__objective__priority__strategy=strategy
+        state=SubmissionState.SUBMITTED,
+        milestone__objective__priority__strategy=strategy,
+        milestone__archived_at__isnull=True,  # an archived milestone's update is decided by nobody
     )
-    if not requires_approval:
+    if not able:
         return waiting.count()
-    ids = {approver.pk for approver in approvers}
-    return waiting.filter(submitted_by__in=ids).count() if len(ids) == 1 else 0
+    return waiting.filter(submitted_by__in=able).count() if len(able) == 1 else 0
 
 
 def update(
@@ -58,14 +62,14 @@ def update(
     status: str,
     commentary: str,
     forecast_date: dt.date | None,
+    waiting,
     reason: str = "",
-    waiting=ANY_WAITING,
 ) -> str:
     """A lead's update: written at once (RECORDED), or submitted for approval (SUBMITTED).
     Raises StaleMilestoneError if the milestone changed since `expected_version`, and
     WaitingUpdateChanged if the update awaiting approval is not the one the page showed
-    (`waiting`: its id, or None for none), so one person's update never replaces another's
-    unseen."""
+    (`waiting`: its id, None for none, or ANY_WAITING), so one person's update never
+    replaces another's unseen."""
     fields = {"status": status, "commentary": commentary, "forecast_date": forecast_date}
     with transaction.atomic():
         # The milestone first, then its submissions: the order approving locks them in too.
@@ -206,12 +210,16 @@ def form_start(milestone: Milestone, pending: Submission | None) -> dict:
     returned) words, while the milestone is as they read it; and `waiting`, the update
     awaiting approval that the page shows, which a save may replace."""
     submitted = pending is not None and pending.state == SubmissionState.SUBMITTED
-    start = {"waiting": pending.pk if submitted else None}
+    start = {"waiting": pending.pk if submitted else None, "words_from": None}
     if pending is not None and pending.base_version == milestone.version:
-        start |= {
-            "status": pending.status,
-            "commentary": pending.commentary,
-            "forecast_date": pending.forecast_date,
-            "version": milestone.version,
-        }
+        start |= words_of(pending) | {"version": milestone.version, "words_from": pending.pk}
     return start
+
+
+def words_of(update) -> dict:
+    """What an update (a submission, or a milestone as its history kept it) said."""
+    return {
+        "status": update.status,
+        "commentary": update.commentary,
+        "forecast_date": update.forecast_date,
+    }

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from measures import columns
 from measures.models import Measure, MeasureValue, TrajectoryPoint
@@ -375,6 +376,11 @@ def import_strategy(data: dict) -> Strategy:
                     )
             _import_measures(o_data.get("measures", []), o_where, named, objective=objective)
         _import_measures(p_data.get("measures", []), where, named, priority=priority)
+    if not strategy.is_draft:
+        # Loaded as published: published now, as it stands, so a board report's "Changed
+        # since publication" counts from here (the dashboard's Publish sets it otherwise).
+        strategy.published_at = timezone.now()
+        Strategy.objects.filter(pk=strategy.pk).update(published_at=strategy.published_at)
     return strategy
 
 

@@ -35,8 +35,12 @@ def quarterly_return(request: HttpRequest) -> HttpResponse:
     for row in rows:
         if row.outcome == returns.CONFLICT:
             row.milestone.refresh_from_db()
-            rebased = request.POST.copy()  # the lead's text, against the version saved now
+            row.pending = pending.get(row.milestone.pk)
+            # The lead's text, against the version saved now and the update waiting now.
+            rebased = request.POST.copy()
             rebased[f"{row.prefix}-version"] = row.milestone.version
+            waiting = sign_off.form_start(row.milestone, row.pending)["waiting"]
+            rebased[f"{row.prefix}-waiting"] = waiting or ""
             row.form = ReturnRowForm(rebased, milestone=row.milestone, prefix=row.prefix)
         elif not row.has_problem:  # saved or left: as the page would show it now
             row.pending = pending.get(row.milestone.pk)

@@ -12,7 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from milestones import sign_off
-from milestones.models import Milestone, StaleMilestoneError, Submission, SubmissionState
+from milestones.models import (
+    Milestone,
+    StaleMilestoneError,
+    Submission,
+    SubmissionState,
+    WaitingUpdateChanged,
+)
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.forms import ReturnRowForm
@@ -35,6 +41,7 @@ class ReturnRow:
     pending: Submission | None = None  # awaiting approval, or returned
     outcome: str = ""
     refusal: str = ""
+    waiting_changed: bool = False  # the conflict: another update waits, not a new version
 
     @property
     def has_problem(self) -> bool:
@@ -117,9 +124,29 @@ def return_rows(user, data=None) -> list[ReturnRow]:
 
 def row_form(milestone: Milestone, pending: Submission | None, data=None) -> ReturnRowForm:
     """A row's form: bound to what was sent, or starting from the lead's returned or
-    submitted words (sign_off.form_start), else from the milestone."""
+    submitted words (sign_off.form_start), else from the milestone. Bound, it starts from
+    what the page that sent it showed, so a row sent as it was shown is left however the
+    milestone or its updates moved on since (submit)."""
+    prefix = f"m{milestone.pk}"
     start = sign_off.form_start(milestone, pending)
-    return ReturnRowForm(data, milestone=milestone, prefix=f"m{milestone.pk}", initial=start)
+    if data is not None and f"{prefix}-version" in data:
+        start = _as_shown(milestone, start, data, prefix)
+    return ReturnRowForm(data, milestone=milestone, prefix=prefix, initial=start)
+
+
+def _as_shown(milestone: Milestone, now: dict, data, prefix: str) -> dict:
+    """The row's starting values as the page that sent `data` showed them: the words of the
+    update it started from, or the milestone at the version it read (from its history)."""
+    version, words_from = as_id(data.get(f"{prefix}-version")), data.get(f"{prefix}-words_from")
+    if version == milestone.version and str(now["words_from"] or "") == (words_from or ""):
+        return now
+    shown = {"version": version, "waiting": as_id(data.get(f"{prefix}-waiting"))}
+    if (update_id := as_id(words_from)) is not None:
+        update = Submission.objects.filter(pk=update_id, milestone=milestone).first()
+    else:
+        update = milestone.history.filter(version=version).order_by("-history_id").first()
+    # Nothing to compare with (a version never saved): judged against the milestone now.
+    return now if update is None else shown | sign_off.words_of(update) | {"words_from": update_id}
 
 
 def _sent_ids(posted) -> set[int]:
@@ -175,7 +202,7 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
             continue
         # Edited, or ticked, against what the page showed (the milestone, or the lead's own
         # submitted words): a row sent as it was shown is left, whatever it holds.
-        if not set(row.form.changed_data) - {"version", "waiting"}:
+        if not set(row.form.changed_data) - {"version", "waiting", "words_from"}:
             row.outcome = LEFT
             continue
         if not row.form.is_valid():
@@ -210,8 +237,8 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
                 reason=f"Quarterly return {period.label}{late}",
                 waiting=data["waiting"],
             )
-        except StaleMilestoneError:
-            row.outcome = CONFLICT
+        except StaleMilestoneError as stale:
+            row.outcome, row.waiting_changed = CONFLICT, isinstance(stale, WaitingUpdateChanged)
             continue
         if outcome == sign_off.SUBMITTED:
             row.outcome = SUBMITTED

@@ -38,18 +38,21 @@ def take(period: ReportingPeriod) -> int:
     for priority_progress in progress.priorities:
         _add_priority(add, priority_progress)
     _mark_restatements(period, rows)
-    _mark_awaiting_approval(rows)
+    _mark_awaiting_approval(period, rows)
     SnapshotItem.objects.bulk_create(rows)
     risk_snapshots.take(period)
     return len(rows)
 
 
-def _mark_awaiting_approval(rows: list[SnapshotItem]) -> None:
-    """Milestones whose owner's update was waiting for sign-off at the close: the report says
-    it was sent, not that none came."""
+def _mark_awaiting_approval(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
+    """Milestones whose update for this quarter (sent since its returns opened, as the return
+    counts it: reporting/returns.py) was waiting for sign-off at the close: the report says it
+    was sent, not that none came."""
     milestones = {row.object_id: row for row in rows if row.level == Level.MILESTONE}
     waiting = Submission.objects.filter(
-        state=SubmissionState.SUBMITTED, milestone_id__in=milestones
+        state=SubmissionState.SUBMITTED,
+        milestone_id__in=milestones,
+        submitted_at__gte=period.returns_from,
     ).values_list("milestone_id", flat=True)
     for milestone_id in waiting:
         milestones[milestone_id].awaiting_approval = True

@@ -298,11 +298,7 @@ def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
         unchanged = data["requires_approval"] == strategy.requires_approval and set(
             approvers
         ) == set(strategy.approvers.all())
-        stranded = (
-            0
-            if unchanged
-            else left_without_approver(strategy, data["requires_approval"], approvers)
-        )
+        stranded = 0 if unchanged else left_without_approver(strategy, approvers)
         if stranded:
             form.add_error(
                 None,

@@ -123,6 +123,18 @@ def test_a_confirm_never_puts_back_a_note_written_after_its_preview(signed_in_ad
     assert MeasureValue.objects.get().note == "first"
 
 
+def test_a_restating_confirm_never_puts_back_a_note_written_after_its_preview(
+    signed_in_admin, measures
+):
+    _confirm(signed_in_admin, _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,first,\r\n"))
+    mine = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,93,mine,\r\n")
+    fixed = _preview(signed_in_admin, HEADER + "PCT,2024-06-30,92.5,CORRECTED meanwhile,\r\n")
+    assert _confirm(signed_in_admin, fixed).status_code == 302
+    refused = _confirm(signed_in_admin, mine, restate=True)
+    assert refused.status_code == 409
+    assert MeasureValue.objects.get().note == "CORRECTED meanwhile"
+
+
 def test_a_confirm_never_restates_a_figure_written_after_its_preview(signed_in_admin, measures):
     """Two Admins preview files for the same figure; the first confirms. The second's tick
     confirmed restating 92.5, not the first Admin's 95: nothing is written until they have

@@ -1,5 +1,7 @@
 """The Django admin keeps the same rules as the app's own pages."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -68,6 +70,25 @@ def test_an_admin_edit_of_status_follows_a_leads_rules(
     assert error in response.content.decode()
     milestone.refresh_from_db()
     assert (milestone.status, milestone.version) == ("not_started", 1)
+
+
+def test_an_admin_edit_judges_a_forecast_against_the_due_date_it_sets(
+    client, site_admin, milestone
+):
+    client.force_login(site_admin)
+    later = milestone.due_date + dt.timedelta(days=60)
+    moved = {"due_date": later.isoformat(), "forecast_date": later.isoformat()}
+    url, data = _admin_post_data(client, milestone)
+    assert client.post(url, data | moved).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.due_date, milestone.forecast_date) == (later, later)
+    # Brought forward before the forecast, it needs a reason, as a lead's update would.
+    url, data = _admin_post_data(client, milestone)
+    earlier = {"due_date": (later - dt.timedelta(days=30)).isoformat()}
+    response = client.post(url, data | earlier)
+    assert "Say why the forecast is later than the due date" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.due_date == later
 
 
 def test_only_leads_and_admins_can_be_made_owners_in_the_admin(

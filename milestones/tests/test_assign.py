@@ -346,3 +346,22 @@ def test_a_delegate_who_lost_the_role_can_still_be_taken_off_in_bulk(
         },
     )
     assert refused.status_code == 400
+
+
+def test_a_delegate_given_the_milestone_in_bulk_stops_being_its_delegate(
+    client, admin_user, milestone, other_lead
+):
+    MilestoneDelegate.objects.create(milestone=milestone, user=other_lead)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("milestones:bulk_assign"),
+        {
+            "milestones": [milestone.pk],
+            "shown": [f"{milestone.pk}:{milestone.owner_id or ''}"],
+            "owner": other_lead.pk,
+        },
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.owner == other_lead and not milestone.delegates.exists()
+    assert "Delegates: Lena Other → none" in milestone.history.first().history_change_reason

@@ -35,6 +35,7 @@ def _submit(milestone, by, **fields):
         status=fields.get("status", "at_risk"),
         commentary=fields.get("commentary", "Builders late."),
         forecast_date=None,
+        waiting=sign_off.ANY_WAITING,
         reason=fields.get("reason", ""),
     )
 
@@ -164,6 +165,7 @@ def test_a_stale_update_is_not_submitted(milestone, programme_lead):
             status="at_risk",
             commentary="x",
             forecast_date=None,
+            waiting=sign_off.ANY_WAITING,
         )
     assert not Submission.objects.exists()
 

@@ -31,6 +31,7 @@ def test_an_update_and_an_approval_at_once_do_not_deadlock(programme_lead, make_
         status="at_risk",
         commentary="First.",
         forecast_date=None,
+        waiting=sign_off.ANY_WAITING,
     )
     waiting = Submission.objects.get()
     outcomes = {}
@@ -70,6 +71,7 @@ def test_an_update_and_an_approval_at_once_do_not_deadlock(programme_lead, make_
             status="on_track",
             commentary="Second.",
             forecast_date=None,
+            waiting=sign_off.ANY_WAITING,
         )
 
     threads = [

@@ -520,3 +520,10 @@ def test_invisible_characters_are_no_reason(client, milestone, programme_lead, i
     assert response.status_code == 400
     assert "Say why the milestone is at risk." in response.content.decode()
     assert _snapshot(milestone) == before
+
+
+def test_invisible_characters_alone_are_not_kept_as_commentary(client, milestone, programme_lead):
+    client.force_login(programme_lead)
+    assert _post(client, milestone, status="on_track", commentary="\u200b\u2060").status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("on_track", "")

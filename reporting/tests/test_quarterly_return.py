@@ -371,3 +371,40 @@ def test_a_milestone_another_organisation_has_taken_on_leaves_the_owners_return(
     before = Milestone.objects.get(pk=taken.pk).version
     client.post(URL, _post_data({taken: {"status": "off_track", "commentary": "Forged"}}))
     assert Milestone.objects.get(pk=taken.pk).version == before
+
+
+def _as_the_page_shows(page) -> dict:
+    """The return as its page shows it, every row untouched."""
+    data = {}
+    for row in page.context["rows"]:
+        for bound in row.form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
+        data[f"{row.prefix}-period"] = row.period.pk
+    return data
+
+
+def test_a_row_sent_as_its_page_showed_it_never_undoes_a_change_made_since(
+    client, programme_lead, world
+):
+    one, two, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _as_the_page_shows(client.get(URL))
+    # Someone (a delegate, an Admin) updates one milestone after the lead opened the page.
+    one.record_update(
+        by=world["other"],
+        expected_version=one.version,
+        status="at_risk",
+        commentary="Trainer off sick.",
+        forecast_date=None,
+    )
+    # The lead sends the page, having changed only another row.
+    data[f"m{two.pk}-status"], data[f"m{two.pk}-commentary"] = "off_track", "Stopped."
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    one.refresh_from_db()
+    assert (one.status, one.commentary) == ("at_risk", "Trainer off sick.")
+    two.refresh_from_db()
+    assert (two.status, two.commentary) == ("off_track", "Stopped.")

@@ -184,28 +184,39 @@ def test_the_sign_off_form_keeps_an_inactive_approver_and_refuses_odd_ids(
     assert list(strategy.approvers.all()) == [approver]
 
 
-def test_approval_is_not_switched_off_while_an_update_waits_for_it(
-    client, admin_user, programme_lead, approver, milestone
+def test_nobody_is_left_to_decide_an_update_waiting_for_approval(
+    client, admin_user, programme_lead, approver, make_user, milestone
 ):
     client.force_login(programme_lead)
     assert _update(client, milestone).status_code == 302
     client.force_login(admin_user)
     read = client.get("/strategies/s/periods/").context["sign_off_form"].initial["read_state"]
-    off = client.post("/strategies/s/sign-off/", {"approvers": [approver.pk], "read_state": read})
+    # Approval off and no approver named: nobody could decide what waits.
+    off = client.post("/strategies/s/sign-off/", {"read_state": read})
     assert off.status_code == 400
     assert (
         "1 milestone update is waiting for approval, and nobody could approve it with these "
         "settings" in off.content.decode()
     )
+    # An approver named who can no longer approve counts as none.
+    leaver = make_user("leaver", APPROVER)
+    leaver.is_active = False
+    leaver.save()
     strategy = Strategy.objects.get(slug="s")
-    assert strategy.requires_approval and strategy.history.count() == 2
+    strategy.approvers.add(leaver)
+    read = client.get("/strategies/s/periods/").context["sign_off_form"].initial["read_state"]
+    swap = {"requires_approval": "on", "approvers": [leaver.pk], "read_state": read}
+    assert client.post("/strategies/s/sign-off/", swap).status_code == 400
+    strategy.refresh_from_db()
+    assert strategy.requires_approval and set(strategy.approvers.all()) == {approver, leaver}
 
+    # Approval off with the approver still named: they still decide what waits.
+    keep = {"approvers": [approver.pk], "read_state": read}
+    assert client.post("/strategies/s/sign-off/", keep).status_code == 302
+    assert not Strategy.objects.get(slug="s").requires_approval
     client.force_login(approver)
     (submission,) = Submission.objects.all()
     assert client.post(f"/milestones/approvals/{submission.pk}/approve/").status_code == 302
-    client.force_login(admin_user)
-    assert client.post("/strategies/s/sign-off/", {"read_state": read}).status_code == 302
-    assert not Strategy.objects.get(slug="s").requires_approval
 
 
 def test_an_update_waiting_for_sign_off_at_the_close_is_reported_as_sent(
@@ -275,3 +286,57 @@ def test_a_return_row_does_not_replace_an_update_its_page_did_not_show(
     assert [r.outcome for r in response.context["rows"]] == ["conflict"]
     (waiting,) = Submission.objects.filter(state="submitted")
     assert (waiting.commentary, waiting.submitted_by) == ("Owner's words.", programme_lead)
+    assert "Another update was sent for approval while you were writing" in (
+        response.content.decode()
+    )
+    # Sent again from that page, which now shows the waiting update, it replaces it.
+    (row,) = response.context["rows"]
+    again = client.post("/milestones/return/", row.form.data)
+    assert again.status_code == 302
+    (now,) = Submission.objects.filter(state="submitted")
+    assert (now.commentary, now.submitted_by) == ("Mine.", delegate)
+
+
+def test_an_untouched_return_row_is_left_when_an_update_was_sent_since_its_page(
+    client, programme_lead, make_user, milestone
+):
+    delegate = make_user("dee", PROGRAMME_LEAD)
+    milestone.delegates.add(delegate)
+    client.force_login(delegate)
+    page = client.get("/milestones/return/")
+    (row,) = page.context["rows"]
+    untouched = {
+        f"{row.prefix}-{name}": "" if value is None else value
+        for name, value in row.form.initial.items()
+    } | {f"{row.prefix}-period": row.period.pk}
+    client.force_login(programme_lead)
+    assert _update(client, milestone, commentary="Owner: late.").status_code == 302
+    client.force_login(delegate)
+    response = client.post("/milestones/return/", untouched)
+    assert response.status_code == 302  # nothing to send, nothing blocked
+    (waiting,) = Submission.objects.filter(state="submitted")
+    assert waiting.commentary == "Owner: late."
+
+
+def test_a_return_sent_as_shown_leaves_an_update_returned_since_with_its_reason(
+    client, programme_lead, approver, make_user, milestone
+):
+    delegate = make_user("dee", PROGRAMME_LEAD)
+    milestone.delegates.add(delegate)
+    client.force_login(programme_lead)
+    (row,) = client.get("/milestones/return/").context["rows"]
+    untouched = {
+        f"{row.prefix}-{name}": "" if value is None else value
+        for name, value in row.form.initial.items()
+    } | {f"{row.prefix}-period": row.period.pk}
+    client.force_login(delegate)
+    assert _update(client, milestone, commentary="Delegate: trainer off.").status_code == 302
+    client.force_login(approver)
+    submission = Submission.objects.get()
+    reason = {"reason": "Give the date recruitment finished."}
+    client.post(f"/milestones/approvals/{submission.pk}/return/", reason)
+    assert Submission.objects.get().state == "returned"
+
+    client.force_login(programme_lead)
+    assert client.post("/milestones/return/", untouched).status_code == 302
+    assert list(Submission.objects.values_list("state", flat=True)) == ["returned"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editor import archiving
+from objectives.strategy_json import export_strategy, import_strategy
 from reporting import cycle, snapshots, structure_changes
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
@@ -87,3 +88,25 @@ def test_many_progress_updates_do_not_hide_a_structure_change_and_queries_stay_f
     with django_assert_max_num_queries(14):
         changes = structure_changes.changes_between(strategy, start, timezone.now())
     assert [(c.title, c.what) for c in changes] == [("M30", "archived")]
+
+
+def test_a_strategy_loaded_as_published_counts_its_changes_from_when_it_was_loaded(
+    client, admin_user
+):
+    source = make_strategy(slug="source", status="published")
+    make_milestone(make_objective(make_priority(source), title="Loaded"), title="As loaded")
+    data = export_strategy(source)
+    data["strategy"]["slug"] = "loaded"
+    loaded = import_strategy(data)
+    assert loaded.published_at is not None
+    objective = loaded.priorities.get().objectives.get()
+    make_milestone(objective, title="Added after loading", position=2)
+    period = _closed_period(loaded, Quarter(2024, 2), timezone.now())
+    snapshots.take(period)
+    client.force_login(admin_user)
+    page = client.get(reverse("reporting:period_report", args=["loaded", period.pk]))
+    html = page.content.decode()
+    start = html.index('id="changed-since-publication"')
+    section = html[start : html.index("<h2", start)]
+    assert "Changed since publication (1)" in section
+    assert "Added after loading" in section and "As loaded" not in section
