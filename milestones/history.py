@@ -16,8 +16,10 @@ FIELDS = [
     "status",
     "forecast_date",
     "commentary",
+    "archived_at",
 ]
 LABELS = {
+    "archived_at": "archived",
     "owner_id": "owner",
     "due_date": "due date",
     "due_text": "due (document wording)",

@@ -66,8 +66,12 @@ def _changes(old, new, fields: list[str], labels: dict[str, str]) -> list[Change
     ("owner_id"), which is what they label and what is shown, so both names are kept.
     """
     names = {new._meta.get_field(name).name: name for name in fields if name not in IGNORED_FIELDS}
-    delta = new.diff_against(old, included_fields=list(names))
+    # diff_against reads only the fields a form could edit; the others (when an item was
+    # archived, say) are compared here.
+    fixed = {f for f in names if not new._meta.get_field(f).editable}
+    delta = new.diff_against(old, included_fields=[f for f in names if f not in fixed])
     changed = {names[field] for field in delta.changed_fields}
+    changed |= {names[f] for f in fixed if getattr(old, f) != getattr(new, f)}
     return [
         Change(labels.get(name, name), _display(old, name), _display(new, name))
         for name in fields

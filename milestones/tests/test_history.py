@@ -4,6 +4,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from editor import archiving
+from milestones.history import milestone_change_log
+from milestones.models import Milestone
+
 pytestmark = pytest.mark.django_db
 
 
@@ -107,3 +111,13 @@ def test_a_lead_saving_the_same_update_again_is_a_confirmation(milestone, progra
             forecast_date=None,
         )
     assert milestone_change_log(milestone)[0].action == "confirmed, with no change"
+
+
+def test_archiving_and_restoring_are_named_in_the_history(milestone):
+    archiving.archive(milestone)
+    archiving.restore(Milestone.everything.get(pk=milestone.pk))
+    restored, archived = milestone_change_log(milestone)[:2]
+    assert [c.field for c in archived.changes] == ["archived"]
+    assert archived.changes[0].old is None and archived.changes[0].new
+    assert [(c.field, c.new) for c in restored.changes] == [("archived", None)]
+    assert "confirmed" not in archived.action + restored.action
