@@ -325,27 +325,17 @@ def test_a_delegate_who_lost_the_role_can_still_be_taken_off_in_bulk(
     MilestoneDelegate.objects.create(milestone=milestone, user=leaver)
     Membership.objects.filter(user=leaver).delete()
     client.force_login(admin_user)
-    response = client.post(
-        reverse("milestones:bulk_assign"),
-        {
-            "milestones": [milestone.pk],
-            "shown": [f"{milestone.pk}:"],
-            "remove_delegates": [leaver.pk],
-        },
-    )
-    assert response.status_code == 302
+
+    def remove(person):
+        data = {"milestones": [milestone.pk], "shown": [f"{milestone.pk}:"]}
+        return client.post(
+            reverse("milestones:bulk_assign"), data | {"remove_delegates": [person.pk]}
+        )
+
+    assert remove(leaver).status_code == 302
     assert not milestone.delegates.exists()
     # Nobody who is not a delegate, and holds no role, can be named.
-    stranger = make_user("stranger")
-    refused = client.post(
-        reverse("milestones:bulk_assign"),
-        {
-            "milestones": [milestone.pk],
-            "shown": [f"{milestone.pk}:"],
-            "remove_delegates": [stranger.pk],
-        },
-    )
-    assert refused.status_code == 400
+    assert remove(make_user("stranger")).status_code == 400
 
 
 def test_a_delegate_given_the_milestone_in_bulk_stops_being_its_delegate(

@@ -71,3 +71,16 @@ def close_quarter(strategy, quarter, by=None):
     period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=by)
     cycle.open_period(period, by=by)
     return cycle.close_period(period, by=by, today=quarter.end + dt.timedelta(days=1))
+
+
+def return_as_shown(page) -> dict:
+    """The quarterly return as its page shows it, every row untouched, as a browser posts it."""
+    data = {}
+    for row in page.context["rows"]:
+        for bound in row.form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
+        data[f"{row.prefix}-period"] = row.period.pk
+    return data

@@ -9,7 +9,7 @@ from objectives.models import Strategy
 from reporting import cycle
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import return_as_shown, strategy_reporting
 from strategy_tracker.roles import PROGRAMME_LEAD
 from tests.factories import make_milestone
 
@@ -373,25 +373,12 @@ def test_a_milestone_another_organisation_has_taken_on_leaves_the_owners_return(
     assert Milestone.objects.get(pk=taken.pk).version == before
 
 
-def _as_the_page_shows(page) -> dict:
-    """The return as its page shows it, every row untouched."""
-    data = {}
-    for row in page.context["rows"]:
-        for bound in row.form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
-        data[f"{row.prefix}-period"] = row.period.pk
-    return data
-
-
 def test_a_row_sent_as_its_page_showed_it_never_undoes_a_change_made_since(
     client, programme_lead, world
 ):
     one, two, *_ = world["milestones"]
     client.force_login(programme_lead)
-    data = _as_the_page_shows(client.get(URL))
+    data = return_as_shown(client.get(URL))
     # Someone (a delegate, an Admin) updates one milestone after the lead opened the page.
     one.record_update(
         by=world["other"],

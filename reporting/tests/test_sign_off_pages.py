@@ -8,7 +8,7 @@ from objectives.models import Strategy
 from reporting import changes, cycle
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import return_as_shown, strategy_reporting
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
 from tests.factories import make_milestone
 
@@ -303,12 +303,7 @@ def test_an_untouched_return_row_is_left_when_an_update_was_sent_since_its_page(
     delegate = make_user("dee", PROGRAMME_LEAD)
     milestone.delegates.add(delegate)
     client.force_login(delegate)
-    page = client.get("/milestones/return/")
-    (row,) = page.context["rows"]
-    untouched = {
-        f"{row.prefix}-{name}": "" if value is None else value
-        for name, value in row.form.initial.items()
-    } | {f"{row.prefix}-period": row.period.pk}
+    untouched = return_as_shown(client.get("/milestones/return/"))
     client.force_login(programme_lead)
     assert _update(client, milestone, commentary="Owner: late.").status_code == 302
     client.force_login(delegate)
@@ -324,11 +319,7 @@ def test_a_return_sent_as_shown_leaves_an_update_returned_since_with_its_reason(
     delegate = make_user("dee", PROGRAMME_LEAD)
     milestone.delegates.add(delegate)
     client.force_login(programme_lead)
-    (row,) = client.get("/milestones/return/").context["rows"]
-    untouched = {
-        f"{row.prefix}-{name}": "" if value is None else value
-        for name, value in row.form.initial.items()
-    } | {f"{row.prefix}-period": row.period.pk}
+    untouched = return_as_shown(client.get("/milestones/return/"))
     client.force_login(delegate)
     assert _update(client, milestone, commentary="Delegate: trainer off.").status_code == 302
     client.force_login(approver)
