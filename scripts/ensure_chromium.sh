@@ -10,5 +10,11 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -q >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >&2
 fi
-/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
-  --disable-component-update --no-first-run --version >/dev/null
+# Its messages are shown only if it fails: Debian's launcher prints a harmless complaint about
+# /dev/shm's size on some machines, which looks like an error on every `make run`.
+if ! said=$(/usr/bin/chromium --headless --no-sandbox --disable-gpu \
+  --disable-background-networking --disable-component-update --no-first-run --version \
+  2>&1 >/dev/null); then
+  echo "ensure_chromium: Chromium does not start: $said" >&2
+  exit 1
+fi
