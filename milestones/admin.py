@@ -70,9 +70,9 @@ class MilestoneAdminForm(forms.ModelForm):
         return data
 
     def _check_as_an_update(self, data: dict) -> None:
-        """A change of status, commentary or forecast here follows the rules of a lead's
-        update (milestones/forms.py): off track needs a reason, a forecast after the due
-        date needs one, and so on."""
+        """A change of status, commentary, forecast or due date here follows the rules of a
+        lead's update (milestones/forms.py): off track needs a reason, a forecast after the
+        due date needs one, and so on."""
         # Judged as the milestone will be: with the due date and objective this form gives it.
         judged = copy.copy(self.instance)
         judged.due_date = data.get("due_date")

@@ -1,3 +1,5 @@
+"""What the admin's lists make of a filter value no field can hold."""
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest
 

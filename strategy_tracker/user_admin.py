@@ -140,11 +140,6 @@ class TrackerUserAdmin(SaneLookupsMixin, UserAdmin):
     add_form = UserCreationForm
     add_form_template = None  # Django's asks for a password, which is never set here
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Someone who leaves is deactivated: deleting them would leave their milestones
-        # ownerless with no history row, and their history naming a bare id.
-        return False
-
     add_fieldsets = (
         (
             None,
@@ -156,6 +151,7 @@ class TrackerUserAdmin(SaneLookupsMixin, UserAdmin):
             },
         ),
     )
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
     filter_horizontal = ("user_permissions",)
     actions = ["send_password_reset_links"]
@@ -167,6 +163,11 @@ class TrackerUserAdmin(SaneLookupsMixin, UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Someone who leaves is deactivated: deleting them would leave their milestones
+        # ownerless with no history row, and their history naming a bare id.
+        return False
 
     def _why_no_link(self, request: HttpRequest, user: User) -> str | None:
         """Why this request's user cannot send `user` a reset link, or None."""
