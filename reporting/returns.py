@@ -48,6 +48,15 @@ class ReturnRow:
         return self.outcome in PROBLEMS
 
     @property
+    def first_error(self) -> tuple[str, str] | None:
+        """The first field the lead must correct, by its id, with what is wrong."""
+        for field in self.form:
+            if field.errors:
+                return field.id_for_label, field.errors[0]
+        errors = self.form.non_field_errors()
+        return (self.prefix, errors[0]) if errors else None
+
+    @property
     def prefix(self) -> str:
         return f"m{self.milestone.pk}"
 

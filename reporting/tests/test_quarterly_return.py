@@ -395,3 +395,15 @@ def test_a_row_sent_as_its_page_showed_it_never_undoes_a_change_made_since(
     assert (one.status, one.commentary) == ("at_risk", "Trainer off sick.")
     two.refresh_from_db()
     assert (two.status, two.commentary) == ("off_track", "Stopped.")
+
+
+def test_the_summary_of_what_to_correct_links_to_the_field_and_says_what_is_wrong(
+    client, programme_lead, world
+):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": ""}})
+    page = client.post(URL, data).content.decode()
+    summary = page[: page.index("Nothing you typed is lost")]
+    assert f'<a href="#id_m{one.pk}-commentary">' in summary
+    assert "Say why the milestone is at risk." in summary

@@ -150,6 +150,20 @@ def _check_page(page: Page, url: str) -> list[str]:
             problems.append(f"{url} {chart['id']}: plot area only {chart['plot']} px wide")
         if not chart["xticks"] or not chart["yticks"]:
             problems.append(f"{url} {chart['id']}: lost its axes")
+    # A checkbox is a box beside its label, never stretched across the form; a wide table's
+    # caption is a sentence that stays on the screen while the table scrolls.
+    problems += page.evaluate(
+        """(screen) => [
+            ...[...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+                .filter(box => box.getBoundingClientRect().width > 40)
+                .map(box => `${box.name || box.id}: a box stretched across the form`),
+            ...[...document.querySelectorAll('.table-scroll caption')]
+                .filter(c => !c.classList.contains('visually-hidden'))
+                .filter(c => c.getBoundingClientRect().right > screen)
+                .map(c => `caption "${c.textContent.trim().slice(0, 40)}" runs off the screen`),
+        ]""",
+        PHONE["width"],
+    )
     problems += [f"{url}: {v}" for v in serious_accessibility_violations(page)]
     return problems
 
