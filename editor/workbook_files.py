@@ -285,11 +285,7 @@ def _refuse_figures(first_line: str) -> None:
     """A file of quarterly figures brought here by mistake is named as one, rather than
     refused column by column."""
     for delimiter in ",;":
-        try:
-            headings = next(csv.reader([first_line], delimiter=delimiter), [])
-        except csv.Error:
-            continue
-        names = {h.strip().lower() for h in headings}
+        names = {h.strip().lower() for h in _headings(first_line, delimiter)}
         if {"measure_code", "value"} <= names:  # no strategy's column has either name
             raise WorkbookError(
                 "This is a file of quarterly figures (measure_code, value): import it under "
@@ -297,12 +293,16 @@ def _refuse_figures(first_line: str) -> None:
             )
 
 
-def _known_headings(line: str, delimiter: str) -> set[Column]:
+def _headings(line: str, delimiter: str) -> list[str]:
+    """The cells of a CSV file's first line, split at `delimiter` (none if it cannot be)."""
     try:
-        headings = next(csv.reader([line], delimiter=delimiter), [])
+        return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
-        return set()
-    return {c for h in headings if (c := _item_column(h))}
+        return []
+
+
+def _known_headings(line: str, delimiter: str) -> set[Column]:
+    return {c for h in _headings(line, delimiter) if (c := _item_column(h))}
 
 
 def _item_column(heading: object) -> Column | None:

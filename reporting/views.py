@@ -85,11 +85,7 @@ def _page(
     if can_manage and schedule_form is None and quarter:
         opens, closes = cycle.default_window(quarter)
         schedule_form = ScheduleForm(
-            initial={
-                "quarter": quarter.label,
-                "opens_on": opens,
-                "closes_on": closes,
-            }
+            initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
         )
     if can_manage and sign_off_form is None:
         sign_off_form = SignOffForm(strategy=strategy)
