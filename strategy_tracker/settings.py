@@ -117,6 +117,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection kept between requests is checked before its next request uses it, so one the
+# database dropped (a restart, a failover) costs a reconnect, not a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # SQLite (`make run`) with several people at once and the task worker beside it: a write
 # takes the lock when its transaction begins, and waits its turn for up to 20 s. A transaction
 # that read first and wrote second failed at once with "database is locked" when another

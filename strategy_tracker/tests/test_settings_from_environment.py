@@ -29,6 +29,7 @@ print(json.dumps({
     "DEBUG": settings.DEBUG,
     "ENGINE": db["ENGINE"], "NAME": str(db["NAME"]), "HOST": db.get("HOST", ""),
     "OPTIONS": db.get("OPTIONS", {}),
+    "CONN_MAX_AGE": db["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": db["CONN_HEALTH_CHECKS"],
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "CSRF_TRUSTED_ORIGINS": settings.CSRF_TRUSTED_ORIGINS,
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
@@ -98,6 +99,13 @@ def test_production_settings_come_from_the_environment():
     assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
     assert settings["SECURE_HSTS_PRELOAD"] is False
     assert settings["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_database_connections_are_kept_only_when_asked_and_checked_before_reuse():
+    assert _settings(PRODUCTION_ENV)["CONN_MAX_AGE"] == 0  # a connection for each request
+    kept = _settings(PRODUCTION_ENV | {"CONN_MAX_AGE": "60"})
+    assert kept["CONN_MAX_AGE"] == 60
+    assert kept["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.parametrize("debug", ["off", "false", "0"])
