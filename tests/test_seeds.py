@@ -174,6 +174,13 @@ def test_thurrock_has_four_adult_priorities_and_four_part_two_priorities(seeds):
     assert all(p.objectives.count() == 3 for p in part_two)
     assert not Milestone.objects.filter(objective__priority__in=part_two).exists()
     assert _priority(THURROCK, 1, part=2).title == "Outstanding universal services and outcomes"
+    # Each part as it is headed (lines 148 and 157 of the document).
+    assert {p.part_title for p in part_one} == {
+        "Part One: Improving the Health and Well-Being of Adults in Thurrock"
+    }
+    assert {p.part_title for p in part_two} == {
+        "Part Two: Improving the Health and Well-Being of Children and Young People in Thurrock"
+    }
 
 
 def test_thurrock_milestone_counts_per_priority(seeds):
@@ -376,6 +383,16 @@ def test_thurrock_figures_are_measures_with_baselines_and_no_invented_target(
     assert measure.baseline_period == period
     assert measure.unit == "%"
     assert measure.target_value is None and measure.target_date is None
+
+
+def test_a_figure_dated_only_by_its_publication_has_no_period_and_no_value_row(seeds):
+    # "GP Patient Survey results published in December 2012 showed ... 4 of these were in
+    # Thurrock": when the results came out, not the period they cover.
+    measure = Measure.objects.get(code="THK-GP-LOWEST-10PCT-SATISFACTION")
+    assert measure.baseline_value == 4
+    assert measure.baseline_period is None
+    assert "published in December 2012" in measure.baseline_period_text
+    assert not measure.values.exists()
 
 
 def test_no_status_updates_owners_or_figures_are_invented(seeds):
