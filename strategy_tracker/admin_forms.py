@@ -79,6 +79,16 @@ class ReadStateFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        for form in self.initial_forms:
+            # A row deleted since the page was opened comes back as a new, empty instance,
+            # refused only on its hidden id, an error the admin's page never shows.
+            if form.instance.pk is None and not self._should_delete_form(form):
+                raise ValidationError(
+                    f"A {form._meta.model._meta.verbose_name} on this page was deleted by "
+                    "someone else since you opened it, so nothing was saved. Open the page "
+                    "again to see what is there now, then make your change.",
+                    code="stale",
+                )
         for form in self.deleted_forms:
             shown = form.data.get(form.add_prefix("read_state"))
             if form.instance.pk and not _lock_as_shown(form, shown):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from measures.models import MeasureValue
+from measures.models import MeasureValue, TrajectoryPoint
 from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Priority, Strategy
 from tests.factories import make_measure, make_objective, make_priority, make_strategy
@@ -91,3 +91,23 @@ def test_figures_cannot_be_written_in_the_admin(client, site_admin):
     assert client.get(reverse("admin:measures_measurevalue_add")).status_code == 403
     value.refresh_from_db()
     assert value.value == Decimal("9.8")
+
+
+def test_an_inline_row_deleted_meanwhile_stops_the_page_saving_and_says_why(client, site_admin):
+    measure = make_measure(make_objective(), code="VAC", name="Vacancies")
+    first, _ = (
+        TrajectoryPoint.objects.create(measure=measure, period_end=dt.date(y, 3, 31), value=v)
+        for y, v in ((2025, 62), (2026, 69))
+    )
+    client.force_login(site_admin)
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    data = _opened(client, url, "measure_form") | {"name": ["Vacancy rate"]}
+    first.delete()  # the editor replaced the measure's planned points
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "was deleted by someone else since you opened it" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.name == "Vacancies"
+    assert list(measure.trajectory.values_list("value", flat=True)) == [69]

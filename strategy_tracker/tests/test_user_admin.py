@@ -412,6 +412,28 @@ def test_a_role_on_the_organisations_page_is_not_saved_over_either(client, super
     assert list(lead.memberships.values_list("role", flat=True)) == [ADMIN]
 
 
+def test_a_role_deleted_meanwhile_stops_the_save_and_says_why(client, superuser, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, lead) | {"first_name": ["Edith"]}
+    Membership.objects.filter(user=lead).delete()  # the organisation's page, meanwhile
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    assert "was deleted by someone else since you opened it" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.first_name != "Edith"
+
+
+def test_a_role_taken_away_here_and_meanwhile_elsewhere_saves(client, superuser, lead):
+    client.force_login(superuser)
+    data = _as_posted(client, lead) | {"first_name": ["Edith"]}
+    prefix, _ = _membership_rows(data).values()
+    data[f"{prefix}-0-DELETE"] = ["on"]
+    Membership.objects.filter(user=lead).delete()  # what this page was about to do
+    assert client.post(_change_url(lead), data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.first_name == "Edith"
+
+
 def test_a_password_set_while_the_page_saves_is_kept(lead):
     """The admin's save writes every column of the person as it read them when the POST
     began: a password set by a reset link a moment later is not put back to the old one."""
