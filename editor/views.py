@@ -53,19 +53,60 @@ def _strategy(request: HttpRequest, slug: str) -> Strategy:
     return get_object_or_404(administered.select_related("organisation"), slug=slug)
 
 
+class NotAsShown(Exception):
+    """The item is archived, or (for restoring) back in place, since the page showed it."""
+
+    def __init__(self, level: str, item):
+        super().__init__(level)
+        self.level, self.item = level, item
+
+
 def _item(strategy: Strategy, level: str, pk: int, archived: bool = False):
-    """The live item of this strategy at this level (or, for restoring, an archived one)."""
+    """The live item of this strategy at this level (or, for restoring, an archived one).
+    One of this strategy's in the other state raises NotAsShown: someone archived (or
+    restored) it while this Admin's page was open, and they are told so."""
     if level not in LEVELS or as_id(pk) is None:
         raise Http404
     model, path = LEVELS[level]
-    rows = model.everything.filter(archived_at__isnull=False) if archived else model.objects
+    rows = model.everything
     if path:
         rows = rows.filter(**{path: strategy})
     else:  # a measure hangs off a priority or an objective
         rows = rows.filter(priority__strategy=strategy) | rows.filter(
             objective__priority__strategy=strategy
         )
-    return get_object_or_404(rows, pk=pk)
+    item = get_object_or_404(rows, pk=pk)
+    if (item.archived_at is not None) != archived:
+        raise NotAsShown(level, item)
+    return item
+
+
+def _as_shown_or_told(view):
+    """The view, or, where its item was archived or restored meanwhile, a message saying so
+    and nothing changed."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
+        try:
+            return view(request, slug, level, pk)
+        except NotAsShown as gone:
+            if gone.item.archived_at is None:  # restored meanwhile: it is back in place
+                messages.info(
+                    request,
+                    f"This {gone.level} is not archived: someone restored it while you had "
+                    "the page open. Nothing was changed.",
+                )
+                return redirect(editor_url(gone.item))
+            done = "nothing was changed" if request.method == "POST" else "it has no screen"
+            messages.error(
+                request,
+                f"This {gone.level} is archived (someone archived it, or what it sits under, "
+                f"while you had the page open), so {done}. Restore it from its parent's "
+                "screen (under Archived) to work on it again.",
+            )
+            return redirect("editor:strategy", slug)
+
+    return checked
 
 
 def editor_url(item) -> str:
@@ -138,6 +179,7 @@ def _strategy_page(request, strategy, form, status=200, add_form=None):
 
 
 @admins_only
+@_as_shown_or_told
 def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     item = _item(strategy, level, pk)
@@ -275,6 +317,7 @@ def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @admins_only
+@_as_shown_or_told
 def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     parent = _item(strategy, level, pk)
@@ -334,6 +377,7 @@ def _parent(item):
 
 
 @admins_only
+@_as_shown_or_told
 def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     if level not in ("priority", "objective"):
@@ -361,6 +405,7 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
 
 @require_POST
 @admins_only
+@_as_shown_or_told
 def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     """Move a numbered item one place up or down; refused if the order changed meanwhile."""
     strategy = _strategy(request, slug)
@@ -395,6 +440,7 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
 
 
 @admins_only
+@_as_shown_or_told
 def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     """Confirm, then archive an item and what sits under it."""
     strategy = _strategy(request, slug)
@@ -420,6 +466,7 @@ def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
 
 @require_POST
 @admins_only
+@_as_shown_or_told
 def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     refused = _refuse_if_closed(request, strategy)
@@ -428,7 +475,12 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
     item = _item(strategy, level, pk, archived=True)
     parent = _parent(item)
     if getattr(parent, "archived_at", None):
-        raise Http404  # its parent is archived: restore that instead
+        messages.error(
+            request,
+            f"What {_name(item)} sits under is archived too: restore that first, and "
+            f"{_name(item)} comes back with it.",
+        )
+        return redirect("editor:strategy", slug)
     try:
         with transaction.atomic():
             archiving.restore(item)

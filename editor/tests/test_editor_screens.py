@@ -357,9 +357,58 @@ def test_a_save_onto_an_item_archived_meanwhile_is_refused(client, admin_user):
     client.force_login(admin_user)
     seen = _seen(client, url)
     client.post(_item_url(strategy, "objective", objective.pk, "archive"))
-    response = client.post(url, {"title": "After", "seen": seen})
-    assert response.status_code == 404  # an archived item has no editor screen
+    response = client.post(url, {"title": "After", "seen": seen}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("editor:strategy", args=[strategy.slug])
+    assert "This objective is archived (someone archived it" in response.content.decode()
+    assert "so nothing was changed" in response.content.decode()
     assert Objective.everything.get(pk=objective.pk).title == "Before"
+
+
+def test_an_archived_item_s_old_address_says_it_is_archived(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))
+    page = client.get(_item_url(strategy, "objective", objective.pk), follow=True)
+    assert "This objective is archived" in page.content.decode()
+    assert "so it has no screen" in page.content.decode()
+
+
+def test_adding_under_an_objective_archived_meanwhile_adds_nothing_and_says_so(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))
+    response = client.post(
+        _item_url(strategy, "objective", objective.pk, "add_child"),
+        {"add-title": "A new milestone"},
+        follow=True,
+    )
+    assert "This objective is archived" in response.content.decode()
+    assert not Milestone.everything.filter(title="A new milestone").exists()
+
+
+def test_restoring_an_item_someone_restored_meanwhile_says_it_is_back(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    restore = _item_url(strategy, "objective", objective.pk, "restore")
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))
+    client.post(restore)  # the other Admin
+    response = client.post(restore, follow=True)
+    assert response.redirect_chain[-1][0] == _item_url(strategy, "objective", objective.pk)
+    assert "someone restored it while you had the page open" in response.content.decode()
+
+
+def test_restoring_an_item_whose_parent_is_archived_says_restore_that_first(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    milestone = make_milestone(objective, title="Open the hub")
+    client.force_login(admin_user)
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))
+    response = client.post(_item_url(strategy, "milestone", milestone.pk, "restore"), follow=True)
+    assert "sits under is archived too: restore that first" in response.content.decode()
+    assert Milestone.everything.get(pk=milestone.pk).archived_at is not None
 
 
 def test_an_add_under_a_parent_archived_meanwhile_adds_nothing(admin_user):
