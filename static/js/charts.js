@@ -20,6 +20,20 @@
     return layout;
   }
 
+  function configFor(narrow) {
+    return {
+      displaylogo: false,
+      responsive: true,
+      // On a phone the toolbar would sit over the legend, with buttons too small to tap.
+      displayModeBar: narrow ? false : "hover",
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      // plotly.js 4 offers to upload the chart's data to Plotly's cloud by default: a
+      // trust's figures never leave the app that way.
+      showSendToCloud: false,
+      showEditInChartStudio: false,
+    };
+  }
+
   function draw() {
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -28,13 +42,7 @@
       var figure = JSON.parse(source.textContent);
       var narrow = el.clientWidth < NARROW_PX;
       charts.push({ el: el, figure: figure, narrow: narrow });
-      Plotly.newPlot(el, figure.data, layoutFor(el, figure), {
-        displaylogo: false,
-        responsive: true,
-        // On a phone the toolbar would sit over the legend, with buttons too small to tap.
-        displayModeBar: narrow ? false : "hover",
-        modeBarButtonsToRemove: ["select2d", "lasso2d"],
-      }).then(function () {
+      Plotly.newPlot(el, figure.data, layoutFor(el, figure), configFor(narrow)).then(function () {
         el.setAttribute("data-rendered", "true");
       });
     });
@@ -57,7 +65,12 @@
           var narrow = chart.el.clientWidth < NARROW_PX;
           if (narrow === chart.narrow) return;
           chart.narrow = narrow;
-          Plotly.react(chart.el, chart.figure.data, layoutFor(chart.el, chart.figure));
+          Plotly.react(
+            chart.el,
+            chart.figure.data,
+            layoutFor(chart.el, chart.figure),
+            configFor(narrow),
+          );
         });
       }, 200);
     });

@@ -28,3 +28,22 @@ def test_a_title_that_looks_like_a_link_is_drawn_as_text_on_the_timeline(
     expect(chart).to_have_attribute("data-rendered", "true")
     assert chart.locator("a").count() == 0
     expect(chart.locator(".ytick").first).to_contain_text('<a href="https://e.example">')
+
+
+def test_no_chart_offers_to_send_its_data_to_plotly_s_cloud(
+    page: Page, live_server, board_member, sign_in
+):
+    strategy = make_strategy(slug="figures")
+    make_milestone(
+        make_objective(make_priority(strategy, number=1), number=1),
+        title="Open the hub",
+        due_date=timezone.localdate() + dt.timedelta(days=60),
+    )
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}/strategies/figures/")
+    chart = page.locator("#timeline-chart")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    chart.hover()  # the toolbar shows on hover
+    expect(chart.locator(".modebar-btn").first).to_be_visible()
+    assert chart.locator(".modebar-btn").count() > 0
+    assert chart.locator('[data-title*="Share"], [data-title*="Chart Studio"]').count() == 0
