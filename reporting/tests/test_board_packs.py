@@ -133,6 +133,13 @@ def test_a_bad_request_for_a_pack_says_why_and_queues_nothing(admin, periods, da
     assert not BoardPack.objects.exists() and not DBTaskResult.objects.exists()
 
 
+def test_a_pack_of_no_strategy_is_refused_in_a_summary_linked_to_the_first_box(admin, periods):
+    page = admin.post("/board-packs/", {"quarter": "2024/25 Q2"}).content.decode()
+    summary = page[page.index('class="error-summary"') :]
+    assert '<a href="#id_periods_0">Choose at least one strategy for the pack.</a>' in summary
+    assert 'id="id_periods_0"' in page and 'aria-describedby="periods-error"' in page
+
+
 @pytest.mark.pdf  # the queued pack is printed
 def test_packs_are_for_admins_only(client, board_member, programme_lead, periods):
     pack = packs.request_pack(Q2, periods, by=periods[0].closed_by)

@@ -150,13 +150,19 @@ def _check_page(page: Page, url: str) -> list[str]:
             problems.append(f"{url} {chart['id']}: plot area only {chart['plot']} px wide")
         if not chart["xticks"] or not chart["yticks"]:
             problems.append(f"{url} {chart['id']}: lost its axes")
-    # A checkbox is a box beside its label, never stretched across the form; a wide table's
-    # caption is a sentence that stays on the screen while the table scrolls.
-    problems += page.evaluate(
+    # A checkbox is a box beside its label, never stretched across the form nor too small to
+    # tap; a wide table's caption is a sentence that stays on the screen while the table
+    # scrolls.
+    found = page.evaluate(
         """(screen) => [
             ...[...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
                 .filter(box => box.getBoundingClientRect().width > 40)
                 .map(box => `${box.name || box.id}: a box stretched across the form`),
+            // Nor the browser's 13 px square, too small to tap; nor a list squeezed shut.
+            ...[...document.querySelectorAll('input[type=checkbox], input[type=radio], select')]
+                .filter(el => el.getClientRects().length)
+                .filter(el => el.getBoundingClientRect().height < 20)
+                .map(el => `${el.name || el.id}: ${el.tagName.toLowerCase()} too small to tap`),
             ...[...document.querySelectorAll('.table-scroll caption')]
                 .filter(c => !c.classList.contains('visually-hidden'))
                 .filter(c => c.getBoundingClientRect().right > screen)
@@ -164,6 +170,7 @@ def _check_page(page: Page, url: str) -> list[str]:
         ]""",
         PHONE["width"],
     )
+    problems += [f"{url}: {v}" for v in found]
     problems += [f"{url}: {v}" for v in serious_accessibility_violations(page)]
     return problems
 
