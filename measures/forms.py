@@ -143,4 +143,6 @@ class DataQualityForm(forms.ModelForm):
     @property
     def changes_something(self) -> bool:
         changed = [name for name in self.changed_data if name not in ("version", "reassessed")]
-        return bool(changed) or not self.instance.pk or self.cleaned_data.get("reassessed")
+        # A first rating left as the form opened (every dimension "not assessed", no note)
+        # rates nothing: saving it would show an assessment that was never made.
+        return bool(changed) or bool(self.instance.pk and self.cleaned_data.get("reassessed"))

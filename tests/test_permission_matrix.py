@@ -220,7 +220,8 @@ MATRIX = {
     "editor:add_measure": admin_only(200, 400),
     "editor:move": admin_posts(302),
     "editor:archive": admin_only(200, 302),
-    "editor:restore": admin_posts(404),
+    # The objective is not archived: the Admin is told so, and nothing changes.
+    "editor:restore": admin_posts(302),
     "editor:template": admin_reads(200),
     "editor:workbook": admin_reads(200),
     "editor:items_csv": admin_reads(200),

@@ -66,6 +66,19 @@ def test_saving_unchanged_writes_nothing_unless_reassessed(client, admin_user, s
     assert DataQualityRating.history.count() == 2
 
 
+def test_a_first_rating_saved_as_the_form_opened_records_no_assessment(
+    client, admin_user, strategy
+):
+    client.force_login(admin_user)
+    unrated = {name: "not_assessed" for name in RATED if name != "note"} | {"note": ""}
+    response = rate(client, unrated)
+    assert response.status_code == 302
+    assert not DataQualityRating.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "Nothing had changed, so nothing was saved." in page
+    assert "Data quality not rated" in page
+
+
 def test_a_save_over_someone_elses_is_refused(client, admin_user, strategy):
     client.force_login(admin_user)
     rate(client, RATED)
