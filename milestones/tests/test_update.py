@@ -503,6 +503,9 @@ def test_last_months_words_left_in_the_box_are_named_as_the_problem(
 
 def test_saving_an_update_unchanged_says_it_was_confirmed(client, milestone, programme_lead):
     client.force_login(programme_lead)
+    form = client.get(milestone.get_absolute_url()).content.decode()
+    # Said before the save, not only after it: an unchanged save is a confirmation.
+    assert "Saving without changing anything confirms the milestone as it is" in form
     data = {"status": "not_started", "commentary": "", "forecast_date": ""}
     response = client.post(
         milestone.get_absolute_url() + "update/",
