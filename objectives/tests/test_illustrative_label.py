@@ -130,3 +130,46 @@ def test_an_import_preview_names_the_rows_for_the_example_and_only_those(loaded,
     note = html[html.index('id="illustrative-rows"') :]
     note = note[: note.index("</p>")]
     assert LABEL in note and example.code in note and seed.code not in note
+
+
+def _example_reporting(board) -> Strategy:
+    """The example with its current quarter open and an update awaiting the board member's
+    approval."""
+    from milestones.models import Submission
+    from reporting import cycle
+    from reporting.quarters import Quarter
+
+    example = Strategy.objects.get(slug=EXAMPLE_SLUG)
+    quarter = Quarter.containing(timezone.localdate())
+    period = cycle.schedule(example, quarter, *cycle.default_window(quarter), by=None)
+    cycle.open_period(period, by=None)
+    Membership.objects.create(user=board, organisation=example.organisation, role="Approver")
+    example.approvers.add(board)
+    lead = get_user_model().objects.get(username="lead")
+    waiting = Milestone.objects.for_strategy(example).filter(owner=lead).first()
+    Submission.objects.create(
+        milestone=waiting, status="at_risk", base_version=waiting.version, submitted_by=lead
+    )
+    return example
+
+
+def test_the_return_and_the_approvals_label_the_examples_milestones(loaded, client):
+    example = _example_reporting(loaded["board"])
+    for username, url in [("lead", "reporting:quarterly_return"), ("board", "reporting:approvals")]:
+        html = _signed_in(client, username).get(reverse(url)).content.decode()
+        title = html.index(example.title)
+        heading = html[html.rindex("<h2", 0, title) : html.index("</h2>", title)]
+        assert LABEL in heading, url
+
+
+def test_the_editor_says_the_example_is_illustrative_and_the_seeds_are_not(loaded, client):
+    _signed_in(client, "admin")
+    milestone = Milestone.objects.for_strategy(Strategy.objects.get(slug=EXAMPLE_SLUG)).first()
+    for url in [
+        f"/edit/{EXAMPLE_SLUG}/",
+        f"/edit/{EXAMPLE_SLUG}/milestone/{milestone.pk}/",
+        f"/edit/{EXAMPLE_SLUG}/import/",
+    ]:
+        assert LABEL in client.get(url).content.decode(), url
+    for slug in SEEDS:
+        assert LABEL not in client.get(f"/edit/{slug}/").content.decode(), slug
