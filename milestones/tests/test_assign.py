@@ -234,8 +234,22 @@ def test_bulk_assignment_with_nothing_ticked_changes_nothing(
     response = client.post(reverse("milestones:bulk_assign"), {"owner": other_lead.pk})
     assert response.status_code == 400
     assert "Tick at least one milestone" in response.content.decode()
+    assert '<a href="#milestones-list">Milestones: Tick at least one milestone.</a>' in (
+        response.content.decode()
+    )
     milestone.refresh_from_db()
     assert milestone.owner != other_lead
+
+
+def test_bulk_assignment_with_nobody_chosen_links_the_error_to_the_owner(
+    client, admin_user, milestone
+):
+    client.force_login(admin_user)
+    response = client.post(reverse("milestones:bulk_assign"), {"milestones": [milestone.pk]})
+    assert response.status_code == 400
+    assert '<a href="#assign-owner">Choose an owner, or delegates to add or remove.</a>' in (
+        response.content.decode()
+    )
 
 
 def test_the_lists_of_people_follow_roles_names_and_leavers(

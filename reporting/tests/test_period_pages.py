@@ -107,6 +107,17 @@ def test_a_bad_schedule_is_refused_in_words_with_the_input_kept(admin, strategy,
     assert not ReportingPeriod.objects.exists()
 
 
+def test_a_bad_schedule_opens_at_a_summary_linking_each_error_to_its_field(admin, strategy):
+    data = {"quarter": "2024/25 Q9", "opens_on": "16th Sept", "closes_on": "2024-10-21"}
+    page = admin.post(URL, data).content.decode()
+    summary = page[page.index('<div class="error-summary" role="alert">') :]
+    summary = summary[: summary.index("</div>")]
+    form = admin.post(URL, data).context["schedule_form"]
+    assert "Nothing was scheduled" in summary
+    for name in ("quarter", "opens_on"):
+        assert f'<a href="#{form[name].id_for_label}">' in summary, name
+
+
 def test_an_admin_opens_and_closes_a_period_and_closing_twice_is_refused(admin, strategy):
     period = _period(strategy)
     assert admin.post(f"{URL}{period.pk}/open/").status_code == 302

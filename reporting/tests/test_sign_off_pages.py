@@ -66,6 +66,9 @@ def test_a_returned_update_shows_the_reason_and_the_leads_words_to_send_again(
     client.force_login(approver)
     empty = client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": ""})
     assert empty.status_code == 400 and "Say why the update is returned" in empty.content.decode()
+    # Said at the form's top, where the focus lands, and linked to the box to fill in.
+    summary = empty.content.decode().split('<div class="error-summary" role="alert">')[1]
+    assert f'<a href="#return-{submission.pk}-reason">' in summary.split("</div>")[0]
     client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": "Which month?"})
     client.force_login(programme_lead)
     response = client.get(milestone.get_absolute_url())
