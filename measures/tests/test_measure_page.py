@@ -251,3 +251,12 @@ def test_values_kept_out_of_the_limits_are_drawn_in_a_colour_that_shows():
     chart = spc_chart(measure, measure.spc_reading())
     trace = next(t for t in chart["data"] if t["name"] == "Not in the SPC series")
     assert trace["marker"]["color"].lower() not in ("#fff", "#ffffff", "white")
+
+
+def test_the_measure_names_its_objective_as_the_board_report_and_the_return_do(signed_in):
+    from tests.factories import make_objective, make_priority
+
+    objective = make_objective(make_priority(number=3), number=2, title="Look after our staff")
+    make_measure(objective, code="SICK", name="Sickness absence")
+    html = signed_in.get("/measures/SICK/").content.decode()
+    assert "Objective 3.2: Look after our staff</a>" in html  # "Objective 2" named no priority
