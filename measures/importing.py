@@ -75,6 +75,11 @@ class ImportRefused(Exception):
     """The import cannot go ahead; the message says why, and nothing was written."""
 
 
+class RestatementsUnconfirmed(ImportRefused):
+    """The file restates figures already reported, and the box confirming them was not
+    ticked."""
+
+
 class UploadExpired(ImportRefused):
     """The upload was not imported in time, so it has been (or is about to be) deleted."""
 
@@ -787,7 +792,7 @@ def _refuse_unless_clean(
             "they are now: check the rows marked Update, then confirm again."
         )
     if report.restated and not restatements_confirmed:
-        raise ImportRefused(
+        raise RestatementsUnconfirmed(
             f"{report.restated} row{'s' if report.restated != 1 else ''} "
             "would restate figures already reported. Tick the box to confirm, or fix the file."
         )

@@ -15,6 +15,7 @@ from measures.exporting import template_csv_response, values_csv_response
 from measures.forms import ConfirmForm, SpcLimitsForm, UploadForm, limits_state
 from measures.importing import (
     ImportRefused,
+    RestatementsUnconfirmed,
     UploadExpired,
     confirm,
     expired_uploads,
@@ -264,6 +265,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if "report" in context:  # confirming again confirms this preview, as it is now
             context["confirm_form"] = _confirm_form(context["report"])
         context["refusal"] = str(refusal)
+        context["needs_tick"] = isinstance(refusal, RestatementsUnconfirmed)
         return render(request, "measures/import_preview.html", context, status=409)
     messages.success(request, f"Imported {batch.file_name}: {report.summary}.")
     return redirect("measures:import_list")

@@ -95,6 +95,8 @@ def test_restating_a_reported_figure_needs_the_box_ticked(signed_in_admin, measu
     refused = _confirm(signed_in_admin, page)
     assert refused.status_code == 409
     assert "would restate figures already reported" in refused.content.decode()
+    box = refused.context["confirm_form"]["restatements_confirmed"].id_for_label
+    assert f'<a href="#{box}">Go to the box to tick</a>' in refused.content.decode()
     assert _counts() == before
 
     assert _confirm(signed_in_admin, page, restate=True).status_code == 302
@@ -116,6 +118,7 @@ def test_a_confirm_never_puts_back_a_note_written_after_its_preview(signed_in_ad
     assert refused.status_code == 409
     text = unescape(refused.content.decode())
     assert "Someone changed the notes or sources of figures this file writes" in text
+    assert "Go to the box to tick" not in text  # not what stopped it
     assert _counts() == before
     assert MeasureValue.objects.get().note == "CORRECTED: ward 7"
     # Confirmed from the preview as it is now, the Admin's own note goes in knowingly.
