@@ -40,6 +40,14 @@ RULE_NAMES = {
     Rule.SINGLE_POINT: "Point beyond a limit",
 }
 
+# Each rule as the reason a point is coloured by it: "because a trend counts first".
+PRECEDENCE_NAMES = {
+    Rule.TREND: "a trend",
+    Rule.SHIFT: "a shift",
+    Rule.TWO_IN_THREE: "two of three points near a limit",
+    Rule.SINGLE_POINT: "a point beyond a limit",
+}
+
 
 class Variation(StrEnum):
     COMMON_CAUSE = "common_cause"
@@ -132,9 +140,10 @@ class Signal:
             drawn = {"improvement": "improvement", "concern": "concern"}.get(
                 self.drawn_as, "neither improvement nor concern"
             )
+            # In words a board reads: which colour the chart gives them, and why.
             text += (
-                f" ({some} of these points drawn as {drawn}: "
-                f"{RULE_NAMES[self.drawn_because].lower()} takes precedence there)"
+                f" ({some} of these points shown as {drawn} on the chart, because "
+                f"{PRECEDENCE_NAMES[self.drawn_because]} counts first where signals overlap)"
             )
         return text
 

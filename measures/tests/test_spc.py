@@ -124,12 +124,12 @@ def test_a_signal_says_which_of_its_points_are_drawn_as_another_verdict():
     assert drawn[-1] == (Rule.TREND, "improvement")
     shift = next(s for s in result.signals if s.rule == Rule.SHIFT)
     assert shift.verdict == "concern"
-    assert "drawn as improvement: trend takes precedence there" in shift.text
+    assert "shown as improvement on the chart, because a trend counts first" in shift.text
     for signal in result.signals:
         own = [p for p in result.points if signal.start <= p.period <= signal.end]
         differ = sum(1 for p in own if p.verdict != signal.verdict)
         assert signal.drawn_otherwise == differ
-        assert ("drawn as" in signal.text) == bool(differ)
+        assert ("on the chart, because" in signal.text) == bool(differ)
 
 
 def test_with_no_direction_a_signal_is_neither_improvement_nor_concern():

@@ -93,7 +93,7 @@ def test_each_point_is_drawn_as_its_own_reading_and_other_period_types_stay_out(
     expect(left_out).to_contain_text("24 quarterly values")
     expect(left_out).to_contain_text("2018/19")
     expect(left_out).to_contain_text("April 2020 onwards")
-    expect(page.locator("#spc-signals")).to_contain_text("drawn as improvement")
+    expect(page.locator("#spc-signals")).to_contain_text("shown as improvement on the chart")
 
     drawn = page.evaluate(
         """() => {
