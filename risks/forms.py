@@ -68,12 +68,15 @@ class RiskForm(forms.ModelForm):
 
     class Meta:
         model = Risk
+        # In the order the form shows them, so its error summary lists them in that order.
         fields = [
             "title",
             "cause",
             "event",
             "effect",
             "owner",
+            "status",
+            "review_date",
             "priorities",
             "objectives",
             "inherent_likelihood",
@@ -89,8 +92,6 @@ class RiskForm(forms.ModelForm):
             "assurance_second_line",
             "assurance_third_line",
             "gaps_in_assurance",
-            "review_date",
-            "status",
         ]
         field_classes = {name: MultilineTextField for name in TEXT_FIELDS}
         widgets = {"review_date": DateInput()}
@@ -137,8 +138,9 @@ class RiskForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("priorities") and not data.get("objectives"):
+            # On the priorities' boxes, so the summary links to where to tick one.
             self.add_error(
-                None, "Link the risk to at least one priority or objective it threatens."
+                "priorities", "Link the risk to at least one priority or objective it threatens."
             )
         scores = [
             data.get(f"{w}_{p}") for w in ("current", "target") for p in ("likelihood", "impact")

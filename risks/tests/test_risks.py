@@ -108,7 +108,7 @@ def test_an_admin_adds_a_risk_linked_to_two_objectives(client, admin_user, strat
         ({"target_likelihood": "5", "target_impact": "5"}, "target_impact", "cannot be above"),
         ({"review_date": (TODAY - dt.timedelta(days=1)).isoformat()}, "review_date", "passed"),
         ({"review_date": "9999-12-31"}, "review_date", "from 1 January 1990 to 31 December 2100"),
-        ({"objectives": []}, None, "at least one priority or objective"),
+        ({"objectives": []}, "priorities", "at least one priority or objective"),
         ({"appetite": "reckless"}, "appetite", "Select a valid choice"),
         ({"objectives": ["x"]}, "objectives", "not one of the available choices"),
     ],
@@ -441,3 +441,17 @@ def test_a_long_register_comes_a_page_at_a_time_keeping_its_sort(client, board_m
     assert "?sort=title&amp;page=2" in first.content.decode()
     second = client.get(url, {"sort": "title", "page": 2})
     assert [r.record.title for r in second.context["table"].paginated_rows][0] == "Risk 51"
+
+
+def test_the_error_summary_lists_errors_in_the_forms_order_and_links_the_boxes(
+    client, admin_user, strategy
+):
+    client.force_login(admin_user)
+    bad = {"objectives": [], "review_date": "not a date", "title": ""}
+    page = client.post(
+        reverse("risks:add", args=["s"]), form_data(objective(strategy, 1)) | bad
+    ).content.decode()
+    summary = page[page.index('class="error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    links = [summary.index(f'href="#id_{name}"') for name in ("title", "review_date", "priorities")]
+    assert links == sorted(links)  # title, then review date, then what it threatens
