@@ -47,3 +47,8 @@ def test_no_chart_offers_to_send_its_data_to_plotly_s_cloud(
     expect(chart.locator(".modebar-btn").first).to_be_visible()
     assert chart.locator(".modebar-btn").count() > 0
     assert chart.locator('[data-title*="Share"], [data-title*="Chart Studio"]').count() == 0
+    sizes = chart.locator(".modebar-btn").evaluate_all(
+        "buttons => buttons.map(b => [b.getBoundingClientRect().width, "
+        "b.getBoundingClientRect().height])"
+    )
+    assert all(w >= 24 and h >= 24 for w, h in sizes), sizes  # WCAG 2.2's smallest target
