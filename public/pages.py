@@ -73,6 +73,12 @@ class PublicStrategy:
             shown.append(self._redacted(row))
         return shown, withheld_rows
 
+    def _withheld_keys(self, period: ReportingPeriod) -> set[tuple[str, int]]:
+        """The items the public did not see of `period`, judged by where its snapshot
+        recorded them (changes.item_key)."""
+        rows = period.snapshot_rows().only("level", "object_id")
+        return {changes.item_key(row) for row, hidden in withheld(rows, self.hidden) if hidden}
+
     def _redacted(self, row: SnapshotItem) -> SnapshotItem:
         row.owner = row.owner_job_title if self.open_data.show_owner_job_titles else ""
         if not self.publication.publish_commentary:
@@ -89,13 +95,21 @@ class PublicStrategy:
         report = quarter_report(period, rows)
         earlier = changes.previous_closed(period, among=self.periods())
         found = changes.compare(earlier, period, rows)
-        removed = [
-            c
-            for c in found.found.pop("removed", [])
-            if not is_hidden(c.row.level, c.row.object_id, self.hidden)
-        ]
-        if removed:
-            found.found["removed"] = removed
+        # An item withheld from either quarter, where that quarter recorded it (it may have
+        # moved since), or kept private today, is in no change: one withheld now would read
+        # as removed, one withheld then would show its old figures or place.
+        unseen = self._withheld_keys(period)
+        if earlier is not None:
+            unseen |= self._withheld_keys(earlier)
+        for kind in list(found.found):
+            kept = [
+                c
+                for c in found.found.pop(kind)
+                if changes.item_key(c.row) not in unseen
+                and not is_hidden(c.row.level, c.row.object_id, self.hidden)
+            ]
+            if kept:
+                found.found[kind] = kept
         return {
             "public": self,
             "strategy": self.strategy,

@@ -116,7 +116,7 @@ def compare(
     before = {}
     if earlier is not None:
         earlier_rows = earlier.snapshot_rows().values(*EarlierItem.FIELDS)
-        before = {_key(item): item for item in map(EarlierItem, earlier_rows)}
+        before = {item_key(item): item for item in map(EarlierItem, earlier_rows)}
     changes = QuarterChanges(earlier, later)
     # With no quarter to compare with, only what happened within this one is reported.
     alone = later.financial_quarter if earlier is None else None
@@ -128,8 +128,8 @@ def compare(
         later_rows = later.snapshot_rows().defer("chart", "chart_figure")
     seen = set()
     for row in later_rows:
-        seen.add(_key(row))
-        old = before.get(_key(row))
+        seen.add(item_key(row))
+        old = before.get(item_key(row))
         if old is not None:
             _moved(add, row, old)
         if row.level == Level.MILESTONE:
@@ -142,7 +142,7 @@ def compare(
     return changes
 
 
-def _key(row: "SnapshotItem | EarlierItem") -> tuple[str, int]:
+def item_key(row: "SnapshotItem | EarlierItem") -> tuple[str, int]:
     """An item across quarters: a measure stays itself when it becomes a context indicator."""
     level = Level.MEASURE if row.level == Level.CONTEXT else row.level
     return level, row.object_id

@@ -362,6 +362,32 @@ def test_a_private_priority_hides_everything_it_had_at_close_even_if_moved_since
     assert client.get(_urls()[2]).status_code == 404
 
 
+def test_an_item_moved_out_of_a_private_objective_is_in_no_quarters_changes(
+    client, programme_lead, admin_user
+):
+    from objectives.models import Objective
+    from tests.factories import make_milestone, make_objective, make_priority
+
+    strategy = q2_strategy(programme_lead)
+    shown = make_objective(make_priority(strategy, number=2, title="Public priority"), number=1)
+    make_milestone(shown, title="A public milestone", due_date=dt.date(2025, 6, 1))
+    close_quarter(strategy, Q2, by=admin_user)
+    close_quarter(strategy, Q2.next(), by=admin_user)
+    publication = Publication.objects.create(strategy=strategy, is_public=True)
+    private = Objective.objects.get(priority__strategy=strategy, priority__number=1, number=1)
+    PrivateItem.objects.create(publication=publication, kind="objective", object_id=private.pk)
+    # Moved since both quarters closed, to an objective the public sees.
+    public_objective = make_objective(private.priority, number=2, title="Public objective")
+    Milestone.objects.filter(title="Open the hub").update(objective=public_objective)
+    for url in (
+        reverse("public:strategy", args=["s"]),
+        reverse("public:report", args=["s", "2024-25-q3"]),
+    ):
+        page = _text(client.get(url))
+        assert "Public priority" in page, url  # the quarter has rows the public sees
+        assert "Open the hub" not in page, url  # not even as "No longer in the strategy"
+
+
 def test_a_roll_up_never_quotes_a_private_items_finding(client, plan):
     publication = Publication.objects.get(strategy=plan)
     measure = Measure.objects.get(code="WAIT")
