@@ -17,14 +17,14 @@ from django.db import transaction
 
 from objectives.models import Membership
 from sso.models import GroupRole, ProviderAccount
+from strategy_tracker.passwords import sign_on_configured
 
 
 class SignInRefused(Exception):
     """The provider vouched for someone this installation does not let in; says why."""
 
 
-def configured() -> bool:
-    return bool(settings.OIDC_DISCOVERY_URL and settings.OIDC_CLIENT_ID)
+configured = sign_on_configured  # the rule lives with the passwords it switches off
 
 
 def provider():

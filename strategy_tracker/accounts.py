@@ -31,6 +31,8 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from strategy_tracker.passwords import signs_in_with_provider
+
 logger = logging.getLogger(__name__)
 
 RATE_LIMIT_WINDOW_S = 60 * 60
@@ -155,7 +157,11 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         yet: Django leaves those out, but here a reset link is how an account gets its first
         password, and the way back when that first link has expired."""
         candidates = User._default_manager.filter(email__iexact=email, is_active=True)
-        return [user for user in candidates if _same_address(email, user.email)]
+        return [
+            user
+            for user in candidates
+            if _same_address(email, user.email) and not signs_in_with_provider(user)
+        ]
 
     def save(self, **kwargs) -> None:
         """Send each account its link. (Django's own save builds the link on the request's

@@ -193,3 +193,26 @@ def test_a_group_role_changed_meanwhile_is_not_saved_over(client, django_user_mo
     assert response.status_code == 200
     mapping.refresh_from_db()
     assert (mapping.group, mapping.role) == ("st-board", ADMIN)
+
+
+def test_a_person_the_provider_vouches_for_never_signs_in_or_resets_with_a_password(
+    client, settings, trust
+):
+    from django.core import mail
+
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_CLIENT_ID = "strategy-tracker"
+    GroupRole.objects.create(group="st-leads", organisation=trust, role=PROGRAMME_LEAD)
+    linked = user_for(claims(groups=["st-leads"]))
+    # No reset link gives them a password of ours, which would outlast the provider's say.
+    client.post(reverse("password_reset"), {"email": "ada.admin@nhs.example"})
+    assert mail.outbox == []
+    linked.set_password("correct-horse-battery-staple")  # one set some other way
+    linked.save()
+    credentials = {"username": linked.username, "password": "correct-horse-battery-staple"}
+    client.post(reverse("login"), credentials)
+    assert "_auth_user_id" not in client.session
+    # With sign-on no longer configured, the password is their way in.
+    settings.OIDC_DISCOVERY_URL = ""
+    client.post(reverse("login"), credentials)
+    assert client.session.get("_auth_user_id") == str(linked.pk)
