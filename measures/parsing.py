@@ -67,7 +67,10 @@ def parse_financial_quarter(text: str) -> dt.date:
     if end_year != start + 1:
         raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
     years_on, month, day = FINANCIAL_QUARTER_ENDS[int(match["q"])]
-    return dt.date(start + years_on, month, day)
+    try:
+        return dt.date(start + years_on, month, day)
+    except ValueError:  # year 0: no calendar has it
+        raise ParseError(f"{quoted(text)} is not a real financial quarter.") from None
 
 
 def is_quarter_end(date: dt.date) -> bool:
@@ -95,7 +98,7 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
     if _PLAIN_NUMBER.fullmatch(text) and not (comma_may_be_decimal and _ONE_GROUP.fullmatch(text)):
         return Decimal(text)
     raw = text
-    text = ascii_signs(text.strip().replace("\u00a0", "").replace(" ", ""))
+    text = _without_thousands_spaces(ascii_signs(text.strip()), raw)
     if not text:
         raise ParseError("The value is empty; every row needs a number.")
     percent = ""
@@ -111,6 +114,25 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
         raise ParseError(f"{quoted(raw)} is not a number.") from None
+
+
+# Spaces a number may be written with: between groups of thousands, and before a % sign.
+_SPACE = "[ \u00a0\u202f\u2009]"
+_SPACED_THOUSANDS = re.compile(rf"[+-]?[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?:\.[0-9]+)?%?")
+
+
+def _without_thousands_spaces(text: str, raw: str) -> str:
+    """'1 000 000' → '1000000' and '12 %' → '12%'; a space anywhere else in a number ('1 5',
+    '12 34.5') is refused, never closed up into another number."""
+    text = re.sub(rf"{_SPACE}+%$", "%", text)
+    if not re.search(_SPACE, text):
+        return text
+    if not _SPACED_THOUSANDS.fullmatch(text):
+        raise ParseError(
+            f"{quoted(raw)} has a space inside the number: a space may only separate "
+            "thousands (1 000 000)."
+        )
+    return re.sub(_SPACE, "", text)
 
 
 def ascii_signs(text: str) -> str:

@@ -278,6 +278,19 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_written(
     assert _counts() == before == (0, 0)
 
 
+def test_a_financial_quarter_in_year_zero_is_a_row_error(signed_in_admin, measures):
+    page = _preview(signed_in_admin, "measure_code,period,value\nCNT,0000/01 Q1,5\n")
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    assert "Line 2: “0000/01 Q1” is not a real financial quarter." in html
+
+
+def test_a_figure_with_a_space_inside_is_refused_not_read_as_another(signed_in_admin, measures):
+    page = _preview(signed_in_admin, HEADER + "CNT,2024-06-30,1 5,,\r\n")
+    assert "Line 2: “1 5” has a space inside the number" in unescape(page.content.decode())
+    assert page.context["report"].totals["error"] == 1
+
+
 def test_the_same_measure_and_period_twice_names_both_lines(signed_in_admin, measures):
     # The same quarter written two ways, and the code in another case, is still the same row.
     content = (

@@ -184,3 +184,23 @@ def test_a_date_that_is_not_one_is_quoted_as_it_was_typed():
         parsing.parse_iso_date("\uff12\uff10\uff12\uff14-\uff11\uff13-\uff10\uff11")
     with pytest.raises(ParseError, match="“2024/06/30” is not a date in the form YYYY-MM-DD"):
         parsing.parse_iso_date("2024/06/30")
+
+
+@pytest.mark.parametrize(
+    "text,read",
+    [("1 000", "1000"), ("1\u00a0234 567.5", "1234567.5"), ("12 %", "12"), ("-2 500", "-2500")],
+)
+def test_spaces_between_thousands_and_before_a_percent_sign_are_read(text, read):
+    assert parse_number(text, allow_percent=True) == Decimal(read)
+
+
+@pytest.mark.parametrize("text", ["1 5", "12 34.5", "1.2 3", "1,23 4", "- 5", "1 0000"])
+def test_a_space_anywhere_else_in_a_number_is_refused_not_closed_up(text):
+    with pytest.raises(ParseError, match="has a space inside the number"):
+        parse_number(text, allow_percent=True)
+
+
+@pytest.mark.parametrize("text", ["0000/01 Q1", "0000/0001 Q3", "٠٠٠٠/٠١ Q2"])
+def test_a_financial_quarter_in_year_zero_is_not_a_real_quarter(text):
+    with pytest.raises(ParseError, match="is not a real financial quarter"):
+        parsing.parse_financial_quarter(text)
