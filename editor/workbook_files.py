@@ -12,6 +12,7 @@ import bisect
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections import defaultdict
@@ -513,6 +514,8 @@ def _convert(column: Column, value: object, data_type: str, thousands_commas=Tru
 
 def _shown(value: object) -> str:
     if isinstance(value, float):
+        if not math.isfinite(value):  # a cell of 1e999, which Excel can store
+            raise _Unreadable("the cell holds a number too large for any column; type it again")
         return _plain(_normal(Decimal(repr(value))))
     return str(value)
 

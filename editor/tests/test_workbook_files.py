@@ -525,6 +525,34 @@ def test_a_huge_number_in_a_date_cell_is_quoted_as_excel_shows_it():
     assert row.problems == ["Due date: 1E+300 is a number, not a date; type the date as 31/03/2014"]
 
 
+def _with_infinity(workbook) -> bytes:
+    """The workbook with its cells of 12345 holding 1e999, as Excel can store: openpyxl
+    reads it as infinity (and would not write it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved(workbook))) as source, zipfile.ZipFile(out, "w") as to:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>12345</v>", b"<v>1e999</v>")
+            to.writestr(part, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("column", ["Title", "Number", "Level", "Due date", "Baseline"])
+def test_an_infinite_number_in_any_cell_is_a_problem_of_its_row(column):
+    cells = {"Level": "milestone", "Number": "1.1.1", "Parent": "1.1", "Title": "Open"}
+    cells[column] = 12345
+    (row,) = read(_with_infinity(book([[cells.get(heading) for heading in HEADER]]))).rows
+    said = ("too large", '"inf" is not a number')  # a number column said so already
+    assert any(words in problem for problem in row.problems for words in said), row.problems
+
+
+def test_an_infinite_number_on_the_strategy_sheet_is_refused_in_words():
+    strategy = [*STRATEGY_ROWS, ["Vision", 12345]]
+    problems = read(_with_infinity(book([], strategy=strategy))).strategy_problems
+    assert any("Vision" in p and "too large" in p for p in problems), problems
+
+
 def test_numbers_are_read_from_number_cells_and_from_text():
     header = ["Level", "Title", "Baseline", "Target", "Tolerance", "Minimum", "SPC baseline points"]
     cells = [0.1, "1,234.5", Decimal("23.2000"), "−3", "12"]
