@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 
 from measures import readings
@@ -285,9 +285,39 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
     def by_code(cls, codes, by) -> dict[str, "MeasureRules"]:
         """The rules of the measures with these codes that `by` can see (any other code is
         unknown to them), each saying whether they may import its figures."""
+        codes = list(codes)
+        rows = cls._rows(by, code__any_of=codes)
+        # A code stored in lower case ("t1-lower") is matched too, though files' codes are
+        # read in capitals: looked for apart, so the usual file reads by the code's index.
+        found = {row[0] for row in rows}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            rows += [row for row in cls._rows(by, capitals__any_of=missing) if row[0] not in found]
+        refusals = _refusals(rows, by)
+        # A thousand measures have a handful of units and ranges: each worked out once.
+        ranges: dict[tuple, tuple[Decimal | None, Decimal | None]] = {}
+        rules, stored = {}, {}
+        for code, pk, unit, baseline, low, high, illustrative, _ in rows:
+            limits = ranges.get((unit, low, high))
+            if limits is None:
+                limits = ranges[unit, low, high] = allowed_range(unit, low, high)
+            key = code.upper()
+            refusal = refusals.get(pk, "")
+            if key in stored and stored[key] != code:  # "abc" and "ABC": which is meant?
+                refusal = (
+                    f"Measure code {key} matches two measures, {stored[key]} and {code}: "
+                    "rename one of them."
+                )
+            stored.setdefault(key, code)
+            rules[key] = cls(pk, unit, baseline, *limits, illustrative, refusal)
+        return rules
+
+    @staticmethod
+    def _rows(by, **chosen) -> list[tuple]:
         measures = (
             Measure.objects.visible_to(by)
-            .filter(code__any_of=codes)
+            .alias(capitals=Upper("code"))
+            .filter(**chosen)
             .with_responsible()
             # Both parents' strategies are joined already, for who is responsible.
             .annotate(
@@ -308,17 +338,7 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             "illustrative",
             "responsible_organisation",
         )
-        rows = list(rows)
-        refusals = _refusals(rows, by)
-        # A thousand measures have a handful of units and ranges: each worked out once.
-        ranges: dict[tuple, tuple[Decimal | None, Decimal | None]] = {}
-        rules = {}
-        for code, pk, unit, baseline, low, high, illustrative, _ in rows:
-            limits = ranges.get((unit, low, high))
-            if limits is None:
-                limits = ranges[unit, low, high] = allowed_range(unit, low, high)
-            rules[code] = cls(pk, unit, baseline, *limits, illustrative, refusals.get(pk, ""))
-        return rules
+        return list(rows)
 
 
 def _refusals(rows, by) -> dict[int, str]:

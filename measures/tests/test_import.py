@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import ImportBatch, Measure, MeasureValue
+from tests.factories import make_measure
 
 pytestmark = pytest.mark.django_db
 HEADER = "measure_code,period_end,value,note,source\r\n"
@@ -276,6 +277,25 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_written(
     refused = _confirm(signed_in_admin, page)
     assert refused.status_code == 409
     assert _counts() == before == (0, 0)
+
+
+def test_a_code_stored_in_lower_case_receives_its_figures_whatever_the_files_case(
+    signed_in_admin, measures
+):
+    lower = make_measure(measures["CNT"].objective, code="t1-lower", unit="count")
+    for code in ("t1-lower", "T1-LOWER"):
+        page = _preview(signed_in_admin, HEADER + f"{code},2024-06-30,5,,\r\n")
+        assert page.context["report"].totals["error"] == 0, code
+    assert _confirm(signed_in_admin, page).status_code == 302
+    assert lower.values.get().value == 5
+
+
+def test_a_code_two_measures_share_but_for_case_is_refused_as_ambiguous(signed_in_admin, measures):
+    make_measure(measures["CNT"].objective, code="Ab-1", unit="count")
+    make_measure(measures["CNT"].objective, code="aB-1", unit="count")
+    page = _preview(signed_in_admin, HEADER + "ab-1,2024-06-30,5,,\r\n")
+    assert "Measure code AB-1 matches two measures" in unescape(page.content.decode())
+    assert page.context["report"].totals["error"] == 1
 
 
 def test_a_financial_quarter_in_year_zero_is_a_row_error(signed_in_admin, measures):
