@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from strategy_tracker.visible_text import visible_text
+
 KEY_PREFIX = "st_"  # so a leaked key is recognisable in logs and by secret scanners
 
 
@@ -21,7 +23,11 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What it is for, e.g. “Power BI board pack”.")
+    name = models.CharField(
+        max_length=100,
+        validators=[visible_text],
+        help_text="What it is for, e.g. “Power BI board pack”.",
+    )
     # The key's first characters, to tell tokens apart; never enough to use one.
     prefix = models.CharField(max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -10,13 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.models import ApiToken
+from strategy_tracker.visible_text import visible_text
 
 MAX_DAYS = 365
 MAX_TOKENS = 20  # working (not revoked, not expired) tokens a person may hold at once
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What it is for, e.g. “Power BI board pack”.")
+    name = forms.CharField(
+        max_length=100,
+        validators=[visible_text],
+        help_text="What it is for, e.g. “Power BI board pack”.",
+    )
     days = forms.IntegerField(
         min_value=1,
         max_value=MAX_DAYS,

@@ -31,6 +31,7 @@ from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
 from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import Status
+from strategy_tracker.visible_text import visible_text
 
 
 class Unit(models.TextChoices):
@@ -159,7 +160,7 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         allow_unicode=False,
         help_text="Short code used in CSV files, e.g. EPUT-SO2-VACANCY.",
     )
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, validators=[visible_text])
     kind = models.CharField(
         max_length=10,
         choices=Kind,

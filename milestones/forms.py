@@ -16,10 +16,10 @@ from strategy_tracker.forms import (
     DateInput,
     MultilineTextField,
     normalise_line_breaks,
-    says_something,
 )
 from strategy_tracker.people import as_id, display_name
 from strategy_tracker.plausible_dates import plausible_date
+from strategy_tracker.visible_text import says_something
 
 COMMENTARY_MAX = 2000
 

@@ -30,6 +30,7 @@ from strategy_tracker.roles import (
 )
 from strategy_tracker.rows import BuiltInOneStep
 from strategy_tracker.status import DISPLAY_ORDER
+from strategy_tracker.visible_text import visible_text
 
 # A reported status that needs a line of commentary to explain it.
 STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
@@ -240,7 +241,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         blank=True,
         help_text="The document's heading this milestone sits under, if any.",
     )
-    title = models.TextField()
+    title = models.TextField(validators=[visible_text])
     due_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     due_text = models.CharField(
         max_length=100, blank=True, help_text='The document\'s own wording, e.g. "by March 2014".'

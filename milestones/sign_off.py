@@ -17,8 +17,8 @@ from milestones.models import (
     SubmissionState,
     WaitingUpdateChanged,
 )
-from strategy_tracker.forms import says_something
 from strategy_tracker.people import display_name
+from strategy_tracker.visible_text import says_something
 
 RECORDED, SUBMITTED = "recorded", "submitted"
 # update()'s `waiting` for a caller that showed no page (a script): whatever waits is replaced.

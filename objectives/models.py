@@ -20,6 +20,7 @@ from strategy_tracker.roles import (
     organisations_where,
 )
 from strategy_tracker.rows import BuiltInOneStep
+from strategy_tracker.visible_text import visible_text
 
 
 class LiveManager(models.Manager):
@@ -118,7 +119,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(BuiltInOneStep, models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[visible_text])
     short_name = models.CharField(max_length=50, blank=True)
 
     history = HistoricalRecords()
@@ -169,7 +170,7 @@ class JobTitle(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_title"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[visible_text])
 
     history = HistoricalRecords()
 
@@ -246,7 +247,7 @@ class Strategy(BuiltInOneStep, models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="strategies"
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[visible_text])
     slug = models.SlugField(max_length=100, unique=True)
     period_start = models.DateField(validators=[plausible_date])
     period_end = models.DateField(validators=[plausible_date])
@@ -414,7 +415,7 @@ class Priority(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     )
     part_title = models.CharField(max_length=200, blank=True)
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[visible_text])
     description = models.TextField(blank=True)
     source_ref = models.CharField(
         max_length=300, blank=True, help_text="Where this is in the source document."
@@ -471,7 +472,7 @@ class Priority(BuiltInOneStep, NamesResponsiblePartner, models.Model):
 class Objective(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
-    title = models.TextField()
+    title = models.TextField(validators=[visible_text])
     description = models.TextField(blank=True)
     we_will = models.TextField(blank=True, help_text='The "We will" commitments, one per line.')
     where_now = models.TextField(blank=True, help_text='"Where are we now?"')

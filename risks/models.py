@@ -21,6 +21,7 @@ from risks.scoring import (
     Scored,
 )
 from strategy_tracker.plausible_dates import plausible_date
+from strategy_tracker.visible_text import visible_text
 
 
 class StaleRiskError(Exception):
@@ -89,7 +90,7 @@ class Risk(Scored, models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="risks")
     number = models.PositiveIntegerField(help_text="R1, R2…: its reference in the register.")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[visible_text])
     cause = models.TextField(help_text="Because of… (what gives rise to the risk)")
     event = models.TextField(help_text="…there is a risk that… (what might happen)")
     effect = models.TextField(help_text="…resulting in… (what it would do to the objectives)")

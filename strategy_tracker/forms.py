@@ -1,8 +1,6 @@
 """Form fields and widgets shared by every app, so what was saved is what a form shows and
 a form saved untouched changes nothing."""
 
-import unicodedata
-
 from django import forms
 
 # A form posted without what it showed (not sent from the page): nothing can be checked
@@ -24,12 +22,6 @@ class DateInput(forms.DateInput):
 def normalise_line_breaks(text: str | None) -> str:
     """Text with LF line breaks, as it is stored."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def says_something(text: str | None) -> bool:
-    """Whether the text shows anything: spaces and format characters alone (a zero-width
-    space, a direction mark) are no reason, however many."""
-    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text or "")
 
 
 class MultilineTextField(forms.CharField):

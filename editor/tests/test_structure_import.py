@@ -132,6 +132,10 @@ def test_a_published_strategy_is_not_changed_by_a_workbook(lead, admin_user):
 
 BAD_ROWS = [
     (
+        {"level": "milestone", "number": "1.1.2", "title": "\u200b\u2060"},
+        'Sheet "Items", row 7: Title: Type some words',
+    ),
+    (
         {"level": "objective", "number": "3.1", "title": "Orphan"},
         'Sheet "Items", row 7: Parent 3 is not a priority in this file.',
     ),
@@ -185,6 +189,15 @@ def test_a_csv_of_items_fills_an_existing_draft_but_cannot_make_a_strategy(lead,
     assert plan.ok, plan.problems
     structure_import.apply(plan, admin_user)
     assert Priority.objects.filter(strategy=draft).count() == 2
+
+
+def test_a_csv_item_with_a_control_character_is_a_problem_not_dropped_on_the_way_back(lead):
+    # A workbook cannot hold one (openpyxl drops it on writing), so a title saved with one
+    # would read back changed from the next download: refused at the door instead.
+    draft = make_strategy(status="draft")
+    rows = [*_rows(), {"level": "milestone", "number": "1.1.2", "title": "Open\x1b the hub"}]
+    plan = structure_import.plan(read_strategy_file(write_csv(rows), "items.csv", LIMIT), draft)
+    assert any("control character (U+001B)" in p for p in plan.problems), plan.problems
 
 
 @pytest.mark.parametrize("slug", ["eput-mse-community-2023", "thurrock-hwbs-2013"])
