@@ -164,7 +164,8 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
     delimiter = _choose_delimiter(first_line.lstrip("\ufeff"))
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        header = next(csv.reader(_text(data, encoding), delimiter=delimiter, strict=True), [])
+        reader = csv.reader(_text(data, encoding), delimiter=delimiter, strict=True)
+        header = _header(reader) or []
     except csv.Error as error:
         raise CsvFileError(f"The header row cannot be read as CSV: {_in_words(error)}.") from None
     columns = [c.strip().lower() for c in header]
@@ -178,6 +179,12 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
     )
 
 
+def _header(reader) -> list[str] | None:
+    """The first record with something in it: blank lines above the header are skipped, as a
+    spreadsheet saving a sheet that starts lower down writes them."""
+    return next((record for record in reader if any(c.strip() for c in record)), None)
+
+
 def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
     """The rows after the header, one at a time; CsvFileError at the first line that is not
     CSV, at the first row over the file's row limit, or if there are none."""
@@ -186,7 +193,7 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
     width = len(columns)
     count = 0
     try:
-        next(reader, None)  # the header
+        _header(reader)
         next_line = reader.line_num + 1
         for record in reader:
             start, next_line = next_line, reader.line_num + 1

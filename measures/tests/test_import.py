@@ -298,6 +298,15 @@ def test_a_code_two_measures_share_but_for_case_is_refused_as_ambiguous(signed_i
     assert page.context["report"].totals["error"] == 1
 
 
+def test_blank_lines_above_the_header_are_skipped_and_lines_counted_as_in_the_file(
+    signed_in_admin, measures
+):
+    page = _preview(signed_in_admin, "\n\n" + HEADER + "CNT,2024-06-30,5,,\r\nCNT,x,1,,\r\n")
+    html = unescape(page.content.decode())
+    assert page.context["report"].totals["new"] == 1
+    assert "Line 5: “x” is not a date" in html
+
+
 def test_a_financial_quarter_in_year_zero_is_a_row_error(signed_in_admin, measures):
     page = _preview(signed_in_admin, "measure_code,period,value\nCNT,0000/01 Q1,5\n")
     assert page.status_code == 200
