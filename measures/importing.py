@@ -441,7 +441,7 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     return f"at most {high.normalize():f}{suffix}"
 
 
-def _period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.date) -> str:
+def period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.date) -> str:
     if not is_quarter_end(period_end):
         return (
             f"{day_text(period_end)} is not the end of a quarter "
@@ -504,7 +504,7 @@ def check_row(
         errors["period"] = str(error)
         period_end = None
     else:
-        if message := _period_error(period_end, measure, today):
+        if message := period_error(period_end, measure, today):
             errors["period"] = message
     text = cells.get("value", "")
     try:

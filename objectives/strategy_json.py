@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from measures import columns
+from measures.importing import period_error
 from measures.models import Measure, MeasureValue, TrajectoryPoint
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Organisation, Partner, Priority, Strategy
@@ -234,9 +235,23 @@ def _decimal(value: Any, where: str) -> Decimal | None:
         raise StrategyImportError(f"{where}: {value!r} is not a number.") from None
 
 
+def _list(value: Any, where: str) -> list:
+    """A list the file gives (absent: none)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise StrategyImportError(f"{where}: expected a list, got {type(value).__name__}.")
+    return value
+
+
+def _object(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise StrategyImportError(f"{where}: expected an object, got {type(value).__name__}.")
+    return value
+
+
 def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise StrategyImportError(f"{where}: expected an object, got {type(data).__name__}.")
+    _object(data, where)
     missing = [name for name in names if name not in data]
     if missing:
         raise StrategyImportError(f"{where}: missing {', '.join(missing)}.")
@@ -245,6 +260,10 @@ def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> di
         values[name] = _date(values[name], f"{where} {name}")
     for name in decimals:
         values[name] = _decimal(values[name], f"{where} {name}")
+    for name, value in values.items():
+        # A whole-number field given 1.7 would be stored as 1; a decimal is read above.
+        if isinstance(value, float) and name not in decimals:
+            raise StrategyImportError(f"{where} {name}: {value!r} is not a whole number.")
     # Text fields are never NULL in the database: an absent text is an empty string.
     nullable = {*dates, *decimals, *NULLABLE_NUMBERS}
     return {k: ("" if v is None and k not in nullable else v) for k, v in values.items()}
@@ -263,7 +282,7 @@ def _save(obj, where: str):
 
 
 def _import_measures(items: list, where: str, named: dict, **parent) -> None:
-    for i, item in enumerate(items, 1):
+    for i, item in enumerate(_list(items, f"{where} measures"), 1):
         here = f"{where} measure {i}"
         fields = _take(
             OPTIONAL_MEASURE_FIELDS | item if isinstance(item, dict) else item,
@@ -287,7 +306,7 @@ def _import_measures(items: list, where: str, named: dict, **parent) -> None:
             raise StrategyImportError(f"{here}: position must be a whole number, 0 to 9999.")
         fields |= _named_responsible(item if isinstance(item, dict) else {}, named, here)
         measure = _save(Measure(**parent, **fields, position=position), here)
-        for j, point in enumerate(item.get("trajectory", []), 1):
+        for j, point in enumerate(_list(item.get("trajectory"), f"{here} trajectory"), 1):
             point_fields = _take(
                 point,
                 TRAJECTORY_FIELDS,
@@ -296,10 +315,14 @@ def _import_measures(items: list, where: str, named: dict, **parent) -> None:
                 decimals=("value",),
             )
             _save(TrajectoryPoint(measure=measure, **point_fields), f"{here} trajectory point {j}")
-        for j, value in enumerate(item.get("values", []), 1):
+        for j, value in enumerate(_list(item.get("values"), f"{here} values"), 1):
             value_fields = _take(
                 value, VALUE_FIELDS, f"{here} value {j}", dates=("period_end",), decimals=("value",)
             )
+            # The figures import's rule for a period (a quarter's end, not in the future, not
+            # before any figure this tracks), so a strategy file loads no figure it would refuse.
+            if wrong := period_error(value_fields["period_end"], None, timezone.localdate()):
+                raise StrategyImportError(f"{here} value {j}: {wrong}")
             _save(MeasureValue(measure=measure, **value_fields), f"{here} value {j}")
 
 
@@ -338,16 +361,18 @@ def import_strategy(data: dict) -> Strategy:
     def responsible(item_data: dict, where: str) -> dict:
         return _named_responsible(item_data, named, where)
 
-    for p, p_data in enumerate(data["priorities"], 1):
+    for p, p_data in enumerate(_list(data["priorities"], "priorities"), 1):
         where = f"priority {p}"
         p_fields = _take(p_data, PRIORITY_FIELDS, where) | responsible(p_data, where)
         priority = _save(Priority(strategy=strategy, **p_fields), where)
-        for o, o_data in enumerate(p_data.get("objectives", []), 1):
+        for o, o_data in enumerate(_list(p_data.get("objectives"), f"{where} objectives"), 1):
             o_where = f"{where} objective {o}"
             o_fields = _take(o_data, OBJECTIVE_FIELDS, o_where) | responsible(o_data, o_where)
             objective = _save(Objective(priority=priority, **o_fields), o_where)
-            for m, m_data in enumerate(o_data.get("milestones", []), 1):
+            milestones = _list(o_data.get("milestones"), f"{o_where} milestones")
+            for m, m_data in enumerate(milestones, 1):
                 m_where = f"{o_where} milestone {m}"
+                _object(m_data, m_where)
                 m_fields = _take(
                     m_data
                     | {
@@ -364,7 +389,9 @@ def import_strategy(data: dict) -> Strategy:
                     Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where
                 )
                 delegates = m_data.get("delegates") or []
-                if not isinstance(delegates, list):
+                if not isinstance(delegates, list) or not all(
+                    isinstance(name, str) for name in delegates
+                ):
                     raise StrategyImportError(f"{m_where} delegates: expected a list of usernames.")
                 if len(set(delegates)) != len(delegates) or (owner and owner.username in delegates):
                     raise StrategyImportError(

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -198,5 +199,49 @@ def test_an_item_naming_an_organisation_outside_the_partnership_loads_nothing(st
     Strategy.objects.all().delete()
     data["priorities"][0]["objectives"][0]["milestones"][0]["responsible"] = "Elsewhere"
     with pytest.raises(StrategyImportError, match="'Elsewhere' is neither the lead"):
+        import_strategy(data)
+    assert not Strategy.objects.exists() and not Milestone.objects.exists()
+
+
+def _objective(data: dict) -> dict:
+    return data["priorities"][0]["objectives"][0]
+
+
+@pytest.mark.parametrize(
+    "spoil,where",
+    [
+        (lambda d: d.update(priorities=5), "priorities: expected a list, got int"),
+        (
+            lambda d: _objective(d).update(milestones=["Open the hub"]),
+            "priority 1 objective 1 milestone 1: expected an object, got str",
+        ),
+        (
+            lambda d: _objective(d)["measures"][0].update(trajectory=5),
+            "priority 1 objective 1 measure 1 trajectory: expected a list",
+        ),
+        (
+            lambda d: _objective(d)["milestones"][0].update(delegates=[["a"]]),
+            "milestone 1 delegates: expected a list of usernames",
+        ),
+        (
+            lambda d: d["priorities"][0].update(number=1.7),
+            "priority 1 number: 1.7 is not a whole number",
+        ),
+        (
+            lambda d: _objective(d)["measures"][0]["values"][0].update(period_end="2012-05-17"),
+            "measure 1 value 1: 17 May 2012 is not the end of a quarter",
+        ),
+        (
+            lambda d: _objective(d)["measures"][0]["values"][0].update(period_end="0001-03-31"),
+            "is before 1990",
+        ),
+        (lambda d: d["priorities"][0].update(title="\u200b"), "priority 1: title: Type some"),
+    ],
+)
+def test_a_misshapen_file_loads_nothing_and_says_where_and_why(strategy, spoil, where):
+    data = export_strategy(strategy)
+    Strategy.objects.all().delete()
+    spoil(data)
+    with pytest.raises(StrategyImportError, match=re.escape(where)):
         import_strategy(data)
     assert not Strategy.objects.exists() and not Milestone.objects.exists()
