@@ -613,14 +613,15 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
     planner.lead_id = strategy.organisation_id if strategy else _named_organisation(values)
     planner.stored = _live_objects(strategy) if strategy is not None else {}
     tree = planner.items_from(file.rows)
-    if strategy is not None and outcome != "error":
-        gone = planner.compare(strategy)
-        planner.items.extend(gone)
-        tree.extend(gone)
-    if not planner.items and not planner.problems:
+    if not file.rows and not planner.problems:
+        # Never read as "archive everything": an empty sheet is far likelier a mistake.
         planner.problems.append(
             'Sheet "Items" has no rows: add the strategy\'s items under the header row.'
         )
+    elif strategy is not None and outcome != "error":
+        gone = planner.compare(strategy)
+        planner.items.extend(gone)
+        tree.extend(gone)
     return Plan(strategy, values, outcome, planner.problems, tree, planner.items)
 
 

@@ -191,6 +191,15 @@ def test_a_csv_of_items_fills_an_existing_draft_but_cannot_make_a_strategy(lead,
     assert Priority.objects.filter(strategy=draft).count() == 2
 
 
+def test_a_workbook_with_no_items_archives_nothing_and_says_so(lead, admin_user):
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    plan = structure_import.plan(_file([]), draft)
+    assert not plan.ok and plan.count("archived") == 0
+    assert plan.problems == [
+        'Sheet "Items" has no rows: add the strategy\'s items under the header row.'
+    ]
+
+
 def test_a_csv_item_with_a_control_character_is_a_problem_not_dropped_on_the_way_back(lead):
     # A workbook cannot hold one (openpyxl drops it on writing), so a title saved with one
     # would read back changed from the next download: refused at the door instead.
