@@ -16,6 +16,7 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.forms import MultilineTextField
 from strategy_tracker.roles import ADMIN, organisations_where
+from strategy_tracker.visible_text import visible_text
 
 # The editor's own addresses (/edit/new/, /edit/import/) and the public accessibility statement.
 RESERVED_SLUGS = {"new", "import", "accessibility"}
@@ -72,6 +73,7 @@ class StrategyForm(GuardedForm):
     new_organisation = forms.CharField(
         max_length=200,
         required=False,
+        validators=[visible_text],  # an Organisation's name, checked before it is made
         label="Or a new organisation",
         help_text="Its full name, if it is not in the list.",
     )

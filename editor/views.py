@@ -475,10 +475,14 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
     item = _item(strategy, level, pk, archived=True)
     parent = _parent(item)
     if getattr(parent, "archived_at", None):
+        # Restoring the parent brings back what was archived with it (archiving.restore).
+        then = (
+            f"{_name(item)} comes back with it"
+            if parent.archived_at == item.archived_at
+            else f"then restore {_name(item)} from its screen"
+        )
         messages.error(
-            request,
-            f"What {_name(item)} sits under is archived too: restore that first, and "
-            f"{_name(item)} comes back with it.",
+            request, f"What {_name(item)} sits under is archived too: restore that first, {then}."
         )
         return redirect("editor:strategy", slug)
     try:

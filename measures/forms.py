@@ -138,7 +138,7 @@ class DataQualityForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
-            del self.fields["reassessed"]  # a first rating is an assessment
+            del self.fields["reassessed"]  # a first rating is saved if it rates something
 
     @property
     def changes_something(self) -> bool:

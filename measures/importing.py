@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -285,30 +286,25 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
     def by_code(cls, codes, by) -> dict[str, "MeasureRules"]:
         """The rules of the measures with these codes that `by` can see (any other code is
         unknown to them), each saying whether they may import its figures."""
-        codes = list(codes)
-        rows = cls._rows(by, code__any_of=codes)
-        # A code stored in lower case ("t1-lower") is matched too, though files' codes are
-        # read in capitals: looked for apart, so the usual file reads by the code's index.
-        found = {row[0] for row in rows}
-        missing = [code for code in codes if code not in found]
-        if missing:
-            rows += [row for row in cls._rows(by, capitals__any_of=missing) if row[0] not in found]
+        # Whatever case a code is stored in ("t1-lower"): the file's are read in capitals.
+        rows = cls._rows(by, capitals__any_of=list(codes))
         refusals = _refusals(rows, by)
         # A thousand measures have a handful of units and ranges: each worked out once.
         ranges: dict[tuple, tuple[Decimal | None, Decimal | None]] = {}
-        rules, stored = {}, {}
+        stored = defaultdict(list)
+        for row in rows:
+            stored[row[0].upper()].append(row[0])
+        rules = {}
         for code, pk, unit, baseline, low, high, illustrative, _ in rows:
             limits = ranges.get((unit, low, high))
             if limits is None:
                 limits = ranges[unit, low, high] = allowed_range(unit, low, high)
-            key = code.upper()
-            refusal = refusals.get(pk, "")
-            if key in stored and stored[key] != code:  # "abc" and "ABC": which is meant?
+            key, refusal = code.upper(), refusals.get(pk, "")
+            if len(stored[key]) > 1:  # "AB-1" and "ab-1": which is meant?
                 refusal = (
-                    f"Measure code {key} matches two measures, {stored[key]} and {code}: "
-                    "rename one of them."
+                    f"Measure code {key} matches {len(stored[key])} measures "
+                    f"({', '.join(sorted(stored[key]))}): rename all but one."
                 )
-            stored.setdefault(key, code)
             rules[key] = cls(pk, unit, baseline, *limits, illustrative, refusal)
         return rules
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -225,6 +225,8 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         default_manager_name = "objects"  # archived measures are left out
         ordering = ["code"]
         permissions = [("import_measurevalue", "Can import measure values from CSV")]
+        # A file's codes are matched whatever their case (measures/importing.py, by_code).
+        indexes = [models.Index(Upper("code"), name="measure_code_capitals")]
         constraints = [
             models.CheckConstraint(
                 condition=(

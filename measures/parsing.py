@@ -118,7 +118,8 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
 
 # Spaces a number may be written with: between groups of thousands, and before a % sign.
 _SPACE = "[ \u00a0\u202f\u2009]"
-_SPACED_THOUSANDS = re.compile(rf"[+-]?[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?:\.[0-9]+)?%?")
+# A decimal comma too ("1 234,5"), so that a file separated by semicolons is told of it.
+_SPACED_THOUSANDS = re.compile(rf"[+-]?[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?:[.,][0-9]+)?%?")
 
 
 def _without_thousands_spaces(text: str, raw: str) -> str:

@@ -44,7 +44,7 @@ RULE_NAMES = {
 PRECEDENCE_NAMES = {
     Rule.TREND: "a trend",
     Rule.SHIFT: "a shift",
-    Rule.TWO_IN_THREE: "two of three points near a limit",
+    Rule.TWO_IN_THREE: "the rule of two of three points near a limit",
     Rule.SINGLE_POINT: "a point beyond a limit",
 }
 

@@ -882,7 +882,7 @@ def load_example(today: dt.date, users: Mapping[str, Any]) -> Strategy:
     `users` maps each of USERNAMES to its user. All of it is written, or none.
     """
     d = Dates(today)
-    strategy = import_strategy(_as_written(build_example(today)))
+    strategy = import_strategy(_as_written(build_example(today)), today)
     milestones = Milestone.objects.for_strategy(strategy).order_by(
         "objective__priority__number", "objective__number", "position"
     )

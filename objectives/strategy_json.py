@@ -86,6 +86,7 @@ OPTIONAL_MEASURE_FIELDS = {
     "spc_rebase_from": None,
 }
 NULLABLE_NUMBERS = {"spc_baseline_points"}
+WHOLE_NUMBERS = {"part", "number", "position", "spc_baseline_points"}
 VALUE_FIELDS = columns.VALUE_FIELDS  # the columns of a file of figures that a value stores
 TRAJECTORY_FIELDS = ["period_end", "value"]
 
@@ -263,7 +264,8 @@ def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> di
     for name, value in values.items():
         # A whole-number field given 1.7 would be stored as 1; a decimal is read above.
         if isinstance(value, float) and name not in decimals:
-            raise StrategyImportError(f"{where} {name}: {value!r} is not a whole number.")
+            wanted = "a whole number" if name in WHOLE_NUMBERS else "text"
+            raise StrategyImportError(f"{where} {name}: {value!r} is not {wanted}.")
     # Text fields are never NULL in the database: an absent text is an empty string.
     nullable = {*dates, *decimals, *NULLABLE_NUMBERS}
     return {k: ("" if v is None and k not in nullable else v) for k, v in values.items()}
@@ -281,7 +283,7 @@ def _save(obj, where: str):
     return obj
 
 
-def _import_measures(items: list, where: str, named: dict, **parent) -> None:
+def _import_measures(items: list, where: str, named: dict, today: dt.date, **parent) -> None:
     for i, item in enumerate(_list(items, f"{where} measures"), 1):
         here = f"{where} measure {i}"
         fields = _take(
@@ -321,7 +323,8 @@ def _import_measures(items: list, where: str, named: dict, **parent) -> None:
             )
             # The figures import's rule for a period (a quarter's end, not in the future, not
             # before any figure this tracks), so a strategy file loads no figure it would refuse.
-            if wrong := period_error(value_fields["period_end"], None, timezone.localdate()):
+            period_end = value_fields["period_end"]
+            if period_end and (wrong := period_error(period_end, None, today)):
                 raise StrategyImportError(f"{here} value {j}: {wrong}")
             _save(MeasureValue(measure=measure, **value_fields), f"{here} value {j}")
 
@@ -336,8 +339,10 @@ def _owner(username: str | None, where: str):
 
 
 @transaction.atomic
-def import_strategy(data: dict) -> Strategy:
-    """Load one strategy from its JSON dict. All of it, or nothing and a StrategyImportError."""
+def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
+    """Load one strategy from its JSON dict. All of it, or nothing and a StrategyImportError.
+    Figures are checked as the figures import checks them on `today` (by default, today)."""
+    today = today or timezone.localdate()
     if not isinstance(data, dict) or "strategy" not in data or "priorities" not in data:
         raise StrategyImportError('Expected an object with "strategy" and "priorities".')
     head = data["strategy"]
@@ -352,9 +357,7 @@ def import_strategy(data: dict) -> Strategy:
             f"A strategy with slug {fields['slug']!r} already exists; nothing was loaded."
         )
     org_data = _take(head.get("organisation") or {}, ["name", "short_name"], "organisation")
-    organisation, _ = Organisation.objects.get_or_create(
-        name=org_data["name"], defaults={"short_name": org_data["short_name"]}
-    )
+    organisation = _organisation(org_data, "organisation")
     strategy = _save(Strategy(organisation=organisation, **fields), "strategy")
     named = {organisation.name: organisation} | _import_partners(strategy, head.get("partners"))
 
@@ -401,8 +404,8 @@ def import_strategy(data: dict) -> Strategy:
                     MilestoneDelegate.objects.create(
                         milestone=milestone, user=_owner(name, f"{m_where} delegates")
                     )
-            _import_measures(o_data.get("measures", []), o_where, named, objective=objective)
-        _import_measures(p_data.get("measures", []), where, named, priority=priority)
+            _import_measures(o_data.get("measures"), o_where, named, today, objective=objective)
+        _import_measures(p_data.get("measures"), where, named, today, priority=priority)
     if not strategy.is_draft:
         # Loaded as published: published now, as it stands, so a board report's "Changed
         # since publication" counts from here (the dashboard's Publish sets it otherwise).
@@ -421,12 +424,18 @@ def _import_partners(strategy: Strategy, partners: Any) -> dict[str, Organisatio
     for n, p_data in enumerate(partners, 1):
         where = f"strategy partner {n}"
         org_data = _take(p_data if isinstance(p_data, dict) else {}, ["name", "short_name"], where)
-        organisation, _ = Organisation.objects.get_or_create(
-            name=org_data["name"], defaults={"short_name": org_data["short_name"]}
-        )
+        organisation = _organisation(org_data, where)
         _save(Partner(strategy=strategy, organisation=organisation), where)
         named[organisation.name] = organisation
     return named
+
+
+def _organisation(org_data: dict, where: str) -> Organisation:
+    """The organisation of this name, made (checked as any new one is) if there is none."""
+    found = Organisation.objects.filter(name=org_data["name"]).first()
+    if found is not None:
+        return found
+    return _save(Organisation(name=org_data["name"], short_name=org_data["short_name"]), where)
 
 
 def _named_responsible(item_data: dict, named: dict, where: str) -> dict:

@@ -98,9 +98,11 @@ class PublicStrategy:
         # An item withheld from either quarter, where that quarter recorded it (it may have
         # moved since), or kept private today, is in no change: one withheld now would read
         # as removed, one withheld then would show its old figures or place.
-        unseen = self._withheld_keys(period)
-        if earlier is not None:
-            unseen |= self._withheld_keys(earlier)
+        unseen = set()
+        if self.hidden:  # nothing private: every row of both quarters was shown
+            unseen = self._withheld_keys(period)
+            if earlier is not None:
+                unseen |= self._withheld_keys(earlier)
         for kind in list(found.found):
             kept = [
                 c

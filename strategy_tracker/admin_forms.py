@@ -80,13 +80,14 @@ class ReadStateFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.initial_forms:
-            # A row deleted since the page was opened comes back as a new, empty instance,
-            # refused only on its hidden id, an error the admin's page never shows.
+            # A row deleted (or, for a strategy's items, archived: the inline lists live rows)
+            # since the page was opened comes back as a new, empty instance, refused only on
+            # its hidden id, an error the admin's page never shows.
             if form.instance.pk is None and not self._should_delete_form(form):
                 raise ValidationError(
-                    f"A {form._meta.model._meta.verbose_name} on this page was deleted by "
-                    "someone else since you opened it, so nothing was saved. Open the page "
-                    "again to see what is there now, then make your change.",
+                    f"A {form._meta.model._meta.verbose_name} on this page was deleted (or "
+                    "archived) by someone else since you opened it, so nothing was saved. "
+                    "Open the page again to see what is there now, then make your change.",
                     code="stale",
                 )
         for form in self.deleted_forms:

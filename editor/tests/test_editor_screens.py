@@ -54,6 +54,22 @@ def test_a_site_administrator_creates_a_draft_strategy_with_a_new_organisation(c
     )
 
 
+def test_a_new_organisation_named_with_invisible_characters_alone_is_not_made(client, site_admin):
+    client.force_login(site_admin)
+    response = client.post(
+        reverse("editor:new_strategy"),
+        {
+            "new_organisation": "\u200b",
+            "title": "Basildon Health Plan",
+            "period_start": "2025-04-01",
+            "period_end": "2030-03-31",
+        },
+    )
+    assert response.status_code == 400
+    assert "spaces and invisible characters alone show nothing" in response.content.decode()
+    assert not Organisation.objects.filter(name="\u200b").exists()
+
+
 def test_a_strategy_without_an_organisation_or_with_its_period_backwards_is_refused(
     client, site_admin
 ):
@@ -408,7 +424,19 @@ def test_restoring_an_item_whose_parent_is_archived_says_restore_that_first(clie
     client.post(_item_url(strategy, "objective", objective.pk, "archive"))
     response = client.post(_item_url(strategy, "milestone", milestone.pk, "restore"), follow=True)
     assert "sits under is archived too: restore that first" in response.content.decode()
+    assert "comes back with it" in response.content.decode()
     assert Milestone.everything.get(pk=milestone.pk).archived_at is not None
+
+
+def test_restoring_an_item_archived_before_its_parent_says_to_restore_it_after(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    milestone = make_milestone(objective, title="Open the hub")
+    client.force_login(admin_user)
+    client.post(_item_url(strategy, "milestone", milestone.pk, "archive"))
+    client.post(_item_url(strategy, "objective", objective.pk, "archive"))  # later, apart
+    response = client.post(_item_url(strategy, "milestone", milestone.pk, "restore"), follow=True)
+    assert "restore that first, then restore milestone" in response.content.decode()
 
 
 def test_an_add_under_a_parent_archived_meanwhile_adds_nothing(admin_user):

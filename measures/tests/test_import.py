@@ -291,11 +291,14 @@ def test_a_code_stored_in_lower_case_receives_its_figures_whatever_the_files_cas
 
 
 def test_a_code_two_measures_share_but_for_case_is_refused_as_ambiguous(signed_in_admin, measures):
-    make_measure(measures["CNT"].objective, code="Ab-1", unit="count")
-    make_measure(measures["CNT"].objective, code="aB-1", unit="count")
-    page = _preview(signed_in_admin, HEADER + "ab-1,2024-06-30,5,,\r\n")
-    assert "Measure code AB-1 matches two measures" in unescape(page.content.decode())
-    assert page.context["report"].totals["error"] == 1
+    make_measure(measures["CNT"].objective, code="AB-1", unit="count")
+    make_measure(measures["CNT"].objective, code="ab-1", unit="count")
+    for code in ("ab-1", "AB-1"):  # neither is taken for the other, even the exact one
+        page = _preview(signed_in_admin, HEADER + f"{code},2024-06-30,5,,\r\n")
+        assert "Measure code AB-1 matches 2 measures (AB-1, ab-1)" in unescape(
+            page.content.decode()
+        )
+        assert page.context["report"].totals["error"] == 1
 
 
 def test_blank_lines_above_the_header_are_skipped_and_lines_counted_as_in_the_file(

@@ -194,6 +194,11 @@ def test_spaces_between_thousands_and_before_a_percent_sign_are_read(text, read)
     assert parse_number(text, allow_percent=True) == Decimal(read)
 
 
+def test_a_decimal_comma_after_spaced_thousands_is_named_as_such():
+    with pytest.raises(ParseError, match="decimal comma"):
+        parse_number("1 234,5", allow_percent=False, comma_may_be_decimal=True)
+
+
 @pytest.mark.parametrize("text", ["1 5", "12 34.5", "1.2 3", "1,23 4", "- 5", "1 0000"])
 def test_a_space_anywhere_else_in_a_number_is_refused_not_closed_up(text):
     with pytest.raises(ParseError, match="has a space inside the number"):

@@ -236,6 +236,15 @@ def _objective(data: dict) -> dict:
             "is before 1990",
         ),
         (lambda d: d["priorities"][0].update(title="\u200b"), "priority 1: title: Type some"),
+        (lambda d: d["priorities"][0].update(title=1.5), "priority 1 title: 1.5 is not text"),
+        (
+            lambda d: _objective(d)["measures"][0]["values"][0].update(period_end=None),
+            "measure 1 value 1: period_end",
+        ),
+        (
+            lambda d: d["strategy"]["organisation"].update(name="\u200b"),
+            "organisation: name: Type some",
+        ),
     ],
 )
 def test_a_misshapen_file_loads_nothing_and_says_where_and_why(strategy, spoil, where):

@@ -107,7 +107,9 @@ def test_an_inline_row_deleted_meanwhile_stops_the_page_saving_and_says_why(clie
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "was deleted by someone else since you opened it" in response.content.decode()
+    assert (
+        "was deleted (or archived) by someone else since you opened it" in response.content.decode()
+    )
     measure.refresh_from_db()
     assert measure.name == "Vacancies"
     assert list(measure.trajectory.values_list("value", flat=True)) == [69]

@@ -418,7 +418,9 @@ def test_a_role_deleted_meanwhile_stops_the_save_and_says_why(client, superuser,
     Membership.objects.filter(user=lead).delete()  # the organisation's page, meanwhile
     response = client.post(_change_url(lead), data)
     assert response.status_code == 200
-    assert "was deleted by someone else since you opened it" in response.content.decode()
+    assert (
+        "was deleted (or archived) by someone else since you opened it" in response.content.decode()
+    )
     lead.refresh_from_db()
     assert lead.first_name != "Edith"
 
