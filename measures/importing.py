@@ -438,6 +438,9 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
 
 
 def period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.date) -> str:
+    """Why a figure for the period ending `period_end` is refused (a quarter's end, not in
+    the future, not before any figure this tracks or the measure's baseline), or ""; the
+    strategy JSON import holds its figures to the same rule."""
     if not is_quarter_end(period_end):
         return (
             f"{day_text(period_end)} is not the end of a quarter "
