@@ -435,13 +435,14 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             )
             return True
 
-    def rag(self, today: dt.date) -> Status:
+    def rag(self, today: dt.date, at_close: bool = False) -> Status:
         return milestone_status(
             status=self.status,
             due_date=self.due_date,
             forecast_date=self.forecast_date,
             last_updated_at=self.last_updated_at,
             today=today,
+            at_close=at_close,
         )
 
 

@@ -36,7 +36,11 @@ def milestone_status(
     forecast_date: dt.date | None,
     last_updated_at: dt.datetime | None,
     today: dt.date,
+    at_close: bool = False,
 ) -> Status:
+    """`at_close`: judged at the end of `today`, as a quarter's close judges its last day, so
+    a milestone due that day and not done is overdue (during the day it is only due today)."""
+
     def result(finding: str, reason: str) -> Status:
         return Status(FINDING_RAG[finding], reason, "milestone", finding)
 
@@ -46,6 +50,8 @@ def milestone_status(
         return result(CANCELLED, "cancelled")
     if due_date is None and last_updated_at is None:
         return result(UNDATED, "no due date and no update yet")
+    if due_date is not None and at_close and due_date == today:
+        return result(OVERDUE, f"overdue: was due {long_day(due_date)}, the quarter's last day")
     if due_date is not None and due_date < today:
         late = time_in_words((today - due_date).days)
         return result(OVERDUE, f"overdue: was due {long_day(due_date)} ({late} ago)")

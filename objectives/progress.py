@@ -149,6 +149,7 @@ def build_progress(
     charts: bool = True,
     owners: bool = True,
     only_objective: Objective | None = None,
+    at_close: bool = False,
 ) -> StrategyProgress:
     """The tree for one strategy, or for one of its priorities, or for one objective of that
     priority (`only_objective`: the priority's own measures and its other objectives are
@@ -162,7 +163,8 @@ def build_progress(
     reading rather than one worked out again, except as at a day. With `charts=False` (a page
     that shows no chart), such a measure's values are not read (`measure.series` is empty).
     With `owners=False`, milestones come without their owner and last updater (a page that
-    shows them for a few prefetches them for those)."""
+    shows them for a few prefetches them for those). With `at_close`, milestones are judged
+    at the end of `today`, as a quarter's close judges its last day (milestones/status.py)."""
     if only_objective and (only_priority is None or only_objective.priority_id != only_priority.id):
         raise ValueError("only_objective needs only_priority, the objective's own priority")
     if only_priority and only_priority.strategy_id != strategy.id:
@@ -194,7 +196,7 @@ def build_progress(
         milestones = milestones.select_related("owner", "last_updated_by")
     for milestone in milestones.order_by("position", "id"):
         milestones_by_objective[milestone.objective_id].append(
-            Item(milestone, milestone.rag(today))
+            Item(milestone, milestone.rag(today, at_close))
         )
     # Keyed by (kind, parent id): success measures and context indicators go apart.
     by_objective, by_priority = defaultdict(list), defaultdict(list)

@@ -19,7 +19,7 @@ from strategy_tracker.status import RollUp
 def take(period: ReportingPeriod) -> int:
     """Write the period's snapshot (in the caller's transaction); the number of rows."""
     as_at = period.quarter_end
-    progress = build_progress(period.strategy, as_at, values_up_to=as_at)
+    progress = build_progress(period.strategy, as_at, values_up_to=as_at, at_close=True)
     rows: list[SnapshotItem] = []
     job_titles = _job_titles(progress)
 

@@ -52,7 +52,9 @@ def test_an_objective_read_alone_is_the_objective_of_its_priority(monkeypatch):
     in_priority = next(o for o in whole.priorities[0].objectives if o.objective == mine)
     judged = []
     rag = Milestone.rag
-    monkeypatch.setattr(Milestone, "rag", lambda m, today: judged.append(m.pk) or rag(m, today))
+    monkeypatch.setattr(
+        Milestone, "rag", lambda m, today, *rest: judged.append(m.pk) or rag(m, today, *rest)
+    )
     alone = build_progress(
         strategy, TODAY, only_priority=priority, only_objective=mine, owners=False
     )

@@ -68,6 +68,17 @@ def test_closing_freezes_every_item_as_at_the_quarters_end(strategy, admin_user)
     ]
 
 
+def test_a_milestone_due_on_the_quarters_last_day_and_not_done_is_overdue_at_its_close(
+    strategy, admin_user
+):
+    objective = strategy.priorities.first().objectives.first()
+    make_milestone(objective, title="Due at the close", due_date=Q2.end, status="on_track")
+    period = _close(strategy, admin_user)
+    row = period.snapshot.get(level="milestone", title="Due at the close")
+    assert (row.rag, row.finding) == ("red", "overdue")
+    assert row.reason == "overdue: was due 30 September 2024, the quarter's last day"
+
+
 def test_later_edits_and_restated_figures_leave_the_closed_quarter_as_it_was(
     strategy, admin_user, client
 ):
