@@ -372,6 +372,13 @@ def _variation(latest: Point, direction: str) -> Variation:
 def _assurance(latest: Point, direction: str, target: float | None) -> Assurance | None:
     if target is None or direction not in ("higher", "lower"):
         return None
+    # A target on a limit is on it, though the limit's arithmetic left 5.6320000000000014:
+    # the same allowance as the rules' comparisons with the limits (_segment_rules).
+    eps = 1e-9 * max(1.0, abs(latest.mean))
+    if abs(target - latest.lower) <= eps:
+        target = latest.lower
+    elif abs(target - latest.upper) <= eps:
+        target = latest.upper
     if direction == "higher":
         if target <= latest.lower:
             return Assurance.PASS

@@ -155,6 +155,23 @@ def test_the_assurance_icon_compares_the_target_with_the_limits(direction, targe
     assert analyse(series(BASELINE), direction, target=target).assurance == assurance
 
 
+@pytest.mark.parametrize(
+    "direction,target,assurance",
+    [
+        ("higher", 5.632, Assurance.FAIL),  # the upper limit, worked out as 5.6320000000000014
+        ("higher", 4.568, Assurance.PASS),
+        ("lower", 5.632, Assurance.PASS),
+        ("lower", 4.568, Assurance.FAIL),
+    ],
+)
+def test_a_target_on_a_limit_is_on_it_whatever_the_limits_arithmetic(
+    direction, target, assurance
+):
+    # Mean 5.1, mean moving range 0.2: limits 5.1 ± 2.66 × 0.2, exactly 4.568 and 5.632.
+    result = analyse(series([5.0, 5.2] * 8), direction, target=target)
+    assert result.assurance == assurance
+
+
 def test_no_target_no_assurance_icon():
     assert analyse(series(BASELINE), "higher").assurance is None
 
