@@ -164,9 +164,7 @@ def test_the_assurance_icon_compares_the_target_with_the_limits(direction, targe
         ("lower", 4.568, Assurance.FAIL),
     ],
 )
-def test_a_target_on_a_limit_is_on_it_whatever_the_limits_arithmetic(
-    direction, target, assurance
-):
+def test_a_target_on_a_limit_is_on_it_whatever_the_limits_arithmetic(direction, target, assurance):
     # Mean 5.1, mean moving range 0.2: limits 5.1 ± 2.66 × 0.2, exactly 4.568 and 5.632.
     result = analyse(series([5.0, 5.2] * 8), direction, target=target)
     assert result.assurance == assurance
