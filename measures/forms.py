@@ -3,6 +3,7 @@ from django.conf import settings
 
 from measures import data_quality
 from measures.models import DataQualityRating, Measure
+from measures.spc import MIN_BASELINE_POINTS
 from strategy_tracker.forms import DateInput, MultilineTextField
 
 
@@ -41,7 +42,7 @@ class SpcLimitsForm(forms.Form):
     spc_baseline_points = forms.IntegerField(
         label="Baseline points",
         required=False,
-        min_value=2,
+        min_value=MIN_BASELINE_POINTS,
         max_value=1000,
         help_text="Limits come from the first this-many points of each part. Empty: all points.",
     )
@@ -81,6 +82,16 @@ class SpcLimitsForm(forms.Form):
             raise forms.ValidationError(
                 "Rebase from the end of a period this measure has a value for, so the new "
                 "limits start at a point on the chart."
+            )
+        # A rebase follows a sustained change, a shift's length of points at least: limits
+        # from one or two would have a board read "consistently failing" into noise.
+        least = settings.SPC_SHIFT_LENGTH
+        since = self.measure.values.filter(period_end__gte=rebase).count() if rebase else None
+        if since is not None and since < least:
+            raise forms.ValidationError(
+                f"Rebase from a period with at least {least} values from it onward (this one "
+                f"has {since}): new limits need a sustained change to rest on. Wait for more "
+                "values, or rebase from an earlier period."
             )
         return rebase
 

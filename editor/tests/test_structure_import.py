@@ -132,6 +132,11 @@ def test_a_published_strategy_is_not_changed_by_a_workbook(lead, admin_user):
 
 BAD_ROWS = [
     (
+        {"level": "measure", "parent": "1.1", "code": "FEW", "title": "F",
+         "spc_baseline_points": 3},
+        'Sheet "Items", row 7: SPC baseline points: SPC limits need at least 12 points.',
+    ),
+    (
         {"level": "milestone", "number": "1.1.2", "title": "\u200b\u2060"},
         'Sheet "Items", row 7: Title: Type some words',
     ),
