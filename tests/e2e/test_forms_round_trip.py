@@ -313,13 +313,13 @@ def test_the_spc_limits_form_shows_the_saved_rebase_date_and_resaving_it_changes
     page.goto(f"{live_server.url}/measures/WAITS/")
     limits = page.locator("#spc-limits")
     limits.get_by_text("Fix or rebase the SPC limits (Admin)").click()
-    limits.get_by_label("Baseline points").fill("6")
+    limits.get_by_label("Baseline points").fill("12")
     limits.get_by_label("Rebase from").fill("2021-06-30")
     limits.get_by_label("Reason").fill("A new triage pathway started in April 2021.")
     limits.get_by_role("button", name="Save SPC limits").click()
     expect(page.get_by_role("status")).to_contain_text("SPC limits saved.")
     measure.refresh_from_db()
-    assert (measure.spc_baseline_points, measure.spc_rebase_from) == (6, dt.date(2021, 6, 30))
+    assert (measure.spc_baseline_points, measure.spc_rebase_from) == (12, dt.date(2021, 6, 30))
     assert differences(first, stored_rows()) == {
         (Measure._meta.label, measure.pk, "spc_baseline_points"),
         (Measure._meta.label, measure.pk, "spc_rebase_from"),
@@ -327,7 +327,7 @@ def test_the_spc_limits_form_shows_the_saved_rebase_date_and_resaving_it_changes
 
     page.reload()
     limits.get_by_text("Fix or rebase the SPC limits (Admin)").click()
-    expect(limits.get_by_label("Baseline points")).to_have_value("6")
+    expect(limits.get_by_label("Baseline points")).to_have_value("12")
     expect(limits.get_by_label("Rebase from")).to_have_value("2021-06-30")
     expect(limits.get_by_label("Reason")).to_have_value("")
 
