@@ -5,6 +5,9 @@ Milestones are taken as their owners last reported them when the quarter closes 
 are in by then) and judged against the quarter's last day; measures by their latest value for
 a period ending in the quarter or before, judged the same way, with their SPC icons."""
 
+import datetime as dt
+from decimal import Decimal
+
 from measures.models import MeasureValue
 from milestones.models import Submission, SubmissionState
 from objectives.models import JobTitle
@@ -72,28 +75,34 @@ def _job_titles(progress) -> dict[int, str]:
 
 
 def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
-    """Each figure the previous quarter's report showed whose value has changed since."""
+    """Each figure the previous quarter's report showed, as its latest or on its chart, whose
+    value has changed since; of a measure with several, the latest period's (a row has room
+    for one)."""
     quarter = period.financial_quarter.previous()
-    shown = SnapshotItem.objects.filter(
+    previous = SnapshotItem.objects.filter(
         period__strategy_id=period.strategy_id,
         period__year=quarter.year,
         period__quarter=quarter.number,
         period__state="closed",
         level__in=[Level.MEASURE, Level.CONTEXT],
-        value_period_end__isnull=False,
-    ).values_list("object_id", "value_period_end", "value")
-    shown = {(measure_id, end): value for measure_id, end, value in shown}
+    ).values_list("object_id", "value_period_end", "value", "chart")
+    shown: dict[tuple[int, dt.date], Decimal] = {}
+    for measure_id, end, value, chart in previous:
+        for point in (chart or {}).get("points", []):
+            # Charted as floats: 5.0 and Decimal("5.0000") are the same figure.
+            shown[measure_id, dt.date.fromisoformat(point[0])] = Decimal(str(point[1]))
+        if end is not None:
+            shown[measure_id, end] = value
     if not shown:
         return
     now = MeasureValue.objects.filter(
         measure_id__in={measure_id for measure_id, _ in shown},
         period_end__in={end for _, end in shown},
     ).values_list("measure_id", "period_end", "value")
-    restated = {
-        measure_id: (end, shown[measure_id, end], value)
-        for measure_id, end, value in now
-        if (measure_id, end) in shown and value != shown[measure_id, end]
-    }
+    restated = {}
+    for measure_id, end, value in sorted(now, key=lambda row: row[1]):  # the latest last
+        if (measure_id, end) in shown and value != shown[measure_id, end]:
+            restated[measure_id] = (end, shown[measure_id, end], value)
     for row in rows:
         if row.level in (Level.MEASURE, Level.CONTEXT) and row.object_id in restated:
             row.restated_period_end, row.restated_from, row.restated_to = restated[row.object_id]

@@ -106,6 +106,26 @@ def test_every_kind_of_change_is_found(quarters):
     assert found.found["restated"][0].detail == "Jun 2024: 5 → 5.5"
 
 
+def test_a_restated_figure_on_last_quarters_chart_is_found_not_only_its_latest(admin_user):
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    measure = make_measure(objective, code="WAIT", name="Waits", unit="count")
+    make_value(measure, dt.date(2024, 3, 31), 10)
+    make_value(measure, dt.date(2024, 6, 30), 12)
+    for quarter in (Q1, Q2):
+        period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
+        cycle.open_period(period, by=None)
+        if quarter == Q2:  # the older of Q1's two charted figures, restated
+            measure.values.filter(period_end=dt.date(2024, 3, 31)).update(value=Decimal(9))
+        cycle.close_period(period, by=admin_user, today=quarter.end + dt.timedelta(days=3))
+    waits = ReportingPeriod.objects.get(quarter=2).snapshot.get(level="measure")
+    assert (waits.restated_period_end, waits.restated_from, waits.restated_to) == (
+        dt.date(2024, 3, 31),
+        Decimal(10),
+        Decimal(9),
+    )
+
+
 def test_closing_a_quarter_records_restatements_and_counts_its_changes(admin_user, client):
     strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
     objective = make_objective(make_priority(strategy, number=1), number=1)
