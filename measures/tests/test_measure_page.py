@@ -198,7 +198,9 @@ def test_the_page_draws_the_same_trajectory_and_describes_it(signed_in, planned)
     html = signed_in.get("/measures/VAC/").content.decode()
     trace = next(t for t in _page_chart(html)["data"] if t["name"] == "Trajectory to target")
     assert trace["y"] == [12.0, 11.5, 8.0]
+    # Each planned point the chart draws in words too, for those who cannot see the chart.
     assert "From the baseline to the target through 1 planned point" in _text(html)
+    assert '(<span id="planned-points">31 March 2025: 11.5%</span>)' in html
 
 
 def test_no_trajectory_is_drawn_from_a_baseline_already_on_the_good_side(planned):
