@@ -3,7 +3,7 @@ a dated target is still ahead. Pure Python, no Django."""
 
 import datetime as dt
 import functools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from measures import trajectory
 from strategy_tracker.dates import long_day
@@ -52,7 +52,9 @@ def _gap_phrase(
         if relative >= Decimal("0.1")
         else Decimal("0.01")
     )
-    return f"{relative.quantize(places).normalize():f}% {side} {against}"
+    # Halves up, as people round: 2.5% reads 3%, never 2% (Decimal's default rounds to even).
+    shown = relative.quantize(places, rounding=ROUND_HALF_UP).normalize()
+    return f"{shown:f}% {side} {against}"
 
 
 def context_status() -> Status:

@@ -292,6 +292,19 @@ def test_a_small_miss_never_reads_as_zero_percent():
     assert "0.3% above target" in result.reason
 
 
+def test_a_gap_of_a_half_rounds_up_as_people_round():
+    result = measure_status(
+        direction="higher",
+        unit="count",
+        target=D(80),
+        tolerance=D(5),
+        latest_value=D(78),  # 2.5% below
+        latest_period_end=days(-30),
+        today=TODAY,
+    )
+    assert "3% below target" in result.reason
+
+
 # --- a dated target: judged against the trajectory while it is ahead ------------------------
 
 
@@ -331,7 +344,7 @@ def test_a_value_behind_its_trajectory_beyond_tolerance_is_red():
     result = _against(D(70), D(80), direction="higher", unit="count", tolerance=D(5), target=D(100))
     assert result.rag == Rag.RED
     assert result.reason == (
-        "12% below trajectory (latest 70 against 80 expected by 30 September 2026 on the "
+        "13% below trajectory (latest 70 against 80 expected by 30 September 2026 on the "
         "trajectory to 100 by 31 March 2027)"
     )
     assert result.finding == "behind trajectory"
