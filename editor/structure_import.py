@@ -25,7 +25,6 @@ from editor.forms import RESERVED_CODES, RESERVED_SLUGS
 from editor.structure_export import item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
-from measures.spc import MIN_BASELINE_POINTS
 from milestones.models import Milestone, MilestoneDelegate, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import ADMIN, organisations_where
@@ -531,13 +530,6 @@ def _check_measure(measure: Measure) -> None:
     low, high = measure.minimum_value, measure.maximum_value
     if low is not None and high is not None and low > high:
         raise ValidationError({"minimum_value": "The minimum cannot be above the maximum."})
-    if (
-        measure.spc_baseline_points is not None
-        and measure.spc_baseline_points < MIN_BASELINE_POINTS
-    ):
-        raise ValidationError(
-            {"spc_baseline_points": f"SPC limits need at least {MIN_BASELINE_POINTS} points."}
-        )
 
 
 def _strategy_model_fields() -> list[str]:

@@ -160,7 +160,9 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
     """Check the file can be read at all and read its header; the rows come from iter_rows."""
     _check_not_binary(data, max_bytes)
     encoding = _encoding(data)
-    first_line = next((line for line in _text(data, encoding) if line.strip()), "")
+    # The first line with more than separators on it: a spreadsheet's empty rows above the
+    # header are saved as ",," or ";;", which would pick the wrong separator.
+    first_line = next((line for line in _text(data, encoding) if line.strip(" \t\r\n,;\ufeff")), "")
     delimiter = _choose_delimiter(first_line.lstrip("\ufeff"))
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:

@@ -437,7 +437,9 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     return f"at most {high.normalize():f}{suffix}"
 
 
-def period_error(period_end: dt.date, measure: MeasureRules | None, today: dt.date) -> str:
+def period_error(
+    period_end: dt.date, measure: "MeasureRules | Measure | None", today: dt.date
+) -> str:
     """Why a figure for the period ending `period_end` is refused (a quarter's end, not in
     the future, not before any figure this tracks or the measure's baseline), or ""; the
     strategy JSON import holds its figures to the same rule."""

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Upper
@@ -206,7 +207,9 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     source_ref = models.CharField(max_length=300, blank=True)
     # SPC limits: from the first N points of each part of the series (all if empty), with a
     # new part from `spc_rebase_from`. Set by an Admin with a reason; never automatically.
-    spc_baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    spc_baseline_points = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(spc.MIN_BASELINE_POINTS)]
+    )
     spc_rebase_from = models.DateField(null=True, blank=True)
     # Order among its priority's or objective's measures (1, 2, 3…), as entered or as an Admin
     # sets it in the editor; a new measure goes last (save). Measures are not numbered: their

@@ -19,8 +19,8 @@ from strategy_tracker.dates import short_day
 LIMIT_FACTOR = 2.66
 NEAR_FACTOR = 2 / 3 * 2.66
 MIN_POINTS = 15
-# Limits fixed to fewer points than a year of months rest on too little to judge by.
-MIN_BASELINE_POINTS = 12
+# Limits fixed to fewer points than two years of quarters rest on too little to judge by.
+MIN_BASELINE_POINTS = 8
 DEFAULT_RUN_LENGTH = 7
 ALLOWED_RUN_LENGTHS = range(6, 9)
 

@@ -413,7 +413,7 @@ class Priority(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     part = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
-    part_title = models.CharField(max_length=200, blank=True)
+    part_title = models.CharField(max_length=200, blank=True, validators=[visible_text])
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300, validators=[visible_text])
     description = models.TextField(blank=True)

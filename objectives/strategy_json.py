@@ -324,7 +324,7 @@ def _import_measures(items: list, where: str, named: dict, today: dt.date, **par
             # The figures import's rule for a period (a quarter's end, not in the future, not
             # before any figure this tracks), so a strategy file loads no figure it would refuse.
             period_end = value_fields["period_end"]
-            if period_end and (wrong := period_error(period_end, None, today)):
+            if period_end and (wrong := period_error(period_end, measure, today)):
                 raise StrategyImportError(f"{here} value {j}: {wrong}")
             _save(MeasureValue(measure=measure, **value_fields), f"{here} value {j}")
 

@@ -30,6 +30,7 @@ from django.utils.html import format_html
 from strategy_tracker.accounts import link_lifetime, send_reset_link
 from strategy_tracker.admin_forms import ReadStateForm
 from strategy_tracker.admin_lookups import SaneLookupsMixin
+from strategy_tracker.passwords import signs_in_with_provider
 
 # Never changed in the admin: the password (a reset link instead), staff status (follows the
 # Admin role), and what Django records.
@@ -72,6 +73,8 @@ def _why_no_link_to(user: User) -> str | None:
         return "the account is deactivated"
     if not user.email:
         return "the account has no e-mail address"
+    if signs_in_with_provider(user):
+        return "the account signs in through the organisation's provider"
     return None
 
 

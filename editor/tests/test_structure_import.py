@@ -134,7 +134,8 @@ BAD_ROWS = [
     (
         {"level": "measure", "parent": "1.1", "code": "FEW", "title": "F",
          "spc_baseline_points": 3},
-        'Sheet "Items", row 7: SPC baseline points: SPC limits need at least 12 points.',
+        'Sheet "Items", row 7: SPC baseline points: Ensure this value is greater than or equal '
+        "to 8.",
     ),
     (
         {"level": "milestone", "number": "1.1.2", "title": "\u200b\u2060"},

@@ -310,6 +310,12 @@ def test_blank_lines_above_the_header_are_skipped_and_lines_counted_as_in_the_fi
     assert "Line 5: “x” is not a date" in html
 
 
+def test_a_spreadsheets_empty_rows_above_a_semicolon_header_are_skipped(signed_in_admin, measures):
+    content = ";;\n;;\nmeasure_code;period_end;value\nCNT;2024-06-30;5\n"
+    page = _preview(signed_in_admin, content)
+    assert page.context["report"].totals["new"] == 1
+
+
 def test_a_financial_quarter_in_year_zero_is_a_row_error(signed_in_admin, measures):
     page = _preview(signed_in_admin, "measure_code,period,value\nCNT,0000/01 Q1,5\n")
     assert page.status_code == 200

@@ -86,7 +86,7 @@ def test_an_admin_rebases_the_limits_with_a_reason_kept_in_history(client, admin
     "data,message",
     [
         ({"spc_baseline_points": 12, "reason": ""}, "Say why the limits are being changed"),
-        ({"spc_baseline_points": 11, "reason": "x"}, "greater than or equal to 12"),
+        ({"spc_baseline_points": 7, "reason": "x"}, "greater than or equal to 8"),
         ({"spc_rebase_from": "2023-06-31", "reason": "x"}, "Enter the period end as a date"),
         # The last three quarters: limits from three points would judge the target on noise.
         (

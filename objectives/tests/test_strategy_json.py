@@ -236,6 +236,18 @@ def _objective(data: dict) -> dict:
             "is before 1990",
         ),
         (lambda d: d["priorities"][0].update(title="\u200b"), "priority 1: title: Type some"),
+        (
+            lambda d: d["priorities"][1].update(part_title="\u200b"),
+            "priority 2: part_title: Type some",
+        ),
+        (
+            lambda d: _objective(d)["measures"][0]["values"][0].update(period_end="2011-12-31"),
+            "before this measure's baseline (31 March 2012)",
+        ),
+        (
+            lambda d: _objective(d)["measures"][0].update(spc_baseline_points=5),
+            "spc_baseline_points: Ensure this value is greater than or equal to 8",
+        ),
         (lambda d: d["priorities"][0].update(title=1.5), "priority 1 title: 1.5 is not text"),
         (
             lambda d: _objective(d)["measures"][0]["values"][0].update(period_end=None),

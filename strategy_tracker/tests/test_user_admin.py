@@ -328,6 +328,24 @@ def test_the_reset_link_action_sends_links_to_those_who_can_use_them(
     assert "gone (the account is deactivated)" in text
 
 
+def test_no_reset_link_goes_to_someone_the_provider_signs_in(client, superuser, lead, settings):
+    from sso.models import ProviderAccount
+
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_CLIENT_ID = "strategy-tracker"
+    ProviderAccount.objects.create(user=lead, issuer="https://provider.example", subject="l-1")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "send_password_reset_links", "_selected_action": [lead.pk]},
+        follow=True,
+    )
+    assert mail.outbox == []
+    assert "the account signs in through the organisation&#x27;s provider" in (
+        response.content.decode()
+    )
+
+
 @pytest.mark.parametrize("who", ["board_member", "lead", "admin_user"])
 def test_no_role_in_an_organisation_reaches_the_user_admin(client, request, lead, who):
     client.force_login(request.getfixturevalue(who))
