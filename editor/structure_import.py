@@ -84,6 +84,9 @@ class Plan:
     problems: list[str]  # each naming its sheet and row
     tree: list[Planned]
     items: list[Planned]
+    # The draft as it was read, whole: an Admin's change to any of it between the preview
+    # and the confirm (even to a value the file also changes) refuses the confirm.
+    stored_state: str = ""
 
     @property
     def ok(self) -> bool:
@@ -103,6 +106,7 @@ class Plan:
             (
                 self.strategy_outcome,
                 sorted(self.strategy_values.items()),
+                self.stored_state,
                 [(i.level, i.label, i.outcome, i.changes, i.values) for i in self.items],
             )
         )
@@ -125,6 +129,7 @@ class _Planner:
         self.holders: dict[int | None, set[int]] = {}  # by organisation: who can hold
         self.problems: list[str] = list(file.strategy_problems)
         self.items: list[Planned] = []
+        self.stored_rows: list[dict] = []  # the draft's items as compare() read them
 
     def where(self, row: SheetRow | int) -> str:
         number = row.row if isinstance(row, SheetRow) else row
@@ -457,7 +462,9 @@ class _Planner:
     def compare(self, strategy: Strategy) -> list[Planned]:
         """Match items with the draft's (by number, measures by code); what the workbook no
         longer lists is to be archived."""
-        current = {_key(r["level"], r.get("code") or r["number"]): r for r in item_rows(strategy)}
+        rows = item_rows(strategy)
+        self.stored_rows = rows
+        current = {_key(r["level"], r.get("code") or r["number"]): r for r in rows}
         objects = self.stored
         seen = set()
         for item in self.items:
@@ -620,7 +627,23 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
         gone = planner.compare(strategy)
         planner.items.extend(gone)
         tree.extend(gone)
-    return Plan(strategy, values, outcome, planner.problems, tree, planner.items)
+    return Plan(
+        strategy,
+        values,
+        outcome,
+        planner.problems,
+        tree,
+        planner.items,
+        _stored_state(strategy, planner),
+    )
+
+
+def _stored_state(strategy: Strategy | None, planner: _Planner) -> str:
+    """The draft's own row and its items' rows, as one string for the plan's digest."""
+    if strategy is None:
+        return ""
+    row = Strategy.objects.filter(pk=strategy.pk).values().first()
+    return repr((sorted((row or {}).items()), planner.stored_rows))
 
 
 def _organisations(strategy: Strategy | None, values: dict) -> set[int]:

@@ -282,6 +282,32 @@ def test_a_confirm_after_the_draft_changed_is_refused(client, lead, admin_user):
     assert Priority.objects.get(strategy=draft, number=1).title == "Changed meanwhile"
 
 
+def test_a_change_meanwhile_to_the_very_value_the_file_changes_refuses_the_confirm(
+    client, lead, admin_user
+):
+    """The file would have replaced another Admin's title without anyone seeing it: the
+    preview said "updated (Title)" both before and after their change."""
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    client.force_login(admin_user)
+    rows = _rows()
+    rows[0]["title"] = "Start well, from the file"
+    preview = client.get(_upload(client, write_workbook(SMALL, rows)).url)
+    Priority.objects.filter(strategy=draft, number=1).update(title="Typed carefully meanwhile")
+    response = client.post(
+        reverse("editor:import_confirm", args=[preview.context["upload"].pk]),
+        {"seen": preview.context["plan"].digest},
+    )
+    assert response.status_code == 409
+    assert Priority.objects.get(strategy=draft, number=1).title == "Typed carefully meanwhile"
+    # The new preview shows what the file would replace now; confirming that one imports.
+    response = client.post(
+        reverse("editor:import_confirm", args=[preview.context["upload"].pk]),
+        {"seen": response.context["plan"].digest},
+    )
+    assert response.status_code == 302
+    assert Priority.objects.get(strategy=draft, number=1).title == "Start well, from the file"
+
+
 def test_a_file_that_cannot_be_read_is_refused_on_the_upload_page(client, admin_user):
     client.force_login(admin_user)
     response = _upload(client, b"\xd0\xcf\x11\xe0" + b"\x00" * 600, name="old.xls")
