@@ -25,7 +25,7 @@ def quarterly_return(request: HttpRequest) -> HttpResponse:
     )
     done = _outcome_summary(rows)
     problems = [r for r in rows if r.has_problem]
-    lost = returns.no_longer_yours(rows, request.POST)
+    lost = returns.no_longer_yours(rows, request.POST, request.user)
     if not problems and not lost:
         messages.success(
             request, done or "Nothing was changed: no milestone was updated or ticked."
@@ -64,7 +64,7 @@ def _outcome_summary(rows) -> str:
     return (" and ".join(parts) + ".").capitalize() if parts else ""
 
 
-def _return_page(request, rows, today, done="", lost=0, status=200) -> HttpResponse:
+def _return_page(request, rows, today, done="", lost=(), status=200) -> HttpResponse:
     context = {
         "rows": rows,
         "today": today,

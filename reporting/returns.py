@@ -14,6 +14,8 @@ from django.utils import timezone
 from milestones import sign_off
 from milestones.models import (
     Milestone,
+    MilestoneDelegate,
+    MilestoneStatus,
     StaleMilestoneError,
     Submission,
     SubmissionState,
@@ -25,7 +27,7 @@ from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.dates import long_day
 from strategy_tracker.forms import normalise_line_breaks
-from strategy_tracker.people import as_id
+from strategy_tracker.people import as_id, display_name
 
 SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
 INVALID, CONFLICT, REFUSED = "invalid", "conflict", "refused"
@@ -168,10 +170,56 @@ def _sent_ids(posted) -> set[int]:
     return ids
 
 
-def no_longer_yours(rows: list[ReturnRow], posted) -> int:
-    """How many milestones the return sent that are not the lead's to update any more (given
-    to someone else, a delegation removed): nothing is saved for them."""
-    return len(_sent_ids(posted) - {row.milestone.pk for row in rows})
+@dataclass
+class NotYours:
+    """A milestone the return sent that is not the lead's to update any more: nothing is
+    saved for it, and what they typed is shown back to them to copy."""
+
+    title: str  # "" for one they may no longer see
+    why: str
+    typed: list[tuple[str, str]]  # (label, what they typed), only what they filled in
+
+
+def no_longer_yours(rows: list[ReturnRow], posted, user) -> list[NotYours]:
+    """The milestones the return sent that are not the lead's to update any more (given to
+    someone else, a delegation removed, archived), each with why and what was typed."""
+    ids = sorted(_sent_ids(posted) - {row.milestone.pk for row in rows})
+    seen = (
+        Milestone.everything.filter(
+            pk__in=ids, objective__priority__strategy__in=Strategy.objects.visible_to(user)
+        )
+        .select_related("owner")
+        .in_bulk()
+    )
+    delegated = set(
+        MilestoneDelegate.objects.filter(milestone_id__in=ids, user=user).values_list(
+            "milestone_id", flat=True
+        )
+    )
+    return [_not_yours(seen.get(pk), pk in delegated, posted, f"m{pk}", user) for pk in ids]
+
+
+def _not_yours(milestone, delegate: bool, posted, prefix: str, user) -> NotYours:
+    if milestone is None:
+        return NotYours("", "it is no longer in a strategy you can see", _typed(posted, prefix))
+    if milestone.archived_at:
+        why = "it was taken out of the strategy (archived) since you opened this page"
+    elif milestone.owner_id != user.pk and not delegate:
+        owner = f"{display_name(milestone.owner)}'s" if milestone.owner else "nobody's"
+        why = f"it is {owner} to update now: you are no longer its owner or a delegate"
+    else:
+        why = "your organisation is no longer responsible for it"
+    return NotYours(milestone.title, why, _typed(posted, prefix))
+
+
+def _typed(posted, prefix: str) -> list[tuple[str, str]]:
+    status = posted.get(f"{prefix}-status", "")
+    typed = [
+        ("Status", MilestoneStatus(status).label if status in MilestoneStatus.values else ""),
+        ("Forecast", posted.get(f"{prefix}-forecast_date", "").strip()),
+        ("Commentary", normalise_line_breaks(posted.get(f"{prefix}-commentary", "")).strip()),
+    ]
+    return [(label, text) for label, text in typed if text]
 
 
 def _latest_periods(strategy_ids) -> dict[int, ReportingPeriod]:

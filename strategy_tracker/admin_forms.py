@@ -10,16 +10,24 @@ import hashlib
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 
 
 def row_state(instance, unwatched: tuple[str, ...] = ()) -> str:
-    """A fingerprint of every stored field of the row but those `unwatched`."""
+    """A fingerprint of every stored field of the row but those `unwatched`, and of its plain
+    many-to-many fields (a person's permissions), which its page saves whole too."""
     values = [
         (f.attname, f.value_to_string(instance))
         for f in instance._meta.concrete_fields
         if f.name not in unwatched
     ]
+    if instance.pk is not None:
+        values += [
+            (f.name, sorted(getattr(instance, f.name).values_list("pk", flat=True)))
+            for f in instance._meta.many_to_many
+            if f.remote_field.through._meta.auto_created and f.name not in unwatched
+        ]
     return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
 
 
@@ -94,6 +102,55 @@ class ReadStateFormSet(BaseInlineFormSet):
             shown = form.data.get(form.add_prefix("read_state"))
             if form.instance.pk and not _lock_as_shown(form, shown):
                 raise _stale(form, "deleted or saved")
+        self._refuse_clashes()
+
+    def _refuse_clashes(self) -> None:
+        """Rows that would break a uniqueness rule, refused on the row with the rule's words.
+        Django leaves out of those checks the parent's key and every column an inline does
+        not show (an objective's `archived_at`), so a second click on Save, or two Admins
+        adding the same row, reached the database's rule: a 500. Errors Django put on a hidden
+        field (a person's one job title) are moved where the page shows them."""
+        seen: dict[tuple, object] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            for name in [n for n in form.errors if n in form.fields]:
+                if form.fields[name].widget.is_hidden:
+                    form.add_error(None, form.errors.pop(name))
+            if form.errors or not form.has_changed():
+                continue
+            instance = form.instance
+            try:
+                instance.validate_unique()
+                instance.validate_constraints()
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                continue
+            for key in _unique_keys(instance):
+                if key in seen:
+                    form.add_error(None, f"Another row on this page has the same {key[1]}.")
+                seen[key] = form
+
+
+def _unique_keys(instance) -> list[tuple]:
+    """The instance's values under each of its model's uniqueness rules that holds for it
+    (a rule for live rows only holds while it is live), to find two new rows alike."""
+    meta = instance._meta
+    keys = []
+    for constraint in meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if not isinstance(constraint, UniqueConstraint) or not fields:
+            continue
+        values = tuple(getattr(instance, meta.get_field(f).attname) for f in fields)
+        if None in values:
+            continue
+        if constraint.condition is not None and not constraint.condition.check(
+            instance._get_field_expression_map(meta=meta)
+        ):
+            continue
+        names = " and ".join(str(meta.get_field(f).verbose_name) for f in fields)
+        keys.append((constraint.name, names, values))
+    return keys
 
 
 class ReadStateAdminMixin:

@@ -11,7 +11,7 @@ from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
 from reporting.tests.helpers import return_as_shown, strategy_reporting
 from strategy_tracker.roles import PROGRAMME_LEAD
-from tests.factories import make_milestone
+from tests.factories import make_milestone, make_objective
 
 pytestmark = pytest.mark.django_db
 URL = "/milestones/return/"
@@ -311,9 +311,43 @@ def test_a_milestone_taken_away_meanwhile_is_counted_not_dropped(client, program
     MilestoneDelegate.objects.filter(milestone=delegated).delete()
     response = client.post(URL, data)
     assert response.status_code == 409
-    assert "1 milestone you sent is no longer yours to update" in response.content.decode()
+    page = response.content.decode()
+    assert "1 milestone you sent is no longer yours to update" in page
+    # Named, with why, and what the lead typed shown back to copy (it was lost before).
+    assert f"<strong>{delegated.title}</strong>: it is " in page
+    assert "you are no longer its owner or a delegate" in page
+    assert '<blockquote class="commentary">Mine.</blockquote>' in page and "At risk" in page
+    assert "Nothing you typed" not in page  # the form below does not hold it
     delegated.refresh_from_db()
     assert delegated.commentary == ""
+
+
+def test_a_milestone_archived_meanwhile_says_so_and_gives_back_the_text(
+    client, programme_lead, world
+):
+    one, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Words to keep."}})
+    Milestone.objects.filter(pk=one.pk).update(archived_at=timezone.now())
+    response = client.post(URL, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "it was taken out of the strategy (archived) since you opened this page" in page
+    assert "Words to keep." in page
+
+
+def test_a_milestone_the_lead_cannot_see_is_never_named(client, programme_lead, world):
+    """Ids are the lead's to write: a return naming another organisation's milestone learns
+    nothing of it."""
+    hidden = make_milestone(make_objective(), title="Someone else's secret plan")
+    hidden.objective.priority.strategy.status = "draft"
+    hidden.objective.priority.strategy.save()
+    client.force_login(programme_lead)
+    response = client.post(URL, _post_data({hidden: {"status": "at_risk", "commentary": "x"}}))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else" not in page
+    assert "it is no longer in a strategy you can see" in page
 
 
 def test_a_return_for_a_quarter_closed_since_is_not_counted_for_the_next(

@@ -113,3 +113,98 @@ def test_an_inline_row_deleted_meanwhile_stops_the_page_saving_and_says_why(clie
     measure.refresh_from_db()
     assert measure.name == "Vacancies"
     assert list(measure.trajectory.values_list("value", flat=True)) == [69]
+
+
+def _with_new_trajectory_row(data: dict, period_end: str, value: str) -> dict:
+    """The measure page's form with one more planned point typed into the blank row."""
+    prefix = "trajectory"
+    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    return data | {
+        f"{prefix}-TOTAL_FORMS": [str(n + 1)],
+        f"{prefix}-{n}-period_end": [period_end],
+        f"{prefix}-{n}-value": [value],
+    }
+
+
+def test_a_new_inline_row_that_clashes_with_a_stored_one_is_refused_with_a_message(
+    client, site_admin
+):
+    """A double click on Save (or a second Admin typing the same point) added the row twice:
+    the database's uniqueness rule answered with a 500."""
+    measure = make_measure(
+        make_objective(),
+        code="VAC",
+        name="Vacancies",
+        baseline_value=Decimal(60),
+        baseline_period=dt.date(2025, 3, 31),
+        target_value=Decimal(80),
+        target_date=dt.date(2028, 3, 31),
+    )
+    client.force_login(site_admin)
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    data = _with_new_trajectory_row(_opened(client, url, "measure_form"), "2026-03-31", "62")
+    assert client.post(url, data).status_code == 302
+
+    response = client.post(url, data)  # the same form again: the second click
+
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+    assert list(measure.trajectory.values_list("value", flat=True)) == [62]
+
+
+def _with_new_row(data: dict, prefix: str, **fields: str) -> dict:
+    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    return (
+        data
+        | {f"{prefix}-TOTAL_FORMS": [str(n + 1)]}
+        | {f"{prefix}-{n}-{name}": [value] for name, value in fields.items()}
+    )
+
+
+def test_a_priority_numbered_as_a_live_one_is_refused_on_the_strategy_page(client, site_admin):
+    """Unique among live priorities only (a rule with a condition on a column the inline does
+    not show): one click on Save was a 500."""
+    strategy = make_strategy(title="Our plan")
+    make_priority(strategy, number=1, title="First")
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
+    data = _with_new_row(
+        _opened(client, url, "strategy_form"), "priorities", part="1", number="1", title="Again"
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Please correct" in response.content.decode()
+    assert list(strategy.priorities.values_list("title", flat=True)) == ["First"]
+
+
+def test_two_new_rows_alike_on_one_page_are_refused(client, site_admin):
+    strategy = make_strategy(title="Our plan")
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_strategy_change", args=[strategy.pk])
+    data = _opened(client, url, "strategy_form")
+    data = _with_new_row(data, "priorities", part="1", number="1", title="One")
+    data = _with_new_row(data, "priorities", part="1", number="1", title="Two")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Another row on this page has the same" in response.content.decode()
+    assert not strategy.priorities.exists()
+
+
+def test_a_second_job_title_says_why_it_is_refused(client, site_admin, programme_lead):
+    """Django put its error on the hidden person field: "Please correct the error below" and
+    no error anywhere on the page."""
+    client.force_login(site_admin)
+    lead = programme_lead
+    url = reverse("admin:auth_user_change", args=[lead.pk])
+    data = _with_new_row(_opened(client, url, "user_form"), "job_title", title="Head of Care")
+    assert client.post(url, data).status_code == 302
+
+    response = client.post(url, data)  # a second tab, or a second click
+
+    assert response.status_code == 200
+    assert "Job title with this User already exists" in response.content.decode()
+    assert lead.job_title.title == "Head of Care"

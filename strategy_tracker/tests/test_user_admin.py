@@ -376,6 +376,22 @@ def test_a_person_changed_since_the_page_was_opened_is_not_saved_over(client, su
     assert lead.last_name != "Smith"
 
 
+def test_a_permission_given_meanwhile_is_not_taken_away_unseen(client, superuser, lead):
+    """The page saves a person's permissions whole: a page opened before another site
+    administrator gave one, then saved for a name, took it away without a word."""
+    from django.contrib.auth.models import Permission
+
+    client.force_login(superuser)
+    data = _as_posted(client, lead, last_name="Smith")
+    given = Permission.objects.get(codename="view_strategy")
+    lead.user_permissions.add(given)  # meanwhile, on another page
+    response = client.post(_change_url(lead), data)
+    assert response.status_code == 200
+    assert "was changed by someone else since you opened the page" in response.content.decode()
+    lead.refresh_from_db()
+    assert list(lead.user_permissions.all()) == [given] and lead.last_name != "Smith"
+
+
 def test_a_sign_in_meanwhile_does_not_stop_a_save(client, superuser, lead):
     client.force_login(superuser)
     data = _as_posted(client, lead, last_name="Smith")
