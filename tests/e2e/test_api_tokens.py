@@ -62,3 +62,26 @@ def test_a_token_made_in_the_browser_reads_values_with_curl_until_it_is_revoked(
     expect(page.get_by_role("status")).to_contain_text("revoked")
     status, _ = _curl(f"{live_server.url}/api/v1/values/", key)
     assert status == 401
+
+
+def test_a_double_click_makes_one_token_and_shows_its_key(page: Page, sign_in, board_member):
+    """The second click used to send the form again: the page then said "You have a token
+    called … already" and the key, shown only once, was never seen."""
+    from api.models import ApiToken
+
+    sign_in(page, "board")
+    page.get_by_role("link", name="API tokens").click()
+    page.get_by_label("Name").fill("Power BI")
+    # A second click 50 ms after the first: its request is on its way, the page still shown.
+    page.evaluate(
+        """() => {
+            const button = [...document.querySelectorAll("button")]
+                .find((b) => b.textContent.trim() === "Make the token");
+            button.click();
+            setTimeout(() => button.click(), 50);
+        }"""
+    )
+    expect(page.locator("code.api-key")).to_have_count(1)
+    assert page.locator("code.api-key").inner_text().strip().startswith("st_")
+    expect(page.get_by_text("already")).to_have_count(0)
+    assert ApiToken.objects.filter(name="Power BI").count() == 1
