@@ -18,6 +18,11 @@ STALE = (
     "Someone changed this strategy's public view since you opened the page, so nothing was "
     "saved. The page now shows what is saved; make your change again."
 )
+STALE_KEPT = (
+    "Someone changed this strategy's public view since you opened the page, so nothing was "
+    "saved. Your choices are still in the form below; what they changed is at the top of the "
+    "history at the foot of the page. Save again to put yours in place of theirs."
+)
 
 
 def _open_data_version(open_data: OpenData | None) -> str:
@@ -72,7 +77,13 @@ def _change(request: HttpRequest, strategy: Strategy) -> HttpResponse:
         if data["version"] != publication.version or data[
             "open_data_version"
         ] != _open_data_version(open_data):
-            return _page(request, strategy, refusal=STALE, status=409)
+            # The Admin's choices stay on the page, against what is saved now: saved again,
+            # they replace it.
+            rebased = request.POST.copy()
+            rebased["version"] = publication.version
+            rebased["open_data_version"] = _open_data_version(open_data)
+            kept = PublicationForm(rebased, strategy=strategy)
+            return _page(request, strategy, form=kept, refusal=STALE_KEPT, status=409)
         changed = _save_settings(request, strategy, publication, open_data, form)
     if changed:
         messages.success(request, "The public view's settings are saved.")

@@ -414,6 +414,32 @@ def test_two_admins_saving_first_the_second_from_a_stale_page_changes_nothing(
     assert PrivateItem.objects.filter(object_id=milestone.pk).exists()
 
 
+def test_a_stale_save_keeps_the_admins_choices_on_the_page_to_save_again(
+    client, admin_user, programme_lead
+):
+    """The page used to show only what was saved: the second Admin's ticks, commentary choice
+    and licence were gone."""
+    strategy = q2_strategy(programme_lead)
+    milestone = Milestone.objects.get(title="Hire the team")
+    client.force_login(admin_user)
+    drawn = client.get(_manage(strategy)).context["form"].initial
+    client.post(
+        _manage(strategy),
+        {"action": "settings", "private": [f"milestone:{milestone.pk}"], "version": 1},
+    )
+    mine = {"action": "settings", "publish_commentary": "on", "licence": "CC0-1.0"}
+    stale = client.post(_manage(strategy), mine | {"version": drawn["version"]})
+    assert stale.status_code == 409
+    assert "Your choices are still in the form below" in stale.content.decode()
+    kept = stale.context["form"]
+    assert kept["publish_commentary"].value() and kept["licence"].value() == "CC0-1.0"
+    assert not OpenData.objects.exists()  # nothing saved yet
+    again = client.post(_manage(strategy), dict(kept.data.lists()) | {"action": ["settings"]})
+    assert again.status_code == 302
+    assert OpenData.objects.get().licence == "CC0-1.0"
+    assert not PrivateItem.objects.filter(object_id=milestone.pk).exists()  # replaced: theirs
+
+
 def test_saving_a_setting_through_the_page_changes_every_tag(client, plan, admin_user):
     url = _urls()[0]
     tag = Client().get(url)["ETag"]
