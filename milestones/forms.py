@@ -8,6 +8,7 @@ from milestones.models import (
     STATUSES_NEEDING_COMMENTARY,
     Milestone,
     MilestoneDelegate,
+    MilestoneStatus,
     holders,
 )
 from objectives.models import Organisation
@@ -104,6 +105,20 @@ class MilestoneUpdateForm(forms.Form):
                 f"Say why the forecast is later than the due date ({due:%-d %B %Y}).{stale}",
             )
         return data
+
+
+def typed_update(posted, prefix: str = "") -> list[tuple[str, str]]:
+    """What someone typed into a milestone update (the form's fields, under `prefix` on the
+    quarterly return) that could not be saved, as (label, text) pairs of what they filled in,
+    to show back to them to copy."""
+    name = (lambda field: f"{prefix}-{field}") if prefix else (lambda field: field)
+    status = posted.get(name("status"), "")
+    typed = [
+        ("Status", MilestoneStatus(status).label if status in MilestoneStatus.values else ""),
+        ("Forecast", posted.get(name("forecast_date"), "").strip()),
+        ("Commentary", normalise_line_breaks(posted.get(name("commentary"), "")).strip()),
+    ]
+    return [(label, text) for label, text in typed if text]
 
 
 def _is_id(value) -> bool:

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from milestones.forms import (
     MilestonePeopleForm,
     MilestoneUpdateForm,
     owners_changed_message,
+    typed_update,
 )
 from milestones.history import milestone_change_log
 from milestones.models import (
@@ -28,6 +29,7 @@ from milestones.models import (
     WaitingUpdateChanged,
 )
 from milestones.status import CLOSED
+from objectives.models import Strategy
 from strategy_tracker.people import as_id
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
@@ -46,14 +48,6 @@ def _get_milestone(
         objective__priority__number=priority_number,
         objective__priority__strategy__slug=slug,
     )
-
-
-def _get_milestone_for_update(request: HttpRequest, **address) -> Milestone:
-    """As _get_milestone, and 403 unless this user may change it."""
-    milestone = _get_milestone(request, **address)
-    if not milestone.can_be_updated_by(request.user):
-        raise PermissionDenied(milestone.who_may_update())
-    return milestone
 
 
 def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict:
@@ -91,7 +85,24 @@ def milestone_detail(request: HttpRequest, **address) -> HttpResponse:
 
 @require_POST
 def milestone_update(request: HttpRequest, **address) -> HttpResponse:
-    milestone = _get_milestone_for_update(request, **address)
+    typed = typed_update(request.POST)
+    try:
+        milestone = _get_milestone(request, **address)
+    except Http404:
+        archived = _archived(request, address["pk"]) if typed else None
+        if archived is None:
+            raise
+        why = "it was taken out of the strategy (archived) since you opened its page."
+        strategy = archived.objective.priority.strategy
+        return _not_saved(request, archived, why, typed, strategy, 409)
+    if not milestone.can_be_updated_by(request.user):
+        if not typed:
+            raise PermissionDenied(milestone.who_may_update())
+        # Given to someone else since the page was opened, most likely: what was typed is
+        # shown back, not lost with a bare 403.
+        why = f"{milestone.who_may_update()} It may have been given to someone else since you "
+        why += "opened its page."
+        return _not_saved(request, milestone, why, typed, milestone, 403)
     form = MilestoneUpdateForm(request.POST, milestone=milestone)
     if not form.is_valid():
         context = _detail_context(request, milestone, form=form)
@@ -136,6 +147,27 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
     else:
         messages.success(request, "Milestone updated.")
     return redirect(milestone.get_absolute_url())
+
+
+def _archived(request: HttpRequest, pk: int) -> Milestone | None:
+    """The milestone, archived, if this user may see its strategy."""
+    visible = Strategy.objects.visible_to(request.user)
+    found = Milestone.everything.select_related("objective__priority__strategy")
+    return found.filter(
+        pk=pk, archived_at__isnull=False, objective__priority__strategy__in=visible
+    ).first()
+
+
+def _not_saved(request, milestone, why: str, typed, back, status: int) -> HttpResponse:
+    """An update that cannot be saved, with what was typed shown back to copy."""
+    context = {
+        "milestone": milestone,
+        "why": why,
+        "typed": typed,
+        "back_url": back.get_absolute_url(),
+        "back_text": f"Back to the {'milestone' if back is milestone else 'strategy'}",
+    }
+    return render(request, "milestones/update_not_saved.html", context, status=status)
 
 
 @require_POST

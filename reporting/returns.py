@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from milestones import sign_off
+from milestones.forms import typed_update
 from milestones.models import (
     Milestone,
     MilestoneDelegate,
-    MilestoneStatus,
     StaleMilestoneError,
     Submission,
     SubmissionState,
@@ -200,8 +200,9 @@ def no_longer_yours(rows: list[ReturnRow], posted, user) -> list[NotYours]:
 
 
 def _not_yours(milestone, delegate: bool, posted, prefix: str, user) -> NotYours:
+    typed = typed_update(posted, prefix)
     if milestone is None:
-        return NotYours("", "it is no longer in a strategy you can see", _typed(posted, prefix))
+        return NotYours("", "it is no longer in a strategy you can see", typed)
     if milestone.archived_at:
         why = "it was taken out of the strategy (archived) since you opened this page"
     elif milestone.owner_id != user.pk and not delegate:
@@ -209,17 +210,7 @@ def _not_yours(milestone, delegate: bool, posted, prefix: str, user) -> NotYours
         why = f"it is {owner} to update now: you are no longer its owner or a delegate"
     else:
         why = "your organisation is no longer responsible for it"
-    return NotYours(milestone.title, why, _typed(posted, prefix))
-
-
-def _typed(posted, prefix: str) -> list[tuple[str, str]]:
-    status = posted.get(f"{prefix}-status", "")
-    typed = [
-        ("Status", MilestoneStatus(status).label if status in MilestoneStatus.values else ""),
-        ("Forecast", posted.get(f"{prefix}-forecast_date", "").strip()),
-        ("Commentary", normalise_line_breaks(posted.get(f"{prefix}-commentary", "")).strip()),
-    ]
-    return [(label, text) for label, text in typed if text]
+    return NotYours(milestone.title, why, typed)
 
 
 def _latest_periods(strategy_ids) -> dict[int, ReportingPeriod]:

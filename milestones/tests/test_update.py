@@ -90,6 +90,46 @@ def test_it_rejects_an_update_from_a_board_member_who_sees_no_form(client, miles
     assert _snapshot(milestone) == before
 
 
+def test_an_update_sent_after_the_milestone_was_given_away_shows_back_what_was_typed(
+    client, milestone, programme_lead, other_lead
+):
+    """A bare 403 used to lose the commentary the lead had written."""
+    client.force_login(programme_lead)
+    Milestone.objects.filter(pk=milestone.pk).update(owner=other_lead)
+    before = _snapshot(milestone)
+    response = _post(client, milestone, status="at_risk", commentary="Two pages of\nwork.")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your update was not saved" in page and "It may have been given to someone else" in page
+    assert '<blockquote class="commentary">Two pages of<br>work.</blockquote>' in page
+    assert "At risk" in page
+    assert _snapshot(milestone) == before
+
+
+def test_an_update_sent_after_the_milestone_was_archived_says_so(client, milestone, programme_lead):
+    from django.utils import timezone
+
+    client.force_login(programme_lead)
+    Milestone.objects.filter(pk=milestone.pk).update(archived_at=timezone.now())
+    response = _post(client, milestone, commentary="Kept for me.")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "taken out of the strategy (archived)" in page and "Kept for me." in page
+
+
+def test_an_archived_milestone_of_a_strategy_one_cannot_see_is_not_found(
+    client, milestone, programme_lead
+):
+    from django.utils import timezone
+
+    from objectives.models import Strategy
+
+    Milestone.objects.filter(pk=milestone.pk).update(archived_at=timezone.now())
+    Strategy.objects.update(status="draft")  # only Admins see a draft
+    client.force_login(programme_lead)
+    assert _post(client, milestone, commentary="x").status_code == 404
+
+
 def test_the_owner_sees_the_form(client, milestone, programme_lead):
     client.force_login(programme_lead)
     assert b"Save update" in client.get(milestone.get_absolute_url()).content
