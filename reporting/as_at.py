@@ -3,12 +3,14 @@ the dashboard, a priority, an objective or a measure), its address live and as a
 and its part of the quarter's snapshot."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
+from milestones.models import Milestone
 from objectives.converters import PriorityKeyConverter
-from reporting.models import SnapshotItem
+from objectives.models import Objective, Priority
+from reporting.models import Level, SnapshotItem
 from reporting.report import ObjectivePart, PriorityPart, QuarterReport
 
 DASHBOARD = ""
@@ -24,6 +26,9 @@ class BoardItem:
     objective_number: int | None = None
     code: str = ""
     milestone_id: int | None = None
+    # A priority's or objective's own id: numbers move when an item is archived or moved, so
+    # the same item is found by this in another quarter, or today (`resolve`).
+    object_id: int | None = None
 
     def __str__(self) -> str:
         if self.kind == "priority":
@@ -92,23 +97,61 @@ def _whole(pattern: str, text: str) -> bool:
     return re.fullmatch(pattern, text) is not None
 
 
-def item_of(context) -> str:
+def item_of(context) -> BoardItem:
     """The board page a template is rendering, from its context."""
     if context.get("board_item") is not None:
-        return str(context["board_item"])
+        return context["board_item"]
     if context.get("measure") is not None:
-        return str(BoardItem("measure", code=context["measure"].code))
+        return BoardItem("measure", code=context["measure"].code)
     if context.get("milestone") is not None:
         milestone = context["milestone"]
         objective = milestone.objective
-        item = BoardItem("milestone", objective.priority.key, objective.number, "", milestone.pk)
-        return str(item)
+        return BoardItem("milestone", objective.priority.key, objective.number, "", milestone.pk)
     if context.get("objective") is not None:
         objective = context["objective"]
-        return str(BoardItem("objective", objective.priority.key, objective.number))
+        return BoardItem(
+            "objective", objective.priority.key, objective.number, object_id=objective.pk
+        )
     if context.get("priority") is not None:
-        return str(BoardItem("priority", context["priority"].key))
-    return DASHBOARD
+        priority = context["priority"]
+        return BoardItem("priority", priority.key, object_id=priority.pk)
+    return BoardItem()
+
+
+LEVELS = {"priority": Level.PRIORITY, "objective": Level.OBJECTIVE, "milestone": Level.MILESTONE}
+
+
+def item_id(item: BoardItem) -> int | None:
+    return item.milestone_id if item.kind == "milestone" else item.object_id
+
+
+def as_at_quarter(item: BoardItem, period) -> BoardItem | None:
+    """The same priority, objective or milestone as the quarter's snapshot numbered it (None
+    if it was not in the strategy then); any other page as it is."""
+    if item.kind not in LEVELS or item_id(item) is None:
+        return item
+    row = period.snapshot.filter(level=LEVELS[item.kind], object_id=item_id(item)).first()
+    if row is None:
+        return None
+    if item.kind == "priority":
+        return replace(item, priority_key=row.priority_key)
+    number = int(row.number.rpartition(".")[2])
+    return replace(item, priority_key=row.priority_key, objective_number=number)
+
+
+def live_url_of(item: BoardItem, strategy) -> str | None:
+    """Today's page of the same priority, objective or milestone, found by its id (None if it
+    is no longer in the strategy); any other page by its address."""
+    if item.kind not in LEVELS or item_id(item) is None:
+        return item.live_url(strategy.slug)
+    model = {"priority": Priority, "objective": Objective, "milestone": Milestone}[item.kind]
+    strategy_of = {
+        "priority": "strategy",
+        "objective": "priority__strategy",
+        "milestone": "objective__priority__strategy",
+    }[item.kind]
+    live = model.objects.filter(pk=item_id(item), **{strategy_of: strategy}).first()
+    return live.get_absolute_url() if live else None
 
 
 def priority_part(report: QuarterReport, key: str) -> PriorityPart | None:

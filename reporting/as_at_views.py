@@ -2,6 +2,8 @@
 measure, each read from the quarter's snapshot alone, so they show what the board saw when
 it closed. The choice of quarter on every board page comes here first (`as_at`)."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,11 +26,20 @@ def as_at(request: HttpRequest, slug: str) -> HttpResponse:
     item = board.parse_item(request.GET.get("item", ""))
     if item is None:
         return _missing(request, strategy, None, "That is not a page of this strategy.")
+    if item.kind in ("priority", "objective"):
+        item = replace(item, object_id=as_id(request.GET.get("item_id")))
     chosen = request.GET.get("period", "")
     if not chosen:
-        return redirect(item.live_url(strategy.slug))
+        live = board.live_url_of(item, strategy)
+        if live is None:
+            return _missing(request, strategy, None, "That is no longer part of this strategy.")
+        return redirect(live)
     period = closed_period(strategy, as_id(chosen))
-    return redirect(item.as_at_url(strategy.slug, period.pk))
+    then = board.as_at_quarter(item, period)
+    if then is None:
+        message = f"That was not part of this strategy when {period.label} closed."
+        return _missing(request, strategy, period, message)
+    return redirect(then.as_at_url(strategy.slug, period.pk))
 
 
 def _context(
@@ -67,6 +78,7 @@ def priority(request: HttpRequest, slug: str, pk: int, key: tuple[int, int]) -> 
     if part is None:
         return _gone(request, context, f"Priority {key}")
     context["part"] = part
+    _as_item(context, replace(context["board_item"], object_id=part.row.object_id))
     return render(request, "reporting/as_at_priority.html", context)
 
 
@@ -81,6 +93,7 @@ def objective(
     if not found:
         return _gone(request, context, f"Objective {key}.{number}")
     context.update(part=part, objective_part=found)
+    _as_item(context, replace(context["board_item"], object_id=found.row.object_id))
     return render(request, "reporting/as_at_objective.html", context)
 
 
@@ -92,6 +105,14 @@ def measure(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResponse
         return _gone(request, context, f"The measure {code}")
     context["row"] = row
     return render(request, "reporting/as_at_measure.html", context)
+
+
+def _as_item(context: dict, item: board.BoardItem) -> None:
+    """The page is about this item (with its id, as the snapshot kept it): the quarter
+    selector and "See today's position" find the same item, wherever it is numbered now."""
+    context["board_item"] = item
+    live = board.live_url_of(item, context["strategy"])
+    context["board_item_live_url"] = live or context["strategy"].get_absolute_url()
 
 
 def _key(key: tuple[int, int]) -> str:

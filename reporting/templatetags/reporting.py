@@ -57,9 +57,13 @@ def quarter_selector(context, strategy, period=None) -> SafeString:
         for p in closed
     )
     action = reverse("reporting:as_at", args=[strategy.slug])
+    item = item_of(context)
+    # The item's own id beside its number: numbers move (as_at.as_at_quarter).
+    item_id = f'<input type="hidden" name="item_id" value="{item.object_id}">\n'
     return mark_safe(  # noqa: S308 - escaped above; the rest is our own markup
         f'<form class="quarter-selector" method="get" action="{esc(action)}">\n'
-        f'<input type="hidden" name="item" value="{esc(item_of(context))}">\n'
+        f'<input type="hidden" name="item" value="{esc(str(item))}">\n'
+        f"{item_id if item.object_id else ''}"
         '<label for="quarter-selector-period">Show this page</label>\n'
         '<select id="quarter-selector-period" name="period">\n'
         f'<option value=""{"" if period else " selected"}>as it is today (live)</option>\n'

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from measures.models import MeasureValue
+from reporting import cycle
 from reporting.quarters import Quarter
 from reporting.tests.helpers import q2_strategy
 from reporting.tests.test_snapshots import _close, _main
@@ -218,3 +219,59 @@ def test_a_milestones_page_goes_to_it_on_its_objective_as_at_the_quarter(strateg
     assert back["Location"] == hub.get_absolute_url()
     for bad in ("milestone:1.1.x", "milestone:1.1", f"milestone:1.x.{hub.pk}", "milestone:"):
         assert reader.get("/strategies/s/as-at/", {"period": "", "item": bad}).status_code == 404
+
+
+def test_an_objective_renumbered_since_the_close_is_found_as_it_was_numbered_then(
+    strategy, closed, reader
+):
+    """Objective 1.1 archived after the close, and the second renumbered 1.1: choosing the
+    quarter on the second's page showed the first's page as at the quarter, Amber and all."""
+    from django.utils import timezone
+
+    from objectives.models import Objective
+
+    priority = strategy.priorities.get()
+    first = priority.objectives.get()
+    second = make_objective(priority, number=2, title="A second aim")
+    q3 = Q2.next()
+    period = cycle.schedule(strategy, q3, *cycle.default_window(q3), by=closed.closed_by)
+    cycle.open_period(period, by=closed.closed_by)
+    later = cycle.close_period(period, by=closed.closed_by, today=q3.end + dt.timedelta(days=5))
+    Objective.objects.filter(pk=first.pk).update(archived_at=timezone.now(), number=9)
+    Objective.objects.filter(pk=second.pk).update(number=1)
+    second.refresh_from_db()
+
+    live = reader.get(second.get_absolute_url()).content.decode()
+    assert f'name="item_id" value="{second.pk}"' in live
+    query = {"item": "objective:1.1", "item_id": second.pk}
+    chosen = reader.get("/strategies/s/as-at/", query | {"period": later.pk})
+    assert chosen["Location"] == BOARD.format(pk=later.pk) + "priorities/1/objectives/2/"
+    # Not in the first quarter at all: said so, rather than the first objective's page.
+    gone = reader.get("/strategies/s/as-at/", query | {"period": closed.pk})
+    assert gone.status_code == 404 and "was not part of this strategy" in gone.content.decode()
+    # As at the later quarter, today's position is the same objective, numbered as it is now.
+    page = reader.get(chosen["Location"]).content.decode()
+    assert f'href="{second.get_absolute_url()}">See today' in page
+    # The archived one's page as at the quarter leads to the strategy, not to its old number.
+    old = reader.get(BOARD.format(pk=later.pk) + "priorities/1/objectives/1/").content.decode()
+    assert 'href="/strategies/s/">See today' in old
+
+
+def test_a_milestone_moved_since_the_close_is_found_where_it_was(strategy, closed, reader):
+    from milestones.models import Milestone
+
+    priority = strategy.priorities.get()
+    hub = priority.objectives.get().milestones.get(title="Open the hub")
+    elsewhere = make_objective(priority, number=2, title="Elsewhere")
+    Milestone.objects.filter(pk=hub.pk).update(objective=elsewhere)
+    hub.refresh_from_db()
+    item = f"milestone:1.2.{hub.pk}"
+    assert f'name="item" value="{item}"' in reader.get(hub.get_absolute_url()).content.decode()
+    chosen = reader.get("/strategies/s/as-at/", {"period": closed.pk, "item": item})
+    expected = BOARD.format(pk=closed.pk) + f"priorities/1/objectives/1/#milestone-{hub.pk}"
+    assert chosen["Location"] == expected
+    new = make_objective(priority, number=3, title="Added later").pk
+    born_later = Milestone.objects.create(objective_id=new, title="New", position=1)
+    item = f"milestone:1.3.{born_later.pk}"
+    gone = reader.get("/strategies/s/as-at/", {"period": closed.pk, "item": item})
+    assert gone.status_code == 404 and "was not part of this strategy" in gone.content.decode()
