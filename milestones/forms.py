@@ -34,7 +34,8 @@ class MilestoneUpdateForm(forms.Form):
         required=False,
         max_length=COMMENTARY_MAX,
         help_text="Required when the milestone is at risk, off track or cancelled, when the "
-        "forecast is later than the due date, or when a cancelled milestone is reopened.",
+        "forecast is later than the due date, or when a cancelled milestone is reopened. "
+        f"Up to {COMMENTARY_MAX:,} characters.",
     )
     forecast_date = forms.DateField(
         required=False,
@@ -75,6 +76,8 @@ class MilestoneUpdateForm(forms.Form):
         """Commentary must explain a change that needs explaining. Last month's line, left
         in the box, explains nothing new, so such a change needs commentary of its own."""
         data = super().clean()
+        if "commentary" in self.errors:  # too long: that is what to say, not that it is missing
+            return data
         status, commentary = data.get("status"), (data.get("commentary") or "").strip()
         if not says_something(commentary):
             # Invisible characters alone explain nothing, and are not kept as commentary.

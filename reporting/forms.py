@@ -7,7 +7,7 @@ from django.db.models import Q
 from milestones.forms import ChoiceOfRows, MilestoneUpdateForm, UsersChoiceField
 from reporting.models import PeriodState
 from reporting.quarters import Quarter
-from strategy_tracker.forms import INCOMPLETE, DateInput
+from strategy_tracker.forms import INCOMPLETE, DateInput, MultilineTextField
 from strategy_tracker.people import display_name
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
@@ -110,7 +110,7 @@ class ReturnRowForm(MilestoneUpdateForm):
 class ReturnUpdateForm(forms.Form):
     """An approver's reason for sending an update back to its lead."""
 
-    reason = forms.CharField(
+    reason = MultilineTextField(
         label="Reason for returning it",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

@@ -31,6 +31,13 @@ class MultilineTextField(forms.CharField):
 
     widget = forms.Textarea
 
+    def widget_attrs(self, widget) -> dict:
+        # No `maxlength`: a browser cuts pasted text to it without a word. The length is
+        # checked on the server, which says so and keeps every character in the box.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
     def to_python(self, value):
         value = super().to_python(value)
         return normalise_line_breaks(value) if isinstance(value, str) else value

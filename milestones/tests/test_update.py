@@ -195,6 +195,25 @@ def test_bad_input_gets_a_message_by_its_field_and_changes_nothing(
     assert _snapshot(milestone) == before
 
 
+def test_a_long_commentary_is_refused_whole_never_cut(client, milestone, programme_lead):
+    """The box had maxlength="2000": a browser cut a pasted 10,000 characters to 2,000 and the
+    page said "Milestone updated". Refused by the server instead, every character kept, and
+    only the length named (not "say why it is off track", which it did)."""
+    client.force_login(programme_lead)
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert "maxlength" not in page.split('name="commentary"')[1].split(">")[0]
+    assert "Up to 2,000 characters." in page
+    before = _snapshot(milestone)
+    long = "Why it slipped." * 666  # 9,990 characters
+    response = _post(client, milestone, status="off_track", commentary=long)
+    assert response.status_code == 400
+    assert response.context["form"].errors["commentary"] == [
+        "Keep the commentary to 2000 characters or fewer (it has 9990)."
+    ]
+    assert response.context["form"]["commentary"].value() == long
+    assert _snapshot(milestone) == before
+
+
 def test_a_forecast_after_the_due_date_needs_commentary(client, milestone, programme_lead):
     client.force_login(programme_lead)
     late = (milestone.due_date + dt.timedelta(days=1)).isoformat()

@@ -18,6 +18,18 @@
     form.setAttribute("data-sent-at", String(Date.now()));
     form.setAttribute("aria-busy", "true");
   });
+  // No box cuts what is pasted into it: the server checks the length, says so and keeps
+  // every character (a browser cuts to `maxlength` without a word).
+  function uncapTextareas() {
+    document.querySelectorAll("textarea[maxlength]").forEach(function (box) {
+      box.removeAttribute("maxlength");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", uncapTextareas);
+  } else {
+    uncapTextareas();
+  }
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent-at]").forEach(function (form) {
       form.removeAttribute("data-sent-at");
