@@ -121,6 +121,8 @@ class ImportReport:
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
     restated: int = 0  # updates that restate a figure (`restates`)
+    # Rows naming a measure and nothing else, as the template writes every measure's: left out.
+    left_blank: int = 0
     # Updates that change a figure's period wording but not the figure (see notes_only).
     wording_changes: int = 0
     # Which figures those are, from what to what: the preview's is carried to the confirm,
@@ -381,6 +383,7 @@ class _Scan:
     repeats: dict[tuple[str, dt.date], _Repeats]  # (code, period) pairs on more than one line
     periods: set[dt.date]  # the periods it names
     rows: int
+    left_blank: int  # rows the template wrote and nobody filled in: left out (fills_nothing)
     # The rows themselves, if they are one batch or fewer (a preview's thousand): checked
     # from here rather than read from the file again. A larger file is read again, a batch
     # at a time, so an import holds at most a batch of rows either way.
@@ -392,9 +395,12 @@ def _scan(data: bytes, parsed: CsvFile) -> _Scan:
     first_lines: dict[tuple[str, dt.date], int] = {}
     repeats: dict[tuple[str, dt.date], _Repeats] = {}
     periods: set[dt.date] = set()
-    rows = 0
+    rows = left_blank = 0
     kept: list[CsvRow] | None = []
     for row in iter_rows(data, parsed):
+        if fills_nothing(row):
+            left_blank += 1
+            continue
         rows += 1
         if kept is not None:
             kept.append(row)
@@ -413,7 +419,17 @@ def _scan(data: bytes, parsed: CsvFile) -> _Scan:
             seen.count += 1
             if len(seen.lines) <= LINES_NAMED:
                 seen.lines.append(row.line)
-    return _Scan(set(codes), repeats, periods, rows, kept)
+    return _Scan(set(codes), repeats, periods, rows, left_blank, kept)
+
+
+# What the template fills in for every measure: a row with nothing else is not a figure.
+TEMPLATE_FILLED = ("measure_code", "measure_name")
+
+
+def fills_nothing(row: CsvRow) -> bool:
+    """A row the template wrote for a measure and nobody filled in: no period, no value, no
+    note or source. Left out (and counted), so the template's other rows need not be deleted."""
+    return not any(v.strip() for k, v in row.values.items() if k not in TEMPLATE_FILLED)
 
 
 def _repeats_text(repeats: _Repeats, line: int) -> str:
@@ -707,7 +723,11 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     with_values = _measures_with_values(scan, measures)
     report = ImportReport(parsed)
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
-    rows = iter(scan.kept) if scan.kept is not None else iter_rows(data, parsed)
+    report.left_blank = scan.left_blank
+    if scan.kept is not None:
+        rows = iter(scan.kept)
+    else:
+        rows = (row for row in iter_rows(data, parsed) if not fills_nothing(row))
     written: set[int] = set()
     semicolons = parsed.delimiter == ";"  # where a comma may mark decimals
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):

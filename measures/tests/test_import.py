@@ -523,6 +523,32 @@ def test_the_template_lists_every_measure(signed_in_admin, measures):
     assert len(lines) == 1 + len(measures)
 
 
+def test_the_templates_rows_left_unfilled_are_left_out_and_counted(signed_in_admin, measures):
+    """Filling in one row of the template, as its page suggests, gave "52 rows have errors,
+    so nothing can be imported": every other measure's row, with no period and no value."""
+    template = signed_in_admin.get(reverse("measures:import_template")).content.decode("utf-8-sig")
+    lines = template.splitlines()
+    filled = [line.replace("CNT,Referrals,,,,,", "CNT,Referrals,,2024-06-30,5,,") for line in lines]
+    assert filled != lines
+    page = _preview(signed_in_admin, "\n".join(filled) + "\n")
+    report = page.context["report"]
+    assert report.totals == {"new": 1, "update": 0, "unchanged": 0, "error": 0}
+    assert report.left_blank == len(measures) - 1
+    assert f"{len(measures) - 1} row" in page.content.decode()
+    _confirm(signed_in_admin, page)
+    assert MeasureValue.objects.get().value == 5
+    # A row with a figure but no period is still an error: only a row with nothing is left out.
+    half = _preview(signed_in_admin, HEADER + "CNT,,5,,\n").context["report"]
+    assert half.totals["error"] == 1 and half.left_blank == 0
+
+
+def test_the_template_as_downloaded_has_nothing_to_import(signed_in_admin, measures):
+    template = signed_in_admin.get(reverse("measures:import_template")).content
+    page = _preview(signed_in_admin, template)
+    assert "No row has a figure, so there is nothing to import" in page.content.decode()
+    assert "Confirm and import" not in page.content.decode()
+
+
 def test_the_example_file_in_fixtures_fills_the_illustrative_strategy_only(
     signed_in_admin, admin_user, programme_lead, make_user
 ):
