@@ -21,6 +21,7 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
+from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import (
     ADMIN,
@@ -390,6 +391,19 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             Milestone.history.bulk_history_create(
                 [self], update=True, default_user=by, default_change_reason=reason
             )
+
+    def saved_already_as(
+        self, by, expected_version: int, status: str, commentary: str, forecast_date
+    ) -> bool:
+        """Whether the one save since `expected_version` was `by`'s, of these very words: the
+        same update sent twice (a second click, Back and send again), not someone else's
+        change. Call on the milestone as it is now."""
+        return (
+            self.version == expected_version + 1
+            and self.last_updated_by_id == by.pk
+            and (self.status, normalise_line_breaks(self.commentary).strip(), self.forecast_date)
+            == (status, normalise_line_breaks(commentary).strip(), forecast_date)
+        )
 
     def assign(
         self, *, by, owner=None, remove_owner=False, add_delegates=(), remove_delegates=()

@@ -121,6 +121,12 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
         )
     except StaleMilestoneError as stale:
         milestone.refresh_from_db()
+        sent = (data["version"], data["status"], data["commentary"], data["forecast_date"])
+        if not isinstance(stale, WaitingUpdateChanged) and milestone.saved_already_as(
+            request.user, *sent
+        ):
+            messages.info(request, "This update was saved already; nothing more was changed.")
+            return redirect(milestone.get_absolute_url())
         # Keep what this person typed, against the new version and the update waiting now,
         # so they can resubmit.
         resubmit = request.POST.copy()

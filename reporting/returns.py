@@ -287,6 +287,10 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
             )
         except StaleMilestoneError as stale:
             row.outcome, row.waiting_changed = CONFLICT, isinstance(stale, WaitingUpdateChanged)
+            saved.refresh_from_db()
+            sent = (data["version"], data["status"], commentary, data["forecast_date"])
+            if not row.waiting_changed and saved.saved_already_as(user, *sent):
+                row.outcome = SAVED if changed else CONFIRMED  # the same return, sent twice
             continue
         if outcome == sign_off.SUBMITTED:
             row.outcome = SUBMITTED

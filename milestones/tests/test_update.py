@@ -130,6 +130,26 @@ def test_an_archived_milestone_of_a_strategy_one_cannot_see_is_not_found(
     assert _post(client, milestone, commentary="x").status_code == 404
 
 
+def test_the_same_update_sent_twice_is_saved_once_and_not_called_someone_elses(
+    client, milestone, programme_lead
+):
+    """Back and send again (or a second click) answered "This milestone changed while you
+    were editing it", both versions the lead's own."""
+    client.force_login(programme_lead)
+    fields = {"status": "at_risk", "commentary": "Late deliveries."}
+    assert _post(client, milestone, **fields).status_code == 302
+    after_first = _snapshot(milestone)
+    milestone.version = 1  # the same form, as first drawn
+    again = _post(client, milestone, **fields)
+    assert again.status_code == 302
+    assert _snapshot(milestone) == after_first
+    page = client.get(again["Location"]).content.decode()
+    assert "This update was saved already; nothing more was changed." in page
+    # Different words on the same old version are still a conflict, not "saved already".
+    milestone.version = 1
+    assert _post(client, milestone, status="at_risk", commentary="Other words.").status_code == 409
+
+
 def test_the_owner_sees_the_form(client, milestone, programme_lead):
     client.force_login(programme_lead)
     assert b"Save update" in client.get(milestone.get_absolute_url()).content

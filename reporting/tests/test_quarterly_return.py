@@ -304,6 +304,19 @@ def test_a_milestone_closed_meanwhile_shows_as_a_conflict_not_a_silent_drop(
     assert row.outcome == "conflict" and row.form["commentary"].value() == "Mine."
 
 
+def test_the_same_return_sent_twice_saves_once_without_a_conflict(client, programme_lead, world):
+    """Back and send again answered "someone else saved it while you were writing", both
+    versions the lead's own."""
+    one, two, *_ = world["milestones"]
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Mine."}, two: {"confirm": "on"}})
+    assert client.post(URL, data).status_code == 302
+    history = {m.pk: m.history.count() for m in (one, two)}
+    again = client.post(URL, data)
+    assert again.status_code == 302
+    assert {m.pk: m.history.count() for m in (one, two)} == history
+
+
 def test_a_milestone_taken_away_meanwhile_is_counted_not_dropped(client, programme_lead, world):
     *_, delegated = world["milestones"]
     client.force_login(programme_lead)
