@@ -77,11 +77,18 @@ def _number(value) -> str:
     return repr(value)
 
 
+UNSHOWN_STRATEGY_TEXT = ("purpose", "aims", "values", "summary")
+
+
 def structure_json(public: PublicStrategy) -> str:
     """The strategy's structure as the project's JSON format, with its licence."""
     strategy = strategy_queryset().get(pk=public.strategy.pk)
     data = export_strategy(strategy)
     del data["strategy"]["status"]  # whether it is a draft is the app's business
+    # Free text no public page shows, which may name an item kept private ("Our aims: …, a
+    # great place to work"): the file says what the pages say.
+    for name in UNSHOWN_STRATEGY_TEXT:
+        data["strategy"].pop(name, None)
     data["licence"] = {
         "name": Licence(public.open_data.licence).label,
         "url": public.open_data.licence_url,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.models import JobTitle
+from objectives.models import JobTitle, Strategy
 from public.models import OpenData, PrivateItem, Publication
 from reporting.quarters import Quarter
 from reporting.tests.helpers import close_quarter, q2_strategy
@@ -174,6 +174,16 @@ def test_a_private_objective_leaves_every_page_and_the_open_data(client, plan):
     assert "WAIT" not in _text(client.get(_urls()[6]))
     structure = json.loads(_text(client.get(_urls()[7])))
     assert structure["priorities"][0]["objectives"] == []
+
+
+def test_the_structure_file_leaves_out_the_strategys_texts_no_public_page_shows(client, plan):
+    """Its aims named a priority kept private, which no public page showed."""
+    Strategy.objects.filter(pk=plan.pk).update(
+        vision="Care at home", aims="Care closer to home\nA great place to work", summary="Ours"
+    )
+    structure = json.loads(_text(client.get(_urls()[7])))["strategy"]
+    assert structure["vision"] == "Care at home"
+    assert not {"aims", "purpose", "values", "summary"} & set(structure)
 
 
 def test_a_private_milestone_alone_is_left_out(client, plan):
