@@ -38,7 +38,10 @@ class PrioritySerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="strategy.slug")
     key = serializers.CharField(help_text='Its number within the strategy: "2", or "part2-1".')
     responsible = serializers.CharField(
-        source="responsible.name", default=None, help_text="A partner, if one is named."
+        source="responsible.name",
+        default=None,
+        allow_null=True,
+        help_text="A partner, if one is named.",
     )
 
     class Meta:
@@ -50,7 +53,10 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="priority.strategy.slug")
     priority = serializers.CharField(source="priority.key")
     responsible = serializers.CharField(
-        source="responsible.name", default=None, help_text="A partner, if one is named."
+        source="responsible.name",
+        default=None,
+        allow_null=True,
+        help_text="A partner, if one is named.",
     )
 
     class Meta:
@@ -87,7 +93,7 @@ class ValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeasureValue
-        fields = ["measure", "period_end", "value", "note", "source", "restated"]
+        fields = ["id", "measure", "period_end", "value", "note", "source", "restated"]
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -154,6 +160,7 @@ class SnapshotItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = SnapshotItem
         fields = [
+            "id",
             "strategy",
             "quarter",
             "closed_at",

@@ -53,6 +53,14 @@ class Pages(pagination.PageNumberPagination):
             raise ValidationError({"page_size": f"A whole number from 1 to {MAX_PAGE_SIZE}."})
         return super().get_page_size(request)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        asked = request.query_params.get(self.page_query_param)
+        plain = asked is not None and asked.isascii() and asked.isdigit() and len(asked) < 10
+        if asked is not None and asked != "last" and (not plain or int(asked) < 1):
+            # A page past the last is 404, as DRF answers; one that is not a number is 400.
+            raise ValidationError({"page": "A whole number from 1 (or “last”)."})
+        return super().paginate_queryset(queryset, request, view)
+
 
 class Logged:
     """Signed in by a token (or the session); every request logged with the token's name."""
@@ -70,7 +78,9 @@ class Logged:
         log.info(
             "api %s %s %s user=%s token=%r",
             request.method,
-            request.path[:300],  # not the query string, where a key pasted by mistake would be
+            # Not the query string, where a key pasted by mistake would be; a line break in
+            # the address escaped, so no address writes a line of its own into the log.
+            request.path[:300].encode("unicode_escape").decode("ascii"),
             response.status_code,
             getattr(request.user, "pk", None),
             getattr(token, "name", None),
@@ -171,8 +181,9 @@ class MilestoneViewSet(ReadOnly):
     def get_serializer_context(self):
         return super().get_serializer_context() | {"today": timezone.localdate()}
 
-    @extend_schema(responses=MilestoneChangeSerializer(many=True))
-    @action(detail=True)
+    # The whole history as a list: no pages, and the list's filters (?status=) do not apply.
+    @extend_schema(responses=MilestoneChangeSerializer(many=True), parameters=[])
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         milestone = self.get_object()
         states = milestone.history.select_related("history_user").order_by("history_date", "pk")

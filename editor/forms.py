@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from editor import guards, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS
-from measures.models import Measure
+from measures.models import CODE_RULE, Measure
 from milestones.forms import UserChoiceField, UsersChoiceField
 from milestones.models import Milestone, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
@@ -284,6 +284,7 @@ class MeasureForm(GuardedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["invalid"] = CODE_RULE  # not Django's "slug"
         if self.instance.pk:
             # Files of figures name the measure by its code.
             self.fields["code"].disabled = True

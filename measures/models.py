@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Upper
@@ -146,6 +146,12 @@ def allowed_range(
     return (None if low is None else Decimal(low), None if high is None else Decimal(high))
 
 
+CODE_RULE = (
+    "A measure code is letters, digits, hyphens and underscores, starting with a letter or a "
+    "digit, e.g. EPUT-SO2-VACANCY."
+)
+
+
 class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     """A success measure, attached to exactly one priority or objective."""
 
@@ -160,6 +166,9 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         unique=True,
         allow_unicode=False,
         help_text="Short code used in CSV files, e.g. EPUT-SO2-VACANCY.",
+        # Not a sign first: a spreadsheet reads a cell "-1-1" as a sum (-2).
+        validators=[RegexValidator(r"\A[A-Za-z0-9]", code="invalid")],
+        error_messages={"invalid": CODE_RULE},
     )
     name = models.CharField(max_length=300, validators=[visible_text])
     kind = models.CharField(

@@ -114,6 +114,15 @@ def test_values_filter_by_measure_and_period_and_bad_filters_say_which(client, w
         assert big.status_code == 400 and "page_size" in big.json(), wrong
     page = _get(client, "/api/v1/values/", key, page_size=2).json()
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+    # A page that is not a number is 400 naming it (it was 404 "Invalid page"); one past the
+    # last is 404, and "last" is the last.
+    for wrong in ("abc", "0", "-1", "1e3", "²", "10" * 10):
+        bad_page = _get(client, "/api/v1/values/", key, page=wrong, page_size=2)
+        assert bad_page.status_code == 400 and "page" in bad_page.json(), wrong
+    assert _get(client, "/api/v1/values/", key, page=9, page_size=2).status_code == 404
+    assert (
+        len(_get(client, "/api/v1/values/", key, page="last", page_size=2).json()["results"]) == 1
+    )
     # A value changed after it was reported says so.
     value = MeasureValue.objects.get(measure__code="M1", period_end="2024-06-30")
     value.value = 13
@@ -143,6 +152,15 @@ def test_every_request_is_logged_with_the_tokens_name(client, world, caplog):
     with caplog.at_level(logging.INFO, logger="api"):
         _get(client, "/api/v1/strategies/", key)
     assert "token='Board pack'" in caplog.text and "/api/v1/strategies/" in caplog.text
+
+
+def test_an_address_cannot_write_a_line_of_its_own_into_the_log(client, world, caplog):
+    """A line break in the address wrote a forged "api GET … 200 token=…" line."""
+    forged = "x%0Aapi%20GET%20%20200%20user=1%20token='Power%20BI'%0A"
+    with caplog.at_level(logging.INFO, logger="api"):
+        client.get(f"/api/v1/strategies/{forged}/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "api"]
+    assert len(lines) == 1 and "\n" not in lines[0] and "\\n" in lines[0]
 
 
 def test_nobody_revokes_someone_elses_token(client, world, make_user):
@@ -214,6 +232,23 @@ def test_the_schema_validates_and_every_endpoint_in_it_answers(client, world):
         assert _get(client, url, key).status_code == 200, url
 
 
+def test_a_value_and_a_snapshot_row_carry_the_id_their_own_address_takes(client, world):
+    """Both were documented at …/<id>/, but no answer said what an id was."""
+    _, key = ApiToken.issue(world["board"], "Ids", days=5)
+    _closed_quarter(Strategy.objects.get(slug="plan"))
+    for kind in ("values", "snapshots"):
+        first = _get(client, f"/api/v1/{kind}/", key).json()["results"][0]
+        again = _get(client, f"/api/v1/{kind}/{first['id']}/", key)
+        assert again.status_code == 200 and again.json() == first, kind
+
+
+def test_the_schema_and_docs_are_read_whatever_key_is_sent(client, world):
+    """Open to all: a revoked or mistyped key in a client's settings answered 401."""
+    for url in (reverse("api:schema"), reverse("api:docs")):
+        response = client.get(url, HTTP_AUTHORIZATION="Bearer st_not-a-key")
+        assert response.status_code == 200, url
+
+
 def test_priorities_and_objectives_are_those_of_strategies_the_person_reads(client, world):
     _, key = ApiToken.issue(world["board"], "Structure", days=5)
     priorities = _get(client, "/api/v1/priorities/", key).json()["results"]
@@ -280,6 +315,9 @@ def test_milestones_with_their_colour_reason_and_history(client, world):
     assert [h["status"] for h in history] == ["not_started", "at_risk"]
     assert history[-1]["commentary"] == "Builders late"
     assert _get(client, f"/api/v1/milestones/{hidden.pk}/history/", key).status_code == 404
+    # The list's filters are not the history's: ?status= made it 404 (the schema listed them).
+    url = f"/api/v1/milestones/{milestone.pk}/history/"
+    assert len(_get(client, url, key, status="complete").json()) == 2
     bad = _get(client, "/api/v1/milestones/", key, status="sideways")
     assert bad.status_code == 400 and "status" in bad.json()
     assert Milestone.objects.get(pk=milestone.pk).status == "at_risk"

@@ -282,6 +282,24 @@ def test_a_measure_is_added_with_a_trajectory_and_a_code_in_use_is_refused(clien
     )
 
 
+@pytest.mark.parametrize("code", ["-1-1", "a b", "_X"])
+def test_a_measure_code_a_spreadsheet_would_misread_is_refused_in_plain_words(
+    client, admin_user, code
+):
+    """A code "-1-1" reached two CSV downloads as a sum (-2 in Excel); and Django's message
+    spoke of a "slug"."""
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    url = _item_url(strategy, "objective", objective.pk, "add_measure")
+    fields = {"code": code, "name": "Vacancy rate", "kind": "success", "unit": "count"}
+    response = client.post(url, fields)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "starting with a letter or a digit" in page and "slug" not in page
+    assert not Measure.objects.exists()
+
+
 def test_a_closed_strategy_cannot_be_changed(client, admin_user):
     strategy = make_strategy(status="closed")
     priority = make_priority(strategy, title="As it was")
