@@ -34,6 +34,7 @@ from measures.models import (
     Unit,
     allowed_range,
     importing_organisations,
+    range_text,
 )
 from measures.parsing import (
     EARLIEST_PERIOD_END,
@@ -444,15 +445,6 @@ def _repeats_text(repeats: _Repeats, line: int) -> str:
     return f"{also} lines {', '.join(str(n) for n in named[:-1])} and {named[-1]}."
 
 
-def _range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
-    suffix = "%" if unit == Unit.PERCENT else ""
-    if low is not None and high is not None:
-        return f"{low.normalize():f}{suffix} to {high.normalize():f}{suffix}"
-    if low is not None:
-        return f"at least {low.normalize():f}{suffix}"
-    return f"at most {high.normalize():f}{suffix}"
-
-
 def period_error(
     period_end: dt.date, measure: "MeasureRules | Measure | None", today: dt.date
 ) -> str:
@@ -489,7 +481,7 @@ def _value_error(text: str, value: Decimal, measure: MeasureRules | None) -> str
         (measure.low is not None and value < measure.low)
         or (measure.high is not None and value > measure.high)
     ):
-        allowed = _range_text(measure.low, measure.high, measure.unit)
+        allowed = range_text(measure.low, measure.high, measure.unit)
         return f"{value.normalize():f} is outside this measure's range ({allowed})."
     return ""
 

@@ -146,6 +146,16 @@ def allowed_range(
     return (None if low is None else Decimal(low), None if high is None else Decimal(high))
 
 
+def range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
+    """A range in words: "0% to 100%", "at least 0"."""
+    suffix = "%" if unit == Unit.PERCENT else ""
+    if low is not None and high is not None:
+        return f"{low.normalize():f}{suffix} to {high.normalize():f}{suffix}"
+    if low is not None:
+        return f"at least {low.normalize():f}{suffix}"
+    return f"at most {high.normalize():f}{suffix}"
+
+
 CODE_RULE = (
     "A measure code is letters, digits, hyphens and underscores, starting with a letter or a "
     "digit, e.g. EPUT-SO2-VACANCY."
@@ -360,6 +370,24 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
 
     def allowed_range(self) -> tuple[Decimal | None, Decimal | None]:
         return allowed_range(self.unit, self.minimum_value, self.maximum_value)
+
+    def clean(self) -> None:
+        """A baseline or target the measure could never report is refused, as an import
+        refuses such a figure: a target of 150% is never met."""
+        super().clean()
+        low, high = self.allowed_range()
+        errors = {}
+        for name, label in (("baseline_value", "baseline"), ("target_value", "target")):
+            value = getattr(self, name)
+            if value is None or not isinstance(value, Decimal):
+                continue
+            if (low is not None and value < low) or (high is not None and value > high):
+                errors[name] = (
+                    f"The {label}, {value.normalize():f}, is outside this measure's range "
+                    f"({range_text(low, high, self.unit)})."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def strategy(self):

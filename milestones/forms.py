@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from milestones.models import (
     STATUSES_NEEDING_COMMENTARY,
@@ -11,6 +12,7 @@ from milestones.models import (
     MilestoneStatus,
     holders,
 )
+from milestones.status import CLOSED
 from objectives.models import Organisation
 from strategy_tracker.forms import (
     INCOMPLETE,
@@ -99,6 +101,18 @@ class MilestoneUpdateForm(forms.Form):
         if saved.status == "cancelled" and status and status != "cancelled" and not new_line:
             self.add_error(
                 "commentary", f"Say why this cancelled milestone is being reopened.{stale}"
+            )
+            return data
+        if (
+            forecast
+            and forecast != saved.forecast_date
+            and forecast < timezone.localdate()
+            and status not in CLOSED
+        ):
+            self.add_error(
+                "forecast_date",
+                f"The forecast ({forecast:%-d %B %Y}) has passed. If it is done, choose "
+                "Complete; if not, give the date you now expect it done.",
             )
             return data
         slipped = forecast and due and forecast > due

@@ -27,7 +27,13 @@ KINDS = [
     ("signal_started", "SPC signals that started", "SPC signals started"),
     ("signal_ended", "SPC signals that ended", "SPC signals ended"),
     ("awaiting_approval", "Updated, but waiting for an approver's sign-off", "awaiting sign-off"),
-    ("no_update", "Still without an update this quarter", "without an update"),
+    # Counted from when the quarter's returns opened (ReportingPeriod.returns_from), as the
+    # return counts them: an update between the last close and then is not this quarter's.
+    (
+        "no_update",
+        "Still without an update since this quarter's returns opened",
+        "without an update",
+    ),
 ]
 COMMON = ("", "common_cause")
 

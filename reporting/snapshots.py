@@ -193,7 +193,8 @@ def _measure(item: Item) -> dict:
         "value_period_end": m.latest_period_end,
         "variation": spc.variation.value if has_icons and spc.variation else "",
         "assurance": spc.assurance.value if has_icons and spc.assurance else "",
-        "run_chart_only": spc is not None and spc.run_chart_only,
+        # Only with figures: with none there is nothing to chart (the page says so).
+        "run_chart_only": spc is not None and bool(spc.points) and spc.run_chart_only,
         "chart": chart,
         "chart_figure": figure(m.id, m.name, m.code, chart, m.unit),
         "data_quality": m.quality.as_snapshot() if m.quality else {},

@@ -8,7 +8,9 @@ structure, and are not listed here.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Q
 
 from measures.models import Measure
@@ -126,10 +128,23 @@ def _what(record, previous) -> str:
         elif field.name in ("number", "position"):
             said.append(f"renumbered {old} → {new}")
         elif field.is_relation:
-            said.append(f"moved to another {field.verbose_name}")
+            said.append(f"moved to {_parent(record, field)}")
         else:
             said.append(f"{field.verbose_name} changed from “{_shown(old)}” to “{_shown(new)}”")
     return "; ".join(said)
+
+
+def _parent(record, field) -> str:
+    """Where an item was moved to: "objective 2.1", "priority 3"."""
+    try:
+        target = getattr(record, field.name)
+    except ObjectDoesNotExist:  # deleted since
+        target = None
+    if isinstance(target, Objective):
+        return f"objective {target.priority.key}.{target.number}"
+    if isinstance(target, Priority):
+        return f"priority {target.key}"
+    return f"another {field.verbose_name}"
 
 
 def _shown(value) -> str:
@@ -137,5 +152,7 @@ def _shown(value) -> str:
         return "nothing"
     if isinstance(value, dt.date):
         return f"{long_day(value)}"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"  # 70, not 70.0000
     text = str(value)
     return text if len(text) <= 120 else text[:119] + "…"

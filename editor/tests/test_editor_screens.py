@@ -300,6 +300,24 @@ def test_a_measure_code_a_spreadsheet_would_misread_is_refused_in_plain_words(
     assert not Measure.objects.exists()
 
 
+def test_a_target_the_measure_could_never_report_is_refused(client, admin_user):
+    """A % measure took a target of 150, which it can never meet; the import refuses such a
+    figure."""
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    url = _item_url(strategy, "objective", objective.pk, "add_measure")
+    fields = {"code": "PCT", "name": "Share", "kind": "success", "unit": "%", "direction": "higher"}
+    fields |= {"tolerance": "0", "target_date": "2027-03-31"}
+    response = client.post(url, fields | {"target_value": "150"})
+    assert response.status_code == 400
+    assert "The target, 150, is outside this measure&#x27;s range (0% to 100%)." in (
+        response.content.decode()
+    )
+    assert not Measure.objects.exists()
+    assert client.post(url, fields | {"target_value": "95"}).status_code == 302
+
+
 def test_a_closed_strategy_cannot_be_changed(client, admin_user):
     strategy = make_strategy(status="closed")
     priority = make_priority(strategy, title="As it was")

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from milestones.models import Milestone, StaleMilestoneError
 
@@ -232,6 +233,22 @@ def test_a_long_commentary_is_refused_whole_never_cut(client, milestone, program
     ]
     assert response.context["form"]["commentary"].value() == long
     assert _snapshot(milestone) == before
+
+
+def test_a_forecast_already_passed_is_refused_unless_the_milestone_is_done(
+    client, milestone, programme_lead
+):
+    """On track with a forecast last year stayed Green, and the board report printed it."""
+    client.force_login(programme_lead)
+    before = _snapshot(milestone)
+    past = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    response = _post(client, milestone, status="on_track", forecast_date=past)
+    assert response.status_code == 400
+    assert "has passed. If it is done, choose Complete" in " ".join(
+        response.context["form"].errors["forecast_date"]
+    )
+    assert _snapshot(milestone) == before
+    assert _post(client, milestone, status="complete", forecast_date=past).status_code == 302
 
 
 def test_a_forecast_after_the_due_date_needs_commentary(client, milestone, programme_lead):

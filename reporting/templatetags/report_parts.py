@@ -31,8 +31,9 @@ def exception_items(rows: list[SnapshotItem], public=None) -> SafeString:
 
 
 def _owner_line(r: SnapshotItem, public: bool) -> str:
-    """ "Owner: …", or nothing on a public page that names no owner."""
-    if public:
+    """ "Owner: …", or nothing on a public page that names no owner, or for a measure
+    (measures have no owner: "none named" read as a gap to fill)."""
+    if public or r.level != Level.MILESTONE:
         return f"Owner: {esc(r.owner)}" if r.owner else ""
     return f"Owner: {esc(r.owner or 'none named')}"
 
@@ -123,7 +124,8 @@ def snapshot_spc_icons(row: SnapshotItem) -> SafeString:
                 f'<span class="spc-label">{row.assurance_label}</span></span>'
             )
         return mark_safe(f'<span class="spc-icons">{icons}</span>')  # noqa: S308 - our words
-    if row.run_chart_only:
+    # A quarter closed before a snapshot said "run chart only" of a measure with no figures.
+    if row.run_chart_only and row.value is not None:
         return mark_safe("Run chart only (fewer than 15 points)")  # noqa: S308
     return mark_safe("No values yet")  # noqa: S308
 
@@ -157,12 +159,14 @@ def change_items(found) -> SafeString:
 
 
 def _change(row, detail: str) -> str:
+    # A milestone is named as one: "(objective 2.1)" alone read as the objective's roll-up.
+    kind = ""
     if row.level == Level.MILESTONE:
-        where = f"objective {esc(row.number)}"
+        where, kind = f"objective {esc(row.number)}", '<span class="muted">Milestone:</span> '
     else:
         where = f"{esc(row.get_level_display().lower())} {esc(row.number)}"
     said = f": {esc(detail)}" if detail else ""
-    return f'<li>{esc(row.title)} <span class="muted">({where})</span>{said}</li>'
+    return f'<li>{kind}{esc(row.title)} <span class="muted">({where})</span>{said}</li>'
 
 
 @register.simple_tag

@@ -83,3 +83,31 @@ def test_change_items_name_where_each_item_is():
     html = change_items(found)
     assert HOSTILE not in html and "(objective 2.1)</span>: amber → &lt;red&gt;</li>" in html
     assert '<li>Gone <span class="muted">(success measure M1)</span></li>' in html
+
+
+def test_a_milestone_among_the_changes_is_named_as_one():
+    """ "X (objective 1.1): Red → Amber" was the objective itself; a milestone in it read the
+    same."""
+    milestone = SnapshotItem(level=Level.MILESTONE, number="1.1", title="Add a falls pick-up")
+    objective = SnapshotItem(level=Level.OBJECTIVE, number="1.1", title="Respond within two hours")
+    html = change_items(
+        [
+            SimpleNamespace(row=milestone, detail="Red → Complete"),
+            SimpleNamespace(row=objective, detail="Red → Amber"),
+        ]
+    )
+    assert '<li><span class="muted">Milestone:</span> Add a falls pick-up <span' in html
+    assert "<li>Respond within two hours <span" in html
+
+
+def test_a_measure_with_no_figures_at_close_says_so_and_names_no_owner():
+    """It read "Run chart only (fewer than 15 points)" and "Owner: none named"; a measure
+    has no owner."""
+    from reporting.templatetags.report_parts import exception_items, snapshot_spc_icons
+
+    row = SnapshotItem(
+        level=Level.MEASURE, number="EX-CARER", title="Carers assessed", rag=Rag.RED,
+        run_chart_only=True, value=None,
+    )  # fmt: skip
+    assert snapshot_spc_icons(row) == "No values yet"
+    assert "Owner" not in exception_items([row])

@@ -104,6 +104,17 @@ def test_a_refused_close_writes_no_snapshot(strategy, admin_user):
     assert not SnapshotItem.objects.exists()
 
 
+def test_a_milestone_due_next_quarter_shows_its_reason_not_a_bare_colour(
+    strategy, admin_user, client
+):
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
+    due_next = page.split('id="due-next"')[1].split('id="appendix"')[0]
+    row = next(r for r in period.snapshot.all() if r.title == "Hire the team")
+    assert row.reason and row.reason in due_next.replace("&#x27;", "'")
+
+
 def test_the_report_puts_exceptions_first_with_the_owners_report(strategy, admin_user, client):
     period = _close(strategy, admin_user)
     client.force_login(admin_user)

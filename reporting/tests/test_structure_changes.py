@@ -110,3 +110,29 @@ def test_a_strategy_loaded_as_published_counts_its_changes_from_when_it_was_load
     section = html[start : html.index("<h2", start)]
     assert "Changed since publication (1)" in section
     assert "Added after loading" in section and "As loaded" not in section
+
+
+def test_a_move_names_where_to_and_a_number_reads_as_typed(admin_user):
+    """ "moved to another objective" said not which; a target read "70.0000"."""
+    from measures.models import Measure
+    from milestones.models import Milestone
+    from tests.factories import make_measure
+
+    strategy = make_strategy(slug="s")
+    priority = make_priority(strategy, number=2)
+    first, second = make_objective(priority, number=1), make_objective(priority, number=3)
+    hub = make_milestone(first, title="Hub")
+    measure = make_measure(first, code="M", target_value=70)
+    strategy.published_at = timezone.now()
+    strategy.save()
+    hub = Milestone.objects.get(pk=hub.pk)
+    hub.objective = second
+    hub.save()
+    measure = Measure.objects.get(pk=measure.pk)
+    measure.target_value = 90
+    measure.save()
+    period = _closed_period(strategy, Quarter(2024, 2), timezone.now())
+    changes = structure_changes.changes_between(strategy, *structure_changes.window(period))
+    said = " ".join(c.what for c in changes)
+    assert "moved to objective 2.3" in said
+    assert "from “70” to “90”" in said
