@@ -83,13 +83,25 @@ def milestone_timeline(
         "layout": {
             "height": 140 + 45 * max(len(labels), 1),
             "margin": {"l": 320, "r": 20, "t": 30, "b": 40},
-            "xaxis": {"type": "date", "title": {"text": "Due date"}, "tickformat": "%b %Y"},
+            "xaxis": {
+                "type": "date",
+                "title": {"text": "Due date"},
+                # Days once ticks are closer than a month: "%b %Y" alone repeated "Dec 2026"
+                # under weekly ticks on a timeline of a few months.
+                "tickformatstops": [
+                    {"dtickrange": [None, "M1"], "value": "%-d %b %Y"},
+                    {"dtickrange": ["M1", None], "value": "%b %Y"},
+                ],
+            },
             "yaxis": {
                 "type": "category",
                 "categoryorder": "array",
                 "categoryarray": categories,
                 "automargin": True,
             },
+            # Shown with one status too (Plotly hides a legend of one trace): the key to
+            # what each marker's shape and colour mean.
+            "showlegend": True,
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
             "shapes": [
                 {

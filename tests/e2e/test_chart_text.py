@@ -52,3 +52,23 @@ def test_no_chart_offers_to_send_its_data_to_plotly_s_cloud(
         "b.getBoundingClientRect().height])"
     )
     assert all(w >= 24 and h >= 24 for w, h in sizes), sizes  # WCAG 2.2's smallest target
+
+
+def test_a_timeline_of_one_status_keeps_its_key_and_no_tick_repeats_a_month(
+    page: Page, live_server, board_member, sign_in
+):
+    """Plotly hides a legend of one trace, so a strategy whose milestones were all one colour
+    had no key to its markers; and "%b %Y" under weekly ticks read "Dec 2026, Dec 2026"."""
+    strategy = make_strategy(slug="one-colour")
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    for days in (40, 75):
+        make_milestone(
+            objective, title=f"Step {days}", due_date=timezone.localdate() + dt.timedelta(days)
+        )
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}/strategies/one-colour/")
+    chart = page.locator("#timeline-chart")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    expect(chart.locator(".legend .traces")).to_have_count(1)
+    ticks = chart.locator(".xtick text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert len(ticks) > 1 and len(ticks) == len(set(ticks)), ticks
