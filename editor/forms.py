@@ -1,6 +1,8 @@
 """The editor's forms: one per level, each carrying what it showed (`seen`) so a save over
 someone else's is refused (editor/guards.py)."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.db import models
@@ -163,7 +165,8 @@ class StrategyForm(GuardedForm):
 
 
 def _free_slug(title: str) -> str:
-    base = slugify(title)[:90] or "strategy"
+    # A dash between words or years ("2026–2029") separates them: slugify drops it whole.
+    base = slugify(re.sub(r"[\u2010-\u2015\u2212/]", " ", title))[:90] or "strategy"
     if base in RESERVED_SLUGS:
         base = f"{base}-strategy"
     slug, n = base, 1
@@ -178,7 +181,10 @@ class PriorityForm(GuardedForm):
         model = Priority
         fields = ["part", "part_title", "title", "description", "source_ref", "responsible"]
         labels = _labels(fields, ITEM_COLUMNS)
-        help_texts = {"part": "Most documents have one part; Thurrock's has two."}
+        help_texts = {
+            "part": "Most documents have one part. A document in parts (a strategy whose "
+            "priorities are numbered again from 1 under each part) gives each its number here."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

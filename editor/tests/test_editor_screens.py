@@ -54,6 +54,21 @@ def test_a_site_administrator_creates_a_draft_strategy_with_a_new_organisation(c
     )
 
 
+def test_a_dash_between_years_in_the_title_separates_them_in_the_short_name(client, site_admin):
+    """ "Plan 2026–2029" made plan-20262029."""
+    client.force_login(site_admin)
+    client.post(
+        reverse("editor:new_strategy"),
+        {
+            "new_organisation": "Basildon Council",
+            "title": "Community Wellbeing Plan 2026–2029",
+            "period_start": "2026-04-01",
+            "period_end": "2029-03-31",
+        },
+    )
+    assert Strategy.objects.get().slug == "community-wellbeing-plan-2026-2029"
+
+
 def test_a_new_organisation_named_with_invisible_characters_alone_is_not_made(client, site_admin):
     client.force_login(site_admin)
     response = client.post(
@@ -213,6 +228,7 @@ def test_an_archived_milestone_leaves_the_pages_and_roll_ups_but_stays_in_the_hi
     client.force_login(admin_user)
     confirm = client.get(_item_url(strategy, "milestone", mistake.pk, "archive"))
     assert "Archive milestone" in confirm.content.decode()
+    assert "take figures" not in confirm.content.decode()  # a milestone never takes figures
     response = client.post(_item_url(strategy, "milestone", mistake.pk, "archive"), follow=True)
     assert "Archived milestone “Added by mistake”" in response.content.decode()
     assert list(Milestone.objects.filter(objective=objective)) == [kept, later]
