@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Strategy
-from reporting import changes, snapshots
+from reporting import changes, snapshots, structure_changes
 from reporting.models import PeriodState, ReportingPeriod
 from reporting.quarters import Quarter
 from strategy_tracker.dates import long_day
@@ -226,6 +226,7 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             "closed_by": display_name(by) if by else "",
         }
         snapshots.take(period)
+        structure_changes.keep(period)
         earlier = changes.previous_closed(period)
         period.change_counts = changes.compare(earlier, period).counts
         period._change_reason = f"Closed {period.label}"

@@ -104,12 +104,10 @@ def report_context(
     report = quarter_report(period)
     earlier = since or changes.previous_closed(period, among=closed_before)
     risks = risk_report(period, earlier)
-    window = structure_changes.window(period)
+    window, structure = structure_changes.of_report(period)
     return {
         "structure_window": window,
-        "structure_changes": structure_changes.changes_between(period.strategy, *window)
-        if window
-        else [],
+        "structure_changes": structure,
         "strategy": period.strategy,
         "period": period,
         "heading": period.heading,

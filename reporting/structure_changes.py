@@ -45,6 +45,39 @@ class StructureChange:
     what: str
 
 
+KEPT = "structure_changes"  # in ReportingPeriod.as_closed
+
+
+def keep(period: ReportingPeriod) -> None:
+    """At close: the window and its changes, kept with the period as they read then, so the
+    report never changes (a person renamed, an objective renumbered since)."""
+    found = window(period)
+    changes = changes_between(period.strategy, *found) if found else []
+    period.as_closed[KEPT] = {
+        "window": [moment.isoformat() for moment in found] if found else None,
+        "changes": [
+            {"when": c.when.isoformat(), "who": c.who, "level": c.level, "title": c.title,
+             "what": c.what}
+            for c in changes
+        ],
+    }  # fmt: skip
+
+
+def of_report(period: ReportingPeriod) -> tuple[tuple | None, list[StructureChange]]:
+    """The report's window and changes: as kept at close, or (a quarter closed before they
+    were kept) worked out now."""
+    kept = period.as_closed.get(KEPT)
+    if kept is None:
+        found = window(period)
+        return found, changes_between(period.strategy, *found) if found else []
+    found = tuple(map(dt.datetime.fromisoformat, kept["window"])) if kept["window"] else None
+    changes = [
+        StructureChange(**(c | {"when": dt.datetime.fromisoformat(c["when"])}))
+        for c in kept["changes"]
+    ]
+    return found, changes
+
+
 def window(period: ReportingPeriod) -> tuple[dt.datetime, dt.datetime] | None:
     """From publication or the last closed report, whichever is later, to this report's
     close; None if the strategy was not published before it closed."""

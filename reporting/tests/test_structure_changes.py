@@ -136,3 +136,35 @@ def test_a_move_names_where_to_and_a_number_reads_as_typed(admin_user):
     said = " ".join(c.what for c in changes)
     assert "moved to objective 2.3" in said
     assert "from “70” to “90”" in said
+
+
+def test_a_closed_report_keeps_its_changes_as_they_read_at_close(client, admin_user):
+    """The section was worked out again on every view: renaming the person who made a change
+    renamed them in a closed report."""
+    from reporting.tests.test_snapshots import AFTER, Q2
+
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(make_priority(strategy), title="Before")
+    make_milestone(objective, title="Hub", due_date=dt.date(2024, 12, 31))
+    strategy.published_at = timezone.now() - dt.timedelta(days=1)
+    strategy.save()
+    objective.title = "After"
+    objective._history_user = admin_user
+    objective.save()
+    admin_user.first_name, admin_user.last_name = "Ada", "Admin"
+    admin_user.save()
+    period = cycle.schedule(strategy, Q2, *cycle.default_window(Q2), by=admin_user)
+    cycle.open_period(period, by=admin_user)
+    period = cycle.close_period(period, by=admin_user, today=AFTER)
+    url = reverse("reporting:period_report", args=["s", period.pk])
+    client.force_login(admin_user)
+    before = client.get(url).content.decode()
+    assert "Ada Admin" in before.split('id="changed-since-publication"')[1]
+    admin_user.first_name, admin_user.last_name = "Renamed", "Since"
+    admin_user.save()
+    objective.title = "Reworded after the close"
+    objective.save()
+    after = client.get(url).content.decode()
+    section = after.split('id="changed-since-publication"')[1].split("</table>")[0]
+    assert "Ada Admin" in section and "Renamed" not in section
+    assert section == before.split('id="changed-since-publication"')[1].split("</table>")[0]
