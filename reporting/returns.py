@@ -8,7 +8,7 @@ others are saved. A milestone left unchanged and unticked is left for later."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from milestones import sign_off
@@ -178,6 +178,36 @@ class NotYours:
     title: str  # "" for one they may no longer see
     why: str
     typed: list[tuple[str, str]]  # (label, what they typed), only what they filled in
+
+
+@dataclass
+class ReturnsIn:
+    """How far an open period's returns have come: of the strategy's open milestones, how
+    many have this quarter's update (as `ReturnRow.needs_update` counts one)."""
+
+    updated: int
+    open: int
+
+    @property
+    def missing(self) -> int:
+        return self.open - self.updated
+
+
+def returns_in(period: ReportingPeriod) -> ReturnsIn:
+    start = period.returns_from
+    sent = Submission.objects.filter(state=SubmissionState.SUBMITTED, submitted_at__gte=start)
+    counts = (
+        Milestone.objects.filter(objective__priority__strategy_id=period.strategy_id)
+        .exclude(status__in=CLOSED)
+        .aggregate(
+            open=Count("id"),
+            updated=Count(
+                "id",
+                filter=Q(last_updated_at__gte=start) | Q(pk__in=sent.values("milestone_id")),
+            ),
+        )
+    )
+    return ReturnsIn(counts["updated"], counts["open"])
 
 
 def no_longer_yours(rows: list[ReturnRow], posted, user) -> list[NotYours]:

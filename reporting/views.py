@@ -26,6 +26,7 @@ from reporting.models import PeriodState, ReportingPeriod
 from reporting.pdf import PrintFailed, pdf_of
 from reporting.quarters import file_name_of
 from reporting.report import earlier_closed, pdf_title, report_context
+from reporting.returns import returns_in
 from strategy_tracker import conflicts
 from strategy_tracker.dates import long_day
 from strategy_tracker.people import as_id, display_name
@@ -80,7 +81,15 @@ def _page(
             form = window_forms.get(period.pk) or PeriodDatesForm(
                 period=period, auto_id=f"period-{period.pk}-%s"
             )
-        rows.append({"period": period, "late": period.is_late(today), "window_form": form})
+        returns = returns_in(period) if period.state == PeriodState.OPEN else None
+        rows.append(
+            {
+                "period": period,
+                "late": period.is_late(today),
+                "window_form": form,
+                "returns": returns,
+            }
+        )
     quarter = cycle.next_quarter(strategy, today)
     if can_manage and schedule_form is None and quarter:
         opens, closes = cycle.default_window(quarter)

@@ -143,6 +143,29 @@ def test_closing_needs_the_admin_to_say_it_is_final(admin, strategy):
     assert period.state == "open" and not period.snapshot.exists()
 
 
+def test_an_open_period_says_how_many_returns_are_in_before_it_is_closed(
+    admin, strategy, admin_user
+):
+    """The page showed only dates: an Admin could close with most returns missing, unwarned."""
+    from tests.factories import make_milestone, make_objective, make_priority
+
+    objective = make_objective(make_priority(strategy))
+    updated, waiting, _ = (
+        make_milestone(objective, title=t, position=n) for n, t in enumerate("ABC", start=1)
+    )
+    make_milestone(objective, title="Done", position=4, status="complete")
+    period = _period(strategy)
+    admin.post(f"{URL}{period.pk}/open/")
+    updated.refresh_from_db()
+    updated.record_update(
+        by=admin_user, expected_version=updated.version, status="on_track", commentary="",
+        forecast_date=None,
+    )  # fmt: skip
+    page = admin.get(URL).content.decode()
+    assert "<strong>1 of 3</strong> open milestones updated for 2024/25 Q2" in page
+    assert "2 open milestones have no update for 2024/25 Q2 yet" in page
+
+
 def test_a_quarter_not_yet_ended_is_refused_at_close(admin, strategy):
     today = timezone.localdate()
     period = _period(strategy, Quarter.containing(today))
