@@ -188,6 +188,7 @@ class PriorityForm(GuardedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["part"].widget.attrs["min"] = 1  # as the model's rule: parts count from 1
         if self.instance.pk:
             # Moving between parts would renumber two lists: archive and add instead.
             self.fields["part"].disabled = True
