@@ -93,6 +93,8 @@ class ReadOnly(Logged, viewsets.ReadOnlyModelViewSet):
 
 
 class OrganisationViewSet(ReadOnly):
+    """The organisations the person belongs to, and their partners in strategies they read."""
+
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
@@ -100,6 +102,9 @@ class OrganisationViewSet(ReadOnly):
 
 
 class StrategyViewSet(ReadOnly):
+    """The strategies the person may read (a draft only for its lead organisation's Admins),
+    by their short name (slug)."""
+
     serializer_class = StrategySerializer
     lookup_field = "slug"
 
@@ -191,6 +196,9 @@ class MilestoneViewSet(ReadOnly):
 
 
 class MeasureViewSet(ReadOnly):
+    """Success measures and context indicators of the strategies the person may read, by
+    code; their figures are under values."""
+
     serializer_class = MeasureSerializer
     lookup_field = "code"
 

@@ -385,8 +385,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Strategy Tracker read API",
     "VERSION": "1",
-    "DESCRIPTION": "Read what your account may read: organisations, strategies, measures and "
-    "their values. Send `Authorization: Bearer <key>` with a key from your API tokens page.",
+    "DESCRIPTION": "Read what your account may read: organisations, strategies, priorities, "
+    "objectives, milestones, measures, their values, and closed quarters as recorded "
+    "(snapshots). Send `Authorization: Bearer <key>` with a key from your API tokens page.",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The browsable documentation (/api/v1/docs/) is served from this server, never a CDN:
     # drf-spectacular-sidecar ships Swagger UI, and the split view keeps its script out of

@@ -242,6 +242,13 @@ def test_a_value_and_a_snapshot_row_carry_the_id_their_own_address_takes(client,
         assert again.status_code == 200 and again.json() == first, kind
 
 
+def test_each_endpoint_is_described_in_its_own_words():
+    """Four endpoints showed the sign-in mixin's docstring as their description."""
+    out = StringIO()
+    call_command("spectacular", stdout=out)
+    assert "Signed in by a token" not in out.getvalue()
+
+
 def test_the_schema_and_docs_are_read_whatever_key_is_sent(client, world):
     """Open to all: a revoked or mistyped key in a client's settings answered 401."""
     for url in (reverse("api:schema"), reverse("api:docs")):
