@@ -56,6 +56,11 @@ def _exception(r: SnapshotItem, public: bool = False) -> str:
             report += f'<blockquote class="commentary">{commentary}</blockquote>'
     else:
         report = '<p class="report-line muted">No update reported</p>'
+    if milestone and r.awaiting_approval:
+        report += (
+            '<p class="notice">An update was waiting for an approver\'s sign-off when the '
+            "quarter closed.</p>"
+        )
     meta = " · ".join(part for part in (_owner_line(r, public), due) if part)
     return (
         f'<li class="exception"><p class="exception-head"><strong>{esc(r.title)}</strong> '

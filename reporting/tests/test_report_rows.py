@@ -111,3 +111,18 @@ def test_a_measure_with_no_figures_at_close_says_so_and_names_no_owner():
     )  # fmt: skip
     assert snapshot_spc_icons(row) == "No values yet"
     assert "Owner" not in exception_items([row])
+
+
+def test_an_exception_waiting_for_sign_off_at_close_says_so():
+    """The report listed it as "waiting for an approver's sign-off" among the changes, while
+    its exception read "No update reported"."""
+    from reporting.templatetags.report_parts import exception_items
+
+    row = SnapshotItem(
+        level=Level.MILESTONE, number="3.1", title="Hire", rag=Rag.RED, awaiting_approval=True
+    )
+    html = exception_items([row])
+    assert "No update reported" in html
+    assert "An update was waiting for an approver&#x27;s sign-off" in html or (
+        "An update was waiting for an approver's sign-off" in html
+    )
