@@ -82,6 +82,10 @@ serve: install
 worker: install
 	bash scripts/ensure_pdf_printer.sh
 	$(MANAGE) schedule_reporting_jobs
+	@# An upgrade that changes how SPC readings are worked out leaves every one stale, and
+	@# each dashboard then works them out from the values on every read (twice the cost):
+	@# worked out here, before the worker takes tasks.
+	$(MANAGE) refresh_readings
 	$(MANAGE) db_worker
 
 ## Back up the configured database to backups/ (pg_dump on PostgreSQL, a file copy on SQLite).
