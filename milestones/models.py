@@ -395,14 +395,29 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def saved_already_as(
         self, by, expected_version: int, status: str, commentary: str, forecast_date
     ) -> bool:
-        """Whether the one save since `expected_version` was `by`'s, of these very words: the
-        same update sent twice (a second click, Back and send again), not someone else's
-        change. Call on the milestone as it is now."""
+        """Whether the one save since `expected_version` was `by`'s own update (or
+        confirmation) of these very words: the same update sent twice (a second click, Back and
+        send again), not someone else's change. An Admin's edit also moves the version, and
+        leaves the last update as it was: only a history row that recorded a new update by
+        `by` counts. Call on the milestone as it is now."""
+        if self.version != expected_version + 1 or self.last_updated_by_id != by.pk:
+            return False
+        if (self.status, normalise_line_breaks(self.commentary).strip(), self.forecast_date) != (
+            status,
+            normalise_line_breaks(commentary).strip(),
+            forecast_date,
+        ):
+            return False
+        rows = {
+            row.version: row
+            for row in self.history.filter(version__in=(expected_version, expected_version + 1))
+        }
+        saved, before = rows.get(expected_version + 1), rows.get(expected_version)
         return (
-            self.version == expected_version + 1
-            and self.last_updated_by_id == by.pk
-            and (self.status, normalise_line_breaks(self.commentary).strip(), self.forecast_date)
-            == (status, normalise_line_breaks(commentary).strip(), forecast_date)
+            saved is not None
+            and saved.history_user_id == by.pk
+            and saved.last_updated_at == self.last_updated_at
+            and (before is None or before.last_updated_at != saved.last_updated_at)
         )
 
     def assign(

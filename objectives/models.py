@@ -438,6 +438,8 @@ class Priority(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 fields=["strategy", "part", "number"],
                 condition=Q(archived_at__isnull=True),
                 name="priority_number_unique_in_part",
+                violation_error_message="This strategy has a priority with this part and "
+                "number already.",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
             models.CheckConstraint(condition=Q(part__gte=1), name="priority_part_positive"),
@@ -496,6 +498,8 @@ class Objective(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 fields=["priority", "number"],
                 condition=Q(archived_at__isnull=True),
                 name="objective_number_unique_in_priority",
+                violation_error_message="This priority has an objective with this number "
+                "already.",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
         ]

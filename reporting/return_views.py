@@ -72,5 +72,6 @@ def _return_page(request, rows, today, done="", lost=(), status=200) -> HttpResp
         "lost": lost,
         "still_to_update": sum(row.needs_update for row in rows),
         "problems": [r for r in rows if r.has_problem],
+        "not_saved": sum(r.has_problem for r in rows) + len(lost),
     }
     return render(request, "reporting/return.html", context, status=status)

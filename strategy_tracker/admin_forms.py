@@ -120,28 +120,41 @@ class ReadStateFormSet(BaseInlineFormSet):
             if form.errors or not form.has_changed():
                 continue
             instance = form.instance
+            # On an add page the parent is not saved yet: its key is left out, as Django
+            # leaves it (a measure's "a priority or an objective" would fail without it).
+            exclude = {self.fk.name} if self.instance.pk is None else set()
             try:
-                instance.validate_unique()
-                instance.validate_constraints()
+                instance.validate_unique(exclude=exclude)
+                instance.validate_constraints(exclude=exclude)
             except ValidationError as error:
                 form.add_error(None, error.messages)
                 continue
-            for key in _unique_keys(instance):
+            for key in _unique_keys(instance, self.fk.attname):
                 if key in seen:
                     form.add_error(None, f"Another row on this page has the same {key[1]}.")
                 seen[key] = form
 
 
-def _unique_keys(instance) -> list[tuple]:
+NEW_PARENT = object()  # the key of a parent being added on the same page
+
+
+def _unique_keys(instance, parent_attname: str) -> list[tuple]:
     """The instance's values under each of its model's uniqueness rules that holds for it
-    (a rule for live rows only holds while it is live), to find two new rows alike."""
+    (a rule for live rows only holds while it is live), to find two new rows alike. A
+    parent not saved yet (an add page) is the same parent for every row."""
     meta = instance._meta
     keys = []
     for constraint in meta.constraints:
         fields = getattr(constraint, "fields", ())
         if not isinstance(constraint, UniqueConstraint) or not fields:
             continue
-        values = tuple(getattr(instance, meta.get_field(f).attname) for f in fields)
+        values = tuple(
+            NEW_PARENT
+            if (name := meta.get_field(f).attname) == parent_attname
+            and getattr(instance, name) is None
+            else getattr(instance, name)
+            for f in fields
+        )
         if None in values:
             continue
         if constraint.condition is not None and not constraint.condition.check(

@@ -151,6 +151,27 @@ def test_the_same_update_sent_twice_is_saved_once_and_not_called_someone_elses(
     assert _post(client, milestone, status="at_risk", commentary="Other words.").status_code == 409
 
 
+def test_an_admins_edit_since_the_page_is_a_conflict_not_saved_already(
+    client, milestone, programme_lead, admin_user
+):
+    """An Admin's edit moves the version and leaves the last update (the lead's own, same
+    words) as it was: that read as the lead's own second send, "saved already", and the
+    confirmation was never recorded."""
+    client.force_login(programme_lead)
+    fields = {"status": "on_track", "commentary": "Steady."}
+    assert _post(client, milestone, **fields).status_code == 302
+    milestone.refresh_from_db()
+    drawn = milestone.version
+    edited = Milestone.objects.get(pk=milestone.pk)
+    edited.title = "Renamed by an Admin"
+    edited._history_user = admin_user
+    edited.save()
+    milestone.version = drawn
+    response = _post(client, milestone, **fields)
+    assert response.status_code == 409
+    assert Milestone.objects.get(pk=milestone.pk).history.count() == edited.history.count()
+
+
 def test_the_owner_sees_the_form(client, milestone, programme_lead):
     client.force_login(programme_lead)
     assert b"Save update" in client.get(milestone.get_absolute_url()).content

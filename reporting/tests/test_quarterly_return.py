@@ -325,6 +325,7 @@ def test_a_milestone_taken_away_meanwhile_is_counted_not_dropped(client, program
     response = client.post(URL, data)
     assert response.status_code == 409
     page = response.content.decode()
+    assert "<h2>1 milestone was not saved</h2>" in page  # it said "0 milestones"
     assert "1 milestone you sent is no longer yours to update" in page
     # Named, with why, and what the lead typed shown back to copy (it was lost before).
     assert f"<strong>{delegated.title}</strong>: it is " in page
@@ -454,3 +455,4 @@ def test_the_summary_of_what_to_correct_links_to_the_field_and_says_what_is_wron
     summary = page[: page.index("Nothing you typed is lost")]
     assert f'<a href="#id_m{one.pk}-commentary">' in summary
     assert "Say why the milestone is at risk." in summary
+    assert "<h2>1 milestone was not saved</h2>" in summary

@@ -175,7 +175,9 @@ def test_a_priority_numbered_as_a_live_one_is_refused_on_the_strategy_page(clien
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Please correct" in response.content.decode()
+    assert "This strategy has a priority with this part and number already." in (
+        response.content.decode()
+    )  # not "Constraint “priority_number_unique_in_part” is violated."
     assert list(strategy.priorities.values_list("title", flat=True)) == ["First"]
 
 
@@ -208,3 +210,35 @@ def test_a_second_job_title_says_why_it_is_refused(client, site_admin, programme
     assert response.status_code == 200
     assert "Job title with this User already exists" in response.content.decode()
     assert lead.job_title.title == "Head of Care"
+
+
+def test_an_add_page_saves_a_new_priority_with_its_measure(client, site_admin):
+    """The parent's key is not there yet on an add page: checked without it, a measure row
+    was refused as belonging to neither a priority nor an objective."""
+    strategy = make_strategy(title="Our plan")
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_priority_add")
+    page = client.get(url)
+    data = form_as_posted(page.content.decode(), form_id="priority_form") | {"_save": ["Save"]}
+    data |= {"strategy": [str(strategy.pk)], "part": ["1"], "number": ["1"], "title": ["First"]}
+    prefix = next(k[: -len("-TOTAL_FORMS")] for k in data if k.endswith("-TOTAL_FORMS") and "measure" in k)
+    data = _with_new_row(
+        data, prefix, code="NEW-M", name="New measure", kind="success", unit="count",
+        direction="higher", tolerance="0",
+    )  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert strategy.priorities.get().measures.get().code == "NEW-M"
+
+
+def test_two_rows_alike_on_an_add_page_are_refused_not_a_500(client, site_admin):
+    client.force_login(site_admin)
+    url = reverse("admin:objectives_strategy_add")
+    data = _opened(client, url, "strategy_form")
+    data = _with_new_row(data, "priorities", part="1", number="1", title="One")
+    data = _with_new_row(data, "priorities", part="1", number="1", title="Two")
+    data |= {"title": ["A plan"], "slug": ["a-plan"], "period_start": ["2025-04-01"]}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Another row on this page has the same" in response.content.decode()
+    assert not Priority.objects.exists()
