@@ -498,8 +498,7 @@ class Objective(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 fields=["priority", "number"],
                 condition=Q(archived_at__isnull=True),
                 name="objective_number_unique_in_priority",
-                violation_error_message="This priority has an objective with this number "
-                "already.",
+                violation_error_message="This priority has an objective with this number already.",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
         ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from objectives.models import Strategy
 from public.forms import PublicationForm, as_key
 from public.models import OpenData, PrivateItem, Publication
+from strategy_tracker.conflicts import differences
 
 STALE = (
     "Someone changed this strategy's public view since you opened the page, so nothing was "
@@ -20,8 +21,8 @@ STALE = (
 )
 STALE_KEPT = (
     "Someone changed this strategy's public view since you opened the page, so nothing was "
-    "saved. Your choices are still in the form below; what they changed is at the top of the "
-    "history at the foot of the page. Save again to put yours in place of theirs."
+    "saved. Your choices are still in the form below, and each that differs from what is "
+    "saved now is listed beside it."
 )
 
 
@@ -82,8 +83,19 @@ def _change(request: HttpRequest, strategy: Strategy) -> HttpResponse:
             rebased = request.POST.copy()
             rebased["version"] = publication.version
             rebased["open_data_version"] = _open_data_version(open_data)
-            kept = PublicationForm(rebased, strategy=strategy)
-            return _page(request, strategy, form=kept, refusal=STALE_KEPT, status=409)
+            now = _initial(publication, open_data)
+            kept = PublicationForm(rebased, initial=now, strategy=strategy)
+            kept.is_valid()
+            # Each choice that differs from what is saved now, side by side: the private
+            # items another Admin ticked meanwhile among them, never undone unseen.
+            return _page(
+                request,
+                strategy,
+                form=kept,
+                refusal=STALE_KEPT,
+                conflict=differences(kept),
+                status=409,
+            )
         changed = _save_settings(request, strategy, publication, open_data, form)
     if changed:
         messages.success(request, "The public view's settings are saved.")
@@ -165,7 +177,7 @@ def _save_open_data(user, strategy, open_data, data) -> bool:
     return True
 
 
-def _page(request, strategy, *, form=None, refusal="", status=200) -> HttpResponse:
+def _page(request, strategy, *, form=None, refusal="", conflict=None, status=200) -> HttpResponse:
     publication, open_data = _state(strategy)
     form = form or PublicationForm(initial=_initial(publication, open_data), strategy=strategy)
     history = (
@@ -178,6 +190,7 @@ def _page(request, strategy, *, form=None, refusal="", status=200) -> HttpRespon
         "publication": publication,
         "form": form,
         "refusal": refusal,
+        "conflict": conflict,
         "history": history,
     }
     return render(request, "public/manage.html", context, status=status)

@@ -221,7 +221,9 @@ def test_an_add_page_saves_a_new_priority_with_its_measure(client, site_admin):
     page = client.get(url)
     data = form_as_posted(page.content.decode(), form_id="priority_form") | {"_save": ["Save"]}
     data |= {"strategy": [str(strategy.pk)], "part": ["1"], "number": ["1"], "title": ["First"]}
-    prefix = next(k[: -len("-TOTAL_FORMS")] for k in data if k.endswith("-TOTAL_FORMS") and "measure" in k)
+    prefix = next(
+        k[: -len("-TOTAL_FORMS")] for k in data if k.endswith("-TOTAL_FORMS") and "measure" in k
+    )
     data = _with_new_row(
         data, prefix, code="NEW-M", name="New measure", kind="success", unit="count",
         direction="higher", tolerance="0",
