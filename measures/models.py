@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Upper
@@ -176,8 +176,6 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         unique=True,
         allow_unicode=False,
         help_text="Short code used in CSV files, e.g. EPUT-SO2-VACANCY.",
-        # Not a sign first: a spreadsheet reads a cell "-1-1" as a sum (-2).
-        validators=[RegexValidator(r"\A[A-Za-z0-9]", code="invalid")],
         error_messages={"invalid": CODE_RULE},
     )
     name = models.CharField(max_length=300, validators=[visible_text])
@@ -375,11 +373,16 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         """A baseline or target the measure could never report is refused, as an import
         refuses such a figure: a target of 150% is never met."""
         super().clean()
-        low, high = self.allowed_range()
         errors = {}
+        # A new code's first character: a spreadsheet reads a cell "-1-1" as a sum (-2). A
+        # code stored before this rule keeps working (files of figures name it).
+        first = self.code[:1]
+        if self._state.adding and first and not (first.isascii() and first.isalnum()):
+            errors["code"] = CODE_RULE
+        low, high = self.allowed_range()
         for name, label in (("baseline_value", "baseline"), ("target_value", "target")):
             value = getattr(self, name)
-            if value is None or not isinstance(value, Decimal):
+            if not isinstance(value, Decimal) or not value.is_finite():
                 continue
             if (low is not None and value < low) or (high is not None and value > high):
                 errors[name] = (

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from measures.models import Measure
 from milestones.models import Milestone
+from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Objective, Organisation, Priority, Strategy
 from tests.factories import (
     make_measure,
@@ -314,6 +315,32 @@ def test_a_measure_code_a_spreadsheet_would_misread_is_refused_in_plain_words(
     page = response.content.decode()
     assert "starting with a letter or a digit" in page and "slug" not in page
     assert not Measure.objects.exists()
+
+
+def test_a_measure_whose_code_came_before_the_rule_is_still_edited(client, admin_user):
+    """The rule is for new codes: a stored "_OLD" (files of figures name it) could not be
+    saved any more, on a field the Admin cannot change."""
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    old = make_measure(objective, code="_OLD", name="Old name", unit="count")
+    client.force_login(admin_user)
+    url = _item_url(strategy, "measure", old.pk)
+    data = form_as_posted(client.get(url).content.decode(), action="")
+    response = client.post(url, data | {"name": ["New name"]})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.name == "New name"
+
+
+def test_a_baseline_that_is_not_a_number_is_refused_not_a_crash():
+    """ "NaN" in a strategy's JSON reached the range check, which raised."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    measure = Measure(code="X", name="X", unit="%", baseline_value=Decimal("NaN"))
+    with pytest.raises(ValidationError):
+        measure.full_clean(exclude=["priority", "objective"])
 
 
 def test_a_target_the_measure_could_never_report_is_refused(client, admin_user):
