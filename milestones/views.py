@@ -89,7 +89,7 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
     try:
         milestone = _get_milestone(request, **address)
     except Http404:
-        archived = _archived(request, address["pk"]) if typed else None
+        archived = _archived(request, **address) if typed else None
         if archived is None:
             raise
         why = "it was taken out of the strategy (archived) since you opened its page."
@@ -155,13 +155,18 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
     return redirect(milestone.get_absolute_url())
 
 
-def _archived(request: HttpRequest, pk: int) -> Milestone | None:
-    """The milestone, archived, if this user may see its strategy."""
+def _archived(request: HttpRequest, slug: str, pk: int, **_) -> Milestone | None:
+    """The milestone at this strategy's address, archived, if it was this user's to update:
+    an archived milestone is shown nowhere else, so nobody else learns its title here."""
     visible = Strategy.objects.visible_to(request.user)
-    found = Milestone.everything.select_related("objective__priority__strategy")
-    return found.filter(
-        pk=pk, archived_at__isnull=False, objective__priority__strategy__in=visible
+    found = Milestone.everything.select_related("objective__priority__strategy", "owner")
+    archived = found.filter(
+        pk=pk,
+        archived_at__isnull=False,
+        objective__priority__strategy__in=visible,
+        objective__priority__strategy__slug=slug,
     ).first()
+    return archived if archived and archived.can_be_updated_by(request.user) else None
 
 
 def _not_saved(request, milestone, why: str, typed, back, status: int) -> HttpResponse:

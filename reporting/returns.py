@@ -231,6 +231,10 @@ def no_longer_yours(rows: list[ReturnRow], posted, user) -> list[NotYours]:
 
 def _not_yours(milestone, delegate: bool, posted, prefix: str, user) -> NotYours:
     typed = typed_update(posted, prefix)
+    # An archived milestone is shown nowhere: named only to someone it was theirs to update
+    # (its owner keeps it archived), never to a return naming any id it likes.
+    if milestone is not None and milestone.archived_at and not milestone.can_be_updated_by(user):
+        milestone = None
     if milestone is None:
         return NotYours("", "it is no longer in a strategy you can see", typed)
     if milestone.archived_at:

@@ -118,6 +118,20 @@ def test_an_update_sent_after_the_milestone_was_archived_says_so(client, milesto
     assert "taken out of the strategy (archived)" in page and "Kept for me." in page
 
 
+def test_an_archived_milestones_title_is_not_shown_to_someone_it_was_not_for(
+    client, milestone, board_member
+):
+    """Any reader of the strategy could post to an update address and read the title of an
+    archived milestone, shown nowhere else."""
+    from django.utils import timezone
+
+    Milestone.objects.filter(pk=milestone.pk).update(archived_at=timezone.now())
+    client.force_login(board_member)
+    response = _post(client, milestone, commentary="x")
+    assert response.status_code == 404
+    assert milestone.title not in response.content.decode()
+
+
 def test_an_archived_milestone_of_a_strategy_one_cannot_see_is_not_found(
     client, milestone, programme_lead
 ):

@@ -350,6 +350,16 @@ def test_a_milestone_archived_meanwhile_says_so_and_gives_back_the_text(
     assert "Words to keep." in page
 
 
+def test_an_archived_milestone_not_the_leads_is_never_named(client, programme_lead, world):
+    """A forged id in the return named any archived milestone of a strategy the lead reads."""
+    others = make_milestone(world["milestones"][0].objective, title="Archived, someone else's")
+    Milestone.objects.filter(pk=others.pk).update(archived_at=timezone.now())
+    client.force_login(programme_lead)
+    response = client.post(URL, _post_data({others: {"status": "at_risk", "commentary": "x"}}))
+    assert response.status_code == 409
+    assert "Archived, someone else" not in response.content.decode()
+
+
 def test_a_milestone_the_lead_cannot_see_is_never_named(client, programme_lead, world):
     """Ids are the lead's to write: a return naming another organisation's milestone learns
     nothing of it."""
