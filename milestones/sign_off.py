@@ -17,6 +17,7 @@ from milestones.models import (
     SubmissionState,
     WaitingUpdateChanged,
 )
+from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.people import display_name
 from strategy_tracker.visible_text import says_something
 
@@ -183,6 +184,28 @@ def _decide(submission: Submission, by, state: str) -> None:
     submission.decided_by, submission.decided_at = by, timezone.now()
     submission._history_user = by
     submission.save()
+
+
+def sent_already_as(
+    milestone: Milestone, by, expected_version: int, waiting, status, commentary, forecast_date
+) -> bool:
+    """Whether the update awaiting approval is `by`'s own of these very words, sent since the
+    page that showed `waiting` (another one, or none) was drawn: the same update sent twice
+    (a second click, Back and send again), not someone else's. Call after update() raised
+    WaitingUpdateChanged."""
+    if milestone.version != expected_version:
+        return False
+    awaiting = list(milestone.submissions.filter(state=SubmissionState.SUBMITTED))
+    if len(awaiting) != 1:
+        return False
+    sent = awaiting[0]
+    return (
+        sent.pk != waiting
+        and sent.submitted_by_id == by.pk
+        and sent.base_version == expected_version
+        and (sent.status, normalise_line_breaks(sent.commentary).strip(), sent.forecast_date)
+        == (status, normalise_line_breaks(commentary).strip(), forecast_date)
+    )
 
 
 def latest_submissions(milestone_ids) -> dict[int, Submission]:

@@ -121,11 +121,20 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
         )
     except StaleMilestoneError as stale:
         milestone.refresh_from_db()
-        sent = (data["version"], data["status"], data["commentary"], data["forecast_date"])
-        if not isinstance(stale, WaitingUpdateChanged) and milestone.saved_already_as(
-            request.user, *sent
-        ):
-            messages.info(request, "This update was saved already; nothing more was changed.")
+        words = (data["status"], data["commentary"], data["forecast_date"])
+        if isinstance(stale, WaitingUpdateChanged):
+            again = sign_off.sent_already_as(
+                milestone, request.user, data["version"], data["waiting"], *words
+            )
+        else:
+            again = milestone.saved_already_as(request.user, data["version"], *words)
+        if again:  # the same update sent twice, not someone else's change
+            messages.info(
+                request,
+                "This update was sent for approval already; nothing more was changed."
+                if isinstance(stale, WaitingUpdateChanged)
+                else "This update was saved already; nothing more was changed.",
+            )
             return redirect(milestone.get_absolute_url())
         # Keep what this person typed, against the new version and the update waiting now,
         # so they can resubmit.

@@ -322,9 +322,14 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
         except StaleMilestoneError as stale:
             row.outcome, row.waiting_changed = CONFLICT, isinstance(stale, WaitingUpdateChanged)
             saved.refresh_from_db()
-            sent = (data["version"], data["status"], commentary, data["forecast_date"])
-            if not row.waiting_changed and saved.saved_already_as(user, *sent):
-                row.outcome = SAVED if changed else CONFIRMED  # the same return, sent twice
+            words = (data["status"], commentary, data["forecast_date"])
+            # The same return sent twice (Back and send again) is no conflict.
+            if row.waiting_changed and sign_off.sent_already_as(
+                saved, user, data["version"], data["waiting"], *words
+            ):
+                row.outcome, row.waiting_changed = SUBMITTED, False
+            elif not row.waiting_changed and saved.saved_already_as(user, data["version"], *words):
+                row.outcome = CONFIRMED if data.get("confirm") else SAVED
             continue
         if outcome == sign_off.SUBMITTED:
             row.outcome = SUBMITTED

@@ -312,9 +312,35 @@ def test_the_same_return_sent_twice_saves_once_without_a_conflict(client, progra
     data = _post_data({one: {"status": "at_risk", "commentary": "Mine."}, two: {"confirm": "on"}})
     assert client.post(URL, data).status_code == 302
     history = {m.pk: m.history.count() for m in (one, two)}
+    again = client.post(URL, data, follow=True)
+    assert again.redirect_chain and again.redirect_chain[-1][1] == 302
+    assert {m.pk: m.history.count() for m in (one, two)} == history
+    # Said as the first send was: one updated, one confirmed (not "2 confirmed").
+    assert "1 milestone updated and 1 confirmed" in again.content.decode()
+
+
+def test_the_same_return_sent_twice_for_sign_off_is_no_conflict(
+    client, programme_lead, world, make_user
+):
+    """With sign-off on, the second send met the first's update awaiting approval and said
+    "another update was sent for approval while you were writing": the lead's own."""
+    from milestones.models import Submission
+    from strategy_tracker.roles import APPROVER, BOARD_MEMBER
+
+    one, *_ = world["milestones"]
+    strategy = one.objective.priority.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.add(make_user("approver", [BOARD_MEMBER, APPROVER]))
+    client.force_login(programme_lead)
+    data = _post_data({one: {"status": "at_risk", "commentary": "Mine."}})
+    assert client.post(URL, data).status_code == 302
     again = client.post(URL, data)
     assert again.status_code == 302
-    assert {m.pk: m.history.count() for m in (one, two)} == history
+    assert Submission.objects.filter(milestone=one, state="submitted").count() == 1
+    # A different update on the same page is still a conflict with the one awaiting.
+    other = client.post(URL, data | {f"m{one.pk}-commentary": "Other words."})
+    assert other.status_code == 409
 
 
 def test_a_milestone_taken_away_meanwhile_is_counted_not_dropped(client, programme_lead, world):
