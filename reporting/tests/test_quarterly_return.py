@@ -311,6 +311,7 @@ def test_the_same_return_sent_twice_saves_once_without_a_conflict(client, progra
     client.force_login(programme_lead)
     data = _post_data({one: {"status": "at_risk", "commentary": "Mine."}, two: {"confirm": "on"}})
     assert client.post(URL, data).status_code == 302
+    assert "1 milestone updated and 1 confirmed" in client.get(URL).content.decode()
     history = {m.pk: m.history.count() for m in (one, two)}
     again = client.post(URL, data, follow=True)
     assert again.redirect_chain and again.redirect_chain[-1][1] == 302
