@@ -4,6 +4,7 @@ it closed. The choice of quarter on every board page comes here first (`as_at`).
 
 from dataclasses import replace
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +32,9 @@ def as_at(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = request.GET.get("period", "")
     if not chosen:
         live = board.live_url_of(item, strategy)
-        if live is None:
-            return _missing(request, strategy, None, "That is no longer part of this strategy.")
+        if live is None:  # archived since: today's position is the strategy's, as the banner says
+            messages.info(request, "That item is no longer part of this strategy.")
+            return redirect(strategy)
         return redirect(live)
     period = closed_period(strategy, as_id(chosen))
     then = board.as_at_quarter(item, period)

@@ -255,6 +255,9 @@ def test_an_objective_renumbered_since_the_close_is_found_as_it_was_numbered_the
     # The archived one's page as at the quarter leads to the strategy, not to its old number.
     old = reader.get(BOARD.format(pk=later.pk) + "priorities/1/objectives/1/").content.decode()
     assert 'href="/strategies/s/">See today' in old
+    # And so does the quarter selector's "as it is today" there.
+    today = reader.get("/strategies/s/as-at/", {"item": "objective:1.1", "item_id": first.pk})
+    assert today.status_code == 302 and today["Location"] == "/strategies/s/"
 
 
 def test_a_milestone_moved_since_the_close_is_found_where_it_was(strategy, closed, reader):

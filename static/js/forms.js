@@ -20,15 +20,15 @@
   });
   // No box cuts what is pasted into it: the server checks the length, says so and keeps
   // every character (a browser cuts to `maxlength` without a word).
-  function uncapTextareas() {
-    document.querySelectorAll("textarea[maxlength]").forEach(function (box) {
+  function uncapBoxes() {
+    document.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(function (box) {
       box.removeAttribute("maxlength");
     });
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", uncapTextareas);
+    document.addEventListener("DOMContentLoaded", uncapBoxes);
   } else {
-    uncapTextareas();
+    uncapBoxes();
   }
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent-at]").forEach(function (form) {

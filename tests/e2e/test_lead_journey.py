@@ -64,3 +64,21 @@ def test_a_lead_updates_a_milestone_and_a_concurrent_edit_is_shown_the_conflict(
     milestone.refresh_from_db()
     assert milestone.commentary == "Recruitment is slower than planned."
     other.context.close()
+
+
+def test_a_long_pasted_commentary_is_refused_whole_not_cut(
+    page: Page, live_server, milestone, sign_in
+):
+    """The box's maxlength cut 10,000 pasted characters to 2,000 and the page said
+    "Milestone updated"."""
+    sign_in(page, "lead")
+    page.goto(live_server.url + milestone.get_absolute_url())
+    assert page.locator("textarea[maxlength], input[maxlength]").count() == 0
+    long = "Why it slipped. " * 200  # 3,200 characters
+    page.get_by_label("Status").select_option(label="At risk")
+    page.get_by_label("Commentary").fill(long)
+    page.get_by_role("button", name="Save update").click()
+    expect(page.locator("#id_commentary-error-1")).to_contain_text("2000 characters or fewer")
+    assert page.get_by_label("Commentary").input_value().strip() == long.strip()
+    milestone.refresh_from_db()
+    assert milestone.commentary == ""
