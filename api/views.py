@@ -55,7 +55,7 @@ class Pages(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         asked = request.query_params.get(self.page_query_param)
-        plain = asked is not None and asked.isascii() and asked.isdigit() and len(asked) < 10
+        plain = asked is not None and asked.isascii() and asked.isdigit() and len(asked) < 30
         if asked is not None and asked != "last" and (not plain or int(asked) < 1):
             # A page past the last is 404, as DRF answers; one that is not a number is 400.
             raise ValidationError({"page": "A whole number from 1 (or “last”)."})

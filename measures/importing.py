@@ -812,6 +812,8 @@ def _refuse_unless_clean(
 ) -> None:
     if report.has_errors:
         raise ImportRefused("Some rows have errors now, so nothing was written.")
+    if not report.total_rows:  # the preview offers no confirm; a forged one records nothing
+        raise ImportRefused("No row of this file has a figure, so there is nothing to import.")
     updates = report.totals["update"]
     if updates and restatements_seen is not None and restatements_seen != report.restatements_seen:
         what = (

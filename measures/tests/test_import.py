@@ -547,6 +547,10 @@ def test_the_template_as_downloaded_has_nothing_to_import(signed_in_admin, measu
     page = _preview(signed_in_admin, template)
     assert "No row has a figure, so there is nothing to import" in page.content.decode()
     assert "Confirm and import" not in page.content.decode()
+    # A confirm sent anyway records no import of nothing.
+    forged = _confirm(signed_in_admin, page)
+    assert "nothing to import" in forged.content.decode()
+    assert ImportBatch.objects.get(pk=page.context["batch"].pk).status == "previewed"
 
 
 def test_the_example_file_in_fixtures_fills_the_illustrative_strategy_only(

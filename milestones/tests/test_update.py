@@ -107,6 +107,13 @@ def test_an_update_sent_after_the_milestone_was_given_away_shows_back_what_was_t
     assert _snapshot(milestone) == before
 
 
+def test_text_shown_back_leaves_out_control_characters():
+    from milestones.forms import typed_update
+
+    typed = typed_update({"commentary": "a\x00b\x01c\u202ed\u00a0e\nf", "status": "x"})
+    assert typed == [("Commentary", "abcd e\nf")]
+
+
 def test_an_update_sent_after_the_milestone_was_archived_says_so(client, milestone, programme_lead):
     from django.utils import timezone
 
