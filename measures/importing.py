@@ -430,7 +430,10 @@ TEMPLATE_FILLED = ("measure_code", "measure_name")
 def fills_nothing(row: CsvRow) -> bool:
     """A row the template wrote for a measure and nobody filled in: no period, no value, no
     note or source. Left out (and counted), so the template's other rows need not be deleted."""
-    return not any(v.strip() for k, v in row.values.items() if k not in TEMPLATE_FILLED)
+    values = row.values
+    if values.get("value", "").strip():  # nearly every row: said at once
+        return False
+    return not any(v.strip() for k, v in values.items() if k not in TEMPLATE_FILLED)
 
 
 def _repeats_text(repeats: _Repeats, line: int) -> str:
