@@ -142,6 +142,12 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
                     f"{period.label} is scheduled. Its opening day, {long_day(period.opens_on)}, "
                     "has passed: open it now, or the next daily run opens it."
                 )
+                if period.closes_on < timezone.localdate():
+                    done += (
+                        f" Its grace period ended on {long_day(period.closes_on)} too, so every "
+                        "return sent once it opens is late: change its dates first if that "
+                        "is not what you mean."
+                    )
             messages.success(request, done)
             return _back(strategy)
     return _page(request, strategy, schedule_form=form, status=400)

@@ -76,6 +76,8 @@ def test_an_admin_schedules_a_period_and_sees_it(admin, strategy):
     page = admin.get(URL).content.decode()
     assert "2024/25 Q2" in page and "16 Sep 2024 to 21 Oct 2024" in page
     assert "is scheduled. Its opening day, 16 September 2024, has passed" in page
+    # Its whole window has passed: every return would be late, and the page says so.
+    assert "Its grace period ended on 21 October 2024 too, so every return" in page
 
 
 @pytest.mark.parametrize(
