@@ -114,7 +114,8 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(kind=Kind.SUCCESS)
 
     def with_latest_value(self, up_to: dt.date | None = None) -> "MeasureQuerySet":
-        """Annotate `latest_value` and `latest_period_end`: the most recent reported value;
+        """Annotate `latest_value`, `latest_period_end` and `latest_period_text` (the period's
+        own wording): the most recent reported value;
         with `up_to`, the most recent for a period ending on or before that day."""
         latest = MeasureValue.objects.filter(measure=OuterRef("pk")).order_by("-period_end")
         if up_to:
@@ -122,6 +123,7 @@ class MeasureQuerySet(models.QuerySet):
         return self.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
+            latest_period_text=Subquery(latest.values("period_text")[:1]),
         )
 
 
@@ -595,6 +597,7 @@ class MeasureReading(BuiltInOneStep, models.Model):
     # The latest value, as with_latest_value() reads it: current while read_at == changes.
     latest_value = models.DecimalField(max_digits=14, decimal_places=4, null=True)
     latest_period_end = models.DateField(null=True)
+    latest_period_text = models.CharField(max_length=100, blank=True)
     read_on = models.DateTimeField(null=True)
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from strategy_tracker.dates import month_year
+
 WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
 KIND_WORDS = {
     WEEK: "weekly",
@@ -59,6 +61,20 @@ def kind_of_text(period_text: str) -> str | None:
     if _MONTH.fullmatch(text):
         return MONTH
     return None
+
+
+def own_wording(text: str) -> str:
+    """The source's own wording of a figure's period where it names a year or a one-off
+    period ("FY2021/22", "April 2021 onwards", "2022"), which the month it ends would misstate
+    as a month ("Mar 2022"); else ""."""
+    return text.strip() if text and kind_of_text(text) in (YEAR, OTHER) else ""
+
+
+def period_words(end: dt.date | None, text: str = "") -> str:
+    """A figure's period in words: its own wording (own_wording), or the month it ends."""
+    if end is None:
+        return ""
+    return own_wording(text) or month_year(end)
 
 
 def _is_year_span(first: str, second: str | None) -> bool:

@@ -25,9 +25,12 @@ from measures.spc import Assurance, SpcResult, Variation
 REFRESH_BATCH = 500  # measures whose values are read together
 # The code that works a reading out: a reading worked out by other code (before a deploy that
 # changed it) is stale, and worked out again.
-RULES = hashlib.sha256((inspect.getsource(spc) + inspect.getsource(periods)).encode()).hexdigest()[
-    :12
-]
+# What a reading holds is part of it too (STORED_SHAPE): a reading stored before the latest
+# value's period wording was kept is worked out again.
+STORED_SHAPE = "latest period wording"
+RULES = hashlib.sha256(
+    (inspect.getsource(spc) + inspect.getsource(periods) + STORED_SHAPE).encode()
+).hexdigest()[:12]
 logger = logging.getLogger(__name__)
 
 
@@ -85,8 +88,8 @@ def mark_changed(measure_ids) -> None:
             chunk = ids[start : start + REFRESH_BATCH]
             cursor.execute(
                 f"INSERT INTO {table} (measure_id, changes, inputs, points, run_chart_only, "
-                "variation, assurance, kind) VALUES "
-                + ", ".join(["(%s, 1, '', 0, TRUE, '', '', '')"] * len(chunk))
+                "variation, assurance, kind, latest_period_text) VALUES "
+                + ", ".join(["(%s, 1, '', 0, TRUE, '', '', '', '')"] * len(chunk))
                 + f" ON CONFLICT (measure_id) DO UPDATE SET changes = {table}.changes + 1",
                 chunk,
             )
@@ -213,6 +216,7 @@ def refresh(measure_ids=None, now: dt.datetime | None = None) -> int:
                     kind=reading.kind or "",
                     latest_value=latest and latest.value,
                     latest_period_end=latest and latest.period_end,
+                    latest_period_text=latest.period_text if latest else "",
                     read_on=now,
                 )
             )
@@ -254,5 +258,6 @@ STORED = [
     "kind",
     "latest_value",
     "latest_period_end",
+    "latest_period_text",
     "read_on",
 ]

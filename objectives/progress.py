@@ -243,10 +243,12 @@ def _set_latest(measure: Measure, from_reading: bool) -> None:
     if from_reading:
         row = measure.reading
         measure.latest_value, measure.latest_period_end = row.latest_value, row.latest_period_end
+        measure.latest_period_text = row.latest_period_text
     else:
         last = measure.series[-1] if measure.series else None
         measure.latest_value = None if last is None else last.value
         measure.latest_period_end = None if last is None else last.period_end
+        measure.latest_period_text = "" if last is None else last.period_text
 
 
 def strategy_rollups(strategy_ids: list[int], today: dt.date) -> dict[int, RollUp]:

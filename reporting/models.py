@@ -198,6 +198,9 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     # Measures: the latest value for a period ending in or before the quarter.
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     value_period_end = models.DateField(null=True, blank=True)
+    value_period_text = models.CharField(
+        max_length=100, blank=True, help_text="The source's own wording of that period."
+    )
     unit = models.CharField(max_length=20, blank=True)
     variation = models.CharField(max_length=20, blank=True)
     assurance = models.CharField(max_length=20, blank=True)

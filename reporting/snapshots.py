@@ -191,6 +191,7 @@ def _measure(item: Item) -> dict:
         "unit": m.unit,
         "value": m.latest_value,
         "value_period_end": m.latest_period_end,
+        "value_period_text": getattr(m, "latest_period_text", None) or "",
         "variation": spc.variation.value if has_icons and spc.variation else "",
         "assurance": spc.assurance.value if has_icons and spc.assurance else "",
         # Only with figures: with none there is nothing to chart (the page says so).

@@ -158,6 +158,19 @@ def test_the_eight_eput_demand_figures_are_context_indicators_and_all_else_succe
     assert Measure.objects.success_measures().filter(code__startswith="THK-").count() == 10
 
 
+def test_a_figure_for_a_year_is_shown_by_the_documents_own_wording(seeds, client, admin_user):
+    """The dashboard named "FY2021/22" and "April 2021 onwards" by the day they end ("31 Mar
+    2022"), which reads as a month."""
+    from measures import readings
+
+    readings.refresh()  # as the task worker does after the seeds' values are written
+    client.force_login(admin_user)
+    page = client.get(Strategy.objects.get(slug=EPUT).get_absolute_url()).content.decode()
+    context = page[page.index('id="context"') :]
+    assert "FY2021/22" in context and "April 2021 onwards" in context and ">2022<" in context
+    assert "31 Mar 2022" not in context
+
+
 def test_thurrock_has_four_adult_priorities_and_four_part_two_priorities(seeds):
     part_one = Priority.objects.filter(strategy__slug=THURROCK, part=1).order_by("number")
     # Titles as the priority sections are headed (pp. 22-40).

@@ -190,3 +190,17 @@ def test_values_with_no_regular_spacing_are_charted_as_they_are():
     dates = [dt.date(2020, 1, 5), dt.date(2020, 8, 1), dt.date(2021, 2, 14), dt.date(2022, 6, 1)]
     series = one_period_type([(d, D(5), "") for d in dates])
     assert (series.kind, len(series.points), series.left_out) == (None, 4, [])
+
+
+def test_a_figures_period_is_its_own_wording_for_a_year_or_a_one_off_else_its_month():
+    import datetime as dt
+
+    from measures.periods import period_words
+
+    end = dt.date(2022, 3, 31)
+    assert period_words(end, "FY2021/22") == "FY2021/22"
+    assert period_words(end, "April 2021 onwards") == "April 2021 onwards"
+    assert period_words(dt.date(2022, 12, 31), "2022") == "2022"
+    assert period_words(dt.date(2024, 6, 30), "2024/25 Q1") == "Jun 2024"
+    assert period_words(end, "") == "Mar 2022"
+    assert period_words(None, "FY2021/22") == ""

@@ -8,12 +8,12 @@ from django.template.defaultfilters import truncatechars
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
+from measures.periods import period_words
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
 from strategy_tracker.escaping import esc, esc_lines
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import (
-    month_year,
     rag_badge,
     short_day,
     spc_assurance,
@@ -57,9 +57,10 @@ def _spc_row(item, today) -> str:
     if measure.latest_value is None:
         latest = "—"
     else:
+        period = period_words(measure.latest_period_end, getattr(measure, "latest_period_text", ""))
         latest = (
             f"{esc(with_unit(measure.latest_value, measure.unit))}<br>"
-            f'<span class="muted">{month_year(measure.latest_period_end)}</span>'
+            f'<span class="muted">{esc(period)}</span>'
         )
     return (
         f'<tr>\n      <td><a href="{esc(measure.get_absolute_url())}">{esc(measure.name)}</a>'

@@ -7,12 +7,12 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
+from measures.periods import period_words
 from reporting.models import Level, SnapshotItem
 from risks.templatetags.risk_parts import risk_score
 from strategy_tracker.escaping import esc, esc_lines
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
-    month_year,
     rag_badge,
     short_day,
     variation_icon,
@@ -43,7 +43,11 @@ def _exception(r: SnapshotItem, public: bool = False) -> str:
     where = f"objective {esc(r.number)}" if milestone else f"measure {esc(r.number)}"
     due = f"due {short_day(r.due_date)}" if r.due_date else ""
     if not milestone:
-        when = f" ({month_year(r.value_period_end)})" if r.value_period_end else ""
+        when = (
+            f" ({esc(period_words(r.value_period_end, r.value_period_text))})"
+            if r.value_period_end
+            else ""
+        )
         report = f'<p class="report-line">Latest {esc(with_unit(r.value, r.unit))}{when}</p>'
     elif r.last_updated_at:
         forecast = f" · forecast {short_day(r.forecast_date)}" if r.forecast_date else ""
@@ -143,9 +147,8 @@ def measure_rows(rows: list[SnapshotItem], as_at) -> SafeString:
 
 
 def _measure_row(r: SnapshotItem, as_at) -> str:
-    when = ""
-    if r.value_period_end:
-        when = f'<br><span class="muted">{month_year(r.value_period_end)}</span>'
+    period = period_words(r.value_period_end, r.value_period_text)
+    when = f'<br><span class="muted">{esc(period)}</span>' if period else ""
     return (
         f'<tr>\n      <td>{esc(r.title)}<br><span class="muted">{esc(r.number)}</span></td>\n'
         f'      <td data-label="Latest value" class="num">{esc(with_unit(r.value, r.unit))}'

@@ -126,3 +126,33 @@ def test_an_exception_waiting_for_sign_off_at_close_says_so():
     assert "An update was waiting for an approver&#x27;s sign-off" in html or (
         "An update was waiting for an approver's sign-off" in html
     )
+
+
+def test_a_figure_for_a_year_is_named_as_its_source_words_it():
+    """ "FY2021/22" was printed "Mar 2022", which reads as a month's figure."""
+    from reporting.templatetags.report_parts import exception_items
+
+    row = SnapshotItem(
+        level=Level.MEASURE, number="M", title="Contacts", rag=Rag.RED, value=Decimal(10),
+        unit="count", value_period_end=dt.date(2022, 3, 31), value_period_text="FY2021/22",
+    )  # fmt: skip
+    html = exception_items([row]) + measure_rows([row], None)
+    assert "FY2021/22" in html and "Mar 2022" not in html
+
+
+def test_a_closed_quarter_keeps_its_figures_wording(admin_user):
+    from measures.models import MeasureValue
+    from reporting import cycle
+    from reporting.quarters import Quarter
+    from tests.factories import make_measure, make_objective, make_priority, make_strategy
+
+    strategy = make_strategy(period_start=dt.date(2020, 4, 1))
+    measure = make_measure(make_objective(make_priority(strategy)), code="M", kind="context")
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2022, 3, 31), period_text="FY2021/22", value=10
+    )
+    quarter = Quarter(2024, 2)
+    period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=admin_user)
+    cycle.open_period(period, by=admin_user)
+    period = cycle.close_period(period, by=admin_user, today=dt.date(2024, 10, 5))
+    assert period.snapshot.get(number="M").value_period_text == "FY2021/22"

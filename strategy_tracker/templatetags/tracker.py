@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from measures import periods
 from measures.spc import Assurance, SpcResult, Variation
 from strategy_tracker import dates
 from strategy_tracker.escaping import esc
@@ -122,6 +123,18 @@ def short_day(value: dt.date | dt.datetime | None) -> str:
 def month_year(value: dt.date | None) -> str:
     """Mar 2024 (date:"M Y")."""
     return "" if value is None or value == "" else dates.month_year(value)
+
+
+@register.filter
+def period_of(end: dt.date | None, text: str = "") -> str:
+    """A figure's period: its source's wording of a year ("FY2021/22"), or "Mar 2024"."""
+    return periods.period_words(end, text or "")
+
+
+@register.filter
+def own_wording(text: str) -> str:
+    """The source's wording of a figure's period where it names a year or a one-off period."""
+    return periods.own_wording(text or "")
 
 
 @register.filter
