@@ -376,16 +376,24 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         refuses such a figure: a target of 150% is never met."""
         super().clean()
         errors = {}
-        # A new code's first character: a spreadsheet reads a cell "-1-1" as a sum (-2). A
-        # code stored before this rule keeps working (files of figures name it).
+        # A code's first character: a spreadsheet reads a cell "-1-1" as a sum (-2). Checked
+        # for a code not stored yet (new, or changed in the admin): one stored before this
+        # rule keeps working (files of figures name it, and a workbook names it again).
         first = self.code[:1]
-        if self._state.adding and first and not (first.isascii() and first.isalnum()):
+        if (
+            first
+            and not (first.isascii() and first.isalnum())
+            and not Measure.everything.filter(code__iexact=self.code).exists()
+        ):
             errors["code"] = CODE_RULE
         low, high = self.allowed_range()
+        limits = [limit for limit in (low, high) if limit is not None]
         for name, label in (("baseline_value", "baseline"), ("target_value", "target")):
             value = getattr(self, name)
             if not isinstance(value, Decimal) or not value.is_finite():
                 continue
+            if not all(isinstance(x, Decimal) and x.is_finite() for x in limits):
+                break  # a limit that is not a number is refused by its own field
             if (low is not None and value < low) or (high is not None and value > high):
                 errors[name] = (
                     f"The {label}, {value.normalize():f}, is outside this measure's range "

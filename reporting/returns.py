@@ -329,7 +329,15 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
             ):
                 row.outcome, row.waiting_changed = SUBMITTED, False
             elif not row.waiting_changed and saved.saved_already_as(user, data["version"], *words):
-                row.outcome = CONFIRMED if data.get("confirm") else SAVED
+                # As the first send was told: an update if its words changed the milestone
+                # as it was then (its history at the page's version), else a confirmation.
+                then = saved.history.filter(version=data["version"]).first()
+                was = then and (
+                    then.status,
+                    normalise_line_breaks(then.commentary).strip(),
+                    then.forecast_date,
+                )
+                row.outcome = SAVED if was != words else CONFIRMED
             continue
         if outcome == sign_off.SUBMITTED:
             row.outcome = SUBMITTED

@@ -163,6 +163,13 @@ def _unique_keys(instance, parent_attname: str) -> list[tuple]:
             continue
         names = " and ".join(str(meta.get_field(f).verbose_name) for f in fields)
         keys.append((constraint.name, names, values))
+    for field in meta.fields:  # a unique column (a measure's code) is a rule of its own
+        if field.unique and not field.primary_key:
+            value = getattr(instance, field.attname)
+            if value not in (None, ""):
+                # In any case, as a measure's codes are compared (Measure.validate_unique).
+                value = value.casefold() if isinstance(value, str) else value
+                keys.append((field.name, str(field.verbose_name), (value,)))
     return keys
 
 
