@@ -22,6 +22,15 @@ def _opened(client, url: str, form_id: str) -> dict:
     return form_as_posted(page.content.decode(), form_id=form_id) | {"_save": ["Save"]}
 
 
+def _with_new_row(data: dict, prefix: str, **fields: str) -> dict:
+    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    return (
+        data
+        | {f"{prefix}-TOTAL_FORMS": [str(n + 1)]}
+        | {f"{prefix}-{n}-{name}": [value] for name, value in fields.items()}
+    )
+
+
 def test_a_strategy_changed_since_the_page_was_opened_is_not_overwritten(client, site_admin):
     strategy = make_strategy(title="Our plan")
     client.force_login(site_admin)
@@ -115,17 +124,6 @@ def test_an_inline_row_deleted_meanwhile_stops_the_page_saving_and_says_why(clie
     assert list(measure.trajectory.values_list("value", flat=True)) == [69]
 
 
-def _with_new_trajectory_row(data: dict, period_end: str, value: str) -> dict:
-    """The measure page's form with one more planned point typed into the blank row."""
-    prefix = "trajectory"
-    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
-    return data | {
-        f"{prefix}-TOTAL_FORMS": [str(n + 1)],
-        f"{prefix}-{n}-period_end": [period_end],
-        f"{prefix}-{n}-value": [value],
-    }
-
-
 def test_a_new_inline_row_that_clashes_with_a_stored_one_is_refused_with_a_message(
     client, site_admin
 ):
@@ -142,7 +140,9 @@ def test_a_new_inline_row_that_clashes_with_a_stored_one_is_refused_with_a_messa
     )
     client.force_login(site_admin)
     url = reverse("admin:measures_measure_change", args=[measure.pk])
-    data = _with_new_trajectory_row(_opened(client, url, "measure_form"), "2026-03-31", "62")
+    data = _with_new_row(
+        _opened(client, url, "measure_form"), "trajectory", period_end="2026-03-31", value="62"
+    )
     assert client.post(url, data).status_code == 302
 
     response = client.post(url, data)  # the same form again: the second click
@@ -150,15 +150,6 @@ def test_a_new_inline_row_that_clashes_with_a_stored_one_is_refused_with_a_messa
     assert response.status_code == 200
     assert "already" in response.content.decode()
     assert list(measure.trajectory.values_list("value", flat=True)) == [62]
-
-
-def _with_new_row(data: dict, prefix: str, **fields: str) -> dict:
-    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
-    return (
-        data
-        | {f"{prefix}-TOTAL_FORMS": [str(n + 1)]}
-        | {f"{prefix}-{n}-{name}": [value] for name, value in fields.items()}
-    )
 
 
 def test_a_priority_numbered_as_a_live_one_is_refused_on_the_strategy_page(client, site_admin):
