@@ -105,3 +105,24 @@ def test_two_measures_coded_alike_but_for_case_on_a_change_page(client, site_adm
     response = client.post(url, data)
     assert response.status_code == 200
     assert not Measure.objects.exists()
+
+
+def test_a_priority_numbered_as_a_live_one_on_its_own_add_page_is_refused_in_words(
+    client, site_admin
+):
+    """The rule has a condition on a column the page does not show (archived_at): Django
+    skipped it and the database answered with a 500."""
+    from objectives.models import Priority
+    from tests.factories import make_priority
+
+    strategy = make_strategy()
+    make_priority(strategy, number=1, title="First")
+    client.force_login(site_admin)
+    url, data = _add_priority(client, strategy)
+    data |= {"title": ["Dup"]}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "This strategy has a priority with this part and number already." in (
+        response.content.decode()
+    )
+    assert Priority.objects.count() == 1
