@@ -1,6 +1,8 @@
 """Chart data for strategy pages, as Plotly figure dicts handed to the page with the json_data
 filter (Django's json_script, faster)."""
 
+import datetime as dt
+
 from objectives.progress import Item
 from strategy_tracker.chart_text import literal
 from strategy_tracker.status import DISPLAY_ORDER, Rag
@@ -26,6 +28,24 @@ def _short(text: str, length: int = 45) -> str:
     """Shortened for a label, and literal: Plotly would read markup in it."""
     text = text if len(text) <= length else text[: length - 1].rstrip() + "…"
     return literal(text)
+
+
+def _at_least_weeks(rows, today_iso: str) -> dict:
+    """An axis range of at least four weeks around the due dates and today, so the ticks
+    fall a day or more apart (a milestone due tomorrow had ticks every three hours, each
+    labelled with the same day)."""
+    days = [item.obj.due_date for _, item in rows if item.obj.due_date]
+    days.append(dt.date.fromisoformat(today_iso))
+    first, last = min(days), max(days)
+    if (last - first).days >= 28:
+        return {}
+    middle = first + (last - first) / 2
+    return {
+        "range": [
+            (middle - dt.timedelta(days=14)).isoformat(),
+            (middle + dt.timedelta(days=14)).isoformat(),
+        ]
+    }
 
 
 def milestone_timeline(
@@ -92,6 +112,8 @@ def milestone_timeline(
                     {"dtickrange": [None, "M1"], "value": "%-d %b %Y"},
                     {"dtickrange": ["M1", None], "value": "%b %Y"},
                 ],
+                # Never ticks closer than a day: due dates have no time of day.
+                **_at_least_weeks(rows, today_iso),
             },
             "yaxis": {
                 "type": "category",
@@ -102,7 +124,14 @@ def milestone_timeline(
             # Shown with one status too (Plotly hides a legend of one trace): the key to
             # what each marker's shape and colour mean.
             "showlegend": True,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+            # A key, not a switch: clicking a status hid its markers and left no sign why.
+            "legend": {
+                "orientation": "h",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "itemclick": False,
+                "itemdoubleclick": False,
+            },
             "shapes": [
                 {
                     "type": "line",

@@ -87,6 +87,7 @@ def appendix_lines(rows: list[SnapshotItem], public=None) -> SafeString:
             f"{esc(r.status_label.lower() or 'nothing')} · "
             f"{rag_badge(r.item_status, show_reason=False)}"
             f"{_appendix_owner(r, bool(public))}"
+            f"{' · an update awaiting sign-off at close' if r.awaiting_approval else ''}"
             "</span></li>"
             for r in rows
         )

@@ -156,3 +156,13 @@ def test_a_closed_quarter_keeps_its_figures_wording(admin_user):
     cycle.open_period(period, by=admin_user)
     period = cycle.close_period(period, by=admin_user, today=dt.date(2024, 10, 5))
     assert period.snapshot.get(number="M").value_period_text == "FY2021/22"
+
+
+def test_every_milestone_awaiting_sign_off_at_close_says_so_in_the_appendix():
+    """A green milestone's waiting update appeared nowhere in the report."""
+    from reporting.templatetags.report_parts import appendix_lines
+
+    row = SnapshotItem(
+        level=Level.MILESTONE, number="1.1", title="Hub", rag=Rag.GREEN, awaiting_approval=True
+    )
+    assert "an update awaiting sign-off at close" in appendix_lines([row])

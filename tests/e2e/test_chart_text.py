@@ -72,3 +72,24 @@ def test_a_timeline_of_one_status_keeps_its_key_and_no_tick_repeats_a_month(
     expect(chart.locator(".legend .traces")).to_have_count(1)
     ticks = chart.locator(".xtick text").evaluate_all("ts => ts.map(t => t.textContent)")
     assert len(ticks) > 1 and len(ticks) == len(set(ticks)), ticks
+
+
+def test_a_timeline_of_a_day_or_two_never_repeats_a_day_and_its_key_is_no_switch(
+    page: Page, live_server, board_member, sign_in
+):
+    """One milestone due tomorrow gave ticks every three hours, each "2 Dec 2026"; and a
+    click on the key hid every marker."""
+    strategy = make_strategy(slug="tomorrow")
+    make_milestone(
+        make_objective(make_priority(strategy, number=1), number=1),
+        title="Sign the contract",
+        due_date=timezone.localdate() + dt.timedelta(days=1),
+    )
+    sign_in(page, "board")
+    page.goto(f"{live_server.url}/strategies/tomorrow/")
+    chart = page.locator("#timeline-chart")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    ticks = chart.locator(".xtick text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert len(ticks) > 1 and len(ticks) == len(set(ticks)), ticks
+    chart.locator(".legend .traces").first.click()
+    expect(chart.locator(".scatterlayer .point")).to_have_count(1)
