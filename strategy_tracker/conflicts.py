@@ -52,6 +52,9 @@ def _shown(field: forms.Field, value) -> str:
     if hasattr(field, "choices"):
         labels = {str(key): str(label) for key, label in _flat(field.choices)}
         many = value if isinstance(value, list | tuple) else [value]
+        # In the form's own order on both sides, so two lists of many compare by eye or ear.
+        order = {key: n for n, key in enumerate(labels)}
+        many = sorted(many, key=lambda v: order.get(str(getattr(v, "pk", v)), len(order)))
         return "; ".join(labels.get(str(getattr(v, "pk", v))) or _named(field, v) for v in many)
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -547,6 +547,7 @@ def test_the_template_as_downloaded_has_nothing_to_import(signed_in_admin, measu
     page = _preview(signed_in_admin, template)
     assert "No row has a figure, so there is nothing to import" in page.content.decode()
     assert "Confirm and import" not in page.content.decode()
+    assert 'tabindex="0"' not in page.content.decode()  # no empty table of rows to stop at
     # A confirm sent anyway records no import of nothing.
     forged = _confirm(signed_in_admin, page)
     assert "nothing to import" in forged.content.decode()
