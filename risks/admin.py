@@ -17,6 +17,13 @@ class RiskAdminForm(ReadStateForm):
     def clean(self):
         data = super().clean()
         strategy = data.get("strategy")
+        closed = [s for s in (strategy, self.instance.strategy_id and self.instance.strategy) if s]
+        if any(s.is_closed for s in closed):
+            # As in the app: a closed strategy's risks are as they were when it closed.
+            raise forms.ValidationError(
+                "This risk's strategy is closed, so its risks are kept as they were: nothing "
+                "was changed."
+            )
         if strategy is not None:
             outside = [p for p in data.get("priorities", []) if p.strategy_id != strategy.pk]
             outside += [

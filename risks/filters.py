@@ -46,8 +46,11 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(current_value__lt=min(higher)) if higher else queryset
 
     def filter_appetite(self, queryset, name, value):
+        # Only open risks are judged against their appetite: a closed one is neither.
         above = queryset.open().filter(current_value__gt=F("appetite_value"))
-        return above if value == "above" else queryset.exclude(pk__in=above.values("pk"))
+        if value == "above":
+            return above
+        return queryset.open().exclude(pk__in=above.values("pk"))
 
     def filter_review(self, queryset, name, value):
         return queryset.review_overdue(self.today)

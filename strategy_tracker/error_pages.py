@@ -10,8 +10,15 @@ without the request, so it needs neither the user nor the database.
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
-from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+)
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -58,6 +65,19 @@ def page_not_found(
     link back."""
     context = {"request_path": quote(request.path), "back_url": back_url(request)}
     return HttpResponseNotFound(render_to_string(template_name, context, request))
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception, template_name: str = "400.html"
+) -> HttpResponse:
+    """handler400, rendered without the request as Django's is (its session may be what
+    failed): says why where it can, a form's text over DATA_UPLOAD_MAX_MEMORY_SIZE or a
+    session ended in another tab."""
+    context = {
+        "too_much": isinstance(exception, RequestDataTooBig),
+        "session_ended": isinstance(exception, SessionInterrupted),
+    }
+    return HttpResponseBadRequest(render_to_string(template_name, context))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -58,6 +58,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "strategy_tracker.error_pages.bad_request"
 handler403 = "strategy_tracker.error_pages.permission_denied"
 handler404 = "strategy_tracker.error_pages.page_not_found"
 handler500 = "strategy_tracker.database_errors.server_error"

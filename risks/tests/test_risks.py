@@ -339,6 +339,12 @@ def test_the_register_filters_by_appetite_and_sorts_by_score(client, board_membe
     assert titles(client.get(url, {"appetite_state": "above"})) == ["Above"]
     assert titles(client.get(url, {"status": ""})) == ["Above", "Closed", "Within"]
     assert client.get(url, {"band": "nonsense"}).status_code == 200
+    # A closed risk is judged against no appetite: it was listed as "Within" whatever its
+    # score, and found by the "within appetite" filter.
+    within = {"status": "", "appetite_state": "within"}
+    assert titles(client.get(url, within)) == ["Within"]
+    page = client.get(url, {"status": "closed"}).content.decode()
+    assert "Closed: not judged" in page and "<br>Within" not in page
 
 
 def test_the_register_reads_a_fixed_number_of_queries(
@@ -455,3 +461,33 @@ def test_the_error_summary_lists_errors_in_the_forms_order_and_links_the_boxes(
     summary = summary[: summary.index("</ul>")]
     links = [summary.index(f'href="#id_{name}"') for name in ("title", "review_date", "priorities")]
     assert links == sorted(links)  # title, then review date, then what it threatens
+
+
+def test_a_closed_risk_is_not_called_within_its_appetite(client, board_member, strategy):
+    """Closed at 25 against an averse appetite (up to 3), its page said "within appetite"."""
+    risk = make_risk(
+        objective(strategy, 1), status="closed", current_likelihood=5, current_impact=5,
+        appetite="averse",
+    )  # fmt: skip
+    client.force_login(board_member)
+    page = client.get(reverse("risks:detail", args=["s", risk.number])).content.decode()
+    assert "within appetite" not in page and "Closed" in page
+
+
+def test_a_closed_strategys_risk_cannot_be_changed_in_the_admin_either(
+    client, site_admin, strategy
+):
+    """The app refused everyone, site administrators too; the Django admin saved it."""
+    from milestones.tests.posted_forms import form_as_posted
+
+    risk = make_risk(objective(strategy, 1), title="As it was")
+    strategy.status = "closed"
+    strategy.save()
+    client.force_login(site_admin)
+    url = reverse("admin:risks_risk_change", args=[risk.pk])
+    data = form_as_posted(client.get(url).content.decode(), form_id="risk_form")
+    response = client.post(url, data | {"title": ["Changed after close"], "_save": ["Save"]})
+    assert response.status_code == 200
+    assert "strategy is closed" in response.content.decode()
+    risk.refresh_from_db()
+    assert risk.title == "As it was"

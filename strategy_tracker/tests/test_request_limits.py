@@ -116,3 +116,14 @@ def test_a_body_sent_without_a_length_is_not_read_at_all():
     assert not request.POST
     assert not request.FILES
     assert stream.tell() == 0
+
+
+@pytest.mark.django_db
+def test_a_form_with_more_text_than_the_site_takes_gets_a_page_that_says_so(client, programme_lead):
+    """Between the form limit (2.5 MB) and the request limit, a post met Django's bare
+    "Bad Request (400)" page, unstyled and saying nothing of why."""
+    client.force_login(programme_lead)
+    response = client.post(reverse("password_change"), {"old_password": "x" * 3 * MB})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "What you sent could not be read" in page and "shorten the longest text" in page

@@ -109,3 +109,4 @@ def test_a_session_deleted_meanwhile_is_still_djangos_bad_request(board_member):
     with mock.patch.object(SessionStore, "save", row_gone):
         response = client.get(reverse("objectives:strategy_list"))
     assert response.status_code == 400
+    assert "You were signed out meanwhile" in response.content.decode()
