@@ -176,8 +176,17 @@ class ActionForm(forms.ModelForm):
         self.fields["owner"].queryset = owners
 
 
+# Actions are never deleted (done ones are kept), so a risk reviewed every quarter for years
+# gathers many: 50 stopped a long-lived risk taking another, with no word why.
+MAX_ACTIONS = 500
 ActionFormSet = forms.inlineformset_factory(
-    Risk, RiskAction, form=ActionForm, extra=2, can_delete=False, max_num=50, validate_max=True
+    Risk,
+    RiskAction,
+    form=ActionForm,
+    extra=2,
+    can_delete=False,
+    max_num=MAX_ACTIONS,
+    validate_max=True,
 )
 
 

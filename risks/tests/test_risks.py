@@ -491,3 +491,14 @@ def test_a_closed_strategys_risk_cannot_be_changed_in_the_admin_either(
     assert "strategy is closed" in response.content.decode()
     risk.refresh_from_db()
     assert risk.title == "As it was"
+
+
+def test_a_long_lived_risk_with_fifty_actions_still_takes_another(client, admin_user, strategy):
+    """Actions are never deleted: at 50 the page offered no new row, and gave no reason."""
+    risk = make_risk(objective(strategy, 1))
+    RiskAction.objects.bulk_create(
+        RiskAction(risk=risk, description=f"Done {n}", done=True) for n in range(50)
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("risks:edit", args=["s", risk.number])).content.decode()
+    assert 'name="actions-50-description"' in page  # a blank row for the 51st
