@@ -1,5 +1,4 @@
 import datetime as dt
-import unicodedata
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -23,7 +22,7 @@ from strategy_tracker.forms import (
 )
 from strategy_tracker.people import as_id, display_name
 from strategy_tracker.plausible_dates import plausible_date
-from strategy_tracker.visible_text import says_something
+from strategy_tracker.visible_text import printable, says_something
 
 COMMENTARY_MAX = 2000
 
@@ -136,18 +135,8 @@ def typed_update(posted, prefix: str = "") -> list[tuple[str, str]]:
         ("Forecast", posted.get(name("forecast_date"), "").strip()),
         ("Commentary", normalise_line_breaks(posted.get(name("commentary"), "")).strip()),
     ]
-    shown = [(label, _printable(text)) for label, text in typed]
+    shown = [(label, printable(text)) for label, text in typed]
     return [(label, text) for label, text in shown if text]
-
-
-def _printable(text: str) -> str:
-    """Without control characters (a NUL, an escape, a direction override), which mean
-    nothing to a reader; a space of any width as a space."""
-    return "".join(
-        c if c.isprintable() or c in "\n\t" else " "
-        for c in text
-        if c.isprintable() or c in "\n\t" or unicodedata.category(c) == "Zs"
-    )
 
 
 def _is_id(value) -> bool:

@@ -1,6 +1,7 @@
 """The risk register of a strategy, a risk's page, and the forms that add and change risks.
 Reading needs only sight of the strategy; writing is checked here, on the server."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -20,6 +21,7 @@ from risks.models import Risk, StaleRiskError, next_number, threatened
 from risks.scoring import heat_map
 from risks.tables import RiskTable
 from strategy_tracker import conflicts
+from strategy_tracker.visible_text import printable
 
 RISKS_PER_PAGE = 50
 
@@ -118,11 +120,18 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
 def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     risk = _risk(request, slug, number)
     if not risk.can_be_changed_by(request.user):
-        raise PermissionDenied(
+        why = (
             "This strategy is closed, so its risks are as they were."
             if risk.strategy.is_closed
             else "Only Admins of the strategy's lead organisation and the risk's owner change it."
         )
+        typed = _typed(request.POST) if request.method == "POST" else []
+        if not typed:
+            raise PermissionDenied(why)
+        # Given to someone else, or the strategy closed, since the page was opened: what was
+        # typed is shown back, not lost with a bare 403.
+        context = {"strategy": risk.strategy, "risk": risk, "why": why, "typed": typed}
+        return render(request, "risks/not_saved.html", context, status=403)
     strategy = risk.strategy
     may_reassign = strategy.is_administered_by(request.user)
     if request.method == "GET":
@@ -141,6 +150,20 @@ def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return _conflict(request, risk, strategy, may_reassign)
     messages.success(request, f"Saved {risk.reference}.")
     return redirect(risk)
+
+
+def _typed(posted) -> list[tuple[str, str]]:
+    """The risk's texts as posted, by their labels, those filled in: what to show back."""
+    form = RiskForm.base_fields
+    texts = [
+        (
+            str(field.label or name.replace("_", " ").capitalize()),
+            printable(posted.get(name, "")).strip(),
+        )
+        for name, field in form.items()
+        if isinstance(field, forms.CharField) and not field.widget.is_hidden
+    ]
+    return [(label, text) for label, text in texts if text]
 
 
 def _save(form: RiskForm, actions, risk: Risk, *, by) -> None:

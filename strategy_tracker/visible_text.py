@@ -35,3 +35,14 @@ def visible_text(text: str | None) -> None:
             "Type some words: spaces and invisible characters alone show nothing.",
             code="invisible",
         )
+
+
+def printable(text: str) -> str:
+    """The text as a reader sees it: without control characters (a NUL, an escape, a
+    direction override), a space of any width as a space. For text shown back to someone
+    whose save was refused."""
+    return "".join(
+        c if c.isprintable() or c in "\n\t" else " "
+        for c in text
+        if c.isprintable() or c in "\n\t" or unicodedata.category(c) == "Zs"
+    )

@@ -502,3 +502,23 @@ def test_a_long_lived_risk_with_fifty_actions_still_takes_another(client, admin_
     client.force_login(admin_user)
     page = client.get(reverse("risks:edit", args=["s", risk.number])).content.decode()
     assert 'name="actions-50-description"' in page  # a blank row for the 51st
+
+
+def test_an_owners_change_after_the_risk_was_given_away_shows_back_what_was_typed(
+    client, make_user, strategy
+):
+    """A bare 403 lost the owner's new controls."""
+    from strategy_tracker.roles import PROGRAMME_LEAD as LEAD
+
+    owner = make_user("owner", LEAD)
+    risk = make_risk(objective(strategy, 1), owner=owner)
+    client.force_login(owner)
+    url = reverse("risks:edit", args=["s", risk.number])
+    data = form_data(objective(strategy, 1)) | {"controls": "Weekly review\nof the rota"}
+    Risk.objects.filter(pk=risk.pk).update(owner=None)  # given away meanwhile
+    response = client.post(url, data)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your change was not saved" in page and "Weekly review<br>of the rota" in page
+    risk.refresh_from_db()
+    assert risk.controls != "Weekly review\nof the rota"
