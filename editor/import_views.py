@@ -40,9 +40,9 @@ def template(request: HttpRequest) -> HttpResponse:
 @admins_only
 def workbook(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(_administered(request).select_related("organisation"), slug=slug)
-    content = write_workbook(
-        structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
-    )
+    values, rows = structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
+    drawn_from = structure_export.fingerprint(values, rows) if strategy.is_draft else ""
+    content = write_workbook(values, rows, drawn_from)
     return _download(content, f"{strategy.slug}.xlsx", XLSX)
 
 

@@ -1,6 +1,8 @@
 """A strategy as the rows of a workbook (editor/columns.py): the export, and the template
 pre-filled from an existing strategy. The import reads these rows back to the same strategy."""
 
+import hashlib
+
 from django.db.models import Prefetch
 
 from editor import trajectory_text
@@ -12,6 +14,13 @@ from objectives.models import Objective, Priority, Strategy
 def person(user) -> str:
     """How a workbook names a person: their e-mail, or their username if they have none."""
     return user.email or user.username
+
+
+def fingerprint(values: dict, rows: list[dict]) -> str:
+    """The draft as a workbook of it holds it (its details and item rows), in a few
+    characters: a workbook drawn from it carries this, so an import can tell the draft has
+    changed since it was downloaded."""
+    return hashlib.sha256(repr((sorted(values.items()), rows)).encode()).hexdigest()[:32]
 
 
 def strategy_values(strategy: Strategy) -> dict:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
 from editor.forms import RESERVED_CODES, RESERVED_SLUGS
-from editor.structure_export import item_rows, person, strategy_values
+from editor.structure_export import fingerprint, item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import Measure
 from milestones.models import Milestone, MilestoneDelegate, holders
@@ -214,6 +214,18 @@ class _Planner:
         if target is None:
             return "new"
         current = strategy_values(target)
+        if (values.get("organisation") or "").casefold() != (
+            current.get("organisation") or ""
+        ).casefold():
+            # The editor checks a change of lead against the partners and the items' owners
+            # and responsible organisations; a sheet's cell would pass none of that.
+            self.problems.append(
+                f'Sheet "{STRATEGY_SHEET}", {STRATEGY_HEADING["organisation"]}: a workbook '
+                f"cannot change which organisation leads a strategy (it is "
+                f"“{current.get('organisation')}”). Change it in the editor, where the "
+                "partners and owners are checked with it."
+            )
+            return "error"
         return "updated" if any(current.get(k) != v for k, v in values.items()) else "unchanged"
 
     # --- the items --------------------------------------------------------------------------
@@ -627,6 +639,15 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
         gone = planner.compare(strategy)
         planner.items.extend(gone)
         tree.extend(gone)
+        now = fingerprint(strategy_values(strategy), planner.stored_rows)
+        if file.drawn_from and file.drawn_from != now:
+            # Matched by number, its rows would put back what another Admin changed since,
+            # and give the items renumbered meanwhile each other's titles: unseen.
+            planner.problems.append(
+                f"This workbook was downloaded from {strategy.title} before it last changed "
+                "(in the editor, or by another import): importing it would undo those changes "
+                "without showing them. Download the workbook again and make your changes in it."
+            )
     return Plan(
         strategy,
         values,

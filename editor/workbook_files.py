@@ -21,6 +21,7 @@ from decimal import Context, Decimal
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,6 +39,7 @@ from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary,
 from measures.parsing import ascii_signs, read_two_ways
 
 README_SHEET = "Read me"
+DRAWN_FROM = "Strategy Tracker: drawn from"  # the workbook's document property
 MB = 1_000_000
 # The parts of a workbook, unpacked, may be at most this much (or 20 times the upload limit,
 # if smaller): a small zip can unpack to gigabytes, and openpyxl takes about 0.2 s and 15 MB
@@ -82,6 +84,8 @@ class StrategyFile:
     file_kind: str  # "xlsx" or "csv"
     # A CSV separated by semicolons, where a comma may mark decimals and a point thousands.
     comma_may_be_decimal: bool = False
+    # The draft a workbook was downloaded from, as it was then (structure_export.fingerprint).
+    drawn_from: str = ""
 
 
 class _Unreadable(ValueError):
@@ -192,7 +196,8 @@ def _read_workbook(data: bytes, file_name: str, max_bytes: int, max_rows: int) -
         raise WorkbookError(_damaged(file_name)) from None
     rows = _read_items(items, max_rows)
     details, problems = _read_strategy(strategy) if strategy else (None, [])
-    return StrategyFile(details, problems, rows, "xlsx")
+    drawn = next((p.value for p in book.custom_doc_props.props if p.name == DRAWN_FROM), "")
+    return StrategyFile(details, problems, rows, "xlsx", drawn_from=str(drawn or ""))
 
 
 def _check_parts(data: bytes, file_name: str, max_bytes: int) -> None:
@@ -626,9 +631,15 @@ def _yes_or_no(value: object) -> bool:
 # Writing
 
 
-def write_workbook(strategy: dict[str, object], rows: list[dict[str, object]]) -> bytes:
-    """The workbook the template and the export share: "Strategy", "Items" and "Read me"."""
+def write_workbook(
+    strategy: dict[str, object], rows: list[dict[str, object]], drawn_from: str = ""
+) -> bytes:
+    """The workbook the template and the export share: "Strategy", "Items" and "Read me".
+    `drawn_from`: the fingerprint of the draft it was drawn from, kept as a document property
+    (Excel and LibreOffice keep it when the workbook is saved)."""
     book = openpyxl.Workbook()
+    if drawn_from:
+        book.custom_doc_props.append(StringProperty(name=DRAWN_FROM, value=drawn_from))
     details = book.active
     details.title = STRATEGY_SHEET
     details.append(["Field", "Value"])

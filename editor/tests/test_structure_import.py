@@ -308,6 +308,41 @@ def test_a_change_meanwhile_to_the_very_value_the_file_changes_refuses_the_confi
     assert Priority.objects.get(strategy=draft, number=1).title == "Start well, from the file"
 
 
+def test_a_workbook_cannot_change_which_organisation_leads_a_draft(lead, admin_user):
+    """Its Strategy sheet made a partner the lead, past every rule the editor checks with it
+    (a lead that is its own partner, owners of the old organisation)."""
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    partner = Organisation.objects.create(name="Partner Trust")
+    draft.partners.add(partner)
+    plan = structure_import.plan(_file(strategy=SMALL | {"organisation": "Partner Trust"}), draft)
+    assert not plan.ok
+    assert any("cannot change which organisation leads" in p for p in plan.problems)
+    draft.refresh_from_db()
+    assert draft.organisation.name == "Thurrock Council"
+
+
+def test_a_workbook_downloaded_before_the_draft_changed_is_refused_whole(client, lead, admin_user):
+    """Another Admin renamed a priority in the editor after this workbook was downloaded: the
+    preview said only "updated (Title)" and the import put the old title back (and after an
+    archive, gave the renumbered milestones each other's titles)."""
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    client.force_login(admin_user)
+    workbook = client.get(reverse("editor:workbook", args=[draft.slug])).content
+    # Unchanged since: it goes back in, every row unchanged.
+    fresh = client.get(
+        _upload(client, workbook, url=reverse("editor:import_into", args=[draft.slug])).url
+    )
+    assert fresh.context["plan"].ok and fresh.context["plan"].count("unchanged") == 5
+    Priority.objects.filter(strategy=draft, number=1).update(title="Renamed in the editor")
+    stale = client.get(
+        _upload(client, workbook, url=reverse("editor:import_into", args=[draft.slug])).url
+    )
+    plan = stale.context["plan"]
+    assert not plan.ok
+    assert any("downloaded from Small strategy before it last changed" in p for p in plan.problems)
+    assert Priority.objects.get(strategy=draft, number=1).title == "Renamed in the editor"
+
+
 def test_a_file_that_cannot_be_read_is_refused_on_the_upload_page(client, admin_user):
     client.force_login(admin_user)
     response = _upload(client, b"\xd0\xcf\x11\xe0" + b"\x00" * 600, name="old.xls")
