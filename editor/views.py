@@ -490,5 +490,6 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
             archiving.restore(item)
     except ordering.ParentArchived as gone:
         return _parent_gone(request, gone)
+    item.refresh_from_db()  # named by the number it came back with, not the one it had
     messages.success(request, f"Restored {_name(item)}.")
     return redirect(editor_url(parent))

@@ -550,3 +550,17 @@ def test_a_measure_code_the_app_uses_itself_is_refused(client, admin_user):
     assert response.status_code == 400
     assert "This code is one the app uses itself" in response.content.decode()
     assert not Measure.everything.filter(code="import").exists()
+
+
+def test_a_restored_objective_is_named_by_the_number_it_came_back_with(client, admin_user):
+    """ "Restored objective 1.1" while another live objective was 1.1 and it came back 1.3."""
+    from editor import archiving
+
+    strategy = make_strategy(status="draft")
+    priority = make_priority(strategy)
+    first, *_ = (make_objective(priority, number=n, title=f"Objective {n}") for n in (1, 2, 3))
+    archiving.archive(first)
+    client.force_login(admin_user)
+    response = client.post(_item_url(strategy, "objective", first.pk, "restore"), follow=True)
+    page = response.content.decode()
+    assert "Restored objective 1.3" in page

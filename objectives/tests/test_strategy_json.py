@@ -266,3 +266,15 @@ def test_a_misshapen_file_loads_nothing_and_says_where_and_why(strategy, spoil, 
     with pytest.raises(StrategyImportError, match=re.escape(where)):
         import_strategy(data)
     assert not Strategy.objects.exists() and not Milestone.objects.exists()
+
+
+def test_a_value_of_a_kind_no_check_foresaw_is_refused_in_words(strategy, tmp_path: Path):
+    """A list where an organisation's name goes raised a TypeError traceback."""
+    data = _export("rt")
+    Strategy.objects.all().delete()
+    data["priorities"][0]["responsible"] = ["not", "a", "name"]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="a value of the wrong kind .*nothing was loaded"):
+        call_command("import_strategy", str(path))
+    assert not Strategy.objects.exists()

@@ -18,6 +18,13 @@ def load_strategy_file(path: Path):
         return import_strategy(data)
     except StrategyImportError as error:
         raise CommandError(f"{path}: {error}") from None
+    except (TypeError, AttributeError, ArithmeticError, ValueError) as error:
+        # A value of a kind no check foresaw (a list where a name goes, "NaN" in a trajectory):
+        # the load is one transaction, so nothing was written.
+        raise CommandError(
+            f"{path}: a value of the wrong kind ({type(error).__name__}: {error}); "
+            "nothing was loaded."
+        ) from None
 
 
 class Command(BaseCommand):
