@@ -43,11 +43,12 @@ def board_packs(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         quarter = None
         messages.error(request, str(error))
-    if quarter is not None and quarter not in quarters:
+    refused = quarter is not None and quarter not in quarters
+    if refused:
         # Named in the address or a form, but no strategy the Admin can see has closed it.
         messages.error(request, f"{quarter.label} has no closed report you can see.")
         quarter = None
-    form, status = None, 200
+    form, status = None, 400 if refused and request.method == "POST" else 200
     if quarter is not None:
         data = request.POST if request.method == "POST" else None
         initial = {"periods": list(closed.filter(year=quarter.year, quarter=quarter.number))}
