@@ -37,6 +37,17 @@ from strategy_tracker.visible_text import visible_text
 STATUSES_NEEDING_COMMENTARY = {"at_risk", "off_track", "cancelled"}
 
 
+def update_words(update) -> tuple:
+    """What an update (a milestone, a submission, a history row) says, as two sends of it
+    are compared: its commentary's line breaks and outer spaces aside."""
+    return (update.status, normalise_line_breaks(update.commentary).strip(), update.forecast_date)
+
+
+def form_words(status: str, commentary: str, forecast_date) -> tuple:
+    """The same, of what a form posted."""
+    return (status, normalise_line_breaks(commentary).strip(), forecast_date)
+
+
 def holders(organisation_ids=None):
     """People who can hold (own, or be a delegate on) a milestone: active programme leads
     and Admins of the organisation responsible for it (of any of `organisation_ids`; of any
@@ -392,21 +403,15 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 [self], update=True, default_user=by, default_change_reason=reason
             )
 
-    def saved_already_as(
-        self, by, expected_version: int, status: str, commentary: str, forecast_date
-    ) -> bool:
+    def saved_already_as(self, by, expected_version: int, sent: tuple) -> bool:
         """Whether the one save since `expected_version` was `by`'s own update (or
         confirmation) of these very words: the same update sent twice (a second click, Back and
         send again), not someone else's change. An Admin's edit also moves the version, and
         leaves the last update as it was: only a history row that recorded a new update by
-        `by` counts. Call on the milestone as it is now."""
+        `by` counts. `sent`: form_words() of what was sent. Call on the milestone as it is now."""
         if self.version != expected_version + 1 or self.last_updated_by_id != by.pk:
             return False
-        if (self.status, normalise_line_breaks(self.commentary).strip(), self.forecast_date) != (
-            status,
-            normalise_line_breaks(commentary).strip(),
-            forecast_date,
-        ):
+        if update_words(self) != sent:
             return False
         rows = {
             row.version: row

@@ -16,8 +16,8 @@ from milestones.models import (
     Submission,
     SubmissionState,
     WaitingUpdateChanged,
+    update_words,
 )
-from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.people import display_name
 from strategy_tracker.visible_text import says_something
 
@@ -186,25 +186,32 @@ def _decide(submission: Submission, by, state: str) -> None:
     submission.save()
 
 
-def sent_already_as(
-    milestone: Milestone, by, expected_version: int, waiting, status, commentary, forecast_date
+def sent_twice(
+    milestone: Milestone, stale: StaleMilestoneError, by, expected_version: int, waiting, sent
 ) -> bool:
-    """Whether the update awaiting approval is `by`'s own of these very words, sent since the
-    page that showed `waiting` (another one, or none) was drawn: the same update sent twice
-    (a second click, Back and send again), not someone else's. Call after update() raised
-    WaitingUpdateChanged."""
+    """After update() refused a send as stale: whether what stands in its way is `by`'s own
+    send of these very words (`sent`, form_words() of the form), since the page was drawn — the
+    same update sent twice (a second click, Back and send again), not someone else's change.
+    Call on the milestone read again."""
+    if isinstance(stale, WaitingUpdateChanged):
+        return _submitted_already(milestone, by, expected_version, waiting, sent)
+    return milestone.saved_already_as(by, expected_version, sent)
+
+
+def _submitted_already(milestone: Milestone, by, expected_version: int, waiting, sent) -> bool:
+    """The update awaiting approval is `by`'s own of these words, sent since the page that
+    showed `waiting` (another one, or none) was drawn."""
     if milestone.version != expected_version:
         return False
     awaiting = list(milestone.submissions.filter(state=SubmissionState.SUBMITTED))
     if len(awaiting) != 1:
         return False
-    sent = awaiting[0]
+    submission = awaiting[0]
     return (
-        sent.pk != waiting
-        and sent.submitted_by_id == by.pk
-        and sent.base_version == expected_version
-        and (sent.status, normalise_line_breaks(sent.commentary).strip(), sent.forecast_date)
-        == (status, normalise_line_breaks(commentary).strip(), forecast_date)
+        submission.pk != waiting
+        and submission.submitted_by_id == by.pk
+        and submission.base_version == expected_version
+        and update_words(submission) == sent
     )
 
 

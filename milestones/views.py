@@ -27,6 +27,7 @@ from milestones.models import (
     StaleMilestoneError,
     Submission,
     WaitingUpdateChanged,
+    form_words,
 )
 from milestones.status import CLOSED
 from objectives.models import Strategy
@@ -121,14 +122,9 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
         )
     except StaleMilestoneError as stale:
         milestone.refresh_from_db()
-        words = (data["status"], data["commentary"], data["forecast_date"])
-        if isinstance(stale, WaitingUpdateChanged):
-            again = sign_off.sent_already_as(
-                milestone, request.user, data["version"], data["waiting"], *words
-            )
-        else:
-            again = milestone.saved_already_as(request.user, data["version"], *words)
-        if again:  # the same update sent twice, not someone else's change
+        sent = form_words(data["status"], data["commentary"], data["forecast_date"])
+        version, waiting = data["version"], data["waiting"]
+        if sign_off.sent_twice(milestone, stale, request.user, version, waiting, sent):
             messages.info(
                 request,
                 "This update was sent for approval already; nothing more was changed."

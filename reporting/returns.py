@@ -20,13 +20,14 @@ from milestones.models import (
     Submission,
     SubmissionState,
     WaitingUpdateChanged,
+    form_words,
+    update_words,
 )
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.dates import long_day
-from strategy_tracker.forms import normalise_line_breaks
 from strategy_tracker.people import as_id, display_name
 
 SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
@@ -295,10 +296,8 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
         data = row.form.cleaned_data
         commentary = data["commentary"].strip()
         saved = row.milestone
-        changed = (data["status"], commentary, data["forecast_date"]) != (
-            saved.status,
-            normalise_line_breaks(saved.commentary).strip(),
-            saved.forecast_date,
+        changed = form_words(data["status"], commentary, data["forecast_date"]) != update_words(
+            saved
         )
         # The period the page was showing: a return for a quarter that closed is refused, not
         # counted for the next one opened since.
@@ -322,28 +321,26 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
         except StaleMilestoneError as stale:
             row.outcome, row.waiting_changed = CONFLICT, isinstance(stale, WaitingUpdateChanged)
             saved.refresh_from_db()
-            words = (data["status"], commentary, data["forecast_date"])
+            sent = form_words(data["status"], commentary, data["forecast_date"])
             # The same return sent twice (Back and send again) is no conflict.
-            if row.waiting_changed and sign_off.sent_already_as(
-                saved, user, data["version"], data["waiting"], *words
-            ):
-                row.outcome, row.waiting_changed = SUBMITTED, False
-            elif not row.waiting_changed and saved.saved_already_as(user, data["version"], *words):
-                # As the first send was told: an update if its words changed the milestone
-                # as it was then (its history at the page's version), else a confirmation.
-                then = saved.history.filter(version=data["version"]).first()
-                was = then and (
-                    then.status,
-                    normalise_line_breaks(then.commentary).strip(),
-                    then.forecast_date,
+            if sign_off.sent_twice(saved, stale, user, data["version"], data["waiting"], sent):
+                row.outcome = (
+                    SUBMITTED if row.waiting_changed else _as_first_sent(saved, data, sent)
                 )
-                row.outcome = SAVED if was != words else CONFIRMED
+                row.waiting_changed = False
             continue
         if outcome == sign_off.SUBMITTED:
             row.outcome = SUBMITTED
         else:
             row.outcome = SAVED if changed else CONFIRMED
     return rows
+
+
+def _as_first_sent(milestone: Milestone, data: dict, sent: tuple) -> str:
+    """A return sent twice is told as its first send was: an update if its words changed the
+    milestone as the page showed it (its history at the page's version), else confirmed."""
+    then = milestone.history.filter(version=data["version"]).first()
+    return SAVED if then is None or update_words(then) != sent else CONFIRMED
 
 
 def _closed_meanwhile(period: ReportingPeriod, sent_for: str) -> str:
