@@ -36,6 +36,11 @@ class StrategySerializer(serializers.ModelSerializer):
 
 class PrioritySerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="strategy.slug")
+    illustrative = serializers.BooleanField(
+        source="strategy.illustrative",
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
     key = serializers.CharField(help_text='Its number within the strategy: "2", or "part2-1".')
     responsible = serializers.CharField(
         source="responsible.name",
@@ -46,11 +51,26 @@ class PrioritySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Priority
-        fields = ["id", "strategy", "key", "part", "number", "title", "description", "responsible"]
+        fields = [
+            "id",
+            "strategy",
+            "illustrative",
+            "key",
+            "part",
+            "number",
+            "title",
+            "description",
+            "responsible",
+        ]
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="priority.strategy.slug")
+    illustrative = serializers.BooleanField(
+        source="priority.strategy.illustrative",
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
     priority = serializers.CharField(source="priority.key")
     responsible = serializers.CharField(
         source="responsible.name",
@@ -61,11 +81,25 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Objective
-        fields = ["id", "strategy", "priority", "number", "title", "description", "responsible"]
+        fields = [
+            "id",
+            "strategy",
+            "illustrative",
+            "priority",
+            "number",
+            "title",
+            "description",
+            "responsible",
+        ]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="strategy.slug")
+    illustrative = serializers.BooleanField(
+        source="strategy.illustrative",
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
 
     class Meta:
         model = Measure
@@ -73,6 +107,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "code",
             "name",
             "strategy",
+            "illustrative",
             "kind",
             "unit",
             "direction",
@@ -98,6 +133,11 @@ class ValueSerializer(serializers.ModelSerializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     strategy = serializers.CharField(source="objective.priority.strategy.slug")
+    illustrative = serializers.BooleanField(
+        source="objective.priority.strategy.illustrative",
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
     priority = serializers.CharField(source="objective.priority.key")
     objective = serializers.IntegerField(source="objective.number")
     owner = serializers.SerializerMethodField()
@@ -109,6 +149,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "strategy",
+            "illustrative",
             "priority",
             "objective",
             "title",
@@ -154,6 +195,11 @@ class SnapshotItemSerializer(serializers.ModelSerializer):
     strategy, priorities and objectives the roll-up's counts of items by colour."""
 
     strategy = serializers.CharField(source="period.strategy.slug")
+    illustrative = serializers.BooleanField(
+        source="period.strategy.illustrative",
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
     quarter = serializers.CharField(source="period.label")
     closed_at = serializers.DateTimeField(source="period.closed_at")
 
@@ -162,6 +208,7 @@ class SnapshotItemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "strategy",
+            "illustrative",
             "quarter",
             "closed_at",
             "level",

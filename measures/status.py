@@ -6,6 +6,7 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from measures import trajectory
+from measures.periods import own_wording
 from strategy_tracker.dates import long_day
 from strategy_tracker.status import Rag, Status
 
@@ -86,6 +87,7 @@ def measure_status(
     target_date: dt.date | None = None,
     expected: Decimal | None = None,
     words: bool = True,
+    latest_period_text: str = "",
 ) -> Status:
     """The latest value against the target; or, while a dated target is still ahead, against
     `expected`, where the trajectory from the baseline says it should be by now.
@@ -115,7 +117,11 @@ def measure_status(
         expected,
     )
     if stale:
-        reason += f"; latest value is stale (period ended {long_day(latest_period_end)})"
+        # A year or a one-off period in its source's words: "April 2021 onwards" has no end
+        # date of its own, whatever day the figure is filed under.
+        own = own_wording(latest_period_text)
+        ended = f"for {own}" if own else f"period ended {long_day(latest_period_end)}"
+        reason += f"; latest value is stale ({ended})"
     return Status(rag, reason, "measure", finding, stale)
 
 
@@ -220,4 +226,5 @@ def status_of(
         latest_period_end=measure.latest_period_end,
         today=today,
         words=words,
+        latest_period_text=getattr(measure, "latest_period_text", ""),
     )

@@ -344,6 +344,10 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             return True
         return self.delegates.filter(pk=user.pk).exists()
 
+    @property
+    def nothing_reported(self) -> bool:
+        return status_rules.nothing_reported(self.status, self.last_updated_at)
+
     def lock(self) -> None:
         """Lock the row until the current transaction ends, and read it afresh."""
         Milestone.objects.select_for_update().filter(pk=self.pk).exists()

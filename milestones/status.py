@@ -29,6 +29,13 @@ FINDING_RAG = {
 }
 
 
+def nothing_reported(status: str, last_updated_at: dt.datetime | None) -> bool:
+    """No update was ever saved and the status is still the one every milestone starts
+    with: "Not started" is then nobody's report (a seed's document gives none), and pages
+    say that nothing has been reported."""
+    return last_updated_at is None and status == "not_started"
+
+
 def milestone_status(
     *,
     status: str,

@@ -7,6 +7,7 @@ from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Priority
 from public.models import Kind, Licence
+from strategy_tracker.numbering import shown
 
 
 def item_choices(strategy) -> list[tuple[str, str]]:
@@ -39,10 +40,11 @@ def item_choices(strategy) -> list[tuple[str, str]]:
         ]
 
     for p in priorities:
-        choices.append(choice(Kind.PRIORITY, p, f"Priority {p.key}: {p.title}"))
+        choices.append(choice(Kind.PRIORITY, p, f"Priority {shown(p.key)}: {p.title}"))
         choices += measure_choices(("p", p.pk))
         for o in by_priority.get(p.pk, []):
-            choices.append(choice(Kind.OBJECTIVE, o, f"Objective {p.key}.{o.number}: {o.title}"))
+            named = f"Objective {shown(p.key)}.{o.number}: {o.title}"
+            choices.append(choice(Kind.OBJECTIVE, o, named))
             choices += [
                 choice(Kind.MILESTONE, m, f"Milestone: {m.title}")
                 for m in by_objective.get(o.pk, [])

@@ -175,7 +175,10 @@ class SignOffForm(forms.Form):
 
 class PeriodChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
     def label_from_instance(self, period) -> str:
-        return f"{period.strategy.title} ({period.strategy.organisation.name})"
+        label = f"{period.strategy.title} ({period.strategy.organisation.name})"
+        if period.strategy.illustrative:
+            label += ": illustrative data, not from a published document"
+        return label
 
 
 class PackForm(forms.Form):

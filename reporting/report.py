@@ -128,5 +128,9 @@ def earlier_closed(period: ReportingPeriod):
 
 
 def pdf_title(context: dict) -> str:
-    """The name in a report's PDF footer."""
-    return f"Board report {context['period'].label}: {context['heading']['title']}"
+    """The name in a report's PDF footer, on every page: a page taken out of the board
+    papers still says when the strategy is made up."""
+    title = f"Board report {context['period'].label}: {context['heading']['title']}"
+    if context["heading"].get("illustrative"):
+        title += " (illustrative data, not from a published document)"
+    return title

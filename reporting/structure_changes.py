@@ -18,6 +18,7 @@ from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.dates import long_day
+from strategy_tracker.numbering import shown
 from strategy_tracker.people import display_name
 
 # Fields whose change is not a change of the strategy's structure.
@@ -174,9 +175,9 @@ def _parent(record, field) -> str:
     except ObjectDoesNotExist:  # deleted since
         target = None
     if isinstance(target, Objective):
-        return f"objective {target.priority.key}.{target.number}"
+        return f"objective {shown(target.priority.key)}.{target.number}"
     if isinstance(target, Priority):
-        return f"priority {target.key}"
+        return f"priority {shown(target.key)}"
     return f"another {field.verbose_name}"
 
 

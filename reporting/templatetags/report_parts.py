@@ -8,11 +8,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from measures.periods import period_words
+from milestones.status import nothing_reported
 from reporting.models import Level, SnapshotItem
 from risks.templatetags.risk_parts import risk_score
 from strategy_tracker.escaping import esc, esc_lines
+from strategy_tracker.numbering import shown
 from strategy_tracker.templatetags.tracker import (
     assurance_icon,
+    due_words,
     rag_badge,
     short_day,
     variation_icon,
@@ -40,7 +43,7 @@ def _owner_line(r: SnapshotItem, public: bool) -> str:
 
 def _exception(r: SnapshotItem, public: bool = False) -> str:
     milestone = r.level == Level.MILESTONE
-    where = f"objective {esc(r.number)}" if milestone else f"measure {esc(r.number)}"
+    where = f"objective {esc(shown(r.number))}" if milestone else f"measure {esc(r.number)}"
     due = f"due {short_day(r.due_date)}" if r.due_date else ""
     if not milestone:
         when = (
@@ -82,9 +85,7 @@ def appendix_lines(rows: list[SnapshotItem], public=None) -> SafeString:
     return mark_safe(  # noqa: S308 - escaped below
         "\n".join(
             f'<li><span class="appendix-title">{esc(r.title)}</span> '
-            f'<span class="appendix-facts">Due '
-            f"{esc(short_day(r.due_date) or r.due_text or 'no date')} · reported "
-            f"{esc(r.status_label.lower() or 'nothing')} · "
+            f'<span class="appendix-facts">Due {esc(_due(r))} · {_reported(r)} · '
             f"{rag_badge(r.item_status, show_reason=False)}"
             f"{_appendix_owner(r, bool(public))}"
             f"{' · an update awaiting sign-off at close' if r.awaiting_approval else ''}"
@@ -92,6 +93,16 @@ def appendix_lines(rows: list[SnapshotItem], public=None) -> SafeString:
             for r in rows
         )
     )
+
+
+def _due(r: SnapshotItem) -> str:
+    return due_words(r.due_date, r.due_text) if r.due_date or r.due_text else "no date"
+
+
+def _reported(r: SnapshotItem) -> str:
+    if nothing_reported(r.status, r.last_updated_at):
+        return "nothing reported"
+    return f"reported {esc(r.status_label.lower() or 'nothing')}"
 
 
 def _appendix_owner(r: SnapshotItem, public: bool) -> str:
@@ -171,9 +182,12 @@ def _change(row, detail: str) -> str:
     # A milestone is named as one: "(objective 2.1)" alone read as the objective's roll-up.
     kind = ""
     if row.level == Level.MILESTONE:
-        where, kind = f"objective {esc(row.number)}", '<span class="muted">Milestone:</span> '
+        where = f"objective {esc(shown(row.number))}"
+        kind = '<span class="muted">Milestone:</span> '
     else:
-        where = f"{esc(row.get_level_display().lower())} {esc(row.number)}"
+        numbered = row.level in (Level.PRIORITY, Level.OBJECTIVE)
+        number = shown(row.number) if numbered else row.number
+        where = f"{esc(row.get_level_display().lower())} {esc(number)}"
     said = f": {esc(detail)}" if detail else ""
     return f'<li>{kind}{esc(row.title)} <span class="muted">({where})</span>{said}</li>'
 

@@ -15,7 +15,7 @@ from django.utils.timezone import template_localtime
 
 from measures import periods
 from measures.spc import Assurance, SpcResult, Variation
-from strategy_tracker import dates
+from strategy_tracker import dates, numbering
 from strategy_tracker.escaping import esc
 from strategy_tracker.status import DISPLAY_ORDER, Rag, RollUp, Status
 
@@ -109,6 +109,12 @@ def rag_counts(rollup: RollUp) -> SafeString:
 
 
 @register.filter
+def shown_number(key) -> str:
+    """A priority's or objective's number as pages write it: "Part 2, 3.1", not "part2-3.1"."""
+    return numbering.shown(key)
+
+
+@register.filter
 def short_day(value: dt.date | dt.datetime | None) -> str:
     """31 Mar 2024, as Django's date:"j M Y" writes it in English, at a tenth of its cost:
     a measure's page shows hundreds of dates. A date and time is read in local time."""
@@ -117,6 +123,16 @@ def short_day(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = template_localtime(value)
     return dates.short_day(value)
+
+
+@register.filter
+def due_words(due_date: dt.date | None, due_text: str = "") -> str:
+    """A milestone's due day, and beside it its document's own words where it has them
+    ("31 Mar 2024 (“in Year 1”)"): the day is a reading of the words, not what they say."""
+    day = short_day(due_date)
+    if day and due_text:
+        return f"{day} (“{due_text}”)"
+    return day or due_text or "No date"
 
 
 @register.filter

@@ -1,0 +1,214 @@
+"""What the app shows of the seed strategies is what their documents say, and every view of
+the illustrative example says it is made up: with one quarter of each closed and published."""
+
+import datetime as dt
+import json
+import re
+from io import StringIO
+from unittest import mock
+
+from measures.models import Measure
+from measures.status import status_of
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from milestones.models import Milestone
+from objectives.example_strategy import EXAMPLE_SLUG, load_example
+from objectives.models import Membership, Organisation, Strategy
+from public.models import Publication
+from reporting import cycle
+from reporting.models import SnapshotItem
+from reporting.quarters import Quarter
+from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+
+pytestmark = pytest.mark.django_db
+
+LABEL = "Illustrative data — not from a published document"
+EPUT = "eput-mse-community-2023"
+THURROCK = "thurrock-hwbs-2013"
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            users = {}
+            roles = [
+                ("board", BOARD_MEMBER),
+                ("lead", PROGRAMME_LEAD),
+                ("lead2", PROGRAMME_LEAD),
+                ("admin", ADMIN),
+            ]
+            for username, _ in roles:
+                users[username] = get_user_model().objects.create_user(username)
+            call_command("load_seeds", stdout=StringIO())
+            load_example(timezone.localdate(), users)
+            Membership.objects.bulk_create(
+                Membership(user=users[username], organisation=organisation, role=role)
+                for username, role in roles
+                for organisation in Organisation.objects.all()
+            )
+            admin = users["admin"]
+            # One closed quarter each: Thurrock's last, EPUT's first, the example's last.
+            closed = {}
+            today = timezone.localdate()
+            last = Quarter.containing(today)
+            for slug, quarter in [
+                (THURROCK, Quarter.parse("2015/16 Q4")),
+                (EPUT, Quarter.parse("2023/24 Q1")),
+                (EXAMPLE_SLUG, Quarter.containing(last.start - dt.timedelta(days=1))),
+            ]:
+                strategy = Strategy.objects.get(slug=slug)
+                opens, closes = cycle.default_window(quarter)
+                period = cycle.schedule(strategy, quarter, opens, closes, admin)
+                cycle.open_period(period, admin)
+                closed[slug] = cycle.close_period(period, admin)
+                Publication.objects.update_or_create(strategy=strategy, defaults={"is_public": True})
+            users["closed"] = closed
+            yield users
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _admin(client):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    return client
+
+
+def _eput_milestone():
+    return Milestone.objects.get(objective__priority__strategy__slug=EPUT)
+
+
+# --- Seeds: nothing the documents do not say ------------------------------------------------
+
+
+def test_a_never_updated_seed_milestone_claims_no_reported_status(loaded, client):
+    """The document gives no status and nobody has reported one: not "Not started"."""
+    html = _admin(client).get(_eput_milestone().get_absolute_url()).content.decode()
+    assert "Never updated" in html
+    reported = re.search(r"<dt>Reported status</dt><dd>([^<]*)</dd>", html).group(1)
+    assert reported == "Nothing reported yet"
+
+
+def test_the_report_appendix_says_nothing_was_reported_and_gives_the_documents_words(
+    loaded, client
+):
+    """"Due 31 Mar 2024 · reported not started" for "in Year 1", which nobody reported."""
+    period = loaded["closed"][EPUT]
+    html = _admin(client).get(f"/strategies/{EPUT}/periods/{period.pk}/report/").content.decode()
+    assert "Due 31 Mar 2024 (“in Year 1”) · nothing reported ·" in html
+    assert "reported not started" not in html
+
+
+def test_the_measure_page_gives_the_documents_period_for_the_latest_figure(loaded, client):
+    """Document (line 43): "for April 2021 onwards the figure was 1182"; the page said
+    "1,182 (period ending 31 March 2022)", a date the document does not give."""
+    html = _admin(client).get("/measures/EPUT-DIS-MONTHLY-REFERRALS/").content.decode()
+    latest = re.search(r"<dt>Latest</dt><dd>([^<]*)</dd>", html).group(1)
+    assert latest == "1,182 (April 2021 onwards)"
+
+
+def test_a_stale_figures_reason_gives_its_documents_period():
+    """"latest value is stale (period ended 31 March 2022)" named a day the document does not."""
+    measure = Measure(direction="higher", unit="count", kind="success", tolerance=0)
+    measure.latest_value, measure.latest_period_end = 1182, dt.date(2022, 3, 31)
+    measure.latest_period_text = "April 2021 onwards"
+    reason = status_of(measure, [], dt.date(2026, 12, 2)).reason
+    assert reason.endswith("latest value is stale (for April 2021 onwards)"), reason
+    measure.latest_period_text = "2022-03"
+    reason = status_of(measure, [], dt.date(2026, 12, 2)).reason
+    assert reason.endswith("latest value is stale (period ended 31 March 2022)"), reason
+
+
+def test_the_public_objective_page_gives_the_documents_due_wording(loaded, client):
+    """Document (line 465): "Scoping paper concerning the move to moderate needs in reablement
+    Sept 2013". The public page showed only "30 Sep 2013", a day the document does not give."""
+    period = loaded["closed"][THURROCK]
+    assert period.label == "2015/16 Q4"
+    url = f"/public/{THURROCK}/2015-16-q4/priorities/1/objectives/1/"
+    html = client.get(url).content.decode()
+    assert "30 Sep 2013 (“Sept 2013”)" in html
+
+
+def test_part_two_priorities_are_numbered_as_printed(loaded, client):
+    """Document lines 165-182: Part Two's priorities are "1. Outstanding universal services …"
+    to "4. Protection when needed"; public pages, the report and the as-at pages showed
+    "part2-1. Outstanding …", an address, not a number."""
+    period = loaded["closed"][THURROCK]
+    pages = [
+        client.get(f"/public/{THURROCK}/2015-16-q4/"),
+        _admin(client).get(f"/strategies/{THURROCK}/periods/{period.pk}/report/"),
+        _admin(client).get(f"/strategies/{THURROCK}/periods/{period.pk}/board/"),
+        _admin(client).get(f"/strategies/{THURROCK}/priorities/part2-1/"),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "part2-1." not in html and "Priority part2-" not in html
+        assert "Part 2, 1" in html
+
+
+# --- The illustrative example: labelled wherever its data goes ------------------------------
+
+
+def test_every_page_of_the_examples_pdf_report_says_it_is_illustrative(loaded, client):
+    """Only page 1 of the PDF said so; the footer on every page names the strategy, so a page
+    taken out of the board papers now says it too."""
+    period = loaded["closed"][EXAMPLE_SLUG]
+    titles = []
+
+    def fake_pdf(html, title):
+        titles.append(title)
+        return b"%PDF-1.7"
+
+    with mock.patch("reporting.views.pdf_of", fake_pdf):
+        response = _admin(client).get(f"/strategies/{EXAMPLE_SLUG}/periods/{period.pk}/report.pdf")
+    assert response.status_code == 200
+    assert titles[0].endswith("(illustrative data, not from a published document)"), titles
+    seeded = loaded["closed"][EPUT]
+    with mock.patch("reporting.views.pdf_of", fake_pdf):
+        _admin(client).get(f"/strategies/{EPUT}/periods/{seeded.pk}/report.pdf")
+    assert "llustrative" not in titles[1]
+
+
+def test_the_board_packs_page_labels_the_example(loaded, client):
+    html = _admin(client).get("/board-packs/").content.decode()
+    title = Strategy.objects.get(slug=EXAMPLE_SLUG).title
+    row = html[html.index(title) : html.index("</label>", html.index(title))]
+    assert "illustrative data, not from a published document" in row, row
+    html = client.get("/board-packs/?quarter=2023/24 Q1").content.decode()
+    seed = Strategy.objects.get(slug=EPUT).title
+    row = html[html.index(seed) : html.index("</label>", html.index(seed))]
+    assert "llustrative" not in row
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/milestones/?strategy={slug}",
+        "/api/v1/objectives/?strategy={slug}",
+        "/api/v1/priorities/?strategy={slug}",
+        "/api/v1/snapshots/?strategy={slug}",
+    ],
+)
+def test_the_api_marks_each_item_of_the_example_as_illustrative(loaded, client, url):
+    _admin(client)
+    for slug, expected in [(EXAMPLE_SLUG, True), (EPUT, False)]:
+        data = json.loads(client.get(url.format(slug=slug)).content)
+        rows = data["results"]
+        assert rows, url
+        assert {row["illustrative"] for row in rows} == {expected}, url
+
+
+def test_the_api_marks_the_examples_measures_as_illustrative(loaded, client):
+    _admin(client)
+    assert json.loads(client.get("/api/v1/measures/EX-REFERRALS/").content)["illustrative"]
+    seeded = json.loads(client.get("/api/v1/measures/EPUT-DIS-MONTHLY-REFERRALS/").content)
+    assert seeded["illustrative"] is False
