@@ -121,11 +121,7 @@ def editor_url(item) -> str:
 
 def _refuse_if_closed(request, strategy: Strategy):
     if strategy.is_closed:
-        messages.error(
-            request,
-            "This strategy is closed: it is kept as it was when it closed, so nothing in it "
-            "can be changed.",
-        )
+        messages.error(request, Strategy.CLOSED_REFUSAL)
         return redirect("editor:strategy", strategy.slug)
     return None
 

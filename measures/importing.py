@@ -47,7 +47,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from objectives.models import Organisation
+from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
 # Rows without errors shown in the preview: enough to see the file was read as meant. The
@@ -298,11 +298,16 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
         for row in rows:
             stored[row[0].upper()].append(row[0])
         rules = {}
-        for code, pk, unit, baseline, low, high, illustrative, _ in rows:
+        for code, pk, unit, baseline, low, high, illustrative, status, _ in rows:
             limits = ranges.get((unit, low, high))
             if limits is None:
                 limits = ranges[unit, low, high] = allowed_range(unit, low, high)
             key, refusal = code.upper(), refusals.get(pk, "")
+            if status == Strategy.Status.CLOSED:
+                refusal = (
+                    f"Measure {key} is of a closed strategy, kept as it was when it closed: it "
+                    "takes no more figures."
+                )
             if len(stored[key]) > 1:  # "AB-1" and "ab-1": which is meant?
                 refusal = (
                     f"Measure code {key} matches {len(stored[key])} measures "
@@ -323,7 +328,10 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
                 illustrative=Coalesce(
                     "priority__strategy__illustrative",
                     "objective__priority__strategy__illustrative",
-                )
+                ),
+                strategy_status=Coalesce(
+                    "priority__strategy__status", "objective__priority__strategy__status"
+                ),
             )
             .order_by()  # read into a dict by code
         )
@@ -335,6 +343,7 @@ class MeasureRules(NamedTuple):  # a tuple: quick to make a thousand of
             "minimum_value",
             "maximum_value",
             "illustrative",
+            "strategy_status",
             "responsible_organisation",
         )
         return list(rows)

@@ -99,12 +99,17 @@ class MeasureQuerySet(models.QuerySet):
         )
 
     def imported_by(self, user) -> "MeasureQuerySet":
-        """Measures whose figures `user` imports (see importing_organisations)."""
+        """Measures whose figures `user` imports (see importing_organisations): none of a
+        closed strategy, which is kept as it was when it closed."""
+        closed = Strategy.Status.CLOSED
+        open_ones = self.exclude(priority__strategy__status=closed).exclude(
+            objective__priority__strategy__status=closed
+        )
         organisations = importing_organisations(user)
         if organisations is None:
-            return self
+            return open_ones
         return (
-            self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
+            open_ones.visible_to(user)  # a partner's Admin never reaches the lead's drafts
             .with_responsible()
             .filter(responsible_organisation__in=organisations)
         )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from measures.forms import DataQualityForm
 from measures.models import DataQualityRating, Measure
+from objectives.models import Strategy
 from strategy_tracker import conflicts
 
 STALE = (
@@ -28,6 +29,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         ),
         code=code,
     )
+    if measure.strategy.is_closed:
+        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
     if not Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("Only those who import this measure's figures rate their quality.")
     rating = DataQualityRating.objects.filter(measure=measure).first()

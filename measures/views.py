@@ -126,6 +126,8 @@ def _measure_context(measure: Measure) -> dict:
 @permission_required("measures.change_measure", raise_exception=True)
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
+    if found.strategy.is_closed:
+        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
     if not found.is_managed_by(request.user):
         raise PermissionDenied(
             "Only Admins of the strategy's lead organisation, or of the organisation "

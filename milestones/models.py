@@ -140,11 +140,12 @@ class MilestoneQuerySet(models.QuerySet):
     def managed_by(self, user) -> "MilestoneQuerySet":
         """Milestones whose owners and delegates `user` sets: those of strategies they
         administer, and those their organisation is responsible for as an Admin of it."""
+        live = self.exclude(objective__priority__strategy__status=Strategy.Status.CLOSED)
         if is_site_administrator(user):
-            return self
+            return live
         admin_of = organisations_where(user, ADMIN)
         return (
-            self.visible_to(user)  # a partner's Admin never reaches the lead's drafts
+            live.visible_to(user)  # a partner's Admin never reaches the lead's drafts
             .with_responsible()
             .filter(
                 Q(objective__priority__strategy__organisation__in=admin_of)
@@ -152,13 +153,17 @@ class MilestoneQuerySet(models.QuerySet):
             )
         )
 
-    def updatable_by(self, user) -> "MilestoneQuerySet":
+    def updatable_by(self, user, *, closed_too: bool = False) -> "MilestoneQuerySet":
         """Of these, those `user` may update as their owner or delegate (for_user gives
-        those), or as an Admin who manages them: can_be_updated_by's rule, in SQL."""
+        those), or as an Admin who manages them: can_be_updated_by's rule, in SQL. With
+        `closed_too`, those of closed strategies as well, as they were theirs until then."""
+        live = self
+        if not closed_too:
+            live = self.exclude(objective__priority__strategy__status=Strategy.Status.CLOSED)
         if is_site_administrator(user):
-            return self
+            return live
         holds = organisations_where(user, *OWNER_ROLES)  # Admins included
-        return self.with_responsible().filter(
+        return live.with_responsible().filter(
             Q(responsible_organisation__in=holds)
             | Q(objective__priority__strategy__organisation__in=organisations_where(user, ADMIN))
         )
@@ -335,7 +340,10 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def can_be_updated_by(self, user) -> bool:
         """Its owner or a named delegate, while they are a programme lead or Admin of the
         organisation responsible for it; or whoever manages it (is_managed_by). Checked on
-        the server for every write; updatable_by is its SQL twin."""
+        the server for every write; updatable_by is its SQL twin. Nobody, once its strategy
+        is closed (is_managed_by)."""
+        if self.objective.priority.strategy.is_closed:
+            return False
         if self.is_managed_by(user):
             return True
         if self.responsible_organisation_id not in organisations_where(user, *OWNER_ROLES):
@@ -355,6 +363,8 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
 
     def who_may_update(self) -> str:
         """Says, for someone who may not, who may update it."""
+        if self.objective.priority.strategy.is_closed:
+            return "This strategy is closed: its milestones are kept as they were when it closed."
         if self.owner is None:
             return (
                 "This milestone has no owner yet: only its delegates or an Admin of its "

@@ -101,8 +101,9 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             raise PermissionDenied(milestone.who_may_update())
         # Given to someone else since the page was opened, most likely: what was typed is
         # shown back, not lost with a bare 403.
-        why = f"{milestone.who_may_update()} It may have been given to someone else since you "
-        why += "opened its page."
+        why = milestone.who_may_update()
+        if not milestone.objective.priority.strategy.is_closed:
+            why += " It may have been given to someone else since you opened its page."
         return _not_saved(request, milestone, why, typed, milestone, 403)
     form = MilestoneUpdateForm(request.POST, milestone=milestone)
     if not form.is_valid():
@@ -190,6 +191,8 @@ def _not_saved(request, milestone, why: str, typed, back, status: int) -> HttpRe
 @permission_required("milestones.change_milestone", raise_exception=True)
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
     milestone = _get_milestone(request, **address)
+    if milestone.objective.priority.strategy.is_closed:
+        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
     if not milestone.is_managed_by(request.user):
         raise PermissionDenied(
             "Only Admins of the strategy's lead organisation, or of the organisation "

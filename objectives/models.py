@@ -73,10 +73,14 @@ class NamesResponsiblePartner:
     def is_managed_by(self, user) -> bool:
         """Whether `user` looks after it (sets a milestone's owner and delegates, a measure's
         SPC limits): a site administrator, or an Admin of the strategy's lead organisation
-        or of the organisation responsible for it."""
+        or of the organisation responsible for it. Nobody, once its strategy is closed: it is
+        kept as it was when it closed."""
+        strategy = self.strategy_or_none()
+        if strategy.is_closed:
+            return False
         if is_site_administrator(user):
             return True
-        lead = self.strategy_or_none().organisation_id
+        lead = strategy.organisation_id
         return bool({lead, self.responsible_organisation_id} & organisations_where(user, ADMIN))
 
     def clean(self) -> None:
@@ -398,6 +402,11 @@ class Strategy(BuiltInOneStep, models.Model):
     def responsible_organisations(self):
         """Organisations its items can name as responsible, for a form's choices."""
         return Organisation.objects.filter(pk__in=self.organisation_ids())
+
+    CLOSED_REFUSAL = (
+        "This strategy is closed: it is kept as it was when it closed, so nothing in it can "
+        "be changed."
+    )
 
     @property
     def is_closed(self) -> bool:

@@ -97,7 +97,9 @@ def return_rows(user, data=None) -> list[ReturnRow]:
     milestones = list(
         Milestone.objects.for_user(user)
         .visible_to(user)
-        .updatable_by(user)  # an owner whose organisation is no longer responsible has none
+        # An owner whose organisation is no longer responsible has none. A strategy closed
+        # since the page was read keeps its rows, to be refused in words with the lead's text.
+        .updatable_by(user, closed_too=True)
         .exclude(Q(status__in=CLOSED) & ~Q(pk__in=sent))
         .with_hierarchy()
         .order_by(

@@ -96,7 +96,7 @@ def _page(
         schedule_form = ScheduleForm(
             initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
         )
-    if can_manage and sign_off_form is None:
+    if can_manage and sign_off_form is None and not strategy.is_closed:
         sign_off_form = SignOffForm(strategy=strategy)
     context = {
         "strategy": strategy,
@@ -286,6 +286,8 @@ def period_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     _require_manager(request, strategy)
+    if strategy.is_closed:
+        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
     with transaction.atomic():
         strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
         form = SignOffForm(request.POST, strategy=strategy)

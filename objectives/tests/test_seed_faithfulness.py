@@ -7,21 +7,19 @@ import re
 from io import StringIO
 from unittest import mock
 
-from measures.models import Measure
-from measures.status import status_of
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from measures.models import Measure
+from measures.status import status_of
 from milestones.models import Milestone
 from objectives.example_strategy import EXAMPLE_SLUG, load_example
 from objectives.models import Membership, Organisation, Strategy
 from public.models import Publication
 from reporting import cycle
-from reporting.models import SnapshotItem
 from reporting.quarters import Quarter
 from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
 
@@ -69,7 +67,9 @@ def loaded(django_db_setup, django_db_blocker):
                 period = cycle.schedule(strategy, quarter, opens, closes, admin)
                 cycle.open_period(period, admin)
                 closed[slug] = cycle.close_period(period, admin)
-                Publication.objects.update_or_create(strategy=strategy, defaults={"is_public": True})
+                Publication.objects.update_or_create(
+                    strategy=strategy, defaults={"is_public": True}
+                )
             users["closed"] = closed
             yield users
         finally:
@@ -100,7 +100,7 @@ def test_a_never_updated_seed_milestone_claims_no_reported_status(loaded, client
 def test_the_report_appendix_says_nothing_was_reported_and_gives_the_documents_words(
     loaded, client
 ):
-    """"Due 31 Mar 2024 · reported not started" for "in Year 1", which nobody reported."""
+    """ "Due 31 Mar 2024 · reported not started" for "in Year 1", which nobody reported."""
     period = loaded["closed"][EPUT]
     html = _admin(client).get(f"/strategies/{EPUT}/periods/{period.pk}/report/").content.decode()
     assert "Due 31 Mar 2024 (“in Year 1”) · nothing reported ·" in html
@@ -116,7 +116,7 @@ def test_the_measure_page_gives_the_documents_period_for_the_latest_figure(loade
 
 
 def test_a_stale_figures_reason_gives_its_documents_period():
-    """"latest value is stale (period ended 31 March 2022)" named a day the document does not."""
+    """ "latest value is stale (period ended 31 March 2022)" named a day the document does not."""
     measure = Measure(direction="higher", unit="count", kind="success", tolerance=0)
     measure.latest_value, measure.latest_period_end = 1182, dt.date(2022, 3, 31)
     measure.latest_period_text = "April 2021 onwards"
