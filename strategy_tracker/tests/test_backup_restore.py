@@ -66,3 +66,30 @@ def test_restore_asks_first_and_takes_y_or_yes(tmp_path, monkeypatch, answer, re
         done.append(str(error))
     # Past the question, an unknown database is refused: that message means it went ahead.
     assert done == (["No restore method for none."] if restored else ["Nothing restored."])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "content", [b"", b"-- PostgreSQL database dump\n", "sqlite without tables"]
+)
+def test_a_file_that_is_no_backup_is_refused_and_every_row_kept(tmp_path, content):
+    """An empty file (a backup that failed part way, a copy that never arrived) was
+    "Restored" on SQLite: it opened as an empty database and was copied over every table."""
+    call_command("load_seeds", stdout=StringIO())
+    before = _every_row()
+    file = tmp_path / "strategy-tracker-20250101-0000.backup"
+    if content == "sqlite without tables":
+        import sqlite3
+
+        sqlite3.connect(file).execute("CREATE TABLE other (id integer)").connection.close()
+    else:
+        file.write_bytes(content)
+    with pytest.raises(CommandError):
+        call_command("restore", str(file), "--yes", stdout=StringIO())
+    assert _every_row() == before
+
+
+@pytest.mark.django_db
+def test_restoring_a_folder_says_there_is_no_such_file(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path), "--yes", stdout=StringIO())
