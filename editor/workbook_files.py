@@ -233,7 +233,7 @@ def _sheet(sheet, name: str) -> _Sheet:
     # furthest one ever formatted: that can be a million rows down.
     for (row, column), cell in sheet._cells.items():
         if not _blank(cell.value):
-            rows[row][column] = (cell.value, cell.data_type)
+            rows[row][column] = _as_shown(cell)
     hidden_columns = set()
     for key, dimension in sheet.column_dimensions.items():
         if dimension.hidden:
@@ -475,6 +475,22 @@ def _unescape(text: str) -> str:
     """A CSV text as typed: write_csv puts an apostrophe before one that Excel would run."""
     text = text.strip()
     return text[1:] if re.match(r"'+[=+\-@]", text) else text
+
+
+# A number format's % sign, outside its quoted text and escaped characters ('0"%"' shows 75
+# as 75%; '0%' shows 0.75 as 75%).
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def _as_shown(cell) -> tuple[object, str]:
+    """The cell's value and kind, but a number shown as a percentage as the text it shows:
+    Excel stores 75% typed into a cell as 0.75, which read as a number is a hundred times
+    too small. As "75%", a number column refuses it as it refuses the same in a CSV."""
+    value, kind = cell.value, cell.data_type
+    if kind == "n" and isinstance(value, int | float) and not isinstance(value, bool):
+        if "%" in _FORMAT_LITERALS.sub("", cell.number_format or ""):
+            return f"{_plain(_normal(Decimal(repr(value)) * 100))}%", "s"
+    return value, kind
 
 
 def _convert(column: Column, value: object, data_type: str, thousands_commas=True) -> object:
@@ -733,6 +749,8 @@ def _exact_in_excel(number: Decimal) -> bool:
 def _put_text(cell, text: str) -> None:
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters XML cannot hold
     cell.data_type = "s"  # text, even if it starts with "=": openpyxl would make a formula
+    # Text in the cell too, not only the column: typed over, "1.10" stays "1.10", not 1.1.
+    cell.number_format = "@"
     if text[:1] in ("=", "+", "-", "@"):
         cell.quotePrefix = True  # Excel's own way to keep it text when the cell is edited
 

@@ -779,3 +779,45 @@ def test_a_csv_row_with_more_values_than_headings_is_a_problem():
         "column C has a value but no heading in row 1; give the column a heading or delete the "
         "value"
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown_as", "advice"),
+    [(0.75, "0%", "type 75, not 75%"), (0.831, "0.0%", "type 83.1, not 83.1%")],
+)
+def test_a_percentage_typed_in_excel_is_refused_as_in_a_csv(stored, shown_as, advice):
+    """Excel stores 75% typed into a cell as 0.75 shown as a percentage: read as 0.75, a %
+    measure's baseline of 75% became 0.75% (found by a bad-input pass)."""
+    workbook = book([["measure", "", "1", "Vacancies", "", stored, "%"]], header=HEADER)
+    workbook["Items"]["F2"].number_format = shown_as
+    row = only_row(workbook)
+    assert any(advice in problem for problem in row.problems), row.problems
+
+
+def test_a_percent_sign_the_format_only_writes_is_read_as_the_number():
+    workbook = book([["measure", "", "1", "Vacancies", "", 75, "%"]], header=HEADER)
+    workbook["Items"]["F2"].number_format = '0"%"'  # shows 75 as 75%
+    row = only_row(workbook)
+    assert row.values["baseline_value"] == Decimal("75"), row.problems
+
+
+def test_a_downloaded_workbooks_text_cells_are_text_when_typed_over():
+    """Only the columns were Text: a written cell was General, so 1.10 typed over a Parent
+    cell (a measure moved to objective 1.10) was stored as 1.1 and the measure moved to
+    objective 1.1 (found by a bad-input pass)."""
+    rows = [
+        {"level": "priority", "number": "1", "title": "P"},
+        {"level": "objective", "number": "1.10", "parent": "1", "title": "O"},
+        {"level": "measure", "parent": "1.10", "code": "M-1", "title": "M"},
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(write_workbook({}, rows)))["Items"]
+    header = [c.value for c in sheet[1]]
+    written = 0
+    for column in ("Number", "Parent", "Title"):
+        index = header.index(column) + 1
+        for row in range(2, 5):
+            cell = sheet.cell(row, index)
+            if cell.value is not None:
+                written += 1
+                assert cell.number_format == "@", (cell.coordinate, cell.number_format)
+    assert written == 7
