@@ -5,6 +5,7 @@ gives identical JSON, so the seed files are exactly what the app holds.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -87,6 +88,7 @@ OPTIONAL_MEASURE_FIELDS = {
 }
 NULLABLE_NUMBERS = {"spc_baseline_points"}
 WHOLE_NUMBERS = {"part", "number", "position", "spc_baseline_points"}
+YES_OR_NO = {"illustrative"}
 VALUE_FIELDS = columns.VALUE_FIELDS  # the columns of a file of figures that a value stores
 TRAJECTORY_FIELDS = ["period_end", "value"]
 
@@ -262,10 +264,15 @@ def _take(data: dict, names: list[str], where: str, dates=(), decimals=()) -> di
     for name in decimals:
         values[name] = _decimal(values[name], f"{where} {name}")
     for name, value in values.items():
+        wanted = "a whole number" if name in WHOLE_NUMBERS else "text"
         # A whole-number field given 1.7 would be stored as 1; a decimal is read above.
         if isinstance(value, float) and name not in decimals:
-            wanted = "a whole number" if name in WHOLE_NUMBERS else "text"
             raise StrategyImportError(f"{where} {name}: {value!r} is not {wanted}.")
+        # Stored in a text field, a list, an object or true would read "['a', 'b']", "True".
+        if isinstance(value, list | dict) or (isinstance(value, bool) and name not in YES_OR_NO):
+            shown = json.dumps(value)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise StrategyImportError(f"{where} {name}: {shown} is not {wanted}.")
     # Text fields are never NULL in the database: an absent text is an empty string.
     nullable = {*dates, *decimals, *NULLABLE_NUMBERS}
     return {k: ("" if v is None and k not in nullable else v) for k, v in values.items()}

@@ -278,3 +278,47 @@ def test_a_value_of_a_kind_no_check_foresaw_is_refused_in_words(strategy, tmp_pa
     with pytest.raises(CommandError, match="a value of the wrong kind .*nothing was loaded"):
         call_command("import_strategy", str(path))
     assert not Strategy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (
+            lambda d: d["priorities"][0]["objectives"][0]["milestones"][0].update(
+                title=["Scoping", "paper"]
+            ),
+            'title: ["Scoping", "paper"] is not text',
+        ),
+        (
+            lambda d: d["priorities"][0]["objectives"][0]["milestones"][0].update(
+                commentary={"text": "On track"}
+            ),
+            'commentary: {"text": "On track"} is not text',
+        ),
+        (lambda d: d["strategy"].update(vision=True), "vision: true is not text"),
+        (lambda d: d["priorities"][0].update(number=True), "number: true is not a whole number"),
+    ],
+)
+def test_a_list_object_or_true_where_text_goes_is_refused(strategy, spoil, said, tmp_path):
+    """Stored as Python's text of it: "['Scoping', 'paper']", "{'text': 'On track'}",
+    "True" (found by a bad-input pass)."""
+    data = _export("rt")
+    Strategy.objects.all().delete()
+    spoil(data)
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match=re.escape(said)):
+        call_command("import_strategy", str(path))
+    assert not Strategy.objects.exists()
+    assert not Milestone.objects.exists()
+
+
+def test_a_utf8_file_with_a_byte_order_mark_loads(strategy, tmp_path):
+    """Notepad and PowerShell write UTF-8 with a byte-order mark; the command said the file
+    was "not a UTF-8 JSON file"."""
+    data = _export("rt")
+    Strategy.objects.all().delete()
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(data), encoding="utf-8-sig")
+    call_command("import_strategy", str(path), stdout=StringIO())
+    assert _export("rt") == data

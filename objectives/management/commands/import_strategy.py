@@ -9,7 +9,8 @@ from objectives.strategy_json import StrategyImportError, import_strategy
 def load_strategy_file(path: Path):
     """Read and load one strategy JSON file; CommandError with the reason if it cannot."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # Notepad and PowerShell write UTF-8 with a byte-order mark: read with or without.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
