@@ -189,9 +189,12 @@ def _set_roles(link: ProviderAccount, groups: list[str]) -> None:
     held = set(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
     for organisation_id, role in (held & decided) - mapped:
         Membership.objects.filter(user=user, organisation_id=organisation_id, role=role).delete()
-    Membership.objects.bulk_create(
-        [Membership(user=user, organisation_id=o, role=r) for o, r in sorted(mapped - held)]
-    )
+    for organisation_id, role in sorted(mapped - held):
+        # One by one, not bulk_create: each grant is kept in the memberships' history, as
+        # each removal above is.
+        membership = Membership(user=user, organisation_id=organisation_id, role=role)
+        membership._change_reason = "Given by a group at the single sign-on provider"
+        membership.save()
     if mapped and not link.manages_roles:
         link.manages_roles = True
         link.save(update_fields=["manages_roles"])

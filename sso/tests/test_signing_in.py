@@ -216,3 +216,19 @@ def test_a_person_the_provider_vouches_for_never_signs_in_or_resets_with_a_passw
     settings.OIDC_DISCOVERY_URL = ""
     client.post(reverse("login"), credentials)
     assert client.session.get("_auth_user_id") == str(linked.pk)
+
+
+def test_a_membership_a_group_gives_is_kept_in_the_history_as_its_removal_is(trust):
+    """The history showed a role taken away that it never showed given (bulk_create writes no
+    history row); README: every grant and removal is kept (found by an attacker's pass)."""
+    from objectives.models import Membership
+
+    GroupRole.objects.create(group="st-admins", organisation=trust, role=ADMIN)
+    user = user_for(claims(groups=["st-admins"]))
+    user_for(claims(groups=[]))
+    rows = Membership.history.filter(user_id=user.pk).order_by("history_date", "history_id")
+    assert [(r.history_type, r.role, r.organisation_id) for r in rows] == [
+        ("+", ADMIN, trust.pk),
+        ("-", ADMIN, trust.pk),
+    ]
+    assert rows[0].history_change_reason == "Given by a group at the single sign-on provider"
