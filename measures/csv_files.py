@@ -41,6 +41,12 @@ class CsvFile:
     max_rows: int | None = None  # iter_rows refuses the file at the row after this many
 
     @property
+    def unnamed(self) -> list[int]:
+        """Where the header has an empty cell: Excel's trailing empty columns, or a column
+        someone left without a heading."""
+        return [i for i, c in enumerate(self.columns) if not c]
+
+    @property
     def encoding_label(self) -> str:
         return {
             "utf-8-sig": "UTF-8 (with a byte-order mark)",
@@ -156,6 +162,10 @@ def _text(data: bytes, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
 
+# The key a row's values give a value under a column with no heading: that column's number.
+UNNAMED = ""
+
+
 def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFile:
     """Check the file can be read at all and read its header; the rows come from iter_rows."""
     _check_not_binary(data, max_bytes)
@@ -176,7 +186,7 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
         encoding=encoding,
         delimiter=delimiter,
         columns=columns,
-        extra_columns=[c for c in columns if c not in NAMES],
+        extra_columns=[c for c in columns if c and c not in NAMES],
         max_rows=max_rows,
     )
 
@@ -191,7 +201,7 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
     """The rows after the header, one at a time; CsvFileError at the first line that is not
     CSV, at the first row over the file's row limit, or if there are none."""
     reader = csv.reader(_text(data, parsed.encoding), delimiter=parsed.delimiter, strict=True)
-    columns, max_rows = parsed.columns, parsed.max_rows
+    columns, max_rows, unnamed = parsed.columns, parsed.max_rows, parsed.unnamed
     width = len(columns)
     count = 0
     try:
@@ -216,7 +226,14 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
                 )
             # A short row's missing cells are absent. (zip's strict=False, said, costs a
             # third of building the dict.)
-            yield CsvRow(start, dict(zip(columns, cells)))  # noqa: B905
+            values = dict(zip(columns, cells))  # noqa: B905
+            if unnamed:
+                # A value under no heading is named by its column's number (check_row).
+                values.pop(UNNAMED, None)
+                found = next((i for i in unnamed if i < len(cells) and cells[i]), None)
+                if found is not None:
+                    values[UNNAMED] = str(found + 1)
+            yield CsvRow(start, values)
     except csv.Error as error:
         raise CsvFileError(f"Line {next_line} cannot be read as CSV: {_in_words(error)}.") from None
     if not count:

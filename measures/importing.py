@@ -25,7 +25,15 @@ from django.utils import timezone
 
 from measures import readings
 from measures.columns import TEXT_COLUMNS, WRITTEN_FIELDS
-from measures.csv_files import CsvFile, CsvFileError, CsvRow, check_csv, iter_rows, open_csv
+from measures.csv_files import (
+    UNNAMED,
+    CsvFile,
+    CsvFileError,
+    CsvRow,
+    check_csv,
+    iter_rows,
+    open_csv,
+)
 from measures.exporting import unneutralise
 from measures.models import (
     ImportBatch,
@@ -554,6 +562,11 @@ def check_row(
             errors.setdefault(column, f"The {column} is longer than {limit} characters.")
     if period_end and (code, period_end) in repeats:
         errors["measure_code"] = _repeats_text(repeats[(code, period_end)], row.line)
+    if column := cells.get(UNNAMED):
+        errors[UNNAMED] = (
+            f"Column {column} has a value but no heading in the header row: give the column "
+            "its heading (note, source, …) or delete the value."
+        )
     if errors:
         return list(errors.values())
     return Figure(measure.id, period_end, value, texts)

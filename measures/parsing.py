@@ -109,6 +109,12 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
     if comma_may_be_decimal and (reason := read_two_ways(text, percent)):
         raise ParseError(f"{quoted(raw)} {reason}")
     if not _NUMBER.match(text):
+        if text[:1] in CURRENCY_SIGNS and _NUMBER.match(text[1:].strip()):
+            # What Excel writes from a cell formatted as currency.
+            raise ParseError(
+                f"{quoted(raw)} is not a number: type it without the {text[0]}, as "
+                f"{text[1:].strip()}."
+            )
         raise ParseError(f"{quoted(raw)} is not a number.")
     try:
         return Decimal(text.replace(",", ""))
@@ -116,6 +122,7 @@ def parse_number(text: str, *, allow_percent: bool, comma_may_be_decimal: bool =
         raise ParseError(f"{quoted(raw)} is not a number.") from None
 
 
+CURRENCY_SIGNS = "£$€"
 # Spaces a number may be written with: between groups of thousands, and before a % sign.
 _SPACE = "[ \u00a0\u202f\u2009]"
 # A decimal comma too ("1 234,5"), so that a file separated by semicolons is told of it.

@@ -406,6 +406,27 @@ def test_extra_columns_are_reported_and_ignored(signed_in_admin, measures):
     assert "Columns not used and ignored: comment." in page.content.decode()
 
 
+def test_excels_trailing_empty_columns_are_not_named_as_columns_ignored(signed_in_admin, measures):
+    """The preview said "Columns not used and ignored: , , ." (found by a bad-input pass)."""
+    page = _preview(signed_in_admin, "measure_code,period_end,value,,,\nCNT,2024-06-30,5,,,\n")
+    assert page.context["report"].csv.extra_columns == []
+    assert "Columns not used and ignored" not in page.content.decode()
+    assert page.context["report"].totals["new"] == 1
+
+
+def test_a_value_under_a_column_with_no_heading_is_refused_by_its_line(signed_in_admin, measures):
+    """A figure typed under a column with no heading was dropped without a word."""
+    page = _preview(
+        signed_in_admin, "measure_code,period_end,,value\nCNT,2024-06-30,99,50\nCNT,2024-09-30,,7\n"
+    )
+    report = page.context["report"]
+    assert report.totals["error"] == 1 and report.totals["new"] == 1
+    assert (
+        "Column 3 has a value but no heading in the header row: give the column its heading"
+        in page.content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     "content,message",
     [

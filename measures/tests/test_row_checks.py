@@ -209,3 +209,12 @@ def test_a_space_anywhere_else_in_a_number_is_refused_not_closed_up(text):
 def test_a_financial_quarter_in_year_zero_is_not_a_real_quarter(text):
     with pytest.raises(ParseError, match="is not a real financial quarter"):
         parsing.parse_financial_quarter(text)
+
+
+@pytest.mark.parametrize("text", ["£1,234.00", "$12", "€5.5"])
+def test_a_figure_with_a_currency_sign_says_to_type_it_without(text):
+    """Excel writes a currency cell as "£1,234.00": refused as "not a number" without
+    saying why (found by a bad-input pass)."""
+    advice = re.escape(f"type it without the {text[0]}, as {text[1:]}.")
+    with pytest.raises(ParseError, match=advice):
+        parse_number(text, allow_percent=False)
