@@ -12,7 +12,12 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import pagination, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -113,8 +118,31 @@ class StrategyViewSet(ReadOnly):
         return strategies.select_related("organisation").prefetch_related("partners")
 
 
+def _readable_strategies(request):
+    return Strategy.objects.visible_to(request.user)
+
+
+@extend_schema_field(OpenApiTypes.STR)  # the short name, as the address gives it
+class StrategyChoice(filters.ModelChoiceFilter):
+    """A strategy by its short name, among those the person may read. Any other short name
+    is refused (400), not read as "no rows": a slip in a report's address looked like a
+    strategy with no figures."""
+
+    def __init__(self, field_name: str, **kwargs):
+        super().__init__(
+            field_name=field_name,
+            queryset=_readable_strategies,
+            to_field_name="slug",
+            error_messages={
+                "invalid_choice": "No strategy you may read has the short name “%(value)s”."
+            },
+            help_text="A strategy's short name (slug)",
+            **kwargs,
+        )
+
+
 class PriorityFilter(filters.FilterSet):
-    strategy = filters.CharFilter(field_name="strategy__slug")
+    strategy = StrategyChoice("strategy")
 
     class Meta:
         model = Priority
@@ -137,7 +165,7 @@ class PriorityViewSet(ReadOnly):
 
 
 class ObjectiveFilter(filters.FilterSet):
-    strategy = filters.CharFilter(field_name="priority__strategy__slug")
+    strategy = StrategyChoice("priority__strategy")
 
     class Meta:
         model = Objective
@@ -161,7 +189,7 @@ class ObjectiveViewSet(ReadOnly):
 
 
 class MilestoneFilter(filters.FilterSet):
-    strategy = filters.CharFilter(field_name="objective__priority__strategy__slug")
+    strategy = StrategyChoice("objective__priority__strategy")
     status = filters.ChoiceFilter(choices=Milestone.Status.choices)
 
     class Meta:
@@ -212,7 +240,7 @@ class MeasureViewSet(ReadOnly):
 
 class ValueFilter(filters.FilterSet):
     measure = filters.CharFilter(field_name="measure__code", lookup_expr="iexact")
-    strategy = filters.CharFilter(method="in_strategy")
+    strategy = StrategyChoice("measure", method="in_strategy")
     period_end_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_end_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")
 
@@ -220,9 +248,8 @@ class ValueFilter(filters.FilterSet):
         model = MeasureValue
         fields = ["measure", "strategy", "period_end_after", "period_end_before"]
 
-    def in_strategy(self, queryset, name, value):
-        strategies = Strategy.objects.filter(slug=value).values("id")
-        return queryset.filter(measure__in=Measure.objects.for_strategies(strategies))
+    def in_strategy(self, queryset, name, strategy):
+        return queryset.filter(measure__in=Measure.objects.for_strategies([strategy.pk]))
 
 
 class WholeNumberFilter(filters.NumberFilter):
@@ -232,7 +259,7 @@ class WholeNumberFilter(filters.NumberFilter):
 
 
 class SnapshotFilter(filters.FilterSet):
-    strategy = filters.CharFilter(field_name="period__strategy__slug")
+    strategy = StrategyChoice("period__strategy")
     year = WholeNumberFilter(field_name="period__year", help_text="2024 for 2024/25")
     quarter = WholeNumberFilter(
         field_name="period__quarter", help_text="1 to 4", min_value=1, max_value=4
@@ -301,7 +328,9 @@ class ValuesCsvView(Logged, APIView):
     """Every value the filters pick, as one CSV stream (no pages): for Power BI and Excel."""
 
     def get(self, request):
-        chosen = ValueFilter(request.query_params, queryset=values_for(request.user))
+        chosen = ValueFilter(
+            request.query_params, queryset=values_for(request.user), request=request
+        )
         if not chosen.is_valid():
             raise ValidationError(chosen.errors)
         response = StreamingHttpResponse(
