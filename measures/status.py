@@ -6,7 +6,7 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from measures import trajectory
-from measures.periods import own_wording
+from measures.periods import own_wording, period_words
 from strategy_tracker.dates import long_day
 from strategy_tracker.status import Rag, Status
 
@@ -88,6 +88,7 @@ def measure_status(
     expected: Decimal | None = None,
     words: bool = True,
     latest_period_text: str = "",
+    baseline: str = "",
 ) -> Status:
     """The latest value against the target; or, while a dated target is still ahead, against
     `expected`, where the trajectory from the baseline says it should be by now.
@@ -105,6 +106,10 @@ def measure_status(
     rag, finding = _judgement(direction, target, tolerance, latest_value, expected)
     if not words:
         return Status(rag, finding, "measure", finding, stale)
+    if finding == "with no value" and baseline:
+        # The document's own figure, where it gives one: "no value" alone hid it (Thurrock's
+        # "23.2% of adults smoke") from every page but the measure's own.
+        return Status(rag, f"no value reported yet; {baseline}", "measure", finding, stale)
     reason = _reason(
         rag,
         finding,
@@ -190,6 +195,7 @@ STATUS_FIELDS = (
     "unit",
     "baseline_value",
     "baseline_period",
+    "baseline_period_text",  # in a reason's words for a measure with no value yet
     "target_value",
     "target_date",
     "tolerance",
@@ -227,4 +233,17 @@ def status_of(
         today=today,
         words=words,
         latest_period_text=getattr(measure, "latest_period_text", ""),
+        baseline=baseline_words(measure) if words else "",
     )
+
+
+def baseline_words(measure) -> str:
+    """ "the baseline is 23.2% (2012)", or "" without a baseline."""
+    value = measure.baseline_value
+    if value is None:
+        return ""
+    shown = f"{_number(value)}%" if measure.unit == "%" else _number(value)
+    period = period_words(measure.baseline_period, measure.baseline_period_text or "")
+    if not period:
+        period = measure.baseline_period_text or "period not stated"
+    return f"the baseline is {shown} ({period})"

@@ -12,6 +12,7 @@ from measures.periods import period_words
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
 from strategy_tracker.escaping import esc, esc_lines
+from strategy_tracker.numbering import shown
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import (
     rag_badge,
@@ -88,7 +89,7 @@ def _exception_row(p: PriorityProgress, item) -> str:
     return (
         f"<tr>\n      <td>{heading}"
         f'<a href="{esc(m.get_absolute_url())}">{esc(m.title)}</a><br>'
-        f'<span class="muted">Priority {esc(p.priority.key)}</span></td>\n'
+        f'<span class="muted">Priority {esc(shown(p.priority.key))}</span></td>\n'
         f'      <td data-label="Owner">{owner}</td>\n'
         f'      <td data-label="Due">{short_day(m.due_date) or "No date"} '
         f'<span class="muted">{esc(m.due_text)}</span></td>\n'

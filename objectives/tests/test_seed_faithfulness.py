@@ -212,3 +212,34 @@ def test_the_api_marks_the_examples_measures_as_illustrative(loaded, client):
     assert json.loads(client.get("/api/v1/measures/EX-REFERRALS/").content)["illustrative"]
     seeded = json.loads(client.get("/api/v1/measures/EPUT-DIS-MONTHLY-REFERRALS/").content)
     assert seeded["illustrative"] is False
+
+
+def test_a_measure_without_figures_gives_its_documents_baseline_on_the_board_pages(loaded, client):
+    """Document line 257: "23.2% of adults in Thurrock smoke", the fixture's baseline of a
+    measure with no figures. The report, dashboard and public pages said only "no value
+    reported yet"; only the measure's own page showed it."""
+    period = loaded["closed"][THURROCK]
+    said = "no value reported yet; the baseline is 23.2% ("
+    pages = [
+        _admin(client).get(f"/strategies/{THURROCK}/periods/{period.pk}/report/"),
+        _admin(client).get(f"/strategies/{THURROCK}/"),
+        client.get(f"/public/{THURROCK}/2015-16-q4/report/"),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert said in response.content.decode(), response.request["PATH_INFO"]
+
+
+def test_an_exception_outside_part_one_names_its_priority_as_printed(loaded):
+    from types import SimpleNamespace
+
+    from objectives.templatetags.dashboard_parts import exception_rows
+
+    milestone = Milestone.objects.filter(
+        objective__priority__strategy__slug=THURROCK, objective__priority__part=1
+    ).first()
+    milestone.objective.priority.part = 2  # as a Part Two priority's would be
+    item = SimpleNamespace(obj=milestone, status=milestone.rag(dt.date(2026, 12, 2)))
+    row = exception_rows([(SimpleNamespace(priority=milestone.objective.priority), item)])
+    number = milestone.objective.priority.number
+    assert f'<span class="muted">Priority Part 2, {number}</span>' in row, row
