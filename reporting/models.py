@@ -388,3 +388,14 @@ class BoardPack(models.Model):
 
 # A pack of sixty reports takes a few minutes; one still going after this never will.
 PACK_GIVEN_UP_AFTER = dt.timedelta(minutes=30)
+
+
+class ReminderDay(models.Model):
+    """A day whose scheduled reminders have gone (reporting.tasks.daily_reporting_jobs): a
+    second daily run that day, on a second worker or one started again, sends none again."""
+
+    day = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Reminders of {self.day:%d %B %Y}"

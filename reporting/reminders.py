@@ -3,16 +3,20 @@ of an open milestone not yet updated or confirmed since its strategy's period op
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
+from milestones import sign_off
 from milestones.models import Milestone
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.models import PeriodState, ReportingPeriod
+from reporting.returns import still_owed
 from strategy_tracker.dates import long_day
+from strategy_tracker.mailing import send_one
 from strategy_tracker.people import display_name
 
 # The scheduled reminders: the day a period opens, a week and a day before returns are due,
@@ -21,7 +25,10 @@ DAYS_BEFORE_DEADLINE = (7, 1)
 
 
 def reminder_day(period: ReportingPeriod, today: dt.date) -> bool:
-    if today == period.opens_on:
+    # The day it opened, if later than its day (the worker was stopped, or the quarter before
+    # was closed late): its leads are told it is open then, not a week before it is due.
+    opened = period.opened_at and timezone.localdate(period.opened_at)
+    if today in (period.opens_on, opened):
         return True
     before = (period.closes_on - today).days
     return before in DAYS_BEFORE_DEADLINE or (before < 0 and -before % 7 == 1)
@@ -44,11 +51,13 @@ def returns_due(today: dt.date | None = None) -> dict:
         .prefetch_related("delegates")
         .order_by("objective__priority__strategy_id", "due_date", "id")
     )
+    milestones = list(milestones)
+    waiting = sign_off.latest_submissions([m.pk for m in milestones])
     due: dict = defaultdict(lambda: defaultdict(list))
     for milestone in milestones:
         period = periods[milestone.objective.priority.strategy_id]
-        updated = milestone.last_updated_at
-        if updated is not None and updated >= period.returns_from:
+        # As the return itself counts it: an update sent for approval is this quarter's.
+        if not still_owed(milestone, period, waiting.get(milestone.pk)):
             continue
         people = [milestone.owner, *milestone.delegates.all()]
         for person in people:
@@ -72,7 +81,10 @@ def returns_due(today: dt.date | None = None) -> dict:
 def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
     """The e-mail's subject and text: each period by name with its deadline, late or not."""
     name = display_name(person)
-    total = sum(len(ms) for ms in periods.values())
+    first = min(periods, key=lambda p: p.closes_on)
+    # The subject's count is of what is due by the day it names; the rest is said after it.
+    total = sum(len(ms) for p, ms in periods.items() if p.closes_on == first.closes_on)
+    later = sum(len(ms) for ms in periods.values()) - total
     late = any(today > p.closes_on for p in periods)
     parts = []
     for period, milestones in periods.items():
@@ -82,11 +94,12 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
             when = f"due by {long_day(period.closes_on)}"
         lines = "\n".join(f"  - {m.title}" for m in milestones)
         parts.append(f"{period.strategy.title}, {period.label} ({when}):\n{lines}")
-    first = min(periods, key=lambda p: p.closes_on)
     subject = (
         f"{'Late: ' if late else ''}quarterly return for {first.label}: {total} "
         f"milestone{'s' if total != 1 else ''} to update by {long_day(first.closes_on)}"
     )
+    if later:
+        subject += f", {later} more later"
     link = settings.SITE_URL + reverse("reporting:quarterly_return")
     text = (
         f"Hello {name},\n\nThese milestones of yours still need this quarter's update:\n\n"
@@ -96,16 +109,27 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
     return subject[0].upper() + subject[1:], text
 
 
-def send_reminders(
-    today: dt.date, list_only: bool = False, scheduled: bool = False
-) -> list[tuple[object, str]]:
-    """E-mail everyone who owes a return (`scheduled`: for periods with a reminder due today);
-    returns (person, subject) for each reminded."""
-    sent = []
+@dataclass
+class Sent:
+    """Who was reminded, with the subject; who has no address; whose the server refused."""
+
+    reminded: list[tuple[object, str]] = field(default_factory=list)
+    no_address: list[object] = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)
+
+
+def send_reminders(today: dt.date, list_only: bool = False, scheduled: bool = False) -> Sent:
+    """E-mail everyone who owes a return (`scheduled`: for periods with a reminder due today),
+    each their own message: one the server refuses costs no one else theirs. With
+    `list_only`, those it would remind, sent nothing."""
+    sent = Sent()
     due = returns_due(today if scheduled else None)
     for person, periods in sorted(due.items(), key=lambda pair: pair[0].username):
         subject, text = reminder(person, periods, today)
-        if not list_only and person.email:
-            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
-        sent.append((person, subject))
+        if not list_only and not person.email:
+            sent.no_address.append(person)
+        elif not list_only and (why := send_one(person.email, subject, text)):
+            sent.refused.append((person, why))
+        else:
+            sent.reminded.append((person, subject))
     return sent

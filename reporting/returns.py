@@ -65,14 +65,18 @@ class ReturnRow:
 
     @property
     def needs_update(self) -> bool:
-        """Not yet updated, confirmed or submitted for approval since this quarter's period
-        opened (a returned update still needs one)."""
-        start = self.period.returns_from
-        pending = self.pending
-        if pending and pending.state == SubmissionState.SUBMITTED and pending.submitted_at >= start:
-            return False
-        updated = self.milestone.last_updated_at
-        return updated is None or updated < start
+        return still_owed(self.milestone, self.period, self.pending)
+
+
+def still_owed(milestone: Milestone, period: ReportingPeriod, pending: Submission | None) -> bool:
+    """Not yet updated, confirmed or submitted for approval since this quarter's period
+    opened (a returned update still needs one): what a return shows as owed, and what the
+    reminders chase."""
+    start = period.returns_from
+    if pending and pending.state == SubmissionState.SUBMITTED and pending.submitted_at >= start:
+        return False
+    updated = milestone.last_updated_at
+    return updated is None or updated < start
 
 
 def open_periods(strategy_ids) -> dict[int, ReportingPeriod]:

@@ -2,7 +2,9 @@
 starts): board packs, and each day's opening of scheduled periods and reminders."""
 
 import datetime as dt
+import logging
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -11,7 +13,10 @@ from django_tasks_db.models import DBTaskResult
 
 from measures import readings as measure_readings
 from reporting import cycle, packs, reminders
+from reporting.models import ReminderDay
 
+logger = logging.getLogger(__name__)
+_BOOKING_LOCK_KEY = 7_236_001  # pg_advisory_xact_lock's key for booking the daily run
 DAILY_AT = dt.time(6, 0)  # before the working day: periods open, then reminders go
 RUN_GIVEN_UP_AFTER = dt.timedelta(hours=1)  # a daily run takes seconds
 
@@ -26,15 +31,24 @@ def daily_reporting_jobs() -> dict:
     """Open the periods whose day has come, send the day's reminders, then book tomorrow's run;
     and work out any measure's SPC reading left stale (a refresh lost with a stopped worker)."""
     today = timezone.localdate()
-    # Tomorrow's run is booked first, so a failure below (the mail server down, say) costs
-    # one day's jobs, not every day's after it.
+    # Tomorrow's run is booked first, and the readings worked out, so a failure below (the
+    # mail server down, say) costs one day's reminders, not every day's after it.
     schedule_daily_jobs(after=today)
+    readings = measure_readings.refresh()
     opened = cycle.open_due_periods(today)
+    result = {"opened": [p.pk for p in opened], "readings": readings}
+    try:
+        with transaction.atomic():
+            ReminderDay.objects.create(day=today)
+    except IntegrityError:  # another run today sent them, or is sending them
+        return result | {"reminded": 0, "reminders": "sent already today"}
     sent = reminders.send_reminders(today, scheduled=True)
-    return {
-        "opened": [p.pk for p in opened],
-        "reminded": len(sent),
-        "readings": measure_readings.refresh(),
+    if sent.refused:
+        logger.error("Reminders not sent: %s", ", ".join(p.username for p, _ in sent.refused))
+    return result | {
+        "reminded": len(sent.reminded),
+        "no_address": [p.username for p in sent.no_address],
+        "not_sent": [f"{p.username}: {why}" for p, why in sent.refused],
     }
 
 
@@ -48,11 +62,18 @@ def schedule_daily_jobs(after: dt.date | None = None) -> bool:
     if after is None:
         alive = timezone.now() - RUN_GIVEN_UP_AFTER
         booked |= Q(status=TaskResultStatus.RUNNING, started_at__gte=alive)
-    if runs.filter(booked).exists():
-        return False
-    if after is None:
-        daily_reporting_jobs.enqueue()
-    else:
-        when = timezone.make_aware(dt.datetime.combine(after + dt.timedelta(days=1), DAILY_AT))
-        daily_reporting_jobs.using(run_after=when).enqueue()
+    with transaction.atomic():
+        # Two workers starting together each found none booked, and both booked one: the
+        # check and the booking are one step (on SQLite, the transaction's write lock).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BOOKING_LOCK_KEY])
+        if runs.filter(booked).exists():
+            return False
+        if after is None:
+            daily_reporting_jobs.enqueue()
+        else:
+            day = after + dt.timedelta(days=1)
+            when = timezone.make_aware(dt.datetime.combine(day, DAILY_AT))
+            daily_reporting_jobs.using(run_after=when).enqueue()
     return True

@@ -278,7 +278,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="strategy-tracker@localhost")
 
 # Where the app is served, for links in emails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Without a "/" at its end, so that SITE_URL + "/path/" is an address that works.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # A milestone not updated for this many days is flagged "needs an update" and reminded.
 MILESTONE_UPDATE_INTERVAL_DAYS = env.int("MILESTONE_UPDATE_INTERVAL_DAYS", default=30)

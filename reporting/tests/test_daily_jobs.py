@@ -137,3 +137,46 @@ def test_a_closed_strategy_opens_no_period_and_sends_no_reminder(programme_lead,
     assert cycle.open_due_periods(today) == []
     scheduled.refresh_from_db()
     assert scheduled.state == "scheduled" and not mail.outbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_starting_together_book_one_daily_run(monkeypatch):
+    """Each worker books the daily run as it starts (`make worker`); two starting at once each
+    found none booked and both booked one, so every reminder went twice (found by a pass over
+    what the app sends by itself). Only PostgreSQL lets two connections book at once."""
+    import os
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from reporting import tasks
+
+    if connection.vendor != "postgresql":
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("needs PostgreSQL")
+
+    task_class, enqueue = type(tasks.daily_reporting_jobs), type(tasks.daily_reporting_jobs).enqueue
+
+    def slow_to_book(task, *args, **kwargs):
+        """Booked a moment after the check: each worker checks before any has booked, as
+        two workers starting at once do."""
+        time.sleep(0.3)
+        return enqueue(task, *args, **kwargs)
+
+    monkeypatch.setattr(task_class, "enqueue", slow_to_book)
+    start, booked = threading.Barrier(4), []
+
+    def book():
+        try:
+            start.wait()
+            booked.append(tasks.schedule_daily_jobs())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(booked) == [False, False, False, True]
+    assert DBTaskResult.objects.filter(task_path=daily_reporting_jobs.module_path).count() == 1

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from reporting.reminders import send_reminders
@@ -16,6 +17,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, list_only: bool = False, **options):
         sent = send_reminders(timezone.localdate(), list_only=list_only)
-        for person, subject in sent:
-            self.stdout.write(f"{person.username} <{person.email or 'no email'}>: {subject}")
-        self.stdout.write(f"{len(sent)} reminded.")
+        for person, subject in sent.reminded:
+            self.stdout.write(f"{person.username} <{person.email}>: {subject}")
+        self.stdout.write(f"{len(sent.reminded)} reminded.")
+        for person in sent.no_address:
+            self.stdout.write(f"{person.username}: not reminded, no e-mail address.")
+        for person, why in sent.refused:
+            self.stderr.write(f"{person.username} <{person.email}>: not sent ({why}).")
+        if sent.refused:
+            raise CommandError(
+                f"{len(sent.refused)} reminder{pluralize(len(sent.refused))} not sent; the "
+                "rest were."
+            )
