@@ -117,9 +117,11 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     del counts[None]
     if not counts:
         return _everything(values)
-    # The most common spacing; on a tie, the one the latest values have.
+    # The spacing of the latest run of three or more values, so a measure whose figures went
+    # from quarterly to monthly is charted on its monthly ones; else the most common spacing,
+    # and on a tie the one the latest values have.
     last_seen = {gap: i for i, gap in enumerate(gaps)}
-    kind = max(counts, key=lambda k: (counts[k], last_seen[k]))
+    kind = _latest_run_kind(gaps) or max(counts, key=lambda k: (counts[k], last_seen[k]))
     # Whether each value's own wording names this period type or none (then it fits).
     fits = [kind_of_text(text) in (None, kind) for _, _, text in values]
 
@@ -131,8 +133,8 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     start = end
     while start > 0 and gaps[start - 1] == kind and fits[start - 1]:
         start -= 1
-    if start == end:
-        return _everything(values)
+    # A latest value after a break stands alone: it is the run (a run chart), and the values
+    # before the break stay out of the limits, an annual figure among them.
     run = values[start : end + 1]
     left_out = [
         LeftOut(d, v, text, _why(text, kind, i < start, run[0][0]))
@@ -140,6 +142,19 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
         if not start <= i <= end
     ]
     return Series(kind, [(d, v) for d, v, _ in run], left_out)
+
+
+def _latest_run_kind(gaps: list[str | None], points: int = 3) -> str | None:
+    """The spacing of the latest run of at least `points` values one period apart."""
+    run, kind = 0, None
+    for gap in reversed(gaps):
+        if gap is not None and gap == kind:
+            run += 1
+        else:
+            if run + 1 >= points:
+                return kind
+            run, kind = (1, gap) if gap is not None else (0, None)
+    return kind if run + 1 >= points else None
 
 
 def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:

@@ -204,3 +204,41 @@ def test_a_figures_period_is_its_own_wording_for_a_year_or_a_one_off_else_its_mo
     assert period_words(dt.date(2024, 6, 30), "2024/25 Q1") == "Jun 2024"
     assert period_words(end, "") == "Mar 2022"
     assert period_words(None, "FY2021/22") == ""
+
+
+def _month_ends(n: int, year: int) -> list[dt.date]:
+    return [
+        dt.date(year + (m + 1) // 12, (m + 1) % 12 + 1, 1) - dt.timedelta(days=1) for m in range(n)
+    ]
+
+
+def test_a_latest_value_after_a_missed_quarter_keeps_an_annual_figure_out_of_the_limits():
+    """An annual "2019/20", sixteen quarters, one missed, the latest: every value, the annual
+    one too, went into one set of limits, which read the quarters as a 17-point shift of
+    concern (found by an audit of the SPC rules)."""
+    ends = quarters(18, dt.date(2021, 3, 31))
+    values = [(dt.date(2020, 3, 31), D(80), "2019/20")]
+    values += [(d, D(20 + i % 3), "") for i, d in enumerate(ends[:16])]
+    values += [(ends[17], D(21), "")]
+    series = one_period_type(values)
+    assert (series.kind, series.points) == (QUARTER, [(ends[17], D(21))])
+    whys = {v.period_end: v.why for v in series.left_out}
+    assert whys[dt.date(2020, 3, 31)] == "an annual figure, not quarterly"
+    assert whys[ends[15]] == "before a break in the series (the next value is for 30 Jun 2025)"
+    assert len(series.left_out) == 17
+
+
+@pytest.mark.parametrize("worded", [True, False])
+def test_a_measure_moving_from_quarterly_to_monthly_figures_charts_its_monthly_run(worded):
+    """Charted on the sixteen quarterly figures, ten newer monthly ones set aside (the icon
+    described December 2022 while the status judged October 2023); without wording, both
+    kinds in one set of limits."""
+    ends, months = quarters(16, dt.date(2019, 3, 31)), _month_ends(10, 2023)
+    values = [
+        (d, D(100 + i % 2), f"{d.year} Q{i % 4 + 1}" if worded else "") for i, d in enumerate(ends)
+    ]
+    values += [(d, D(50 + i % 3), f"{d:%B %Y}" if worded else "") for i, d in enumerate(months)]
+    series = one_period_type(values)
+    assert series.kind == MONTH
+    assert series.points[-1][0] == months[-1]
+    assert len(series.points) == (10 if worded else 11)  # December 2022 is a month before

@@ -202,3 +202,18 @@ def test_the_measure_page_draws_its_icons_and_the_legend_draws_every_icon(
         f"Assurance icon: {a.label}" for a in Assurance
     }
     check_page_ids(root)
+
+
+def test_a_target_without_a_direction_says_the_direction_is_what_is_missing():
+    """A measure with a target and no direction said "No target, so no assurance icon"
+    (found by an audit of the SPC rules)."""
+    result = SpcResult(
+        points=[Point(dt.date(2024, 3, 31), 1.0)],
+        direction="none",
+        target=10.0,
+        run_chart_only=False,
+        variation=Variation.COMMON_CAUSE,
+    )
+    html = Template("{% load tracker %}{% spc_icons result %}").render(Context({"result": result}))
+    assert "No direction, so no assurance icon" in html
+    assert "No target" not in html

@@ -122,6 +122,12 @@ def reference_one_period_type(values):
     if not counts:
         return everything
     kind = max(counts, key=lambda k: (counts[k], max(i for i, g in enumerate(gaps) if g == k)))
+    # The latest run of three or more values one period apart sets the kind, if there is one
+    # (a measure whose figures went from quarterly to monthly: twenty-fourth session).
+    for i in range(len(gaps) - 1, 0, -1):
+        if gaps[i] is not None and gaps[i] == gaps[i - 1]:
+            kind = gaps[i]
+            break
 
     def fits(i):
         return periods.kind_of_text(values[i][2]) in (None, kind)
@@ -132,9 +138,7 @@ def reference_one_period_type(values):
     start = end
     while start > 0 and gaps[start - 1] == kind and fits(start - 1):
         start -= 1
-    if start == end:
-        return everything
-    run = values[start : end + 1]
+    run = values[start : end + 1]  # one value alone after a break is the run
     left_out = [
         periods.LeftOut(d, v, text, periods._why(text, kind, i < start, run[0][0]))
         for i, (d, v, text) in enumerate(values)

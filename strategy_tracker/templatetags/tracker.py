@@ -296,8 +296,10 @@ def _spc_icons(result: SpcResult | None, variation: bool = True, assurance: bool
             f'<span class="spc-label">{esc(result.assurance.label)}</span></span>'
         )
     elif assurance:
+        # The reason there is none: a target needs a direction to be judged against.
+        why = "No target" if result.target is None else "No direction"
         icons.append(
-            '<span class="spc-icon spc-assurance-none">No target, so no assurance icon</span>'
+            f'<span class="spc-icon spc-assurance-none">{why}, so no assurance icon</span>'
         )
     return mark_safe(f'<span class="spc-icons">{"".join(icons)}</span>')  # noqa: S308
 
