@@ -1,20 +1,17 @@
 """Every page that shows the illustrative example says its data is made up; the seed
 strategies' pages, transcribed from real documents, never do."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Measure
 from milestones.models import Milestone
-from objectives.example_strategy import EXAMPLE_SLUG, load_example
-from objectives.models import Membership, Organisation, Strategy
-from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from objectives.example_strategy import EXAMPLE_SLUG
+from objectives.models import Membership, Strategy
+from tests.seeded import load_seeds_and_example
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +26,7 @@ def loaded(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            users = {}
-            roles = [
-                ("board", BOARD_MEMBER),
-                ("lead", PROGRAMME_LEAD),
-                ("lead2", PROGRAMME_LEAD),
-                ("admin", ADMIN),
-            ]
-            for username, _ in roles:
-                users[username] = get_user_model().objects.create_user(username)
-            call_command("load_seeds", stdout=StringIO())
-            load_example(timezone.localdate(), users)
-            # Each holds their role in every organisation, as the upgrade gave them.
-            Membership.objects.bulk_create(
-                Membership(user=users[username], organisation=organisation, role=role)
-                for username, role in roles
-                for organisation in Organisation.objects.all()
-            )
+            users = load_seeds_and_example()
             yield users
         finally:
             transaction.set_rollback(True)

@@ -4,24 +4,22 @@ the illustrative example says it is made up: with one quarter of each closed and
 import datetime as dt
 import json
 import re
-from io import StringIO
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from measures.models import Measure
 from measures.status import status_of
 from milestones.models import Milestone
-from objectives.example_strategy import EXAMPLE_SLUG, load_example
-from objectives.models import Membership, Organisation, Strategy
+from objectives.example_strategy import EXAMPLE_SLUG
+from objectives.models import Strategy
 from public.models import Publication
 from reporting import cycle
 from reporting.quarters import Quarter
-from strategy_tracker.roles import ADMIN, BOARD_MEMBER, PROGRAMME_LEAD
+from tests.seeded import load_seeds_and_example
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +34,7 @@ def loaded(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            users = {}
-            roles = [
-                ("board", BOARD_MEMBER),
-                ("lead", PROGRAMME_LEAD),
-                ("lead2", PROGRAMME_LEAD),
-                ("admin", ADMIN),
-            ]
-            for username, _ in roles:
-                users[username] = get_user_model().objects.create_user(username)
-            call_command("load_seeds", stdout=StringIO())
-            load_example(timezone.localdate(), users)
-            Membership.objects.bulk_create(
-                Membership(user=users[username], organisation=organisation, role=role)
-                for username, role in roles
-                for organisation in Organisation.objects.all()
-            )
+            users = load_seeds_and_example()
             admin = users["admin"]
             # One closed quarter each: Thurrock's last, EPUT's first, the example's last.
             closed = {}

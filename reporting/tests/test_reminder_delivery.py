@@ -28,6 +28,19 @@ def approver(make_user):
     return make_user("approver", [BOARD_MEMBER, APPROVER], email="approver@example.org")
 
 
+def _waiting_for_approval(lead, approver):
+    """A lead's update sent for approval in a strategy with an open period and sign-off on."""
+    _, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
+    strategy = objective.priority.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.add(approver)
+    lead.email = "lead@example.org"
+    lead.save()
+    milestone = make_milestone(objective, title="Open the hub", owner=lead)
+    assert _submit(milestone, lead) == sign_off.SUBMITTED
+
+
 def _submit(milestone, by):
     return sign_off.update(
         milestone,
@@ -43,16 +56,7 @@ def _submit(milestone, by):
 def test_a_return_sent_for_approval_is_not_chased_by_reminders(programme_lead, approver):
     """README: 'In the quarterly return an update sent for approval counts as this quarter's';
     the return page says nothing is owed, but the reminder still chases it."""
-    quarter = Quarter.containing(timezone.localdate())
-    period, objective = strategy_reporting("s", quarter)
-    strategy = objective.priority.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
-    programme_lead.email = "lead@example.org"
-    programme_lead.save()
-    milestone = make_milestone(objective, title="Open the hub", owner=programme_lead)
-    assert _submit(milestone, programme_lead) == sign_off.SUBMITTED
+    _waiting_for_approval(programme_lead, approver)
     client = Client()
     client.force_login(programme_lead)
     page = client.get("/milestones/return/")
@@ -64,15 +68,7 @@ def test_a_return_sent_for_approval_is_not_chased_by_reminders(programme_lead, a
 def test_the_monthly_update_reminder_skips_an_update_awaiting_approval(programme_lead, approver):
     """My milestones says 'Update awaiting approval' (the lead has nothing to do); the monthly
     e-mail still says it has not been updated."""
-    _, objective = strategy_reporting("s")
-    strategy = objective.priority.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
-    programme_lead.email = "lead@example.org"
-    programme_lead.save()
-    milestone = make_milestone(objective, title="Open the hub", owner=programme_lead)
-    _submit(milestone, programme_lead)
+    _waiting_for_approval(programme_lead, approver)
     call_command("send_update_reminders", stdout=StringIO())
     assert mail.outbox == []
 
@@ -232,10 +228,10 @@ def test_two_workers_running_the_daily_jobs_at_once_do_not_remind_twice_or_book_
 ):
     """Two daily runs booked (two workers' `make worker` starting together each booked one:
     schedule_daily_jobs checks, then inserts, with no lock) and taken by two workers at once."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     from reporting.tasks import daily_reporting_jobs
+    from tests.task_worker import worker
 
     programme_lead.email = "lead@example.org"
     programme_lead.save()
@@ -250,21 +246,12 @@ def test_two_workers_running_the_daily_jobs_at_once_do_not_remind_twice_or_book_
     daily_reporting_jobs.enqueue()
     workers = []
     for n in (1, 2):
-        worker = Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"w{n}",
-            excluded_queue_names=[],
-        )
+        runner = worker(f"w{n}")
         result = DBTaskResult.objects.ready().first()
-        result.claim(worker.worker_id)  # both claimed before either runs: running side by side
-        workers.append((worker, result))
-    for worker, result in workers:
-        worker.run_task(result)
+        result.claim(runner.worker_id)  # both claimed before either runs: side by side
+        workers.append((runner, result))
+    for runner, result in workers:
+        runner.run_task(result)
     booked = DBTaskResult.objects.filter(
         task_path=daily_reporting_jobs.module_path, status="READY"
     ).count()
