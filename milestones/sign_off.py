@@ -140,6 +140,11 @@ def approve(submission: Submission, by) -> Submission:
         submission = _decidable(submission, by)
         name = display_name(by)
         submitter = submission.submitted_by
+        if submission.milestone.objective.priority.strategy.is_closed:
+            raise SignOffRefused(
+                "This strategy was closed after the update was sent: it is kept as it was when "
+                "it closed, so the update cannot count. Return it to say so."
+            )
         if not submission.milestone.can_be_updated_by(submitter):
             raise SignOffRefused(
                 f"{display_name(submitter)} may no longer update this "

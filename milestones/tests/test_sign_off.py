@@ -237,3 +237,20 @@ def test_a_return_needs_a_reason_that_shows(milestone, programme_lead, approver)
     with pytest.raises(sign_off.SignOffRefused, match="Say why the update is returned"):
         sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="\u200b\u2060")
     assert Submission.objects.get().state == "submitted"
+
+
+def test_an_update_waiting_when_its_strategy_closed_cannot_be_approved(
+    milestone, programme_lead, approver
+):
+    """Approving would change a closed strategy, which is kept as it was; its message said the
+    lead "may no longer update this milestone"."""
+    _submit(milestone, programme_lead)
+    strategy = milestone.objective.priority.strategy
+    strategy.status = strategy.Status.CLOSED
+    strategy.save()
+    with pytest.raises(sign_off.SignOffRefused, match="This strategy was closed after the update"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+    milestone.refresh_from_db()
+    assert Submission.objects.get().state == "submitted" and milestone.status != "at_risk"
+    sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="Closed meanwhile.")
+    assert Submission.objects.get().state == "returned"
