@@ -47,3 +47,13 @@ def test_nothing_to_remind(milestone):
     milestone.status = "complete"
     milestone.save()
     assert _run() == "No milestone needs an update.\n"
+
+
+def test_each_milestone_in_the_email_names_its_strategy(milestone, programme_lead):
+    """A lead with milestones in two strategies could not tell which was which."""
+    programme_lead.email = "lee.lead@example.nhs.uk"
+    programme_lead.save()
+    _run()
+    (message,) = mail.outbox
+    strategy = milestone.objective.priority.strategy
+    assert f"- {milestone.title} ({strategy.title}): " in message.body

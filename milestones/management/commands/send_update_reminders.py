@@ -39,7 +39,9 @@ class Command(BaseCommand):
             if list_only or not owner.email:
                 continue
             lines = "\n".join(
-                f"- {m.title}: {settings.SITE_URL}{m.get_absolute_url()}" for m in owned
+                f"- {m.title} ({m.objective.priority.strategy.title}): "
+                f"{settings.SITE_URL}{m.get_absolute_url()}"
+                for m in owned
             )
             why = send_one(
                 owner.email,
