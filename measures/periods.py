@@ -36,7 +36,16 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june"
     "|july|august|september|october|november|december"
 )
-_QUARTER = re.compile(rf"\bq[1-4]\b|\bquarter\s*[1-4]\b|^({_MONTHS})\s*[-–]\s*({_MONTHS})\b")
+_QUARTER = re.compile(r"\bq[1-4]\b|\bquarter\s*[1-4]\b")
+# A span of months ("Apr-Jun 2024", "Apr - Mar 2023/24"): its length says the period type.
+_MONTH_SPAN = re.compile(rf"^({_MONTHS})\s*[-–]\s*({_MONTHS})\b")
+_SPAN_KINDS = {1: MONTH, 3: QUARTER, 12: YEAR}
+_MONTH_NUMBERS = {
+    name: n
+    for n, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _YEAR = re.compile(r"(?:fy\s*)?(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?")
 _MONTH = re.compile(rf"({_MONTHS})\.?[\s-]+\d{{2,4}}|\d{{4}}-(0[1-9]|1[0-2])")
 # Wording that names a span of its own, not one period of a series.
@@ -55,6 +64,9 @@ def kind_of_text(period_text: str) -> str | None:
         return OTHER
     if _QUARTER.search(text):
         return QUARTER
+    if span := _MONTH_SPAN.search(text):
+        first, last = (_MONTH_NUMBERS[name[:3]] for name in span.groups())
+        return _SPAN_KINDS.get((last - first) % 12 + 1)
     year = _YEAR.fullmatch(text)
     if year and _is_year_span(year.group(1), year.group(2)):
         return YEAR  # before months: "2011-12" is a financial year, as the NHS writes it

@@ -242,3 +242,19 @@ def test_a_measure_moving_from_quarterly_to_monthly_figures_charts_its_monthly_r
     assert series.kind == MONTH
     assert series.points[-1][0] == months[-1]
     assert len(series.points) == (10 if worded else 11)  # December 2022 is a month before
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Apr - Mar 2023/24", YEAR),
+        ("April-March", YEAR),
+        ("Apr-Jun 2024", QUARTER),
+        ("Oct–Dec 2024", QUARTER),
+        ("Apr-Sep 2024", None),
+    ],
+)
+def test_a_span_of_months_is_the_period_type_its_length_is(text, expected):
+    """A whole financial year written as a span of months read as quarterly (found by an audit
+    of the SPC rules)."""
+    assert kind(text) == expected
