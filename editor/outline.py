@@ -8,6 +8,7 @@ from django.urls import reverse
 from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
+from strategy_tracker.numbering import shown
 
 
 @dataclass
@@ -44,15 +45,15 @@ def outline(strategy: Strategy) -> list[Node]:
             Node(f"{m.position}. {m.title[:80]}", url("milestone", m.pk), "milestone", m.pk)
         )
     measures_of: dict[tuple[str, int], list] = {}
-    shown = measures.only("id", "code", "name", "priority_id", "objective_id")
-    for m in shown.order_by("position", "id"):
+    listed = measures.only("id", "code", "name", "priority_id", "objective_id")
+    for m in listed.order_by("position", "id"):
         key = ("objective", m.objective_id) if m.objective_id else ("priority", m.priority_id)
         measures_of.setdefault(key, []).append(m)
     objective_nodes: dict[int, list[Node]] = {}
     priority_of = {p.pk: p for p in priorities}
     for o in objectives:
         priority = priority_of[o.priority_id]
-        label = f"{priority.key}.{o.number} {o.title[:80]}"
+        label = f"{shown(priority.key)}.{o.number} {o.title[:80]}"
         node = Node(label, url("objective", o.pk), "objective", o.pk)
         node.children = by_objective.get(o.pk, []) + measure_nodes(
             measures_of.get(("objective", o.pk), [])

@@ -20,6 +20,7 @@ from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from strategy_tracker import conflicts
 from strategy_tracker.forms import INCOMPLETE
+from strategy_tracker.numbering import shown
 from strategy_tracker.people import as_id
 
 # The levels an address can name, and where each one's strategy is.
@@ -286,9 +287,9 @@ def _name(item) -> str:
     if isinstance(item, Strategy):
         return item.title
     if isinstance(item, Priority):
-        return f"priority {item.key}"
+        return f"priority {shown(item.key)}"
     if isinstance(item, Objective):
-        return f"objective {item.priority.key}.{item.number}"
+        return f"objective {shown(item.priority.key)}.{item.number}"
     if isinstance(item, Milestone):
         return f"milestone “{item.title[:60]}”"
     return f"measure {item.code}"

@@ -7,7 +7,11 @@ from measures.models import (
     NationalIndicator,
     TrajectoryPoint,
 )
-from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
+from strategy_tracker.admin_bases import (
+    KeptWhenClosedMixin,
+    TrackedHistoryAdmin,
+    TrackedInlineMixin,
+)
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 
 
@@ -35,7 +39,7 @@ class TrajectoryPointInline(TrackedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ReadStateAdminMixin, TrackedHistoryAdmin):
+class MeasureAdmin(KeptWhenClosedMixin, ReadStateAdminMixin, TrackedHistoryAdmin):
     list_display = ["code", "name", "kind", "unit", "direction", "baseline_value", "target_value"]
     list_filter = [
         "kind",

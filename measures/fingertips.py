@@ -661,6 +661,9 @@ def _outcome(fetched: Fetched, proposal: Proposal) -> str:
 
 
 def _refused(link: NationalIndicator, user: AbstractBaseUser) -> Fetched:
+    if link.measure.strategy.is_closed:
+        why = f"{link.measure.code} is of a closed strategy, kept as it was when it closed: it "
+        return Fetched(link, error=why + "takes no more figures.")
     return Fetched(
         link,
         error=f"{user.get_username()} may not import figures for {link.measure.code}: only "

@@ -44,6 +44,7 @@ class StoredReading:
     variation: Variation | None
     assurance: Assurance | None
     kind: str | None
+    target: float | None = None  # the measure's, as the reading was worked out against it
 
     @classmethod
     def of(cls, result: SpcResult) -> "StoredReading":
@@ -53,6 +54,7 @@ class StoredReading:
             result.variation,
             result.assurance,
             result.kind,
+            result.target,
         )
 
 
@@ -131,7 +133,11 @@ def current_readings(measures) -> dict[int, StoredReading]:
     else:
         rows = MeasureReading.objects.filter(measure_id__in=[m.id for m in measures])
     by_id = {m.id: m for m in measures}
-    return {row.measure_id: _stored(row) for row in rows if _is_current(row, by_id[row.measure_id])}
+    return {
+        row.measure_id: _stored(row, by_id[row.measure_id])
+        for row in rows
+        if _is_current(row, by_id[row.measure_id])
+    }
 
 
 def _is_current(row: MeasureReading, measure: Measure) -> bool:
@@ -139,13 +145,14 @@ def _is_current(row: MeasureReading, measure: Measure) -> bool:
     return row.read_at == row.changes and row.inputs == inputs_of(measure)
 
 
-def _stored(row: MeasureReading) -> StoredReading:
+def _stored(row: MeasureReading, measure: Measure) -> StoredReading:
     return StoredReading(
         row.points,
         row.run_chart_only,
         Variation(row.variation) if row.variation else None,
         Assurance(row.assurance) if row.assurance else None,
         row.kind or None,
+        None if measure.target_value is None else float(measure.target_value),
     )
 
 

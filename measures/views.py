@@ -32,6 +32,7 @@ from measures.models import (
 )
 from objectives.models import Strategy
 from strategy_tracker import conflicts
+from strategy_tracker.chart_policy import draws_charts
 from strategy_tracker.dates import short_day
 from strategy_tracker.history import change_log
 
@@ -73,6 +74,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _measure_page(request, code)
 
 
+@draws_charts
 def _measure_page(
     request: HttpRequest, code: str, spc_form: SpcLimitsForm | None = None
 ) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from milestones.forms import MilestoneUpdateForm
 from milestones.models import Milestone, holders
-from strategy_tracker.admin_bases import TrackedHistoryAdmin
+from strategy_tracker.admin_bases import KeptWhenClosedMixin, TrackedHistoryAdmin
 
 LEAD_FIELDS = ("status", "commentary", "forecast_date")
 
@@ -39,6 +39,8 @@ class MilestoneAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["read_version"].initial = self.instance.version
+        if "owner" not in self.fields:
+            return  # shown read only: a closed strategy's milestone
         # The current owner stays listed after losing the role, so an untouched save keeps them.
         self.fields["owner"].queryset = (
             get_user_model()
@@ -90,7 +92,7 @@ class MilestoneAdminForm(forms.ModelForm):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TrackedHistoryAdmin):
+class MilestoneAdmin(KeptWhenClosedMixin, TrackedHistoryAdmin):
     form = MilestoneAdminForm
     list_display = ["title", "objective", "due_date", "due_text", "status", "owner"]
     list_filter = ["status", "objective__priority__strategy", "owner", "due_date"]

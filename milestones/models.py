@@ -377,8 +377,9 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         )
 
     def needs_update(self, now: dt.datetime) -> bool:
-        """Open, and not updated within the reminder interval (or never)."""
-        if self.status in CLOSED:
+        """Open, and not updated within the reminder interval (or never); never one of a
+        closed strategy, which takes no update."""
+        if self.status in CLOSED or self.objective.priority.strategy.is_closed:
             return False
         interval = dt.timedelta(days=settings.MILESTONE_UPDATE_INTERVAL_DAYS)
         return self.last_updated_at is None or self.last_updated_at < now - interval

@@ -13,7 +13,7 @@ from objectives.models import (
     Priority,
     Strategy,
 )
-from strategy_tracker.admin_bases import TrackedAdmin, TrackedInlineMixin
+from strategy_tracker.admin_bases import KeptWhenClosedMixin, TrackedAdmin, TrackedInlineMixin
 from strategy_tracker.admin_forms import ReadStateAdminMixin, ReadStateFormSet
 from strategy_tracker.user_admin import TrackerUserAdmin
 
@@ -126,7 +126,7 @@ class PriorityMeasureInline(TrackedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(TrackedAdmin):
+class PriorityAdmin(KeptWhenClosedMixin, TrackedAdmin):
     list_display = ["__str__", "strategy", "part"]
     list_filter = ["strategy", "part"]
     search_fields = ["title", "description"]
@@ -156,7 +156,7 @@ class ObjectiveMeasureInline(PriorityMeasureInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(TrackedAdmin):
+class ObjectiveAdmin(KeptWhenClosedMixin, TrackedAdmin):
     list_display = ["__str__", "priority"]
     list_filter = ["priority__strategy"]
     search_fields = ["title", "we_will", "where_now", "where_want"]

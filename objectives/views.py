@@ -21,6 +21,7 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 from objectives.progress import Item, build_progress, strategy_rollups
 from objectives.strategy_json import export_strategy, strategy_queryset
 from objectives.tables import SpcSummary
+from strategy_tracker.chart_policy import draws_charts
 from strategy_tracker.people import as_id
 from strategy_tracker.roles import user_roles
 from strategy_tracker.status import Rag
@@ -184,6 +185,7 @@ def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(strategy)
 
 
+@draws_charts
 def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
     progress = build_progress(strategy, today, charts=False, owners=False)
@@ -207,7 +209,7 @@ def _dashboard(request: HttpRequest, strategy: Strategy, status: int = 200) -> H
         "timeline": milestone_timeline(
             timeline_rows,
             today.isoformat(),
-            {p.priority.label: f"P{p.priority.key}" for p in progress.priorities},
+            {p.priority.label: _short_key(p.priority) for p in progress.priorities},
         ),
         "undated_count": sum(1 for _, item in timeline_rows if not item.obj.due_date),
         "needs_attention": needs_attention[:EXCEPTIONS_SHOWN],
@@ -233,6 +235,7 @@ def strategy_milestones(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@draws_charts
 def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> HttpResponse:
     priority = _get_priority(request, slug, key)
     strategy = priority.strategy
@@ -259,6 +262,7 @@ def priority_detail(request: HttpRequest, slug: str, key: tuple[int, int]) -> Ht
 
 
 @require_GET
+@draws_charts
 def objective_detail(
     request: HttpRequest, slug: str, key: tuple[int, int], number: int
 ) -> HttpResponse:
@@ -304,3 +308,10 @@ def strategy_export_json(request: HttpRequest, slug: str) -> JsonResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{strategy.slug}.json"'
     return response
+
+
+def _short_key(priority) -> str:
+    """The timeline key's name for a priority: "P3", or "Part 2 P3" outside Part One."""
+    return (
+        f"P{priority.number}" if priority.part == 1 else f"Part {priority.part} P{priority.number}"
+    )

@@ -22,16 +22,30 @@ from strategy_tracker.people import display_name
 # The scheduled reminders: the day a period opens, a week and a day before returns are due,
 # and weekly once they are late, so nobody gets one every day.
 DAYS_BEFORE_DEADLINE = (7, 1)
+DAILY_AT = dt.time(6, 0)  # when the task worker's daily run opens periods and reminds
 
 
 def reminder_day(period: ReportingPeriod, today: dt.date) -> bool:
-    # The day it opened, if later than its day (the worker was stopped, or the quarter before
-    # was closed late): its leads are told it is open then, not a week before it is due.
-    opened = period.opened_at and timezone.localdate(period.opened_at)
-    if today in (period.opens_on, opened):
+    # Opened later than its day (the worker was stopped, or an Admin opened it by hand after
+    # closing the quarter before late): its leads are told by the first daily run after it
+    # opened, not a week before returns are due.
+    if today == period.opens_on or _first_run_after_opening(period, today):
         return True
     before = (period.closes_on - today).days
     return before in DAYS_BEFORE_DEADLINE or (before < 0 and -before % 7 == 1)
+
+
+def _first_run_after_opening(period: ReportingPeriod, today: dt.date) -> bool:
+    """The first daily run since it opened: the run that opened it (it has no opener), or
+    after an Admin opened it by hand, the first run after that: today's if it was opened
+    between yesterday's run and today's."""
+    if period.opened_at is None:
+        return False
+    opened = timezone.localtime(period.opened_at)
+    if period.opened_by_id is None:
+        return opened.date() == today
+    todays_run = dt.datetime.combine(today, DAILY_AT, opened.tzinfo)
+    return todays_run - dt.timedelta(days=1) < opened <= todays_run
 
 
 def returns_due(today: dt.date | None = None) -> dict:
@@ -126,7 +140,7 @@ def send_reminders(today: dt.date, list_only: bool = False, scheduled: bool = Fa
     due = returns_due(today if scheduled else None)
     for person, periods in sorted(due.items(), key=lambda pair: pair[0].username):
         subject, text = reminder(person, periods, today)
-        if not list_only and not person.email:
+        if not person.email:
             sent.no_address.append(person)
         elif not list_only and (why := send_one(person.email, subject, text)):
             sent.refused.append((person, why))

@@ -17,7 +17,7 @@ from reporting.models import ReminderDay
 
 logger = logging.getLogger(__name__)
 _BOOKING_LOCK_KEY = 7_236_001  # pg_advisory_xact_lock's key for booking the daily run
-DAILY_AT = dt.time(6, 0)  # before the working day: periods open, then reminders go
+DAILY_AT = reminders.DAILY_AT  # before the working day: periods open, then reminders go
 RUN_GIVEN_UP_AFTER = dt.timedelta(hours=1)  # a daily run takes seconds
 
 
@@ -31,21 +31,40 @@ def daily_reporting_jobs() -> dict:
     """Open the periods whose day has come, send the day's reminders, then book tomorrow's run;
     and work out any measure's SPC reading left stale (a refresh lost with a stopped worker)."""
     today = timezone.localdate()
-    # Tomorrow's run is booked first, and the readings worked out, so a failure below (the
-    # mail server down, say) costs one day's reminders, not every day's after it.
+    # Tomorrow's run is booked first, so a failure below (the mail server down, say) costs one
+    # day's jobs, not every day's after it; and each job runs whether or not one before it
+    # failed: the run fails, naming each, once all have run.
     schedule_daily_jobs(after=today)
-    readings = measure_readings.refresh()
     opened = cycle.open_due_periods(today)
-    result = {"opened": [p.pk for p in opened], "readings": readings}
+    result, failed = {"opened": [p.pk for p in opened]}, []
+    try:
+        result |= _reminders(today)
+    except Exception as error:  # noqa: BLE001 - said below, after the readings
+        failed.append(f"reminders: {error!r}")
+    try:
+        result["readings"] = measure_readings.refresh()
+    except Exception as error:  # noqa: BLE001
+        failed.append(f"readings: {error!r}")
+    if failed:
+        raise DailyJobsFailed("; ".join(failed))
+    return result
+
+
+class DailyJobsFailed(RuntimeError):
+    """One or more of a day's jobs failed; the others ran."""
+
+
+def _reminders(today: dt.date) -> dict:
+    """The day's reminders, once a day whatever runs that day (a second worker, a restart)."""
     try:
         with transaction.atomic():
             ReminderDay.objects.create(day=today)
     except IntegrityError:  # another run today sent them, or is sending them
-        return result | {"reminded": 0, "reminders": "sent already today"}
+        return {"reminded": 0, "reminders": "sent already today"}
     sent = reminders.send_reminders(today, scheduled=True)
     if sent.refused:
         logger.error("Reminders not sent: %s", ", ".join(p.username for p, _ in sent.refused))
-    return result | {
+    return {
         "reminded": len(sent.reminded),
         "no_address": [p.username for p in sent.no_address],
         "not_sent": [f"{p.username}: {why}" for p, why in sent.refused],

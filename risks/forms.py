@@ -9,6 +9,7 @@ from milestones.forms import ChoiceOfRows, UserChoiceField
 from objectives.models import Objective, Priority, Strategy
 from risks.models import Risk, RiskAction, risk_owners
 from strategy_tracker.forms import DateInput, MultilineTextField
+from strategy_tracker.numbering import shown
 
 TEXT_FIELDS = [
     "cause",
@@ -29,12 +30,12 @@ class LinkChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
 
 class PriorityChoiceField(LinkChoiceField):
     def label_from_instance(self, priority: Priority) -> str:
-        return f"Priority {priority.key}: {priority.title}"
+        return f"Priority {shown(priority.key)}: {priority.title}"
 
 
 class ObjectiveChoiceField(LinkChoiceField):
     def label_from_instance(self, objective: Objective) -> str:
-        return f"Objective {objective.priority.key}.{objective.number}: {objective.title}"
+        return f"Objective {shown(objective.priority.key)}.{objective.number}: {objective.title}"
 
 
 def _owners(strategy: Strategy, current):
@@ -156,8 +157,8 @@ class RiskForm(forms.ModelForm):
         return data
 
     def links_text(self, priorities, objectives) -> str:
-        named = [f"priority {p.key}" for p in priorities] + [
-            f"objective {o.priority.key}.{o.number}" for o in objectives
+        named = [f"priority {shown(p.key)}" for p in priorities] + [
+            f"objective {shown(o.priority.key)}.{o.number}" for o in objectives
         ]
         return ", ".join(sorted(named)) or "none"
 

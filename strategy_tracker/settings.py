@@ -66,11 +66,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "strategy_tracker.request_log.RequestLogMiddleware",
+    # Outside every middleware that answers by itself (a body too large, the database gone),
+    # so those answers carry the security headers too.
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before anything reads a body (the CSRF check does): refuses one larger than any the
     # app accepts, unread.
     "strategy_tracker.request_limits.RequestSizeLimitMiddleware",
     "strategy_tracker.database_errors.DatabaseUnavailableMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files stay cacheable: Cache-Control: no-store on every
     # response to someone signed in or setting a session.
@@ -85,8 +89,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside auth and messages, so the page it gives an empty 405 has the full layout.
     "strategy_tracker.error_pages.MethodNotAllowedPageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -169,6 +171,9 @@ STORAGES = {
 # Sessions live in the database so any number of app servers can share them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A shared ward or office PC: closing the browser signs out (the cookie has no expiry of its
+# own); the server still ends a session after SESSION_COOKIE_AGE without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # HTTPS protections: on whenever DEBUG is off, each overridable for an unusual deployment.
 SECURE_PROXY_SSL_HEADER = (
@@ -199,12 +204,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
+        # No inline styles: the pages that draw plotly.js charts allow them for the charts'
+        # own (strategy_tracker/chart_policy.py).
         "style-src": ["'self'"],
-        # plotly.js writes its own <style> rules and style attributes as it draws a chart, with
-        # content that varies, so hashes cannot list them. Inline *styles* are allowed for that;
-        # inline *script* never is, and every page escapes what users type.
-        "style-src-elem": ["'self'", "'unsafe-inline'"],
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

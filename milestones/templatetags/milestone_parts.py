@@ -12,6 +12,7 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 
 from milestones.tables import MilestoneTable
 from strategy_tracker.escaping import esc
+from strategy_tracker.numbering import shown
 from strategy_tracker.people import display_name
 from strategy_tracker.templatetags.tracker import rag_badge, short_day, strategy_badges
 
@@ -171,7 +172,8 @@ def _my_row(row: dict, user) -> str:
     return (
         f'<tr>\n      <td><a href="{esc(m.get_absolute_url())}">{esc(m.title)}</a>{delegate}</td>\n'
         f'      <td data-label="Strategy">{esc(strategy.title)}{strategy_badges(strategy)}<br>'
-        f'<span class="muted">Priority {esc(priority.key)}, objective {objective.number}</span>'
+        f'<span class="muted">Priority {esc(shown(priority.key))}, '
+        f"objective {objective.number}</span>"
         "</td>\n"
         f'      <td data-label="Due">{short_day(m.due_date) or "No date"}</td>\n'
         f'      <td data-label="Status">{rag_badge(row["status"])}</td>\n'

@@ -123,3 +123,48 @@ def test_its_measures_take_no_more_figures_or_ratings(closed, client):
     assert "SHUT-1" not in template
     rating = client.get(reverse("measures:data_quality", args=[measure.code]))
     assert rating.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "model", ["milestones_milestone", "measures_measure", "objectives_objective"]
+)
+def test_the_django_admin_shows_a_closed_strategys_items_and_changes_none(closed, client, model):
+    """The app refused; the Django admin still saved a new status, or SPC limits (found by a
+    second reading of the change)."""
+    from django.contrib.auth import get_user_model
+
+    strategy, objective, milestone, lead, admin = closed
+    item = {
+        "milestones_milestone": milestone,
+        "measures_measure": make_measure(objective, code="SHUT-2"),
+        "objectives_objective": objective,
+    }[model]
+    site_admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(site_admin)
+    url = reverse(f"admin:{model}_change", args=[item.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # shown, read only
+    before = type(item).objects.filter(pk=item.pk).values().get()
+    assert client.post(url, {"title": "Changed", "status": "off_track"}).status_code == 403
+    assert type(item).objects.filter(pk=item.pk).values().get() == before
+
+
+def test_the_django_admin_adds_nothing_under_a_closed_strategy(closed, client):
+    from django.contrib.auth import get_user_model
+
+    strategy, objective, milestone, lead, admin = closed
+    site_admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(site_admin)
+    response = client.post(
+        reverse("admin:milestones_milestone_add"),
+        {
+            "objective": objective.pk,
+            "position": 9,
+            "title": "Added after close",
+            "status": "on_track",
+        },
+    )
+    assert response.status_code == 200
+    assert "That strategy is closed" in response.content.decode()
+    assert not Milestone.objects.filter(title="Added after close").exists()
