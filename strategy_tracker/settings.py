@@ -68,9 +68,9 @@ MIDDLEWARE = [
     "strategy_tracker.request_log.RequestLogMiddleware",
     # Outside every middleware that answers by itself (a body too large, the database gone),
     # so those answers carry the security headers too.
-    "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body (the CSRF check does): refuses one larger than any the
     # app accepts, unread.
     "strategy_tracker.request_limits.RequestSizeLimitMiddleware",

@@ -72,3 +72,14 @@ def test_the_413_refusal_carries_the_security_headers(client):
         if not response.has_header(h)
     ]
     assert not missing, missing
+
+
+def test_a_refused_host_carries_the_frame_and_content_policies(settings):
+    """Over plain HTTP the HTTPS redirect asks the host first, and its 400 went out bare."""
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT, settings.ALLOWED_HOSTS = True, ["tracker.example.nhs.uk"]
+    response = Client().get("/healthz", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.has_header("Content-Security-Policy")
+    assert response["X-Frame-Options"] == "DENY"
