@@ -3,6 +3,7 @@ milestone, a measure), each with the strategy's outline beside it. Admins only."
 
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -129,6 +130,11 @@ def _refuse_if_closed(request, strategy: Strategy):
 
 def _screen(request, strategy, template, status=200, **context) -> HttpResponse:
     context |= {"strategy": strategy, "outline": outline(strategy)}
+    if strategy.is_closed:
+        # Shown, not offered: a box that takes typing with no way to save it loses the words.
+        for form in (v for v in context.values() if isinstance(v, forms.BaseForm)):
+            for field in form.fields.values():
+                field.disabled = True
     return render(request, f"editor/{template}", context, status=status)
 
 

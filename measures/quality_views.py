@@ -13,6 +13,7 @@ from measures.forms import DataQualityForm
 from measures.models import DataQualityRating, Measure
 from objectives.models import Strategy
 from strategy_tracker import conflicts
+from strategy_tracker.error_pages import NobodyMay
 
 STALE = (
     "Someone else saved this measure's rating while you had it open, so nothing was saved. "
@@ -30,7 +31,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     if measure.strategy.is_closed:
-        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("Only those who import this measure's figures rate their quality.")
     rating = DataQualityRating.objects.filter(measure=measure).first()

@@ -34,6 +34,7 @@ from objectives.models import Strategy
 from strategy_tracker import conflicts
 from strategy_tracker.chart_policy import draws_charts
 from strategy_tracker.dates import short_day
+from strategy_tracker.error_pages import NobodyMay
 from strategy_tracker.history import change_log
 
 MEASURE_FIELDS = [
@@ -129,7 +130,7 @@ def _measure_context(measure: Measure) -> dict:
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
     if found.strategy.is_closed:
-        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not found.is_managed_by(request.user):
         raise PermissionDenied(
             "Only Admins of the strategy's lead organisation, or of the organisation "

@@ -356,6 +356,11 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def nothing_reported(self) -> bool:
         return status_rules.nothing_reported(self.status, self.last_updated_at)
 
+    @property
+    def reported_status(self) -> str:
+        """What its owner reported, in words: "Nothing reported yet" if nobody has."""
+        return "Nothing reported yet" if self.nothing_reported else self.get_status_display()
+
     def lock(self) -> None:
         """Lock the row until the current transaction ends, and read it afresh."""
         Milestone.objects.select_for_update().filter(pk=self.pk).exists()

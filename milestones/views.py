@@ -31,6 +31,7 @@ from milestones.models import (
 )
 from milestones.status import CLOSED
 from objectives.models import Strategy
+from strategy_tracker.error_pages import NobodyMay
 from strategy_tracker.people import as_id
 from strategy_tracker.roles import PROGRAMME_LEAD, is_admin, user_roles
 
@@ -70,6 +71,10 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         context["latest_change"] = context["history"][0]
     pending = sign_off.latest_submissions([milestone.pk]).get(milestone.pk)
     context["submission"] = pending
+    # Its words are the lead's and the approvers' until approved: the board sees what counts.
+    context["submission_words"] = pending is not None and (
+        can_update or context["strategy"].may_approve(request.user)
+    )
     if can_update and "form" not in extra:
         start = sign_off.form_start(milestone, pending)
         context["form"] = MilestoneUpdateForm(milestone=milestone, initial=start)
@@ -192,7 +197,7 @@ def _not_saved(request, milestone, why: str, typed, back, status: int) -> HttpRe
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
     milestone = _get_milestone(request, **address)
     if milestone.objective.priority.strategy.is_closed:
-        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not milestone.is_managed_by(request.user):
         raise PermissionDenied(
             "Only Admins of the strategy's lead organisation, or of the organisation "

@@ -29,6 +29,7 @@ from reporting.report import earlier_closed, pdf_title, report_context
 from reporting.returns import returns_in
 from strategy_tracker import conflicts
 from strategy_tracker.dates import long_day
+from strategy_tracker.error_pages import NobodyMay
 from strategy_tracker.people import as_id, display_name
 
 MANAGE = "reporting.change_reportingperiod"
@@ -91,7 +92,7 @@ def _page(
             }
         )
     quarter = cycle.next_quarter(strategy, today)
-    if can_manage and schedule_form is None and quarter:
+    if can_manage and schedule_form is None and quarter and not strategy.is_closed:
         opens, closes = cycle.default_window(quarter)
         schedule_form = ScheduleForm(
             initial={"quarter": quarter.label, "opens_on": opens, "closes_on": closes}
@@ -287,7 +288,7 @@ def sign_off_settings(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     _require_manager(request, strategy)
     if strategy.is_closed:
-        raise PermissionDenied(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL)
     with transaction.atomic():
         strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
         form = SignOffForm(request.POST, strategy=strategy)

@@ -21,6 +21,7 @@ from risks.models import Risk, StaleRiskError, next_number, threatened
 from risks.scoring import heat_map
 from risks.tables import RiskTable
 from strategy_tracker import conflicts
+from strategy_tracker.error_pages import NobodyMay
 from strategy_tracker.visible_text import printable
 
 RISKS_PER_PAGE = 50
@@ -93,7 +94,7 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
     if not strategy.is_administered_by(request.user):
         raise PermissionDenied(f"Only Admins of {strategy.organisation} add risks to it.")
     if strategy.is_closed:
-        raise PermissionDenied("This strategy is closed: its register takes no new risks.")
+        raise NobodyMay("This strategy is closed: its register takes no new risks.")
     risk = Risk(strategy=strategy)
     form = RiskForm(request.POST or None, instance=risk, strategy=strategy)
     actions = action_formset(request.POST or None, risk=risk, strategy=strategy)

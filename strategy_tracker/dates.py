@@ -38,6 +38,14 @@ def long_day(date: dt.date) -> str:
     return f"{date.day} {LONG_MONTHS[date.month - 1]} {date.year}"
 
 
+def names_the_month_of(text: str, date: dt.date) -> bool:
+    """Whether `text` only names the month `date` falls in ("Apr 2013", "April 2013", "Sept
+    2013"): beside that date it says nothing more."""
+    words = ["sep" if w == "sept" else w for w in text.strip().lower().replace(".", "").split()]
+    month = {SHORT_MONTHS[date.month - 1].lower(), LONG_MONTHS[date.month - 1].lower()}
+    return len(words) == 2 and words[0] in month and words[1] == str(date.year)
+
+
 def month_year(date: dt.date) -> str:
     """Mar 2024."""
     return f"{SHORT_MONTHS[date.month - 1]} {date.year}"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from django.contrib.sessions.exceptions import SessionInterrupted
-from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -48,12 +48,21 @@ def back_url(request: HttpRequest) -> str | None:
     return path
 
 
+class NobodyMay(PermissionDenied):
+    """Refused whoever asks (a closed strategy is kept as it was): the page does not suggest
+    asking for access, which would not help."""
+
+
 @requires_csrf_token
 def permission_denied(
     request: HttpRequest, exception: Exception, template_name: str = "403.html"
 ) -> HttpResponse:
     """handler403: as Django's, plus the link back."""
-    context = {"exception": str(exception), "back_url": back_url(request)}
+    context = {
+        "exception": str(exception),
+        "back_url": back_url(request),
+        "nobody_may": isinstance(exception, NobodyMay),
+    }
     return HttpResponseForbidden(render_to_string(template_name, context, request))
 
 

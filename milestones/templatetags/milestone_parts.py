@@ -14,7 +14,7 @@ from milestones.tables import MilestoneTable
 from strategy_tracker.escaping import esc
 from strategy_tracker.numbering import shown
 from strategy_tracker.people import display_name
-from strategy_tracker.templatetags.tracker import rag_badge, short_day, strategy_badges
+from strategy_tracker.templatetags.tracker import due_words, rag_badge, short_day, strategy_badges
 
 register = template.Library()
 
@@ -73,17 +73,14 @@ def _row(m, status, shows_objective: bool) -> str:
             f'<td data-label="Objective"><a href="{esc(o.get_absolute_url())}">'
             f"{o.priority.number}.{o.number}</a></td>"
         )
-    if m.due_date:
-        due = f'{short_day(m.due_date)}<br><span class="muted">{esc(m.due_text)}</span>'
-    else:
-        due = esc(m.due_text or "No date")
+    due = esc(due_words(m.due_date, m.due_text))
     owner = esc(display_name(m.owner)) if m.owner else "—"
     updated = short_day(m.last_updated_at) or "Never"
     return (
         f'<tr>\n  <td>{heading}<a href="{esc(m.get_absolute_url())}">{esc(m.title)}</a></td>'
         f"{objective}\n"
         f'  <td data-label="Due">{due}</td>\n'
-        f'  <td data-label="Reported status">{esc(m.get_status_display())}</td>\n'
+        f'  <td data-label="Reported status">{esc(m.reported_status)}</td>\n'
         f'  <td data-label="RAG">{rag_badge(status)}</td>\n'
         f'  <td data-label="Owner">{owner}</td>\n'
         f'  <td data-label="Last update">{updated}</td>\n</tr>'

@@ -11,6 +11,7 @@ from measures import data_quality
 from measures.periods import period_words
 from objectives.progress import PriorityProgress
 from objectives.tables import SpcSummary
+from strategy_tracker.dates import names_the_month_of
 from strategy_tracker.escaping import esc, esc_lines
 from strategy_tracker.numbering import shown
 from strategy_tracker.people import display_name
@@ -92,7 +93,7 @@ def _exception_row(p: PriorityProgress, item) -> str:
         f'<span class="muted">Priority {esc(shown(p.priority.key))}</span></td>\n'
         f'      <td data-label="Owner">{owner}</td>\n'
         f'      <td data-label="Due">{short_day(m.due_date) or "No date"} '
-        f'<span class="muted">{esc(m.due_text)}</span></td>\n'
+        f'<span class="muted">{esc(_document_words(m))}</span></td>\n'
         f'      <td data-label="Status">{rag_badge(item.status)}</td>\n'
         f'      <td data-label="Owner\'s latest report">{_latest_report(m)}</td>\n    </tr>'
     )
@@ -112,3 +113,11 @@ def _latest_report(m) -> str:
         f"</strong>{forecast}</p>{commentary}\n"
         f'        <p class="muted">{by}, {short_day(m.last_updated_at)}</p>\n        '
     )
+
+
+def _document_words(m) -> str:
+    """Beside the due day, the document's words for it, in quotes, unless they only name its
+    month ("Apr 2013" beside 30 Apr 2013 read "30 Apr 2013 Apr 2013")."""
+    if not m.due_text or (m.due_date and names_the_month_of(m.due_text, m.due_date)):
+        return ""
+    return f"(“{m.due_text}”)"

@@ -128,9 +128,13 @@ def short_day(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def due_words(due_date: dt.date | None, due_text: str = "") -> str:
     """A milestone's due day, and beside it its document's own words where it has them
-    ("31 Mar 2024 (“in Year 1”)"): the day is a reading of the words, not what they say."""
+    ("31 Mar 2024 (“in Year 1”)"): the day is a reading of the words, not what they say.
+    Words naming just the month ("Sept 2013") are shown alone: the day would add nothing the
+    document says."""
     day = short_day(due_date)
     if day and due_text:
+        if dates.names_the_month_of(due_text, due_date):
+            return due_text
         return f"{day} (“{due_text}”)"
     return day or due_text or "No date"
 
