@@ -90,6 +90,6 @@ def test_a_file_that_is_no_backup_is_refused_and_every_row_kept(tmp_path, conten
 
 
 @pytest.mark.django_db
-def test_restoring_a_folder_says_there_is_no_such_file(tmp_path):
-    with pytest.raises(CommandError, match="no such file"):
+def test_restoring_a_folder_says_it_is_a_folder(tmp_path):
+    with pytest.raises(CommandError, match="is a folder, not a backup file: nothing restored"):
         call_command("restore", str(tmp_path), "--yes", stdout=StringIO())

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, file: Path, yes: bool = False, **options):
+        if file.is_dir():
+            raise CommandError(f"{file} is a folder, not a backup file: nothing restored.")
         if not file.is_file():
             raise CommandError(f"{file}: no such file.")
         if connection.vendor == "sqlite":
