@@ -7,6 +7,7 @@ from measures.models import (
     NationalIndicator,
     TrajectoryPoint,
 )
+from strategy_tracker.admin import NoDeleteMixin
 from strategy_tracker.admin_bases import (
     KeptWhenClosedMixin,
     TrackedHistoryAdmin,
@@ -15,7 +16,7 @@ from strategy_tracker.admin_bases import (
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 
 
-class MeasureValueInline(admin.TabularInline):
+class MeasureValueInline(NoDeleteMixin, admin.TabularInline):
     """Figures are read here, not written: they arrive by import, which applies every rule
     (range, quarter end, not in the future, restatements confirmed) and keeps who and when."""
 

@@ -5,6 +5,7 @@ from measures import data_quality
 from measures.models import DataQualityRating, Measure
 from measures.spc import MIN_BASELINE_POINTS
 from strategy_tracker.forms import DateInput, MultilineTextField
+from strategy_tracker.visible_text import says_something
 
 
 class UploadForm(forms.Form):
@@ -112,7 +113,7 @@ class SpcLimitsForm(forms.Form):
                 code="conflict",
             )
         # Saving the form as it was shown changes nothing, so it needs no reason.
-        if not self.errors and self.changes_limits and not (data.get("reason") or "").strip():
+        if not self.errors and self.changes_limits and not says_something(data.get("reason")):
             self.add_error("reason", "Say why the limits are being changed.")
         return data
 

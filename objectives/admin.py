@@ -15,10 +15,11 @@ from objectives.models import (
 )
 from strategy_tracker.admin_bases import KeptWhenClosedMixin, TrackedAdmin, TrackedInlineMixin
 from strategy_tracker.admin_forms import ReadStateAdminMixin, ReadStateFormSet
+from strategy_tracker.admin_lookups import SaneAutocompleteMixin
 from strategy_tracker.user_admin import TrackerUserAdmin
 
 
-class MembershipInline(ReadStateAdminMixin, admin.TabularInline):
+class MembershipInline(SaneAutocompleteMixin, ReadStateAdminMixin, admin.TabularInline):
     """A person's roles, each in one organisation. Taking a role away is deleting its row
     (the history keeps who held what, and when). A row changed on another page since this one
     was opened (the person's, or their organisation's) is neither saved over nor deleted."""
@@ -89,7 +90,7 @@ class PartnerInline(ReadStateAdminMixin, admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(TrackedAdmin):
+class StrategyAdmin(KeptWhenClosedMixin, TrackedAdmin):
     list_display = ["title", "organisation", "period_start", "period_end", "status", "illustrative"]
     list_filter = ["status", "illustrative", "organisation"]
     search_fields = ["title", "slug", "organisation__name"]

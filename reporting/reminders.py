@@ -29,7 +29,8 @@ def reminder_day(period: ReportingPeriod, today: dt.date) -> bool:
     # Opened later than its day (the worker was stopped, or an Admin opened it by hand after
     # closing the quarter before late): its leads are told by the first daily run after it
     # opened, not a week before returns are due.
-    if today == period.opens_on or _first_run_after_opening(period, today):
+    opened_early = period.opened_at and timezone.localdate(period.opened_at) < period.opens_on
+    if (today == period.opens_on and not opened_early) or _first_run_after_opening(period, today):
         return True
     before = (period.closes_on - today).days
     return before in DAYS_BEFORE_DEADLINE or (before < 0 and -before % 7 == 1)

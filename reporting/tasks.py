@@ -35,8 +35,11 @@ def daily_reporting_jobs() -> dict:
     # day's jobs, not every day's after it; and each job runs whether or not one before it
     # failed: the run fails, naming each, once all have run.
     schedule_daily_jobs(after=today)
-    opened = cycle.open_due_periods(today)
-    result, failed = {"opened": [p.pk for p in opened]}, []
+    result, failed = {}, []
+    try:
+        result["opened"] = [p.pk for p in cycle.open_due_periods(today)]
+    except Exception as error:  # noqa: BLE001 - said below, after the other jobs
+        failed.append(f"opening periods: {error!r}")
     try:
         result |= _reminders(today)
     except Exception as error:  # noqa: BLE001 - said below, after the readings

@@ -91,9 +91,16 @@ class Risk(Scored, models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="risks")
     number = models.PositiveIntegerField(help_text="R1, R2…: its reference in the register.")
     title = models.CharField(max_length=300, validators=[visible_text])
-    cause = models.TextField(help_text="Because of… (what gives rise to the risk)")
-    event = models.TextField(help_text="…there is a risk that… (what might happen)")
-    effect = models.TextField(help_text="…resulting in… (what it would do to the objectives)")
+    cause = models.TextField(
+        help_text="Because of… (what gives rise to the risk)", validators=[visible_text]
+    )
+    event = models.TextField(
+        help_text="…there is a risk that… (what might happen)", validators=[visible_text]
+    )
+    effect = models.TextField(
+        help_text="…resulting in… (what it would do to the objectives)",
+        validators=[visible_text],
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -265,7 +272,7 @@ class RiskAction(models.Model):
     """What is being done to bring the risk down to its target, by whom and when."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
+    description = models.TextField(validators=[visible_text])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

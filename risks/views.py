@@ -128,7 +128,7 @@ def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         )
         typed = _typed(request.POST) if request.method == "POST" else []
         if not typed:
-            raise PermissionDenied(why)
+            raise (NobodyMay if risk.strategy.is_closed else PermissionDenied)(why)
         # Given to someone else, or the strategy closed, since the page was opened: what was
         # typed is shown back, not lost with a bare 403.
         context = {"strategy": risk.strategy, "risk": risk, "why": why, "typed": typed}

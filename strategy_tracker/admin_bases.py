@@ -13,11 +13,12 @@ from strategy_tracker.admin import (
 )
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 from strategy_tracker.admin_history import HistoryReadOnlyMixin
-from strategy_tracker.admin_lookups import SaneLookupsMixin
+from strategy_tracker.admin_lookups import SaneAutocompleteMixin, SaneLookupsMixin
 
 
 class TrackedAdmin(
     ReadStateAdminMixin,
+    SaneAutocompleteMixin,
     SaneLookupsMixin,
     NoDeleteMixin,
     LineBreaksMixin,
@@ -28,6 +29,7 @@ class TrackedAdmin(
 
 
 class TrackedHistoryAdmin(
+    SaneAutocompleteMixin,
     SaneLookupsMixin,
     NoDeleteMixin,
     LineBreaksMixin,

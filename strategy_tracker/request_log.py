@@ -7,11 +7,13 @@ such an address is logged as its pattern.
 
 import json
 import logging
+import re
 import time
 
 logger = logging.getLogger("strategy_tracker.requests")
-# Pages whose addresses carry a secret.
-SECRET_IN_ADDRESS = {"password_reset_confirm"}
+# Addresses that carry a secret: a reset link's token, however the link arrives (with or
+# without its last slash, mangled), so matched by where it starts, not by the page it reaches.
+SECRET_IN_ADDRESS = re.compile(r"^/accounts/reset/.+")
 
 
 class RequestLogMiddleware:
@@ -39,7 +41,6 @@ class RequestLogMiddleware:
 
 
 def _loggable_path(request) -> str:
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name in SECRET_IN_ADDRESS:
-        return "/" + match.route  # "/accounts/reset/<uidb64>/<token>/"
+    if SECRET_IN_ADDRESS.match(request.path):
+        return "/accounts/reset/…"
     return request.path

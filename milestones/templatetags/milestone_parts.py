@@ -71,7 +71,7 @@ def _row(m, status, shows_objective: bool) -> str:
         o = m.objective
         objective = (
             f'<td data-label="Objective"><a href="{esc(o.get_absolute_url())}">'
-            f"{o.priority.number}.{o.number}</a></td>"
+            f"{esc(shown(o.priority.key))}.{o.number}</a></td>"
         )
     due = esc(due_words(m.due_date, m.due_text))
     owner = esc(display_name(m.owner)) if m.owner else "—"
@@ -172,7 +172,7 @@ def _my_row(row: dict, user) -> str:
         f'<span class="muted">Priority {esc(shown(priority.key))}, '
         f"objective {objective.number}</span>"
         "</td>\n"
-        f'      <td data-label="Due">{short_day(m.due_date) or "No date"}</td>\n'
+        f'      <td data-label="Due">{esc(due_words(m.due_date, m.due_text))}</td>\n'
         f'      <td data-label="Status">{rag_badge(row["status"])}</td>\n'
         f'      <td data-label="Last update">{short_day(m.last_updated_at) or "Never"}{note}</td>'
         "\n    </tr>"

@@ -92,7 +92,7 @@ def _exception_row(p: PriorityProgress, item) -> str:
         f'<a href="{esc(m.get_absolute_url())}">{esc(m.title)}</a><br>'
         f'<span class="muted">Priority {esc(shown(p.priority.key))}</span></td>\n'
         f'      <td data-label="Owner">{owner}</td>\n'
-        f'      <td data-label="Due">{short_day(m.due_date) or "No date"} '
+        f'      <td data-label="Due">{_due_day(m)} '
         f'<span class="muted">{esc(_document_words(m))}</span></td>\n'
         f'      <td data-label="Status">{rag_badge(item.status)}</td>\n'
         f'      <td data-label="Owner\'s latest report">{_latest_report(m)}</td>\n    </tr>'
@@ -115,9 +115,14 @@ def _latest_report(m) -> str:
     )
 
 
+def _due_day(m) -> str:
+    """The due day; without one, the document's words for when ("Ongoing"), or "No date"."""
+    return short_day(m.due_date) or esc(m.due_text) or "No date"
+
+
 def _document_words(m) -> str:
     """Beside the due day, the document's words for it, in quotes, unless they only name its
     month ("Apr 2013" beside 30 Apr 2013 read "30 Apr 2013 Apr 2013")."""
-    if not m.due_text or (m.due_date and names_the_month_of(m.due_text, m.due_date)):
-        return ""
+    if not m.due_date or not m.due_text or names_the_month_of(m.due_text, m.due_date):
+        return ""  # without a day, the words stand in its place (_due_day)
     return f"(“{m.due_text}”)"
