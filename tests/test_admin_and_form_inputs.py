@@ -100,3 +100,13 @@ def test_an_odd_value_in_an_admin_autocomplete_field_is_refused_not_a_500(site_a
     data = _opened(client, url, "milestone_form") | {"objective": ["abc"]}
 
     assert client.post(url, data).status_code != 500
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/milestones/milestone/add/", "/admin/login/"])
+def test_every_admin_page_loads_the_script_that_keeps_pasted_text_whole(client, site_admin, url):
+    """An admin box cut a pasted 1,000 characters to its 300 and saved them without a word:
+    the app's pages load static/js/forms.js, which takes maxlength off; the admin did not."""
+    if url != "/admin/login/":
+        client.force_login(site_admin)
+    page = client.get(url).content.decode()
+    assert '<script src="/static/js/forms.js"></script>' in page
