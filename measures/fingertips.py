@@ -661,7 +661,7 @@ def _outcome(fetched: Fetched, proposal: Proposal) -> str:
 
 
 def _refused(link: NationalIndicator, user: AbstractBaseUser) -> Fetched:
-    if link.measure.strategy.is_closed:
+    if link.measure.in_closed_strategy:
         why = f"{link.measure.code} is of a closed strategy, kept as it was when it closed: it "
         return Fetched(link, error=why + "takes no more figures.")
     return Fetched(

@@ -30,7 +30,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         ),
         code=code,
     )
-    if measure.strategy.is_closed:
+    if measure.in_closed_strategy:
         raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("Only those who import this measure's figures rate their quality.")

@@ -129,7 +129,7 @@ def _measure_context(measure: Measure) -> dict:
 @permission_required("measures.change_measure", raise_exception=True)
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
-    if found.strategy.is_closed:
+    if found.in_closed_strategy:
         raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not found.is_managed_by(request.user):
         raise PermissionDenied(

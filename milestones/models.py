@@ -342,7 +342,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         organisation responsible for it; or whoever manages it (is_managed_by). Checked on
         the server for every write; updatable_by is its SQL twin. Nobody, once its strategy
         is closed (is_managed_by)."""
-        if self.objective.priority.strategy.is_closed:
+        if self.in_closed_strategy:
             return False
         if self.is_managed_by(user):
             return True
@@ -368,7 +368,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
 
     def who_may_update(self) -> str:
         """Says, for someone who may not, who may update it."""
-        if self.objective.priority.strategy.is_closed:
+        if self.in_closed_strategy:
             return "This strategy is closed: its milestones are kept as they were when it closed."
         if self.owner is None:
             return (
@@ -384,7 +384,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def needs_update(self, now: dt.datetime) -> bool:
         """Open, and not updated within the reminder interval (or never); never one of a
         closed strategy, which takes no update."""
-        if self.status in CLOSED or self.objective.priority.strategy.is_closed:
+        if self.status in CLOSED or self.in_closed_strategy:
             return False
         interval = dt.timedelta(days=settings.MILESTONE_UPDATE_INTERVAL_DAYS)
         return self.last_updated_at is None or self.last_updated_at < now - interval

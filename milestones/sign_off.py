@@ -140,7 +140,7 @@ def approve(submission: Submission, by) -> Submission:
         submission = _decidable(submission, by)
         name = display_name(by)
         submitter = submission.submitted_by
-        if submission.milestone.objective.priority.strategy.is_closed:
+        if submission.milestone.in_closed_strategy:
             raise SignOffRefused(
                 "This strategy was closed after the update was sent: it is kept as it was when "
                 "it closed, so the update cannot count. Return it to say so."

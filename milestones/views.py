@@ -107,7 +107,7 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
         # Given to someone else since the page was opened, most likely: what was typed is
         # shown back, not lost with a bare 403.
         why = milestone.who_may_update()
-        if not milestone.objective.priority.strategy.is_closed:
+        if not milestone.in_closed_strategy:
             why += " It may have been given to someone else since you opened its page."
         return _not_saved(request, milestone, why, typed, milestone, 403)
     form = MilestoneUpdateForm(request.POST, milestone=milestone)
@@ -196,7 +196,7 @@ def _not_saved(request, milestone, why: str, typed, back, status: int) -> HttpRe
 @permission_required("milestones.change_milestone", raise_exception=True)
 def milestone_assign(request: HttpRequest, **address) -> HttpResponse:
     milestone = _get_milestone(request, **address)
-    if milestone.objective.priority.strategy.is_closed:
+    if milestone.in_closed_strategy:
         raise NobodyMay(Strategy.CLOSED_REFUSAL)
     if not milestone.is_managed_by(request.user):
         raise PermissionDenied(

@@ -70,17 +70,22 @@ class NamesResponsiblePartner:
         except (AttributeError, ObjectDoesNotExist):
             return None
 
+    @property
+    def in_closed_strategy(self) -> bool:
+        """Its strategy is closed: kept as it was when it closed, so it takes no change."""
+        strategy = self.strategy_or_none()
+        return strategy is not None and strategy.is_closed
+
     def is_managed_by(self, user) -> bool:
         """Whether `user` looks after it (sets a milestone's owner and delegates, a measure's
         SPC limits): a site administrator, or an Admin of the strategy's lead organisation
         or of the organisation responsible for it. Nobody, once its strategy is closed: it is
         kept as it was when it closed."""
-        strategy = self.strategy_or_none()
-        if strategy.is_closed:
+        if self.in_closed_strategy:
             return False
         if is_site_administrator(user):
             return True
-        lead = strategy.organisation_id
+        lead = self.strategy_or_none().organisation_id
         return bool({lead, self.responsible_organisation_id} & organisations_where(user, ADMIN))
 
     def clean(self) -> None:

@@ -47,8 +47,9 @@ class TrackedInlineMixin(ReadStateAdminMixin, NoDeleteMixin, LineBreaksMixin):
 def _closed(item) -> bool:
     """Whether `item` (a strategy, or an item of one: a priority, objective, milestone or
     measure) belongs to a closed strategy."""
-    strategy = item.strategy_or_none() if hasattr(item, "strategy_or_none") else item
-    return bool(getattr(strategy, "is_closed", False))
+    if hasattr(item, "in_closed_strategy"):
+        return item.in_closed_strategy
+    return bool(getattr(item, "is_closed", False))  # a strategy itself
 
 
 class KeptWhenClosedMixin:
