@@ -20,7 +20,8 @@ from milestones.forms import MilestonePeopleForm
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from strategy_tracker import conflicts
-from strategy_tracker.forms import INCOMPLETE
+from strategy_tracker.error_pages import NobodyMay
+from strategy_tracker.forms import INCOMPLETE, typed_texts
 from strategy_tracker.numbering import shown
 from strategy_tracker.people import as_id
 
@@ -121,8 +122,13 @@ def editor_url(item) -> str:
     return reverse("editor:item", args=[strategy.slug, level, item.pk])
 
 
-def _refuse_if_closed(request, strategy: Strategy):
+def _refuse_if_closed(request, strategy: Strategy, form_class=None, prefix: str = ""):
+    """Closed since the page was opened: what was typed into `form_class` is shown back with
+    the refusal, else the editor says why."""
     if strategy.is_closed:
+        typed = typed_texts(request.POST, form_class, prefix) if form_class else []
+        if typed:
+            raise NobodyMay(Strategy.CLOSED_REFUSAL, typed)
         messages.error(request, Strategy.CLOSED_REFUSAL)
         return redirect("editor:strategy", strategy.slug)
     return None
@@ -157,7 +163,7 @@ def new_strategy(request: HttpRequest) -> HttpResponse:
 def strategy_screen(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if request.method == "POST":
-        refused = _refuse_if_closed(request, strategy)
+        refused = _refuse_if_closed(request, strategy, StrategyForm)
         if refused:
             return refused
         return _save(request, strategy, _strategy_form(request), "strategy.html")
@@ -187,7 +193,7 @@ def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
     strategy = _strategy(request, slug)
     item = _item(strategy, level, pk)
     if request.method == "POST":
-        refused = _refuse_if_closed(request, strategy)
+        refused = _refuse_if_closed(request, strategy, FORMS[level])
         if refused:
             return refused
         return _save(request, item, FORMS[level], "item.html", strategy=strategy, level=level)
@@ -305,7 +311,7 @@ def _name(item) -> str:
 @admins_only
 def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
-    refused = _refuse_if_closed(request, strategy)
+    refused = _refuse_if_closed(request, strategy, PriorityForm, prefix="add")
     if refused:
         return refused
     form = PriorityForm(request.POST, prefix="add", instance=Priority(strategy=strategy))
@@ -324,7 +330,8 @@ def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
 def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     parent = _item(strategy, level, pk)
-    refused = _refuse_if_closed(request, strategy)
+    child_form = {"priority": ObjectiveForm, "objective": MilestoneForm}.get(level)
+    refused = _refuse_if_closed(request, strategy, child_form, prefix="add")
     if refused:
         return refused
     if level == "priority":
@@ -388,7 +395,7 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
     parent = _item(strategy, level, pk)
     form = MeasureForm(request.POST or None, instance=Measure(**{level: parent}))
     if request.method == "POST":
-        refused = _refuse_if_closed(request, strategy)
+        refused = _refuse_if_closed(request, strategy, MeasureForm)
         if refused:
             return refused
         if form.is_valid():

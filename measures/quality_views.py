@@ -14,6 +14,7 @@ from measures.models import DataQualityRating, Measure
 from objectives.models import Strategy
 from strategy_tracker import conflicts
 from strategy_tracker.error_pages import NobodyMay
+from strategy_tracker.forms import typed_texts
 
 STALE = (
     "Someone else saved this measure's rating while you had it open, so nothing was saved. "
@@ -31,7 +32,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     if measure.in_closed_strategy:
-        raise NobodyMay(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL, typed_texts(request.POST, DataQualityForm))
     if not Measure.objects.imported_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("Only those who import this measure's figures rate their quality.")
     rating = DataQualityRating.objects.filter(measure=measure).first()

@@ -35,6 +35,7 @@ from strategy_tracker import conflicts
 from strategy_tracker.chart_policy import draws_charts
 from strategy_tracker.dates import short_day
 from strategy_tracker.error_pages import NobodyMay
+from strategy_tracker.forms import typed_texts
 from strategy_tracker.history import change_log
 
 MEASURE_FIELDS = [
@@ -130,7 +131,7 @@ def _measure_context(measure: Measure) -> dict:
 def measure_spc_limits(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
     if found.in_closed_strategy:
-        raise NobodyMay(Strategy.CLOSED_REFUSAL)
+        raise NobodyMay(Strategy.CLOSED_REFUSAL, typed_texts(request.POST, SpcLimitsForm))
     if not found.is_managed_by(request.user):
         raise PermissionDenied(
             "Only Admins of the strategy's lead organisation, or of the organisation "

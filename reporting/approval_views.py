@@ -10,6 +10,7 @@ from milestones import sign_off
 from milestones.models import Submission, SubmissionState
 from objectives.models import Strategy
 from reporting.forms import ReturnUpdateForm
+from strategy_tracker.visible_text import printable
 
 
 def _for_approver(user):
@@ -30,7 +31,9 @@ def _awaiting(user):
     )
 
 
-def _approvals_page(request, forms=None, refusal="", status=200) -> HttpResponse:
+def _approvals_page(request, forms=None, refusal="", status=200, typed=()) -> HttpResponse:
+    """`typed`: what the approver typed for an update that could not be returned, as (label,
+    text) pairs to show back beside the refusal (the update is no longer listed)."""
     forms = forms or {}
     rows = [
         {
@@ -42,7 +45,7 @@ def _approvals_page(request, forms=None, refusal="", status=200) -> HttpResponse
         }
         for s in _awaiting(request.user)
     ]
-    context = {"rows": rows, "refusal": refusal}
+    context = {"rows": rows, "refusal": refusal, "typed": typed}
     return render(request, "reporting/approvals.html", context, status=status)
 
 
@@ -78,6 +81,7 @@ def return_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sign_off.return_to_lead(submission, by=request.user, reason=form.cleaned_data["reason"])
     except sign_off.SignOffRefused as refusal:
-        return _approvals_page(request, refusal=str(refusal), status=409)
+        typed = [("Reason for returning it", printable(form.cleaned_data["reason"]))]
+        return _approvals_page(request, refusal=str(refusal), status=409, typed=typed)
     messages.success(request, f"Returned to the lead: “{submission.milestone.title}”.")
     return redirect("reporting:approvals")

@@ -1,7 +1,6 @@
 """The risk register of a strategy, a risk's page, and the forms that add and change risks.
 Reading needs only sight of the strategy; writing is checked here, on the server."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -22,7 +21,7 @@ from risks.scoring import heat_map
 from risks.tables import RiskTable
 from strategy_tracker import conflicts
 from strategy_tracker.error_pages import NobodyMay
-from strategy_tracker.visible_text import printable
+from strategy_tracker.forms import typed_texts
 
 RISKS_PER_PAGE = 50
 
@@ -94,7 +93,9 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
     if not strategy.is_administered_by(request.user):
         raise PermissionDenied(f"Only Admins of {strategy.organisation} add risks to it.")
     if strategy.is_closed:
-        raise NobodyMay("This strategy is closed: its register takes no new risks.")
+        raise NobodyMay(
+            "This strategy is closed: its register takes no new risks.", _typed(request.POST)
+        )
     risk = Risk(strategy=strategy)
     form = RiskForm(request.POST or None, instance=risk, strategy=strategy)
     actions = action_formset(request.POST or None, risk=risk, strategy=strategy)
@@ -155,16 +156,7 @@ def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 def _typed(posted) -> list[tuple[str, str]]:
     """The risk's texts as posted, by their labels, those filled in: what to show back."""
-    form = RiskForm.base_fields
-    texts = [
-        (
-            str(field.label or name.replace("_", " ").capitalize()),
-            printable(posted.get(name, "")).strip(),
-        )
-        for name, field in form.items()
-        if isinstance(field, forms.CharField) and not field.widget.is_hidden
-    ]
-    return [(label, text) for label, text in texts if text]
+    return typed_texts(posted, RiskForm)
 
 
 def _save(form: RiskForm, actions, risk: Risk, *, by) -> None:

@@ -50,7 +50,12 @@ def back_url(request: HttpRequest) -> str | None:
 
 class NobodyMay(PermissionDenied):
     """Refused whoever asks (a closed strategy is kept as it was): the page does not suggest
-    asking for access, which would not help."""
+    asking for access, which would not help. `typed`: what was typed into the refused form,
+    as (label, text) pairs (strategy_tracker.forms.typed_texts), shown back to copy."""
+
+    def __init__(self, message: str, typed: list[tuple[str, str]] = ()):
+        super().__init__(message)
+        self.typed = list(typed)
 
 
 @requires_csrf_token
@@ -62,6 +67,7 @@ def permission_denied(
         "exception": str(exception),
         "back_url": back_url(request),
         "nobody_may": isinstance(exception, NobodyMay),
+        "typed": getattr(exception, "typed", []),
     }
     return HttpResponseForbidden(render_to_string(template_name, context, request))
 

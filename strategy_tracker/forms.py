@@ -3,6 +3,8 @@ a form saved untouched changes nothing."""
 
 from django import forms
 
+from strategy_tracker.visible_text import printable
+
 # A form posted without what it showed (not sent from the page): nothing can be checked
 # against what was saved meanwhile, so nothing is saved.
 INCOMPLETE = "This form is incomplete: reload the page and try again."
@@ -49,3 +51,23 @@ class MultilineTextField(forms.CharField):
             normalise_line_breaks(initial).strip()
             != normalise_line_breaks(self.to_python(data)).strip()
         )
+
+
+# Boxes whose text, shown back as typed, says what was meant; a choice's posted value is a code.
+_TYPED_KINDS = (forms.CharField, forms.IntegerField, forms.DecimalField, forms.DateField)
+
+
+def typed_texts(posted, form_class, prefix: str = "") -> list[tuple[str, str]]:
+    """What someone typed into `form_class`'s text, number and date boxes (named under
+    `prefix`), as (label, text) pairs of those filled in: to show back to copy when the
+    save is refused."""
+    name = (lambda field: f"{prefix}-{field}") if prefix else (lambda field: field)
+    texts = [
+        (
+            str(field.label or field_name.replace("_", " ").capitalize()),
+            printable(normalise_line_breaks(posted.get(name(field_name), ""))).strip(),
+        )
+        for field_name, field in form_class.base_fields.items()
+        if isinstance(field, _TYPED_KINDS) and not field.widget.is_hidden
+    ]
+    return [(label, text) for label, text in texts if text]

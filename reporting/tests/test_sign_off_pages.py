@@ -334,3 +334,24 @@ def test_a_return_sent_as_shown_leaves_an_update_returned_since_with_its_reason(
     client.force_login(programme_lead)
     assert client.post("/milestones/return/", untouched).status_code == 302
     assert list(Submission.objects.values_list("state", flat=True)) == ["returned"]
+
+
+def test_a_reason_typed_for_an_update_decided_meanwhile_is_shown_back_to_copy(
+    client, programme_lead, approver, milestone, make_user
+):
+    client.force_login(programme_lead)
+    _update(client, milestone)
+    submission = Submission.objects.get()
+    other = make_user("other", [BOARD_MEMBER, APPROVER])
+    milestone.objective.priority.strategy.approvers.add(other)
+    client.force_login(other)
+    client.post(f"/milestones/approvals/{submission.pk}/approve/")
+
+    client.force_login(approver)
+    reason = "Which month?\nThe forecast and the words disagree."
+    response = client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": reason})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Nothing was changed" in page and "What you typed is here to copy" in page
+    assert "Which month?<br>The forecast and the words disagree." in page
+    assert Submission.objects.get().state == "approved"
