@@ -141,6 +141,39 @@ class StrategyChoice(filters.ModelChoiceFilter):
         )
 
 
+class _CodeField(forms.ModelChoiceField):
+    """A measure by its code, whatever its case, as measure codes are read everywhere."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = self.queryset.filter(code__iexact=value).first()
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+@extend_schema_field(OpenApiTypes.STR)  # the code, as the address gives it
+class MeasureChoice(filters.ModelChoiceFilter):
+    """A measure by its code, among those the person may read; any other code is refused
+    (400), as StrategyChoice refuses a strategy's short name."""
+
+    field_class = _CodeField
+
+    def __init__(self, field_name: str, **kwargs):
+        super().__init__(
+            field_name=field_name,
+            queryset=lambda request: Measure.objects.visible_to(request.user),
+            error_messages={"invalid_choice": "No measure you may read has the code “%(value)s”."},
+            help_text="A measure's code",
+            **kwargs,
+        )
+
+
 class PriorityFilter(filters.FilterSet):
     strategy = StrategyChoice("strategy")
 
@@ -239,7 +272,7 @@ class MeasureViewSet(ReadOnly):
 
 
 class ValueFilter(filters.FilterSet):
-    measure = filters.CharFilter(field_name="measure__code", lookup_expr="iexact")
+    measure = MeasureChoice("measure")
     strategy = StrategyChoice("measure", method="in_strategy")
     period_end_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_end_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")

@@ -357,3 +357,16 @@ def test_a_strategy_nobody_may_read_by_that_name_is_refused_not_an_empty_list(cl
         assert response.status_code == 400, (url, slug)
         assert f"No strategy you may read has the short name “{slug}”." in response.content.decode()
     assert _get(client, url, key, strategy="plan").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/values/", "/api/v1/values.csv"])
+def test_a_measure_nobody_may_read_by_that_code_is_refused_not_an_empty_list(client, world, url):
+    """values?measure=NOPE answered an empty list, as a measure without figures would: a slip
+    in a report's address looked like no figures (left out in the twenty-fourth session)."""
+    _, key = ApiToken.issue(world["board"], "Reader", days=5)
+    for code in ("NOPE", "DRAFT-M", "THEIRS-M"):
+        response = _get(client, url, key, measure=code)
+        assert response.status_code == 400, (url, code)
+        assert f"No measure you may read has the code “{code}”." in response.content.decode()
+    # Read as before, whatever its case.
+    assert _get(client, url, key, measure="m1").status_code == 200
