@@ -1,6 +1,7 @@
 """The strategy editor through the test client: create, add, edit, reorder, archive."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -564,3 +565,21 @@ def test_a_restored_objective_is_named_by_the_number_it_came_back_with(client, a
     response = client.post(_item_url(strategy, "objective", first.pk, "restore"), follow=True)
     page = response.content.decode()
     assert "Restored objective 1.3" in page
+
+
+def test_each_editor_screen_puts_its_h1_before_the_outline_heading(client, admin_user):
+    """A screen reader's list of headings began with "Outline" (an h2) before the page's h1
+    (found by a walk-through at 390 px with axe)."""
+    strategy = make_strategy(status="draft")
+    priority = make_priority(strategy)
+    client.force_login(admin_user)
+    for url in (
+        f"/edit/{strategy.slug}/",
+        _item_url(strategy, "priority", priority.pk),
+        _item_url(strategy, "priority", priority.pk, "archive"),
+        reverse("editor:add_measure", args=[strategy.slug, "priority", priority.pk]),
+        reverse("editor:import_into", args=[strategy.slug]),
+    ):
+        main = client.get(url).content.decode().split('<main id="main"')[1]
+        first = re.search(r"<h[1-6]\b", main).group()
+        assert first == "<h1", url
