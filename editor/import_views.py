@@ -49,8 +49,10 @@ def workbook(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @admins_only
 def items_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = get_object_or_404(_administered(request), slug=slug)
-    content = write_csv(structure_export.item_rows(strategy))
+    strategy = get_object_or_404(_administered(request).select_related("organisation"), slug=slug)
+    values, rows = structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
+    drawn_from = structure_export.fingerprint(values, rows) if strategy.is_draft else ""
+    content = write_csv(rows, drawn_from)
     return _download(content, f"{strategy.slug}-items.csv", "text/csv; charset=utf-8")
 
 

@@ -643,10 +643,11 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
         if file.drawn_from and file.drawn_from != now:
             # Matched by number, its rows would put back what another Admin changed since,
             # and give the items renumbered meanwhile each other's titles: unseen.
+            kind = "workbook" if file.file_kind == "xlsx" else "file"
             planner.problems.append(
-                f"This workbook was downloaded from {strategy.title} before it last changed "
+                f"This {kind} was downloaded from {strategy.title} before it last changed "
                 "(in the editor, or by another import): importing it would undo those changes "
-                "without showing them. Download the workbook again and make your changes in it."
+                f"without showing them. Download the {kind} again and make your changes in it."
             )
     return Plan(
         strategy,

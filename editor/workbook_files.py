@@ -40,6 +40,8 @@ from measures.parsing import ascii_signs, read_two_ways
 
 README_SHEET = "Read me"
 DRAWN_FROM = "Strategy Tracker: drawn from"  # the workbook's document property
+# An items CSV has no document properties: the same fingerprint goes in a last column.
+CSV_DRAWN_FROM = "Drawn from"
 MB = 1_000_000
 # The parts of a workbook, unpacked, may be at most this much (or 20 times the upload limit,
 # if smaller): a small zip can unpack to gigabytes, and openpyxl takes about 0.2 s and 15 MB
@@ -282,9 +284,33 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
                 "cell may hold."
             ) from None
         raise WorkbookError(f"{place} cannot be read as CSV: {error}.") from None
+    drawn_from = _take_drawn_from(rows)
     sheet = _Sheet(label="", rows=rows, thousands_commas=delimiter == ",")
     items = _read_items(sheet, max_rows)
-    return StrategyFile(None, [], items, "csv", comma_may_be_decimal=delimiter == ";")
+    return StrategyFile(
+        None, [], items, "csv", comma_may_be_decimal=delimiter == ";", drawn_from=drawn_from
+    )
+
+
+def _take_drawn_from(rows: dict[int, dict[int, tuple[object, str]]]) -> str:
+    """The fingerprint in an items CSV's "Drawn from" column (write_csv), taken out of the
+    rows; "" if it has none. Rows pasted in from another download are refused."""
+    header = rows.get(1, {})
+    index = next(
+        (i for i, (v, _) in header.items() if str(v).strip().lower() == CSV_DRAWN_FROM.lower()),
+        None,
+    )
+    if index is None:
+        return ""
+    found = {str(cells.pop(index)[0]).strip() for cells in rows.values() if index in cells}
+    found.discard(CSV_DRAWN_FROM)
+    if len(found) > 1:
+        raise WorkbookError(
+            f'Column "{CSV_DRAWN_FROM}" holds fingerprints of two downloads of the strategy: '
+            "rows from an older download would put back what was changed since. Download "
+            "the items again and make your changes in that file."
+        )
+    return found.pop() if found else ""
 
 
 def _refuse_figures(first_line: str) -> None:
@@ -687,13 +713,16 @@ def write_workbook(
     return out.getvalue()
 
 
-def write_csv(rows: list[dict[str, object]]) -> bytes:
-    """The items alone, in UTF-8 with a byte-order mark so that Excel opens it right."""
+def write_csv(rows: list[dict[str, object]], drawn_from: str = "") -> bytes:
+    """The items alone, in UTF-8 with a byte-order mark so that Excel opens it right.
+    `drawn_from`: the fingerprint of the draft it was drawn from, in a last column on every
+    row (so sorting the rows keeps it), as a workbook keeps it in a document property."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.heading for c in ITEM_COLUMNS])
+    last = [drawn_from] if drawn_from else []
+    writer.writerow([c.heading for c in ITEM_COLUMNS] + ([CSV_DRAWN_FROM] if last else []))
     for values in rows:
-        writer.writerow([_csv_text(values.get(c.key), escape=True) for c in ITEM_COLUMNS])
+        writer.writerow([_csv_text(values.get(c.key), escape=True) for c in ITEM_COLUMNS] + last)
     return out.getvalue().encode("utf-8-sig")
 
 
