@@ -94,6 +94,8 @@ def schedule(
         # Held until the new row commits, so two Admins cannot both add the "next" quarter.
         Strategy.objects.select_for_update().filter(pk=strategy.pk).first()
         latest = strategy.reporting_periods.order_by("-year", "-quarter").first()
+        if latest and latest.financial_quarter == quarter:
+            raise PeriodRefused(_scheduled_already(latest))
         if latest and latest.financial_quarter.next() != quarter:
             raise PeriodRefused(
                 f"Periods follow one another, with no quarter missed: this strategy's latest "
@@ -110,6 +112,17 @@ def schedule(
         period._history_user = by
         period.save()
     return period
+
+
+def _scheduled_already(period: ReportingPeriod) -> str:
+    """Another Admin scheduled the quarter while this one had the page open: said so, rather
+    than as a quarter chosen out of turn."""
+    first = period.history.order_by("history_date", "history_id").first()
+    by = f", by {display_name(first.history_user)}" if first and first.history_user else ""
+    return (
+        f"{period.label} is scheduled already{by}, to open on {long_day(period.opens_on)}: "
+        "nothing was changed. Its dates can be changed below."
+    )
 
 
 class WindowChanged(PeriodRefused):

@@ -202,3 +202,20 @@ def test_the_last_quarter_there_is_has_no_next(strategy):
     cycle.schedule(late, Quarter(9997, 3), *cycle.default_window(Quarter(9997, 3)), by=None)
     cycle.schedule(late, Quarter(9997, 4), *cycle.default_window(Quarter(9997, 4)), by=None)
     assert cycle.next_quarter(late, dt.date(2024, 1, 1)) is None
+
+
+def test_a_quarter_scheduled_meanwhile_by_another_admin_is_named_as_such(
+    strategy, admin_user, django_user_model
+):
+    """Two Admins scheduling the same quarter: the second was told periods follow one another
+    and the next one is the quarter after, as if they had chosen the wrong quarter (left out
+    in the twenty-fourth session)."""
+    other = django_user_model.objects.create_user("other", first_name="Olu", last_name="Adeyemi")
+    _schedule(strategy, Q2, by=other)
+    with pytest.raises(cycle.PeriodRefused) as refused:
+        _schedule(strategy, Q2, by=admin_user)
+    assert str(refused.value) == (
+        "2024/25 Q2 is scheduled already, by Olu Adeyemi, to open on 16 September 2024: "
+        "nothing was changed. Its dates can be changed below."
+    )
+    assert ReportingPeriod.objects.count() == 1
