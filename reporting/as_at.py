@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
+from measures.models import Measure
 from milestones.models import Milestone
 from objectives.converters import PriorityKeyConverter
 from objectives.models import Objective, Priority
@@ -26,8 +27,9 @@ class BoardItem:
     objective_number: int | None = None
     code: str = ""
     milestone_id: int | None = None
-    # A priority's or objective's own id: numbers move when an item is archived or moved, so
-    # the same item is found by this in another quarter, or today (`resolve`).
+    # A priority's, objective's or measure's own id: numbers move when an item is archived or
+    # moved, and a code can be corrected, so the same item is found by this in another
+    # quarter, or today (`as_at_quarter`, `live_url_of`).
     object_id: int | None = None
 
     def __str__(self) -> str:
@@ -102,7 +104,8 @@ def item_of(context) -> BoardItem:
     if context.get("board_item") is not None:
         return context["board_item"]
     if context.get("measure") is not None:
-        return BoardItem("measure", code=context["measure"].code)
+        measure = context["measure"]
+        return BoardItem("measure", code=measure.code, object_id=measure.pk)
     if context.get("milestone") is not None:
         milestone = context["milestone"]
         objective = milestone.objective
@@ -118,7 +121,13 @@ def item_of(context) -> BoardItem:
     return BoardItem()
 
 
-LEVELS = {"priority": Level.PRIORITY, "objective": Level.OBJECTIVE, "milestone": Level.MILESTONE}
+# A measure's row is a success measure's or a context indicator's, as it was then.
+LEVELS = {
+    "priority": [Level.PRIORITY],
+    "objective": [Level.OBJECTIVE],
+    "milestone": [Level.MILESTONE],
+    "measure": [Level.MEASURE, Level.CONTEXT],
+}
 
 
 def item_id(item: BoardItem) -> int | None:
@@ -126,13 +135,15 @@ def item_id(item: BoardItem) -> int | None:
 
 
 def as_at_quarter(item: BoardItem, period) -> BoardItem | None:
-    """The same priority, objective or milestone as the quarter's snapshot numbered it (None
-    if it was not in the strategy then); any other page as it is."""
+    """The same priority, objective, milestone or measure as the quarter's snapshot numbered
+    (or coded) it (None if it was not in the strategy then); any other page as it is."""
     if item.kind not in LEVELS or item_id(item) is None:
         return item
-    row = period.snapshot.filter(level=LEVELS[item.kind], object_id=item_id(item)).first()
+    row = period.snapshot.filter(level__in=LEVELS[item.kind], object_id=item_id(item)).first()
     if row is None:
         return None
+    if item.kind == "measure":
+        return replace(item, code=row.number)
     if item.kind == "priority":
         return replace(item, priority_key=row.priority_key)
     number = int(row.number.rpartition(".")[2])
@@ -144,6 +155,9 @@ def live_url_of(item: BoardItem, strategy) -> str | None:
     is no longer in the strategy); any other page by its address."""
     if item.kind not in LEVELS or item_id(item) is None:
         return item.live_url(strategy.slug)
+    if item.kind == "measure":
+        live = Measure.objects.for_strategies([strategy.pk]).filter(pk=item_id(item)).first()
+        return live.get_absolute_url() if live else None
     model = {"priority": Priority, "objective": Objective, "milestone": Milestone}[item.kind]
     strategy_of = {
         "priority": "strategy",

@@ -27,7 +27,7 @@ def as_at(request: HttpRequest, slug: str) -> HttpResponse:
     item = board.parse_item(request.GET.get("item", ""))
     if item is None:
         return _missing(request, strategy, None, "That is not a page of this strategy.")
-    if item.kind in ("priority", "objective"):
+    if item.kind in ("priority", "objective", "measure"):
         item = replace(item, object_id=as_id(request.GET.get("item_id")))
     chosen = request.GET.get("period", "")
     if not chosen:
@@ -106,6 +106,7 @@ def measure(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResponse
     if row is None:
         return _gone(request, context, f"The measure {code}")
     context["row"] = row
+    _as_item(context, replace(context["board_item"], object_id=row.object_id))
     return render(request, "reporting/as_at_measure.html", context)
 
 

@@ -139,7 +139,7 @@ def compare(
         if old is not None:
             _moved(add, row, old)
         if row.level == Level.MILESTONE:
-            _milestone(add, row, old, later_start, alone)
+            _milestone(add, row, old, later_start, later.financial_quarter)
         elif row.level in (Level.MEASURE, Level.CONTEXT):
             _measure(add, row, old, alone)
     for key, old in before.items():
@@ -171,22 +171,24 @@ def _moved(add, row: SnapshotItem, old: EarlierItem) -> None:
         add("cancelled" if cancelled else "unjudged", row, old, detail)
 
 
-def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, alone) -> None:
-    """`alone`: the quarter, when there is none before it to compare with."""
-    completed_now = alone is None or (
+def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, quarter) -> None:
+    """`quarter`: the later one's. A milestone not in the earlier snapshot (new, restored, or
+    there is none before) was completed, or fell overdue, this quarter only if it did so
+    within the quarter: one restored after an archive may have been complete for years."""
+    completed_now = old is not None or (
         row.last_updated_at is not None
-        and timezone.localtime(row.last_updated_at).date() >= alone.start
+        and timezone.localtime(row.last_updated_at).date() >= quarter.start
     )
     if row.status == "complete" and (old is None or old.status != "complete") and completed_now:
         add("completed", row, old)
-    due_now = alone is None or (row.due_date is not None and alone.start <= row.due_date)
+    due_now = old is not None or (row.due_date is not None and quarter.start <= row.due_date)
     if row.finding == "overdue" and (old is None or old.finding != "overdue") and due_now:
         add("newly_overdue", row, old)
-    if old is not None:
+    closed = row.status in ("complete", "cancelled")
+    if old is not None and not closed:  # finished with: it did not slip
         then, now = old.forecast_date or old.due_date, row.forecast_date or row.due_date
         if then and now and now > then:
             add("slipped", row, old, f"{short_day(then)} → {short_day(now)}")
-    closed = row.status in ("complete", "cancelled")
     if not closed and (row.last_updated_at is None or row.last_updated_at < later_start):
         add("awaiting_approval" if row.awaiting_approval else "no_update", row, old)
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.charts import VERDICT_STYLE
+from measures.periods import own_wording
 from measures.spc import SpcResult
 from strategy_tracker.dates import SHORT_MONTHS
 from strategy_tracker.escaping import esc
-from strategy_tracker.templatetags.tracker import month_year, number, with_unit
+from strategy_tracker.templatetags.tracker import number, with_unit
 
 # Two years of monthly figures, as board papers show them; older points leave the chart, not
 # the limits.
@@ -48,11 +49,15 @@ def mark(x: float, y: float, verdict: str | None) -> str:
     return f"M{x} {y}{SHAPES[verdict]}"
 
 
-def chart_data(spc: SpcResult | None, target) -> dict:
-    """What the chart needs, as JSON: empty when the measure has no values."""
+def chart_data(spc: SpcResult | None, target, wordings: dict[dt.date, str] | None = None) -> dict:
+    """What the chart needs, as JSON: empty when the measure has no values. `wordings`: each
+    figure's period as its source gave it (period_text), by its period end: a year's or a
+    one-off period's own wording names its point, not the month it ends (periods.own_wording)."""
     if spc is None or not spc.points:
         return {}
     points = spc.points[-MAX_POINTS:]
+    wordings = wordings or {}
+    own = {p.period.isoformat(): own_wording(wordings.get(p.period, "")) for p in points}
     # The signals in the charted points, latest last: the latest few said in words.
     signals = sorted(
         (s for s in spc.signals if s.end >= points[0].period), key=lambda s: (s.end, s.start)
@@ -74,6 +79,7 @@ def chart_data(spc: SpcResult | None, target) -> dict:
         ],
         "signals": [s.text for s in signals[-MAX_SIGNALS:]],
         "more_signals": len(spc.signals) - len(signals[-MAX_SIGNALS:]),
+        "wordings": {day: words for day, words in own.items() if words},
     }
 
 
@@ -151,7 +157,7 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
     else:
         xs = [round(LEFT + step * i, 1) for i in range(len(points))]
     ys = [y(v) for v in values]
-    months = [_month(p[0]) for p in points]
+    months = [_when(chart, p[0]) for p in points]
     d = Drawing()
     d.line = " ".join(f"{px},{py}" for px, py in zip(xs, ys, strict=True))
     d.y_ticks = [{"y": y(t), "label": _num(t)} for t in ticks]
@@ -189,6 +195,11 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
 
 
 MEANINGS = {verdict: style[0].lower() for verdict, style in VERDICT_STYLE.items()}
+
+
+def _when(chart: dict, iso_day: str) -> str:
+    """A point's period: its source's own wording, kept with the chart, or its month."""
+    return chart.get("wordings", {}).get(iso_day) or _month(iso_day)
 
 
 def _month(iso_day: str) -> str:
@@ -254,7 +265,7 @@ def summary(chart: dict, unit: str) -> str:
     span = f"{count} value{'s' if count != 1 else ''}"
     if total > count:
         span = f"the latest {count} of {total} values"
-    first_day, last_day = (month_year(dt.date.fromisoformat(p[0])) for p in (first, last))
+    first_day, last_day = (_when(chart, p[0]) for p in (first, last))
     words = [
         f"Chart of {span}, {first_day} to {last_day}; "
         f"latest {with_unit(last[1], unit)} in {last_day}."

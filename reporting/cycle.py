@@ -197,6 +197,8 @@ def open_period(period: ReportingPeriod, by) -> ReportingPeriod:
             raise PeriodRefused(f"{earlier.label} comes first: open it before {period.label}.")
         period.state = PeriodState.OPEN
         period.opened_at, period.opened_by = timezone.now(), by
+        before = others.filter(state=PeriodState.CLOSED).order_by("-year", "-quarter").first()
+        period.returns_counted_from = period.counting_from(before and before.closed_at)
         period._change_reason = f"Opened {period.label}"
         period._history_user = by
         try:

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from measures import data_quality
 from measures.charts import VERDICT_STYLE
 from measures.spc import Assurance, Variation
+from milestones import status as status_rules
 from objectives.models import Strategy
 from reporting.quarters import Quarter
 from risks.scoring import Scored
@@ -63,6 +64,8 @@ class ReportingPeriod(models.Model):
         max_length=10, choices=PeriodState.choices, default=PeriodState.SCHEDULED
     )
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Set as it opens (returns_from): a period opened before it is read stays as it counted.
+    returns_counted_from = models.DateTimeField(null=True, blank=True, editable=False)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -124,9 +127,17 @@ class ReportingPeriod(models.Model):
     @property
     def returns_from(self) -> dt.datetime:
         """When returns for the period began to count: when it opened, or its first day if
-        it was opened earlier than that."""
+        it was opened earlier than that; but never before the quarter before it closed (one
+        whose grace period ran past this one's first day): an update sent while that one was
+        open was its late return, not this quarter's. Kept as the period opens."""
+        if self.returns_counted_from:
+            return self.returns_counted_from
+        return self.counting_from(previous_closed_at=None)
+
+    def counting_from(self, previous_closed_at: dt.datetime | None) -> dt.datetime:
         first_day = timezone.make_aware(dt.datetime.combine(self.opens_on, dt.time.min))
-        return min(self.opened_at, first_day) if self.opened_at else first_day
+        start = min(self.opened_at, first_day) if self.opened_at else first_day
+        return max(start, previous_closed_at) if previous_closed_at else start
 
     @property
     def heading(self) -> dict:
@@ -228,6 +239,13 @@ class SnapshotItem(BuiltInOneStep, models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.get_level_display()} {self.number} {self.rag}"
+
+    @property
+    def nothing_reported(self) -> bool:
+        """A milestone nobody updated that still has the status every milestone starts with
+        (milestones/status.py): one loaded with a document's status has that as its report."""
+        # A row with no status recorded has no report either.
+        return status_rules.nothing_reported(self.status or "not_started", self.last_updated_at)
 
     @property
     def item_status(self) -> Status:

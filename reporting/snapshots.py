@@ -184,7 +184,8 @@ def _milestone(item: Item) -> dict:
 def _measure(item: Item) -> dict:
     m, spc = item.obj, item.spc
     has_icons = spc is not None and bool(spc.points) and not spc.run_chart_only
-    chart = chart_data(spc, m.target_value)
+    wordings = {row.period_end: row.period_text for row in getattr(m, "series", [])}
+    chart = chart_data(spc, m.target_value, wordings)
     return {
         "number": m.code,
         "title": m.name,

@@ -8,7 +8,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures import data_quality
 from measures.periods import period_words
-from milestones.status import nothing_reported
 from reporting.models import Level, SnapshotItem
 from risks.templatetags.risk_parts import risk_score
 from strategy_tracker.escaping import esc, esc_lines
@@ -52,7 +51,7 @@ def _exception(r: SnapshotItem, public: bool = False) -> str:
             else ""
         )
         report = f'<p class="report-line">Latest {esc(with_unit(r.value, r.unit))}{when}</p>'
-    elif r.last_updated_at:
+    elif not r.nothing_reported:
         forecast = f" · forecast {short_day(r.forecast_date)}" if r.forecast_date else ""
         report = (
             f'<p class="report-line"><strong>Reported {esc(r.status_label.lower())}</strong>'
@@ -100,7 +99,7 @@ def _due(r: SnapshotItem) -> str:
 
 
 def _reported(r: SnapshotItem) -> str:
-    if nothing_reported(r.status, r.last_updated_at):
+    if r.nothing_reported:
         return "nothing reported"
     return f"reported {esc(r.status_label.lower() or 'nothing')}"
 
