@@ -141,6 +141,14 @@ def _first_sign_in(claims: dict, groups: list[str]):
         )
     if matches:
         user = matches[0]
+        if claims.get("email_verified") is not True and not settings.OIDC_ALLOWED_DOMAINS:
+            # Nobody vouched for the address, and no list of the organisation's own domains
+            # limits it: any account of the provider could claim someone else's.
+            raise SignInRefused(
+                f"Your organisation's sign-in has not verified {email}, so it is not matched "
+                "with the account here that has it. Ask your site administrator: the app needs "
+                "your organisation's domains (OIDC_ALLOWED_DOMAINS) to trust such an address."
+            )
         if user.is_superuser:
             raise SignInRefused(
                 "A site administrator's account is never linked to a sign-in by its address; "
