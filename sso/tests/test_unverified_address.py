@@ -29,9 +29,7 @@ def test_an_unverified_address_never_takes_over_an_existing_account(settings, ma
     assert not ProviderAccount.objects.filter(user=admin).exists()
 
 
-def test_an_unverified_address_in_the_organisations_own_domains_still_matches(
-    settings, make_user
-):
+def test_an_unverified_address_in_the_organisations_own_domains_still_matches(settings, make_user):
     """Entra ID as the README sets it up: no email_verified, the tenant's own domains listed."""
     settings.OIDC_REQUIRE_VERIFIED_EMAIL = False
     settings.OIDC_ALLOWED_DOMAINS = ["trust.example"]
