@@ -386,11 +386,22 @@ class BoardPack(models.Model):
         )
 
     @property
+    def waited_too_long(self) -> bool:
+        """Asked for long ago and never started: no task worker has been running."""
+        return (
+            self.state == PackState.QUEUED
+            and timezone.now() - self.requested_at > PACK_GIVEN_UP_AFTER
+        )
+
+    @property
     def progress(self) -> str:
         """Where the pack is, in words."""
         if self.state == PackState.QUEUED:
-            if timezone.now() - self.requested_at > PACK_GIVEN_UP_AFTER:
-                return "Still waiting for the task worker: is it running (make worker)?"
+            if self.waited_too_long:
+                return (
+                    "Still waiting for the task worker: is it running (make worker)? Reload "
+                    "this page once it is."
+                )
             return "Waiting for the worker to start it."
         if self.stalled:
             return (

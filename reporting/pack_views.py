@@ -84,9 +84,12 @@ def pack_status(request: HttpRequest, pk: int) -> JsonResponse:
     _require_manager(request)
     pack = get_object_or_404(_packs(request).defer("pdf"), pk=pk)
     ready = pack.state == PackState.DONE
+    # The page stops asking about a pack that stalled or waited too long: its asking every few
+    # seconds would otherwise keep a walked-away Admin's session alive for ever.
+    state = "stalled" if pack.stalled else "waiting" if pack.waited_too_long else pack.state
     return JsonResponse(
         {
-            "state": "stalled" if pack.stalled else pack.state,
+            "state": state,
             "progress": pack.progress,
             "download": reverse("reporting:pack_pdf", args=[pack.pk]) if ready else "",
             "download_text": (

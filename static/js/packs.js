@@ -3,11 +3,13 @@
 (function () {
   "use strict";
   var EVERY_MS = 3000;
+  var MOST_FAILURES = 5; // then stop: the page is reloaded to ask again
 
   function follow(row) {
     var url = row.getAttribute("data-status-url");
     var progress = row.querySelector(".pack-progress");
     var download = row.querySelector(".pack-download");
+    var failures = 0;
 
     function check() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -16,6 +18,7 @@
           return response.json();
         })
         .then(function (pack) {
+          failures = 0;
           if (progress.textContent !== pack.progress) { progress.textContent = pack.progress; }
           if (pack.download) {
             var link = document.createElement("a");
@@ -27,7 +30,10 @@
             window.setTimeout(check, EVERY_MS);
           }
         })
-        .catch(function () { window.setTimeout(check, EVERY_MS * 4); });
+        .catch(function () {
+          failures += 1;
+          if (failures < MOST_FAILURES) { window.setTimeout(check, EVERY_MS * 4); }
+        });
     }
     window.setTimeout(check, EVERY_MS);
   }
