@@ -4,6 +4,7 @@ was last used, revoke one. Anyone signed in may, for themself only."""
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,6 +47,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
             name = form.cleaned_data["name"].strip()
             try:
                 with transaction.atomic():
+                    # An expired token of that name, which has no Revoke button, makes way for
+                    # its replacement: marked revoked when it stopped working.
+                    request.user.api_tokens.filter(
+                        name=name, revoked_at__isnull=True, expires_at__lte=timezone.now()
+                    ).update(revoked_at=F("expires_at"))
                     _, key = ApiToken.issue(request.user, name, form.cleaned_data["days"])
             except IntegrityError:
                 form.add_error("name", f"You have a token called “{name}” already.")
