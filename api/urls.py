@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api import token_views, views
+from strategy_tracker.chart_policy import library_page
 
 app_name = "api"
 
@@ -27,8 +28,13 @@ urlpatterns = [
     ),
     path(
         "v1/docs/",
-        views.login_not_required(
-            SpectacularSwaggerSplitView.as_view(url_name="api:schema", authentication_classes=[])
+        # Swagger UI writes its own styles as it draws (strategy_tracker/chart_policy.py).
+        library_page(
+            views.login_not_required(
+                SpectacularSwaggerSplitView.as_view(
+                    url_name="api:schema", authentication_classes=[]
+                )
+            )
         ),
         name="docs",
     ),

@@ -41,6 +41,7 @@ from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import PeriodState, ReportingPeriod, SnapshotItem
+from strategy_tracker.chart_policy import INLINE_STYLES
 
 log = logging.getLogger("api")
 MAX_PAGE_SIZE = 1000
@@ -79,6 +80,12 @@ class Logged:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            getattr(response, "accepted_renderer", None)
+            and response.accepted_renderer.format == "api"
+        ):
+            # The browsable page: DRF's template carries a <style> and style attributes.
+            response._csp_update = INLINE_STYLES
         token = getattr(request, "auth", None)
         log.info(
             "api %s %s %s user=%s token=%r",

@@ -370,3 +370,18 @@ def test_a_measure_nobody_may_read_by_that_code_is_refused_not_an_empty_list(cli
         assert f"No measure you may read has the code “{code}”." in response.content.decode()
     # Read as before, whatever its case.
     assert _get(client, url, key, measure="m1").status_code == 200
+
+
+def test_only_the_browsable_pages_allow_inline_styles(client, world):
+    """DRF's page carries a <style> and style attributes: allowed there (and in Swagger UI),
+    never in the JSON a client reads, and never an inline script."""
+    client.force_login(world["board"])
+    browsable = client.get("/api/v1/priorities/", HTTP_ACCEPT="text/html")
+    assert "style-src-attr 'unsafe-inline'" in browsable["Content-Security-Policy"]
+    docs = client.get("/api/v1/docs/")
+    assert "style-src-attr 'unsafe-inline'" in docs["Content-Security-Policy"]
+    data = client.get("/api/v1/priorities/", HTTP_ACCEPT="application/json")
+    for response in (browsable, docs, data):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
+    assert "unsafe-inline" not in data["Content-Security-Policy"]
