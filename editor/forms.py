@@ -14,15 +14,12 @@ from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS
 from measures.models import CODE_RULE, Measure
 from milestones.forms import UserChoiceField, UsersChoiceField
 from milestones.models import Milestone, holders
-from objectives.models import Objective, Organisation, Priority, Strategy
-from reporting.models import ReportingPeriod
+from objectives.models import RESERVED_SLUGS, Objective, Organisation, Priority, Strategy
 from strategy_tracker.forms import MultilineTextField
 from strategy_tracker.roles import ADMIN, organisations_where
 from strategy_tracker.visible_text import visible_text
 
 # The editor's own addresses (/edit/new/, /edit/import/) and the public accessibility statement.
-RESERVED_SLUGS = {"new", "import", "accessibility"}
-RESERVED_CODES = {"import"}  # the figures import's address: /measures/import/
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -134,28 +131,10 @@ class StrategyForm(GuardedForm):
             )
         elif new_name and Organisation.objects.filter(name__iexact=new_name).exists():
             self.add_error("new_organisation", f"{new_name} is in the list already: choose it.")
-        self._keep_reported_quarters(data)
-        if data.get("slug") in RESERVED_SLUGS and not self.instance.pk:
-            self.add_error("slug", "This short name is one the app uses itself: choose another.")
         if not self.instance.pk and not data.get("slug") and data.get("title"):
             data["slug"] = _free_slug(data["title"])
             self.instance.slug = data["slug"]
         return data
-
-    def _keep_reported_quarters(self, data) -> None:
-        """A strategy's period keeps every quarter it has a reporting period for."""
-        start, end = data.get("period_start"), data.get("period_end")
-        if not self.instance.pk or not start or not end:
-            return
-        for period in ReportingPeriod.objects.filter(strategy=self.instance):
-            quarter = period.financial_quarter
-            if quarter.end < start or quarter.start > end:
-                self.add_error(
-                    "period_start" if quarter.end < start else "period_end",
-                    f"{quarter.label} has a reporting period, so the strategy's period must "
-                    "still include it.",
-                )
-                return
 
     def save(self, commit=True):
         new_name = (self.cleaned_data.get("new_organisation") or "").strip()
@@ -305,8 +284,6 @@ class MeasureForm(GuardedForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        if code.lower() in RESERVED_CODES:
-            raise forms.ValidationError("This code is one the app uses itself: choose another.")
         taken = Measure.everything.filter(code__iexact=code).exclude(pk=self.instance.pk)
         if not self.instance.pk and taken.exists():
             raise forms.ValidationError(f"The code {code} is used by another measure already.")

@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
-from editor.forms import RESERVED_CODES, RESERVED_SLUGS
 from editor.structure_export import fingerprint, item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
-from measures.models import Measure
+from measures.models import RESERVED_CODES, Measure
 from milestones.models import Milestone, MilestoneDelegate, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import ADMIN, organisations_where
@@ -194,8 +193,6 @@ class _Planner:
             strategy.pk, strategy._state.adding = target.pk, False
         try:
             strategy.full_clean(exclude=["organisation", "status"], validate_constraints=False)
-            if values.get("slug") in RESERVED_SLUGS:
-                raise ValidationError({"slug": "This short name is one the app uses itself."})
             Organisation(
                 name=values.get("organisation") or "",
                 short_name=values.get("organisation_short_name") or "",

@@ -163,6 +163,9 @@ def range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     return f"at most {high.normalize():f}{suffix}"
 
 
+# A code naming a page the app has itself: /measures/import/ is the figures import.
+RESERVED_CODES = {"import"}
+RESERVED_CODE_REFUSAL = "This code is one the app uses itself: choose another."
 CODE_RULE = (
     "A measure code is letters, digits, hyphens and underscores, starting with a letter or a "
     "digit, e.g. EPUT-SO2-VACANCY."
@@ -385,7 +388,9 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
         # for a code not stored yet (new, or changed in the admin): one stored before this
         # rule keeps working (files of figures name it, and a workbook names it again).
         first = self.code[:1]
-        if (
+        if self.code.lower() in RESERVED_CODES:
+            errors["code"] = RESERVED_CODE_REFUSAL
+        elif (
             first
             and not (first.isascii() and first.isalnum())
             and not Measure.everything.filter(code__iexact=self.code).exists()

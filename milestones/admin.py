@@ -59,6 +59,15 @@ class MilestoneAdminForm(forms.ModelForm):
                     "Only a programme lead or Admin of the organisation responsible for this "
                     "milestone can own it.",
                 )
+        if self.instance.pk and set(self.changed_data) & set(LEAD_FIELDS):
+            strategy = self.instance.strategy_or_none()
+            if strategy is not None and strategy.requires_approval:
+                # As in the app, where even a site administrator's update waits for approval.
+                raise forms.ValidationError(
+                    f"{strategy.title} has its updates approved before they count: send this "
+                    "update from the milestone's own page, where an approver approves it. "
+                    "Nothing was saved."
+                )
         if self.instance.pk and set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
             self._check_as_an_update(data)
         if self.instance.pk:

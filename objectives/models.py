@@ -213,6 +213,11 @@ class Partner(models.Model):
             )
 
 
+# Addresses the app uses itself: /edit/new/, /edit/import/, /public/accessibility/.
+RESERVED_SLUGS = {"new", "import", "accessibility"}
+RESERVED_SLUG_REFUSAL = "This short name is one the app uses itself: choose another."
+
+
 class StrategyQuerySet(models.QuerySet):
     def visible_to(self, user) -> "StrategyQuerySet":
         """Strategies of the user's organisations, as lead organisation or as partner. Drafts
@@ -370,8 +375,13 @@ class Strategy(BuiltInOneStep, models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.slug in RESERVED_SLUGS and (
+            self.pk is None or Strategy.objects.filter(pk=self.pk).exclude(slug=self.slug).exists()
+        ):
+            raise ValidationError({"slug": RESERVED_SLUG_REFUSAL})
         if self.pk is None:
             return
+        self._keep_reported_quarters()
         if self.partners.filter(pk=self.organisation_id).exists():
             raise ValidationError(
                 {"organisation": "This organisation is one of its partners; it cannot lead it too."}
@@ -384,6 +394,22 @@ class Strategy(BuiltInOneStep, models.Model):
                     {
                         "organisation": "Items of this strategy name its lead organisation as "
                         "responsible: make it a partner first, or change those items."
+                    }
+                )
+
+    def _keep_reported_quarters(self) -> None:
+        """Its period keeps every quarter it has a reporting period for (read through the
+        reverse relation: reporting/ builds on this app)."""
+        if not self.period_start or not self.period_end:
+            return
+        for period in self.reporting_periods.all():
+            quarter = period.financial_quarter
+            if quarter.end < self.period_start or quarter.start > self.period_end:
+                field = "period_start" if quarter.end < self.period_start else "period_end"
+                raise ValidationError(
+                    {
+                        field: f"{quarter.label} has a reporting period, so the strategy's "
+                        "period must still include it."
                     }
                 )
 

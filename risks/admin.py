@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from risks.models import Risk, RiskAction
+from risks.models import Risk, RiskAction, risk_owners
 from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
 from strategy_tracker.admin_forms import ReadStateForm
 
@@ -36,11 +36,41 @@ class RiskAdminForm(ReadStateForm):
                 )
             if not data.get("priorities") and not data.get("objectives"):
                 raise forms.ValidationError("Link the risk to at least one priority or objective.")
+            _check_owner(self, "owner", strategy)
+        return data
+
+
+def _check_owner(form, field: str, strategy) -> None:
+    """As the app's forms offer: someone with a role in the strategy's lead organisation or a
+    partner (risks.models.risk_owners), or whoever holds it now."""
+    owner = form.cleaned_data.get(field)
+    if owner is None or owner.pk == getattr(form.instance, f"{field}_id", None):
+        return
+    if not risk_owners(strategy).filter(pk=owner.pk).exists():
+        form.add_error(
+            field,
+            f"{owner.get_full_name() or owner.username} has no role in {strategy.organisation} "
+            "or a partner of this strategy: choose someone who has.",
+        )
+
+
+class RiskActionForm(ReadStateForm):
+    class Meta:
+        model = RiskAction
+        fields = ["description", "owner", "due_date", "done"]
+
+    def clean(self):
+        data = super().clean()
+        # The inline sets the risk before its rows are checked (on an add page, unsaved).
+        strategy = getattr(getattr(self.instance, "risk", None), "strategy", None)
+        if strategy is not None:
+            _check_owner(self, "owner", strategy)
         return data
 
 
 class RiskActionInline(TrackedInlineMixin, admin.TabularInline):
     model = RiskAction
+    form = RiskActionForm
     extra = 0
     fields = ["description", "owner", "due_date", "done"]
 

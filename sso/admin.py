@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from sso.models import GroupRole
 from strategy_tracker.admin_forms import ReadStateAdminMixin
+from strategy_tracker.admin_lookups import SaneLookupsMixin
 
 
 @admin.register(GroupRole)
-class GroupRoleAdmin(ReadStateAdminMixin, admin.ModelAdmin):
+class GroupRoleAdmin(ReadStateAdminMixin, SaneLookupsMixin, admin.ModelAdmin):
     list_display = ["group", "organisation", "role"]
     search_fields = ["group"]
     list_filter = ["organisation", "role"]

@@ -13,6 +13,8 @@
 - Staff status (reaching /admin/) follows superuser status: see staff_status.
 """
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -343,3 +345,14 @@ def site_administrators_only(request: HttpRequest) -> bool:
 admin.site.has_permission = site_administrators_only
 admin.site.unregister(User)
 admin.site.register(User, TrackerUserAdmin)
+
+# django-axes' lists of sign-in attempts: a filter value no date can hold (?attempt_time__year=0)
+# says the filter is wrong, as on every other list, rather than failing.
+for _model, _admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_admin.__name__, (SaneLookupsMixin, _admin), {}))
