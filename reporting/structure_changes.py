@@ -1,6 +1,7 @@
 """Changed since publication: how a published strategy's structure was edited between two
-reports (items added, archived, restored, renumbered, reworded, re-dated, re-targeted), read
-from the items' history, which is never rewritten, so a closed report always says the same.
+reports (the strategy's own details; items added, archived, restored, renumbered, reworded,
+re-dated, re-targeted, a measure's planned trajectory re-planned), read from the history,
+which is never rewritten, so a closed report always says the same.
 
 Leads' quarterly updates (status, commentary, forecast) and owners are progress, not
 structure, and are not listed here.
@@ -13,9 +14,9 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Q
 
-from measures.models import Measure
+from measures.models import Measure, TrajectoryPoint
 from milestones.models import Milestone
-from objectives.models import Objective, Priority, Strategy
+from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.dates import long_day
 from strategy_tracker.numbering import shown
@@ -34,7 +35,17 @@ NOT_STRUCTURE = {
     "owner_assigned_at",
     "spc_baseline_points",
     "spc_rebase_from",
+    # The strategy's own: its steps through publication and sign-off are not its structure.
+    "slug",
+    "published_at",
+    "published_by",
+    "closed_at",
+    "closed_by",
+    "requires_approval",
+    "illustrative",
 }
+# Organisations named by an item or a strategy, as a report words a change of them.
+ORGANISATION_FIELDS = {"responsible": "responsible partner", "organisation": "lead organisation"}
 
 
 @dataclass
@@ -106,13 +117,18 @@ def changes_between(
     history rows in the window, and the row before the window of each item changed)."""
     priorities = Priority.everything.filter(strategy=strategy).values("pk")
     objectives = Objective.everything.filter(priority__strategy=strategy).values("pk")
+    measures = Q(priority_id__in=priorities) | Q(objective_id__in=objectives)
     sources = [
+        ("Strategy", Strategy.history.filter(id=strategy.pk)),
         ("Priority", Priority.history.filter(strategy_id=strategy.pk)),
         ("Objective", Objective.history.filter(priority_id__in=priorities)),
         ("Milestone", Milestone.history.filter(objective_id__in=objectives)),
+        ("Measure", Measure.history.filter(measures)),
         (
             "Measure",
-            Measure.history.filter(Q(priority_id__in=priorities) | Q(objective_id__in=objectives)),
+            TrajectoryPoint.history.filter(
+                measure_id__in=Measure.everything.filter(measures).values("pk")
+            ),
         ),
     ]
     found = []
@@ -131,17 +147,44 @@ def changes_between(
             .values("last")
         )
         previous = {r.id: r for r in history.model.objects.filter(history_id__in=before)}
+        # A planned point is named by its measure's name, read once for all of them.
+        names = (
+            dict(
+                Measure.everything.filter(pk__in={r.measure_id for r in rows}).values_list(
+                    "pk", "name"
+                )
+            )
+            if history.model.instance_type is TrajectoryPoint
+            else {}
+        )
         for record in rows:
             what = _what(record, previous.get(record.id))
             previous[record.id] = record
             if what:
                 who = display_name(record.history_user) if record.history_user else "the system"
                 title = getattr(record, "title", "") or getattr(record, "name", "")
+                if names:
+                    title = names.get(record.measure_id, "")
                 found.append(StructureChange(record.history_date, who, level, title, what))
     return sorted(found, key=lambda c: c.when)
 
 
+def _planned_point(record, previous) -> str:
+    """A measure's planned trajectory point: what it is judged against before its target
+    date, so re-planning it re-targets the measure."""
+    point = f"trajectory: the planned point for {long_day(record.period_end)}"
+    if record.history_type == "+":
+        return f"{point} added ({_shown(record.value)})"
+    if record.history_type == "-":
+        return f"{point} removed (it was {_shown(record.value)})"
+    if previous is not None and previous.value != record.value:
+        return f"{point} changed from “{_shown(previous.value)}” to “{_shown(record.value)}”"
+    return ""
+
+
 def _what(record, previous) -> str:
+    if record.instance_type is TrajectoryPoint:
+        return _planned_point(record, previous)
     if record.history_type == "+":
         return "added"
     if record.history_type == "-":
@@ -161,6 +204,9 @@ def _what(record, previous) -> str:
             said.append("moved in its list")
         elif field.name in ("number", "position"):
             said.append(f"renumbered {old} → {new}")
+        elif field.name in ORGANISATION_FIELDS:
+            label = ORGANISATION_FIELDS[field.name]
+            said.append(f"{label} changed from “{_organisation(old)}” to “{_organisation(new)}”")
         elif field.is_relation:
             said.append(f"moved to {_parent(record, field)}")
         else:
@@ -179,6 +225,13 @@ def _parent(record, field) -> str:
     if isinstance(target, Priority):
         return f"priority {shown(target.key)}"
     return f"another {field.verbose_name}"
+
+
+def _organisation(pk: int | None) -> str:
+    if pk is None:
+        return "as for what it sits under"
+    found = Organisation.objects.filter(pk=pk).values_list("name", flat=True).first()
+    return found or "an organisation since removed"
 
 
 def _shown(value) -> str:
