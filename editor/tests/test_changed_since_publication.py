@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Measure
 from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Organisation, Partner
 from reporting import structure_changes
