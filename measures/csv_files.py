@@ -155,6 +155,14 @@ def _encoding(data: bytes) -> str:
             f"{_line_at(text, undefined.start())} has the byte "
             f"0x{ord(undefined.group()) - 0xDC00:02X}). Save it as “CSV UTF-8”."
         )
+    if b"\r" in data and b"\n" not in data:
+        # Lines ended by CR alone: a Mac's, not Windows'. Excel for Mac's "Comma Separated
+        # Values" is Mac Roman, whose accented letters Windows-1252 would garble (’ as Õ).
+        raise CsvFileError(
+            "This file looks saved by Excel for Mac as “Comma Separated Values”, whose "
+            "accented letters and dashes would be garbled here. Save it as “CSV UTF-8 (Comma "
+            "delimited)” and upload it again."
+        )
     return "cp1252"
 
 
@@ -277,6 +285,14 @@ def _check_columns(columns: list[str]) -> None:
     missing = [c.name for c in COLUMNS if c.required and c.name not in columns]
     if not any(c in columns for c in PERIOD_COLUMNS):
         missing.append(" or ".join(PERIOD_COLUMNS))
+    if missing and len([c for c in columns if c]) == 1:
+        for separator, name in (("\t", "tabs"), ("|", "“|”")):
+            if separator in columns[0] or separator in columns[-1]:
+                # Excel's "Text (Tab delimited)", a BI tool's export: one long heading.
+                raise CsvFileError(
+                    f"This file's columns are separated by {name}, not commas or semicolons. "
+                    "Save it as “CSV UTF-8 (Comma delimited)” and upload it again."
+                )
     if missing:
         raise CsvFileError(
             f"The header row is missing: {', '.join(missing)}. It has: "

@@ -62,6 +62,9 @@ BATCH_ROWS = 2000  # checked, looked up and written together
 # totals count them all; 1,000 made the preview of a 1,000-row file 24 times the floor.
 PREVIEW_ROW_LIMIT = 200
 ERROR_ROW_LIMIT = 1000  # rows with errors listed; the totals count them all
+# Rows that change a figure already reported, listed wherever they are in the file: the
+# restatements tick confirms what the preview showed.
+UPDATE_ROW_LIMIT = 1000
 SHOWN_TEXT_CHARS = 200  # of a row's note and source in the preview, so it stays small
 LINES_NAMED = 5  # a repeated pair's message names at most this many other lines
 _IMPORT_LOCK_KEY = 7_301_001  # any constant; names this app's import lock in PostgreSQL
@@ -120,6 +123,9 @@ class RowOutcome:
         )
 
 
+_KEPT_LIMITS = {"error": ERROR_ROW_LIMIT, "update": UPDATE_ROW_LIMIT, "other": PREVIEW_ROW_LIMIT}
+
+
 @dataclass
 class ImportReport:
     csv: CsvFile
@@ -139,9 +145,9 @@ class ImportReport:
     _restatements: "hashlib._Hash" = field(
         default_factory=hashlib.sha256, init=False, repr=False, compare=False
     )
-    # How many rows with errors (True) and without (False) are kept in `rows`.
-    _kept: dict[bool, int] = field(
-        default_factory=lambda: {True: 0, False: 0}, init=False, repr=False
+    # How many rows of each kind ("error", "update", and the rest) are kept in `rows`.
+    _kept: dict[str, int] = field(
+        default_factory=lambda: {"error": 0, "update": 0, "other": 0}, init=False, repr=False
     )
 
     @property
@@ -167,9 +173,15 @@ class ImportReport:
     error_limit = ERROR_ROW_LIMIT
     other_limit = PREVIEW_ROW_LIMIT
 
+    update_limit = UPDATE_ROW_LIMIT
+
     @property
     def errors_not_shown(self) -> int:
-        return self.totals["error"] - self._kept[True]
+        return self.totals["error"] - self._kept["error"]
+
+    @property
+    def updates_not_shown(self) -> int:
+        return self.totals["update"] - self._kept["update"]
 
     @property
     def summary(self) -> str:
@@ -206,10 +218,10 @@ class ImportReport:
             self._restatements.update(f"{code}\x1f{period}\x1f{old!s}\x1f{new!s}\x1e".encode())
             # The note and source it replaces, as the preview saw them.
             self._restatements.update(repr(old_texts).encode())
-        is_error = outcome == "error"
-        if self._kept[is_error] >= (ERROR_ROW_LIMIT if is_error else PREVIEW_ROW_LIMIT):
+        kind = outcome if outcome in ("error", "update") else "other"
+        if self._kept[kind] >= _KEPT_LIMITS[kind]:
             return
-        self._kept[is_error] += 1
+        self._kept[kind] += 1
         cells = row.values
         code, period = _named_by(row)
         self.rows.append(

@@ -17,7 +17,7 @@ FINANCIAL_QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3
 _FINANCIAL_QUARTER = re.compile(
     r"^(?:FY\s*)?(?P<start>\d{4})\s*/\s*(?P<end>\d{2}|\d{4})\s*Q(?P<q>[1-4])$", re.IGNORECASE
 )
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+_NUMBER = re.compile(r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 UNICODE_MINUSES = "\u2212\u2013\u2012\ufe63\uff0d"
 # Most cells, read as they are: ASCII digits, a point, perhaps a minus, nothing to tidy.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -64,6 +64,8 @@ def parse_financial_quarter(text: str) -> dt.date:
     start = int(match["start"])
     end = match["end"]
     end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if len(end) == 2 and end_year < start:  # 1999/00: the century turns
+        end_year += 100
     if end_year != start + 1:
         raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
     years_on, month, day = FINANCIAL_QUARTER_ENDS[int(match["q"])]
@@ -126,7 +128,7 @@ CURRENCY_SIGNS = "£$€"
 # Spaces a number may be written with: between groups of thousands, and before a % sign.
 _SPACE = "[ \u00a0\u202f\u2009]"
 # A decimal comma too ("1 234,5"), so that a file separated by semicolons is told of it.
-_SPACED_THOUSANDS = re.compile(rf"[+-]?[0-9]{{1,3}}(?:{_SPACE}[0-9]{{3}})+(?:[.,][0-9]+)?%?")
+_SPACED_THOUSANDS = re.compile(rf"[+-]?[1-9][0-9]{{0,2}}(?:{_SPACE}[0-9]{{3}})+(?:[.,][0-9]+)?%?")
 
 
 def _without_thousands_spaces(text: str, raw: str) -> str:
