@@ -42,7 +42,7 @@ def outline(strategy: Strategy) -> list[Node]:
     by_objective: dict[int, list[Node]] = {}
     for m in milestones.only("id", "title", "position", "objective_id"):
         by_objective.setdefault(m.objective_id, []).append(
-            Node(f"{m.position}. {m.title[:80]}", url("milestone", m.pk), "milestone", m.pk)
+            Node(f"{m.position}. {_cut(m.title, 80)}", url("milestone", m.pk), "milestone", m.pk)
         )
     measures_of: dict[tuple[str, int], list] = {}
     listed = measures.only("id", "code", "name", "priority_id", "objective_id")
@@ -53,7 +53,7 @@ def outline(strategy: Strategy) -> list[Node]:
     priority_of = {p.pk: p for p in priorities}
     for o in objectives:
         priority = priority_of[o.priority_id]
-        label = f"{shown(priority.key)}.{o.number} {o.title[:80]}"
+        label = f"{shown(priority.key)}.{o.number} {_cut(o.title, 80)}"
         node = Node(label, url("objective", o.pk), "objective", o.pk)
         node.children = by_objective.get(o.pk, []) + measure_nodes(
             measures_of.get(("objective", o.pk), [])
@@ -61,7 +61,7 @@ def outline(strategy: Strategy) -> list[Node]:
         objective_nodes.setdefault(o.priority_id, []).append(node)
     return [
         Node(
-            f"{p.label[:100]}",
+            _cut(p.label, 100),
             url("priority", p.pk),
             "priority",
             p.pk,
@@ -69,3 +69,11 @@ def outline(strategy: Strategy) -> list[Node]:
         )
         for p in priorities
     ]
+
+
+def _cut(text: str, most: int) -> str:
+    """A long title cut at a word, with "…" to show it is cut (two alike in their first
+    words would otherwise read the same)."""
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from measures.models import Measure, TrajectoryPoint
 from measures.parsing import ParseError, parse_number
+from measures.trajectory import improves_towards
 from objectives.strategy_json import plain_number
 from strategy_tracker.dates import long_day, short_day
 
@@ -58,6 +59,18 @@ def stored_points(measure: Measure) -> Points:
 def point_errors(measure: Measure, points: Points) -> list[str]:
     """What is wrong with planning these points for the measure as it stands."""
     errors = []
+    target_set = None not in (measure.baseline_value, measure.target_value)
+    if points and target_set and not improves_towards(
+        measure.baseline_value, measure.target_value, measure.direction
+    ):
+        # Stored, they would be on no page, chart or status (measures/trajectory.py).
+        errors.append(
+            "A trajectory needs a direction (higher or lower is better) and a target that "
+            "improves on the baseline in that direction: as the measure stands it has no "
+            "trajectory, so these points would not be used. Set the direction, or leave the "
+            "trajectory empty."
+        )
+        return errors
     for day, value in points:
         try:
             TrajectoryPoint(measure=measure, period_end=day, value=value).full_clean(

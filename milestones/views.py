@@ -71,10 +71,9 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         context["latest_change"] = context["history"][0]
     pending = sign_off.latest_submissions([milestone.pk]).get(milestone.pk)
     context["submission"] = pending
+    context["may_approve"] = pending is not None and context["strategy"].may_approve(request.user)
     # Its words are the lead's and the approvers' until approved: the board sees what counts.
-    context["submission_words"] = pending is not None and (
-        can_update or context["strategy"].may_approve(request.user)
-    )
+    context["submission_words"] = pending is not None and (can_update or context["may_approve"])
     if can_update and "form" not in extra:
         start = sign_off.form_start(milestone, pending)
         context["form"] = MilestoneUpdateForm(milestone=milestone, initial=start)

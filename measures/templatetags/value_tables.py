@@ -13,7 +13,7 @@ from measures.charts import point_meaning
 from measures.models import Measure
 from measures.spc import SpcResult
 from strategy_tracker.escaping import esc
-from strategy_tracker.templatetags.tracker import number, short_day, with_unit
+from strategy_tracker.templatetags.tracker import number, short_day, tolerance, with_unit
 
 register = template.Library()
 
@@ -62,7 +62,7 @@ def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = Fa
         rows.append(
             f'<tr class="target-row"><td>{short_day(measure.target_date) or "No date set"}</td>'
             f'<td>Target</td><td class="num">{esc(with_unit(measure.target_value, unit))}</td>'
-            f"<td>Tolerance {esc(with_unit(measure.tolerance, unit))}</td></tr>"
+            f"<td>Tolerance {esc(tolerance(measure))}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped above
 

@@ -184,6 +184,16 @@ def with_unit(value: Decimal | None, unit: str) -> str:
 
 
 @register.filter
+def tolerance(measure) -> str:
+    """A measure's tolerance: "3 percentage points" for a % measure (3% would read as 3% of
+    the target), else with its unit."""
+    if measure.unit == "%":
+        plural = "" if measure.tolerance == 1 else "s"
+        return f"{number(measure.tolerance)} percentage point{plural}"
+    return with_unit(measure.tolerance, measure.unit)
+
+
+@register.filter
 def described(field) -> str:
     """The field's widget, tied to its hint and errors for screen readers (WCAG 1.3.1, 3.3.1)."""
     ids = []
