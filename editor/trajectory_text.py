@@ -60,8 +60,10 @@ def point_errors(measure: Measure, points: Points) -> list[str]:
     """What is wrong with planning these points for the measure as it stands."""
     errors = []
     target_set = None not in (measure.baseline_value, measure.target_value)
-    if points and target_set and not improves_towards(
-        measure.baseline_value, measure.target_value, measure.direction
+    if (
+        points
+        and target_set
+        and not improves_towards(measure.baseline_value, measure.target_value, measure.direction)
     ):
         # Stored, they would be on no page, chart or status (measures/trajectory.py).
         errors.append(
