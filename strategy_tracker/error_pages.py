@@ -7,6 +7,7 @@ this site, taken from a same-origin Referer, so no page can be made to send anyo
 without the request, so it needs neither the user nor the database.
 """
 
+import re
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
@@ -24,6 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
+
+from strategy_tracker.visible_text import printable
 
 
 def back_url(request: HttpRequest) -> str | None:
@@ -67,9 +70,42 @@ def permission_denied(
         "exception": str(exception),
         "back_url": back_url(request),
         "nobody_may": isinstance(exception, NobodyMay),
-        "typed": getattr(exception, "typed", []),
+        "typed": getattr(exception, "typed", None) or what_was_sent(request),
     }
     return HttpResponseForbidden(render_to_string(template_name, context, request))
+
+
+# What a form sends that nobody typed: its check values, ids and choices, the formsets'
+# counts; never a password or a key.
+_NOT_TYPED_NAMES = re.compile(
+    r"(?:csrfmiddlewaretoken|seen|version|next|to|final|direction|dates_for|item|item_id|"
+    r"period|shown|restatements_\w+|read_\w*|_\w+|\w*(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS|"
+    r"id|DELETE|\w*password\w*|\w*token\w*|\w*key\w*)",
+    re.IGNORECASE,
+)
+_CHOICE_OR_ID = re.compile(r"[a-z_]{1,20}|\d+")
+
+
+def what_was_sent(request: HttpRequest) -> list[tuple[str, str]]:
+    """For a form refused with a 403 or 404 (a role taken away, an item gone, while the
+    page was open): the text it carried, by its field's name, to show back to copy rather
+    than lose. A view that knows its form's labels passes them on the exception instead."""
+    if request.method != "POST":
+        return []
+    try:
+        posted = request.POST
+    except Exception:  # noqa: BLE001 - a body that cannot be read has nothing to show back
+        return []
+    sent = []
+    for name in posted:
+        field = name.rpartition("-")[2]  # a formset's "rows-3-commentary"
+        if _NOT_TYPED_NAMES.fullmatch(field) or _NOT_TYPED_NAMES.fullmatch(name):
+            continue
+        for value in posted.getlist(name):
+            text = printable(str(value)).strip()
+            if text and not _CHOICE_OR_ID.fullmatch(text):
+                sent.append((field.replace("_", " ").capitalize(), text))
+    return sent
 
 
 @requires_csrf_token
@@ -78,7 +114,11 @@ def page_not_found(
 ) -> HttpResponse:
     """handler404: as Django's, without the exception's text (it names models), plus the
     link back."""
-    context = {"request_path": quote(request.path), "back_url": back_url(request)}
+    context = {
+        "request_path": quote(request.path),
+        "back_url": back_url(request),
+        "typed": what_was_sent(request),
+    }
     return HttpResponseNotFound(render_to_string(template_name, context, request))
 
 
