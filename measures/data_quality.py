@@ -28,8 +28,6 @@ RATING_CHOICES = [
     (NOT_ASSESSED, "Not assessed"),
 ]
 RATING_LABELS = dict(RATING_CHOICES)
-# A rating assessed longer ago than this says so.
-STALE_AFTER = dt.timedelta(days=365)
 
 
 @dataclass
@@ -56,7 +54,14 @@ class Rating:
         return ", ".join(f"{n} {label.lower()}" for n, label in counts if n)
 
     def is_old(self, as_at: dt.date) -> bool:
-        return as_at - self.assessed_on > STALE_AFTER
+        """Assessed more than a calendar year before `as_at` (a year with 29 February in it
+        is 366 days)."""
+        on = self.assessed_on
+        try:
+            year_on = on.replace(year=on.year + 1)
+        except ValueError:  # 29 February
+            year_on = on.replace(year=on.year + 1, day=28)
+        return as_at > year_on
 
     def as_snapshot(self) -> dict:
         return {

@@ -35,7 +35,7 @@ def take(period: ReportingPeriod) -> int:
             risk_id=risk.id,
             owner=display_name(risk.owner) if risk.owner else "",
             threatens=texts[risk.id],
-            review_overdue=risk.review_date < period.quarter_end,
+            review_overdue=risk.review_date <= period.quarter_end,
             **{name: getattr(risk, name) for name in COPIED},
         )
         for risk in risks

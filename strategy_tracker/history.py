@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from strategy_tracker.dates import short_day
 
 IGNORED_FIELDS = {
@@ -54,6 +56,8 @@ def _display(record, name: str) -> Any:
     value = display() if display else getattr(record, name)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, datetime):  # the day in London, not in UTC (archived at 00:30 BST)
+        value = timezone.localdate(value)
     if isinstance(value, date):
         return short_day(value)
     return value
