@@ -223,6 +223,16 @@ class _Planner:
                 "partners and owners are checked with it."
             )
             return "error"
+        short = values.get("organisation_short_name") or ""
+        if short != (current.get("organisation_short_name") or ""):
+            # The organisation's, shared by all its strategies: never written from here.
+            self.problems.append(
+                f'Sheet "{STRATEGY_SHEET}", {STRATEGY_HEADING["organisation_short_name"]}: a '
+                f"workbook cannot change the short name of {current.get('organisation')} "
+                f"(it is “{current.get('organisation_short_name')}”, for all its strategies): "
+                "a site administrator changes it. Put it back as it was to import the rest."
+            )
+            return "error"
         return "updated" if any(current.get(k) != v for k, v in values.items()) else "unchanged"
 
     # --- the items --------------------------------------------------------------------------

@@ -16,9 +16,16 @@ from measures.models import MeasureValue
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _guarded(text: str) -> bool:
+    """Text a spreadsheet would run as a formula, after any apostrophes it starts with: a
+    text that is itself "'-5 against plan" is guarded too, so the import, taking one
+    apostrophe off, gives it back as it was."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralise(text: str) -> str:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _guarded(text) else text
 
 
 class _Echo:
@@ -36,7 +43,7 @@ def line_writer():
 
 def unneutralise(text: str) -> str:
     """The text as it was before neutralise(), so an exported file imports back unchanged."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text.startswith("'") and _guarded(text[1:]):
         return text[1:]
     return text
 

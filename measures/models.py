@@ -27,7 +27,7 @@ from objectives.models import (
     responsible_field,
 )
 from strategy_tracker.addresses import address
-from strategy_tracker.dates import short_day
+from strategy_tracker.dates import long_day, short_day
 from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.roles import ADMIN, is_site_administrator, organisations_where
 from strategy_tracker.rows import BuiltInOneStep
@@ -409,8 +409,39 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                     f"The {label}, {value.normalize():f}, is outside this measure's range "
                     f"({range_text(low, high, self.unit)})."
                 )
+        if self.pk is not None:
+            errors |= self._keeps_its_figures(low, high, limits)
         if errors:
             raise ValidationError(errors)
+
+    def _keeps_its_figures(self, low, high, limits) -> dict[str, str]:
+        """A baseline or a range the figures already stored break: the figures import refuses
+        a figure before the baseline or outside the range, so the measure's own figures would
+        no longer load back (its figures file, its strategy's JSON)."""
+        errors = {}
+        values = MeasureValue.objects.filter(measure_id=self.pk)
+        if isinstance(self.baseline_period, dt.date):
+            earliest = values.filter(period_end__lt=self.baseline_period).order_by("period_end")
+            if first := earliest.values_list("period_end", flat=True).first():
+                errors["baseline_period"] = (
+                    f"Figures are stored for periods before {long_day(self.baseline_period)} "
+                    f"(the earliest ends {long_day(first)}): the baseline is the first figure "
+                    "a measure is followed from. Choose a period no later than that."
+                )
+        if limits and all(isinstance(x, Decimal) and x.is_finite() for x in limits):
+            outside = Q(pk__in=[])
+            if low is not None:
+                outside |= Q(value__lt=low)
+            if high is not None:
+                outside |= Q(value__gt=high)
+            if found := values.filter(outside).order_by("period_end").first():
+                below = low is not None and found.value < low
+                errors["minimum_value" if below else "maximum_value"] = (
+                    f"A figure already stored is outside this range: "
+                    f"{found.value.normalize():f} for {long_day(found.period_end)}. Widen the "
+                    "range, or correct that figure."
+                )
+        return errors
 
     @property
     def strategy(self):

@@ -741,17 +741,25 @@ def _plans(d: Dates) -> dict[tuple[int, int], list[MilestonePlan]]:
 
 def _milestone_dict(plan: MilestonePlan) -> dict[str, Any]:
     final = plan.final
-    return {
-        "title": plan.title,
-        "heading": "",
-        "due_date": plan.due.isoformat() if plan.due else None,
-        "due_text": plan.document_due_text(),
-        "status": final.status if final else "not_started",
-        "forecast_date": final.forecast.isoformat() if final and final.forecast else None,
-        "commentary": final.commentary if final else "",
-        "source_ref": "",
-        "owner": plan.owner,
-    } | ({"delegates": sorted(plan.delegates)} if plan.delegates else {})
+    return (
+        {
+            "title": plan.title,
+            "heading": "",
+            "due_date": plan.due.isoformat() if plan.due else None,
+            "due_text": plan.document_due_text(),
+            "status": final.status if final else "not_started",
+            "forecast_date": final.forecast.isoformat() if final and final.forecast else None,
+            "commentary": final.commentary if final else "",
+            "source_ref": "",
+            "owner": plan.owner,
+        }
+        | ({"delegates": sorted(plan.delegates)} if plan.delegates else {})
+        | (
+            {"last_updated_at": _stamp(final.on).isoformat(), "last_updated_by": final.by}
+            if final
+            else {}
+        )
+    )
 
 
 def _strategy_head(d: Dates) -> dict[str, Any]:
@@ -817,6 +825,10 @@ def build_example(today: dt.date) -> dict[str, Any]:
 # --- loading, as the people would have done it ----------------------------------------------
 
 
+# What the replayed history writes (load_example), not the document.
+WRITTEN_LATER = {"delegates", "last_updated_at", "last_updated_by"}
+
+
 def _as_written(data: dict[str, Any]) -> dict[str, Any]:
     """The strategy as the document states it: no owners and no updates yet."""
     blank = {"status": "not_started", "forecast_date": None, "commentary": "", "owner": None}
@@ -828,7 +840,7 @@ def _as_written(data: dict[str, Any]) -> dict[str, Any]:
                     objective
                     | {
                         "milestones": [
-                            {k: v for k, v in m.items() if k != "delegates"} | blank
+                            {k: v for k, v in m.items() if k not in WRITTEN_LATER} | blank
                             for m in objective["milestones"]
                         ]
                     }

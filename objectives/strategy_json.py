@@ -97,6 +97,34 @@ class StrategyImportError(Exception):
     """The file cannot be loaded; the message says why, and nothing was written."""
 
 
+# What each level may hold beside its fields: a key the import does not read is refused, not
+# dropped without a word (a "milestones" list under a priority, a misspelt "delegate").
+ORGANISATION_KEYS = {"name", "short_name"}
+STRATEGY_KEYS = {*STRATEGY_FIELDS, "organisation", "partners"}
+PRIORITY_KEYS = {*PRIORITY_FIELDS, "responsible", "objectives", "measures"}
+OBJECTIVE_KEYS = {*OBJECTIVE_FIELDS, "responsible", "milestones", "measures"}
+MILESTONE_KEYS = {
+    *MILESTONE_FIELDS,
+    "owner",
+    "delegates",
+    "responsible",
+    "position",
+    "last_updated_at",
+    "last_updated_by",
+}
+MEASURE_KEYS = {*MEASURE_FIELDS, "position", "responsible", "trajectory", "values"}
+
+
+def _only_known(data: Any, known: set[str], where: str) -> None:
+    unknown = sorted(set(data) - known) if isinstance(data, dict) else []
+    if unknown:
+        names = ", ".join(f"“{k}”" for k in unknown)
+        raise StrategyImportError(
+            f"{where}: {names} {'is not a key' if len(unknown) == 1 else 'are not keys'} of "
+            f"this level (it takes {', '.join(sorted(known))}), so it would not be loaded."
+        )
+
+
 # --- export ---------------------------------------------------------------------------------
 
 
@@ -138,13 +166,22 @@ def _measure_dict(measure: Measure, place: int) -> dict[str, Any]:
     )
 
 
-def _milestone_dict(milestone: Milestone) -> dict[str, Any]:
+def _milestone_dict(milestone: Milestone, place: int) -> dict[str, Any]:
     data = _fields(milestone, MILESTONE_FIELDS) | {
         "owner": milestone.owner.username if milestone.owner else None
     }
     delegates = sorted(d.username for d in milestone.delegates.all())
     if delegates:  # left out when there are none, as in the seed files
         data["delegates"] = delegates
+    # Each left out where it says nothing, as in the seed files: its number where it is its
+    # place (a workbook can leave a gap), and when it was last updated and by whom (its
+    # status is judged by whether its owner reported: milestones/status.py).
+    if milestone.position != place:
+        data["position"] = milestone.position
+    if milestone.last_updated_at:
+        data["last_updated_at"] = timezone.localtime(milestone.last_updated_at).isoformat()
+        if milestone.last_updated_by:
+            data["last_updated_by"] = milestone.last_updated_by.username
     return data | _responsible(milestone)
 
 
@@ -159,7 +196,7 @@ def strategy_queryset():
         Prefetch("trajectory", queryset=TrajectoryPoint.objects.order_by("period_end")),
     )
     milestones = (
-        Milestone.objects.select_related("owner", "responsible")
+        Milestone.objects.select_related("owner", "responsible", "last_updated_by")
         .prefetch_related("delegates")
         .order_by("position", "id")
     )
@@ -200,7 +237,10 @@ def export_strategy(strategy: Strategy) -> dict[str, Any]:
                     _fields(objective, OBJECTIVE_FIELDS)
                     | _responsible(objective)
                     | {
-                        "milestones": [_milestone_dict(m) for m in objective.milestones.all()],
+                        "milestones": [
+                            _milestone_dict(m, place)
+                            for place, m in enumerate(objective.milestones.all(), 1)
+                        ],
                         "measures": [
                             _measure_dict(m, place)
                             for place, m in enumerate(objective.measures.all(), 1)
@@ -293,6 +333,7 @@ def _save(obj, where: str):
 def _import_measures(items: list, where: str, named: dict, today: dt.date, **parent) -> None:
     for i, item in enumerate(_list(items, f"{where} measures"), 1):
         here = f"{where} measure {i}"
+        _only_known(item, MEASURE_KEYS, here)
         fields = _take(
             OPTIONAL_MEASURE_FIELDS | item if isinstance(item, dict) else item,
             MEASURE_FIELDS,
@@ -316,6 +357,7 @@ def _import_measures(items: list, where: str, named: dict, today: dt.date, **par
         fields |= _named_responsible(item if isinstance(item, dict) else {}, named, here)
         measure = _save(Measure(**parent, **fields, position=position), here)
         for j, point in enumerate(_list(item.get("trajectory"), f"{here} trajectory"), 1):
+            _only_known(point, set(TRAJECTORY_FIELDS), f"{here} trajectory point {j}")
             point_fields = _take(
                 point,
                 TRAJECTORY_FIELDS,
@@ -325,6 +367,7 @@ def _import_measures(items: list, where: str, named: dict, today: dt.date, **par
             )
             _save(TrajectoryPoint(measure=measure, **point_fields), f"{here} trajectory point {j}")
         for j, value in enumerate(_list(item.get("values"), f"{here} values"), 1):
+            _only_known(value, set(VALUE_FIELDS), f"{here} value {j}")
             value_fields = _take(
                 value, VALUE_FIELDS, f"{here} value {j}", dates=("period_end",), decimals=("value",)
             )
@@ -352,7 +395,14 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
     today = today or timezone.localdate()
     if not isinstance(data, dict) or "strategy" not in data or "priorities" not in data:
         raise StrategyImportError('Expected an object with "strategy" and "priorities".')
+    _only_known(data, {"strategy", "priorities"}, "the file")
     head = data["strategy"]
+    _only_known(head, STRATEGY_KEYS, "strategy")
+    _only_known(
+        head.get("organisation") if isinstance(head, dict) else {},
+        ORGANISATION_KEYS,
+        "organisation",
+    )
     fields = _take(
         OPTIONAL_STRATEGY_FIELDS | head if isinstance(head, dict) else head,
         STRATEGY_FIELDS,
@@ -373,16 +423,19 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
 
     for p, p_data in enumerate(_list(data["priorities"], "priorities"), 1):
         where = f"priority {p}"
+        _only_known(p_data, PRIORITY_KEYS, where)
         p_fields = _take(p_data, PRIORITY_FIELDS, where) | responsible(p_data, where)
         priority = _save(Priority(strategy=strategy, **p_fields), where)
         for o, o_data in enumerate(_list(p_data.get("objectives"), f"{where} objectives"), 1):
             o_where = f"{where} objective {o}"
+            _only_known(o_data, OBJECTIVE_KEYS, o_where)
             o_fields = _take(o_data, OBJECTIVE_FIELDS, o_where) | responsible(o_data, o_where)
             objective = _save(Objective(priority=priority, **o_fields), o_where)
             milestones = _list(o_data.get("milestones"), f"{o_where} milestones")
             for m, m_data in enumerate(milestones, 1):
                 m_where = f"{o_where} milestone {m}"
                 _object(m_data, m_where)
+                _only_known(m_data, MILESTONE_KEYS, m_where)
                 m_fields = _take(
                     m_data
                     | {
@@ -394,9 +447,15 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
                     dates=("due_date", "forecast_date"),
                 )
                 owner = _owner(m_data.get("owner"), m_where)
-                m_fields |= responsible(m_data, m_where)
+                m_fields |= responsible(m_data, m_where) | _last_update(m_data, m_where)
+                position = m_data.get("position", m)
+                if type(position) is not int or not 0 <= position <= 9999:
+                    raise StrategyImportError(
+                        f"{m_where}: position must be a whole number, 0 to 9999."
+                    )
                 milestone = _save(
-                    Milestone(objective=objective, position=m, owner=owner, **m_fields), m_where
+                    Milestone(objective=objective, position=position, owner=owner, **m_fields),
+                    m_where,
                 )
                 delegates = m_data.get("delegates") or []
                 if not isinstance(delegates, list) or not all(
@@ -421,6 +480,23 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
     return strategy
 
 
+def _last_update(m_data: dict, where: str) -> dict[str, Any]:
+    """When the milestone was last updated, and by whom, if the file says."""
+    when = m_data.get("last_updated_at")
+    if when in (None, ""):
+        return {}
+    try:
+        moment = dt.datetime.fromisoformat(when)
+    except (TypeError, ValueError):
+        raise StrategyImportError(
+            f"{where} last_updated_at: {when!r} is not a date and time (ISO 8601)."
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    by = m_data.get("last_updated_by")
+    return {"last_updated_at": moment, "last_updated_by": _owner(by, f"{where} last_updated_by")}
+
+
 def _import_partners(strategy: Strategy, partners: Any) -> dict[str, Organisation]:
     """The strategy's partner organisations (made if new), by name."""
     if partners in (None, []):
@@ -430,6 +506,7 @@ def _import_partners(strategy: Strategy, partners: Any) -> dict[str, Organisatio
     named = {}
     for n, p_data in enumerate(partners, 1):
         where = f"strategy partner {n}"
+        _only_known(p_data, ORGANISATION_KEYS, where)
         org_data = _take(p_data if isinstance(p_data, dict) else {}, ["name", "short_name"], where)
         organisation = _organisation(org_data, where)
         _save(Partner(strategy=strategy, organisation=organisation), where)

@@ -26,7 +26,15 @@ FIGURES_HEADER = [
 ILLUSTRATIVE = "Illustrative data — not from a published document"
 # The structure without progress: leads' reports and figures are in the public pages and the
 # figures file, as the closed quarters showed them.
-LIVE_MILESTONE_FIELDS = ("status", "forecast_date", "commentary", "owner", "delegates")
+LIVE_MILESTONE_FIELDS = (
+    "status",
+    "forecast_date",
+    "commentary",
+    "owner",
+    "delegates",
+    "last_updated_at",
+    "last_updated_by",
+)
 LIVE_MEASURE_FIELDS = ("values",)
 
 

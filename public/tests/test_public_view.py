@@ -475,3 +475,18 @@ def test_the_structure_waits_for_a_close_to_show_a_new_item(client, plan):
 
     make_objective(plan.priorities.get(), number=2, title="Added after the close")
     assert "Added after the close" not in _text(client.get(_urls()[7]))
+
+
+def test_the_open_structure_names_nobody_who_updated_a_milestone(client, plan, programme_lead):
+    """The strategy JSON names who last updated a milestone and when (a round trip keeps a
+    milestone's status judged as it was); the public file, which is the structure without
+    progress, names nobody."""
+    from django.utils import timezone
+
+    from milestones.models import Milestone
+
+    Milestone.objects.filter(objective__priority__strategy=plan).update(
+        last_updated_at=timezone.now(), last_updated_by=programme_lead
+    )
+    text = client.get(reverse("public:structure_json", args=["s"])).content.decode()
+    assert "last_updated" not in text and programme_lead.username not in text
