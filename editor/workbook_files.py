@@ -304,6 +304,8 @@ def _take_drawn_from(rows: dict[int, dict[int, tuple[object, str]]]) -> str:
         return ""
     found = {str(cells.pop(index)[0]).strip() for cells in rows.values() if index in cells}
     found.discard(CSV_DRAWN_FROM)
+    for number in [n for n, cells in rows.items() if not cells]:
+        del rows[number]  # a row cleared but for its fingerprint is a blank row, as before
     if len(found) > 1:
         raise WorkbookError(
             f'Column "{CSV_DRAWN_FROM}" holds fingerprints of two downloads of the strategy: '

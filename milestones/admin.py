@@ -59,8 +59,11 @@ class MilestoneAdminForm(forms.ModelForm):
                     "Only a programme lead or Admin of the organisation responsible for this "
                     "milestone can own it.",
                 )
-        if self.instance.pk and set(self.changed_data) & set(LEAD_FIELDS):
-            strategy = self.instance.strategy_or_none()
+        if set(self.changed_data) & set(LEAD_FIELDS):
+            placed = (
+                self.instance if self.instance.pk else Milestone(objective=data.get("objective"))
+            )
+            strategy = placed.strategy_or_none()
             if strategy is not None and strategy.requires_approval:
                 # As in the app, where even a site administrator's update waits for approval.
                 raise forms.ValidationError(
@@ -68,7 +71,7 @@ class MilestoneAdminForm(forms.ModelForm):
                     "update from the milestone's own page, where an approver approves it. "
                     "Nothing was saved."
                 )
-        if self.instance.pk and set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
+        if set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
             self._check_as_an_update(data)
         if self.instance.pk:
             # The admin saves in a transaction; the row lock holds until the save commits.

@@ -90,6 +90,21 @@ class QuarterChanges:
         return [(phrase, len(self.found[key])) for key, _, phrase in KINDS if self.found.get(key)]
 
 
+# Kept in change_counts in place of the counts by reporting/migrations/0017: counts kept at
+# close under rules that have since changed are counted again when first read.
+RECOUNT = "recount"
+
+
+def kept_counts(period: ReportingPeriod) -> dict[str, int]:
+    """The counts of each kind of change kept with a closed period, as its report lists them."""
+    counts = period.change_counts
+    if counts.get(RECOUNT):
+        counts = compare(previous_closed(period), period).counts
+        ReportingPeriod.objects.filter(pk=period.pk).update(change_counts=counts)
+        period.change_counts = counts
+    return counts
+
+
 def previous_closed(
     period: ReportingPeriod, among: list[ReportingPeriod] | None = None
 ) -> ReportingPeriod | None:

@@ -114,6 +114,18 @@ def schedule(
     return period
 
 
+def _returns_counted_from(period: ReportingPeriod):
+    """When an opening period's returns begin to count (ReportingPeriod.returns_from): never
+    before the strategy's latest closed period closed."""
+    before = (
+        ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=PeriodState.CLOSED)
+        .exclude(pk=period.pk)
+        .order_by("-year", "-quarter")
+        .first()
+    )
+    return period.counting_from(before and before.closed_at)
+
+
 def _scheduled_already(period: ReportingPeriod) -> str:
     """Another Admin scheduled the quarter while this one had the page open: said so, rather
     than as a quarter chosen out of turn."""
@@ -150,6 +162,8 @@ def change_window(
             raise WindowChanged(_changed_meanwhile(period, seen))
         check_window(period.financial_quarter, opens_on, closes_on)
         period.opens_on, period.closes_on = opens_on, closes_on
+        if period.state == PeriodState.OPEN:  # its first day moved: returns count from it
+            period.returns_counted_from = _returns_counted_from(period)
         period._change_reason = f"Dates of {period.label} changed"
         period._history_user = by
         period.save()
@@ -197,8 +211,7 @@ def open_period(period: ReportingPeriod, by) -> ReportingPeriod:
             raise PeriodRefused(f"{earlier.label} comes first: open it before {period.label}.")
         period.state = PeriodState.OPEN
         period.opened_at, period.opened_by = timezone.now(), by
-        before = others.filter(state=PeriodState.CLOSED).order_by("-year", "-quarter").first()
-        period.returns_counted_from = period.counting_from(before and before.closed_at)
+        period.returns_counted_from = _returns_counted_from(period)
         period._change_reason = f"Opened {period.label}"
         period._history_user = by
         try:

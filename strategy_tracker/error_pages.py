@@ -90,7 +90,9 @@ def what_was_sent(request: HttpRequest) -> list[tuple[str, str]]:
     """For a form refused with a 403 or 404 (a role taken away, an item gone, while the
     page was open): the text it carried, by its field's name, to show back to copy rather
     than lose. A view that knows its form's labels passes them on the exception instead."""
-    if request.method != "POST":
+    if request.method != "POST" or not getattr(request, "csrf_processing_done", False):
+        # Only a post a page of this site sent: an address that matches no page is answered
+        # before the CSRF check, and another site could have it show its words.
         return []
     try:
         posted = request.POST

@@ -560,3 +560,28 @@ def test_an_items_csv_with_rows_from_two_downloads_is_refused(client, lead, admi
     assert response.status_code == 400
     assert "Drawn from" in response.content.decode()
     assert "two downloads" in response.content.decode()
+
+
+def test_an_items_csv_row_cleared_but_for_its_drawn_from_cell_is_read_as_a_blank_row(
+    client, lead, admin_user
+):
+    """4fe4120 puts the draft's fingerprint in a last "Drawn from" column on every row and
+    takes it out before the rows are read. A row whose item cells were cleared (selected
+    and deleted, the far-right Drawn from cell left as it was) was a blank row, skipped; it
+    is now a row of its own: "row 6: Level: is empty; every row needs one", and the import
+    is refused."""
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    client.force_login(admin_user)
+    items = client.get(reverse("editor:items_csv", args=[draft.slug])).content.decode("utf-8-sig")
+    lines = items.splitlines()
+    cols = lines[0].count(",")
+    fp = lines[1].rsplit(",", 1)[1]
+    # The last item row's cells cleared (select them, Delete), its Drawn from left.
+    lines[-1] = "," * cols + fp
+    with_fp = "\r\n".join(lines).encode()
+    lines[-1] = ""
+    blank = "\r\n".join(lines).encode()
+    url = reverse("editor:import_into", args=[draft.slug])
+    a = client.get(_upload(client, with_fp, name="items.csv", url=url).url).context["plan"]
+    b = client.get(_upload(client, blank, name="items.csv", url=url).url).context["plan"]
+    assert (a.ok, a.problems) == (b.ok, b.problems)

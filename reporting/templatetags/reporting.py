@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from objectives.models import Strategy
 from reporting.as_at import item_of
-from reporting.changes import KINDS
+from reporting.changes import KINDS, kept_counts
 from reporting.models import PeriodState, ReportingPeriod
 from strategy_tracker.escaping import esc
 from strategy_tracker.templatetags.tracker import short_day
@@ -37,7 +37,7 @@ def reporting_line(strategy) -> dict:
     closed = next((p for p in periods if p.state == PeriodState.CLOSED), None)
     changes = []
     if closed:
-        counts = closed.change_counts
+        counts = kept_counts(closed)
         changes = [(phrase, counts[key]) for key, _, phrase in KINDS if counts.get(key)]
     return {"strategy": strategy, "open": open_period, "closed": closed, "changes": changes}
 
