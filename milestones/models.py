@@ -376,6 +376,12 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                 "organisation can update it."
             )
         name = self.owner.get_full_name() or self.owner.username
+        if not self.can_be_updated_by(self.owner):
+            # Switched off, or no longer in an organisation that may hold it: said, not implied.
+            return (
+                f"Its owner, {name}, can no longer update it. Its delegates or an Admin of its "
+                "organisation can, and an Admin can give it to someone else."
+            )
         return (
             f"Only {name} (owner), their delegates or an Admin of its organisation can update "
             "this milestone."

@@ -119,9 +119,13 @@ class ReturnUpdateForm(forms.Form):
     )
 
 
-def _approver_label(user) -> str:
+def approver_label(user, eligible: set[int]) -> str:
+    """A named approver, saying so if they can no longer approve (switched off, or no longer
+    an Approver of the strategy's organisations)."""
     name = display_name(user)
-    return name if user.is_active else f"{name} (inactive: can no longer approve)"
+    if not user.is_active:
+        return f"{name} (inactive: can no longer approve)"
+    return name if user.pk in eligible else f"{name} (can no longer approve)"
 
 
 def sign_off_state(strategy) -> str:
@@ -160,11 +164,11 @@ class SignOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Approvers of its organisations; and whoever approves now, even if no longer
         # eligible, so a save never drops them unseen.
-        eligible = Q(pk__in=strategy.eligible_approvers().values("pk"))
+        able = set(strategy.eligible_approvers().values_list("pk", flat=True))
         current = Q(pk__in=strategy.approvers.values("pk"))
-        users = get_user_model().objects.filter(eligible | current)
+        users = get_user_model().objects.filter(Q(pk__in=able) | current)
         self.fields["approvers"].queryset = users.order_by("first_name", "last_name", "username")
-        self.fields["approvers"].label_from_instance = _approver_label
+        self.fields["approvers"].label_from_instance = lambda user: approver_label(user, able)
 
     def clean(self):
         data = super().clean()

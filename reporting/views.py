@@ -19,6 +19,7 @@ from reporting.forms import (
     PeriodDatesForm,
     ScheduleForm,
     SignOffForm,
+    approver_label,
     sign_off_state,
     window_state,
 )
@@ -55,6 +56,17 @@ def _manages(request: HttpRequest, strategy: Strategy | None = None) -> bool:
 def _require_manager(request: HttpRequest, strategy: Strategy | None = None) -> None:
     if not _manages(request, strategy):
         raise PermissionDenied
+
+
+def _approvers(strategy: Strategy) -> dict:
+    """The named approvers in words, each who can no longer approve said so, and how many
+    waiting updates none of them could decide (a role taken away, an account switched off)."""
+    named = list(strategy.approvers.all())
+    able = set(strategy.eligible_approvers().values_list("pk", flat=True))
+    return {
+        "approver_names": [approver_label(u, able) for u in named],
+        "stranded": left_without_approver(strategy, named) if strategy.requires_approval else 0,
+    }
 
 
 def _page(
@@ -102,7 +114,7 @@ def _page(
     context = {
         "strategy": strategy,
         "sign_off_form": sign_off_form,
-        "approver_names": [display_name(u) for u in strategy.approvers.all()],
+        **_approvers(strategy),
         "rows": rows,
         "can_manage": can_manage,
         "schedule_form": schedule_form,

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from risks.models import Risk, RiskAction, risk_owners
+from risks.models import Risk, RiskAction, refused_owner
 from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
 from strategy_tracker.admin_forms import ReadStateForm
 
@@ -41,17 +41,10 @@ class RiskAdminForm(ReadStateForm):
 
 
 def _check_owner(form, field: str, strategy) -> None:
-    """As the app's forms offer: someone with a role in the strategy's lead organisation or a
-    partner (risks.models.risk_owners), or whoever holds it now."""
-    owner = form.cleaned_data.get(field)
-    if owner is None or owner.pk == getattr(form.instance, f"{field}_id", None):
-        return
-    if not risk_owners(strategy).filter(pk=owner.pk).exists():
-        form.add_error(
-            field,
-            f"{owner.get_full_name() or owner.username} has no role in {strategy.organisation} "
-            "or a partner of this strategy: choose someone who has.",
-        )
+    """As the app's forms offer (risks.models.refused_owner)."""
+    current = getattr(form.instance, f"{field}_id", None)
+    if why := refused_owner(form.cleaned_data.get(field), strategy, current):
+        form.add_error(field, why)
 
 
 class RiskActionForm(ReadStateForm):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from milestones.forms import ChoiceOfRows, UserChoiceField
 from objectives.models import Objective, Priority, Strategy
-from risks.models import Risk, RiskAction, risk_owners
+from risks.models import Risk, RiskAction, refused_owner, risk_owners
 from strategy_tracker.forms import DateInput, MultilineTextField
 from strategy_tracker.numbering import shown
 
@@ -172,9 +172,17 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "owner", "due_date", "done"]
         widgets = {"due_date": DateInput()}
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, strategy: Strategy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.strategy = strategy
+
+    def clean_owner(self):
+        # The choices are every row's: whoever owns one action now may not take another.
+        owner = self.cleaned_data["owner"]
+        if why := refused_owner(owner, self.strategy, self.instance.owner_id):
+            raise forms.ValidationError(why)
+        return owner
 
 
 # Actions are never deleted (done ones are kept), so a risk reviewed every quarter for years
@@ -200,7 +208,8 @@ def action_formset(data=None, *, risk: Risk, strategy: Strategy) -> forms.BaseIn
         form_kwargs={
             "owners": _owners(
                 strategy, RiskAction.objects.filter(risk_id=risk.pk).values("owner_id")
-            )
+            ),
+            "strategy": strategy,
         },
         queryset=RiskAction.objects.filter(risk=risk) if risk.pk else RiskAction.objects.none(),
     )

@@ -252,6 +252,22 @@ def threatened(risk_ids) -> dict[int, str]:
     return {risk_id: ", ".join(named[risk_id]) for risk_id in risk_ids}
 
 
+def refused_owner(owner, strategy: Strategy, current_id: int | None) -> str:
+    """Why `owner` may not be given a risk or an action of `strategy`, or "" if they may:
+    someone risk_owners lists, or whoever holds it now (they keep it until it is given away)."""
+    if owner is None or owner.pk == current_id:
+        return ""
+    if risk_owners(strategy).filter(pk=owner.pk).exists():
+        return ""
+    name = owner.get_full_name() or owner.username
+    if not owner.is_active:
+        return f"{name} can no longer sign in: choose someone who can."
+    return (
+        f"{name} has no role in {strategy.organisation} or a partner of this strategy: choose "
+        "someone who has."
+    )
+
+
 def risk_owners(strategy: Strategy):
     """Who can own a risk: active people with a role in the strategy's lead organisation or
     one of its partners, and site administrators."""

@@ -216,6 +216,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get_user(self, uidb64):
+        """As Django's, but a link sent before the account was switched off (or linked to the
+        organisation's sign-in) sets no password: it is "no longer valid", as a used one is."""
+        user = super().get_user(uidb64)
+        if user is not None and (not user.is_active or signs_in_with_provider(user)):
+            return None
+        return user
+
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # Following the e-mailed link proves the person holds the account's address, so
