@@ -23,7 +23,7 @@ from editor import archiving, trajectory_text
 from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
 from editor.structure_export import fingerprint, item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
-from measures.models import RESERVED_CODES, Measure
+from measures.models import RESERVED_CODES, Measure, figures_broken_by
 from milestones.models import Milestone, MilestoneDelegate, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import ADMIN, organisations_where
@@ -506,6 +506,18 @@ class _Planner:
             ]
             if item.level == "measure" and item.existing.position != item.values["position"]:
                 changes.append("Order")
+            if item.level == "measure":
+                # As the editor refuses it: a baseline or range the stored figures break.
+                v = item.values
+                broken = figures_broken_by(
+                    item.existing.pk,
+                    v.get("baseline_period"),
+                    v.get("unit"),
+                    v.get("minimum_value"),
+                    v.get("maximum_value"),
+                )
+                for name, message in broken.items():
+                    self._problem(item, f"{HEADING.get(name, name)}: {message}")
             item.outcome = "updated" if changes else "unchanged"
             item.changes = changes
         gone = [

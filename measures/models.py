@@ -410,38 +410,12 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
                     f"({range_text(low, high, self.unit)})."
                 )
         if self.pk is not None:
-            errors |= self._keeps_its_figures(low, high, limits)
+            changed = figures_broken_by(
+                self.pk, self.baseline_period, self.unit, self.minimum_value, self.maximum_value
+            )
+            errors = changed | errors
         if errors:
             raise ValidationError(errors)
-
-    def _keeps_its_figures(self, low, high, limits) -> dict[str, str]:
-        """A baseline or a range the figures already stored break: the figures import refuses
-        a figure before the baseline or outside the range, so the measure's own figures would
-        no longer load back (its figures file, its strategy's JSON)."""
-        errors = {}
-        values = MeasureValue.objects.filter(measure_id=self.pk)
-        if isinstance(self.baseline_period, dt.date):
-            earliest = values.filter(period_end__lt=self.baseline_period).order_by("period_end")
-            if first := earliest.values_list("period_end", flat=True).first():
-                errors["baseline_period"] = (
-                    f"Figures are stored for periods before {long_day(self.baseline_period)} "
-                    f"(the earliest ends {long_day(first)}): the baseline is the first figure "
-                    "a measure is followed from. Choose a period no later than that."
-                )
-        if limits and all(isinstance(x, Decimal) and x.is_finite() for x in limits):
-            outside = Q(pk__in=[])
-            if low is not None:
-                outside |= Q(value__lt=low)
-            if high is not None:
-                outside |= Q(value__gt=high)
-            if found := values.filter(outside).order_by("period_end").first():
-                below = low is not None and found.value < low
-                errors["minimum_value" if below else "maximum_value"] = (
-                    f"A figure already stored is outside this range: "
-                    f"{found.value.normalize():f} for {long_day(found.period_end)}. Widen the "
-                    "range, or correct that figure."
-                )
-        return errors
 
     @property
     def strategy(self):
@@ -452,6 +426,55 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def responsible_organisation_id(self) -> int:
         """Its responsible partner, or its parent's (in the end the lead organisation)."""
         return self.responsible_id or (self.objective or self.priority).responsible_organisation_id
+
+
+def figures_broken_by(
+    measure_id: int, baseline_period, unit: str, minimum_value, maximum_value
+) -> dict[str, str]:
+    """What a change to a stored measure's baseline period, unit or range would break among
+    the figures stored for it, by field: the figures import refuses a figure before the
+    baseline or outside the range, so its own figures would no longer load back (its
+    figures file, its strategy's JSON). Only what changed is checked: a measure stored
+    before this rule still saves as it is."""
+    stored = (
+        Measure.everything.filter(pk=measure_id)
+        .values("baseline_period", "unit", "minimum_value", "maximum_value")
+        .first()
+    )
+    if stored is None:
+        return {}
+    errors = {}
+    values = MeasureValue.objects.filter(measure_id=measure_id)
+    if isinstance(baseline_period, dt.date) and baseline_period != stored["baseline_period"]:
+        earlier = values.filter(period_end__lt=baseline_period).order_by("period_end")
+        if first := earlier.values_list("period_end", flat=True).first():
+            errors["baseline_period"] = (
+                f"Figures are stored for periods before {long_day(baseline_period)} (the "
+                f"earliest ends {long_day(first)}): the baseline is the first figure a measure "
+                "is followed from. Choose a period no later than that."
+            )
+    limits = (minimum_value, maximum_value)
+    if (unit, *limits) == (stored["unit"], stored["minimum_value"], stored["maximum_value"]):
+        return errors
+    low, high = allowed_range(unit, *limits)
+    if not all(isinstance(x, Decimal) and x.is_finite() for x in (low, high) if x is not None):
+        return errors  # a limit that is not a number is refused by its own field
+    outside = Q(pk__in=[])
+    if low is not None:
+        outside |= Q(value__lt=low)
+    if high is not None:
+        outside |= Q(value__gt=high)
+    if found := values.filter(outside).order_by("period_end").first():
+        below = low is not None and found.value < low
+        field = "minimum_value" if below else "maximum_value"
+        if limits == (stored["minimum_value"], stored["maximum_value"]):
+            field = "unit"  # the unit's own range (a % is 0 to 100)
+        errors[field] = (
+            f"A figure already stored is outside this measure's range "
+            f"({range_text(low, high, unit)}): {found.value.normalize():f} for "
+            f"{long_day(found.period_end)}. Widen the range, or correct that figure."
+        )
+    return errors
 
 
 class ValueRow(NamedTuple):

@@ -71,7 +71,8 @@ class MilestoneAdminForm(forms.ModelForm):
                     "update from the milestone's own page, where an approver approves it. "
                     "Nothing was saved."
                 )
-        if set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
+        placed = self.instance.pk or data.get("objective")  # else that field's error says so
+        if placed and set(self.changed_data) & {*LEAD_FIELDS, "due_date", "objective"}:
             self._check_as_an_update(data)
         if self.instance.pk:
             # The admin saves in a transaction; the row lock holds until the save commits.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sso.models import GroupRole, ProviderAccount
+from sso.signing_in import unlink
 from strategy_tracker.admin_forms import ReadStateAdminMixin
 from strategy_tracker.admin_lookups import SaneLookupsMixin
 
@@ -47,3 +48,6 @@ class ProviderAccountAdmin(SaneLookupsMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def delete_model(self, request, obj: ProviderAccount) -> None:
+        unlink(obj)

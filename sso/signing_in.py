@@ -184,6 +184,24 @@ def _mapped_memberships(groups: list[str]) -> set[tuple[int, str]]:
     return set(GroupRole.objects.filter(group__in=groups).values_list("organisation_id", "role"))
 
 
+def unlink(link: ProviderAccount) -> None:
+    """A site administrator takes away a person's link to the sign-in (their id there changed):
+    the memberships the provider's groups decided go with it, to come back from their groups
+    at their next sign-in (else the new link, deciding nothing until a group maps a role,
+    would keep them for good), and the account gets no password back (one it had before
+    it was linked must not sign it in again)."""
+    user = link.user
+    if link.manages_roles:
+        decided = set(GroupRole.objects.values_list("organisation_id", "role"))
+        for membership in Membership.objects.filter(user=user):
+            if (membership.organisation_id, membership.role) in decided:
+                membership._change_reason = "Unlinked from the single sign-on provider"
+                membership.delete()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    link.delete()
+
+
 def _set_roles(link: ProviderAccount, groups: list[str]) -> None:
     """Once the person's groups have given them memberships, the provider decides, at every
     sign-in, the memberships that some group maps to (someone taken out of a group loses
