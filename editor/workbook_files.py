@@ -510,6 +510,12 @@ def _unescape(text: str) -> str:
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
 
 
+def _as_excel_shows(value: float | int) -> str:
+    """A number as Excel shows it, to 15 significant digits: a cell showing 3.3 may hold the
+    double 3.3000000000000003 (=1.1*3 pasted as a value), whose 17 digits are no figure."""
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
+
+
 def _as_shown(cell) -> tuple[object, str]:
     """The cell's value and kind, but a number shown as a percentage as the text it shows:
     Excel stores 75% typed into a cell as 0.75, which read as a number is a hundred times
@@ -517,7 +523,7 @@ def _as_shown(cell) -> tuple[object, str]:
     value, kind = cell.value, cell.data_type
     if kind == "n" and isinstance(value, int | float) and not isinstance(value, bool):
         if "%" in _FORMAT_LITERALS.sub("", cell.number_format or ""):
-            return f"{_plain(_normal(Decimal(repr(value)) * 100))}%", "s"
+            return f"{_plain(_normal(Decimal(_as_excel_shows(value)) * 100))}%", "s"
     return value, kind
 
 
@@ -622,7 +628,7 @@ def _decimal(value: object, thousands_commas: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         shown = f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value).upper()
         raise _Unreadable(f"{shown} is not a number")
-    text = repr(value) if isinstance(value, float) else str(value)
+    text = _as_excel_shows(value) if isinstance(value, float) else str(value)
     plain = ascii_signs(text)  # as the figures import reads them
     number = plain.removesuffix("%").strip()
     # Before the % sign's advice, which would otherwise name a number refused in turn; a

@@ -39,6 +39,10 @@ class Unit(models.TextChoices):
     PERCENT = "%", "%"
     COUNT = "count", "count"
     RATE_PER_1000 = "rate per 1,000", "rate per 1,000"
+    # Public health and safety figures are published per 10,000 (pressure ulcers per bed
+    # days) and per 100,000 (suicides, deaths): shown per 1,000 they would misstate them.
+    RATE_PER_10000 = "rate per 10,000", "rate per 10,000"
+    RATE_PER_100000 = "rate per 100,000", "rate per 100,000"
     DAYS = "days", "days"
     POUNDS = "£", "£"
     SCORE = "score", "score"
@@ -137,6 +141,8 @@ UNIT_RANGES = {
     Unit.PERCENT: (0, 100),
     Unit.COUNT: (0, None),
     Unit.RATE_PER_1000: (0, None),
+    Unit.RATE_PER_10000: (0, None),
+    Unit.RATE_PER_100000: (0, None),
     Unit.DAYS: (0, None),
     Unit.RATIO: (0, None),
 }

@@ -75,6 +75,35 @@ def parse_financial_quarter(text: str) -> dt.date:
         raise ParseError(f"{quoted(text)} is not a real financial quarter.") from None
 
 
+_YEAR = re.compile(r"^(?:FY\s*)?(?P<start>\d{4})(?:\s*[/-]\s*(?P<end>\d{2}|\d{4}))?$", re.I)
+
+
+def _period_words(text: str) -> dt.date:
+    """The `period` column: a financial quarter ('2024/25 Q1' → 2024-06-30), or a year, for
+    a yearly figure, kept in its own words on every page: a financial year ('2024/25' →
+    2025-03-31) or a calendar year ('2024' → 2024-12-31)."""
+    if _FINANCIAL_QUARTER.match(text.strip()):
+        return parse_financial_quarter(text)
+    match = _YEAR.match(text.strip())
+    if not match:
+        raise ParseError(
+            f"{quoted(text)} is not a financial quarter such as 2024/25 Q1 (April to June "
+            "2024), a financial year such as 2024/25, or a calendar year such as 2024."
+        )
+    start, end = int(match["start"]), match["end"]
+    end_year = start
+    if end is not None:
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if len(end) == 2 and end_year < start:  # 1999/00: the century turns
+            end_year += 100
+        if end_year != start + 1:
+            raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
+    try:
+        return dt.date(end_year, 3, 31) if end is not None else dt.date(start, 12, 31)
+    except ValueError:  # year 0: no calendar has it
+        raise ParseError(f"{quoted(text)} is not a real year.") from None
+
+
 def is_quarter_end(date: dt.date) -> bool:
     return (date.month, date.day) in QUARTER_ENDS
 
@@ -190,7 +219,7 @@ def _parse_period(iso: str, quarter: str) -> dt.date:
     if not iso and not quarter:
         raise ParseError("No period: fill in period_end (YYYY-MM-DD) or period (2024/25 Q1).")
     from_iso = parse_iso_date(iso) if iso else None
-    from_quarter = parse_financial_quarter(quarter) if quarter else None
+    from_quarter = _period_words(quarter) if quarter else None
     if from_iso and from_quarter and from_iso != from_quarter:
         raise ParseError(
             f"period_end {from_iso.isoformat()} and period {quoted(quarter)} "

@@ -243,7 +243,8 @@ def baseline_words(measure) -> str:
     if value is None:
         return ""
     shown = f"{_number(value)}%" if measure.unit == "%" else _number(value)
-    period = period_words(measure.baseline_period, measure.baseline_period_text or "")
+    # The document's own wording where the Admin gave it, as the measure's page shows it.
+    period = measure.baseline_period_text or period_words(measure.baseline_period)
     if not period:
-        period = measure.baseline_period_text or "period not stated"
+        period = "period not stated"
     return f"the baseline is {shown} ({period})"

@@ -43,7 +43,8 @@ def names_the_month_of(text: str, date: dt.date) -> bool:
     2013"): beside that date it says nothing more."""
     words = ["sep" if w == "sept" else w for w in text.strip().lower().replace(".", "").split()]
     month = {SHORT_MONTHS[date.month - 1].lower(), LONG_MONTHS[date.month - 1].lower()}
-    return len(words) == 2 and words[0] in month and words[1] == str(date.year)
+    last_day = (date + dt.timedelta(days=1)).month != date.month  # the convention's day
+    return last_day and len(words) == 2 and words[0] in month and words[1] == str(date.year)
 
 
 def month_year(date: dt.date) -> str:

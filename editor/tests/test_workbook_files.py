@@ -619,8 +619,8 @@ def test_an_unknown_choice_is_a_problem_listing_the_allowed_values():
     assert row.values["level"] == ""
     assert row.problems == [
         'Level: "goal" is not one of "priority", "objective", "milestone" or "measure"',
-        'Unit: "percent" is not one of "%", "count", "rate per 1,000", "days", "£", "score", '
-        '"ratio" or "number"',
+        'Unit: "percent" is not one of "%", "count", "rate per 1,000", "rate per 10,000", '
+        '"rate per 100,000", "days", "£", "score", "ratio" or "number"',
     ]
 
 
