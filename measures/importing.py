@@ -63,8 +63,9 @@ BATCH_ROWS = 2000  # checked, looked up and written together
 PREVIEW_ROW_LIMIT = 200
 ERROR_ROW_LIMIT = 1000  # rows with errors listed; the totals count them all
 # Rows that change a figure already reported, listed wherever they are in the file: the
-# restatements tick confirms what the preview showed.
-UPDATE_ROW_LIMIT = 1000
+# restatements tick confirms what the preview showed. As many as the other rows: rendering a
+# thousand made the preview a fifth slower (docs/performance.md, twenty-fifth session).
+UPDATE_ROW_LIMIT = 200
 SHOWN_TEXT_CHARS = 200  # of a row's note and source in the preview, so it stays small
 LINES_NAMED = 5  # a repeated pair's message names at most this many other lines
 _IMPORT_LOCK_KEY = 7_301_001  # any constant; names this app's import lock in PostgreSQL
