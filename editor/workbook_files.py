@@ -508,6 +508,7 @@ def _unescape(text: str) -> str:
 # A number format's % sign, outside its quoted text and escaped characters ('0"%"' shows 75
 # as 75%; '0%' shows 0.75 as 75%).
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+_SHOWS_DAY = re.compile(r"d|general", re.I)  # a date format showing the day (or Excel's own)
 
 
 def _as_excel_shows(value: float | int) -> str:
@@ -524,6 +525,11 @@ def _as_shown(cell) -> tuple[object, str]:
     if kind == "n" and isinstance(value, int | float) and not isinstance(value, bool):
         if "%" in _FORMAT_LITERALS.sub("", cell.number_format or ""):
             return f"{_plain(_normal(Decimal(_as_excel_shows(value)) * 100))}%", "s"
+    shown = _FORMAT_LITERALS.sub("", cell.number_format or "General")
+    if isinstance(value, dt.date) and not _SHOWS_DAY.search(shown):
+        # "March 2026" typed into a cell: Excel stores 1 March 2026 and shows "Mar-26". As
+        # the text it shows, a date column refuses it and asks for the day and the words.
+        return f"{value:%b %Y}", "s"
     return value, kind
 
 

@@ -52,6 +52,7 @@ from measures.parsing import (
     day_text,
     is_quarter_end,
     parse_financial_quarter,
+    period_words_date,
     shortened,
 )
 from strategy_tracker.dates import LONG_MONTHS, SHORT_MONTHS
@@ -595,14 +596,14 @@ def fetch(links: list[NationalIndicator]) -> list[Fetched]:
 # --- proposing an import ------------------------------------------------------------------------
 
 
-def _quarter_wording(period: str) -> str:
-    """A financial quarter's wording ("2023/24 Q3"), kept with its figure as the import keeps
-    a file's; anything else is said by the figure's source only (the import reads no other)."""
+def _period_wording(period: str, end) -> str:
+    """The period's wording, kept with its figure as the import keeps a file's: a financial
+    quarter ("2023/24 Q3"), or a calendar or financial year the import reads to the same day
+    ("2022", "2022/23"); anything else ("2020 - 22") is said by the figure's source only."""
     try:
-        parse_financial_quarter(period)
+        return period if period_words_date(period) == end else ""
     except ParseError:
         return ""
-    return period
 
 
 def figures_csv(fetched: list[Fetched]) -> bytes:
@@ -615,7 +616,7 @@ def figures_csv(fetched: list[Fetched]) -> bytes:
             cells = {
                 "measure_code": each.code,
                 "measure_name": neutralise(each.link.measure.name),
-                "period": _quarter_wording(figure.period),
+                "period": _period_wording(figure.period, figure.period_end),
                 "period_end": figure.period_end.isoformat(),
                 "value": format(figure.value.normalize(), "f"),
                 "source": neutralise(figure.source),

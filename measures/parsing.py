@@ -78,7 +78,7 @@ def parse_financial_quarter(text: str) -> dt.date:
 _YEAR = re.compile(r"^(?:FY\s*)?(?P<start>\d{4})(?:\s*[/-]\s*(?P<end>\d{2}|\d{4}))?$", re.I)
 
 
-def _period_words(text: str) -> dt.date:
+def period_words_date(text: str) -> dt.date:
     """The `period` column: a financial quarter ('2024/25 Q1' → 2024-06-30), or a year, for
     a yearly figure, kept in its own words on every page: a financial year ('2024/25' →
     2025-03-31) or a calendar year ('2024' → 2024-12-31)."""
@@ -91,6 +91,11 @@ def _period_words(text: str) -> dt.date:
             "2024), a financial year such as 2024/25, or a calendar year such as 2024."
         )
     start, end = int(match["start"]), match["end"]
+    if end is None and text.strip()[:2].upper() == "FY":
+        raise ParseError(
+            f"{quoted(text)} does not say which financial year: write it as "
+            f"{start - 1}/{start % 100:02d} or {start}/{(start + 1) % 100:02d}."
+        )
     end_year = start
     if end is not None:
         end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
@@ -219,7 +224,7 @@ def _parse_period(iso: str, quarter: str) -> dt.date:
     if not iso and not quarter:
         raise ParseError("No period: fill in period_end (YYYY-MM-DD) or period (2024/25 Q1).")
     from_iso = parse_iso_date(iso) if iso else None
-    from_quarter = _period_words(quarter) if quarter else None
+    from_quarter = period_words_date(quarter) if quarter else None
     if from_iso and from_quarter and from_iso != from_quarter:
         raise ParseError(
             f"period_end {from_iso.isoformat()} and period {quoted(quarter)} "

@@ -131,7 +131,7 @@ def test_it_proposes_the_areas_figures_for_its_population_as_an_import(
     ] == [
         (
             "SMOKING",
-            "",
+            str(year),  # the year's own wording, kept with its figure
             f"{year}-12-31",
             value,
             f"OHID Fingertips indicator 92443, E06000034 (Thurrock), {year} (Persons, 18+ yrs)",
@@ -556,3 +556,25 @@ def test_the_first_weekly_run_is_booked_for_next_week_not_now():
     booked = DBTaskResult.objects.get()
     assert booked.run_after.date() > dt.date.today()
     assert booked.run_after.weekday() == fingertips_tasks.WEEKLY_ON
+
+
+def test_a_fingertips_calendar_years_figure_keeps_the_years_wording(
+    fingertips_api,
+    smoking,
+    admin_user,
+    client,
+):
+    """Fingertips gives adult smoking by calendar year ("2023"); the figures import now reads
+    "2023" in `period` and keeps it, but the proposed file leaves `period` empty, so the
+    stored figure has no wording and every page names it "Dec 2023": a December figure, the
+    misstatement the README says a year's figure is never shown as."""
+    _fetch()
+    batch = ImportBatch.objects.get()
+    assert {r["period"] for r in _proposed_rows(batch)} == {"2019", "2020", "2022", "2023"}
+    confirm(batch.pk, restatements_confirmed=False)
+    assert set(MeasureValue.objects.values_list("period_text", flat=True)) == {
+        "2019",
+        "2020",
+        "2022",
+        "2023",
+    }
