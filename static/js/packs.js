@@ -32,7 +32,11 @@
         })
         .catch(function () {
           failures += 1;
-          if (failures < MOST_FAILURES) { window.setTimeout(check, EVERY_MS * 4); }
+          if (failures < MOST_FAILURES) {
+            window.setTimeout(check, EVERY_MS * 4);
+          } else {
+            progress.textContent = "This line has stopped updating: reload the page to see where the pack is.";
+          }
         });
     }
     window.setTimeout(check, EVERY_MS);
