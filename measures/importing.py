@@ -55,6 +55,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
+from measures.periods import kind_of_text
 from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
@@ -697,6 +698,20 @@ _VALUE_AT = 3 + WRITTEN_FIELDS.index("value")  # in a row _stored reads
 _TEXT_AT = {name: 3 + WRITTEN_FIELDS.index(name) for name in TEXT_SOURCES}
 
 
+def _another_period(wording: str | None, stored: str) -> str:
+    """Why a row's figure is not the stored one's though both end on the same day: a year
+    and its last quarter ("2024/25" and "2024/25 Q4") are two periods, and a measure keeps
+    one figure per period end, so one would replace the other unseen; or ""."""
+    new_kind, stored_kind = kind_of_text(wording or ""), kind_of_text(stored or "")
+    if new_kind is None or stored_kind is None or new_kind == stored_kind:
+        return ""
+    return (
+        f"A figure for {quoted(stored)} is stored for the same period end; {quoted(wording)} is "
+        "another period ending that day, and a measure keeps one figure per period end. Leave "
+        "this row out, or keep the year's figures and the quarters' in measures of their own."
+    )
+
+
 def _outcomes(checked, report: ImportReport, among: set[int] | None):
     """Each checked row added to the report as an error, new, an update or unchanged; the
     fields of the values to create, and of the stored values changed (a preview makes no
@@ -718,6 +733,9 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
         old = before[_VALUE_AT]
         # A text the row leaves empty keeps what is there: a restated figure keeps its note.
         texts = figure.texts
+        if clash := _another_period(texts.get("period_text"), before[_TEXT_AT["period_text"]]):
+            report.add(row, "error", messages=[clash])
+            continue
         if old == figure.value and (
             not texts or all(before[_TEXT_AT[n]] == t for n, t in texts.items())
         ):
