@@ -506,9 +506,12 @@ class _Planner:
             ]
             if item.level == "measure" and item.existing.position != item.values["position"]:
                 changes.append("Order")
-            if item.level == "measure":
-                # As the editor refuses it: a baseline or range the stored figures break.
-                v = item.values
+            v = item.values
+            if item.level == "measure" and any(
+                getattr(item.existing, k) != v.get(k) for k in FIGURES_HANG_ON
+            ):
+                # As the editor refuses it: a baseline or range the stored figures break (read
+                # only for a measure whose baseline or range the file changes).
                 broken = figures_broken_by(
                     item.existing.pk,
                     v.get("baseline_period"),
@@ -534,6 +537,9 @@ class _Planner:
         ]
         return gone
 
+
+# A measure's fields its stored figures must keep within (measures.models.figures_broken_by).
+FIGURES_HANG_ON = ("baseline_period", "unit", "minimum_value", "maximum_value")
 
 _NULLABLE = {
     "due_date",

@@ -54,6 +54,16 @@ def parse_iso_date(text: str) -> dt.date:
         raise ParseError(f"{quoted(text)} is not a real date.") from None
 
 
+def _check_financial_year(start: int, end: str, text: str) -> None:
+    """A financial year's second year ("25" or "2025" of 2024/25) follows its first; "00"
+    follows 1999 (the century turns)."""
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if len(end) == 2 and end_year < start:
+        end_year += 100
+    if end_year != start + 1:
+        raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
+
+
 def parse_financial_quarter(text: str) -> dt.date:
     """'2024/25 Q1' → 2024-06-30, the end of that UK financial quarter."""
     match = _FINANCIAL_QUARTER.match(text.strip())
@@ -62,12 +72,7 @@ def parse_financial_quarter(text: str) -> dt.date:
             f"{quoted(text)} is not a financial quarter such as 2024/25 Q1 (April to June 2024)."
         )
     start = int(match["start"])
-    end = match["end"]
-    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-    if len(end) == 2 and end_year < start:  # 1999/00: the century turns
-        end_year += 100
-    if end_year != start + 1:
-        raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
+    _check_financial_year(start, match["end"], text)
     years_on, month, day = FINANCIAL_QUARTER_ENDS[int(match["q"])]
     try:
         return dt.date(start + years_on, month, day)
@@ -96,15 +101,10 @@ def period_words_date(text: str) -> dt.date:
             f"{quoted(text)} does not say which financial year: write it as "
             f"{start - 1}/{start % 100:02d} or {start}/{(start + 1) % 100:02d}."
         )
-    end_year = start
     if end is not None:
-        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-        if len(end) == 2 and end_year < start:  # 1999/00: the century turns
-            end_year += 100
-        if end_year != start + 1:
-            raise ParseError(f"{quoted(text)}: a financial year runs from one year to the next.")
+        _check_financial_year(start, end, text)
     try:
-        return dt.date(end_year, 3, 31) if end is not None else dt.date(start, 12, 31)
+        return dt.date(start + 1, 3, 31) if end is not None else dt.date(start, 12, 31)
     except ValueError:  # year 0: no calendar has it
         raise ParseError(f"{quoted(text)} is not a real year.") from None
 

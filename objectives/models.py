@@ -380,7 +380,7 @@ class Strategy(BuiltInOneStep, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.slug in RESERVED_SLUGS and (
+        if self.slug_is_reserved and (
             self.pk is None or Strategy.objects.filter(pk=self.pk).exclude(slug=self.slug).exists()
         ):
             raise ValidationError({"slug": RESERVED_SLUG_REFUSAL})
