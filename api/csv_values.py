@@ -1,10 +1,14 @@
 """Values as a CSV stream, for Power BI's web connector and Excel: every value the filters
 pick, read from the database a few thousand rows at a time and sent as it is read, so
-memory stays flat however many there are."""
+memory stays flat however many there are.
 
-from measures.exporting import line_writer, neutralise
+The file imports back as it is (Import figures): `measure` is another name of the import's
+`measure_code`, and `restated` is ignored there. `period`, the import's own column for a
+period's wording, comes last, so a report that reads the columns by place reads them as before."""
 
-HEADER = ["measure", "period_end", "value", "note", "source", "restated"]
+from measures.exporting import line_writer, neutralise, period_cell
+
+HEADER = ["measure", "period_end", "value", "note", "source", "restated", "period"]
 ROWS_PER_CHUNK = 2000
 
 
@@ -12,9 +16,13 @@ def csv_lines(values):
     """The CSV text of `values` (a MeasureValue queryset), a chunk of rows at a time."""
     writer = line_writer()
     yield "\ufeff" + writer.writerow(HEADER)  # the mark tells Excel the file is UTF-8
-    rows = values.values_list("measure__code", "period_end", "value", "note", "source", "restated")
+    rows = values.values_list(
+        "measure__code", "period_end", "value", "note", "source", "restated", "period_text"
+    )
     chunk = []
-    for code, period_end, value, note, source, restated in rows.iterator(chunk_size=ROWS_PER_CHUNK):
+    for code, period_end, value, note, source, restated, wording in rows.iterator(
+        chunk_size=ROWS_PER_CHUNK
+    ):
         number = format(value.normalize(), "f")  # 1200.0000 → 1200: a number stays a number
         cells = [
             neutralise(code),
@@ -23,7 +31,8 @@ def csv_lines(values):
             neutralise(note),
             neutralise(source),
         ]
-        chunk.append(writer.writerow([*cells, "true" if restated else "false"]))
+        restated_cell = "true" if restated else "false"
+        chunk.append(writer.writerow([*cells, restated_cell, period_cell(wording, period_end)]))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []

@@ -20,10 +20,13 @@ class Column:
     # In the CSV export. A period's own wording is not: it need not be a financial quarter
     # ("published in December 2012"), and an exported file must import back unchanged.
     exported: bool = True
+    # Other headings the import reads as this column, where the file has no column of its name.
+    other_names: tuple[str, ...] = ()
 
 
 COLUMNS = [
-    Column("measure_code", "measure", required=True),
+    # The read API's values CSV calls it "measure", a name Power BI reports are built on.
+    Column("measure_code", "measure", required=True, other_names=("measure",)),
     Column("measure_name", exported=False),  # the template's reminder of what a code is
     Column("period", "period_text", exported=False),
     Column("period_end", "period_end"),
@@ -32,6 +35,7 @@ COLUMNS = [
     Column("source", "source"),
 ]
 NAMES = [c.name for c in COLUMNS]
+OTHER_NAMES = {other: c.name for c in COLUMNS for other in c.other_names}
 PERIOD_COLUMNS = ("period_end", "period")  # a row names its period by either, or both
 # Free text, stored as typed: every stored text column but the period's wording.
 TEXT_COLUMNS = [

@@ -12,9 +12,9 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from measures.columns import COLUMNS, NAMES, PERIOD_COLUMNS
+from measures.columns import COLUMNS, NAMES, OTHER_NAMES, PERIOD_COLUMNS
 
 MAX_FIELD_CHARS = 10_000
 # A header far wider than the template is not a file of figures, and every row of it would
@@ -38,6 +38,8 @@ class CsvFile:
     delimiter: str
     columns: list[str]
     extra_columns: list[str]
+    # (heading, column) for each heading read as a column of another name (OTHER_NAMES).
+    read_as: list[tuple[str, str]] = field(default_factory=list)
     max_rows: int | None = None  # iter_rows refuses the file at the row after this many
 
     @property
@@ -102,7 +104,8 @@ def _header_columns(first_line: str, delimiter: str) -> list[str]:
 
 def _choose_delimiter(first_line: str) -> str:
     """`,` or `;`: whichever splits the header into more of the columns we know."""
-    scores = {d: len(set(NAMES) & set(_header_columns(first_line, d))) for d in (",", ";")}
+    known = {*NAMES, *OTHER_NAMES}
+    scores = {d: len(known & set(_header_columns(first_line, d))) for d in (",", ";")}
     return max(scores, key=lambda d: (scores[d], d == ","))
 
 
@@ -188,15 +191,27 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
         header = _header(reader) or []
     except csv.Error as error:
         raise CsvFileError(f"The header row cannot be read as CSV: {_in_words(error)}.") from None
-    columns = [c.strip().lower() for c in header]
-    _check_columns(columns)
+    headings = [c.strip().lower() for c in header]
+    columns = _named_as_read(headings)
+    _check_columns(columns, headings)
     return CsvFile(
         encoding=encoding,
         delimiter=delimiter,
         columns=columns,
         extra_columns=[c for c in columns if c and c not in NAMES],
         max_rows=max_rows,
+        read_as=[(h, c) for h, c in zip(headings, columns, strict=True) if h != c],
     )
+
+
+def _named_as_read(headings: list[str]) -> list[str]:
+    """Each heading as the column the import reads it as: another name of a column (the read
+    API's "measure") is that column, unless the file has a column of the name itself, beside
+    which it is a column like any other, ignored."""
+    return [
+        OTHER_NAMES[h] if h in OTHER_NAMES and OTHER_NAMES[h] not in headings else h
+        for h in headings
+    ]
 
 
 def _header(reader) -> list[str] | None:
@@ -272,14 +287,15 @@ def check_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFi
     return parsed
 
 
-def _check_columns(columns: list[str]) -> None:
+def _check_columns(columns: list[str], headings: list[str]) -> None:
+    """`headings` as the file has them, `columns` as the import reads them (_named_as_read)."""
     if len(columns) > MAX_COLUMNS:
         raise CsvFileError(
             f"The header row has {len(columns):,} columns; a file of figures has at most "
             f"{MAX_COLUMNS} (the template has {len(COLUMNS)}). Delete the columns you do not "
             "need, empty ones included, and upload it again."
         )
-    duplicates = sorted(c for c, n in Counter(c for c in columns if c).items() if n > 1)
+    duplicates = sorted(c for c, n in Counter(c for c in headings if c).items() if n > 1)
     if duplicates:
         raise CsvFileError(f"The header names {', '.join(duplicates)} more than once.")
     missing = [c.name for c in COLUMNS if c.required and c.name not in columns]

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 
 from measures.columns import COLUMNS, NAMES, Column
 from measures.models import MeasureValue
+from measures.parsing import ParseError, parse_period
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +47,19 @@ def unneutralise(text: str) -> str:
     if text.startswith("'") and _guarded(text[1:]):
         return text[1:]
     return text
+
+
+def period_cell(period_text: str, period_end: dt.date) -> str:
+    """A figure's period wording for the import's `period` column, where the import reads it
+    back as this period ("2024/25", "2024/25 Q1"); "" where it would refuse the row (a
+    document's "April 2021 onwards"), and an empty cell keeps the wording stored."""
+    if not period_text:
+        return ""
+    try:
+        parse_period(period_end.isoformat(), period_text)  # as the import reads a row
+    except ParseError:
+        return ""
+    return period_text
 
 
 def _csv_response(file_name: str) -> tuple[HttpResponse, Any]:
