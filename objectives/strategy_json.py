@@ -37,8 +37,17 @@ STRATEGY_FIELDS = [
     "source_date",
     "illustrative",
 ]
-# Added after the first seed files; a file without them takes the defaults.
-OPTIONAL_STRATEGY_FIELDS = {"illustrative": False}
+# Added after the first seed files, or left out of the public view's file (public/open_data.py:
+# no status, and only the texts its pages show); a file without them takes the defaults. A
+# strategy loaded with no status is a draft, which its Admins check before publishing it.
+OPTIONAL_STRATEGY_FIELDS = {
+    "illustrative": False,
+    "status": Strategy.Status.DRAFT.value,
+    "purpose": "",
+    "aims": "",
+    "values": "",
+    "summary": "",
+}
 PRIORITY_FIELDS = ["number", "part", "part_title", "title", "description", "source_ref"]
 OBJECTIVE_FIELDS = [
     "number",
@@ -99,6 +108,9 @@ class StrategyImportError(Exception):
 
 # What each level may hold beside its fields: a key the import does not read is refused, not
 # dropped without a word (a "milestones" list under a priority, a misspelt "delegate").
+# The public file's licence is its terms, not the strategy's: read and said, not stored.
+FILE_KEYS = {"strategy", "priorities", "licence"}
+LICENCE_KEYS = {"name", "url", "publisher"}
 ORGANISATION_KEYS = {"name", "short_name"}
 STRATEGY_KEYS = {*STRATEGY_FIELDS, "organisation", "partners"}
 PRIORITY_KEYS = {*PRIORITY_FIELDS, "responsible", "objectives", "measures"}
@@ -395,7 +407,9 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
     today = today or timezone.localdate()
     if not isinstance(data, dict) or "strategy" not in data or "priorities" not in data:
         raise StrategyImportError('Expected an object with "strategy" and "priorities".')
-    _only_known(data, {"strategy", "priorities"}, "the file")
+    _only_known(data, FILE_KEYS, "the file")
+    if "licence" in data:
+        _only_known(_object(data["licence"], "licence"), LICENCE_KEYS, "licence")
     head = data["strategy"]
     _only_known(head, STRATEGY_KEYS, "strategy")
     _only_known(
@@ -436,9 +450,11 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
                 m_where = f"{o_where} milestone {m}"
                 _object(m_data, m_where)
                 _only_known(m_data, MILESTONE_KEYS, m_where)
+                # A file without progress (the public view's) leaves these out: no report yet.
                 m_fields = _take(
                     m_data
                     | {
+                        "status": m_data.get("status", Milestone.Status.NOT_STARTED.value),
                         "forecast_date": m_data.get("forecast_date"),
                         "commentary": m_data.get("commentary", ""),
                     },
@@ -478,6 +494,18 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
         strategy.published_at = timezone.now()
         Strategy.objects.filter(pk=strategy.pk).update(published_at=strategy.published_at)
     return strategy
+
+
+def licence_words(data: dict) -> str:
+    """What a public file says of its licence, for whoever loads it: its terms still apply to
+    the copy, and nothing of it is stored; "" for a file with none."""
+    licence = data.get("licence") if isinstance(data, dict) else None
+    if not isinstance(licence, dict):
+        return ""
+    name = licence.get("name") or "no licence stated"
+    by = f" by {licence['publisher']}" if licence.get("publisher") else ""
+    url = f" ({licence['url']})" if licence.get("url") else ""
+    return f"Published{by} under {name}{url}: its terms apply to this copy (not stored here)."
 
 
 def _last_update(m_data: dict, where: str) -> dict[str, Any]:

@@ -3,18 +3,25 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from objectives.strategy_json import StrategyImportError, import_strategy
+from objectives.strategy_json import StrategyImportError, import_strategy, licence_words
 
 
-def load_strategy_file(path: Path):
-    """Read and load one strategy JSON file; CommandError with the reason if it cannot."""
+def read_strategy_file(path: Path):
+    """One strategy JSON file's data; CommandError with the reason if it cannot be read."""
     try:
         # Notepad and PowerShell write UTF-8 with a byte-order mark: read with or without.
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"{path}: not a UTF-8 JSON file ({error}).") from None
+
+
+def load_strategy_file(path: Path, data=None):
+    """Read (unless its `data` is given) and load one strategy JSON file; CommandError with
+    the reason if it cannot."""
+    if data is None:
+        data = read_strategy_file(path)
     try:
         return import_strategy(data)
     except StrategyImportError as error:
@@ -35,5 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options):
-        strategy = load_strategy_file(file)
+        data = read_strategy_file(file)
+        strategy = load_strategy_file(file, data)
         self.stdout.write(f"Loaded {strategy.title} ({strategy.slug}).")
+        if licence := licence_words(data):  # a public view's strategy.json
+            self.stdout.write(licence)
