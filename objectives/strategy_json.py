@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from measures import columns
@@ -112,7 +112,8 @@ class StrategyImportError(Exception):
 FILE_KEYS = {"strategy", "priorities", "licence"}
 LICENCE_KEYS = {"name", "url", "publisher"}
 ORGANISATION_KEYS = {"name", "short_name"}
-STRATEGY_KEYS = {*STRATEGY_FIELDS, "organisation", "partners"}
+STRATEGY_KEYS = {*STRATEGY_FIELDS, "organisation", "partners", "sign_off"}
+SIGN_OFF_KEYS = {"requires_approval", "approvers"}
 PRIORITY_KEYS = {*PRIORITY_FIELDS, "responsible", "objectives", "measures"}
 OBJECTIVE_KEYS = {*OBJECTIVE_FIELDS, "responsible", "milestones", "measures"}
 MILESTONE_KEYS = {
@@ -197,6 +198,17 @@ def _milestone_dict(milestone: Milestone, place: int) -> dict[str, Any]:
     return data | _responsible(milestone)
 
 
+def _sign_off(strategy: Strategy) -> dict[str, Any]:
+    """Whether milestone updates need approval, and who approves them (by username); left
+    out when approval is off and nobody is named, as in the seed files."""
+    # `names_approvers` (strategy_queryset) spares the query for a strategy naming nobody.
+    named = getattr(strategy, "names_approvers", True)
+    approvers = sorted(strategy.approvers.values_list("username", flat=True)) if named else []
+    if not strategy.requires_approval and not approvers:
+        return {}
+    return {"sign_off": {"requires_approval": strategy.requires_approval, "approvers": approvers}}
+
+
 def strategy_queryset():
     """Strategies with everything the export reads, in a fixed number of queries."""
     # Measures keep the order they were entered in, which for the seeds is the document's,
@@ -226,8 +238,11 @@ def strategy_queryset():
             Prefetch("objectives", queryset=objectives), Prefetch("measures", queryset=measures)
         )
     )
-    return Strategy.objects.select_related("organisation").prefetch_related(
-        Prefetch("priorities", queryset=priorities), "partners"
+    approvers = Strategy.approvers.through.objects.filter(strategy_id=OuterRef("pk"))
+    return (
+        Strategy.objects.select_related("organisation")
+        .prefetch_related(Prefetch("priorities", queryset=priorities), "partners")
+        .annotate(names_approvers=Exists(approvers))
     )
 
 
@@ -240,7 +255,8 @@ def export_strategy(strategy: Strategy) -> dict[str, Any]:
             "organisation": {"name": organisation.name, "short_name": organisation.short_name}
         }
         | ({"partners": partners} if partners else {})  # left out when none, as in the seeds
-        | _fields(strategy, STRATEGY_FIELDS),
+        | _fields(strategy, STRATEGY_FIELDS)
+        | _sign_off(strategy),
         "priorities": [
             _fields(priority, PRIORITY_FIELDS)
             | _responsible(priority)
@@ -429,8 +445,13 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
         )
     org_data = _take(head.get("organisation") or {}, ["name", "short_name"], "organisation")
     organisation = _organisation(org_data, "organisation")
-    strategy = _save(Strategy(organisation=organisation, **fields), "strategy")
+    requires_approval, approvers = _read_sign_off(head.get("sign_off"))
+    strategy = _save(
+        Strategy(organisation=organisation, requires_approval=requires_approval, **fields),
+        "strategy",
+    )
     named = {organisation.name: organisation} | _import_partners(strategy, head.get("partners"))
+    _name_approvers(strategy, approvers)
 
     def responsible(item_data: dict, where: str) -> dict:
         return _named_responsible(item_data, named, where)
@@ -494,6 +515,47 @@ def import_strategy(data: dict, today: dt.date | None = None) -> Strategy:
         strategy.published_at = timezone.now()
         Strategy.objects.filter(pk=strategy.pk).update(published_at=strategy.published_at)
     return strategy
+
+
+def _read_sign_off(data: Any) -> tuple[bool, list]:
+    """The file's sign-off: whether approval is required, and the people named approvers."""
+    where = "strategy sign_off"
+    if data is None:
+        return False, []
+    _only_known(_object(data, where), SIGN_OFF_KEYS, where)
+    if "requires_approval" not in data:
+        raise StrategyImportError(f"{where}: missing requires_approval (true or false).")
+    requires_approval = data["requires_approval"]
+    if not isinstance(requires_approval, bool):
+        raise StrategyImportError(
+            f"{where} requires_approval: {json.dumps(requires_approval)[:40]} is not true or false."
+        )
+    names = data.get("approvers", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise StrategyImportError(f"{where} approvers: expected a list of usernames.")
+    if len(set(names)) != len(names):
+        raise StrategyImportError(f"{where} approvers: each person once.")
+    return requires_approval, [_owner(name, f"{where} approvers") for name in names]
+
+
+def _name_approvers(strategy: Strategy, approvers: list) -> None:
+    """Name the approvers; with approval required, at least one must be able to approve (the
+    sign-off form's rule), or every update would wait for nobody."""
+    if strategy.requires_approval:
+        able = strategy.eligible_approvers().filter(pk__in=[a.pk for a in approvers])
+        if not able.exists():
+            raise StrategyImportError(
+                "strategy sign_off: approval is required, but "
+                + (
+                    "no approver is named"
+                    if not approvers
+                    else "none of the approvers named is an active Approver of the lead "
+                    "organisation or a partner here"
+                )
+                + ", so nobody could approve an update. Name one, or set requires_approval "
+                "to false."
+            )
+    strategy.approvers.set(approvers)
 
 
 def licence_words(data: dict) -> str:

@@ -93,6 +93,7 @@ def structure_json(public: PublicStrategy) -> str:
     strategy = strategy_queryset().get(pk=public.strategy.pk)
     data = export_strategy(strategy)
     del data["strategy"]["status"]  # whether it is a draft is the app's business
+    data["strategy"].pop("sign_off", None)  # the approvers are people, and how it signs off too
     # Free text no public page shows, which may name an item kept private ("Our aims: …, a
     # great place to work"): the file says what the pages say.
     for name in UNSHOWN_STRATEGY_TEXT:

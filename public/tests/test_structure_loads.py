@@ -87,3 +87,19 @@ def test_a_licence_that_is_not_an_object_is_refused(public_file):
     with pytest.raises(StrategyImportError, match="licence: expected an object"):
         import_strategy(data)
     assert not Strategy.objects.exists()
+
+
+def test_the_public_file_names_no_approver(client, programme_lead, admin_user):
+    """The strategy JSON carries its sign-off, approvers by name; the public file names
+    nobody, so it leaves the sign-off out."""
+    strategy = q2_strategy(programme_lead)
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.set([admin_user])
+    close_quarter(strategy, Quarter(2024, 2), by=admin_user)
+    Publication.objects.create(strategy=strategy, is_public=True)
+
+    text = client.get(reverse("public:structure_json", args=["s"])).content.decode()
+
+    assert "sign_off" in json.dumps(export_strategy(strategy))
+    assert "sign_off" not in text and admin_user.username not in text
