@@ -21,6 +21,10 @@ band: the link's, else the only one the area's rows have, else "All ages"; anyth
 refused, naming the bands. A row with no value, or a period that cannot be mapped to the
 quarter it ends (or that the import would refuse: before 1990, before the measure's
 baseline, in the future), is left out and said so.
+
+The indicator's unit (its metadata's "Unit") is checked against the measure's first
+(unit_refusal): a % or rate on another scale, or a % or rate for a measure of counts, days,
+£, scores or ratios, is refused for that measure, never converted.
 """
 
 import csv
@@ -29,6 +33,7 @@ import http.client
 import io
 import itertools
 import json
+import math
 import re
 import urllib.request
 from collections.abc import Iterable
@@ -44,7 +49,7 @@ from django.utils import timezone
 from measures.columns import NAMES
 from measures.exporting import neutralise
 from measures.importing import MAX_DECIMAL_PLACES, ImportReport, preview, store_upload
-from measures.models import ImportBatch, Measure, MeasureValue, NationalIndicator
+from measures.models import ImportBatch, Measure, MeasureValue, NationalIndicator, Unit
 from measures.national_indicator_model import Sex
 from measures.parsing import (
     EARLIEST_PERIOD_END,
@@ -179,10 +184,15 @@ class Indicator:
     id: int
     name: str
     year_type: str  # Fingertips' word for its years: "Calendar", "Financial", "Academic"…
+    # Fingertips' unit: its label ("%", "per 100,000", "years"; None: it gave none) and what
+    # a figure is out of (its "Value": 100 for a %, 100000 for a rate per 100,000).
+    unit: str | None = None
+    unit_value: float | None = None
 
 
 def indicator(indicator_id: int) -> Indicator:
-    """The indicator's name and year type; FingertipsError if Fingertips has no such one."""
+    """The indicator's name, year type and unit; FingertipsError if Fingertips has no such
+    one."""
     what = f"indicator {indicator_id}'s description"
     found = _json("indicator_metadata/by_indicator_id", {"indicator_ids": indicator_id}, what)
     if not isinstance(found, dict):
@@ -195,11 +205,105 @@ def indicator(indicator_id: int) -> Indicator:
         )
     descriptive = metadata.get("Descriptive") or {}
     year_type = metadata.get("YearType") or {}
+    unit = metadata.get("Unit")
+    label = unit.get("Label") if isinstance(unit, dict) else None
+    value = unit.get("Value") if isinstance(unit, dict) else None
     return Indicator(
         indicator_id,
         str(descriptive.get("Name", "") if isinstance(descriptive, dict) else ""),
         str(year_type.get("Name", "") if isinstance(year_type, dict) else ""),
+        None if label is None else " ".join(str(label).split()),
+        _finite(value),
     )
+
+
+def _finite(value) -> float | None:
+    """A number Fingertips gave, as a float; None for anything else (text, 1e999)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return float(value) if math.isfinite(value) else None
+    except OverflowError:
+        return None
+
+
+# --- units --------------------------------------------------------------------------------------
+
+# The measures' units that say what a figure is out of: a figure fetched on another scale
+# would be stored 10, 100 or 1,000 times too large or too small, and read as it stands.
+SCALES = {
+    Unit.PERCENT: 100,
+    Unit.RATE_PER_1000: 1_000,
+    Unit.RATE_PER_10000: 10_000,
+    Unit.RATE_PER_100000: 100_000,
+}
+_PER = re.compile(r"per\s+(\d[\d,]*)", re.IGNORECASE)  # "per 100,000", "per 1,000 births"
+# What figures in each unscaled unit are, in words.
+_PLURALS = {
+    Unit.COUNT: "counts",
+    Unit.DAYS: "numbers of days",
+    Unit.POUNDS: "sums of money (£)",
+    Unit.SCORE: "scores",
+    Unit.RATIO: "ratios",
+}
+
+
+def indicator_scale(about: Indicator) -> int | None:
+    """What the indicator's figures are out of: 100 for a % (or "per 100"), 100,000 for a
+    rate per 100,000; None for figures out of nothing (counts, years, scores)."""
+    label = about.unit or ""
+    per = _PER.match(label)
+    if label != "%" and not per:
+        return None
+    value = about.unit_value
+    if value and value > 1 and float(value).is_integer():
+        return int(value)
+    return 100 if label == "%" else int(per[1].replace(",", "")) or None
+
+
+def _scale_words(scale: int) -> str:
+    return "as a percentage (%)" if scale == 100 else f"per {scale:,}"
+
+
+def _figures_words(unit: str) -> str:
+    """What a measure's figures are: "percentages", "rates per 1,000", "counts"."""
+    if unit == Unit.PERCENT:
+        return "percentages"
+    return _PLURALS.get(unit) or unit.replace("rate ", "rates ", 1)
+
+
+def unit_refusal(measure: Measure, about: Indicator) -> str:
+    """Why the indicator's figures cannot be the measure's as they stand, if they cannot: a
+    % or a rate on another scale than the measure's unit, or a % or rate for a measure
+    counting something else (a count, days, £, a score, a ratio). A measure whose unit is
+    not stated is not checked. Nothing is converted: a figure proposed is Fingertips'."""
+    if measure.unit == Unit.NUMBER:
+        return ""
+    name = f"indicator {about.id}" + (f" ({about.name})" if about.name else "")
+    ours, wanted = _figures_words(measure.unit), SCALES.get(measure.unit)
+    if about.unit is None:
+        if wanted is None:
+            return ""
+        return (
+            f"Fingertips does not say what unit {name} is published in, so its figures cannot "
+            f"be checked against {measure.code}'s unit ({measure.unit}). Check the indicator on "
+            f"the Fingertips site, and link one published {_scale_words(wanted)}."
+        )
+    scale = indicator_scale(about)
+    if scale == wanted:
+        return ""
+    published = _scale_words(scale) if scale else f"in {about.unit or 'numbers'}"
+    text = f"Fingertips publishes {name} {published}, but {measure.code}'s unit is {measure.unit}"
+    if scale and wanted:
+        times, size = (scale / wanted, "large") if scale > wanted else (wanted / scale, "small")
+        text += f": its figures would be stored {times:,.0f} times too {size}"
+    else:
+        text += f": its figures are not {ours}"
+    same = next((unit for unit, n in SCALES.items() if n == scale), None)
+    text += ". Link an indicator published " + (_scale_words(wanted) if wanted else f"as {ours}")
+    if same:
+        text += f", or change the measure's unit to {same.label} if that is what it tracks"
+    return text + ". Nothing was fetched for it."
 
 
 def area_names(area_type_id: int) -> dict[str, str]:
@@ -581,6 +685,17 @@ def fetch(links: list[NationalIndicator]) -> list[Fetched]:
         group = list(group)
         try:
             about = _indicator(indicators, indicator_id)
+        except FingertipsError as error:
+            fetched |= {link.pk: Fetched(link, error=str(error)) for link in group}
+            continue
+        # Checked before anything is downloaded: a figure on the wrong scale is never proposed.
+        for link in group:
+            if refusal := unit_refusal(link.measure, about):
+                fetched[link.pk] = Fetched(link, error=refusal)
+        group = [link for link in group if link.pk not in fetched]
+        if not group:
+            continue
+        try:
             data = _download_or_explain(indicator_id, area_type_id, {k.area_code for k in group})
         except FingertipsError as error:
             fetched |= {link.pk: Fetched(link, error=str(error)) for link in group}

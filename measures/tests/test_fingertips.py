@@ -578,3 +578,97 @@ def test_a_fingertips_calendar_years_figure_keeps_the_years_wording(
         "2022",
         "2023",
     }
+
+
+# --- the indicator's unit against the measure's ------------------------------------------------
+# A % or a rate fetched for a measure on another scale (or counting something else) is refused
+# in words before anything is proposed: a rate per 100,000 is never stored as a rate per 1,000.
+
+
+def test_a_rate_per_100000_is_refused_for_a_measure_counted_per_1000(
+    fingertips_api, objective, admin_user
+):
+    measure = make_measure(objective, code="FALLS", unit="rate per 1,000")
+    _link(measure, admin_user, indicator_id=22401, age="65+ yrs")
+    error, output = _refused()
+    refusal = (
+        "Fingertips publishes indicator 22401 (Emergency hospital admissions due to falls in "
+        "people aged 65 and over) per 100,000, but FALLS's unit is rate per 1,000: its figures "
+        "would be stored 100 times too large. Link an indicator published per 1,000, or change "
+        "the measure's unit to rate per 100,000 if that is what it tracks. Nothing was fetched "
+        "for it."
+    )
+    assert f"FALLS: not fetched. {refusal}" in output
+    assert error == "Nothing was fetched, so nothing was proposed (see above)."
+    assert _nothing_written()
+    assert NationalIndicator.objects.get().last_fetch_outcome == refusal
+    # Refused before the figures were asked for.
+    assert not any(request.startswith(DATA) for request in fingertips_api.requests)
+
+
+def test_the_same_rate_per_100000_is_proposed_for_a_measure_counted_per_100000(
+    fingertips_api, objective, admin_user
+):
+    measure = make_measure(objective, code="FALLS", unit="rate per 100,000")
+    _link(measure, admin_user, indicator_id=22401, age="65+ yrs")
+    _fetch()
+    assert {r["measure_code"] for r in _proposed_rows(ImportBatch.objects.get())} == {"FALLS"}
+
+
+def test_a_mismatched_measure_leaves_the_others_on_the_same_indicator_proposed(
+    fingertips_api, objective, admin_user
+):
+    wrong = make_measure(objective, code="SMOKING-COUNT", unit="count")
+    right = make_measure(objective, code="SMOKING", unit="%")
+    _link(wrong, admin_user, age="18+ yrs")
+    _link(right, admin_user, age="18+ yrs")
+    error, output = _refused()
+    assert (
+        "SMOKING-COUNT: not fetched. Fingertips publishes indicator 92443 (Smoking Prevalence in "
+        "adults (18+) - current smokers (APS)) as a percentage (%), but SMOKING-COUNT's unit is "
+        "count: its figures are not counts. Link an indicator published as counts, or change the "
+        "measure's unit to % if that is what it tracks."
+    ) in output
+    assert error.startswith("1 of 2 linked measures could not be fetched")
+    rows = _proposed_rows(ImportBatch.objects.get())
+    assert {r["measure_code"] for r in rows} == {"SMOKING"}
+
+
+def test_the_indicators_unit_is_read_from_its_description(fingertips_api):
+    falls = fingertips.indicator(22401)
+    assert (falls.unit, falls.unit_value) == ("per 100,000", 100000.0)
+    assert fingertips.indicator_scale(falls) == 100_000
+    assert fingertips.indicator_scale(fingertips.indicator(92443)) == 100
+    assert fingertips.indicator_scale(fingertips.indicator(90366)) is None  # years
+
+
+@pytest.mark.parametrize(
+    ("unit", "label", "value", "refused"),
+    [
+        ("%", "%", 100, ""),
+        ("%", "per 100", 100, ""),  # the same scale, said otherwise
+        ("%", "per 1,000", 1000, "would be stored 10 times too large"),
+        ("rate per 100,000", "per 1,000", 1000, "would be stored 100 times too small"),
+        ("rate per 10,000", "per 10,000", None, ""),  # no Value: the label says it
+        ("rate per 1,000", "years", 1, "in years, but M's unit is rate per 1,000: its figures "),
+        ("rate per 1,000", None, None, "Fingertips does not say what unit indicator 1 (An "),
+        ("days", "per 1,000", 1000, "its figures are not numbers of days"),
+        ("days", "years", 1, ""),  # neither is a rate: not a scale to check
+        ("score", None, None, ""),
+        ("number", "per 100,000", 100000, ""),  # the measure states no unit to check against
+    ],
+)
+def test_a_unit_is_refused_only_when_its_scale_differs(objective, unit, label, value, refused):
+    measure = make_measure(objective, code="M", unit=unit)
+    about = Indicator(1, "An indicator", "Calendar", label, value)
+    found = fingertips.unit_refusal(measure, about)
+    assert (refused in found) if refused else found == ""
+    assert bool(found) == bool(refused)
+
+
+def test_fingertips_unit_value_that_is_not_a_number_falls_back_to_the_label():
+    assert fingertips._finite("100") is None
+    assert fingertips._finite(10**400) is None
+    assert fingertips._finite(True) is None
+    about = Indicator(1, "", "Calendar", "per 100,000", fingertips._finite("x"))
+    assert fingertips.indicator_scale(about) == 100_000
