@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from measures.periods import period_words
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
-from strategy_tracker.dates import month_year, short_day
+from strategy_tracker.dates import short_day
 from strategy_tracker.status import SEVERITY, Rag
 
 # (key, heading, phrase): the kinds of change, in the order the report lists them; the phrase
@@ -220,7 +221,9 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
             "restated",
             row,
             old,
-            f"{month_year(row.restated_period_end)}: {_number(row.restated_from)} → "
+            # A year's figure by its own wording ("2023/24"), not the month it ends.
+            f"{period_words(row.restated_period_end, row.restated_period_text)}: "
+            f"{_number(row.restated_from)} → "
             f"{_number(row.restated_to)}",
         )
     if alone is not None:

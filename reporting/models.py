@@ -216,9 +216,13 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     variation = models.CharField(max_length=20, blank=True)
     assurance = models.CharField(max_length=20, blank=True)
     run_chart_only = models.BooleanField(default=False)
-    # A figure the previous quarter's report showed, changed since it closed: that period,
-    # and the value then and now.
+    # A figure the previous quarter's report showed, changed since it closed: that period
+    # (and its wording, which names a year's figure: periods.period_words), and the value
+    # then and now.
     restated_period_end = models.DateField(null=True, blank=True)
+    restated_period_text = models.CharField(
+        max_length=100, blank=True, help_text="The source's own wording of that period."
+    )
     restated_from = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     restated_to = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     # Measures: the SPC chart as it stood (reporting/charts.py): the latest points with their

@@ -98,14 +98,19 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
     now = MeasureValue.objects.filter(
         measure_id__in={measure_id for measure_id, _ in shown},
         period_end__in={end for _, end in shown},
-    ).values_list("measure_id", "period_end", "value")
+    ).values_list("measure_id", "period_end", "value", "period_text")
     restated = {}
-    for measure_id, end, value in sorted(now, key=lambda row: row[1]):  # the latest last
+    for measure_id, end, value, text in sorted(now, key=lambda row: row[1]):  # the latest last
         if (measure_id, end) in shown and value != shown[measure_id, end]:
-            restated[measure_id] = (end, shown[measure_id, end], value)
+            restated[measure_id] = (end, text, shown[measure_id, end], value)
     for row in rows:
         if row.level in (Level.MEASURE, Level.CONTEXT) and row.object_id in restated:
-            row.restated_period_end, row.restated_from, row.restated_to = restated[row.object_id]
+            (
+                row.restated_period_end,
+                row.restated_period_text,
+                row.restated_from,
+                row.restated_to,
+            ) = restated[row.object_id]
 
 
 def _add_priority(add, progress: PriorityProgress) -> None:

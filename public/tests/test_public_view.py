@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from measures.models import Measure
 from milestones.models import Milestone
 from objectives.models import JobTitle, Strategy
 from public.models import OpenData, PrivateItem, Publication
+from reporting.models import SnapshotItem
 from reporting.quarters import Quarter
 from reporting.tests.helpers import close_quarter, q2_strategy
 from tests.factories import make_strategy, make_value
@@ -490,3 +492,14 @@ def test_the_open_structure_names_nobody_who_updated_a_milestone(client, plan, p
     )
     text = client.get(reverse("public:structure_json", args=["s"])).content.decode()
     assert "last_updated" not in text and programme_lead.username not in text
+
+
+def test_a_restated_years_figure_is_named_by_its_wording_on_the_public_measure_page(client, plan):
+    SnapshotItem.objects.filter(level="measure", number="WAIT").update(
+        restated_period_end=dt.date(2024, 3, 31),
+        restated_period_text="2023/24",
+        restated_from=Decimal(10),
+        restated_to=Decimal(9),
+    )
+    page = _text(client.get(reverse("public:measure", args=["s", "2024-25-q2", "WAIT"])))
+    assert "The figure for 2023/24 was 10" in page

@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from measures.models import MeasureValue
 from reporting import changes, cycle
 from reporting.models import ReportingPeriod, SnapshotItem
 from reporting.quarters import Quarter
@@ -271,3 +273,72 @@ def test_with_no_earlier_quarter_only_what_happened_in_this_one_is_reported(quar
     assert ids.get("newly_overdue") == [3]
     assert ids.get("new_figure") == [5]
     assert "signal_started" not in ids and "signal_ended" not in ids
+
+
+def test_a_restated_years_figure_is_named_by_its_own_wording_not_the_month_it_ends(
+    admin_user, client
+):
+    """A yearly figure ("2023/24", stored at 31 March 2024) restated after last quarter's
+    report is named as the rest of the app names it, not "Mar 2024", a month's figure."""
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    measure = make_measure(objective, code="WAIT", name="Waits", unit="count")
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2024, 3, 31), value=10, period_text="2023/24"
+    )
+    for quarter in (Q1, Q2):
+        period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
+        cycle.open_period(period, by=None)
+        if quarter == Q2:
+            measure.values.filter(period_end=dt.date(2024, 3, 31)).update(value=Decimal(9))
+        cycle.close_period(period, by=admin_user, today=quarter.end + dt.timedelta(days=3))
+    q1, q2 = ReportingPeriod.objects.order_by("quarter")
+    waits = q2.snapshot.get(level="measure")
+    assert waits.restated_period_text == "2023/24"
+    found = changes.compare(q1, q2)
+    assert [c.detail for c in found.found["restated"]] == ["2023/24: 10 → 9"]
+
+    client.force_login(admin_user)
+    page = client.get(reverse("reporting:as_at_measure", args=["s", q2.pk, "WAIT"]))
+    assert "The figure for 2023/24 was 10" in page.content.decode()
+    report = client.get(reverse("reporting:period_report", args=["s", q2.pk]))
+    assert "2023/24: 10 → 9" in report.content.decode()
+    assert "Mar 2024: 10" not in report.content.decode()
+
+
+def test_a_restated_figure_without_a_years_wording_is_named_by_its_month(quarters):
+    q1, q2 = quarters
+    _row(q1, "measure", 10, value=Decimal(5), value_period_end=dt.date(2024, 6, 30))
+    _row(
+        q2,
+        "measure",
+        10,
+        restated_period_end=dt.date(2024, 6, 30),
+        restated_period_text="2024/25 Q1",  # a quarter's wording: the month it ends says it
+        restated_from=Decimal(5),
+        restated_to=Decimal(6),
+    )
+    assert changes.compare(q1, q2).found["restated"][0].detail == "Jun 2024: 5 → 6"
+
+
+def test_a_quarter_closed_before_wordings_were_kept_gets_its_restated_figures_worded(quarters):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    word_restated_periods = import_module(
+        "reporting.migrations.0018_restated_period_text"
+    ).word_restated_periods
+    q1, q2 = quarters
+    measure = make_measure(code="YEARLY")
+    MeasureValue.objects.create(
+        measure=measure, period_end=dt.date(2024, 3, 31), value=9, period_text="2023/24"
+    )
+    restated = {"restated_from": Decimal(10), "restated_to": Decimal(9)}
+    _row(q2, "measure", measure.pk, restated_period_end=dt.date(2024, 3, 31), **restated)
+    _row(q2, "measure", measure.pk + 1, position=99, restated_period_end=dt.date(2024, 3, 31))
+    word_restated_periods(apps, None)
+    assert dict(q2.snapshot.values_list("object_id", "restated_period_text")) == {
+        measure.pk: "2023/24",
+        measure.pk + 1: "",  # no figure of that measure for the period now: left as it was
+    }
