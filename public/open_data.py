@@ -7,6 +7,7 @@ latest closed quarter showed the public: no private item, person, progress or va
 import json
 
 from measures.exporting import line_writer, neutralise
+from measures.periods import own_wording
 from objectives.strategy_json import export_strategy, strategy_queryset
 from public.models import Kind, Licence
 from public.pages import PublicStrategy
@@ -22,6 +23,10 @@ FIGURES_HEADER = [
     "reported_in",
     "licence",
     "illustrative",
+    # Last, so the columns before it keep their places: the source's wording of a year's or
+    # a one-off period's figure ("2023/24"), which its period end alone would misstate as a
+    # quarter's; empty for any other.
+    "period",
 ]
 ILLUSTRATIVE = "Illustrative data — not from a published document"
 # The structure without progress: leads' reports and figures are in the public pages and the
@@ -39,18 +44,28 @@ LIVE_MEASURE_FIELDS = ("values",)
 
 
 def reported_figures(public: PublicStrategy) -> dict[tuple[str, str], tuple]:
-    """Each published measure's figures as the closed quarters' reports charted them, by
-    (code, period end): the latest report's figure for a period, which a restatement may
-    have changed. Quarters are read newest first, so the first figure found is kept."""
+    """Each published measure's figures as the closed quarters' reports showed them, by
+    (code, period end): those charted, and those each chart's words name as of another
+    period type (a year's figure among quarterly ones, reporting/charts.py); the latest
+    report's figure for a period, which a restatement may have changed. Quarters are read
+    newest first, so the first figure found is kept."""
     figures: dict[tuple[str, str], tuple] = {}
     for period in public.periods():  # newest first
         rows = period.snapshot_rows().only("level", "object_id", "number", "title", "unit", "chart")
         for row, hidden in withheld(rows, public.hidden):
             if hidden or row.level not in (Level.MEASURE, Level.CONTEXT):
                 continue
-            for point in row.chart_points:
-                key = (row.number, point["period_end"].isoformat())
-                figures.setdefault(key, (row.title, row.unit, point["value"], period.label))
+            chart = row.chart or {}
+            wordings = chart.get("wordings", {})
+            shown = [(p[0], p[1], wordings.get(p[0], "")) for p in chart.get("points", [])]
+            shown += [
+                (day, value, own_wording(words))
+                for day, value, words, _ in chart.get("left_out", [])
+            ]
+            for day, value, wording in shown:
+                figures.setdefault(
+                    (row.number, day), (row.title, row.unit, value, period.label, wording)
+                )
     return figures
 
 
@@ -60,7 +75,7 @@ def figures_csv(public: PublicStrategy):
     yield "\ufeff" + writer.writerow(FIGURES_HEADER)  # the mark tells Excel the file is UTF-8
     licence = Licence(public.open_data.licence).label
     illustrative = ILLUSTRATIVE if public.strategy.illustrative else ""
-    for (code, period_end), (name, unit, value, reported_in) in sorted(
+    for (code, period_end), (name, unit, value, reported_in, wording) in sorted(
         reported_figures(public).items()
     ):
         yield writer.writerow(
@@ -73,6 +88,7 @@ def figures_csv(public: PublicStrategy):
                 reported_in,
                 licence,
                 illustrative,
+                neutralise(wording),
             ]
         )
 

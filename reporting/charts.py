@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from measures.charts import VERDICT_STYLE
-from measures.periods import own_wording
+from measures.periods import own_wording, period_words
 from measures.spc import SpcResult
 from strategy_tracker.dates import SHORT_MONTHS
 from strategy_tracker.escaping import esc
@@ -28,6 +28,7 @@ from strategy_tracker.templatetags.tracker import number, with_unit
 # the limits.
 MAX_POINTS = 24
 MAX_SIGNALS = 3  # the latest, in words; the measure's page lists every one
+MAX_LEFT_OUT = 3  # values of another period type named in words; the rest counted
 WIDTH, HEIGHT = 640, 210
 LEFT, RIGHT, TOP, BOTTOM = 58, 14, 12, 30
 
@@ -80,7 +81,39 @@ def chart_data(spc: SpcResult | None, target, wordings: dict[dt.date, str] | Non
         "signals": [s.text for s in signals[-MAX_SIGNALS:]],
         "more_signals": len(spc.signals) - len(signals[-MAX_SIGNALS:]),
         "wordings": {day: words for day, words in own.items() if words},
+        **_left_out(getattr(spc, "left_out", [])),
     }
+
+
+BREAK = "before a break"  # how measures.periods says why a value precedes the charted run
+
+
+def _left_out(values: list) -> dict:
+    """The values the chart does not draw (one period type per chart: measures.periods), so
+    its words name them: each of another period type (a year's figure among quarterly ones),
+    as [period end, value, period in words, why]; and the count and span of those before a
+    break in the series."""
+    other = [v for v in values if not v.why.startswith(BREAK)]
+    earlier = [v for v in values if v.why.startswith(BREAK)]
+    kept = {}
+    if other:
+        kept["left_out"] = [
+            [
+                v.period_end.isoformat(),
+                float(v.value),
+                period_words(v.period_end, v.period_text),
+                v.why,
+            ]
+            for v in other
+        ]
+    if earlier:
+        first, last = earlier[0], earlier[-1]
+        kept["before_break"] = [
+            len(earlier),
+            period_words(first.period_end, first.period_text),
+            period_words(last.period_end, last.period_text),
+        ]
+    return kept
 
 
 @dataclass
@@ -286,7 +319,29 @@ def summary(chart: dict, unit: str) -> str:
     if more:
         noun = "signal is" if more == 1 else "signals are"
         words.append(f"{more} earlier {noun} on the measure's page.")
+    words += _not_drawn(chart, unit)
     return " ".join(words)
+
+
+def _not_drawn(chart: dict, unit: str) -> list[str]:
+    """The values left out of the chart, in words: never dropped without a word."""
+    words = []
+    if other := chart.get("left_out"):
+        named = "; ".join(
+            f"{when}: {with_unit(value, unit)} ({why})"
+            for _, value, when, why in other[-MAX_LEFT_OUT:]
+        )
+        more = len(other) - MAX_LEFT_OUT
+        if more > 0:
+            named += f"; and {more} earlier, on the measure's page"
+        count = f"{len(other)} value{'s' if len(other) != 1 else ''}"
+        words.append(f"{count} of another period type not drawn: {named}.")
+    if earlier := chart.get("before_break"):
+        count, first, last = earlier
+        span = first if count == 1 else f"{first} to {last}"
+        noun = "value" if count == 1 else "values"
+        words.append(f"{count} earlier {noun} not drawn, before a break in the series: {span}.")
+    return words
 
 
 def figure(object_id: int, title: str, number: str, chart: dict, unit: str) -> str:

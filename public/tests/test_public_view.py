@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Measure
+from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import JobTitle, Strategy
 from public.models import OpenData, PrivateItem, Publication
@@ -503,3 +503,30 @@ def test_a_restated_years_figure_is_named_by_its_wording_on_the_public_measure_p
     )
     page = _text(client.get(reverse("public:measure", args=["s", "2024-25-q2", "WAIT"])))
     assert "The figure for 2023/24 was 10" in page
+
+
+def test_a_years_figure_the_report_named_beside_its_chart_is_in_the_figures_with_its_wording(
+    client, programme_lead, admin_user
+):
+    """One period type per chart: the report names a 2023/24 figure among monthly ones beside
+    the chart rather than draw it, and the open data gives it too, with its wording (its
+    period end alone, 31 March, would read as a month's figure)."""
+    strategy = q2_strategy(programme_lead)
+    MeasureValue.objects.create(
+        measure=Measure.objects.get(code="WAIT"),
+        period_end=dt.date(2024, 3, 31),
+        value=1950,
+        period_text="2023/24",
+    )
+    close_quarter(strategy, Q2, by=admin_user)
+    Publication.objects.create(strategy=strategy, is_public=True)
+    rows = list(csv.DictReader(io.StringIO(_text(client.get(_urls()[6])))))
+    assert [(r["period_end"], r["value"], r["period"]) for r in rows] == [
+        ("2024-03-31", "1950", "2023/24"),
+        ("2024-07-31", "14", ""),
+        ("2024-08-31", "13", ""),
+        ("2024-09-30", "12", ""),
+    ]
+    assert list(rows[0])[-1] == "period"  # added last: the other columns keep their places
+    page = _text(client.get(reverse("public:measure", args=["s", "2024-25-q2", "WAIT"])))
+    assert "2023/24: 1,950 (an annual figure, not monthly)" in page

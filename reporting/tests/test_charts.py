@@ -6,7 +6,11 @@ import datetime as dt
 import pytest
 
 from measures import spc
+from measures.models import MeasureValue
+from reporting import cycle
 from reporting.charts import MAX_POINTS, chart_data, drawing, figure, summary
+from reporting.quarters import Quarter
+from tests.factories import make_measure, make_objective, make_priority, make_strategy
 
 
 def _months(count: int) -> list[dt.date]:
@@ -134,3 +138,62 @@ def test_the_kept_figure_escapes_every_word_a_person_typed():
     assert drawn.count("&lt;script&gt;") >= 4  # the caption, aria-label, title and words
     assert drawn.startswith('<figure class="spc-chart" id="chart-7">')
     assert figure(7, "Waits", "W1", {}, "count") == ""  # nothing to draw, nothing kept
+
+
+@pytest.mark.django_db
+def test_a_years_figure_among_quarterly_ones_is_named_beside_the_chart_not_dropped(admin_user):
+    """One period type per chart: a 2023/24 figure among quarterly ones is not drawn (nor are
+    the quarters before it, a break in the run), and the chart's words, its text
+    alternative, say so rather than leave it out without a word."""
+    strategy = make_strategy(slug="s", period_start=dt.date(2022, 4, 1))
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    measure = make_measure(objective, code="WAIT", unit="count")
+    for end, value, text in [
+        (dt.date(2023, 6, 30), 10, ""),
+        (dt.date(2023, 9, 30), 11, ""),
+        (dt.date(2023, 12, 31), 12, ""),
+        (dt.date(2024, 3, 31), 50, "2023/24"),
+        (dt.date(2024, 6, 30), 13, "2024/25 Q1"),
+        (dt.date(2024, 9, 30), 14, ""),
+        (dt.date(2024, 12, 31), 15, ""),
+    ]:
+        MeasureValue.objects.create(measure=measure, period_end=end, value=value, period_text=text)
+    quarter = Quarter(2024, 3)
+    period = cycle.schedule(strategy, quarter, *cycle.default_window(quarter), by=None)
+    cycle.open_period(period, by=None)
+    cycle.close_period(period, by=admin_user, today=quarter.end + dt.timedelta(days=3))
+    row = period.snapshot.get(level="measure")
+    assert [p[0] for p in row.chart["points"]] == ["2024-06-30", "2024-09-30", "2024-12-31"]
+    assert row.chart["left_out"] == [
+        ["2024-03-31", 50.0, "2023/24", "an annual figure, not quarterly"]
+    ]
+    words = (
+        "1 value of another period type not drawn: 2023/24: 50 (an annual figure, not "
+        "quarterly). 3 earlier values not drawn, before a break in the series: Jun 2023 to "
+        "Dec 2023."
+    )
+    assert summary(row.chart, "count").endswith(words)
+    assert words in row.chart_figure  # the words the SVG is labelled by
+
+
+def test_values_of_another_period_type_past_the_few_named_are_counted():
+    left_out = [
+        ["2019-03-31", 1.0, "2018/19", "an annual figure, not quarterly"],
+        ["2020-03-31", 2.0, "2019/20", "an annual figure, not quarterly"],
+        ["2021-03-31", 3.0, "2020/21", "an annual figure, not quarterly"],
+        ["2021-04-30", 4.0, "April 2021 onwards", "a one-off figure, not quarterly"],
+    ]
+    chart = {"points": [["2024-06-30", 5.0, None, None, None, None]], "left_out": left_out}
+    chart["before_break"] = [1, "Mar 2018", "Mar 2018"]
+    assert summary(chart, "%").endswith(
+        "4 values of another period type not drawn: 2019/20: 2% (an annual figure, not "
+        "quarterly); 2020/21: 3% (an annual figure, not quarterly); April 2021 onwards: 4% (a "
+        "one-off figure, not quarterly); and 1 earlier, on the measure's page. 1 earlier value "
+        "not drawn, before a break in the series: Mar 2018."
+    )
+
+
+def test_a_chart_with_every_value_drawn_says_nothing_of_values_left_out():
+    chart = chart_data(_shifted(), target=12)
+    assert "left_out" not in chart and "before_break" not in chart
+    assert "not drawn" not in summary(chart, "%")
