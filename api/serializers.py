@@ -128,7 +128,16 @@ class ValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeasureValue
-        fields = ["id", "measure", "period_end", "value", "note", "source", "restated"]
+        fields = [
+            "id",
+            "measure",
+            "period_end",
+            "value",
+            "note",
+            "source",
+            "restated",
+            "period_text",
+        ]
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -143,6 +152,11 @@ class MilestoneSerializer(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     rag = serializers.SerializerMethodField(help_text="red, amber, green, blue or grey")
     rag_reason = serializers.SerializerMethodField()
+    reported = serializers.SerializerMethodField(
+        help_text="False while nobody has reported on it and its status is still the one every "
+        "milestone starts with, not_started, which no lead said (the pages say "
+        "\"Nothing reported yet\")."
+    )
 
     class Meta:
         model = Milestone
@@ -160,12 +174,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "commentary",
             "owner",
             "last_updated_at",
+            "reported",
             "rag",
             "rag_reason",
         ]
 
     def get_owner(self, milestone) -> str | None:
         return display_name(milestone.owner) if milestone.owner else None
+
+    def get_reported(self, milestone) -> bool:
+        return not milestone.nothing_reported
 
     def _status(self, milestone):
         return milestone.rag(self.context["today"])

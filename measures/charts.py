@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from measures import spc
 from measures.models import Measure, MeasureValue
 from strategy_tracker.chart_text import literal
+from strategy_tracker.dates import short_day
 
 
 def _f(value) -> float:
@@ -184,7 +185,11 @@ def spc_chart(measure: Measure, result: spc.SpcResult) -> dict | None:
                 "x": [p.period.isoformat() for p in points],
                 "y": [p.value for p in points],
                 "text": [point_meaning(p) for p in points],
-                "hovertemplate": "%{x|%-d %b %Y}: %{y}<br>%{text}<extra></extra>",
+                # A year's or a one-off period's figure by its own words, not a day.
+                "customdata": [
+                    literal(result.wordings.get(p.period) or short_day(p.period)) for p in points
+                ],
+                "hovertemplate": "%{customdata}: %{y}<br>%{text}<extra></extra>",
                 "marker": {
                     "color": colour,
                     "symbol": symbol,

@@ -371,6 +371,12 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             trend_length=settings.SPC_TREND_LENGTH,
         )
         result.left_out, result.kind = series.left_out, series.kind
+        charted = {point.period for point in result.points}
+        result.wordings = {
+            v.period_end: words
+            for v in values
+            if v.period_end in charted and (words := periods.own_wording(v.period_text))
+        }
         return result
 
     def baseline_stands_apart(self, values) -> bool:

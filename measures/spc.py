@@ -164,6 +164,9 @@ class SpcResult:
     # type of the charted run.
     left_out: list = field(default_factory=list)
     kind: str | None = None
+    # A charted period's own wording where its end day would misstate it (a year's, a
+    # one-off's: measures.periods.own_wording), by its end: the table and hover name it so.
+    wordings: dict = field(default_factory=dict)
 
     @property
     def latest(self) -> Point | None:

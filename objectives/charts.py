@@ -6,6 +6,7 @@ import datetime as dt
 from objectives.progress import Item
 from strategy_tracker.chart_text import literal
 from strategy_tracker.status import DISPLAY_ORDER, Rag
+from strategy_tracker.templatetags.tracker import due_words
 
 RAG_COLOURS = {
     Rag.RED: "#d5281b",
@@ -75,7 +76,11 @@ def milestone_timeline(
                     f"{_short(item.obj.title, 80)}<br>{literal(item.status.text)}"
                     for _, item in points
                 ],
-                "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}<extra></extra>",
+                # The document's own words beside the day read from them ("in Year 1").
+                "customdata": [
+                    literal(due_words(item.obj.due_date, item.obj.due_text)) for _, item in points
+                ],
+                "hovertemplate": "%{text}<br>Due %{customdata}<extra></extra>",
                 "marker": {
                     "color": RAG_COLOURS[rag],
                     "symbol": RAG_MARKERS[rag],

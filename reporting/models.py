@@ -275,9 +275,11 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     def chart_points(self) -> list[dict]:
         """The charted figures as a table's rows, oldest first: the chart's text alternative
         (the public measure page shows it beside the chart)."""
+        wordings = (self.chart or {}).get("wordings", {})
         return [
             {
                 "period_end": dt.date.fromisoformat(point[0]),
+                "wording": wordings.get(point[0], ""),  # a year's or a one-off's own words
                 "value": point[1],
                 "mean": point[2],
                 "upper": point[3],

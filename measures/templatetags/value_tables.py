@@ -81,7 +81,8 @@ def spc_rows(result: SpcResult) -> SafeString:
             )
             meaning = point_meaning(p)
         rows.append(
-            f'<tr><td>{short_day(p.period)}</td><td class="num">{number(p.value)}</td>{cells}'
+            f"<tr><td>{esc(result.wordings.get(p.period) or short_day(p.period))}</td>"
+            f'<td class="num">{number(p.value)}</td>{cells}'
             f"<td>{esc(meaning)}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped above
