@@ -155,7 +155,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
     reported = serializers.SerializerMethodField(
         help_text="False while nobody has reported on it and its status is still the one every "
         "milestone starts with, not_started, which no lead said (the pages say "
-        "\"Nothing reported yet\")."
+        '"Nothing reported yet").'
     )
 
     class Meta:
