@@ -14,6 +14,7 @@ from editor.access import admins_only
 from editor.forms import WorkbookForm
 from editor.models import WorkbookUpload
 from editor.workbook_files import WorkbookError, read_strategy_file, write_csv, write_workbook
+from milestones.due_dates import in_brief
 from objectives.models import Strategy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,6 +148,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         f"updated, {plan.count('unchanged')} unchanged, {plan.count('archived')} archived. "
         f"{strategy.title} is a draft until it is published.",
     )
+    if plan.notes:
+        messages.warning(
+            request,
+            f"Imported as the file gives them, as the preview said: {in_brief(plan.notes)} "
+            "Correct them in the editor if the document says otherwise.",
+        )
     return redirect("editor:strategy", strategy.slug)
 
 

@@ -24,6 +24,7 @@ from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
 from editor.structure_export import fingerprint, item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import RESERVED_CODES, Measure, figures_broken_by
+from milestones.due_dates import outside_period
 from milestones.models import Milestone, MilestoneDelegate, holders
 from objectives.models import Objective, Organisation, Priority, Strategy
 from strategy_tracker.roles import ADMIN, organisations_where
@@ -66,6 +67,7 @@ class Planned:
     outcome: str = "new"  # new, updated, unchanged, archived
     changes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said, not refused: a date to check
     children: list["Planned"] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     existing: object = None
@@ -90,6 +92,12 @@ class Plan:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def notes(self) -> list[str]:
+        """What the preview asks the Admin to check, each naming its sheet and row; none stops
+        the import."""
+        return [f'Sheet "Items", row {i.row}: {note}' for i in self.items for note in i.notes]
 
     def count(self, outcome: str) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
@@ -674,6 +682,7 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
                 "(in the editor, or by another import): importing it would undo those changes "
                 f"without showing them. Download the {kind} again and make your changes in it."
             )
+    _note_due_dates(planner.items, values or _strategy_period(strategy))
     return Plan(
         strategy,
         values,
@@ -683,6 +692,24 @@ def plan(file: StrategyFile, target: Strategy | None = None, by=None) -> Plan:
         planner.items,
         _stored_state(strategy, planner),
     )
+
+
+def _strategy_period(strategy: Strategy | None) -> dict:
+    if strategy is None:
+        return {}
+    return {"period_start": strategy.period_start, "period_end": strategy.period_end}
+
+
+def _note_due_dates(items: list[Planned], period: dict) -> None:
+    """A milestone due outside the strategy's period (as the workbook gives it, else as
+    stored) is imported as given, and the preview says so (milestones/due_dates.py)."""
+    for item in items:
+        if item.level == "milestone" and item.row and not item.problems:
+            note = outside_period(
+                item.values.get("due_date"), period.get("period_start"), period.get("period_end")
+            )
+            if note:
+                item.notes.append(note)
 
 
 def _stored_state(strategy: Strategy | None, planner: _Planner) -> str:

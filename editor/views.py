@@ -16,10 +16,12 @@ from editor.access import admins_only
 from editor.forms import MeasureForm, MilestoneForm, ObjectiveForm, PriorityForm, StrategyForm
 from editor.outline import outline
 from measures.models import Measure
+from milestones import due_dates
 from milestones.forms import MilestonePeopleForm
 from milestones.models import Milestone
 from objectives.models import Objective, Priority, Strategy
 from strategy_tracker import conflicts
+from strategy_tracker.dates import long_day
 from strategy_tracker.error_pages import NobodyMay
 from strategy_tracker.forms import INCOMPLETE, typed_texts
 from strategy_tracker.numbering import shown
@@ -266,9 +268,30 @@ def _save(request, item, form_class, template, strategy=None, level=None):
         return _page(request, fresh, form, strategy, level, 409)
     if form.has_changed():
         messages.success(request, f"Saved {_name(saved)}.")
+        _say_due_dates(request, saved, form.changed_data)
     else:
         messages.info(request, "Nothing had changed, so nothing was saved.")
     return redirect(editor_url(saved))
+
+
+def _say_due_dates(request, item, changed: list[str]) -> None:
+    """A milestone now due outside its strategy's period, or a strategy whose new period
+    leaves milestones outside it: saved as given, and said (milestones/due_dates.py)."""
+    if isinstance(item, Milestone) and "due_date" in changed and item.due_date_note:
+        messages.warning(request, f"{item.due_date_note} {due_dates.SAVED_AS_GIVEN}")
+    elif isinstance(item, Strategy) and {"period_start", "period_end"} & set(changed):
+        notes = Milestone.objects.due_date_notes(item)
+        if notes:
+            count = (
+                "1 milestone now falls" if len(notes) == 1 else f"{len(notes)} milestones now fall"
+            )
+            messages.warning(
+                request,
+                f"{count} outside the period "
+                f"({long_day(item.period_start)} to {long_day(item.period_end)}): "
+                f"{due_dates.in_brief(notes)} Correct their due dates if the document says "
+                "otherwise.",
+            )
 
 
 def _write_changes(form, fresh):
@@ -368,6 +391,7 @@ def _add(request, form, invalid_page) -> HttpResponse:
     except ordering.ParentArchived as gone:
         return _parent_gone(request, gone)
     messages.success(request, f"Added {_name(item)}.")
+    _say_due_dates(request, item, form.changed_data)
     return redirect(editor_url(_parent(item)))
 
 

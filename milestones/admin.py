@@ -1,11 +1,12 @@
 import copy
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from milestones.due_dates import SAVED_AS_GIVEN
 from milestones.forms import MilestoneUpdateForm
 from milestones.models import Milestone, holders
 from strategy_tracker.admin_bases import KeptWhenClosedMixin, TrackedHistoryAdmin
@@ -123,3 +124,6 @@ class MilestoneAdmin(KeptWhenClosedMixin, TrackedHistoryAdmin):
             obj.last_updated_at, obj.last_updated_by = now, request.user
         # clean() locked the row and found it unchanged, so save() bumps the live version.
         super().save_model(request, obj, form, change)
+        if {"due_date", "objective"} & set(form.changed_data) and obj.due_date_note:
+            # Saved as given (a document may date one after its period), and said.
+            self.message_user(request, f"{obj.due_date_note} {SAVED_AS_GIVEN}", messages.WARNING)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from milestones import status as status_rules
+from milestones.due_dates import outside_period, outside_period_notes
 from milestones.status import CLOSED, FINDING_RAG, milestone_status
 from objectives.models import (
     LiveManager,
@@ -98,6 +99,23 @@ class MilestoneStatus(models.TextChoices):
 class MilestoneQuerySet(models.QuerySet):
     def for_strategy(self, strategy: Strategy) -> "MilestoneQuerySet":
         return self.filter(objective__priority__strategy=strategy)
+
+    def due_date_notes(self, strategy: Strategy) -> list[str]:
+        """A line for each of the strategy's milestones due outside its period, in the
+        document's order (milestones/due_dates.py: said, not refused)."""
+        milestones = (
+            self.for_strategy(strategy)
+            .filter(due_date__isnull=False)
+            .select_related("objective__priority")
+            .order_by(
+                "objective__priority__part",
+                "objective__priority__number",
+                "objective__number",
+                "position",
+                "id",
+            )
+        )
+        return outside_period_notes(milestones, strategy.period_start, strategy.period_end)
 
     def visible_to(self, user) -> "MilestoneQuerySet":
         """Milestones of strategies this user may see (Strategy.objects.visible_to)."""
@@ -360,6 +378,15 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     def reported_status(self) -> str:
         """What its owner reported, in words: "Nothing reported yet" if nobody has."""
         return "Nothing reported yet" if self.nothing_reported else self.get_status_display()
+
+    @property
+    def due_date_note(self) -> str:
+        """Says if its due date falls outside its strategy's period (milestones/due_dates.py:
+        said, not refused), else ""."""
+        strategy = self.strategy_or_none()
+        if strategy is None:
+            return ""
+        return outside_period(self.due_date, strategy.period_start, strategy.period_end)
 
     def lock(self) -> None:
         """Lock the row until the current transaction ends, and read it afresh."""

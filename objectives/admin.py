@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from measures.models import Measure
+from milestones.due_dates import SAVED_AS_GIVEN, in_brief
 from milestones.models import Milestone
 from objectives.models import (
     JobTitle,
@@ -110,6 +111,19 @@ class StrategyAdmin(KeptWhenClosedMixin, TrackedAdmin):
         "closed_by",
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"period_start", "period_end"} & set(form.changed_data):
+            # Its milestones keep their due dates; any now outside the period are named.
+            notes = Milestone.objects.due_date_notes(obj)
+            if notes:
+                self.message_user(
+                    request,
+                    f"Due outside the new period: {in_brief(notes)} Correct their due dates "
+                    "if the document says otherwise.",
+                    messages.WARNING,
+                )
+
 
 class ObjectiveInline(TrackedInlineMixin, admin.StackedInline):
     model = Objective
@@ -163,3 +177,18 @@ class ObjectiveAdmin(KeptWhenClosedMixin, TrackedAdmin):
     search_fields = ["title", "we_will", "where_now", "where_want"]
     list_select_related = ["priority__strategy"]
     inlines = [MilestoneInline, ObjectiveMeasureInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Milestone:
+            return
+        for row in formset.forms:
+            milestone = row.instance
+            if milestone.pk and "due_date" in row.changed_data and milestone.due_date_note:
+                # Saved as given (a document may date one after its period), and said.
+                self.message_user(
+                    request,
+                    f"Milestone {milestone.position} “{milestone.title[:60]}”: "
+                    f"{milestone.due_date_note} {SAVED_AS_GIVEN}",
+                    messages.WARNING,
+                )

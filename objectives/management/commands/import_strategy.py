@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from milestones.models import Milestone
 from objectives.strategy_json import StrategyImportError, import_strategy, licence_words
 
 
@@ -47,3 +48,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded {strategy.title} ({strategy.slug}).")
         if licence := licence_words(data):  # a public view's strategy.json
             self.stdout.write(licence)
+        say_due_date_notes(self, strategy)
+
+
+def say_due_date_notes(command: BaseCommand, strategy) -> None:
+    """Milestones due outside the strategy's period are loaded as the file gives them (a
+    document may date one after its period), and named (milestones/due_dates.py)."""
+    for note in Milestone.objects.due_date_notes(strategy):
+        command.stdout.write(command.style.WARNING(f"Note: {note} Loaded as the file gives it."))

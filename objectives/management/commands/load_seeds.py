@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from objectives.management.commands.import_strategy import load_strategy_file
+from objectives.management.commands.import_strategy import load_strategy_file, say_due_date_notes
 from objectives.models import Strategy
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -21,3 +21,4 @@ class Command(BaseCommand):
                 continue
             strategy = load_strategy_file(path)
             self.stdout.write(f"{slug}: loaded {strategy.title}.")
+            say_due_date_notes(self, strategy)
