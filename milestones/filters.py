@@ -7,6 +7,7 @@ from django.forms.models import ModelChoiceIterator
 
 from milestones.models import Milestone
 from milestones.status import CLOSED
+from objectives.models import Strategy
 from strategy_tracker.people import display_name
 from strategy_tracker.status import DISPLAY_ORDER
 
@@ -81,3 +82,39 @@ class MilestoneFilter(django_filters.FilterSet):
             return queryset.filter(due_date__isnull=True)
         window_end = self.today + dt.timedelta(days=int(value))
         return queryset.filter(due_date__gte=self.today, due_date__lte=window_end)
+
+
+class AssignFilter(MilestoneFilter):
+    """Assign milestones' filters: a milestone list's, and its strategy, by its short name in
+    the address (?strategy=eput-2023) so a reload or a bookmark keeps it. Only strategies
+    whose milestones the user assigns are offered; any other is refused, listing nothing."""
+
+    strategy = django_filters.ModelChoiceFilter(
+        field_name="objective__priority__strategy",
+        label="Strategy",
+        to_field_name="slug",
+        queryset=Strategy.objects.none(),
+        empty_label="All",
+        error_messages={
+            "invalid_choice": "That is not a strategy whose milestones you assign (it may have "
+            "closed): choose one from the list."
+        },
+    )
+
+    class Meta(MilestoneFilter.Meta):
+        fields = ["strategy", *MilestoneFilter.Meta.fields]
+
+    def __init__(self, *args, strategies: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["strategy"].queryset = strategies
+        field = self.form.fields["strategy"]  # built already, by MilestoneFilter's __init__
+        field.queryset = strategies
+        field.iterator = _ReadInOneQuery
+        field.label_from_instance = lambda strategy: strategy.title
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # A list of every strategy's milestones under an address naming one would be ticked
+        # as that one's.
+        if "strategy" in self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milestones import sign_off
-from milestones.filters import MilestoneFilter
+from milestones.filters import AssignFilter
 from milestones.forms import (
     BulkAssignForm,
     MilestonePeopleForm,
@@ -340,8 +340,19 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             "position",
         )
     )
-    filterset = MilestoneFilter(
-        request.GET or None, queryset=queryset, today=today, owners_of=managed
+    # The strategies whose milestones these are, of those the user may see.
+    strategies = (
+        Strategy.objects.visible_to(request.user)
+        .filter(pk__in=managed.values("objective__priority__strategy"))
+        .order_by("title", "pk")
+        .only("title", "slug")
+    )
+    filterset = AssignFilter(
+        request.GET or None,
+        queryset=queryset,
+        today=today,
+        owners_of=managed,
+        strategies=strategies,
     )
     # Its own ids: the filter form above it has an "owner" field too.
     form = BulkAssignForm(request.POST or None, auto_id="assign-%s", managed=managed)
