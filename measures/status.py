@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from measures import trajectory
 from measures.periods import own_wording, period_words
 from strategy_tracker.dates import long_day
+from strategy_tracker.numbers import money_or_number, with_unit
 from strategy_tracker.status import Rag, Status
 
 STALE_AFTER_MONTHS = 6  # two quarters
@@ -30,9 +31,10 @@ def is_stale(period_end: dt.date, today: dt.date) -> bool:
     return period_end < _months_before(today, STALE_AFTER_MONTHS)
 
 
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+def _figure(value: Decimal, unit: str) -> str:
+    """A figure as a reason words it: in thousands (1,234,567), money with its £ (£1,234,567);
+    strategy_tracker/numbers.py writes it as the pages do."""
+    return money_or_number(value, unit)
 
 
 def _gap_phrase(
@@ -41,9 +43,9 @@ def _gap_phrase(
     side = "below" if direction == "higher" else "above"
     gap = abs(target - value)
     if unit == "%":
-        return f"{_number(gap)} percentage points {side} {against}"
+        return f"{_figure(gap, unit)} percentage points {side} {against}"
     if target == 0:
-        return f"{_number(gap)} {side} {against}"
+        return f"{_figure(gap, unit)} {side} {against}"
     relative = gap / abs(target) * 100
     # Whole percentages read best, but a small miss must not read as "0% below".
     places = (
@@ -174,14 +176,14 @@ def _reason(
     by = f" by {long_day(target_date)}" if target_date else ""
     if expected is not None:
         shown = (
-            f"latest {_number(latest_value)} against {_number(expected)} expected by "
-            f"{long_day(latest_period_end)} on the trajectory to {_number(target)}{by}"
+            f"latest {_figure(latest_value, unit)} against {_figure(expected, unit)} expected "
+            f"by {long_day(latest_period_end)} on the trajectory to {_figure(target, unit)}{by}"
         )
         if rag == Rag.GREEN:
             return f"on trajectory ({shown})"
         gap = _gap_phrase(latest_value, expected, unit, direction, against="trajectory")
     else:
-        shown = f"latest {_number(latest_value)} against target {_number(target)}{by}"
+        shown = f"latest {_figure(latest_value, unit)} against target {_figure(target, unit)}{by}"
         if rag == Rag.GREEN:
             return f"meets its target ({shown})"
         gap = _gap_phrase(latest_value, target, unit, direction)
@@ -242,7 +244,7 @@ def baseline_words(measure) -> str:
     value = measure.baseline_value
     if value is None:
         return ""
-    shown = f"{_number(value)}%" if measure.unit == "%" else _number(value)
+    shown = with_unit(value, "%") if measure.unit == "%" else _figure(value, measure.unit)
     # The document's own wording where the Admin gave it, as the measure's page shows it.
     period = measure.baseline_period_text or period_words(measure.baseline_period)
     if not period:

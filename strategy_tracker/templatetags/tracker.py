@@ -4,7 +4,6 @@ import datetime as dt
 import functools
 import json
 import random
-from decimal import Decimal
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,7 +14,7 @@ from django.utils.timezone import template_localtime
 
 from measures import periods
 from measures.spc import Assurance, SpcResult, Variation
-from strategy_tracker import dates, numbering
+from strategy_tracker import dates, numbering, numbers
 from strategy_tracker.escaping import esc
 from strategy_tracker.status import DISPLAY_ORDER, Rag, RollUp, Status
 
@@ -157,30 +156,9 @@ def own_wording(text: str) -> str:
     return periods.own_wording(text or "")
 
 
-@register.filter
-def number(value: Decimal | float | int | None) -> str:
-    """23.2000 → 23.2; 1182 → 1,182; None → an empty string."""
-    if value is None:
-        return ""
-    # A float (an SPC point) by its shortest repr, not its binary expansion.
-    value = Decimal(str(value) if isinstance(value, float) else value).normalize()
-    if value == value.to_integral():
-        return f"{int(value):,}"
-    return f"{value:,f}"
-
-
-@register.filter
-def with_unit(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    text = number(value)
-    if unit == "%":
-        return f"{text}%"
-    if unit == "£":
-        return f"£{text}"
-    if unit in ("count", "number", "ratio", "score"):
-        return text
-    return f"{text} {unit}"
+# The formatting itself lives in strategy_tracker/numbers.py, shared with status reasons.
+number = register.filter("number", numbers.number)
+with_unit = register.filter("with_unit", numbers.with_unit)
 
 
 @register.filter
