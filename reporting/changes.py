@@ -10,6 +10,7 @@ from django.utils import timezone
 from measures.periods import period_words
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.dates import short_day
+from strategy_tracker.numbers import money_or_number
 from strategy_tracker.status import SEVERITY, Rag
 
 # (key, heading, phrase): the kinds of change, in the order the report lists them; the phrase
@@ -223,8 +224,8 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
             old,
             # A year's figure by its own wording ("2023/24"), not the month it ends.
             f"{period_words(row.restated_period_end, row.restated_period_text)}: "
-            f"{_number(row.restated_from)} → "
-            f"{_number(row.restated_to)}",
+            f"{money_or_number(row.restated_from, row.unit)} → "
+            f"{money_or_number(row.restated_to, row.unit)}",
         )
     if alone is not None:
         return
@@ -233,8 +234,3 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
         add("signal_started", row, old)
     if was not in COMMON and now in COMMON:
         add("signal_ended", row, old)
-
-
-def _number(value) -> str:
-    text = format(value.normalize(), "f")
-    return text

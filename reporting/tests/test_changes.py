@@ -342,3 +342,21 @@ def test_a_quarter_closed_before_wordings_were_kept_gets_its_restated_figures_wo
         measure.pk: "2023/24",
         measure.pk + 1: "",  # no figure of that measure for the period now: left as it was
     }
+
+
+def test_a_restated_figure_is_written_as_the_status_reasons_write_it(quarters):
+    """In thousands, and money with its £: "1234567 → 1300000" hid that it was pounds."""
+    q1, q2 = quarters
+    _row(q1, "measure", 11, value=Decimal(5), value_period_end=dt.date(2024, 6, 30))
+    _row(
+        q2,
+        "measure",
+        11,
+        unit="£",
+        restated_period_end=dt.date(2024, 6, 30),
+        restated_from=Decimal("1234567.0000"),
+        restated_to=Decimal("1300000.5000"),
+    )
+    assert changes.compare(q1, q2).found["restated"][0].detail == (
+        "Jun 2024: £1,234,567 → £1,300,000.5"
+    )
