@@ -56,6 +56,7 @@ from measures.parsing import (
     ParseError,
     day_text,
     is_quarter_end,
+    later_year,
     parse_financial_quarter,
     period_words_date,
     shortened,
@@ -409,14 +410,6 @@ _MONTHS = {
 } | {"sept": 9}
 
 
-def _later_year(start: int, digits: str) -> int:
-    """The year a span ends: "2020 - 22" ends in 2022."""
-    if len(digits) == 4:
-        return int(digits)
-    year = (start // 100) * 100 + int(digits)
-    return year if year >= start else year + 100
-
-
 def period_end(label: str, year_type: str) -> dt.date:
     """As _period_end, with a year no calendar has ("Dec 9999", "0000") a ParseError too."""
     try:
@@ -460,14 +453,14 @@ def _period_end(label: str, year_type: str) -> dt.date:
         )
     if calendar:
         start = int(text[:4])
-        end = _later_year(start, calendar[2]) if calendar.re is _CALENDAR_SPAN else start
+        end = later_year(start, calendar[2]) if calendar.re is _CALENDAR_SPAN else start
         if end < start or (end == start and calendar.re is _CALENDAR_SPAN):
             raise ParseError(f"“{text}” does not end after it starts")
         return dt.date(end, 12, 31)
     start = int(financial[1])
-    last = _later_year(start, financial[3]) if financial.re is _FINANCIAL_SPAN else start
+    last = later_year(start, financial[3]) if financial.re is _FINANCIAL_SPAN else start
     ends = [(start, financial[2])] + ([(last, financial[4])] if last != start else [])
-    if any(_later_year(first, second) != first + 1 for first, second in ends) or last < start:
+    if any(later_year(first, second) != first + 1 for first, second in ends) or last < start:
         raise ParseError(f"“{text}”: a financial year runs from one year to the next")
     return dt.date(last + 1, 3, 31)
 
@@ -713,8 +706,10 @@ def fetch(links: list[NationalIndicator]) -> list[Fetched]:
 
 def _period_wording(period: str, end) -> str:
     """The period's wording, kept with its figure as the import keeps a file's: a financial
-    quarter ("2023/24 Q3"), or a calendar or financial year the import reads to the same day
-    ("2022", "2022/23"); anything else ("2020 - 22") is said by the figure's source only."""
+    quarter ("2023/24 Q3"), a calendar or financial year, or years pooled, that the import
+    reads to the same day ("2022", "2022/23", "2020 - 22", "2016/17 - 20/21"); anything else
+    is said by the figure's source only: two calendar years pooled ("2020 - 21", which the
+    import reads as the financial year 2020/21, as the NHS writes it), a month ("Mar 2024")."""
     try:
         return period if period_words_date(period) == end else ""
     except ParseError:

@@ -81,19 +81,80 @@ def parse_financial_quarter(text: str) -> dt.date:
 
 
 _YEAR = re.compile(r"^(?:FY\s*)?(?P<start>\d{4})(?:\s*[/-]\s*(?P<end>\d{2}|\d{4}))?$", re.I)
+# Years pooled, as public-health rates are published (Fingertips' "2020 - 22"): calendar
+# years "2020-22" or "2020 – 2022", financial years "2019/20 - 2021/22" or "2016/17 - 20/21".
+_POOLED_CALENDAR = re.compile(r"(?P<first>\d{4})\s*[-–]\s*(?P<last>\d{2}|\d{4})")
+_POOLED_FINANCIAL = re.compile(
+    r"(?P<first>\d{4})\s*/\s*(?P<first_end>\d{2}|\d{4})\s*[-–]\s*"
+    r"(?P<last>\d{2}|\d{4})\s*/\s*(?P<last_end>\d{2}|\d{4})"
+)
+# A dash between two calendar years is a financial year ("2011-12", as the NHS writes it) when
+# it spans two; three or more are pooled. More than ten is taken for a slip ("2020-19").
+FEWEST_CALENDAR_YEARS_POOLED, MOST_YEARS_POOLED = 3, 10
+
+
+def later_year(first: int, digits: str) -> int:
+    """The year a span ends: "2020-22" ends in 2022, "1998-01" in 2001."""
+    if len(digits) == 4:
+        return int(digits)
+    year = (first // 100) * 100 + int(digits)
+    return year if year >= first else year + 100
+
+
+def pooled_end(text: str) -> dt.date | None:
+    """The day a period of pooled years ends: "2020-22" (three calendar years) 2022-12-31,
+    "2019/20 - 2021/22" (three financial years) 2022-03-31; None where the text names no
+    pooled years ("2011-12" is the financial year 2011/12). ParseError where it names them
+    but not as real years ("2019/21 - 2021/22", "2021/22 - 2019/20")."""
+    text = text.strip()
+    if match := _POOLED_FINANCIAL.fullmatch(text):
+        first = int(match["first"])
+        last = later_year(first, match["last"])
+        _check_financial_year(first, match["first_end"], text)
+        _check_financial_year(last, match["last_end"], text)
+        if not 2 <= last - first + 1 <= MOST_YEARS_POOLED:
+            raise ParseError(
+                f"{quoted(text)} is not years pooled: it names two to {MOST_YEARS_POOLED} "
+                "financial years, the earliest first, as 2019/20 - 2021/22."
+            )
+        return _year_end(last + 1, 3, 31, text)
+    if match := _POOLED_CALENDAR.fullmatch(text):
+        first = int(match["first"])
+        years = later_year(first, match["last"]) - first + 1
+        if FEWEST_CALENDAR_YEARS_POOLED <= years <= MOST_YEARS_POOLED:
+            return _year_end(first + years - 1, 12, 31, text)
+        if not 1 <= years <= MOST_YEARS_POOLED:
+            raise ParseError(
+                f"{quoted(text)} is neither a financial year (one year to the next, as "
+                f"2019-20) nor years pooled (three to {MOST_YEARS_POOLED}, the earliest "
+                "first, as 2018-20)."
+            )
+    return None
+
+
+def _year_end(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # year 0 or past 9999: no calendar has it
+        raise ParseError(f"{quoted(text)} is not a real year.") from None
 
 
 def period_words_date(text: str) -> dt.date:
     """The `period` column: a financial quarter ('2024/25 Q1' → 2024-06-30), or a year, for
     a yearly figure, kept in its own words on every page: a financial year ('2024/25' →
-    2025-03-31) or a calendar year ('2024' → 2024-12-31)."""
+    2025-03-31) or a calendar year ('2024' → 2024-12-31); or years pooled, kept so too:
+    three or more calendar years ('2020-22' → 2022-12-31) or financial years ('2019/20 -
+    2021/22' → 2022-03-31)."""
     if _FINANCIAL_QUARTER.match(text.strip()):
         return parse_financial_quarter(text)
+    if pooled := pooled_end(text):
+        return pooled
     match = _YEAR.match(text.strip())
     if not match:
         raise ParseError(
             f"{quoted(text)} is not a financial quarter such as 2024/25 Q1 (April to June "
-            "2024), a financial year such as 2024/25, or a calendar year such as 2024."
+            "2024), a financial year such as 2024/25, a calendar year such as 2024, or years "
+            "pooled such as 2020-22 or 2019/20 - 2021/22."
         )
     start, end = int(match["start"]), match["end"]
     if end is None and text.strip()[:2].upper() == "FY":

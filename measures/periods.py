@@ -14,15 +14,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from measures.parsing import ParseError, pooled_end
 from strategy_tracker.dates import month_year
 
 WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
+# Years pooled ("2020-22"): a period of its own, never one of a yearly series.
+POOLED = "pooled"
 KIND_WORDS = {
     WEEK: "weekly",
     MONTH: "monthly",
     QUARTER: "quarterly",
     YEAR: "annual",
     OTHER: "one-off",
+    POOLED: "pooled",
 }
 # Days between the ends of consecutive periods of each kind (quarters: 90 to 92).
 STEPS = {
@@ -55,8 +59,9 @@ _ONE_OFF = re.compile(r"\bonwards\b|\bsince\b|\bto date\b|\buntil\b|\bfrom\b")
 @functools.lru_cache(maxsize=4096)
 def kind_of_text(period_text: str) -> str | None:
     """The period type its own wording names: "2024/25 Q1" quarterly, "2019/20" annual,
-    "March 2024" or "2024-03" monthly, "April 2021 onwards" one-off; None when there is no
-    wording or it names no type (then the dates' spacing decides)."""
+    "2020-22" or "2019/20 - 2021/22" pooled, "March 2024" or "2024-03" monthly, "April 2021
+    onwards" one-off; None when there is no wording or it names no type (then the dates'
+    spacing decides)."""
     text = period_text.strip().lower()
     if not text:
         return None
@@ -67,6 +72,8 @@ def kind_of_text(period_text: str) -> str | None:
     if span := _MONTH_SPAN.search(text):
         first, last = (_MONTH_NUMBERS[name[:3]] for name in span.groups())
         return _SPAN_KINDS.get((last - first) % 12 + 1)
+    if _is_pooled(text):
+        return POOLED  # before years: "2020-22" is three years, "2011-12" one financial year
     year = _YEAR.fullmatch(text)
     if year and _is_year_span(year.group(1), year.group(2)):
         return YEAR  # before months: "2011-12" is a financial year, as the NHS writes it
@@ -76,10 +83,10 @@ def kind_of_text(period_text: str) -> str | None:
 
 
 def own_wording(text: str) -> str:
-    """The source's own wording of a figure's period where it names a year or a one-off
-    period ("FY2021/22", "April 2021 onwards", "2022"), which the month it ends would misstate
-    as a month ("Mar 2022"); else ""."""
-    return text.strip() if text and kind_of_text(text) in (YEAR, OTHER) else ""
+    """The source's own wording of a figure's period where it names a year, years pooled or a
+    one-off period ("FY2021/22", "2020-22", "April 2021 onwards", "2022"), which the month it
+    ends would misstate as a month ("Mar 2022"); else ""."""
+    return text.strip() if text and kind_of_text(text) in (YEAR, POOLED, OTHER) else ""
 
 
 def period_words(end: dt.date | None, text: str = "") -> str:
@@ -87,6 +94,13 @@ def period_words(end: dt.date | None, text: str = "") -> str:
     if end is None:
         return ""
     return own_wording(text) or month_year(end)
+
+
+def _is_pooled(text: str) -> bool:
+    try:
+        return pooled_end(text) is not None
+    except ParseError:  # years pooled, but not real ones: no period type
+        return False
 
 
 def _is_year_span(first: str, second: str | None) -> bool:
@@ -124,7 +138,10 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     common spacing between its dates), oldest first; and the other values, each with why it
     is not in the run. Values with no regular spacing at all are charted as they are."""
     values = sorted(values)
+    kinds = [kind_of_text(text) for _, _, text in values]
     gaps = [kind_of_gap(a[0], b[0]) for a, b in zip(values, values[1:], strict=False)]
+    if POOLED in kinds:
+        gaps = _pooled_steps(gaps, kinds)
     counts = Counter(gaps)
     del counts[None]
     if not counts:
@@ -134,8 +151,9 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     # and on a tie the one the latest values have.
     last_seen = {gap: i for i, gap in enumerate(gaps)}
     kind = _latest_run_kind(gaps) or max(counts, key=lambda k: (counts[k], last_seen[k]))
-    # Whether each value's own wording names this period type or none (then it fits).
-    fits = [kind_of_text(text) in (None, kind) for _, _, text in values]
+    # Whether each value's own wording names this period type or none (then it fits); a run
+    # of years pooled holds only figures worded so.
+    fits = [k == kind if kind == POOLED else k in (None, kind) for k in kinds]
 
     end = len(values) - 1
     while end >= 0 and not fits[end]:
@@ -154,6 +172,18 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
         if not start <= i <= end
     ]
     return Series(kind, [(d, v) for d, v, _ in run], left_out)
+
+
+def _pooled_steps(gaps: list[str | None], kinds: list[str | None]) -> list[str | None]:
+    """The gaps, where a figure of years pooled is beside one: one step of a pooled series
+    between two pooled figures a year apart (a rolling "2018-20", "2019-21"), and no step at
+    all beside any other figure, so a pooled figure never joins a yearly run as a year."""
+    return [
+        (POOLED if before == after == POOLED and gap == YEAR else None)
+        if POOLED in (before, after)
+        else gap
+        for gap, before, after in zip(gaps, kinds, kinds[1:], strict=False)
+    ]
 
 
 def _latest_run_kind(gaps: list[str | None], points: int = 3) -> str | None:

@@ -580,6 +580,21 @@ def test_a_fingertips_calendar_years_figure_keeps_the_years_wording(
     }
 
 
+def test_fingertips_years_pooled_keep_their_wording(fingertips_api, objective, admin_user):
+    """Life expectancy is published for three years pooled ("2020 - 22"); the proposed file
+    left `period` empty, so the stored figure had no wording and every page named it
+    "Dec 2022": one month's figure, not three years'."""
+    measure = make_measure(objective, code="LIFE-F", unit="number")
+    _link(measure, admin_user, indicator_id=90366, sex="Female")
+    _fetch()
+    batch = ImportBatch.objects.get()
+    wordings = ["2018 - 20", "2019 - 21", "2020 - 22"]
+    assert [r["period"] for r in _proposed_rows(batch)] == wordings
+    confirm(batch.pk, restatements_confirmed=False)
+    stored = MeasureValue.objects.order_by("period_end").values_list("period_text", flat=True)
+    assert list(stored) == wordings
+
+
 # --- the indicator's unit against the measure's ------------------------------------------------
 # A % or a rate fetched for a measure on another scale (or counting something else) is refused
 # in words before anything is proposed: a rate per 100,000 is never stored as a rate per 1,000.
