@@ -17,8 +17,10 @@ class Column:
     name: str  # as the file's header has it
     field: str = ""  # the MeasureValue field it fills; "" if it is not stored
     required: bool = False
-    # In the CSV export. A period's own wording is not: it need not be a financial quarter
-    # ("published in December 2012"), and an exported file must import back unchanged.
+    # In the CSV export, in this order. A period's own wording is not among them: it need not
+    # be a period the import reads ("published in December 2012"), and an exported file must
+    # import back unchanged, so the export adds it last where the import reads it back
+    # (exporting.period_cell).
     exported: bool = True
     # Other headings the import reads as this column, where the file has no column of its name.
     other_names: tuple[str, ...] = ()

@@ -11,8 +11,10 @@ from django.http import HttpResponse
 
 from measures.columns import COLUMNS, NAMES, Column
 from measures.models import MeasureValue
-from measures.parsing import ParseError, parse_period
+from measures.parsing import ParseError, parse_period, period_wording
 
+# The import's column of a period's wording, written last where it reads back (period_cell).
+PERIOD = next(c.name for c in COLUMNS if c.field == "period_text")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,9 +53,10 @@ def unneutralise(text: str) -> str:
 
 def period_cell(period_text: str, period_end: dt.date) -> str:
     """A figure's period wording for the import's `period` column, where the import reads it
-    back as this period ("2024/25", "2024/25 Q1"); "" where it would refuse the row (a
-    document's "April 2021 onwards"), and an empty cell keeps the wording stored."""
-    if not period_text:
+    back as this period ("2024/25", "2024/25 Q1", "2020-22") and stores it as it is; "" where
+    it would refuse the row (a document's "April 2021 onwards") or store it otherwise (spaces
+    closed up), and an empty cell keeps the wording stored."""
+    if not period_text or period_wording(period_text) != period_text:
         return ""
     try:
         parse_period(period_end.isoformat(), period_text)  # as the import reads a row
@@ -81,12 +84,15 @@ def _cell(value: MeasureValue, column: Column) -> str:
 
 
 def values_csv_response(values: Iterable[MeasureValue], file_name: str) -> HttpResponse:
-    """Reported values (with their measures selected), in the columns that import back."""
+    """Reported values (with their measures selected), in the columns that import back; the
+    period's wording last (period_cell), as the read API's values CSV has it, so the columns
+    before it keep their places."""
     response, writer = _csv_response(file_name)
     exported = [c for c in COLUMNS if c.exported]
-    writer.writerow(c.name for c in exported)
+    writer.writerow([*(c.name for c in exported), PERIOD])
     for value in values:
-        writer.writerow(_cell(value, c) for c in exported)
+        cells = [_cell(value, c) for c in exported]
+        writer.writerow([*cells, period_cell(value.period_text, value.period_end)])
     return response
 
 
