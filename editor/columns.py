@@ -119,6 +119,12 @@ ITEM_COLUMNS = [
     Column("target_value", "Target", "decimal", levels=("measure",)),
     Column("target_date", "Target date", "date", levels=("measure",)),
     Column(
+        "target_period_text",
+        "Target date (document wording)",
+        levels=("measure",),
+        help='The document\'s own words, e.g. "2027/28" or "by March 2028"',
+    ),
+    Column(
         "tolerance",
         "Tolerance",
         "decimal",

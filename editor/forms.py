@@ -259,6 +259,7 @@ class MeasureForm(GuardedForm):
             "baseline_period_text",
             "target_value",
             "target_date",
+            "target_period_text",
             "tolerance",
             "minimum_value",
             "maximum_value",

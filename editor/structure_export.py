@@ -128,6 +128,7 @@ def _measure_row(measure: Measure, parent: str) -> dict:
         "baseline_period_text": measure.baseline_period_text,
         "target_value": measure.target_value,
         "target_date": measure.target_date,
+        "target_period_text": measure.target_period_text,
         "tolerance": measure.tolerance,
         "minimum_value": measure.minimum_value,
         "maximum_value": measure.maximum_value,

@@ -48,8 +48,9 @@ FIELDS = {
     "milestone": ["title", "heading", "due_date", "due_text", "source_ref"],
     "measure": [
         "code", "title", "kind", "unit", "direction", "baseline_value", "baseline_period",
-        "baseline_period_text", "target_value", "target_date", "tolerance", "minimum_value",
-        "maximum_value", "definition", "spc_baseline_points", "spc_rebase_from", "source_ref",
+        "baseline_period_text", "target_value", "target_date", "target_period_text", "tolerance",
+        "minimum_value", "maximum_value", "definition", "spc_baseline_points", "spc_rebase_from",
+        "source_ref",
     ],
 }  # fmt: skip
 MODELS = {"priority": Priority, "objective": Objective, "milestone": Milestone, "measure": Measure}

@@ -216,6 +216,12 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     )
     target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True, validators=[plausible_date])
+    target_period_text = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The document's wording of when the target is due (2027/28, by March 2028): "
+        "pages give it instead of the target date, which the status is judged by.",
+    )
     tolerance = models.DecimalField(
         max_digits=14,
         decimal_places=4,
@@ -333,6 +339,11 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     @property
     def is_context(self) -> bool:
         return self.kind == Kind.CONTEXT
+
+    @property
+    def target_when(self) -> str:
+        """ "by 2027/28" in the document's words where given, else "by 31 March 2028"."""
+        return periods.by_when(self.target_date, self.target_period_text)
 
     def planned_points(self) -> list[trajectory.Point]:
         """The planned trajectory points: set by the page that read them for many measures at

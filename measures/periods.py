@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from measures.parsing import ParseError, pooled_end
-from strategy_tracker.dates import month_year
+from strategy_tracker.dates import long_day, month_year
 
 WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
 # Years pooled ("2020-22"): a period of its own, never one of a yearly series.
@@ -101,6 +101,23 @@ def _is_pooled(text: str) -> bool:
         return pooled_end(text) is not None
     except ParseError:  # years pooled, but not real ones: no period type
         return False
+
+
+# Words a document's "when" may start with, which then reads on its own ("in 2028", "within
+# five years"); any other wording ("2027/28", "March 2028") is a period the target is due by.
+_WHEN_WORDS = {"by", "in", "within", "during", "over", "until", "before", "for", "at", "on"}
+
+
+def by_when(end: dt.date | None, text: str = "") -> str:
+    """When a target is due: in the document's words where given ("by 2027/28", "in 2028"),
+    else by its date ("by 31 March 2028"), which the app judges by; "" with neither."""
+    text = text.strip() if text else ""
+    if text:
+        first, *rest = text.split(maxsplit=1)
+        if first.lower() in _WHEN_WORDS:
+            return " ".join([first.lower(), *rest])  # read mid-sentence: "target 12% by 2028"
+        return f"by {text}"
+    return f"by {long_day(end)}" if end else ""
 
 
 def _is_year_span(first: str, second: str | None) -> bool:

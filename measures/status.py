@@ -6,7 +6,7 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from measures import trajectory
-from measures.periods import own_wording, period_words
+from measures.periods import by_when, own_wording, period_words
 from strategy_tracker.dates import long_day
 from strategy_tracker.numbers import money_or_number, with_unit
 from strategy_tracker.status import Rag, Status
@@ -91,6 +91,7 @@ def measure_status(
     words: bool = True,
     latest_period_text: str = "",
     baseline: str = "",
+    target_text: str = "",
 ) -> Status:
     """The latest value against the target; or, while a dated target is still ahead, against
     `expected`, where the trajectory from the baseline says it should be by now.
@@ -118,7 +119,7 @@ def measure_status(
         direction,
         unit,
         target,
-        target_date,
+        by_when(target_date, target_text),
         latest_value,
         latest_period_end,
         expected,
@@ -168,12 +169,13 @@ _UNJUDGED_REASONS = {
 
 
 def _reason(
-    rag, finding, direction, unit, target, target_date, latest_value, latest_period_end, expected
+    rag, finding, direction, unit, target, when, latest_value, latest_period_end, expected
 ) -> str:
-    """The judgement in words, with the figures it was made on."""
+    """The judgement in words, with the figures it was made on; `when` the target is due
+    ("by 2027/28": by_when)."""
     if finding in _UNJUDGED_REASONS:
         return _UNJUDGED_REASONS[finding]
-    by = f" by {long_day(target_date)}" if target_date else ""
+    by = f" {when}" if when else ""
     if expected is not None:
         shown = (
             f"latest {_figure(latest_value, unit)} against {_figure(expected, unit)} expected "
@@ -200,6 +202,7 @@ STATUS_FIELDS = (
     "baseline_period_text",  # in a reason's words for a measure with no value yet
     "target_value",
     "target_date",
+    "target_period_text",  # in a reason's words for when the target is due
     "tolerance",
 )
 
@@ -236,6 +239,7 @@ def status_of(
         words=words,
         latest_period_text=getattr(measure, "latest_period_text", ""),
         baseline=baseline_words(measure) if words else "",
+        target_text=measure.target_period_text,
     )
 
 

@@ -48,6 +48,7 @@ MEASURE_FIELDS = [
     "baseline_period_text",
     "target_value",
     "target_date",
+    "target_period_text",
     "tolerance",
     "minimum_value",
     "maximum_value",

@@ -79,6 +79,7 @@ MEASURE_FIELDS = [
     "baseline_period_text",
     "target_value",
     "target_date",
+    "target_period_text",
     "tolerance",
     "minimum_value",
     "maximum_value",
@@ -94,7 +95,11 @@ OPTIONAL_MEASURE_FIELDS = {
     "maximum_value": None,
     "spc_baseline_points": None,
     "spc_rebase_from": None,
+    "target_period_text": "",
 }
+# Left out of an export when empty: added after the seed files, none of which gives a
+# target's wording, so each is still exactly what the app exports.
+LEFT_OUT_WHEN_EMPTY = {"target_period_text"}
 NULLABLE_NUMBERS = {"spc_baseline_points"}
 WHOLE_NUMBERS = {"part", "number", "position", "spc_baseline_points"}
 YES_OR_NO = {"illustrative"}
@@ -168,8 +173,9 @@ def _measure_dict(measure: Measure, place: int) -> dict[str, Any]:
     # The measure's order is its place in the list; `position` is given only where the stored
     # one differs (as in no seed file), so an import reproduces it exactly.
     position = {"position": measure.position} if measure.position != place else {}
+    fields = _fields(measure, MEASURE_FIELDS)
     return (
-        _fields(measure, MEASURE_FIELDS)
+        {k: v for k, v in fields.items() if v != "" or k not in LEFT_OUT_WHEN_EMPTY}
         | position
         | _responsible(measure)
         | {

@@ -583,3 +583,26 @@ def test_each_editor_screen_puts_its_h1_before_the_outline_heading(client, admin
         main = client.get(url).content.decode().split('<main id="main"')[1]
         first = re.search(r"<h[1-6]\b", main).group()
         assert first == "<h1", url
+
+
+def test_a_targets_document_wording_is_saved_and_shown_back_in_the_measure_form(client, admin_user):
+    strategy = make_strategy(status="draft")
+    objective = make_objective(make_priority(strategy))
+    client.force_login(admin_user)
+    fields = {"code": "VAC", "name": "Vacancy rate", "kind": "success", "unit": "%"}
+    fields |= {"direction": "lower", "tolerance": "0", "target_value": "12"}
+    fields |= {"target_date": "2028-03-31", "target_period_text": "by 2027/28"}
+    url = _item_url(strategy, "objective", objective.pk, "add_measure")
+    assert client.post(url, fields).status_code == 302
+    measure = Measure.objects.get(code="VAC")
+    assert measure.target_period_text == "by 2027/28"
+
+    # Saved again as the form shows it: the words come back, labelled, and stay.
+    url = _item_url(strategy, "measure", measure.pk)
+    page = client.get(url).content.decode()
+    assert "Target date (document wording)" in page
+    data = form_as_posted(page, action="")
+    assert data["target_period_text"] == ["by 2027/28"]
+    assert client.post(url, data | {"target_period_text": ["2027/28"]}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.target_period_text == "2027/28"

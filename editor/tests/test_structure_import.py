@@ -585,3 +585,23 @@ def test_an_items_csv_row_cleared_but_for_its_drawn_from_cell_is_read_as_a_blank
     a = client.get(_upload(client, with_fp, name="items.csv", url=url).url).context["plan"]
     b = client.get(_upload(client, blank, name="items.csv", url=url).url).context["plan"]
     assert (a.ok, a.problems) == (b.ok, b.problems)
+
+
+def test_a_targets_document_wording_goes_out_in_a_workbook_and_comes_back(lead, admin_user):
+    rows = _rows()
+    rows[3] |= {"target_value": 12, "target_date": dt.date(2027, 3, 31)}
+    rows[3] |= {"target_period_text": "by 2026/27"}
+    strategy = structure_import.apply(structure_import.plan(_file(rows)), admin_user)
+    assert Measure.objects.get(code="SMALL-SMOKING").target_period_text == "by 2026/27"
+
+    # The draft's own workbook, with the words, reads back unchanged...
+    exported = write_workbook(*_snapshot(strategy))
+    plan = structure_import.plan(read_strategy_file(exported, "again.xlsx", LIMIT), strategy)
+    assert plan.counts["updated"] == 0, [(i.label, i.changes) for i in plan.items]
+    # ...and a change to the words alone is an update, named by its column.
+    rows[3]["target_period_text"] = "2026/27"
+    plan = structure_import.plan(_file(rows), strategy)
+    [updated] = [i for i in plan.items if i.outcome == "updated"]
+    assert updated.changes == ["Target date (document wording)"]
+    structure_import.apply(plan, admin_user)
+    assert Measure.objects.get(code="SMALL-SMOKING").target_period_text == "2026/27"

@@ -59,9 +59,12 @@ def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = Fa
     if not values:
         rows.append('<tr><td colspan="4">No values reported yet.</td></tr>')
     if measure.target_value is not None:
+        label = "Target" + (
+            f": {esc(measure.target_period_text)}" if measure.target_period_text else ""
+        )
         rows.append(
             f'<tr class="target-row"><td>{short_day(measure.target_date) or "No date set"}</td>'
-            f'<td>Target</td><td class="num">{esc(with_unit(measure.target_value, unit))}</td>'
+            f'<td>{label}</td><td class="num">{esc(with_unit(measure.target_value, unit))}</td>'
             f"<td>Tolerance {esc(tolerance(measure))}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped above

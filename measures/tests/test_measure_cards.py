@@ -21,6 +21,7 @@ def _measure(**fields):
         quality=None,
         target_value=Decimal("90"),
         target_date=None,
+        target_period_text="",
         tolerance=Decimal("5"),
         baseline_period=None,
         baseline_period_text="",
@@ -72,3 +73,11 @@ def test_a_context_indicator_has_no_status_and_a_card_without_values_no_chart():
     assert "No values reported yet, so there is no chart." in html and "<figure" not in html
     every = measure_card(_card(_measure(), [_value(31)]), dt.date(2025, 4, 1))
     assert "The same data is in the table below." in every and "The latest" not in every
+
+
+def test_a_cards_target_row_gives_the_documents_words_escaped():
+    measure = _measure(target_date=dt.date(2028, 3, 31), target_period_text=f"2027/28 {HOSTILE}")
+    html = measure_card(_card(measure, [_value(31)]), dt.date(2025, 4, 1))
+    row = html[html.index('<tr class="target-row">') :].split("</tr>")[0]
+    assert "<td>31 Mar 2028</td><td>Target: 2027/28 &lt;img" in row, row
+    assert HOSTILE not in html
