@@ -30,6 +30,7 @@ class StrategySerializer(serializers.ModelSerializer):
             "status",
             "period_start",
             "period_end",
+            "period_text",
             "illustrative",
         ]
 

@@ -157,6 +157,11 @@ STRATEGY_COLUMNS = [
     Column("organisation_short_name", "Organisation short name"),
     Column("period_start", "Period start", "date", required=True),
     Column("period_end", "Period end", "date", required=True),
+    Column(
+        "period_text",
+        "Period (document wording)",
+        help="As the document words it: 2013 – 2016; the dates above are how it is read",
+    ),
     Column("vision", "Vision"),
     Column("purpose", "Purpose"),
     Column("aims", "Aims", help="One aim per line"),
@@ -167,6 +172,10 @@ STRATEGY_COLUMNS = [
     Column("source_date", "Source date", "date"),
     Column("illustrative", "Illustrative", "bool", help="yes for made-up data for trying the app"),
 ]
+
+# Rows a workbook downloaded before they existed lacks: such a sheet leaves them as the draft
+# holds them, where a row taken out clears its field.
+STRATEGY_ROWS_ADDED_LATER = {"period_text"}
 
 ITEMS_SHEET = "Items"
 STRATEGY_SHEET = "Strategy"

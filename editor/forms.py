@@ -85,6 +85,7 @@ class StrategyForm(GuardedForm):
             "slug",
             "period_start",
             "period_end",
+            "period_text",
             "vision",
             "purpose",
             "aims",

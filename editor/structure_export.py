@@ -32,6 +32,7 @@ def strategy_values(strategy: Strategy) -> dict:
         "organisation_short_name": organisation.short_name,
         "period_start": strategy.period_start,
         "period_end": strategy.period_end,
+        "period_text": strategy.period_text,
         "vision": strategy.vision,
         "purpose": strategy.purpose,
         "aims": strategy.aims,

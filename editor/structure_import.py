@@ -20,7 +20,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from editor import archiving, trajectory_text
-from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS, STRATEGY_SHEET
+from editor.columns import (
+    ITEM_COLUMNS,
+    STRATEGY_COLUMNS,
+    STRATEGY_ROWS_ADDED_LATER,
+    STRATEGY_SHEET,
+)
 from editor.structure_export import fingerprint, item_rows, person, strategy_values
 from editor.workbook_files import SheetRow, StrategyFile
 from measures.models import RESERVED_CODES, Measure, figures_broken_by
@@ -190,6 +195,8 @@ class _Planner:
             return target, values, "error"
         if not values:
             return target, {}, "unchanged"
+        kept = strategy_values(target) if target is not None else {}
+        values = {k: kept.get(k, "") for k in STRATEGY_ROWS_ADDED_LATER} | values
         return target, values, self._check_strategy(target, values)
 
     def _check_strategy(self, target: Strategy | None, values: dict) -> str:

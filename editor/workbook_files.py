@@ -32,6 +32,7 @@ from editor.columns import (
     ITEMS_SHEET,
     LEVELS,
     STRATEGY_COLUMNS,
+    STRATEGY_ROWS_ADDED_LATER,
     STRATEGY_SHEET,
     Column,
 )
@@ -472,6 +473,8 @@ def _read_strategy(sheet: _Sheet) -> tuple[dict[str, object], list[str]]:
             values[column.key] = _convert(column, *cells[2])
         except _Unreadable as problem:
             problems.append(f"{where}: {problem}")
+    for key in STRATEGY_ROWS_ADDED_LATER - given.keys():
+        del values[key]
     for column in STRATEGY_COLUMNS:
         if not column.required:
             continue

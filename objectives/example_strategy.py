@@ -770,6 +770,7 @@ def _strategy_head(d: Dates) -> dict[str, Any]:
         "slug": EXAMPLE_SLUG,
         "period_start": d.start.isoformat(),
         "period_end": d.end.isoformat(),
+        "period_text": "",
         "status": "published",
         "vision": "Care at home, or close to it, whenever that is best for the person.",
         "purpose": "An invented strategy for an invented trust, to show what Strategy Tracker "

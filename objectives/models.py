@@ -265,6 +265,15 @@ class Strategy(BuiltInOneStep, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     period_start = models.DateField(validators=[plausible_date])
     period_end = models.DateField(validators=[plausible_date])
+    # The dates are the app's reading (quarters, overdue, "period ended"); a document often
+    # names only years ("2013 – 2016", "2023/24 to 2027/28"), which pages show beside them.
+    period_text = models.CharField(
+        "period (document wording)",
+        max_length=100,
+        blank=True,
+        help_text='The document\'s own wording of its period, e.g. "2013 – 2016" or '
+        '"2023/24 to 2027/28"; the dates are how the tracker reads it.',
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     # Who published and who closed it, and when (objectives/lifecycle.py sets them).
     published_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -26,6 +26,7 @@ STRATEGY_FIELDS = [
     "slug",
     "period_start",
     "period_end",
+    "period_text",
     "status",
     "vision",
     "purpose",
@@ -41,6 +42,7 @@ STRATEGY_FIELDS = [
 # no status, and only the texts its pages show); a file without them takes the defaults. A
 # strategy loaded with no status is a draft, which its Admins check before publishing it.
 OPTIONAL_STRATEGY_FIELDS = {
+    "period_text": "",
     "illustrative": False,
     "status": Strategy.Status.DRAFT.value,
     "purpose": "",

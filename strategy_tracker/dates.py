@@ -50,3 +50,8 @@ def names_the_month_of(text: str, date: dt.date) -> bool:
 def month_year(date: dt.date) -> str:
     """Mar 2024."""
     return f"{SHORT_MONTHS[date.month - 1]} {date.year}"
+
+
+def long_month_year(date: dt.date) -> str:
+    """March 2024."""
+    return f"{LONG_MONTHS[date.month - 1]} {date.year}"

@@ -58,6 +58,20 @@ def test_both_strategies_load_with_their_documents_facts(seeds):
     assert "Resourceful and resilient people" in thurrock.vision
 
 
+def test_each_strategys_period_is_in_its_documents_own_words_beside_the_dates_read(seeds):
+    """Neither document gives a day or a month for its period: its words are kept as printed
+    (Thurrock's Document Control, line 23: "Strategy 2013 – 2016"; EPUT, line 17: "the Trust
+    Strategic Plan for 2023/24 to 2027/28"), and the dates stay the transcription's reading."""
+    thurrock = Strategy.objects.get(slug=THURROCK)
+    assert thurrock.period_text == "2013 \u2013 2016"  # an en dash between spaces, as printed
+    assert (thurrock.period_start, thurrock.period_end) == (
+        dt.date(2013, 4, 1),
+        dt.date(2016, 3, 31),
+    )
+    eput = Strategy.objects.get(slug=EPUT)
+    assert eput.period_text == "2023/24 to 2027/28"
+
+
 def test_eput_has_its_four_strategic_objectives_and_every_key_priority(seeds):
     titles = list(
         Priority.objects.filter(strategy__slug=EPUT)

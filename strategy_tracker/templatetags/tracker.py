@@ -138,6 +138,27 @@ def due_words(due_date: dt.date | None, due_text: str = "") -> str:
     return day or due_text or "No date"
 
 
+# How each page writes a strategy's dates: the dashboard to the day, the public page by the
+# month, the strategy list's narrow column short.
+_SPAN_STYLES = {
+    "days": (dates.long_day, " to "),
+    "months": (dates.long_month_year, " to "),
+    "short": (dates.month_year, " – "),
+}
+
+
+@register.filter
+def strategy_period(strategy, style: str = "days") -> str:
+    """A strategy's period: its dates ("1 April 2013 to 31 March 2016"), or, where it has its
+    document's own words for it, those words with the dates as the tracker's reading of them
+    ("2013 – 2016 (taken as 1 April 2013 to 31 March 2016)"). Quarters, overdue milestones
+    and the period's end are worked out from the dates, which such a document never gives."""
+    day, between = _SPAN_STYLES[style]
+    span = f"{day(strategy.period_start)}{between}{day(strategy.period_end)}"
+    text = (strategy.period_text or "").strip()
+    return f"{text} (taken as {span})" if text else span
+
+
 @register.filter
 def month_year(value: dt.date | None) -> str:
     """Mar 2024 (date:"M Y")."""

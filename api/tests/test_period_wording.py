@@ -1,0 +1,28 @@
+"""The read API gives a strategy's period in its document's words beside its dates."""
+
+import datetime as dt
+
+import pytest
+
+from api.models import ApiToken
+from tests.factories import make_strategy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_strategy_gives_its_documents_wording_of_its_period(client, board_member):
+    make_strategy(
+        slug="thurrock",
+        period_start=dt.date(2013, 4, 1),
+        period_end=dt.date(2016, 3, 31),
+        period_text="2013 – 2016",
+    )
+    _, key = ApiToken.issue(board_member, "Power BI", days=1)
+    response = client.get("/api/v1/strategies/thurrock/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["period_text"], body["period_start"], body["period_end"]) == (
+        "2013 – 2016",
+        "2013-04-01",
+        "2016-03-31",
+    )
