@@ -200,9 +200,10 @@ class _Planner:
         return target, values, self._check_strategy(target, values)
 
     def _check_strategy(self, target: Strategy | None, values: dict) -> str:
+        # An empty cell is no, as the draft's False is: not a change to it.
+        values["illustrative"] = bool(values.get("illustrative"))
         strategy = Strategy(
-            **{k: values.get(k) for k in _strategy_model_fields()}
-            | {"illustrative": bool(values.get("illustrative"))},
+            **{k: values.get(k) for k in _strategy_model_fields()},
             organisation=Organisation(name=values.get("organisation") or ""),
         )
         if target is not None:

@@ -2,8 +2,9 @@
 row refused with nothing written."""
 
 import datetime as dt
-from io import StringIO
+from io import BytesIO, StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -605,3 +606,36 @@ def test_a_targets_document_wording_goes_out_in_a_workbook_and_comes_back(lead, 
     assert updated.changes == ["Target date (document wording)"]
     structure_import.apply(plan, admin_user)
     assert Measure.objects.get(code="SMALL-SMOKING").target_period_text == "2026/27"
+
+
+def test_an_empty_illustrative_cell_is_no_not_a_change_to_a_draft_that_is_not_illustrative(
+    admin_user,
+):
+    """A sheet's Illustrative cell left empty means no, as the draft has it: the workbook is
+    unchanged, not "updated" with nothing to update."""
+    Organisation.objects.get_or_create(name="Thurrock Council")
+    draft = {
+        "title": "Small strategy",
+        "slug": "small-strategy",
+        "organisation": "Thurrock Council",
+        "organisation_short_name": "",
+        "period_start": dt.date(2013, 4, 1),
+        "period_end": dt.date(2016, 3, 31),
+        "illustrative": False,
+    }
+    rows = [{"level": "priority", "number": "1", "title": "Start well"}]
+    content = write_workbook(draft, rows)
+    limit = 10 * 1024 * 1024
+    structure_import.apply(
+        structure_import.plan(read_strategy_file(content, "s.xlsx", limit)), admin_user
+    )
+    book = openpyxl.load_workbook(BytesIO(content))
+    sheet = book["Strategy"]
+    [row] = [c.row for c in sheet["A"] if c.value == "Illustrative"]
+    sheet.cell(row=row, column=2).value = None
+    emptied = BytesIO()
+    book.save(emptied)
+
+    plan = structure_import.plan(read_strategy_file(emptied.getvalue(), "s.xlsx", limit))
+
+    assert plan.ok and plan.strategy_outcome == "unchanged", plan.problems
