@@ -176,6 +176,9 @@ STRATEGY_COLUMNS = [
 # Rows a workbook downloaded before they existed lacks: such a sheet leaves them as the draft
 # holds them, where a row taken out clears its field.
 STRATEGY_ROWS_ADDED_LATER = {"period_text"}
+# Every field a workbook gained after its first release: left empty, it is left out of the
+# draft's fingerprint, so a workbook downloaded before it was added still imports.
+FIELDS_ADDED_LATER = STRATEGY_ROWS_ADDED_LATER | {"target_period_text"}
 
 ITEMS_SHEET = "Items"
 STRATEGY_SHEET = "Strategy"

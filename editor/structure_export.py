@@ -6,6 +6,7 @@ import hashlib
 from django.db.models import Prefetch
 
 from editor import trajectory_text
+from editor.columns import FIELDS_ADDED_LATER
 from measures.models import Measure
 from milestones.models import Milestone, MilestoneDelegate
 from objectives.models import Objective, Priority, Strategy
@@ -20,7 +21,14 @@ def fingerprint(values: dict, rows: list[dict]) -> str:
     """The draft as a workbook of it holds it (its details and item rows), in a few
     characters: a workbook drawn from it carries this, so an import can tell the draft has
     changed since it was downloaded."""
+    values, rows = _as_first_released(values), [_as_first_released(row) for row in rows]
     return hashlib.sha256(repr((sorted(values.items()), rows)).encode()).hexdigest()[:32]
+
+
+def _as_first_released(fields: dict) -> dict:
+    """Without the fields added later that are empty, as a workbook downloaded before they
+    existed was fingerprinted: an upgrade alone never reads as a change to the draft."""
+    return {k: v for k, v in fields.items() if not (k in FIELDS_ADDED_LATER and v == "")}
 
 
 def strategy_values(strategy: Strategy) -> dict:

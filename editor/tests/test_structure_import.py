@@ -639,3 +639,26 @@ def test_an_empty_illustrative_cell_is_no_not_a_change_to_a_draft_that_is_not_il
     plan = structure_import.plan(read_strategy_file(emptied.getvalue(), "s.xlsx", limit))
 
     assert plan.ok and plan.strategy_outcome == "unchanged", plan.problems
+
+
+def test_a_workbook_downloaded_before_an_upgrade_added_fields_still_imports(lead, admin_user):
+    """A draft's workbook carries its fingerprint; an upgrade that adds a field (the period's
+    and a target's document wording, 2 December 2026) must not read as a change to the
+    draft, or every workbook downloaded before it is refused as stale."""
+    import hashlib
+
+    draft = structure_import.apply(structure_import.plan(_file()), admin_user)
+    values, rows = _snapshot(draft)
+    added = {"period_text", "target_period_text"}
+
+    def before(fields: dict) -> dict:
+        return {k: v for k, v in fields.items() if k not in added}
+
+    old = repr((sorted(before(values).items()), [before(row) for row in rows]))
+    fingerprint_then = hashlib.sha256(old.encode()).hexdigest()[:32]
+    content = write_workbook(values, rows, drawn_from=fingerprint_then)
+
+    plan = structure_import.plan(read_strategy_file(content, "small.xlsx", LIMIT), draft)
+
+    assert plan.ok, plan.problems
+    assert plan.strategy_outcome == "unchanged"
