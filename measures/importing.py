@@ -55,7 +55,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from measures.periods import kind_of_text
+from measures.periods import KIND_WORDS, POOLED, YEAR, kind_of_text, one_period_type
 from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
@@ -698,21 +698,42 @@ _VALUE_AT = 3 + WRITTEN_FIELDS.index("value")  # in a row _stored reads
 _TEXT_AT = {name: 3 + WRITTEN_FIELDS.index(name) for name in TEXT_SOURCES}
 
 
-def _another_period(wording: str | None, stored: str) -> str:
+def _another_period(wording: str | None, stored: str, stored_kind: str | None = None) -> str:
     """Why a row's figure is not the stored one's though both end on the same day: a year
     and its last quarter ("2024/25" and "2024/25 Q4") are two periods, and a measure keeps
-    one figure per period end, so one would replace the other unseen; or ""."""
-    new_kind, stored_kind = kind_of_text(wording or ""), kind_of_text(stored or "")
+    one figure per period end, so one would replace the other unseen; or "". A stored figure
+    with no wording is of `stored_kind` (its series', _kind_in_series) where that is known."""
+    new_kind = kind_of_text(wording or "")
+    stored_kind = kind_of_text(stored or "") or stored_kind
     if new_kind is None or stored_kind is None or new_kind == stored_kind:
         return ""
+    named = (
+        f"A figure for {quoted(stored)}"
+        if stored
+        else f"A {KIND_WORDS[stored_kind]} figure, given by its period end alone,"
+    )
     return (
-        f"A figure for {quoted(stored)} is stored for the same period end; {quoted(wording)} is "
+        f"{named} is stored for the same period end; {quoted(wording)} is "
         "another period ending that day, and a measure keeps one figure per period end. Leave "
         "this row out, or keep the year's figures and the quarters' in measures of their own."
     )
 
 
-def _outcomes(checked, report: ImportReport, among: set[int] | None):
+def _kind_in_series(measure_id: int, day: dt.date, kinds: dict) -> str | None:
+    """The period type of a stored figure given no wording (by its period_end alone): its
+    series', if it is in the series' run; read once a measure (`kinds`), and only for a row
+    that words a year or years pooled over such a figure, which is rare."""
+    if measure_id not in kinds:
+        values = MeasureValue.objects.filter(measure_id=measure_id).values_list(
+            "period_end", "value", "period_text"
+        )
+        series = one_period_type(list(values))
+        kinds[measure_id] = (series.kind, {d for d, _ in series.points})
+    kind, run = kinds[measure_id]
+    return kind if day in run else None
+
+
+def _outcomes(checked, report: ImportReport, among: set[int] | None, series_kinds: dict):
     """Each checked row added to the report as an error, new, an update or unchanged; the
     fields of the values to create, and of the stored values changed (a preview makes no
     model instance: a thousand of them were a tenth of its time)."""
@@ -733,7 +754,11 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None):
         old = before[_VALUE_AT]
         # A text the row leaves empty keeps what is there: a restated figure keeps its note.
         texts = figure.texts
-        if clash := _another_period(texts.get("period_text"), before[_TEXT_AT["period_text"]]):
+        wording, stored_wording = texts.get("period_text"), before[_TEXT_AT["period_text"]]
+        stored_kind = None
+        if not stored_wording and kind_of_text(wording or "") in (YEAR, POOLED):
+            stored_kind = _kind_in_series(key[0], key[1], series_kinds)
+        if clash := _another_period(wording, stored_wording, stored_kind):
             report.add(row, "error", messages=[clash])
             continue
         if old == figure.value and (
@@ -777,13 +802,14 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     else:
         rows = (row for row in iter_rows(data, parsed) if not fills_nothing(row))
     written: set[int] = set()
+    series_kinds: dict = {}  # _kind_in_series's, a measure's read once for the whole file
     semicolons = parsed.delimiter == ";"  # where a comma may mark decimals
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
         checked = [
             (row, check_row(row, measures, scan.repeats, today, comma_may_be_decimal=semicolons))
             for row in chunk
         ]
-        new, changed = _outcomes(checked, report, with_values)
+        new, changed = _outcomes(checked, report, with_values, series_kinds)
         if stamp is not None:
             if report.has_errors:
                 break

@@ -6,7 +6,6 @@ import datetime as dt
 from objectives.progress import Item
 from strategy_tracker.chart_text import literal
 from strategy_tracker.status import DISPLAY_ORDER, Rag
-from strategy_tracker.templatetags.tracker import due_words
 
 RAG_COLOURS = {
     Rag.RED: "#d5281b",
@@ -49,6 +48,18 @@ def _at_least_weeks(rows, today_iso: str) -> dict:
     }
 
 
+def _due_words(points: list[tuple[str, Item]]) -> dict:
+    """The document's own words beside each day read from them ("Due 31 Mar 2024 (“in Year
+    1”)"), as the tables give them; nothing for a trace whose milestones have none."""
+    words = [item.obj.due_text for _, item in points]
+    if not any(words):
+        return {}
+    return {
+        "customdata": [f" (“{literal(text)}”)" if text else "" for text in words],
+        "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}%{customdata}<extra></extra>",
+    }
+
+
 def milestone_timeline(
     rows: list[tuple[str, Item]], today_iso: str, short_labels: dict[str, str] | None = None
 ) -> dict:
@@ -76,11 +87,7 @@ def milestone_timeline(
                     f"{_short(item.obj.title, 80)}<br>{literal(item.status.text)}"
                     for _, item in points
                 ],
-                # The document's own words beside the day read from them ("in Year 1").
-                "customdata": [
-                    literal(due_words(item.obj.due_date, item.obj.due_text)) for _, item in points
-                ],
-                "hovertemplate": "%{text}<br>Due %{customdata}<extra></extra>",
+                "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}<extra></extra>",
                 "marker": {
                     "color": RAG_COLOURS[rag],
                     "symbol": RAG_MARKERS[rag],
@@ -88,6 +95,7 @@ def milestone_timeline(
                     "line": {"color": "#1d1d1b", "width": 1},
                 },
             }
+            | _due_words(points)
         )
     categories = [_short(label) for label in reversed(labels)]
     short_labels = short_labels or {}

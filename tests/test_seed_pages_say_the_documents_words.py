@@ -96,13 +96,18 @@ def test_timeline_hover_gives_the_documents_due_wording(loaded, client):
     response = _board(client).get(f"/strategies/{EPUT}/")
     figure = response.context["timeline"]
     hovers = [
-        trace["hovertemplate"].replace("%{text}", text).replace("%{customdata}", due)
+        trace["hovertemplate"]
+        .replace("%{text}", text)
+        .replace("%{x|%-d %b %Y}", day)  # as Plotly writes the day
+        .replace("%{customdata}", words)
         for trace in figure["data"]
-        for text, due in zip(trace["text"], trace["customdata"], strict=True)
+        for text, day, words in zip(
+            trace["text"], trace["x"], trace.get("customdata", [""] * len(trace["x"])), strict=True
+        )
     ]
     lighthouse = [h for h in hovers if "Lighthouse" in h]
     assert len(lighthouse) == 1
-    assert lighthouse[0].endswith("<br>Due 31 Mar 2024 (“in Year 1”)<extra></extra>")
+    assert lighthouse[0].endswith("<br>Due 2024-03-31 (“in Year 1”)<extra></extra>")
 
 
 def test_api_does_not_report_a_status_nobody_reported(loaded, client):
