@@ -547,23 +547,27 @@ def _read_sign_off(data: Any) -> tuple[bool, list]:
 
 
 def _name_approvers(strategy: Strategy, approvers: list) -> None:
-    """Name the approvers; with approval required, at least one must be able to approve (the
-    sign-off form's rule), or every update would wait for nobody."""
-    if strategy.requires_approval:
-        able = strategy.eligible_approvers().filter(pk__in=[a.pk for a in approvers])
-        if not able.exists():
-            raise StrategyImportError(
-                "strategy sign_off: approval is required, but "
-                + (
-                    "no approver is named"
-                    if not approvers
-                    else "none of the approvers named is an active Approver of the lead "
-                    "organisation or a partner here"
-                )
-                + ", so nobody could approve an update. Name one, or set requires_approval "
-                "to false."
-            )
+    """Name the approvers; with approval required, at least one, as the sign-off form asks.
+    One who can no longer approve is kept, as the app keeps them (approver_notes says so)."""
+    if strategy.requires_approval and not approvers:
+        raise StrategyImportError(
+            "strategy sign_off: approval is required, but no approver is named, so nobody "
+            "could approve an update. Name one, or set requires_approval to false."
+        )
     strategy.approvers.set(approvers)
+
+
+def approver_notes(strategy: Strategy) -> list[str]:
+    """A line for each named approver who cannot approve here (no active Approver role in
+    the lead organisation or a partner), as the periods page says of them."""
+    able = set(strategy.eligible_approvers().values_list("pk", flat=True))
+    return [
+        f"{user.username} is named an approver of {strategy.title} but cannot approve here "
+        "(no active Approver role in its organisations): give them the role, or name another "
+        "on its reporting periods page."
+        for user in strategy.approvers.order_by("username")
+        if user.pk not in able
+    ]
 
 
 def licence_words(data: dict) -> str:

@@ -96,7 +96,6 @@ def _with_sign_off(strategy, sign_off) -> dict:
         ({"requires_approval": False, "approvers": ["nobody"]}, "no user called 'nobody'"),
         ({"requires_approval": True}, "no approver is named"),
         ({"requires_approval": True, "approvers": []}, "no approver is named"),
-        ({"requires_approval": True, "approvers": ["bob"]}, "none of the approvers named"),
     ],
 )
 def test_a_sign_off_it_cannot_take_loads_nothing_and_says_why(strategy, sign_off, said):
@@ -115,3 +114,25 @@ def test_an_approver_beside_one_who_can_approve_is_kept_as_the_app_keeps_them(st
     loaded = import_strategy(data)
 
     assert sorted(loaded.approvers.values_list("username", flat=True)) == ["ann", "bob"]
+
+
+def test_an_approver_who_cannot_approve_here_is_loaded_and_named_in_a_note(strategy, tmp_path):
+    """As the app keeps a named approver who lost the role (the periods page says so), a file
+    naming only such a one loads, and the command says so: an export always loads back."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    data = _with_sign_off(strategy, {"requires_approval": True, "approvers": ["bob"]})
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = StringIO()
+
+    call_command("import_strategy", str(path), stdout=out)
+
+    loaded = Strategy.objects.get()
+    assert loaded.requires_approval
+    assert list(loaded.approvers.values_list("username", flat=True)) == ["bob"]
+    assert "Note: bob is named an approver of" in out.getvalue()
+    assert "cannot approve here" in out.getvalue()

@@ -4,7 +4,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from milestones.models import Milestone
-from objectives.strategy_json import StrategyImportError, import_strategy, licence_words
+from objectives.strategy_json import (
+    StrategyImportError,
+    approver_notes,
+    import_strategy,
+    licence_words,
+)
 
 
 def read_strategy_file(path: Path):
@@ -49,6 +54,8 @@ class Command(BaseCommand):
         if licence := licence_words(data):  # a public view's strategy.json
             self.stdout.write(licence)
         say_due_date_notes(self, strategy)
+        for note in approver_notes(strategy):
+            self.stdout.write(self.style.WARNING(f"Note: {note}"))
 
 
 def say_due_date_notes(command: BaseCommand, strategy) -> None:
