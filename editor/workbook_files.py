@@ -58,12 +58,15 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 XLSX_NAMES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 NUMBER_KINDS = ("date", "decimal", "integer", "bool")  # empty is None, not ""
 MONTHS = "January February March April May June July August September October November December"
-# The document's own wording of a date, where the items have a column for it.
+# The document's own wording of a date, where the items have a column for it: named each, so a
+# new pair is listed here, not found by the shape of its names.
 WORDING = {
-    c.key: w
-    for c in ITEM_COLUMNS
-    for w in ITEM_COLUMNS
-    if c.kind == "date" and w.key in (c.key + "_text", c.key.removesuffix("_date") + "_text")
+    date: next(c for c in ITEM_COLUMNS if c.key == words)
+    for date, words in {
+        "due_date": "due_text",
+        "baseline_period": "baseline_period_text",
+        "target_date": "target_period_text",
+    }.items()
 }
 
 

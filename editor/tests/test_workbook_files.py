@@ -489,7 +489,8 @@ def test_a_date_in_words_is_a_problem_that_names_the_wording_column():
     header = ["Level", "Title", "Target date", "Baseline period end"]
     row = only_row(book([["measure", "Vacancies", "March 2014", "2019/20"]], header=header))
     assert row.problems == [
-        'Target date: "March 2014" is not a date; type it as 31/03/2014',
+        'Target date: "March 2014" is not a date; type it as 31/03/2014 and put the '
+        'document\'s wording in "Target date (document wording)"',
         'Baseline period end: "2019/20" is not a date; type it as 31/03/2014 and put the '
         'document\'s wording in "Baseline period (document wording)"',
     ]
