@@ -530,3 +530,14 @@ def test_a_years_figure_the_report_named_beside_its_chart_is_in_the_figures_with
     assert list(rows[0])[-1] == "period"  # added last: the other columns keep their places
     page = _text(client.get(reverse("public:measure", args=["s", "2024-25-q2", "WAIT"])))
     assert "2023/24: 1,950 (an annual figure, not monthly)" in page
+
+
+def test_the_public_pages_say_who_signed_off_a_quarter_as_the_app_knows_it(client, plan):
+    """Closing a quarter is its Admin's sign-off: the app records no board's, so the pages
+    claim none ("what the board signed off" was said of every closed quarter)."""
+    index = _text(client.get(reverse("public:index")))
+    assert "board signed off" not in index
+    for url in _urls()[1:6]:
+        assert "board signed off" not in _text(client.get(url)), url
+    for url in _urls()[1:5]:  # the pages with the "as at" banner
+        assert "signed off by closing the quarter on" in _text(client.get(url)), url
