@@ -52,6 +52,7 @@ from measures.parsing import (
     parse_number,
     parse_period,
     period_wording,
+    pooled_first_year,
     quoted,
     shortened,
 )
@@ -705,8 +706,12 @@ def _another_period(wording: str | None, stored: str, stored_kind: str | None = 
     with no wording is of `stored_kind` (its series', _kind_in_series) where that is known."""
     new_kind = kind_of_text(wording or "")
     stored_kind = kind_of_text(stored or "") or stored_kind
-    if new_kind is None or stored_kind is None or new_kind == stored_kind:
+    if new_kind is None or stored_kind is None:
         return ""
+    if new_kind == stored_kind and (
+        new_kind != POOLED or pooled_first_year(wording) == pooled_first_year(stored)
+    ):
+        return ""  # the same period, perhaps worded otherwise ("2020 - 22" for "2020-22")
     named = (
         f"A figure for {quoted(stored)}"
         if stored
@@ -715,7 +720,7 @@ def _another_period(wording: str | None, stored: str, stored_kind: str | None = 
     return (
         f"{named} is stored for the same period end; {quoted(wording)} is "
         "another period ending that day, and a measure keeps one figure per period end. Leave "
-        "this row out, or keep the year's figures and the quarters' in measures of their own."
+        "this row out, or keep the figures of each kind of period in a measure of its own."
     )
 
 

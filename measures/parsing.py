@@ -132,6 +132,14 @@ def pooled_end(text: str) -> dt.date | None:
     return None
 
 
+def pooled_first_year(text: str) -> int | None:
+    """The first year of pooled years ("2018-22" 2018, "2019/20 - 2021/22" 2019): two pooled
+    periods ending the same day are two periods unless they start the same year too."""
+    text = text.strip()
+    match = _POOLED_FINANCIAL.fullmatch(text) or _POOLED_CALENDAR.fullmatch(text)
+    return int(match["first"]) if match else None
+
+
 def _year_end(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)

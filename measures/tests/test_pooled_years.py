@@ -144,3 +144,49 @@ def test_the_spc_notice_names_a_pooled_run(client, admin_user, suicides):
     page = _text(client.get(suicides.get_absolute_url()))
     assert "This chart's limits use 5 pooled values" in page
     assert "an annual figure, not pooled" in page
+
+
+@pytest.mark.parametrize(
+    "stored, row",
+    [
+        ("2018-22", "2020-22"),  # five calendar years pooled, then three, both end 31 Dec 2022
+        ("2017/18 - 2021/22", "2019/20 - 2021/22"),  # five financial years, then three
+    ],
+)
+def test_a_pooled_figure_over_another_span_ending_that_day_is_refused(
+    client, admin_user, suicides, stored, row
+):
+    """As a year over its last quarter is refused (another period ending that day, and a
+    measure keeps one figure per period end), so is three years' rate over five years' rate:
+    accepted, the five years' figure is replaced, its wording rewritten, and the change
+    counted as a restatement of a period that never had a figure."""
+    end = period_words_date(stored)
+    assert period_words_date(row) == end
+    MeasureValue.objects.create(measure=suicides, period_end=end, period_text=stored, value=10)
+    client.force_login(admin_user)
+    data = f"measure_code,period,value\nSUI,{row},11\n".encode()
+    page = client.post(
+        "/measures/import/", {"file": SimpleUploadedFile("f.csv", data)}, follow=True
+    )
+    seen = page.context["confirm_form"]["restatements_seen"].value()
+    # The Admin ticks "these rows restate figures already reported": the preview called it
+    # a restatement of the 3-year figure, which was never reported.
+    client.post(
+        f"/measures/import/{page.resolver_match.kwargs['pk']}/confirm/",
+        {"restatements_confirmed": "on", "restatements_seen": seen},
+    )
+    kept = MeasureValue.objects.get(measure=suicides)
+    assert (kept.period_text, kept.value) == (stored, 10)
+
+
+def test_the_same_years_pooled_worded_otherwise_are_the_same_period(client, admin_user, suicides):
+    MeasureValue.objects.create(
+        measure=suicides, period_end=dt.date(2022, 12, 31), period_text="2020-22", value=10
+    )
+    client.force_login(admin_user)
+    data = b"measure_code,period,value\nSUI,2020 - 22,10\n"
+    page = client.post(
+        "/measures/import/", {"file": SimpleUploadedFile("f.csv", data)}, follow=True
+    )
+
+    assert "another period ending that day" not in page.content.decode()
