@@ -3,12 +3,13 @@ pick, read from the database a few thousand rows at a time and sent as it is rea
 memory stays flat however many there are.
 
 The file imports back as it is (Import figures): `measure` is another name of the import's
-`measure_code`, and `restated` is ignored there. `period`, the import's own column for a
-period's wording, comes last, so a report that reads the columns by place reads them as before."""
+`measure_code`, and `restated` and `illustrative` are ignored there. `period`, the import's own
+column for a period's wording, and `illustrative` (true for the example strategy's made-up
+figures) came last, so a report that reads the columns by place reads them as before."""
 
 from measures.exporting import line_writer, neutralise, period_cell
 
-HEADER = ["measure", "period_end", "value", "note", "source", "restated", "period"]
+HEADER = ["measure", "period_end", "value", "note", "source", "restated", "period", "illustrative"]
 ROWS_PER_CHUNK = 2000
 
 
@@ -17,10 +18,17 @@ def csv_lines(values):
     writer = line_writer()
     yield "\ufeff" + writer.writerow(HEADER)  # the mark tells Excel the file is UTF-8
     rows = values.values_list(
-        "measure__code", "period_end", "value", "note", "source", "restated", "period_text"
+        "measure__code",
+        "period_end",
+        "value",
+        "note",
+        "source",
+        "restated",
+        "period_text",
+        "illustrative",
     )
     chunk = []
-    for code, period_end, value, note, source, restated, wording in rows.iterator(
+    for code, period_end, value, note, source, restated, wording, made_up in rows.iterator(
         chunk_size=ROWS_PER_CHUNK
     ):
         number = format(value.normalize(), "f")  # 1200.0000 → 1200: a number stays a number
@@ -31,10 +39,15 @@ def csv_lines(values):
             neutralise(note),
             neutralise(source),
         ]
-        restated_cell = "true" if restated else "false"
-        chunk.append(writer.writerow([*cells, restated_cell, period_cell(wording, period_end)]))
+        restated_cell = _yes(restated)
+        wording = period_cell(wording, period_end)
+        chunk.append(writer.writerow([*cells, restated_cell, wording, _yes(made_up)]))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
     if chunk:
         yield "".join(chunk)
+
+
+def _yes(flag: bool) -> str:
+    return "true" if flag else "false"

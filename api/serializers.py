@@ -121,6 +121,10 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 class ValueSerializer(serializers.ModelSerializer):
     measure = serializers.CharField(source="measure.code")
+    illustrative = serializers.BooleanField(
+        read_only=True,
+        help_text="True for the illustrative example: made up, not from a published document.",
+    )
     restated = serializers.BooleanField(
         read_only=True,
         help_text="Its figure changed after it was first reported (a change to its note or "
@@ -138,6 +142,7 @@ class ValueSerializer(serializers.ModelSerializer):
             "source",
             "restated",
             "period_text",
+            "illustrative",
         ]
 
 

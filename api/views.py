@@ -8,6 +8,7 @@ import logging
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -337,9 +338,14 @@ def values_for(user):
     every path that writes a value records its first version in the history too."""
     measures = Measure.objects.visible_to(user)
     changed = MeasureValue.history.filter(id=OuterRef("pk")).exclude(value=OuterRef("value"))
+    # The illustrative example's figures are made up, and say so wherever they go.
+    illustrative = Coalesce(
+        "measure__priority__strategy__illustrative",
+        "measure__objective__priority__strategy__illustrative",
+    )
     return (
         MeasureValue.objects.filter(measure__in=measures)
-        .annotate(restated=Exists(changed))
+        .annotate(restated=Exists(changed), illustrative=illustrative)
         .order_by("measure__code", "period_end", "id")
     )
 

@@ -53,7 +53,7 @@ def items_csv(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = get_object_or_404(_administered(request).select_related("organisation"), slug=slug)
     values, rows = structure_export.strategy_values(strategy), structure_export.item_rows(strategy)
     drawn_from = structure_export.fingerprint(values, rows) if strategy.is_draft else ""
-    content = write_csv(rows, drawn_from)
+    content = write_csv(rows, drawn_from, strategy.illustrative)
     return _download(content, f"{strategy.slug}-items.csv", "text/csv; charset=utf-8")
 
 

@@ -43,6 +43,9 @@ README_SHEET = "Read me"
 DRAWN_FROM = "Strategy Tracker: drawn from"  # the workbook's document property
 # An items CSV has no document properties: the same fingerprint goes in a last column.
 CSV_DRAWN_FROM = "Drawn from"
+# An items CSV of the illustrative example says so on every row, in a column the reader drops.
+CSV_ILLUSTRATIVE = "Illustrative"
+CSV_ILLUSTRATIVE_LABEL = "Illustrative data — not from a published document"
 MB = 1_000_000
 # The parts of a workbook, unpacked, may be at most this much (or 20 times the upload limit,
 # if smaller): a small zip can unpack to gigabytes, and openpyxl takes about 0.2 s and 15 MB
@@ -289,6 +292,7 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
             ) from None
         raise WorkbookError(f"{place} cannot be read as CSV: {error}.") from None
     drawn_from = _take_drawn_from(rows)
+    _drop_column(rows, CSV_ILLUSTRATIVE)  # a label, not an item's: the draft says it
     sheet = _Sheet(label="", rows=rows, thousands_commas=delimiter == ",")
     items = _read_items(sheet, max_rows)
     return StrategyFile(
@@ -317,6 +321,20 @@ def _take_drawn_from(rows: dict[int, dict[int, tuple[object, str]]]) -> str:
             "the items again and make your changes in that file."
         )
     return found.pop() if found else ""
+
+
+def _drop_column(rows: dict[int, dict[int, tuple[object, str]]], heading: str) -> None:
+    """Take a column write_csv adds out of the rows (its heading and every cell)."""
+    header = rows.get(1, {})
+    index = next(
+        (i for i, (v, _) in header.items() if str(v).strip().lower() == heading.lower()), None
+    )
+    if index is None:
+        return
+    for cells in rows.values():
+        cells.pop(index, None)
+    for number in [n for n, cells in rows.items() if not cells]:
+        del rows[number]
 
 
 def _refuse_figures(first_line: str) -> None:
@@ -733,14 +751,21 @@ def write_workbook(
     return out.getvalue()
 
 
-def write_csv(rows: list[dict[str, object]], drawn_from: str = "") -> bytes:
+def write_csv(
+    rows: list[dict[str, object]], drawn_from: str = "", illustrative: bool = False
+) -> bytes:
     """The items alone, in UTF-8 with a byte-order mark so that Excel opens it right.
     `drawn_from`: the fingerprint of the draft it was drawn from, in a last column on every
-    row (so sorting the rows keeps it), as a workbook keeps it in a document property."""
+    row (so sorting the rows keeps it), as a workbook keeps it in a document property. The
+    illustrative example's items say so in a column before it (the workbook's Illustrative
+    row), which the reader drops."""
     out = io.StringIO()
     writer = csv.writer(out)
-    last = [drawn_from] if drawn_from else []
-    writer.writerow([c.heading for c in ITEM_COLUMNS] + ([CSV_DRAWN_FROM] if last else []))
+    extra = ([(CSV_ILLUSTRATIVE, CSV_ILLUSTRATIVE_LABEL)] if illustrative else []) + (
+        [(CSV_DRAWN_FROM, drawn_from)] if drawn_from else []
+    )
+    last = [cell for _, cell in extra]
+    writer.writerow([c.heading for c in ITEM_COLUMNS] + [heading for heading, _ in extra])
     for values in rows:
         writer.writerow([_csv_text(values.get(c.key), escape=True) for c in ITEM_COLUMNS] + last)
     return out.getvalue().encode("utf-8-sig")

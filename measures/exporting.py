@@ -83,16 +83,26 @@ def _cell(value: MeasureValue, column: Column) -> str:
     return neutralise(cell)
 
 
-def values_csv_response(values: Iterable[MeasureValue], file_name: str) -> HttpResponse:
+# The illustrative example's figures are made up: every file of them says so on every row.
+ILLUSTRATIVE = "Illustrative data — not from a published document"
+
+
+def values_csv_response(
+    values: Iterable[MeasureValue], file_name: str, illustrative: bool = False
+) -> HttpResponse:
     """Reported values (with their measures selected), in the columns that import back; the
     period's wording last (period_cell), as the read API's values CSV has it, so the columns
-    before it keep their places."""
+    before it keep their places. The illustrative example's file says so in a column after
+    it, on every row (the import ignores it), and in its name."""
+    if illustrative:
+        file_name = file_name.removesuffix(".csv") + "-illustrative.csv"
     response, writer = _csv_response(file_name)
     exported = [c for c in COLUMNS if c.exported]
-    writer.writerow([*(c.name for c in exported), PERIOD])
+    label = [ILLUSTRATIVE] if illustrative else []
+    writer.writerow([*(c.name for c in exported), PERIOD, *(["illustrative"] if label else [])])
     for value in values:
         cells = [_cell(value, c) for c in exported]
-        writer.writerow([*cells, period_cell(value.period_text, value.period_end)])
+        writer.writerow([*cells, period_cell(value.period_text, value.period_end), *label])
     return response
 
 

@@ -297,7 +297,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def measure_values_csv(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.visible_to(request.user), code=code)
     values = measure.values.select_related("measure").order_by("period_end")
-    return values_csv_response(values, f"{measure.code}.csv")
+    return values_csv_response(values, f"{measure.code}.csv", measure.strategy.illustrative)
 
 
 @require_GET
@@ -308,4 +308,4 @@ def strategy_values_csv(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("measure")
         .order_by("measure__code", "period_end")
     )
-    return values_csv_response(values, f"{strategy.slug}-figures.csv")
+    return values_csv_response(values, f"{strategy.slug}-figures.csv", strategy.illustrative)

@@ -6,7 +6,7 @@ latest closed quarter showed the public: no private item, person, progress or va
 
 import json
 
-from measures.exporting import line_writer, neutralise
+from measures.exporting import ILLUSTRATIVE, line_writer, neutralise
 from measures.periods import own_wording
 from objectives.strategy_json import export_strategy, strategy_queryset
 from public.models import Kind, Licence
@@ -28,7 +28,6 @@ FIGURES_HEADER = [
     # quarter's; empty for any other.
     "period",
 ]
-ILLUSTRATIVE = "Illustrative data — not from a published document"
 # The structure without progress: leads' reports and figures are in the public pages and the
 # figures file, as the closed quarters showed them.
 LIVE_MILESTONE_FIELDS = (

@@ -108,7 +108,13 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
         else:
             when = f"due by {long_day(period.closes_on)}"
         lines = "\n".join(f"  - {m.title}" for m in milestones)
-        parts.append(f"{period.strategy.title}, {period.label} ({when}):\n{lines}")
+        # The illustrative example's milestones are made up, in an e-mail as on every page.
+        title = period.strategy.title + (
+            " (illustrative data, not from a published document)"
+            if period.strategy.illustrative
+            else ""
+        )
+        parts.append(f"{title}, {period.label} ({when}):\n{lines}")
     subject = (
         f"{'Late: ' if late else ''}quarterly return for {first.label}: {total} "
         f"milestone{'s' if total != 1 else ''} to update by {long_day(first.closes_on)}"

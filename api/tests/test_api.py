@@ -287,9 +287,9 @@ def test_values_come_as_one_csv_stream_with_the_same_filters_and_reach(client, w
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines() == [
-        "measure,period_end,value,note,source,restated,period",
-        "M1,2024-06-30,12,,,false,",
-        "M1,2024-09-30,14,'=HYPERLINK(),,false,",  # a formula is never run by a spreadsheet
+        "measure,period_end,value,note,source,restated,period,illustrative",
+        "M1,2024-06-30,12,,,false,,false",
+        "M1,2024-09-30,14,'=HYPERLINK(),,false,,false",  # a formula is never run by a spreadsheet
     ]
     bad = _get(client, "/api/v1/values.csv", key, period_end_before="soon")
     assert bad.status_code == 400 and "period_end_before" in bad.json()

@@ -76,7 +76,7 @@ def test_the_api_values_csv_imports_back_unchanged(client, admin):
 
     report = page.context["report"]
     assert report.totals == {"new": 0, "update": 0, "unchanged": 4, "error": 0}
-    assert report.csv.extra_columns == ["restated"]  # shown as ignored
+    assert report.csv.extra_columns == ["restated", "illustrative"]  # shown as ignored
     assert report.csv.read_as == [("measure", "measure_code")]
     assert "Column measure read as measure_code." in page.content.decode()
 
