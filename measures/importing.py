@@ -246,9 +246,10 @@ class ImportReport:
 
 
 def _named_by(row: CsvRow) -> tuple[str, str]:
-    """The measure code and period a row names, as the file writes them."""
+    """The measure code and period a row names, as the file writes them: by its wording
+    where it has one ("2020-22" says what "2022-12-31" does not), else by its end day."""
     cells = row.values
-    return cells.get("measure_code", ""), cells.get("period_end") or cells.get("period", "")
+    return cells.get("measure_code", ""), cells.get("period") or cells.get("period_end", "")
 
 
 # --- storing and expiring uploads ------------------------------------------------------------

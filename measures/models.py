@@ -388,6 +388,9 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             for v in values
             if v.period_end in charted and (words := periods.own_wording(v.period_text))
         }
+        for signal in result.signals:  # a year's figures by their words, as the table has them
+            signal.start_words = result.wordings.get(signal.start, "")
+            signal.end_words = result.wordings.get(signal.end, "")
         return result
 
     def baseline_stands_apart(self, values) -> bool:

@@ -156,6 +156,8 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     is not in the run. Values with no regular spacing at all are charted as they are."""
     values = sorted(values)
     kinds = [kind_of_text(text) for _, _, text in values]
+    if POOLED in kinds and any(kind != POOLED for kind in kinds):
+        return _pooled_apart(values, kinds)
     gaps = [kind_of_gap(a[0], b[0]) for a, b in zip(values, values[1:], strict=False)]
     if POOLED in kinds:
         gaps = _pooled_steps(gaps, kinds)
@@ -214,6 +216,27 @@ def _latest_run_kind(gaps: list[str | None], points: int = 3) -> str | None:
                 return kind
             run, kind = (1, gap) if gap is not None else (0, None)
     return kind if run + 1 >= points else None
+
+
+def _pooled_apart(values: list[tuple[dt.date, Decimal, str]], kinds: list) -> Series:
+    """Figures of years pooled and the others never join one run, and neither breaks the
+    other's (a "2020-22" between 2021/22 and 2022/23 is no break in the yearly run): each
+    family's run is found on its own, and the chart takes the one of three or more points that
+    ends latest (else the longer), the other family's figures left out, each saying why."""
+    pooled = [v for v, kind in zip(values, kinds, strict=True) if kind == POOLED]
+    others = [v for v, kind in zip(values, kinds, strict=True) if kind != POOLED]
+    runs = [(one_period_type(pooled), others), (one_period_type(others), pooled)]
+    runs = [(run, rest) for run, rest in runs if run.kind is not None]
+    if not runs:
+        return _everything(values)
+    run, rest = max(
+        runs, key=lambda r: (len(r[0].points) >= 3, r[0].points[-1][0], len(r[0].points))
+    )
+    start = run.points[0][0]
+    left_out = run.left_out + [
+        LeftOut(d, v, text, _why(text, run.kind, d < start, start)) for d, v, text in rest
+    ]
+    return Series(run.kind, run.points, sorted(left_out, key=lambda v: v.period_end))
 
 
 def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:

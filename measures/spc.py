@@ -114,6 +114,10 @@ class Signal:
     drawn_otherwise: int = 0
     drawn_as: str = ""
     drawn_because: "Rule | None" = None
+    # Its first and last points' own wordings, where a day would misstate them (a year's:
+    # Measure.spc_reading sets them from the values), else "".
+    start_words: str = ""
+    end_words: str = ""
 
     @property
     def text(self) -> str:
@@ -131,10 +135,11 @@ class Signal:
             self.verdict, "neither improvement nor concern"
         )
         points = f"{self.points} point{'s' if self.points != 1 else ''}"
+        first = self.start_words or short_day(self.start)
         period = (
-            short_day(self.start)
+            first
             if self.start == self.end
-            else (f"{short_day(self.start)} to {short_day(self.end)}")
+            else f"{first} to {self.end_words or short_day(self.end)}"
         )
         text = f"{RULE_NAMES[self.rule]}: {points} {where}, {period} — {verdict}"
         if self.drawn_otherwise:

@@ -30,6 +30,22 @@ def _short(text: str, length: int = 45) -> str:
     return literal(text)
 
 
+# A hover label's longest line: wider, it runs off a phone's screen (390 px), as Plotly
+# does not wrap it.
+HOVER_LINE = 42
+
+
+def _two_lines(text: str) -> str:
+    """The text broken once at a space so that neither line is much over HOVER_LINE; a
+    title is cut to 80 characters first, so two lines hold it."""
+    if len(text) <= HOVER_LINE:
+        return text
+    cut = text.rfind(" ", 0, HOVER_LINE + 1)
+    if cut <= 0:
+        return text
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
+
+
 def _at_least_weeks(rows, today_iso: str) -> dict:
     """An axis range of at least four weeks around the due dates and today, so the ticks
     fall a day or more apart (a milestone due tomorrow had ticks every three hours, each
@@ -84,7 +100,8 @@ def milestone_timeline(
                 "x": [item.obj.due_date.isoformat() for _, item in points],
                 "y": [_short(label) for label, _ in points],
                 "text": [
-                    f"{_short(item.obj.title, 80)}<br>{literal(item.status.text)}"
+                    f"{_two_lines(_short(item.obj.title, 80))}<br>"
+                    f"{_two_lines(literal(item.status.text))}"
                     for _, item in points
                 ],
                 "hovertemplate": "%{text}<br>Due %{x|%-d %b %Y}<extra></extra>",

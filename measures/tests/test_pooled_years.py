@@ -190,3 +190,17 @@ def test_the_same_years_pooled_worded_otherwise_are_the_same_period(client, admi
     )
 
     assert "another period ending that day" not in page.content.decode()
+
+
+def test_the_preview_names_a_row_by_its_wording_where_it_gives_both(client, admin_user, suicides):
+    """The read API's values CSV gives a period's end and its wording: the preview names the
+    row "2020-22", which says it is three years pooled, not "2022-12-31", which does not."""
+    client.force_login(admin_user)
+    data = b"measure,period_end,value,note,source,restated,period\n"
+    data += b"SUI,2022-12-31,10.4,,,false,2020-22\n"
+    upload = {"file": SimpleUploadedFile("values.csv", data)}
+    page = client.post("/measures/import/", upload, follow=True).content.decode()
+
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*SUI(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert "2020-22" in row, row
+    assert "2022-12-31" not in row, row
