@@ -282,12 +282,11 @@ def _say_due_dates(request, item, changed: list[str]) -> None:
     elif isinstance(item, Strategy) and {"period_start", "period_end"} & set(changed):
         notes = Milestone.objects.due_date_notes(item)
         if notes:
-            count = (
-                "1 milestone now falls" if len(notes) == 1 else f"{len(notes)} milestones now fall"
-            )
+            # All of them, those outside the period before too: each is named below.
+            count = "1 milestone is" if len(notes) == 1 else f"{len(notes)} milestones are"
             messages.warning(
                 request,
-                f"{count} outside the period "
+                f"{count} due outside the period "
                 f"({long_day(item.period_start)} to {long_day(item.period_end)}): "
                 f"{due_dates.in_brief(notes)} Correct their due dates if the document says "
                 "otherwise.",

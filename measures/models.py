@@ -217,6 +217,7 @@ class Measure(BuiltInOneStep, NamesResponsiblePartner, models.Model):
     target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     target_period_text = models.CharField(
+        "target date (document wording)",  # as the editor and the measure's history name it
         max_length=100,
         blank=True,
         help_text="The document's wording of when the target is due (2027/28, by March 2028): "

@@ -44,7 +44,8 @@ def outside_period_notes(milestones: Iterable, start: dt.date, end: dt.date) -> 
         if note:
             objective = milestone.objective
             number = shown(f"{objective.priority.key}.{objective.number}.{milestone.position}")
-            notes.append(f"Milestone {number} “{milestone.title[:60]}”: {note}")
+            title = milestone.title if len(milestone.title) <= 60 else milestone.title[:59] + "…"
+            notes.append(f"Milestone {number} “{title}”: {note}")
     return notes
 
 

@@ -119,7 +119,7 @@ def test_shortening_the_period_names_the_milestones_it_leaves_outside(
     assert milestone.due_date == dt.date(2026, 3, 31)  # kept, not moved
     [warning] = _warnings(response)
     assert warning.startswith(
-        "1 milestone now falls outside the period (1 April 2023 to 30 March 2026): "
+        "1 milestone is due outside the period (1 April 2023 to 30 March 2026): "
         "Milestone 1.2.1 “Open the hub”: Its due date, 31 March 2026, is after"
     )
 

@@ -97,3 +97,13 @@ def test_the_words_are_edited_in_the_django_admin_and_kept_in_the_history(client
     measure.refresh_from_db()
     assert measure.target_period_text == "2027/28"
     assert measure.history.first().target_period_text == "2027/28"
+
+
+def test_the_measures_history_names_the_words_as_the_editor_does(client, board_member):
+    measure = _vacancies()
+    measure.target_period_text = "2027/28"
+    measure.save()
+    client.force_login(board_member)
+    page = _text(client.get("/measures/VAC/").content.decode())
+    assert "Target date (document wording)" in page
+    assert "Target period text" not in page
