@@ -193,7 +193,7 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
     months = [_when(chart, p[0]) for p in points]
     d = Drawing()
     d.line = " ".join(f"{px},{py}" for px, py in zip(xs, ys, strict=True))
-    d.y_ticks = [{"y": y(t), "label": _num(t)} for t in ticks]
+    d.y_ticks = [{"y": y(t), "label": _tick(t)} for t in ticks]
     shown = sorted({0, len(points) // 2, len(points) - 1})
     d.x_ticks = [{"x": xs[i], "label": months[i]} for i in shown]
     for name, column, style in (
@@ -248,6 +248,14 @@ def _short(value: float) -> str:
 def _num(value: float) -> str:
     """A chart's number as the rest of the site writes it (1,182; 23.2), made quickly."""
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
+def _tick(value: float) -> str:
+    """An axis label: in millions from a million up ("1.8m"), as "1,800,000" is wider than
+    the space left of the axis and lost its first digit on the page and in the PDF."""
+    if abs(value) < 1_000_000:
+        return _num(value)
+    return f"{value / 1_000_000:.3f}".rstrip("0").rstrip(".") + "m"
 
 
 LEVEL_LOOK = {

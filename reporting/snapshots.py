@@ -75,7 +75,8 @@ def _job_titles(progress) -> dict[int, str]:
 
 
 def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
-    """Each figure the previous quarter's report showed, as its latest or on its chart, whose
+    """Each figure the previous quarter's report showed, as its latest, on its chart or named
+    in its chart's words (a year's figure among quarterly ones, reporting/charts.py), whose
     value has changed since; of a measure with several, the latest period's (a row has room
     for one)."""
     quarter = period.financial_quarter.previous()
@@ -88,7 +89,8 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
     ).values_list("object_id", "value_period_end", "value", "chart")
     shown: dict[tuple[int, dt.date], Decimal] = {}
     for measure_id, end, value, chart in previous:
-        for point in (chart or {}).get("points", []):
+        chart = chart or {}
+        for point in chart.get("points", []) + chart.get("left_out", []):
             # Charted as floats: 5.0 and Decimal("5.0000") are the same figure.
             shown[measure_id, dt.date.fromisoformat(point[0])] = Decimal(str(point[1]))
         if end is not None:

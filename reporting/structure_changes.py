@@ -20,6 +20,7 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.dates import long_day
 from strategy_tracker.numbering import shown
+from strategy_tracker.numbers import money_or_number
 from strategy_tracker.people import display_name
 
 # Fields whose change is not a change of the strategy's structure.
@@ -210,7 +211,10 @@ def _what(record, previous) -> str:
         elif field.is_relation:
             said.append(f"moved to {_parent(record, field)}")
         else:
-            said.append(f"{field.verbose_name} changed from “{_shown(old)}” to “{_shown(new)}”")
+            unit = getattr(record, "unit", "")  # a measure's figures, written as its pages do
+            said.append(
+                f"{field.verbose_name} changed from “{_shown(old, unit)}” to “{_shown(new, unit)}”"
+            )
     return "; ".join(said)
 
 
@@ -234,12 +238,12 @@ def _organisation(pk: int | None) -> str:
     return found or "an organisation since removed"
 
 
-def _shown(value) -> str:
+def _shown(value, unit: str = "") -> str:
     if value in (None, ""):
         return "nothing"
     if isinstance(value, dt.date):
         return f"{long_day(value)}"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"  # 70, not 70.0000
+        return money_or_number(value, unit)  # 1,200,000 or £1,200,000; 70, not 70.0000
     text = str(value)
     return text if len(text) <= 120 else text[:119] + "…"

@@ -43,7 +43,8 @@ def _owner_line(r: SnapshotItem, public: bool) -> str:
 def _exception(r: SnapshotItem, public: bool = False) -> str:
     milestone = r.level == Level.MILESTONE
     where = f"objective {esc(shown(r.number))}" if milestone else f"measure {esc(r.number)}"
-    due = f"due {short_day(r.due_date)}" if r.due_date else ""
+    # A day read from the document's words is given with them, as the appendix gives it.
+    due = f"due {esc(due_words(r.due_date, r.due_text))}" if r.due_date else ""
     if not milestone:
         when = (
             f" ({esc(period_words(r.value_period_end, r.value_period_text))})"
