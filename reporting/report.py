@@ -55,6 +55,11 @@ class QuarterReport:
         ]
 
     @property
+    def charted(self) -> list[SnapshotItem]:
+        """The measures with a chart kept at close (one with no figures has none)."""
+        return [r for r in self.measures if r.chart_figure]
+
+    @property
     def is_empty(self) -> bool:
         return not (self.milestones or self.measures or self.context)
 

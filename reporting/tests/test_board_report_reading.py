@@ -172,3 +172,15 @@ def test_kept_charts_are_drawn_again_with_their_labels_in_millions_and_escaped()
     redraw(apps, None)
     row.refresh_from_db()
     assert "1,800,000" not in row.chart_figure and "m</text>" in row.chart_figure
+
+
+def test_a_report_whose_measures_have_no_figures_says_so_in_place_of_charts(admin_user, client):
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    make_measure(make_objective(make_priority(strategy, number=1), number=1), code="NEW")
+    period = cycle.schedule(strategy, Q1, *cycle.default_window(Q1), by=None)
+    cycle.open_period(period, by=None)
+    cycle.close_period(period, by=admin_user, today=Q1.end + dt.timedelta(days=3))
+    client.force_login(admin_user)
+    page = client.get(reverse("reporting:period_report", args=["s", period.pk])).content.decode()
+    assert "Trend and SPC charts" not in page
+    assert "no trend or SPC charts" in page
