@@ -280,6 +280,13 @@ def _say_due_dates(request, item, changed: list[str]) -> None:
     if isinstance(item, Milestone) and "due_date" in changed and item.due_date_note:
         messages.warning(request, f"{item.due_date_note} {due_dates.SAVED_AS_GIVEN}")
     elif isinstance(item, Strategy) and {"period_start", "period_end"} & set(changed):
+        if item.period_text and "period_text" not in changed:
+            # The words are the document's, kept as they were: the dates are the reading.
+            messages.warning(
+                request,
+                f"The period's document wording, “{item.period_text}”, was kept as it was: "
+                "check it still matches the new dates, which pages show beside it.",
+            )
         notes = Milestone.objects.due_date_notes(item)
         if notes:
             # All of them, those outside the period before too: each is named below.

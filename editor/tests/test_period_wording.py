@@ -104,3 +104,17 @@ def test_a_new_strategy_from_a_workbook_without_the_row_has_no_wording(admin_use
     older = _file(_without_the_wording_row(write_workbook(DRAFT, ROWS)))
     strategy = structure_import.apply(structure_import.plan(older), admin_user)
     assert (strategy.period_text, strategy.period_end) == ("", dt.date(2016, 3, 31))
+
+
+def test_new_dates_under_kept_words_ask_the_admin_to_check_the_words(client, admin_user):
+    strategy = make_strategy(
+        status="draft", organisation=Organisation.objects.get(), period_text="2024/25 to 2028/29"
+    )
+    client.force_login(admin_user)
+    url = reverse("editor:strategy", args=[strategy.slug])
+    data = form_as_posted(client.get(url).content.decode(), "") | {"period_end": ["2026-03-31"]}
+
+    page = client.post(url, data, follow=True).content.decode()
+
+    assert "“2024/25 to 2028/29”, was kept as it was" in page
+    assert Strategy.objects.get(pk=strategy.pk).period_text == "2024/25 to 2028/29"
