@@ -9,6 +9,7 @@ not imported within MEASURE_IMPORT_UNCONFIRMED_HOURS expires and is deleted; imp
 stay as the record.
 """
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -56,7 +57,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from measures.periods import KIND_WORDS, POOLED, YEAR, kind_of_text, one_period_type
+from measures.periods import KIND_WORDS, POOLED, kind_of_gap, kind_of_text
 from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
@@ -725,21 +726,30 @@ def _another_period(wording: str | None, stored: str, stored_kind: str | None = 
     )
 
 
-def _kind_in_series(measure_id: int, day: dt.date, kinds: dict) -> str | None:
+def _stored_days(measures: dict[str, "MeasureRules"]) -> dict[int, list[dt.date]]:
+    """Each measure's stored period ends, in order, in one query: read before any batch is
+    written, so the preview and the confirm judge a row alike (_kind_in_series)."""
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    rows = MeasureValue.objects.filter(measure_id__any_of=[m.id for m in measures.values()])
+    for measure_id, day in rows.order_by("measure_id", "period_end").values_list(
+        "measure_id", "period_end"
+    ):
+        days[measure_id].append(day)
+    return days
+
+
+def _kind_in_series(measure_id: int, day: dt.date, stored_days: dict) -> str | None:
     """The period type of a stored figure given no wording (by its period_end alone): its
-    series', if it is in the series' run; read once a measure (`kinds`), and only for a row
-    that words a year or years pooled over such a figure, which is rare."""
-    if measure_id not in kinds:
-        values = MeasureValue.objects.filter(measure_id=measure_id).values_list(
-            "period_end", "value", "period_text"
-        )
-        series = one_period_type(list(values))
-        kinds[measure_id] = (series.kind, {d for d, _ in series.points})
-    kind, run = kinds[measure_id]
-    return kind if day in run else None
+    series', read from the spacing to the figures stored either side of it (a quarter after a
+    missed one is still a quarter); None for a figure with no neighbour a period away."""
+    days = stored_days.get(measure_id, [])
+    at = bisect.bisect_left(days, day)
+    before = kind_of_gap(days[at - 1], day) if 0 < at <= len(days) else None
+    after = kind_of_gap(day, days[at + 1]) if at + 1 < len(days) else None
+    return before or after
 
 
-def _outcomes(checked, report: ImportReport, among: set[int] | None, series_kinds: dict):
+def _outcomes(checked, report: ImportReport, among: set[int] | None, stored_days: dict):
     """Each checked row added to the report as an error, new, an update or unchanged; the
     fields of the values to create, and of the stored values changed (a preview makes no
     model instance: a thousand of them were a tenth of its time)."""
@@ -762,8 +772,8 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None, series_kind
         texts = figure.texts
         wording, stored_wording = texts.get("period_text"), before[_TEXT_AT["period_text"]]
         stored_kind = None
-        if not stored_wording and kind_of_text(wording or "") in (YEAR, POOLED):
-            stored_kind = _kind_in_series(key[0], key[1], series_kinds)
+        if not stored_wording and kind_of_text(wording or "") is not None:
+            stored_kind = _kind_in_series(key[0], key[1], stored_days)
         if clash := _another_period(wording, stored_wording, stored_kind):
             report.add(row, "error", messages=[clash])
             continue
@@ -808,14 +818,15 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     else:
         rows = (row for row in iter_rows(data, parsed) if not fills_nothing(row))
     written: set[int] = set()
-    series_kinds: dict = {}  # _kind_in_series's, a measure's read once for the whole file
+    # Only a file that words its periods can word one over a figure stored without.
+    stored_days = _stored_days(measures) if "period" in parsed.columns else {}
     semicolons = parsed.delimiter == ";"  # where a comma may mark decimals
     while chunk := list(itertools.islice(rows, BATCH_ROWS)):
         checked = [
             (row, check_row(row, measures, scan.repeats, today, comma_may_be_decimal=semicolons))
             for row in chunk
         ]
-        new, changed = _outcomes(checked, report, with_values, series_kinds)
+        new, changed = _outcomes(checked, report, with_values, stored_days)
         if stamp is not None:
             if report.has_errors:
                 break

@@ -225,18 +225,32 @@ def _pooled_apart(values: list[tuple[dt.date, Decimal, str]], kinds: list) -> Se
     ends latest (else the longer), the other family's figures left out, each saying why."""
     pooled = [v for v, kind in zip(values, kinds, strict=True) if kind == POOLED]
     others = [v for v, kind in zip(values, kinds, strict=True) if kind != POOLED]
-    runs = [(one_period_type(pooled), others), (one_period_type(others), pooled)]
-    runs = [(run, rest) for run, rest in runs if run.kind is not None]
+    series = one_period_type(pooled), one_period_type(others)
+    runs = [
+        (run, rest, other.kind)
+        for run, rest, other in ((series[0], others, series[1]), (series[1], pooled, series[0]))
+        if run.kind is not None
+    ]
     if not runs:
         return _everything(values)
-    run, rest = max(
+    run, rest, rest_kind = max(
         runs, key=lambda r: (len(r[0].points) >= 3, r[0].points[-1][0], len(r[0].points))
     )
-    start = run.points[0][0]
+    # The other family's figures are of another period, wherever they fall: never "before a
+    # break" or "after the run" of a series they were never part of.
     left_out = run.left_out + [
-        LeftOut(d, v, text, _why(text, run.kind, d < start, start)) for d, v, text in rest
+        LeftOut(d, v, text, _other_period(kind_of_text(text) or rest_kind, run.kind))
+        for d, v, text in rest
     ]
     return Series(run.kind, run.points, sorted(left_out, key=lambda v: v.period_end))
+
+
+def _other_period(kind: str | None, charted: str) -> str:
+    if kind is None or kind == charted:
+        return f"a figure of another period, not {KIND_WORDS[charted]}"
+    words = KIND_WORDS[kind]
+    article = "an" if words == "annual" else "a"  # "a one-off", "a pooled"
+    return f"{article} {words} figure, not {KIND_WORDS[charted]}"
 
 
 def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:
@@ -246,9 +260,7 @@ def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:
 def _why(text: str, kind: str, before: bool, run_start: dt.date) -> str:
     text_kind = kind_of_text(text)
     if text_kind not in (None, kind):
-        words = KIND_WORDS[text_kind]
-        article = "an" if words == "annual" else "a"  # "a one-off", "a monthly"
-        return f"{article} {words} figure, not {KIND_WORDS[kind]}"
+        return _other_period(text_kind, kind)
     if before:
         return f"before a break in the series (the next value is for {run_start:%-d %b %Y})"
     return f"after the latest {KIND_WORDS[kind]} run"

@@ -193,7 +193,9 @@ def drawing(chart: dict, unit: str) -> Drawing | None:
     months = [_when(chart, p[0]) for p in points]
     d = Drawing()
     d.line = " ".join(f"{px},{py}" for px, py in zip(xs, ys, strict=True))
-    d.y_ticks = [{"y": y(t), "label": _tick(t)} for t in ticks]
+    d.y_ticks = [
+        {"y": y(t), "label": label} for t, label in zip(ticks, _tick_labels(ticks), strict=True)
+    ]
     shown = sorted({0, len(points) // 2, len(points) - 1})
     d.x_ticks = [{"x": xs[i], "label": months[i]} for i in shown]
     for name, column, style in (
@@ -250,12 +252,30 @@ def _num(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
-def _tick(value: float) -> str:
-    """An axis label: in millions from a million up ("1.8m"), as "1,800,000" is wider than
-    the space left of the axis and lost its first digit on the page and in the PDF."""
-    if abs(value) < 1_000_000:
-        return _num(value)
-    return f"{value / 1_000_000:.3f}".rstrip("0").rstrip(".") + "m"
+# The widest axis label that fits left of the axis ("250,000"; "1,800,000" lost its first
+# digit on the page and in the PDF).
+WIDEST_TICK = 7
+
+
+def _tick_labels(ticks: list[float]) -> list[str]:
+    """The axis labels as the site writes numbers, or in millions ("1.8m") where those are too
+    wide, with as many decimals as it takes to tell each gridline from the next."""
+    plain = [_num(t) for t in ticks]
+    if max(map(len, plain), default=0) <= WIDEST_TICK:
+        return plain
+    millions = [t / 1_000_000 for t in ticks]
+    # The fewest decimals that give each gridline's value as it is (the ticks are round).
+    places = next((p for p in range(7) if all(abs(round(m, p) - m) < 1e-9 for m in millions)), 6)
+    return [_in_millions(m, places) for m in millions]
+
+
+def _in_millions(value: float, places: int) -> str:
+    if abs(value) < 1e-12:
+        return "0"
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}m"
 
 
 LEVEL_LOOK = {

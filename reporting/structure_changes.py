@@ -20,7 +20,7 @@ from objectives.models import Objective, Organisation, Priority, Strategy
 from reporting.models import ReportingPeriod
 from strategy_tracker.dates import long_day
 from strategy_tracker.numbering import shown
-from strategy_tracker.numbers import money_or_number
+from strategy_tracker.numbers import number, with_unit
 from strategy_tracker.people import display_name
 
 # Fields whose change is not a change of the strategy's structure.
@@ -148,44 +148,52 @@ def changes_between(
             .values("last")
         )
         previous = {r.id: r for r in history.model.objects.filter(history_id__in=before)}
-        # A planned point is named by its measure's name, read once for all of them.
-        names = (
-            dict(
-                Measure.everything.filter(pk__in={r.measure_id for r in rows}).values_list(
-                    "pk", "name"
-                )
-            )
+        # A planned point is named by its measure's name, and written in its unit, read once
+        # for all of them.
+        of_measure = (
+            {
+                pk: (name, unit)
+                for pk, name, unit in Measure.everything.filter(
+                    pk__in={r.measure_id for r in rows}
+                ).values_list("pk", "name", "unit")
+            }
             if history.model.instance_type is TrajectoryPoint
             else {}
         )
         for record in rows:
-            what = _what(record, previous.get(record.id))
+            name, unit = of_measure.get(getattr(record, "measure_id", None), ("", ""))
+            what = _what(record, previous.get(record.id), unit)
             previous[record.id] = record
             if what:
                 who = display_name(record.history_user) if record.history_user else "the system"
                 title = getattr(record, "title", "") or getattr(record, "name", "")
-                if names:
-                    title = names.get(record.measure_id, "")
+                if of_measure:
+                    title = name
                 found.append(StructureChange(record.history_date, who, level, title, what))
     return sorted(found, key=lambda c: c.when)
 
 
-def _planned_point(record, previous) -> str:
+def _planned_point(record, previous, unit: str) -> str:
     """A measure's planned trajectory point: what it is judged against before its target
     date, so re-planning it re-targets the measure."""
     point = f"trajectory: the planned point for {long_day(record.period_end)}"
     if record.history_type == "+":
-        return f"{point} added ({_shown(record.value)})"
+        return f"{point} added ({_shown(record.value, unit)})"
     if record.history_type == "-":
-        return f"{point} removed (it was {_shown(record.value)})"
+        return f"{point} removed (it was {_shown(record.value, unit)})"
     if previous is not None and previous.value != record.value:
-        return f"{point} changed from “{_shown(previous.value)}” to “{_shown(record.value)}”"
+        return (
+            f"{point} changed from “{_shown(previous.value, unit)}” to "
+            f"“{_shown(record.value, unit)}”"
+        )
     return ""
 
 
-def _what(record, previous) -> str:
+def _what(record, previous, unit: str = "") -> str:
+    """What changed in `record` since `previous`, in words; `unit`: a planned point's
+    measure's."""
     if record.instance_type is TrajectoryPoint:
-        return _planned_point(record, previous)
+        return _planned_point(record, previous, unit)
     if record.history_type == "+":
         return "added"
     if record.history_type == "-":
@@ -211,10 +219,12 @@ def _what(record, previous) -> str:
         elif field.is_relation:
             said.append(f"moved to {_parent(record, field)}")
         else:
-            unit = getattr(record, "unit", "")  # a measure's figures, written as its pages do
-            said.append(
-                f"{field.verbose_name} changed from “{_shown(old, unit)}” to “{_shown(new, unit)}”"
-            )
+            # A measure's figures written as its pages write them, each in its own unit.
+            was_in, now_in = getattr(previous, "unit", ""), getattr(record, "unit", "")
+            if field.name == "tolerance" and "%" in (was_in, now_in):
+                was_in = now_in = ""  # a % measure's tolerance is in percentage points
+            was, now = _shown(old, was_in), _shown(new, now_in)
+            said.append(f"{field.verbose_name} changed from “{was}” to “{now}”")
     return "; ".join(said)
 
 
@@ -244,6 +254,6 @@ def _shown(value, unit: str = "") -> str:
     if isinstance(value, dt.date):
         return f"{long_day(value)}"
     if isinstance(value, Decimal):
-        return money_or_number(value, unit)  # 1,200,000 or £1,200,000; 70, not 70.0000
+        return with_unit(value, unit) if unit else number(value)  # £1,200,000, 70% (not 70.0000)
     text = str(value)
     return text if len(text) <= 120 else text[:119] + "…"
