@@ -770,11 +770,12 @@ def _outcomes(checked, report: ImportReport, among: set[int] | None, stored_days
         old = before[_VALUE_AT]
         # A text the row leaves empty keeps what is there: a restated figure keeps its note.
         texts = figure.texts
-        wording, stored_wording = texts.get("period_text"), before[_TEXT_AT["period_text"]]
-        stored_kind = None
-        if not stored_wording and kind_of_text(wording or "") is not None:
-            stored_kind = _kind_in_series(key[0], key[1], stored_days)
-        if clash := _another_period(wording, stored_wording, stored_kind):
+        clash = ""
+        if wording := texts.get("period_text"):  # only a worded row can name another period
+            stored_wording = before[_TEXT_AT["period_text"]]
+            stored_kind = None if stored_wording else _kind_in_series(*key, stored_days)
+            clash = _another_period(wording, stored_wording, stored_kind)
+        if clash:
             report.add(row, "error", messages=[clash])
             continue
         if old == figure.value and (
