@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from measures import periods, spc
+from measures import parsing, periods, spc
 from measures.models import Measure, MeasureReading, series_by_measure
 from measures.spc import Assurance, SpcResult, Variation
 
@@ -29,7 +29,12 @@ REFRESH_BATCH = 500  # measures whose values are read together
 # value's period wording was kept is worked out again.
 STORED_SHAPE = "latest period wording"
 RULES = hashlib.sha256(
-    (inspect.getsource(spc) + inspect.getsource(periods) + STORED_SHAPE).encode()
+    (
+        inspect.getsource(spc)
+        + inspect.getsource(periods)
+        + inspect.getsource(parsing)  # periods reads years pooled with it
+        + STORED_SHAPE
+    ).encode()
 ).hexdigest()[:12]
 logger = logging.getLogger(__name__)
 

@@ -8,17 +8,24 @@ def word_restated_periods(apps, schema_editor):
     SnapshotItem = apps.get_model("reporting", "SnapshotItem")
     MeasureValue = apps.get_model("measures", "MeasureValue")
     rows = SnapshotItem.objects.filter(restated_period_end__isnull=False).only(
-        "object_id", "restated_period_end"
+        "object_id", "restated_period_end", "chart"
     )
     worded = []
     for row in rows.iterator(chunk_size=500):
-        text = (
-            MeasureValue.objects.filter(
-                measure_id=row.object_id, period_end=row.restated_period_end
+        day = row.restated_period_end.isoformat()
+        chart = row.chart or {}
+        if any(point[0] == day for point in chart.get("points", [])):
+            # Charted: as the board was shown it then (0016 kept the chart's wordings), not
+            # as the figure at that day may be worded since.
+            text = chart.get("wordings", {}).get(day, "")
+        else:
+            text = (
+                MeasureValue.objects.filter(
+                    measure_id=row.object_id, period_end=row.restated_period_end
+                )
+                .values_list("period_text", flat=True)
+                .first()
             )
-            .values_list("period_text", flat=True)
-            .first()
-        )
         if text:
             row.restated_period_text = text
             worded.append(row)
