@@ -114,8 +114,10 @@ class MeasureSerializer(serializers.ModelSerializer):
             "direction",
             "baseline_value",
             "baseline_period",
+            "baseline_period_text",
             "target_value",
             "target_date",
+            "target_period_text",
         ]
 
 

@@ -30,6 +30,7 @@ from measures.models import (
     planned_by_measure,
     series_by_measure,
 )
+from measures.periods import own_wording
 from objectives.models import Strategy
 from strategy_tracker import conflicts
 from strategy_tracker.chart_policy import draws_charts
@@ -96,16 +97,19 @@ def _measure_context(measure: Measure) -> dict:
     reading = measure.spc_reading(values)
     parent_priority = measure.priority or measure.objective.priority
     labels = {name: Measure._meta.get_field(name).verbose_name for name in MEASURE_FIELDS}
+    unit = measure.unit  # money with its £ (numbers.money_or_number); any other bare
     history = change_log(
         measure.history.select_related("history_user"),
         MEASURE_FIELDS,
         labels,
         subject=lambda record: "Measure",
+        unit=unit,
     ) + change_log(
         MeasureValue.history.filter(measure_id=measure.id).select_related("history_user"),
         VALUE_FIELDS,
         {name: MeasureValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS},
-        subject=lambda record: f"Value for period ending {short_day(record.period_end)}",
+        subject=_value_named,
+        unit=unit,
     )
     history.sort(key=lambda entry: entry.when, reverse=True)
     return {
@@ -125,6 +129,13 @@ def _measure_context(measure: Measure) -> dict:
         "rating": measure.quality,
         "rating_note": measure.data_quality.note if measure.quality else "",
     }
+
+
+def _value_named(record) -> str:
+    """A value in the measure's history: a year's figure by its words ("Value for 2024/25"),
+    as the measure's page names it, any other by the day its period ends."""
+    own = own_wording(record.period_text)
+    return f"Value for {own}" if own else f"Value for period ending {short_day(record.period_end)}"
 
 
 @require_POST

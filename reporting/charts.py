@@ -22,7 +22,8 @@ from measures.periods import own_wording, period_words
 from measures.spc import SpcResult
 from strategy_tracker.dates import SHORT_MONTHS
 from strategy_tracker.escaping import esc
-from strategy_tracker.templatetags.tracker import number, with_unit
+from strategy_tracker.numbers import money_or_number
+from strategy_tracker.templatetags.tracker import with_unit
 
 # Two years of monthly figures, as board papers show them; older points leave the chart, not
 # the limits.
@@ -242,9 +243,9 @@ def _month(iso_day: str) -> str:
     return f"{SHORT_MONTHS[int(iso_day[5:7]) - 1]} {iso_day[:4]}"
 
 
-def _short(value: float) -> str:
-    """A mean or limit to four significant figures: 80.13 for 80.1333…"""
-    return number(float(f"{value:.4g}"))
+def _short(value: float, unit: str = "") -> str:
+    """A mean or limit to four significant figures: 80.13 for 80.1333…; money with its £."""
+    return money_or_number(float(f"{value:.4g}"), unit)
 
 
 def _num(value: float) -> str:
@@ -328,14 +329,16 @@ def summary(chart: dict, unit: str) -> str:
     if total > count:
         span = f"the latest {count} of {total} values"
     first_day, last_day = (_when(chart, p[0]) for p in (first, last))
+    # A later figure of another period type, named below, is the measure's latest, not this.
+    later = any(v[0] > last[0] for v in chart.get("left_out", []))
     words = [
         f"Chart of {span}, {first_day} to {last_day}; "
-        f"latest {with_unit(last[1], unit)} in {last_day}."
+        f"latest {'charted ' if later else ''}{with_unit(last[1], unit)} in {last_day}."
     ]
     if last[2] is not None:
-        words.append(f"Mean {_short(last[2])}.")
+        words.append(f"Mean {_short(last[2], unit)}.")
     if last[3] is not None and last[4] is not None:
-        words.append(f"Process limits {_short(last[4])} to {_short(last[3])}.")
+        words.append(f"Process limits {_short(last[4], unit)} to {_short(last[3], unit)}.")
     if chart.get("run_chart_only"):
         words.append("Too few points for SPC rules: a run chart only.")
     if chart.get("target") is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from strategy_tracker.dates import short_day
+from strategy_tracker.numbers import money_or_number
 
 IGNORED_FIELDS = {
     "id",
@@ -51,11 +52,12 @@ def _who(record) -> str:
     return user.get_full_name() or user.username
 
 
-def _display(record, name: str) -> Any:
+def _display(record, name: str, unit: str = "") -> Any:
     display = getattr(record, f"get_{name}_display", None)
     value = display() if display else getattr(record, name)
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        # As the pages and the board report write a figure: 1,987,000, money £1,987,000.
+        return money_or_number(value, unit)
     if isinstance(value, datetime):  # the day in London, not in UTC (archived at 00:30 BST)
         value = timezone.localdate(value)
     if isinstance(value, date):
@@ -63,7 +65,7 @@ def _display(record, name: str) -> Any:
     return value
 
 
-def _changes(old, new, fields: list[str], labels: dict[str, str]) -> list[Change]:
+def _changes(old, new, fields: list[str], labels: dict[str, str], unit: str) -> list[Change]:
     """What differs between two history records of one object, in the order of `fields`.
 
     diff_against names a foreign key by its field ("owner"); callers may list its column
@@ -77,14 +79,18 @@ def _changes(old, new, fields: list[str], labels: dict[str, str]) -> list[Change
     changed = {names[field] for field in delta.changed_fields}
     changed |= {names[f] for f in fixed if getattr(old, f) != getattr(new, f)}
     return [
-        Change(labels.get(name, name), _display(old, name), _display(new, name))
+        Change(labels.get(name, name), _display(old, name, unit), _display(new, name, unit))
         for name in fields
         if name in changed
     ]
 
 
 def change_log(
-    records: Iterable, fields: list[str], labels: dict[str, str], subject=lambda record: ""
+    records: Iterable,
+    fields: list[str],
+    labels: dict[str, str],
+    subject=lambda record: "",
+    unit: str = "",
 ) -> list[Entry]:
     """Entries newest first, from the history records of any number of objects.
 
@@ -103,7 +109,7 @@ def change_log(
             action = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
             changes = []
             if previous is not None and action == "changed":
-                changes = _changes(previous, record, fields, labels)
+                changes = _changes(previous, record, fields, labels, unit)
             if (
                 action == "changed"
                 and previous is not None

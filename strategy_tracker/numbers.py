@@ -3,7 +3,7 @@
 (templatetags/tracker.py) and a measure's status reason (measures/status.py) both read it, so
 a figure reads the same in a table and in the sentence that judges it."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 # Units written beside a figure in running text, not after it: "£1,234,567", "8.4%".
 _BEFORE = {"£": "£"}
@@ -40,3 +40,12 @@ def money_or_number(value: Decimal, unit: str) -> str:
     against target 8", "percentage points"): separated into thousands, and money always with
     its £, since "latest 1234567" hides that it is pounds."""
     return f"{_BEFORE[unit]}{number(value)}" if unit in _BEFORE else number(value)
+
+
+def two_places(value: float | None) -> str:
+    """An SPC mean or limit as Django's floatformat:2 writes it (half up, from the number's
+    shortest form), in thousands (1,563,000.00), at a tenth of its cost; None → ""."""
+    if value is None:
+        return ""
+    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{rounded + 0:,f}"  # + 0 turns -0.00 into 0.00, as floatformat does

@@ -26,3 +26,20 @@ def test_a_strategy_gives_its_documents_wording_of_its_period(client, board_memb
         "2013-04-01",
         "2016-03-31",
     )
+
+
+def test_a_measure_gives_its_baselines_and_targets_document_wording(client, board_member):
+    from tests.factories import make_measure, make_objective, make_priority
+
+    strategy = make_strategy(slug="plan")
+    make_measure(
+        make_objective(make_priority(strategy)),
+        code="VAC",
+        baseline_period=dt.date(2020, 3, 31),
+        baseline_period_text="2019/20",
+        target_date=dt.date(2028, 3, 31),
+        target_period_text="by 2027/28",
+    )
+    _, key = ApiToken.issue(board_member, "Power BI", days=1)
+    body = client.get("/api/v1/measures/VAC/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert (body["baseline_period_text"], body["target_period_text"]) == ("2019/20", "by 2027/28")

@@ -4,8 +4,6 @@ Django's template engine, its `floatformat` above all, was half the page's time
 (docs/performance.md). Every value a person entered is escaped here; numbers, dates and our
 own words are written as they are."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,6 +11,7 @@ from measures.charts import point_meaning
 from measures.models import Measure
 from measures.spc import SpcResult
 from strategy_tracker.escaping import esc
+from strategy_tracker.numbers import two_places
 from strategy_tracker.templatetags.tracker import number, short_day, tolerance, with_unit
 
 register = template.Library()
@@ -89,12 +88,3 @@ def spc_rows(result: SpcResult) -> SafeString:
             f"<td>{esc(meaning)}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped above
-
-
-def two_places(value: float | None) -> str:
-    """As Django's floatformat:2 writes it (half up, from the number's shortest form), at a
-    tenth of its cost."""
-    if value is None:
-        return ""
-    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{rounded + 0:f}"  # + 0 turns -0.00 into 0.00, as floatformat does

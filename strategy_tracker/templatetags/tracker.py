@@ -180,6 +180,7 @@ def own_wording(text: str) -> str:
 # The formatting itself lives in strategy_tracker/numbers.py, shared with status reasons.
 number = register.filter("number", numbers.number)
 with_unit = register.filter("with_unit", numbers.with_unit)
+two_places = register.filter("two_places", numbers.two_places)
 
 
 @register.filter
