@@ -16,12 +16,16 @@ from milestones.models import (
     Submission,
     SubmissionState,
     WaitingUpdateChanged,
+    form_words,
     update_words,
 )
 from strategy_tracker.people import display_name
 from strategy_tracker.visible_text import says_something
 
 RECORDED, SUBMITTED = "recorded", "submitted"
+# Sent as the update waiting for approval already says: left as it is, never withdrawn for a
+# copy (an approver deciding it would be refused, "replaced by a later update").
+LEFT_WAITING = "left waiting"
 # update()'s `waiting` for a caller that showed no page (a script): whatever waits is replaced.
 ANY_WAITING = object()
 
@@ -85,6 +89,14 @@ def update(
         shown = [waiting] if waiting else []
         if waiting is not ANY_WAITING and [s.pk for s in waiting_now] != shown:
             raise WaitingUpdateChanged(milestone.pk)
+        sent = form_words(status, commentary, forecast_date)
+        if (
+            waiting_now
+            and needs_approval(milestone)
+            and update_words(waiting_now[0]) == sent
+            and waiting_now[0].reason == reason  # for the same return, or none
+        ):
+            return LEFT_WAITING
         for earlier in waiting_now:
             earlier.state = SubmissionState.WITHDRAWN
             earlier._history_user = by

@@ -152,7 +152,12 @@ def milestone_update(request: HttpRequest, **address) -> HttpResponse:
             yours_status_label=dict(Milestone.Status.choices).get(data["status"], data["status"]),
         )
         return render(request, "milestones/milestone_detail.html", context, status=409)
-    if outcome == sign_off.SUBMITTED:
+    if outcome == sign_off.LEFT_WAITING:
+        messages.info(
+            request,
+            "This update is waiting for approval with these words already: nothing was changed.",
+        )
+    elif outcome == sign_off.SUBMITTED:
         messages.success(
             request,
             "Update submitted for approval: it counts, and the board sees it, once one of "

@@ -254,3 +254,17 @@ def test_an_update_waiting_when_its_strategy_closed_cannot_be_approved(
     assert Submission.objects.get().state == "submitted" and milestone.status != "at_risk"
     sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="Closed meanwhile.")
     assert Submission.objects.get().state == "returned"
+
+
+def test_the_same_words_again_leave_the_update_waiting_as_it_is(
+    milestone, programme_lead, approver
+):
+    """A milestone's page holds the waiting update's words: saved unchanged, it is left as
+    it is, not withdrawn for a copy of itself under an approver deciding it."""
+    _submit(milestone, programme_lead, commentary="Builders late.")
+    waiting = Submission.objects.get()
+
+    assert _submit(milestone, programme_lead, commentary="Builders late.") == sign_off.LEFT_WAITING
+    assert list(Submission.objects.values_list("pk", "state")) == [(waiting.pk, "submitted")]
+    sign_off.return_to_lead(waiting, by=approver, reason="Say which builders.")
+    assert Submission.objects.get().state == "returned"
