@@ -94,7 +94,10 @@ def update(
             waiting_now
             and needs_approval(milestone)
             and update_words(waiting_now[0]) == sent
-            and waiting_now[0].reason == reason  # for the same return, or none
+            # Still approvable (made against the milestone as it is), and for the same return
+            # (a page's resend names none, so it counts for the one it was sent for).
+            and waiting_now[0].base_version == expected_version
+            and reason in ("", waiting_now[0].reason)
         ):
             return LEFT_WAITING
         for earlier in waiting_now:

@@ -265,8 +265,12 @@ def _tick_labels(ticks: list[float]) -> list[str]:
     if max(map(len, plain), default=0) <= WIDEST_TICK:
         return plain
     millions = [t / 1_000_000 for t in ticks]
-    # The fewest decimals that give each gridline's value as it is (the ticks are round).
-    places = next((p for p in range(7) if all(abs(round(m, p) - m) < 1e-9 for m in millions)), 6)
+    # The fewest decimals that give each gridline's value as it is (the ticks are round); a
+    # gridline that needs more than four is not a round figure in millions ("10,000.5"), and
+    # keeps its own, if wider, label rather than share a rounded one with its neighbours.
+    places = next((p for p in range(5) if all(abs(round(m, p) - m) < 1e-9 for m in millions)), None)
+    if places is None:
+        return plain
     return [_in_millions(m, places) for m in millions]
 
 

@@ -335,7 +335,7 @@ def submit(rows: list[ReturnRow], posted, user, today: dt.date) -> list[ReturnRo
                 )
                 row.waiting_changed = False
             continue
-        if outcome == sign_off.SUBMITTED:
+        if outcome in (sign_off.SUBMITTED, sign_off.LEFT_WAITING):  # waiting for approval
             row.outcome = SUBMITTED
         else:
             row.outcome = SAVED if changed else CONFIRMED

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from milestones import sign_off
 from milestones.models import StaleMilestoneError, Submission
+from milestones.tests.posted_forms import form_as_posted
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone, make_objective, make_priority, make_strategy
 
@@ -268,3 +269,37 @@ def test_the_same_words_again_leave_the_update_waiting_as_it_is(
     assert list(Submission.objects.values_list("pk", "state")) == [(waiting.pk, "submitted")]
     sign_off.return_to_lead(waiting, by=approver, reason="Say which builders.")
     assert Submission.objects.get().state == "returned"
+
+
+# The milestone page's hint beside Save update, while an update waits or was returned.
+HINT = "saving it unchanged leaves that update waiting as it is"
+
+
+def test_a_returned_update_is_not_called_waiting(client, milestone, programme_lead, approver):
+    _submit(milestone, programme_lead, commentary="Builders late.")
+    sign_off.return_to_lead(Submission.objects.get(), by=approver, reason="Say which builders.")
+    client.force_login(programme_lead)
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    # Nothing waits for approval: the hint must not say the form holds a waiting update.
+    assert HINT not in page
+
+
+def test_saving_unchanged_over_an_update_sent_in_the_return_leaves_it_waiting(
+    client,
+    milestone,
+    programme_lead,
+    approver,
+):
+    """README: 'While an update waits for approval the form holds its words, and saving them
+    unchanged leaves that update waiting as it is ... never withdrawn for a copy of itself'."""
+    _submit(
+        milestone, programme_lead, commentary="Builders late.", reason="Quarterly return 2026/27 Q3"
+    )
+    waiting = Submission.objects.get()
+    client.force_login(programme_lead)
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert HINT in page
+    action = f"{milestone.get_absolute_url()}update/"
+    data = form_as_posted(page, action)
+    client.post(action, data)
+    assert list(Submission.objects.values_list("pk", "state")) == [(waiting.pk, "submitted")]

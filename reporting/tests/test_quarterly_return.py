@@ -4,13 +4,14 @@ strategies with an open period, updated or confirmed in one submit, each under i
 import pytest
 from django.utils import timezone
 
-from milestones.models import Milestone, MilestoneDelegate
+from milestones import sign_off
+from milestones.models import Milestone, MilestoneDelegate, Submission
 from objectives.models import Strategy
 from reporting import cycle
 from reporting.models import ReportingPeriod
 from reporting.quarters import Quarter
 from reporting.tests.helpers import return_as_shown, strategy_reporting
-from strategy_tracker.roles import PROGRAMME_LEAD
+from strategy_tracker.roles import APPROVER, BOARD_MEMBER, PROGRAMME_LEAD
 from tests.factories import make_milestone, make_objective
 
 pytestmark = pytest.mark.django_db
@@ -493,3 +494,72 @@ def test_the_summary_of_what_to_correct_links_to_the_field_and_says_what_is_wron
     assert f'<a href="#id_m{one.pk}-commentary">' in summary
     assert "Say why the milestone is at risk." in summary
     assert "<h2>1 milestone was not saved</h2>" in summary
+
+
+# An unchanged resend over a waiting update: left waiting only while it can be approved, and
+# the return says it is waiting, not updated.
+def test_ticking_confirm_over_the_leads_waiting_update_does_not_say_updated(
+    client,
+    programme_lead,
+    world,
+    make_user,
+):
+    one, *_ = world["milestones"]
+    strategy = one.objective.priority.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.add(make_user("approver", [BOARD_MEMBER, APPROVER]))
+    client.force_login(programme_lead)
+    assert (
+        client.post(
+            URL, _post_data({one: {"status": "at_risk", "commentary": "Mine."}})
+        ).status_code
+        == 302
+    )
+    page = client.get(URL)
+    data = return_as_shown(page) | {f"m{one.pk}-confirm": "on"}
+    response = client.post(URL, data, follow=True)
+    text = response.content.decode()
+    one.refresh_from_db()
+    assert one.status == "not_started"  # nothing counted
+    assert Submission.objects.filter(milestone=one, state="submitted").count() == 1
+    # The page must not claim the milestone was updated: it was not.
+    assert "1 milestone updated" not in text
+
+
+def test_an_unchanged_resend_after_the_milestone_changed_leaves_an_update_nobody_can_approve(
+    client,
+    programme_lead,
+    world,
+    make_user,
+):
+    one, *_ = world["milestones"]
+    strategy = one.objective.priority.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    approver = make_user("approver", [BOARD_MEMBER, APPROVER])
+    strategy.approvers.add(approver)
+    client.force_login(programme_lead)
+    assert (
+        client.post(
+            URL, _post_data({one: {"status": "at_risk", "commentary": "Mine."}})
+        ).status_code
+        == 302
+    )
+    one.refresh_from_db()
+    one.title = "Open the hub (renamed by an Admin)"
+    one.save()  # an Admin's edit: the version moves on
+    # The lead opens the milestone's page afresh and saves the waiting words unchanged.
+    sign_off.update(
+        one,
+        by=programme_lead,
+        expected_version=one.version,
+        status="at_risk",
+        commentary="Mine.",
+        forecast_date=None,
+        waiting=Submission.objects.get().pk,
+        reason=Submission.objects.get().reason,
+    )
+    waiting = Submission.objects.get(state="submitted")
+    # Sent against the milestone as it is now, the update must be approvable.
+    sign_off.approve(waiting, by=approver)
