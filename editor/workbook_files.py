@@ -37,6 +37,7 @@ from editor.columns import (
     Column,
 )
 from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
+from measures.exporting import ILLUSTRATIVE
 from measures.parsing import ascii_signs, read_two_ways
 
 README_SHEET = "Read me"
@@ -45,7 +46,6 @@ DRAWN_FROM = "Strategy Tracker: drawn from"  # the workbook's document property
 CSV_DRAWN_FROM = "Drawn from"
 # An items CSV of the illustrative example says so on every row, in a column the reader drops.
 CSV_ILLUSTRATIVE = "Illustrative"
-CSV_ILLUSTRATIVE_LABEL = "Illustrative data — not from a published document"
 MB = 1_000_000
 # The parts of a workbook, unpacked, may be at most this much (or 20 times the upload limit,
 # if smaller): a small zip can unpack to gigabytes, and openpyxl takes about 0.2 s and 15 MB
@@ -761,7 +761,7 @@ def write_csv(
     row), which the reader drops."""
     out = io.StringIO()
     writer = csv.writer(out)
-    extra = ([(CSV_ILLUSTRATIVE, CSV_ILLUSTRATIVE_LABEL)] if illustrative else []) + (
+    extra = ([(CSV_ILLUSTRATIVE, ILLUSTRATIVE)] if illustrative else []) + (
         [(CSV_DRAWN_FROM, drawn_from)] if drawn_from else []
     )
     last = [cell for _, cell in extra]

@@ -132,10 +132,14 @@ def earlier_closed(period: ReportingPeriod):
     )
 
 
+# Beside an illustrative strategy's title wherever it leaves the pages (a PDF, an e-mail).
+MADE_UP = " (illustrative data, not from a published document)"
+
+
 def pdf_title(context: dict) -> str:
     """The name in a report's PDF footer, on every page: a page taken out of the board
     papers still says when the strategy is made up."""
     title = f"Board report {context['period'].label}: {context['heading']['title']}"
     if context["heading"].get("illustrative"):
-        title += " (illustrative data, not from a published document)"
+        title += MADE_UP
     return title
