@@ -7,6 +7,7 @@ The Django admin's change forms are in test_forms_round_trip_admin.py.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -282,6 +283,44 @@ def test_assigning_milestones_in_bulk_leaves_nothing_ticked_and_resaving_changes
     form.get_by_role("button", name="Assign", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Tick at least one milestone.")
     expect(page.get_by_role("alert")).to_contain_text("Nothing was assigned")
+    assert differences(before, stored_rows()) == set()
+    assert history_counts() == histories
+
+
+def test_assigning_within_a_strategy_filter_keeps_the_filter_and_resaving_changes_nothing(
+    page: Page, live_server, sign_in, admin_user, programme_lead, objective
+):
+    other = make_objective(
+        make_priority(make_strategy(slug="thurrock", title="Thurrock plan"), number=1), number=1
+    )
+    ours = make_milestone(objective, title="Open the Lighthouse clinic", position=1)
+    theirs = make_milestone(other, title="Open the Grays hub", position=1)
+    sign_in(page, "admin")
+    page.goto(f"{live_server.url}/milestones/assign/")
+    filters = page.get_by_role("form", name="Filter milestones")
+    filters.get_by_label("Strategy").select_option(label="EPUT plan")
+    filters.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/milestones/assign/\?.*strategy=eput"))
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Assign", exact=True))
+    expect(form.get_by_role("checkbox")).to_have_count(1)
+    form.get_by_label("Open the Lighthouse clinic").check()
+    form.get_by_label("Owner").select_option(label="Lee Lead")
+    form.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Assigned 1 milestone to Lee Lead.")
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.owner, theirs.owner) == (programme_lead, None)
+
+    page.reload()
+    assert "strategy=eput" in page.url
+    expect(filters.get_by_label("Strategy")).to_have_value("eput")
+    expect(form.get_by_role("checkbox")).to_have_count(1)
+    expect(form.get_by_role("checkbox", checked=True)).to_have_count(0)
+
+    before, histories = stored_rows(), history_counts()
+    form.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was assigned")
+    assert "strategy=eput" in page.url
     assert differences(before, stored_rows()) == set()
     assert history_counts() == histories
 
