@@ -252,6 +252,10 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(organisation_id__in=organisations_where(user, ADMIN))
 
 
+# Beside an illustrative strategy's title wherever it leaves the pages (a PDF, an e-mail).
+MADE_UP = " (illustrative data, not from a published document)"
+
+
 class Strategy(BuiltInOneStep, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -349,6 +353,11 @@ class Strategy(BuiltInOneStep, models.Model):
 
     def get_absolute_url(self) -> str:
         return address("objectives:strategy_detail", self.slug)
+
+    @property
+    def labelled_title(self) -> str:
+        """The title as text leaving the pages gives it: the example says it is made up."""
+        return self.title + (MADE_UP if self.illustrative else "")
 
     @property
     def is_draft(self) -> bool:

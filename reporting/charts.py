@@ -262,7 +262,9 @@ def _tick_labels(ticks: list[float]) -> list[str]:
     """The axis labels as the site writes numbers, or in millions ("1.8m") where those are too
     wide, with as many decimals as it takes to tell each gridline from the next."""
     plain = [_num(t) for t in ticks]
-    if max(map(len, plain), default=0) <= WIDEST_TICK:
+    # Only a figure of a million or more is wide enough to write in millions: small ones
+    # ("0.000125") would all read "0m".
+    if max(map(len, plain), default=0) <= WIDEST_TICK or max(map(abs, ticks)) < 1_000_000:
         return plain
     millions = [t / 1_000_000 for t in ticks]
     # The fewest decimals that give each gridline's value as it is (the ticks are round); a

@@ -14,7 +14,6 @@ from milestones.models import Milestone
 from milestones.status import CLOSED
 from objectives.models import Strategy
 from reporting.models import PeriodState, ReportingPeriod
-from reporting.report import MADE_UP
 from reporting.returns import still_owed
 from strategy_tracker.dates import long_day
 from strategy_tracker.mailing import send_one
@@ -110,8 +109,7 @@ def reminder(person, periods: dict, today: dt.date) -> tuple[str, str]:
             when = f"due by {long_day(period.closes_on)}"
         lines = "\n".join(f"  - {m.title}" for m in milestones)
         # The illustrative example's milestones are made up, in an e-mail as on every page.
-        title = period.strategy.title + (MADE_UP if period.strategy.illustrative else "")
-        parts.append(f"{title}, {period.label} ({when}):\n{lines}")
+        parts.append(f"{period.strategy.labelled_title}, {period.label} ({when}):\n{lines}")
     subject = (
         f"{'Late: ' if late else ''}quarterly return for {first.label}: {total} "
         f"milestone{'s' if total != 1 else ''} to update by {long_day(first.closes_on)}"

@@ -4,6 +4,7 @@ quarter, and every milestone."""
 
 from dataclasses import dataclass, field
 
+from objectives.models import MADE_UP
 from reporting import changes, structure_changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
 from reporting.risk_snapshots import risk_report
@@ -130,10 +131,6 @@ def earlier_closed(period: ReportingPeriod):
         .before(period.financial_quarter)
         .order_by("-year", "-quarter")
     )
-
-
-# Beside an illustrative strategy's title wherever it leaves the pages (a PDF, an e-mail).
-MADE_UP = " (illustrative data, not from a published document)"
 
 
 def pdf_title(context: dict) -> str:

@@ -57,3 +57,17 @@ def test_each_milestone_in_the_email_names_its_strategy(milestone, programme_lea
     (message,) = mail.outbox
     strategy = milestone.objective.priority.strategy
     assert f"- {milestone.title} ({strategy.title}): " in message.body
+
+
+def test_the_illustrative_examples_milestones_are_labelled_in_the_email(milestone, programme_lead):
+    """The README said so; only the quarterly return's reminder did."""
+    programme_lead.email = "lee.lead@example.nhs.uk"
+    programme_lead.save()
+    strategy = milestone.objective.priority.strategy
+    type(strategy).objects.filter(pk=strategy.pk).update(illustrative=True)
+    _run()
+    (message,) = mail.outbox
+    assert (
+        f"- {milestone.title} ({strategy.title} (illustrative data, not from a published "
+        "document)): " in message.body
+    ), message.body

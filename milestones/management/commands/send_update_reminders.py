@@ -39,7 +39,7 @@ class Command(BaseCommand):
             if list_only or not owner.email:
                 continue
             lines = "\n".join(
-                f"- {m.title} ({m.objective.priority.strategy.title}): "
+                f"- {m.title} ({m.objective.priority.strategy.labelled_title}): "
                 f"{settings.SITE_URL}{m.get_absolute_url()}"
                 for m in owned
             )
