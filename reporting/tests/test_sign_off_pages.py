@@ -355,3 +355,30 @@ def test_a_reason_typed_for_an_update_decided_meanwhile_is_shown_back_to_copy(
     assert "Nothing was changed" in page and "What you typed is here to copy" in page
     assert "Which month?<br>The forecast and the words disagree." in page
     assert Submission.objects.get().state == "approved"
+
+
+def test_each_waiting_update_shows_its_milestones_due_date_in_the_documents_words(
+    client, programme_lead, approver, milestone
+):
+    milestone.due_date, milestone.due_text = dt.date(2024, 3, 31), "in Year 1"
+    milestone.save()
+    by_month = make_milestone(
+        milestone.objective,
+        title="Hire the team",
+        owner=programme_lead,
+        due_date=dt.date(2013, 9, 30),
+        due_text="Sept 2013",
+    )
+    undated = make_milestone(milestone.objective, title="Agree the plan", owner=programme_lead)
+    client.force_login(programme_lead)
+    for m in (milestone, by_month, undated):
+        assert _update(client, m).status_code == 302
+    client.force_login(approver)
+    page = client.get("/milestones/approvals/").content.decode()
+    by_title = {
+        s.milestone.title: page.split(f'id="submission-{s.pk}"')[1].split("</section>")[0]
+        for s in Submission.objects.select_related("milestone")
+    }
+    assert "Due 31 Mar 2024 (“in Year 1”)" in by_title["Open the hub"]
+    assert "Due Sept 2013" in by_title["Hire the team"]
+    assert "No due date" in by_title["Agree the plan"]
