@@ -10,6 +10,8 @@ from milestones import sign_off
 from milestones.models import Submission, SubmissionState
 from objectives.models import Strategy
 from reporting.forms import ReturnUpdateForm
+from strategy_tracker.forms import normalise_line_breaks
+from strategy_tracker.people import as_id
 from strategy_tracker.visible_text import printable
 
 
@@ -31,22 +33,61 @@ def _awaiting(user):
     )
 
 
+# The reasons an approver typed on the page for updates other than the one acted on, kept in
+# their session for the page drawn next: a redirect after a click would otherwise blank every
+# other box. Each post from the page replaces them with what it sent.
+TYPED_REASONS = "approvals_typed_reasons"
+
+
+def _keep_typed(request: HttpRequest, acted_on: int | None = None) -> None:
+    """Keep the reasons the page sent (each section names its update in `shown`), but for the
+    update `acted_on`: decided now, or its reason shown back beside the refusal."""
+    ids = {as_id(value) for value in request.POST.getlist("shown")} - {None, acted_on}
+    typed = {}
+    for pk in _for_approver(request.user).filter(pk__in=ids).values_list("pk", flat=True):
+        box = ReturnUpdateForm(submission=pk).add_prefix("reason")
+        text = normalise_line_breaks(request.POST.get(box, ""))
+        if text.strip():
+            typed[str(pk)] = text
+    request.session[TYPED_REASONS] = typed
+
+
 def _approvals_page(request, forms=None, refusal="", status=200, typed=()) -> HttpResponse:
     """`typed`: what the approver typed for an update that could not be returned, as (label,
-    text) pairs to show back beside the refusal (the update is no longer listed)."""
+    text) pairs to show back beside the refusal (the update is no longer listed). Every other
+    box holds what was typed in it before the last click (_keep_typed)."""
     forms = forms or {}
+    kept = request.session.get(TYPED_REASONS, {})
     rows = [
         {
             "submission": s,
             "milestone": s.milestone,
             "own": s.submitted_by_id == request.user.pk,
             "stale": s.base_version != s.milestone.version,
-            "form": forms.get(s.pk) or ReturnUpdateForm(auto_id=f"return-{s.pk}-%s"),
+            "form": forms.get(s.pk)
+            or ReturnUpdateForm(submission=s.pk, initial={"reason": kept.get(str(s.pk), "")}),
         }
         for s in _awaiting(request.user)
     ]
-    context = {"rows": rows, "refusal": refusal, "typed": typed}
+    decided = _decided_meanwhile(request, kept, {row["submission"].pk for row in rows})
+    context = {"rows": rows, "refusal": refusal, "typed": typed, "decided_meanwhile": decided}
     return render(request, "reporting/approvals.html", context, status=status)
+
+
+def _decided_meanwhile(request, kept: dict[str, str], listed: set[int]) -> list[tuple[str, str]]:
+    """Reasons kept for updates no longer waiting (another approver decided them since the
+    page was drawn), as (label, text) pairs to copy: shown once, then let go."""
+    gone = {int(pk) for pk in kept} - listed
+    if not gone:
+        return []
+    request.session[TYPED_REASONS] = {pk: text for pk, text in kept.items() if int(pk) in listed}
+    return [
+        (
+            f"Reason typed for “{s.milestone.title}” ({s.get_state_display().lower()})",
+            kept[str(s.pk)],
+        )
+        for s in _for_approver(request.user).filter(pk__in=gone).order_by("submitted_at", "id")
+    ]
 
 
 @require_GET
@@ -67,7 +108,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sign_off.approve(submission, by=request.user)
     except sign_off.SignOffRefused as refusal:
+        _keep_typed(request)
         return _approvals_page(request, refusal=str(refusal), status=409)
+    _keep_typed(request, acted_on=pk)
     messages.success(request, f"Approved: “{submission.milestone.title}” now shows the update.")
     return redirect("reporting:approvals")
 
@@ -75,9 +118,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_update(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
-    form = ReturnUpdateForm(request.POST, auto_id=f"return-{pk}-%s")
+    form = ReturnUpdateForm(request.POST, submission=pk)
     if not form.is_valid():
+        _keep_typed(request)
         return _approvals_page(request, forms={submission.pk: form}, status=400)
+    _keep_typed(request, acted_on=pk)
     try:
         sign_off.return_to_lead(submission, by=request.user, reason=form.cleaned_data["reason"])
     except sign_off.SignOffRefused as refusal:

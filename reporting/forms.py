@@ -118,6 +118,12 @@ class ReturnUpdateForm(forms.Form):
         error_messages={"required": "Say why the update is returned: the lead sees your reason."},
     )
 
+    def __init__(self, *args, submission: int, **kwargs) -> None:
+        # The approvals page is one form, so each update's box is named by its update
+        # ("return-7-reason", its id too): a click on one update's button sends the reasons
+        # typed for the others, to be shown back rather than lost.
+        super().__init__(*args, prefix=f"return-{submission}", auto_id="%s", **kwargs)
+
 
 def approver_label(user, eligible: set[int]) -> str:
     """A named approver, saying so if they can no longer approve (switched off, or no longer

@@ -119,7 +119,9 @@ def test_an_approver_losing_the_role_keeps_the_reason_they_typed(client, world):
     client.force_login(approver)
     assert client.get(reverse("reporting:approvals")).status_code == 200
     Membership.objects.filter(user=approver, role=APPROVER).delete()
-    response = client.post(reverse("reporting:return", args=[submission.pk]), {"reason": TYPED})
+    response = client.post(
+        reverse("reporting:return", args=[submission.pk]), {f"return-{submission.pk}-reason": TYPED}
+    )
     assert Submission.objects.get(pk=submission.pk).state == "submitted"
     assert TYPED in response.content.decode(), response.status_code
 

@@ -468,7 +468,7 @@ def world(module_transaction):
             "closes_on": "2025-01-21",
         },
         "reporting:period_dates": {"opens_on": "2024-09-20", "closes_on": "2024-10-25"},
-        "reporting:return": {"reason": "Forged"},
+        "reporting:return": {f"return-{submission.pk}-reason": "Forged"},
         "reporting:packs": {"quarter": "2024/25 Q1", "periods": [closed.pk]},
         "reporting:sign_off": {
             "requires_approval": "on",

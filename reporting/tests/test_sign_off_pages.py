@@ -64,12 +64,17 @@ def test_a_returned_update_shows_the_reason_and_the_leads_words_to_send_again(
     _update(client, milestone, commentary="Builders late, maybe.")
     submission = Submission.objects.get()
     client.force_login(approver)
-    empty = client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": ""})
+    empty = client.post(
+        f"/milestones/approvals/{submission.pk}/return/", {f"return-{submission.pk}-reason": ""}
+    )
     assert empty.status_code == 400 and "Say why the update is returned" in empty.content.decode()
     # Said at the form's top, where the focus lands, and linked to the box to fill in.
     summary = empty.content.decode().split('<div class="error-summary" role="alert">')[1]
     assert f'<a href="#return-{submission.pk}-reason">' in summary.split("</div>")[0]
-    client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": "Which month?"})
+    client.post(
+        f"/milestones/approvals/{submission.pk}/return/",
+        {f"return-{submission.pk}-reason": "Which month?"},
+    )
     client.force_login(programme_lead)
     response = client.get(milestone.get_absolute_url())
     assert "“Which month?”" in response.content.decode()
@@ -327,7 +332,7 @@ def test_a_return_sent_as_shown_leaves_an_update_returned_since_with_its_reason(
     assert _update(client, milestone, commentary="Delegate: trainer off.").status_code == 302
     client.force_login(approver)
     submission = Submission.objects.get()
-    reason = {"reason": "Give the date recruitment finished."}
+    reason = {f"return-{submission.pk}-reason": "Give the date recruitment finished."}
     client.post(f"/milestones/approvals/{submission.pk}/return/", reason)
     assert Submission.objects.get().state == "returned"
 
@@ -349,7 +354,9 @@ def test_a_reason_typed_for_an_update_decided_meanwhile_is_shown_back_to_copy(
 
     client.force_login(approver)
     reason = "Which month?\nThe forecast and the words disagree."
-    response = client.post(f"/milestones/approvals/{submission.pk}/return/", {"reason": reason})
+    response = client.post(
+        f"/milestones/approvals/{submission.pk}/return/", {f"return-{submission.pk}-reason": reason}
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "Nothing was changed" in page and "What you typed is here to copy" in page
@@ -382,3 +389,90 @@ def test_each_waiting_update_shows_its_milestones_due_date_in_the_documents_word
     assert "Due 31 Mar 2024 (“in Year 1”)" in by_title["Open the hub"]
     assert "Due Sept 2013" in by_title["Hire the team"]
     assert "No due date" in by_title["Agree the plan"]
+
+
+def _two_waiting(client, programme_lead, milestone):
+    """The fixture's milestone and a second, each with an update waiting: their submissions."""
+    team = make_milestone(milestone.objective, title="Hire the team", owner=programme_lead)
+    client.force_login(programme_lead)
+    for m in (milestone, team):
+        assert _update(client, m).status_code == 302
+    return Submission.objects.get(milestone=milestone), Submission.objects.get(milestone=team)
+
+
+def _page_sent(*submissions, **reasons) -> dict:
+    """What the approvals page sends: every update it shows, and each box (`reasons` by
+    submission id as "s<pk>")."""
+    data = {"shown": [s.pk for s in submissions]}
+    for s in submissions:
+        data[f"return-{s.pk}-reason"] = reasons.get(f"s{s.pk}", "")
+    return data
+
+
+def test_a_reason_typed_for_another_update_comes_back_after_acting_on_one(
+    client, programme_lead, approver, milestone
+):
+    hub, team = _two_waiting(client, programme_lead, milestone)
+    client.force_login(approver)
+    typed = "Which month?\nThe forecast and the words disagree."
+    sent = _page_sent(hub, team, **{f"s{hub.pk}": typed})
+    assert client.post(f"/milestones/approvals/{team.pk}/approve/", sent).status_code == 302
+    page = client.get("/milestones/approvals/")
+    (row,) = page.context["rows"]
+    assert row["submission"] == hub and row["form"]["reason"].value() == typed
+    assert "The forecast and the words disagree.</textarea>" in page.content.decode()
+    assert client.get("/milestones/approvals/").context["rows"][0]["form"]["reason"].value() == (
+        typed  # a reload keeps it too
+    )
+    # Acting on it then works as before, and its box is not kept once it is decided.
+    again = client.post(
+        f"/milestones/approvals/{hub.pk}/return/", _page_sent(hub, **{f"s{hub.pk}": typed})
+    )
+    assert again.status_code == 302
+    hub.refresh_from_db()
+    assert (hub.state, hub.return_reason) == ("returned", typed)
+    assert client.session["approvals_typed_reasons"] == {}
+
+
+def test_a_reason_typed_for_another_update_comes_back_when_a_return_is_refused_or_sent(
+    client, programme_lead, approver, milestone
+):
+    hub, team = _two_waiting(client, programme_lead, milestone)
+    client.force_login(approver)
+    sent = _page_sent(hub, team, **{f"s{hub.pk}": "Which month?"})
+    empty = client.post(f"/milestones/approvals/{team.pk}/return/", sent)
+    assert empty.status_code == 400
+    forms = {row["submission"].pk: row["form"] for row in empty.context["rows"]}
+    assert forms[team.pk].errors and forms[hub.pk]["reason"].value() == "Which month?"
+    sent[f"return-{team.pk}-reason"] = "Name the supplier."
+    assert client.post(f"/milestones/approvals/{team.pk}/return/", sent).status_code == 302
+    team.refresh_from_db()
+    assert (team.state, team.return_reason) == ("returned", "Name the supplier.")
+    (row,) = client.get("/milestones/approvals/").context["rows"]
+    assert row["form"]["reason"].value() == "Which month?"
+    # A box sent cleared keeps nothing for it, though the click was refused (that update was
+    # returned already); ids not of this page's updates are passed over.
+    bogus = _page_sent(hub) | {"shown": [hub.pk, "x", "99999999999999999999", team.pk]}
+    client.post(f"/milestones/approvals/{team.pk}/approve/", bogus)
+    (row,) = client.get("/milestones/approvals/").context["rows"]
+    assert row["form"]["reason"].value() == ""
+
+
+def test_a_reason_typed_for_an_update_decided_by_another_approver_meanwhile_is_shown_once(
+    client, programme_lead, approver, milestone, make_user
+):
+    hub, team = _two_waiting(client, programme_lead, milestone)
+    other = make_user("other", [BOARD_MEMBER, APPROVER])
+    milestone.objective.priority.strategy.approvers.add(other)
+    client.force_login(other)
+    assert client.post(f"/milestones/approvals/{hub.pk}/approve/").status_code == 302
+
+    client.force_login(approver)
+    sent = _page_sent(hub, team, **{f"s{hub.pk}": "Which month?"})
+    assert client.post(f"/milestones/approvals/{team.pk}/approve/", sent).status_code == 302
+    page = client.get("/milestones/approvals/")
+    assert page.context["decided_meanwhile"] == [
+        ("Reason typed for “Open the hub” (approved)", "Which month?")
+    ]
+    assert "Decided while you had the page open" in page.content.decode()
+    assert client.get("/milestones/approvals/").context["decided_meanwhile"] == []

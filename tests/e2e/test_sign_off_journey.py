@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from milestones.models import Milestone
+from milestones import sign_off
+from milestones.models import Milestone, Submission
 from reporting.quarters import Quarter
 from reporting.tests.helpers import strategy_reporting
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
@@ -77,3 +78,49 @@ def test_sign_off_from_setting_to_approval(
     row = page.locator(f"#m{hub.pk}")
     expect(row).to_contain_text("“Which month will it open?”")
     expect(row.get_by_label("Commentary")).to_have_value("The builders are late.")
+
+
+def test_a_reason_typed_for_one_update_survives_acting_on_another(
+    page: Page, live_server, sign_in, programme_lead, make_user
+):
+    approver = make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
+    _, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
+    objective.priority.strategy.requires_approval = True
+    objective.priority.strategy.save()
+    objective.priority.strategy.approvers.add(approver)
+    hub = make_milestone(objective, title="Open the hub", owner=programme_lead, position=1)
+    team = make_milestone(objective, title="Hire the team", owner=programme_lead, position=2)
+    for m, words in ((hub, "The builders are late."), (team, "Interviews booked.")):
+        sign_off.update(
+            m,
+            by=programme_lead,
+            expected_version=m.version,
+            status="at_risk",
+            commentary=words,
+            forecast_date=None,
+            waiting=None,
+        )
+
+    sign_in(page, "approver")
+    page.goto(f"{live_server.url}/milestones/approvals/")
+    sections = page.locator("section.approval")
+    reason = "Which month will it open?\nThe forecast says June."
+    sections.filter(has_text="Open the hub").get_by_label("Reason for returning it").fill(reason)
+    sections.filter(has_text="Hire the team").get_by_role(
+        "button", name="Approve this update"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("Approved")
+    assert Milestone.objects.get(pk=team.pk).commentary == "Interviews booked."
+    expect(sections).to_have_count(1)
+    hub_section = sections.filter(has_text="Open the hub")
+    expect(hub_section.get_by_label("Reason for returning it")).to_have_value(reason)
+    page.reload()
+    expect(hub_section.get_by_label("Reason for returning it")).to_have_value(reason)
+    assert serious_accessibility_violations(page) == []
+
+    hub_section.get_by_role("button", name="Return it to the lead").click()
+    expect(page.get_by_role("status")).to_contain_text("Returned to the lead")
+    expect(page.get_by_text("No update is awaiting your approval.")).to_be_visible()
+    (returned,) = Submission.objects.filter(milestone=hub)
+    assert (returned.state, returned.return_reason) == ("returned", reason)
+    assert Milestone.objects.get(pk=hub.pk).commentary == ""
