@@ -57,7 +57,7 @@ from measures.parsing import (
     quoted,
     shortened,
 )
-from measures.periods import KIND_WORDS, POOLED, kind_of_gap, kind_of_text
+from measures.periods import POOLED, a_kind, kind_of_gap, kind_of_text
 from objectives.models import Organisation, Strategy
 
 BATCH_ROWS = 2000  # checked, looked up and written together
@@ -717,7 +717,7 @@ def _another_period(wording: str | None, stored: str, stored_kind: str | None = 
     named = (
         f"A figure for {quoted(stored)}"
         if stored
-        else f"A {KIND_WORDS[stored_kind]} figure, given by its period end alone,"
+        else f"{a_kind(stored_kind).capitalize()} figure, given by its period end alone,"
     )
     return (
         f"{named} is stored for the same period end; {quoted(wording)} is "

@@ -140,6 +140,20 @@ def pooled_first_year(text: str) -> int | None:
     return int(match["first"]) if match else None
 
 
+def pooled_span(text: str) -> tuple[int, bool] | None:
+    """How many years pooled years span, and whether they are financial years: "2018-20"
+    (3, False), "2019/20 - 2021/22" (3, True). A rate pooled over five years and one over three,
+    or over calendar and financial years, are figures of two periods, never one series."""
+    text = text.strip()
+    if match := _POOLED_FINANCIAL.fullmatch(text):
+        first = int(match["first"])
+        return later_year(first, match["last"]) - first + 1, True
+    if match := _POOLED_CALENDAR.fullmatch(text):
+        first = int(match["first"])
+        return later_year(first, match["last"]) - first + 1, False
+    return None
+
+
 def _year_end(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from measures.parsing import ParseError, pooled_end
+from measures.parsing import ParseError, pooled_end, pooled_span
 from strategy_tracker.dates import long_day, month_year
 
 WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
@@ -156,7 +156,7 @@ def one_period_type(values: list[tuple[dt.date, Decimal, str]]) -> Series:
     is not in the run. Values with no regular spacing at all are charted as they are."""
     values = sorted(values)
     kinds = [kind_of_text(text) for _, _, text in values]
-    if POOLED in kinds and any(kind != POOLED for kind in kinds):
+    if POOLED in kinds and len(_families(values, kinds)) > 1:
         return _pooled_apart(values, kinds)
     gaps = [kind_of_gap(a[0], b[0]) for a, b in zip(values, values[1:], strict=False)]
     if POOLED in kinds:
@@ -218,39 +218,63 @@ def _latest_run_kind(gaps: list[str | None], points: int = 3) -> str | None:
     return kind if run + 1 >= points else None
 
 
+def _families(values: list[tuple[dt.date, Decimal, str]], kinds: list) -> dict:
+    """The values by family, each family's in date order: the figures of each span of years
+    pooled ("2018-20" and "2019-21" one family, "2017-21" another, "2019/20 - 2021/22" a
+    third), and every other figure together (their run is found by their spacing)."""
+    families = {}
+    for value, kind in zip(values, kinds, strict=True):
+        key = pooled_span(value[2]) if kind == POOLED else None
+        families.setdefault(key, []).append(value)
+    return families
+
+
 def _pooled_apart(values: list[tuple[dt.date, Decimal, str]], kinds: list) -> Series:
-    """Figures of years pooled and the others never join one run, and neither breaks the
-    other's (a "2020-22" between 2021/22 and 2022/23 is no break in the yearly run): each
-    family's run is found on its own, and the chart takes the one of three or more points that
-    ends latest (else the longer), the other family's figures left out, each saying why."""
-    pooled = [v for v, kind in zip(values, kinds, strict=True) if kind == POOLED]
-    others = [v for v, kind in zip(values, kinds, strict=True) if kind != POOLED]
-    series = one_period_type(pooled), one_period_type(others)
-    runs = [
-        (run, rest, other.kind)
-        for run, rest, other in ((series[0], others, series[1]), (series[1], pooled, series[0]))
-        if run.kind is not None
-    ]
+    """Figures of years pooled and the others never join one run, nor do pooled figures of
+    another span, and none breaks another's run (a "2020-22" between 2021/22 and 2022/23 is no
+    break in the yearly run): each family's run is found on its own, and the chart takes the
+    one of three or more points that ends latest (else the longer), the other families'
+    figures left out, each saying why."""
+    families = _families(values, kinds)
+    series = {key: one_period_type(family) for key, family in families.items()}
+    runs = [(key, run) for key, run in series.items() if run.kind is not None]
     if not runs:
         return _everything(values)
-    run, rest, rest_kind = max(
-        runs, key=lambda r: (len(r[0].points) >= 3, r[0].points[-1][0], len(r[0].points))
+    charted, run = max(
+        runs, key=lambda r: (len(r[1].points) >= 3, r[1].points[-1][0], len(r[1].points))
     )
-    # The other family's figures are of another period, wherever they fall: never "before a
+    # The other families' figures are of another period, wherever they fall: never "before a
     # break" or "after the run" of a series they were never part of.
     left_out = run.left_out + [
-        LeftOut(d, v, text, _other_period(kind_of_text(text) or rest_kind, run.kind))
-        for d, v, text in rest
+        LeftOut(d, v, text, _another_family(key, series[key].kind, text, charted, run.kind))
+        for key, family in families.items()
+        if key != charted
+        for d, v, text in family
     ]
     return Series(run.kind, run.points, sorted(left_out, key=lambda v: v.period_end))
+
+
+def _another_family(key, kind: str | None, text: str, charted, charted_kind: str) -> str:
+    if key is not None and charted is not None:  # both pooled, over other spans
+        return f"a figure of {_pooled_words(key)}, not {_pooled_words(charted)}"
+    return _other_period(kind_of_text(text) or kind, charted_kind)
+
+
+def _pooled_words(span: tuple[int, bool]) -> str:
+    years, financial = span
+    return f"{years} {'financial' if financial else 'calendar'} years pooled"
 
 
 def _other_period(kind: str | None, charted: str) -> str:
     if kind is None or kind == charted:
         return f"a figure of another period, not {KIND_WORDS[charted]}"
+    return f"{a_kind(kind)} figure, not {KIND_WORDS[charted]}"
+
+
+def a_kind(kind: str) -> str:
+    """ "an annual", "a one-off", "a pooled": a period type's words after an article."""
     words = KIND_WORDS[kind]
-    article = "an" if words == "annual" else "a"  # "a one-off", "a pooled"
-    return f"{article} {words} figure, not {KIND_WORDS[charted]}"
+    return f"{'an' if words == 'annual' else 'a'} {words}"
 
 
 def _everything(values: list[tuple[dt.date, Decimal, str]]) -> Series:

@@ -44,3 +44,16 @@ def test_a_years_wording_for_a_measures_only_figure_is_a_change_of_its_wording(c
     preview, _ = _import(client, "measure_code,period,value\nSUI,2024,2.5\n")
 
     assert "another period ending that day" not in preview
+
+
+def test_a_quarter_over_an_unworded_years_figure_names_it_an_annual_one(client, admin_user):
+    _, measure = _suicides()
+    for year, value in ((2023, "2.1"), (2024, "2.3"), (2025, "2.5")):
+        _value(measure, dt.date(year, 3, 31), "", value)
+    client.force_login(admin_user)
+
+    preview, _ = _import(client, "measure_code,period,value\nSUI,2024/25 Q4,2.5\n")
+
+    assert "An annual figure, given by its period end alone, is stored" in preview, preview[
+        preview.find("Preview") :
+    ][:600]
