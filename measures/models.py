@@ -672,6 +672,14 @@ class MeasureValue(models.Model):
     def get_absolute_url(self) -> str:
         return self.measure.get_absolute_url() + f"#value-{self.period_end.isoformat()}"
 
+    def clean(self) -> None:
+        # The figures import reads both from one cell; a strategy file or the admin gives
+        # them apart, and pages would name this figure by another period's words.
+        if self.period_end and (
+            why := periods.wording_disagrees(self.period_text, self.period_end)
+        ):
+            raise ValidationError({"period_text": why})
+
 
 class MeasureReading(BuiltInOneStep, models.Model):
     """A measure's SPC reading as of its values, stored so a dashboard need not read every

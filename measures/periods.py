@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from measures.parsing import ParseError, pooled_end, pooled_span
+from measures.parsing import ParseError, period_words_date, pooled_end, pooled_span
 from strategy_tracker.dates import long_day, month_year
 
 WEEK, MONTH, QUARTER, YEAR, OTHER = "week", "month", "quarter", "year", "other"
@@ -94,6 +94,24 @@ def period_words(end: dt.date | None, text: str = "") -> str:
     if end is None:
         return ""
     return own_wording(text) or month_year(end)
+
+
+def wording_disagrees(text: str, end: dt.date) -> str:
+    """Why a figure's wording names another period than the one its date ends ("2020-22" on
+    30 June 2024); "" where it names this one, or names no period the import reads (a
+    document's "April 2021 onwards"). Any path storing both, as the figures import does."""
+    if kind_of_text(text or "") not in (QUARTER, YEAR, POOLED):
+        return ""
+    try:
+        named = period_words_date(text)
+    except ParseError:
+        return ""
+    if named == end:
+        return ""
+    return (
+        f"“{text.strip()}” ends on {long_day(named)}, not on this figure's period end, "
+        f"{long_day(end)}: correct one or the other, or leave the wording empty."
+    )
 
 
 def _is_pooled(text: str) -> bool:
