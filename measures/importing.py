@@ -115,6 +115,7 @@ class RowOutcome:
     period_end: str
     old_value: Decimal | None = None
     new_value: Decimal | None = None
+    unit: str = ""  # its measure's, for the preview's figures ("" for a code not known)
     # Each text column's cell as the file has it (the first SHOWN_TEXT_CHARS), so odd text shows.
     texts: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
@@ -139,6 +140,9 @@ class ImportReport:
     )
     # Codes the file names of the illustrative example strategy's measures, which are made up.
     illustrative_codes: list[str] = field(default_factory=list)
+    # Each known code's unit (as the checks read it, in capitals), read once per measure, so
+    # a listed row's figures are written with it without a look-up per row.
+    units: dict[str, str] = field(default_factory=dict)
     restated: int = 0  # updates that restate a figure (`restates`)
     # Rows naming a measure and nothing else, as the template writes every measure's: left out.
     left_blank: int = 0
@@ -236,6 +240,7 @@ class ImportReport:
                 period_end=shortened(period),
                 old_value=old,
                 new_value=new,
+                unit=self.units.get(code.strip().upper(), ""),
                 texts={
                     c.name: shortened(unneutralise(cells.get(c.name, "")), SHOWN_TEXT_CHARS)
                     for c in TEXT_COLUMNS
@@ -813,6 +818,7 @@ def _run(batch: ImportBatch, *, today: dt.date, by, stamp: Stamp | None = None) 
     with_values = _measures_with_values(scan, measures)
     report = ImportReport(parsed)
     report.illustrative_codes = sorted(code for code, m in measures.items() if m.illustrative)
+    report.units = {code: m.unit for code, m in measures.items()}
     report.left_blank = scan.left_blank
     if scan.kept is not None:
         rows = iter(scan.kept)

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from measures.importing import ImportReport, RowOutcome
 from strategy_tracker.escaping import esc
-from strategy_tracker.templatetags.tracker import number
+from strategy_tracker.numbers import number, with_unit
 
 register = template.Library()
 
@@ -32,8 +32,16 @@ def _row(row: RowOutcome) -> str:
         f'      <td class="num">{row.line}</td><td>{esc(row.measure_code)}</td>'
         f"<td>{esc(row.period_end)}</td>\n"
         f"      <td><strong>{outcome}</strong></td>\n"
-        f'      <td class="num">{number(row.old_value)}</td>'
-        f'<td class="num">{number(row.new_value)}</td>\n'
+        f'      <td class="num">{_figure(row.old_value, row.unit)}</td>'
+        f'<td class="num">{_figure(row.new_value, row.unit)}</td>\n'
         f"      {texts}\n"
         f"      <td>{messages}</td>\n    </tr>"
     )
+
+
+def _figure(value, unit: str) -> str:
+    """A figure as every page writes it, with its measure's unit (£1,234,567, 8.4%, 12 days);
+    an empty cell for none (a new figure has nothing reported), and bare for a code not known."""
+    if value is None:
+        return ""
+    return with_unit(value, unit) if unit else number(value)
