@@ -252,6 +252,11 @@ def close_period(period: ReportingPeriod, by, today: dt.date | None = None) -> R
             "organisation": strategy.organisation.name,
             "illustrative": strategy.illustrative,
             "closed_by": display_name(by) if by else "",
+            "period": [
+                strategy.period_start.isoformat(),
+                strategy.period_end.isoformat(),
+                strategy.period_text,
+            ],
         }
         snapshots.take(period)
         structure_changes.keep(period)

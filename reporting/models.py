@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,14 @@ from risks.scoring import Scored
 from strategy_tracker.people import display_name
 from strategy_tracker.rows import BuiltInOneStep, JSONObjectField
 from strategy_tracker.status import Rag, RollUp, Status
+
+
+class StrategyPeriod(NamedTuple):
+    """A strategy's period as the `strategy_period` filter reads it: a report's, as at close."""
+
+    period_start: dt.date
+    period_end: dt.date
+    period_text: str
 
 
 class PeriodState(models.TextChoices):
@@ -153,11 +162,19 @@ class ReportingPeriod(models.Model):
             closer = kept["closed_by"]
         else:
             closer = display_name(self.closed_by) if self.closed_by_id else ""
+        if "period" in kept:  # as at close: a strategy re-dated since leaves the report be
+            start, end, text = kept["period"]
+            period = StrategyPeriod(dt.date.fromisoformat(start), dt.date.fromisoformat(end), text)
+        else:
+            period = StrategyPeriod(
+                strategy.period_start, strategy.period_end, strategy.period_text
+            )
         return {
             "title": kept.get("title", strategy.title),
             "organisation": {"name": organisation},
             "illustrative": kept.get("illustrative", strategy.illustrative),
             "closed_by": closer,
+            "period": period,
         }
 
     def is_late(self, today: dt.date) -> bool:
