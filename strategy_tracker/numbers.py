@@ -1,12 +1,12 @@
 """Figures in words, as every page and every status reason writes them: 1,182, 23.2,
-£1,234,567, 8.4%. Pure Python: the templates' `number` and `with_unit` filters
+£1,234,567, £2,395,500.50, 8.4%. Pure Python: the templates' `number` and `with_unit` filters
 (templatetags/tracker.py) and a measure's status reason (measures/status.py) both read it, so
-a figure reads the same in a table and in the sentence that judges it."""
+a figure reads the same in a table and in the sentence that judges it. Exports write raw
+numbers, never these, so a file read back gives the figure stored."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# Units written beside a figure in running text, not after it: "£1,234,567", "8.4%".
-_BEFORE = {"£": "£"}
+MONEY = "£"  # the one unit written before its figure: "£1,234,567"
 _BARE = ("count", "number", "ratio", "score")
 
 
@@ -21,25 +21,34 @@ def number(value: Decimal | float | int | None) -> str:
     return f"{value:,f}"
 
 
+def money(value: Decimal | float | int) -> str:
+    """A sum of money: whole pounds as they are (£2,395,500), pounds and pence to two places
+    (£2,395,500.50, never "£2,395,500.5"). A fraction of a penny, stored to four places, is
+    written out (£0.125), never rounded away."""
+    text = number(value)
+    whole, point, pence = text.partition(".")
+    return f"{MONEY}{whole}.{pence:0<2}" if point else f"{MONEY}{text}"
+
+
 def with_unit(value: Decimal | None, unit: str) -> str:
     """The figure with its unit: 8.4%, £1,234,567, 12 days, 1,182 (a count); None → "—"."""
     if value is None:
         return "—"
+    if unit == MONEY:
+        return money(value)
     text = number(value)
     if unit == "%":
         return f"{text}%"
-    if unit in _BEFORE:
-        return f"{_BEFORE[unit]}{text}"
     if unit in _BARE:
         return text
     return f"{text} {unit}"
 
 
-def money_or_number(value: Decimal, unit: str) -> str:
+def money_or_number(value: Decimal | float, unit: str) -> str:
     """A figure inside a sentence that names its unit elsewhere (a status reason: "latest 8.4
     against target 8", "percentage points"): separated into thousands, and money always with
-    its £, since "latest 1234567" hides that it is pounds."""
-    return f"{_BEFORE[unit]}{number(value)}" if unit in _BEFORE else number(value)
+    its £ and pence, since "latest 1234567" hides that it is pounds."""
+    return money(value) if unit == MONEY else number(value)
 
 
 def two_places(value: float | None) -> str:
