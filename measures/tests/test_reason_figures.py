@@ -45,7 +45,7 @@ def test_a_money_measure_on_its_trajectory_gives_pounds_in_thousands():
 
 def test_a_money_gap_to_a_target_of_nothing_is_in_pounds():
     result = _status(D("2500.50"), D(0), "£", direction="lower")
-    assert result.reason.startswith("£2,500.5 above target (latest £2,500.5 against target £0")
+    assert result.reason.startswith("£2,500.50 above target (latest £2,500.50 against target £0")
 
 
 def test_a_large_count_is_separated_into_thousands_without_a_unit():

@@ -358,5 +358,5 @@ def test_a_restated_figure_is_written_as_the_status_reasons_write_it(quarters):
         restated_to=Decimal("1300000.5000"),
     )
     assert changes.compare(q1, q2).found["restated"][0].detail == (
-        "Jun 2024: £1,234,567 → £1,300,000.5"
+        "Jun 2024: £1,234,567 → £1,300,000.50"
     )
