@@ -26,8 +26,9 @@ def money(value: Decimal | float | int) -> str:
     (£2,395,500.50, never "£2,395,500.5"). A fraction of a penny, stored to four places, is
     written out (£0.125), never rounded away."""
     text = number(value)
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)  # -£12, not £-12
     whole, point, pence = text.partition(".")
-    return f"{MONEY}{whole}.{pence:0<2}" if point else f"{MONEY}{text}"
+    return f"{sign}{MONEY}{whole}.{pence:0<2}" if point else f"{sign}{MONEY}{text}"
 
 
 def with_unit(value: Decimal | None, unit: str) -> str:

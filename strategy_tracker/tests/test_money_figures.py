@@ -20,7 +20,7 @@ from tests.factories import make_measure, make_value
         (D("2395500"), "£2,395,500"),
         (D("2395500.0000"), "£2,395,500"),
         (D("0.5"), "£0.50"),
-        (D("-1234.5"), "£-1,234.50"),  # the sign as before: only the pence are new
+        (D("-1234.5"), "-£1,234.50"),  # the sign before the pound sign, as it is said
         (D("0.125"), "£0.125"),  # a fraction of a penny is written out, never rounded away
         (12.5, "£12.50"),  # a chart's float
         (1563000.0, "£1,563,000"),
