@@ -251,9 +251,19 @@ class RagCase(Expression):
             (f"{status} = %s", [MilestoneStatus.AT_RISK.value], status_rules.AT_RISK),
             (f"{forecast} > {due}", [], status_rules.LATE),
             (
+                f"{status} = %s AND {due} <= %s AND {updated} IS NULL",
+                [MilestoneStatus.NOT_STARTED.value, day(due_soon)],
+                status_rules.DUE_SOON_UNREPORTED,
+            ),
+            (
                 f"{status} = %s AND {due} <= %s",
                 [MilestoneStatus.NOT_STARTED.value, day(due_soon)],
                 status_rules.DUE_SOON,
+            ),
+            (
+                f"{status} = %s AND {updated} IS NULL",
+                [MilestoneStatus.NOT_STARTED.value],
+                status_rules.UNREPORTED,
             ),
         ]
         whens, params = [], []
@@ -530,6 +540,7 @@ class Milestone(BuiltInOneStep, NamesResponsiblePartner, models.Model):
             last_updated_at=self.last_updated_at,
             today=today,
             at_close=at_close,
+            due_text=self.due_text,
         )
 
 

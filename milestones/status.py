@@ -4,7 +4,7 @@ the same)."""
 
 import datetime as dt
 
-from strategy_tracker.dates import long_day
+from strategy_tracker.dates import long_day, names_the_month_of
 from strategy_tracker.status import Rag, Status, time_in_words
 
 DUE_SOON_DAYS = 30
@@ -16,6 +16,9 @@ CLOSED = ("complete", "cancelled")
 COMPLETE, CANCELLED, UNDATED = "complete", "cancelled", "with no date or update"
 OVERDUE, OFF_TRACK, AT_RISK = "overdue", "off track", "at risk"
 LATE, DUE_SOON, ON_TRACK = "forecast to finish late", "due soon and not started", "on track"
+# Dated, and nobody has reported on it (nothing_reported): no colour of progress is anyone's
+# word, so none is given; only a date near or past is a fact a board needs flagged.
+DUE_SOON_UNREPORTED, UNREPORTED = "due soon with nothing reported", "with nothing reported yet"
 FINDING_RAG = {
     COMPLETE: Rag.BLUE,
     CANCELLED: Rag.GREY,
@@ -25,6 +28,8 @@ FINDING_RAG = {
     AT_RISK: Rag.AMBER,
     LATE: Rag.AMBER,
     DUE_SOON: Rag.AMBER,
+    DUE_SOON_UNREPORTED: Rag.AMBER,
+    UNREPORTED: Rag.GREY,
     ON_TRACK: Rag.GREEN,
 }
 
@@ -44,12 +49,16 @@ def milestone_status(
     last_updated_at: dt.datetime | None,
     today: dt.date,
     at_close: bool = False,
+    due_text: str = "",
 ) -> Status:
     """`at_close`: judged at the end of `today`, as a quarter's close judges its last day, so
-    a milestone due that day and not done is overdue (during the day it is only due today)."""
+    a milestone due that day and not done is overdue (during the day it is only due today).
+    `due_text`: the document's own words for the due date, which the reason gives."""
 
     def result(finding: str, reason: str) -> Status:
         return Status(FINDING_RAG[finding], reason, "milestone", finding)
+
+    due = due_in_words(due_date, due_text) if due_date else ""
 
     if status == "complete":
         return result(COMPLETE, "complete")
@@ -58,22 +67,33 @@ def milestone_status(
     if due_date is None and last_updated_at is None:
         return result(UNDATED, "no due date and no update yet")
     if due_date is not None and at_close and due_date == today:
-        return result(OVERDUE, f"overdue: was due {long_day(due_date)}, the quarter's last day")
+        return result(OVERDUE, f"overdue: was due {due}, the quarter's last day")
     if due_date is not None and due_date < today:
         late = time_in_words((today - due_date).days)
-        return result(OVERDUE, f"overdue: was due {long_day(due_date)} ({late} ago)")
+        return result(OVERDUE, f"overdue: was due {due} ({late} ago)")
     if status == "off_track":
         return result(OFF_TRACK, "reported off track")
     if status == "at_risk":
         return result(AT_RISK, "reported at risk")
     if due_date and forecast_date and forecast_date > due_date:
-        return result(
-            LATE, f"forecast {long_day(forecast_date)}, after its due date {long_day(due_date)}"
-        )
+        return result(LATE, f"forecast {long_day(forecast_date)}, after its due date {due}")
     if due_date and status == "not_started" and (due_date - today).days <= DUE_SOON_DAYS:
         days = (due_date - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        if nothing_reported(status, last_updated_at):
+            return result(DUE_SOON_UNREPORTED, f"due {when} and nothing reported yet")
         return result(DUE_SOON, f"due {when} and not started")
+    if due_date and nothing_reported(status, last_updated_at):
+        return result(UNREPORTED, f"due {due}; nothing reported yet")
     if due_date is None:
         return result(ON_TRACK, "no due date; updated, not reported at risk")
-    return result(ON_TRACK, f"due {long_day(due_date)}, not reported at risk")
+    return result(ON_TRACK, f"due {due}, not reported at risk")
+
+
+def due_in_words(due_date: dt.date, due_text: str = "") -> str:
+    """The due date as a reason gives it: the document's words where they name just its month
+    ("April 2014", which 30 April 2014 would make more exact than the document), else the day
+    with any words beside it ("31 March 2024, “in Year 1”")."""
+    if due_text and names_the_month_of(due_text, due_date):
+        return due_text.strip()
+    return f"{long_day(due_date)}, “{due_text.strip()}”" if due_text.strip() else long_day(due_date)

@@ -49,6 +49,7 @@ EVERY_MILESTONE_CASE = {
     (rag.Rag.BLUE, "complete"),
     (rag.Rag.GREY, "cancelled"),
     (rag.Rag.GREY, "with no date or update"),
+    (rag.Rag.GREY, "with nothing reported yet"),  # dated, and nobody has reported on it
 }
 MEASURE_COLOURS = {
     "EX-UCR-2HR": rag.Rag.GREEN,

@@ -14,11 +14,13 @@ from django.utils import timezone
 from measures.models import Measure
 from measures.status import status_of
 from milestones.models import Milestone
+from milestones.status import milestone_status
 from objectives.example_strategy import EXAMPLE_SLUG
 from objectives.models import Strategy
 from public.models import Publication
 from reporting import cycle
 from reporting.quarters import Quarter
+from strategy_tracker.status import Rag
 from tests.seeded import load_seeds_and_example
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +229,89 @@ def test_an_exception_outside_part_one_names_its_priority_as_printed(loaded):
     row = exception_rows([(SimpleNamespace(priority=milestone.objective.priority), item)])
     number = milestone.objective.priority.number
     assert f'<span class="muted">Priority Part 2, {number}</span>' in row, row
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# --- 1. A milestone nobody has reported on is given a colour as if someone had --------------
+
+
+def test_a_seed_milestone_nobody_reported_on_is_not_shown_green_on_the_public_page(loaded, client):
+    """EPUT line 177: "We will be committing to clearing the backlog for the Children's
+    Lighthouse Centre in Year 1." No status. Nobody has updated it ("No update reported"),
+    yet the public objective page for 2023/24 Q1 shows it "● Green … not reported at risk"
+    and rolls it up as "1 milestone on track"."""
+    html = client.get(f"/public/{EPUT}/2023-24-q1/priorities/1/objectives/5/").content.decode()
+    text = _plain(html)
+    assert "No update reported" in text  # the page itself says nobody reported
+    assert "on track" not in text, "a status nobody reported"
+    assert "● Green" not in text
+
+
+def test_the_board_report_does_not_call_an_unreported_seed_milestone_on_track(loaded, client):
+    """The 2023/24 Q1 board report: "Overall status ● Green 1 milestone on track" and "No
+    milestone or measure was red or amber", about the one EPUT milestone that has "No
+    update reported"."""
+    period = loaded["closed"][EPUT]
+    text = _plain(
+        _admin(client).get(f"/strategies/{EPUT}/periods/{period.pk}/report/").content.decode()
+    )
+    assert "1 milestone on track" not in text
+    assert "● Green" not in text
+
+
+@pytest.mark.parametrize("days_ahead", [10, 90])
+def test_the_status_rule_gives_no_colour_or_progress_to_a_milestone_never_updated(days_ahead):
+    """The rule (milestones/status.py) greys an *undated* never-updated milestone ("no due
+    date and no update yet") but gives a *dated* one Green "on track", or Amber "due in 10
+    days and not started": "Not started" is what README says no document and no lead said."""
+    today = dt.date(2024, 1, 1)
+    status = milestone_status(
+        status="not_started",
+        due_date=today + dt.timedelta(days=days_ahead),
+        forecast_date=None,
+        last_updated_at=None,
+        today=today,
+    )
+    assert status.rag != Rag.GREEN, status
+    assert "not started" not in status.reason, status.reason
+
+
+# --- 2. "published 2 December 2026" on a 2013 draft ------------------------------------------
+
+
+@pytest.mark.parametrize("slug", [THURROCK, EPUT])
+def test_the_dashboard_does_not_give_the_load_day_as_the_day_the_strategy_was_published(
+    loaded, client, slug
+):
+    """Thurrock lines 24-25: "Version 1.1 24/01/13", "Status Draft Strategy"; EPUT prints no
+    date at all. The dashboard says "Strategy: Published; published 2 December 2026" (the
+    day `load_seeds` ran), next to "Source … version 1.1 (24 January 2013)"."""
+    strategy = Strategy.objects.get(slug=slug)
+    html = _admin(client).get(strategy.get_absolute_url()).content.decode()
+    said = re.search(r'<dd id="strategy-status">(.*?)</dd>', html, re.S).group(1)
+    loaded_on = strategy.published_at.strftime("%-d %B %Y")
+    assert f"published {loaded_on}" not in said, said
+
+
+# --- 3. A day the document does not give, in the milestone's reason --------------------------
+
+
+def test_an_overdue_reason_gives_the_documents_date_words_not_a_day_it_does_not_print(loaded):
+    """Thurrock line 476: "Joint Market Position Statement published April 2014". The report
+    appendix prints "Due April 2014" (the month alone, as README's rule says the day adds
+    nothing the document says) and beside it the reason "overdue: was due 30 April 2014";
+    EPUT line 177 "in Year 1" becomes "overdue: was due 31 March 2024" (the API's rag_reason,
+    the dashboard's exceptions, the timeline's hover). A measure's target reason gives the
+    document's words ("against target 12 by 2027/28"); a milestone's does not."""
+    milestone = Milestone.objects.get(
+        objective__priority__strategy__slug=THURROCK,
+        title="Joint Market Position Statement published",
+    )
+    reason = milestone.rag(dt.date(2016, 3, 31)).reason
+    assert "30 April 2014" not in reason, reason
+    eput = Milestone.objects.get(objective__priority__strategy__slug=EPUT)
+    reason = eput.rag(dt.date(2026, 12, 2)).reason
+    assert "31 March 2024" not in reason or "Year 1" in reason, reason

@@ -37,7 +37,17 @@ MILESTONE_CASES = [
     ("forecast on the due date", "on_track", days(60), days(60), UPDATED, Rag.GREEN, "due"),
     ("forecast before due", "on_track", days(60), days(10), UPDATED, Rag.GREEN, "due"),
     ("due in 30 days, not started", "not_started", days(30), None, None, Rag.AMBER, "in 30 days"),
-    ("due in 31 days, not started", "not_started", days(31), None, None, Rag.GREEN, "due 24 De"),
+    ("due in 31 days, not started", "not_started", days(31), None, UPDATED, Rag.GREEN, "due 24 De"),
+    ("due in 31 days, nothing reported", "not_started", days(31), None, None, Rag.GREY, "nothing"),
+    (
+        "due in 30 days, reported not started",
+        "not_started",
+        days(30),
+        None,
+        UPDATED,
+        Rag.AMBER,
+        "not started",
+    ),
     ("due in 10 days, on track", "on_track", days(10), None, UPDATED, Rag.GREEN, "due 3 Dec"),
     ("overdue beats at risk", "at_risk", days(-5), None, UPDATED, Rag.RED, "5 days ago"),
 ]
