@@ -44,7 +44,10 @@ def _keep_typed(request: HttpRequest, acted_on: int | None = None) -> None:
     update `acted_on`: decided now, or its reason shown back beside the refusal."""
     ids = {as_id(value) for value in request.POST.getlist("shown")} - {None, acted_on}
     typed = {}
-    for pk in _for_approver(request.user).filter(pk__in=ids).values_list("pk", flat=True):
+    # Every update the page named, even one no longer theirs to see (its milestone archived,
+    # their role taken away): the text is their own, kept in their own session, and shown
+    # back by no title but the ones they may still read (_decided_meanwhile).
+    for pk in sorted(ids):
         box = ReturnUpdateForm(submission=pk).add_prefix("reason")
         text = normalise_line_breaks(request.POST.get(box, ""))
         if text.strip():
@@ -75,19 +78,27 @@ def _approvals_page(request, forms=None, refusal="", status=200, typed=()) -> Ht
 
 
 def _decided_meanwhile(request, kept: dict[str, str], listed: set[int]) -> list[tuple[str, str]]:
-    """Reasons kept for updates no longer waiting (another approver decided them since the
-    page was drawn), as (label, text) pairs to copy: shown once, then let go."""
+    """Reasons kept for updates no longer waiting since the page was drawn (another approver
+    decided them, the lead sent a newer one, the milestone was archived, the person stopped
+    approving for its strategy), as (label, text) pairs to copy: shown once, then let go."""
     gone = {int(pk) for pk in kept} - listed
     if not gone:
         return []
     request.session[TYPED_REASONS] = {pk: text for pk, text in kept.items() if int(pk) in listed}
-    return [
+    still_readable = _for_approver(request.user).filter(pk__in=gone).order_by("submitted_at", "id")
+    named = [
         (
             f"Reason typed for “{s.milestone.title}” ({s.get_state_display().lower()})",
-            kept[str(s.pk)],
+            kept.pop(str(s.pk)),
         )
-        for s in _for_approver(request.user).filter(pk__in=gone).order_by("submitted_at", "id")
+        for s in still_readable
     ]
+    unnamed = [
+        ("Reason typed for an update you can no longer see here", kept[str(pk)])
+        for pk in sorted(gone)
+        if str(pk) in kept and pk not in listed
+    ]
+    return named + unnamed
 
 
 @require_GET

@@ -474,5 +474,5 @@ def test_a_reason_typed_for_an_update_decided_by_another_approver_meanwhile_is_s
     assert page.context["decided_meanwhile"] == [
         ("Reason typed for “Open the hub” (approved)", "Which month?")
     ]
-    assert "Decided while you had the page open" in page.content.decode()
+    assert "No longer waiting for you" in page.content.decode()
     assert client.get("/milestones/approvals/").context["decided_meanwhile"] == []
