@@ -217,7 +217,8 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     forecast_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     due_text = models.CharField(max_length=100, blank=True)
-    owner = models.CharField(max_length=300, blank=True)
+    # A full name, which Django allows to be 301 characters: a limit here once stopped a close.
+    owner = models.TextField(blank=True)
     # What a public page may show instead of the owner's name, if the organisation chooses.
     owner_job_title = models.CharField(max_length=200, blank=True)
     last_updated_at = models.DateTimeField(null=True, blank=True)
@@ -325,7 +326,7 @@ class RiskSnapshot(Scored, models.Model):
     risk_id = models.PositiveBigIntegerField(help_text="The live risk, to compare quarters.")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
-    owner = models.CharField(max_length=300, blank=True)
+    owner = models.TextField(blank=True)  # a full name: up to 301 characters
     threatens = models.TextField(blank=True, help_text="The priorities and objectives, named.")
     inherent_likelihood = models.PositiveSmallIntegerField()
     inherent_impact = models.PositiveSmallIntegerField()

@@ -4,6 +4,7 @@ quarter, and every milestone."""
 
 from dataclasses import dataclass, field
 
+from milestones.status import CLOSED
 from objectives.models import MADE_UP
 from reporting import changes, structure_changes
 from reporting.models import Level, ReportingPeriod, SnapshotItem
@@ -52,7 +53,9 @@ class QuarterReport:
         return [
             r
             for r in self.milestones
-            if r.due_date and following.start <= r.due_date <= following.end
+            if r.due_date
+            and following.start <= r.due_date <= following.end
+            and r.status not in CLOSED  # done with, or never to be done: nothing falls due
         ]
 
     @property

@@ -278,3 +278,12 @@ def test_a_milestone_moved_since_the_close_is_found_where_it_was(strategy, close
     item = f"milestone:1.3.{born_later.pk}"
     gone = reader.get("/strategies/s/as-at/", {"period": closed.pk, "item": item})
     assert gone.status_code == 404 and "was not part of this strategy" in gone.content.decode()
+
+
+def test_the_measure_as_at_gives_its_charted_figures_as_a_table(closed, reader):
+    """As the public page of the measure does: the chart's points were only in its SVG, which
+    a chart drawn as one image keeps from a screen reader."""
+    page = _main(reader.get(BOARD.format(pk=closed.pk) + "measures/WAIT/"))
+    table = page.split('<h2 id="figures">The figures in the chart</h2>')[1].split("</table>")[0]
+    row = closed.snapshot.get(number="WAIT")
+    assert table.count('<th scope="row">') == len(row.chart_points) > 1

@@ -115,6 +115,20 @@ def test_a_milestone_due_next_quarter_shows_its_reason_not_a_bare_colour(
     assert row.reason and row.reason in due_next.replace("&#x27;", "'")
 
 
+def test_due_next_quarter_leaves_out_milestones_cancelled_or_complete(strategy, admin_user, client):
+    """Neither falls due: listed, they read as work the board should expect next quarter."""
+    objective = strategy.priorities.get().objectives.get()
+    for title, status in (("Dropped plan", "cancelled"), ("Done early", "complete")):
+        make_milestone(objective, title=title, due_date=dt.date(2024, 11, 1), status=status)
+    period = _close(strategy, admin_user)
+    client.force_login(admin_user)
+    page = client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
+    due_next = page.split('id="due-next"')[1].split('id="appendix"')[0]
+    assert "Hire the team" in due_next
+    assert "Dropped plan" not in due_next and "Done early" not in due_next
+    assert "Dropped plan" in page.split('id="appendix"')[1]
+
+
 def test_the_report_puts_exceptions_first_with_the_owners_report(strategy, admin_user, client):
     period = _close(strategy, admin_user)
     client.force_login(admin_user)
