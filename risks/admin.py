@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from simple_history.utils import update_change_reason
 
 from risks.models import Risk, RiskAction, refused_owner
 from strategy_tracker.admin_bases import TrackedHistoryAdmin, TrackedInlineMixin
@@ -14,9 +16,17 @@ class RiskAdminForm(ReadStateForm):
         model = Risk
         exclude = ["version"]
 
+    def clean_review_date(self):
+        review = self.cleaned_data["review_date"]
+        if why := self.instance.refused_review_date(review, timezone.localdate()):
+            raise forms.ValidationError(why)
+        return review
+
     def clean(self):
         data = super().clean()
-        strategy = data.get("strategy")
+        # On a change page the strategy is shown, not edited (RiskAdmin): the risk's own.
+        strategy = data.get("strategy") or (self.instance.strategy_id and self.instance.strategy)
+        strategy = strategy or None
         closed = [s for s in (strategy, self.instance.strategy_id and self.instance.strategy) if s]
         if any(s.is_closed for s in closed):
             # As in the app: a closed strategy's risks are as they were when it closed.
@@ -77,3 +87,16 @@ class RiskAdmin(TrackedHistoryAdmin):
     search_fields = ["title", "cause", "event", "effect"]
     list_select_related = ["strategy", "owner"]
     autocomplete_fields = ["priorities", "objectives"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A risk stays in its strategy under its reference, as in the app: moved, the old
+        # strategy's next report called it closed and the new one's an outsider's.
+        fixed = ["strategy", "number"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def save_related(self, request, form, formsets, change):
+        # Its links, as the app's form records them: else the history said "no change".
+        before = form.instance.links_text() if change else None
+        super().save_related(request, form, formsets, change)
+        if change and (after := form.instance.links_text()) != before:
+            update_change_reason(form.instance, f"Linked to: {before} → {after}")

@@ -127,13 +127,8 @@ class RiskForm(forms.ModelForm):
 
     def clean_review_date(self) -> dt.date:
         review = self.cleaned_data["review_date"]
-        today = timezone.localdate()
-        # An overdue review date already saved may stay while other things are edited;
-        # a newly chosen one must be today or later.
-        if review < today and review != self.instance.review_date:
-            raise forms.ValidationError(
-                f"Choose a review date from today ({today:%-d %B %Y}) on: this one has passed."
-            )
+        if why := self.instance.refused_review_date(review, timezone.localdate()):
+            raise forms.ValidationError(why)
         return review
 
     def clean(self):
@@ -155,12 +150,6 @@ class RiskForm(forms.ModelForm):
                     f"({current}): the target is where the actions bring it down to.",
                 )
         return data
-
-    def links_text(self, priorities, objectives) -> str:
-        named = [f"priority {shown(p.key)}" for p in priorities] + [
-            f"objective {shown(o.priority.key)}.{o.number}" for o in objectives
-        ]
-        return ", ".join(sorted(named)) or "none"
 
 
 class ActionForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from risks.scoring import (
     LIKELIHOOD_CHOICES,
     Scored,
 )
+from strategy_tracker.numbering import shown
 from strategy_tracker.plausible_dates import plausible_date
 from strategy_tracker.visible_text import visible_text
 
@@ -194,6 +195,22 @@ class Risk(Scored, models.Model):
     def review_overdue(self, today: dt.date) -> bool:
         """Open and past its review date: flagged as a milestone needing an update is."""
         return self.status == self.Status.OPEN and self.review_date < today
+
+    def refused_review_date(self, review: dt.date | None, today: dt.date) -> str:
+        """Why `review` may not be set, or "": a newly chosen review date is today or later
+        (an overdue one already saved may stay while other things are edited). The app's
+        form and the admin's both ask."""
+        if review and review < today and review != self.review_date:
+            return f"Choose a review date from today ({today:%-d %B %Y}) on: this one has passed."
+        return ""
+
+    def links_text(self) -> str:
+        """What the risk threatens, as its history records a change of it ("Linked to: …")."""
+        named = [f"priority {shown(p.key)}" for p in self.priorities.all()] + [
+            f"objective {shown(o.priority.key)}.{o.number}"
+            for o in self.objectives.select_related("priority")
+        ]
+        return ", ".join(sorted(named)) or "none"
 
     def can_be_changed_by(self, user) -> bool:
         """Admins of the strategy's lead organisation, and the risk's owner while they may

@@ -106,10 +106,7 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
                 Strategy.objects.select_for_update().filter(pk=strategy.pk).exists()
                 risk.number = next_number(strategy)
                 form.save()
-                links = form.links_text(
-                    risk.priorities.all(), risk.objectives.select_related("priority")
-                )
-                update_change_reason(risk, f"Linked to: {links}")
+                update_change_reason(risk, f"Linked to: {risk.links_text()}")
                 actions.instance = risk
                 actions.save()
             messages.success(request, f"Added {risk.reference}: {risk.title}.")
@@ -160,14 +157,12 @@ def _typed(posted) -> list[tuple[str, str]]:
 
 
 def _save(form: RiskForm, actions, risk: Risk, *, by) -> None:
-    before = form.links_text(risk.priorities.all(), risk.objectives.select_related("priority"))
+    before = risk.links_text()
     with transaction.atomic():
         risk.lock(form.cleaned_data["version"])
         if form.has_changed():
             form.save()
-            after = form.links_text(
-                risk.priorities.all(), risk.objectives.select_related("priority")
-            )
+            after = risk.links_text()
             if after != before:
                 update_change_reason(risk, f"Linked to: {before} → {after}")
         actions.save()  # each saved action moves the risk's version (RiskAction.save)
