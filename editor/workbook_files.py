@@ -36,7 +36,13 @@ from editor.columns import (
     STRATEGY_SHEET,
     Column,
 )
-from measures.csv_files import MAX_FIELD_CHARS, CsvFileError, _check_not_binary, _encoding
+from measures.csv_files import (
+    MAX_FIELD_CHARS,
+    READ_FIELD_CHARS,
+    CsvFileError,
+    _check_not_binary,
+    _encoding,
+)
 from measures.exporting import ILLUSTRATIVE
 from measures.parsing import ascii_signs, read_two_ways
 
@@ -275,21 +281,20 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
     _refuse_figures(first_line)
     # A comma unless semicolons find more of the template's headings.
     delimiter = max(",;", key=lambda d: len(_known_headings(first_line, d)))
-    csv.field_size_limit(MAX_FIELD_CHARS)  # as measures/csv_files.py sets it: one setting
+    csv.field_size_limit(READ_FIELD_CHARS)  # as measures/csv_files.py sets it: one setting
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows, number = {}, 0
     try:
         for number, record in enumerate(reader, start=1):
             cells = {i: (_unescape(v), "s") for i, v in enumerate(record, 1) if not _blank(v)}
+            if any(len(value) > MAX_FIELD_CHARS for value, _ in cells.values()):
+                raise WorkbookError(_too_long(f"Row {number}"))  # its formula guard taken off
             if cells:
                 rows[number] = cells
     except csv.Error as error:
         place = f"Row {number + 1}"  # the record after the last one read
         if "field larger" in str(error):
-            raise WorkbookError(
-                f"{place} has a value longer than {MAX_FIELD_CHARS:,} characters, the most a "
-                "cell may hold."
-            ) from None
+            raise WorkbookError(_too_long(place)) from None
         raise WorkbookError(f"{place} cannot be read as CSV: {error}.") from None
     drawn_from = _take_drawn_from(rows)
     _drop_column(rows, CSV_ILLUSTRATIVE)  # a label, not an item's: the draft says it
@@ -297,6 +302,12 @@ def _read_csv(data: bytes, max_bytes: int, max_rows: int) -> StrategyFile:
     items = _read_items(sheet, max_rows)
     return StrategyFile(
         None, [], items, "csv", comma_may_be_decimal=delimiter == ";", drawn_from=drawn_from
+    )
+
+
+def _too_long(place: str) -> str:
+    return (
+        f"{place} has a value longer than {MAX_FIELD_CHARS:,} characters, the most a cell may hold."
     )
 
 

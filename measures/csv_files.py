@@ -15,8 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from measures.columns import COLUMNS, NAMES, OTHER_NAMES, PERIOD_COLUMNS
+from measures.models import MeasureValue
 
-MAX_FIELD_CHARS = 10_000
+# A cell as long as the longest text a figure keeps, its note.
+MAX_FIELD_CHARS = MeasureValue._meta.get_field("note").max_length
+# What the csv reader takes: a cell of the most, and the apostrophe an export puts before a
+# text a spreadsheet could read as a formula ("'-5 against plan"), which is read back off.
+READ_FIELD_CHARS = MAX_FIELD_CHARS + 1
 # A header far wider than the template is not a file of figures, and every row of it would
 # cost work in proportion to its width: refused before any row is read.
 MAX_COLUMNS = 50
@@ -158,7 +163,10 @@ def _encoding(data: bytes) -> str:
             f"{_line_at(text, undefined.start())} has the byte "
             f"0x{ord(undefined.group()) - 0xDC00:02X}). Save it as “CSV UTF-8”."
         )
-    if b"\r" in data and b"\n" not in data:
+    first_end = re.search(rb"\r\n?|\n", data.lstrip(b"\r\n"))
+    if first_end is not None and first_end.group() == b"\r":
+        # The header's own line end (a header has no line break in a cell): a note's
+        # Alt+Enter is LF inside its quotes even in a file whose rows end in CR.
         # Lines ended by CR alone: a Mac's, not Windows'. Excel for Mac's "Comma Separated
         # Values" is Mac Roman, whose accented letters Windows-1252 would garble (’ as Õ).
         raise CsvFileError(
@@ -185,7 +193,7 @@ def open_csv(data: bytes, max_bytes: int, max_rows: int | None = None) -> CsvFil
     # header are saved as ",," or ";;", which would pick the wrong separator.
     first_line = next((line for line in _text(data, encoding) if line.strip(" \t\r\n,;\ufeff")), "")
     delimiter = _choose_delimiter(first_line.lstrip("\ufeff"))
-    csv.field_size_limit(MAX_FIELD_CHARS)
+    csv.field_size_limit(READ_FIELD_CHARS)
     try:
         reader = csv.reader(_text(data, encoding), delimiter=delimiter, strict=True)
         header = _header(reader) or []

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Upper
@@ -642,7 +642,9 @@ class MeasureValue(models.Model):
         max_length=100, blank=True, help_text="The source's own wording of the period."
     )
     value = models.DecimalField(max_digits=14, decimal_places=4)
-    note = models.TextField(blank=True)
+    # The longest cell a file may have (measures/csv_files.py): every note a figure keeps, one
+    # loaded from a strategy file too, comes back through its figures file.
+    note = models.TextField(blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)])
     source = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords(bases=[ImportedHistory])

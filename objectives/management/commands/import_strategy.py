@@ -12,13 +12,31 @@ from objectives.strategy_json import (
 )
 
 
+class _KeyTwice(ValueError):
+    pass
+
+
+def _each_key_once(pairs: list[tuple[str, object]]) -> dict:
+    # json keeps the last of a key given twice: the first ("note": "Checked by finance",
+    # "note": "") would be dropped without a word.
+    keys = [key for key, _ in pairs]
+    if twice := sorted({key for key in keys if keys.count(key) > 1}):
+        raise _KeyTwice(", ".join(f'"{key}"' for key in twice))
+    return dict(pairs)
+
+
 def read_strategy_file(path: Path):
     """One strategy JSON file's data; CommandError with the reason if it cannot be read."""
     try:
         # Notepad and PowerShell write UTF-8 with a byte-order mark: read with or without.
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_each_key_once)
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
+    except _KeyTwice as twice:
+        raise CommandError(
+            f"{path}: an object gives the key {twice} twice, and only one could be read; "
+            "nothing was loaded. Keep the one meant."
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"{path}: not a UTF-8 JSON file ({error}).") from None
 
