@@ -3,12 +3,15 @@ movers up and down at every level, milestones completed, slipped and newly overd
 figures and restated ones, SPC signals that started or ended, and milestones still without
 an update this quarter."""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 
 from measures.periods import period_words
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
+from reporting.snapshots import shown_figures
 from strategy_tracker.dates import short_day
 from strategy_tracker.numbers import money_or_number
 from strategy_tracker.status import SEVERITY, Rag
@@ -24,7 +27,7 @@ KINDS = [
     ("cancelled", "Cancelled", "cancelled"),
     ("unjudged", "Now without a status (no figure, target or date to judge by)", "now unjudged"),
     ("removed", "No longer in the strategy", "removed"),
-    ("restated", "Figures restated since last quarter's report", "figures restated"),
+    ("restated", "Figures restated since that quarter's report", "figures restated"),
     ("new_figure", "New figures", "new figures"),
     ("signal_started", "SPC signals that started", "SPC signals started"),
     ("signal_ended", "SPC signals that ended", "SPC signals ended"),
@@ -143,6 +146,7 @@ def compare(
     changes = QuarterChanges(earlier, later)
     # With no quarter to compare with, only what happened within this one is reported.
     alone = later.financial_quarter if earlier is None else None
+    restated = restated_between(earlier, later)
 
     def add(kind: str, row, old: EarlierItem | None, detail: str = "") -> None:
         changes.found.setdefault(kind, []).append(Change(row, old, detail))
@@ -158,11 +162,52 @@ def compare(
         if row.level == Level.MILESTONE:
             _milestone(add, row, old, later_start, later.financial_quarter)
         elif row.level in (Level.MEASURE, Level.CONTEXT):
-            _measure(add, row, old, alone)
+            found = restated.get(row.object_id) if restated is not None else _kept(row)
+            _measure(add, row, old, alone, found)
     for key, old in before.items():
         if key not in seen:
             add("removed", old, old)
     return changes
+
+
+# A figure restated: its period's end and wording, the value the earlier report showed and
+# the value now.
+Restated = tuple[dt.date, str, Decimal, Decimal]
+
+
+def _kept(row: SnapshotItem) -> Restated | None:
+    """The restatement kept at close, against the quarter before (snapshots.py)."""
+    if not row.restated_period_end:
+        return None
+    return row.restated_period_end, row.restated_period_text, row.restated_from, row.restated_to
+
+
+def restated_between(
+    earlier: ReportingPeriod | None, later: ReportingPeriod
+) -> dict[int, Restated] | None:
+    """Against a quarter other than the one before (kept at close: None), each measure's
+    restated figure, by its id: of the figures `earlier`'s report showed (shown_figures),
+    the latest whose period `later`'s report also showed, with another value. Two queries,
+    of the measures' rows only: a report's rows are read without their charts."""
+    if earlier is None or earlier.financial_quarter == later.financial_quarter.previous():
+        return None
+    fields = ("object_id", "chart", "value_period_end", "value", "value_period_text")
+    measures = [Level.MEASURE, Level.CONTEXT]
+    then = {
+        measure_id: shown_figures(chart, end, value)
+        for measure_id, chart, end, value, _ in (
+            earlier.snapshot_rows().filter(level__in=measures).values_list(*fields)
+        )
+    }
+    restated = {}
+    for measure_id, chart, end, value, text in (
+        later.snapshot_rows().filter(level__in=measures, object_id__in=then).values_list(*fields)
+    ):
+        shown_then = then[measure_id]
+        for day, (figure, words) in sorted(shown_figures(chart, end, value, text).items()):
+            if day in shown_then and figure != shown_then[day][0]:
+                restated[measure_id] = (day, words, shown_then[day][0], figure)
+    return restated
 
 
 def item_key(row: "SnapshotItem | EarlierItem") -> tuple[str, int]:
@@ -210,22 +255,23 @@ def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, qua
         add("awaiting_approval" if row.awaiting_approval else "no_update", row, old)
 
 
-def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone) -> None:
+def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone, restated) -> None:
     """`alone`: the quarter, when there is none before it: its own figures are new, and no
-    signal can be said to have started or ended."""
+    signal can be said to have started or ended. `restated`: its figure restated, if any."""
     end = row.value_period_end
     if end and (old is None or old.value_period_end is None or end > old.value_period_end):
         if alone is None or end >= alone.start:
             add("new_figure", row, old)
-    if row.restated_period_end:
+    if restated:
+        day, words, figure_then, figure_now = restated
         add(
             "restated",
             row,
             old,
             # A year's figure by its own wording ("2023/24"), not the month it ends.
-            f"{period_words(row.restated_period_end, row.restated_period_text)}: "
-            f"{money_or_number(row.restated_from, row.unit)} → "
-            f"{money_or_number(row.restated_to, row.unit)}",
+            f"{period_words(day, words)}: "
+            f"{money_or_number(figure_then, row.unit)} → "
+            f"{money_or_number(figure_now, row.unit)}",
         )
     if alone is not None:
         return

@@ -75,10 +75,9 @@ def _job_titles(progress) -> dict[int, str]:
 
 
 def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> None:
-    """Each figure the previous quarter's report showed, as its latest, on its chart or named
-    in its chart's words (a year's figure among quarterly ones, reporting/charts.py), whose
-    value has changed since; of a measure with several, the latest period's (a row has room
-    for one)."""
+    """Each figure the previous quarter's report showed (shown_figures) whose value has
+    changed since; of a measure with several, the latest period's (a row has room for one).
+    A comparison with any other earlier quarter works its own out (changes.py)."""
     quarter = period.financial_quarter.previous()
     previous = SnapshotItem.objects.filter(
         period__strategy_id=period.strategy_id,
@@ -89,12 +88,8 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
     ).values_list("object_id", "value_period_end", "value", "chart")
     shown: dict[tuple[int, dt.date], Decimal] = {}
     for measure_id, end, value, chart in previous:
-        chart = chart or {}
-        for point in chart.get("points", []) + chart.get("left_out", []):
-            # Charted as floats: 5.0 and Decimal("5.0000") are the same figure.
-            shown[measure_id, dt.date.fromisoformat(point[0])] = Decimal(str(point[1]))
-        if end is not None:
-            shown[measure_id, end] = value
+        for day, (figure_then, _) in shown_figures(chart, end, value).items():
+            shown[measure_id, day] = figure_then
     if not shown:
         return
     now = MeasureValue.objects.filter(
@@ -113,6 +108,27 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
                 row.restated_from,
                 row.restated_to,
             ) = restated[row.object_id]
+
+
+def shown_figures(
+    chart: dict | None, end: dt.date | None, value: Decimal | None, text: str = ""
+) -> dict[dt.date, tuple[Decimal, str]]:
+    """Each figure a snapshot's measure row showed, by its period end, with the period's
+    wording where it has one: its latest (`value` for `end`, worded `text`), every one on its
+    chart and every one its chart's words named as not drawn (a year's figure among quarterly
+    ones, reporting/charts.py)."""
+    chart = chart or {}
+    wordings = chart.get("wordings", {})
+    figures = {}
+    for point in chart.get("points", []):
+        # Charted as floats: 5.0 and Decimal("5.0000") are the same figure.
+        day = dt.date.fromisoformat(point[0])
+        figures[day] = (Decimal(str(point[1])), wordings.get(point[0], ""))
+    for point in chart.get("left_out", []):
+        figures[dt.date.fromisoformat(point[0])] = (Decimal(str(point[1])), point[2])
+    if end is not None and value is not None:
+        figures[end] = (value, text)
+    return figures
 
 
 def _add_priority(add, progress: PriorityProgress) -> None:
