@@ -59,6 +59,7 @@ class EarlierItem:
         "due_date",
         "value_period_end",
         "variation",
+        "unit",
     )
 
     def __init__(self, values: dict):
@@ -268,9 +269,11 @@ def _measure(add, row: SnapshotItem, old: EarlierItem | None, alone, restated) -
             "restated",
             row,
             old,
-            # A year's figure by its own wording ("2023/24"), not the month it ends.
+            # A year's figure by its own wording ("2023/24"), not the month it ends; the
+            # figure then in the unit the board saw it in, if the measure's has changed since
+            # (a measure always has one: a blank unit is a row that kept none).
             f"{period_words(day, words)}: "
-            f"{money_or_number(figure_then, row.unit)} → "
+            f"{money_or_number(figure_then, (old and old.unit) or row.unit)} → "
             f"{money_or_number(figure_now, row.unit)}",
         )
     if alone is not None:

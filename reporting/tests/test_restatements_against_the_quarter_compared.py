@@ -1,5 +1,6 @@
 """A board report compared with an earlier quarter ("Compare … with") lists as restated each
-figure whose value differs from what that quarter's report showed (reporting/changes.py)."""
+figure whose value differs from what that quarter's report showed, written in the unit the
+board saw it in then (reporting/changes.py)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -117,3 +118,24 @@ def test_against_an_older_quarter_the_figures_are_read_in_two_queries_whatever_t
         assert changes.restated_between(q1, q3) == {}
     with django_assert_num_queries(0):  # against the quarter before: kept at close
         assert changes.restated_between(q2, q3) is None
+
+
+def test_a_restated_figure_is_written_in_the_unit_the_board_saw_it_in(client, board_member):
+    """A count's March figure, shown as 20 in Q1, restated to 25 while its unit became £."""
+    strategy = make_strategy(slug="s", period_start=dt.date(2023, 4, 1))
+    objective = make_objective(make_priority(strategy, number=1), number=1)
+    spend = make_measure(
+        objective, code="SPEND", name="Spend", direction="lower", target_value=10, unit="count"
+    )
+    make_value(spend, MARCH, 20)
+    make_value(spend, dt.date(2024, 6, 30), 21)
+    q1 = close_quarter(strategy, Q1)
+    spend.unit = "£"
+    spend.save()
+    _restate(spend, MARCH, 25)
+    q2 = close_quarter(strategy, Q2)
+    client.force_login(board_member)
+    assert "Mar 2024: 20 → £25<" in _restated(client, q2)
+    # Against an older quarter too.
+    q3 = close_quarter(strategy, Q3)
+    assert "Mar 2024: 20 → £25<" in _restated(client, q3, since=q1)
