@@ -25,7 +25,9 @@ KINDS = [
     ("slipped", "Slipped: expected later than last quarter", "slipped"),
     ("completed", "Completed", "completed"),
     ("cancelled", "Cancelled", "cancelled"),
-    ("unjudged", "Now without a status (no figure, target or date to judge by)", "now unjudged"),
+    # Each item says why (its reason): no figure, target or date, nothing reported yet, or
+    # made a context indicator, which is shown but never judged.
+    ("unjudged", "Now without a status", "now unjudged"),
     ("removed", "No longer in the strategy", "removed"),
     ("restated", "Figures restated since that quarter's report", "figures restated"),
     ("new_figure", "New figures", "new figures"),
@@ -219,7 +221,7 @@ def item_key(row: "SnapshotItem | EarlierItem") -> tuple[str, int]:
 
 def _moved(add, row: SnapshotItem, old: EarlierItem) -> None:
     """A move between judged colours (red, amber, green, complete); from no status to red or
-    amber (worse); from a colour to none (cancelled, or no longer judged)."""
+    amber (worse); from a colour to none (cancelled, or no longer judged: why, its reason)."""
     judged = [rag.value for rag in SEVERITY]
     if row.rag == old.rag:
         return
@@ -230,8 +232,13 @@ def _moved(add, row: SnapshotItem, old: EarlierItem) -> None:
     elif old.rag == Rag.GREY.value and row.rag in (Rag.RED.value, Rag.AMBER.value):
         add("worse", row, old, detail)
     elif row.rag == Rag.GREY.value:
-        cancelled = row.level == Level.MILESTONE and row.status == "cancelled"
-        add("cancelled" if cancelled else "unjudged", row, old, detail)
+        if row.level == Level.MILESTONE and row.status == "cancelled":
+            add("cancelled", row, old, detail)
+        elif row.level == Level.CONTEXT and old.level == Level.MEASURE:
+            # It still has its figures and target: it is no longer judged against them.
+            add("unjudged", row, old, f"{detail}: made a context indicator (not judged)")
+        else:
+            add("unjudged", row, old, f"{detail}: {row.reason}" if row.reason else detail)
 
 
 def _milestone(add, row: SnapshotItem, old: EarlierItem | None, later_start, quarter) -> None:

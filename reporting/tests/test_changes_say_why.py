@@ -1,0 +1,66 @@
+"""What a board report's "what changed" says of an item now without a status: why."""
+
+import datetime as dt
+
+import pytest
+
+from reporting.quarters import Quarter
+from reporting.tests.helpers import close_quarter
+from tests.factories import make_measure, make_objective, make_priority, make_strategy, make_value
+
+pytestmark = pytest.mark.django_db
+Q1, Q2 = Quarter(2024, 1), Quarter(2024, 2)
+
+
+def _strategy():
+    strategy = make_strategy(slug="s", title="Better Care", period_start=dt.date(2023, 4, 1))
+    return strategy, make_objective(make_priority(strategy, number=1), number=1)
+
+
+def _report(client, period) -> str:
+    return client.get(f"/strategies/s/periods/{period.pk}/report/").content.decode()
+
+
+def _section(page: str, key: str) -> str:
+    return page.split(f'id="changes-{key}"')[1].split("</ul>")[0]
+
+
+def test_a_measure_made_a_context_indicator_is_said_to_be_one_not_to_lack_a_figure(
+    client, board_member
+):
+    """Red in Q1 and made a context indicator before Q2 closed: it still has its figures and
+    its target; it is no longer judged against them."""
+    strategy, objective = _strategy()
+    referrals = make_measure(
+        objective, code="CTX", name="Referrals", direction="lower", target_value=10
+    )
+    make_value(referrals, dt.date(2024, 3, 31), 20)
+    make_value(referrals, dt.date(2024, 6, 30), 21)
+    close_quarter(strategy, Q1)
+    referrals.kind = "context"
+    referrals.save()
+    q2 = close_quarter(strategy, Q2)
+    client.force_login(board_member)
+    page = _report(client, q2)
+    unjudged = _section(page, "unjudged")
+    referrals_line = unjudged.split("Referrals", 1)[1].split("</li>")[0]
+    assert "Red → No status: made a context indicator (not judged)" in referrals_line
+    # Its objective, priority and strategy, with nothing else to roll up, say why too.
+    assert 'Better Care <span class="muted">(strategy' in unjudged
+    assert "</span>: Red → No status: no milestones or measures</li>" in unjudged
+    assert "no figure, target or date" not in page
+
+
+def test_an_item_now_without_a_status_is_given_its_own_reason(client, board_member):
+    """Not every item without a status lacks a figure, target or date: this measure has no
+    target any more, and says so."""
+    strategy, objective = _strategy()
+    waits = make_measure(objective, code="W", name="Waits", direction="lower", target_value=10)
+    make_value(waits, dt.date(2024, 3, 31), 20)
+    close_quarter(strategy, Q1)
+    waits.target_value = None
+    waits.save()
+    q2 = close_quarter(strategy, Q2)
+    client.force_login(board_member)
+    unjudged = _section(_report(client, q2), "unjudged")
+    assert "Waits" in unjudged and "Red → No status: no target set" in unjudged
