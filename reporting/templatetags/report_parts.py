@@ -187,7 +187,8 @@ def _change(row, detail: str) -> str:
     else:
         numbered = row.level in (Level.PRIORITY, Level.OBJECTIVE)
         number = shown(row.number) if numbered else row.number
-        where = f"{esc(row.get_level_display().lower())} {esc(number)}"
+        # The strategy has no number: "(strategy)", not "(strategy )".
+        where = esc(" ".join(filter(None, [row.get_level_display().lower(), number])))
     said = f": {esc(detail)}" if detail else ""
     return f'<li>{kind}{esc(row.title)} <span class="muted">({where})</span>{said}</li>'
 

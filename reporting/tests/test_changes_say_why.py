@@ -1,4 +1,5 @@
-"""What a board report's "what changed" says of an item now without a status: why."""
+"""What a board report's "what changed" says of an item: why one is now without a status,
+and the strategy named without a number."""
 
 import datetime as dt
 
@@ -6,7 +7,14 @@ import pytest
 
 from reporting.quarters import Quarter
 from reporting.tests.helpers import close_quarter
-from tests.factories import make_measure, make_objective, make_priority, make_strategy, make_value
+from tests.factories import (
+    make_measure,
+    make_milestone,
+    make_objective,
+    make_priority,
+    make_strategy,
+    make_value,
+)
 
 pytestmark = pytest.mark.django_db
 Q1, Q2 = Quarter(2024, 1), Quarter(2024, 2)
@@ -64,3 +72,17 @@ def test_an_item_now_without_a_status_is_given_its_own_reason(client, board_memb
     client.force_login(board_member)
     unjudged = _section(_report(client, q2), "unjudged")
     assert "Waits" in unjudged and "Red → No status: no target set" in unjudged
+
+
+def test_a_change_of_the_strategy_as_a_whole_is_named_without_a_blank_number(client, board_member):
+    strategy, objective = _strategy()
+    make_milestone(
+        objective, title="Open the hub", due_date=dt.date(2024, 9, 30), status="on_track"
+    )
+    close_quarter(strategy, Q1)
+    make_milestone(objective, title="Late", due_date=dt.date(2024, 5, 1), status="on_track")
+    q2 = close_quarter(strategy, Q2)
+    client.force_login(board_member)
+    worse = _section(_report(client, q2), "worse")
+    assert 'Better Care <span class="muted">(strategy)</span>' in worse
+    assert "(strategy )" not in worse
