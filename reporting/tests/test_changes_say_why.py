@@ -1,9 +1,10 @@
-"""What a board report's "what changed" says of an item: why one is now without a status,
-and the strategy named without a number."""
+"""What a board report's "what changed" and summary say of an item: why one is now without a
+status, the strategy named without a number, and an empty roll-up said once."""
 
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from reporting.quarters import Quarter
 from reporting.tests.helpers import close_quarter
@@ -86,3 +87,22 @@ def test_a_change_of_the_strategy_as_a_whole_is_named_without_a_blank_number(cli
     worse = _section(_report(client, q2), "worse")
     assert 'Better Care <span class="muted">(strategy)</span>' in worse
     assert "(strategy )" not in worse
+
+
+def test_an_empty_roll_up_says_it_has_no_milestones_or_measures_once(client, board_member):
+    """A priority with nothing in it: its status's reason says so, and its counts add no
+    second "No milestones or measures"."""
+    strategy, objective = _strategy()
+    make_milestone(objective, title="Open the hub", due_date=dt.date(2024, 9, 30))
+    make_priority(strategy, number=2, title="Empty")
+    q1 = close_quarter(strategy, Q1)
+    client.force_login(board_member)
+    page = _report(client, q1)
+    row = page.split("2. Empty</th>")[1].split("</tr>")[0]
+    assert "no milestones or measures" in row
+    assert row.lower().count("no milestones or measures") == 1, row
+    assert '<td data-label="Counts"><span class="rag-counts-empty">None</span></td>' in row
+    # On the priority's own page as at the quarter, the counts under its status add nothing.
+    page = client.get(reverse("reporting:as_at_priority", args=["s", q1.pk, "2"])).content
+    body = page.decode().split("<main", 1)[1].split('id="objectives"')[0]
+    assert body.lower().count("no milestones or measures") == 1, body

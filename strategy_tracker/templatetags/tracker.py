@@ -89,12 +89,14 @@ def strategy_badges(strategy) -> SafeString:
 
 
 @register.simple_tag
-def rag_counts(rollup: RollUp) -> SafeString:
+def rag_counts(rollup: RollUp, beside_reason: bool = False) -> SafeString:
     """How many items of each colour, each by its symbol and word (a simple tag, not an
-    included template: a dashboard shows one per priority and objective)."""
+    included template: a dashboard shows one per priority and objective). Of none: "None" in
+    a column of counts, nothing `beside_reason`; the roll-up's reason, shown beside it
+    wherever counts are, says "no milestones or measures" (said twice, it read as a stutter)."""
     counts = [(rag, rollup.counts.get(rag, 0)) for rag in DISPLAY_ORDER if rollup.counts.get(rag)]
     if not counts:
-        return mark_safe('<span class="rag-counts-empty">No milestones or measures</span>')
+        return mark_safe("" if beside_reason else '<span class="rag-counts-empty">None</span>')
     total = rollup.total
     items = "".join(
         f'<li class="rag-count rag-count-{rag.value}"><span aria-hidden="true">'
