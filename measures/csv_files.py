@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from measures.columns import COLUMNS, NAMES, OTHER_NAMES, PERIOD_COLUMNS
+from measures.exporting import unneutralise
 from measures.models import MeasureValue
 
 # A cell as long as the longest text a figure keeps, its note.
@@ -243,6 +244,11 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
             cells = list(map(str.strip, record))
             if not any(cells):
                 continue  # blank lines, at the end or in between
+            if max(map(len, record)) > MAX_FIELD_CHARS and _over_long(record):
+                raise CsvFileError(
+                    f"Line {start} cannot be read as CSV: "
+                    f"{_in_words(csv.Error('field larger than field limit'))}."
+                )
             if len(record) > width:
                 raise CsvFileError(
                     f"Line {start} has {len(record)} fields but the header has {len(columns)}. "
@@ -269,6 +275,12 @@ def iter_rows(data: bytes, parsed: CsvFile) -> Iterator[CsvRow]:
         raise CsvFileError(f"Line {next_line} cannot be read as CSV: {_in_words(error)}.") from None
     if not count:
         raise CsvFileError("The file has a header row but no figures.")
+
+
+def _over_long(record: list[str]) -> bool:
+    """A cell over the limit once an export's formula guard ("'-5 …") is taken off: the
+    reader takes one character more for it."""
+    return any(len(unneutralise(cell)) > MAX_FIELD_CHARS for cell in record)
 
 
 def _in_words(error: csv.Error) -> str:
