@@ -86,9 +86,18 @@ def _item(strategy: Strategy, level: str, pk: int, archived: bool = False):
     return item
 
 
-def _as_shown_or_told(view):
-    """The view, or, where its item was archived or restored meanwhile, a message saying so
-    and nothing changed."""
+# What an Admin typed into a form refused because its item was archived meanwhile: kept for
+# the strategy's screen the refusal redirects to, which shows it once, to copy.
+TYPED_BACK = "editor_typed_back"
+
+
+def _as_shown_or_told(view=None, *, typed_into=None):
+    """The view, or, where its item was archived or restored meanwhile (or its parent
+    archived while it was being added to), a message saying so and nothing changed.
+    `typed_into(level)`: the form class and prefix the view's POST fills, whose text is shown
+    back on the strategy's screen rather than lost."""
+    if view is None:
+        return functools.partial(_as_shown_or_told, typed_into=typed_into)
 
     @functools.wraps(view)
     def checked(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
@@ -103,13 +112,20 @@ def _as_shown_or_told(view):
                 )
                 return redirect(editor_url(gone.item))
             done = "nothing was changed" if request.method == "POST" else "it has no screen"
-            messages.error(
-                request,
+            refusal = (
                 f"This {gone.level} is archived (someone archived it, or what it sits under, "
                 f"while you had the page open), so {done}. Restore it from its parent's "
-                "screen (under Archived) to work on it again.",
+                "screen (under Archived) to work on it again."
             )
-            return redirect("editor:strategy", slug)
+        except (guards.ArchivedMeanwhile, ordering.ParentArchived) as gone:
+            refusal = str(gone)  # archived between the page's check and the write
+        form_class, prefix = typed_into(level) if typed_into else (None, "")
+        if request.method == "POST" and form_class:
+            typed = typed_texts(request.POST, form_class, prefix)
+            if typed:
+                request.session[TYPED_BACK] = typed
+        messages.error(request, refusal)
+        return redirect("editor:strategy", slug)
 
     return checked
 
@@ -169,10 +185,12 @@ def strategy_screen(request: HttpRequest, slug: str) -> HttpResponse:
         if refused:
             return refused
         return _save(request, strategy, _strategy_form(request), "strategy.html")
-    return _strategy_page(request, strategy, _strategy_form(request)(instance=strategy))
+    typed = request.session.pop(TYPED_BACK, [])  # shown once (_as_shown_or_told)
+    form = _strategy_form(request)(instance=strategy)
+    return _strategy_page(request, strategy, form, typed_back=typed)
 
 
-def _strategy_page(request, strategy, form, status=200, add_form=None):
+def _strategy_page(request, strategy, form, status=200, add_form=None, typed_back=()):
     priorities = _movable(strategy.priorities.order_by("part", "number"))
     archived = Priority.everything.filter(strategy=strategy, archived_at__isnull=False)
     return _screen(
@@ -186,11 +204,12 @@ def _strategy_page(request, strategy, form, status=200, add_form=None):
         child_level="priority",
         add_form=add_form or PriorityForm(prefix="add", instance=Priority(strategy=strategy)),
         archived=archived,
+        typed=typed_back,
     )
 
 
 @admins_only
-@_as_shown_or_told
+@_as_shown_or_told(typed_into=lambda level: (FORMS[level], ""))
 def item_screen(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     item = _item(strategy, level, pk)
@@ -254,9 +273,8 @@ def _save(request, item, form_class, template, strategy=None, level=None):
         with transaction.atomic():
             fresh = guards.lock_unchanged(item, form.guarded_values, request.POST["seen"])
             saved = _write_changes(form, fresh)
-    except guards.ArchivedMeanwhile as gone:
-        messages.error(request, str(gone))
-        return redirect("editor:strategy", (strategy or item).slug)
+    except guards.ArchivedMeanwhile:
+        raise  # told by _as_shown_or_told, with what was typed
     except guards.ChangedMeanwhile as conflict:
         fresh = type(item)._base_manager.get(pk=item.pk)
         data = request.POST.copy()
@@ -355,7 +373,7 @@ def add_priority(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @admins_only
-@_as_shown_or_told
+@_as_shown_or_told(typed_into=lambda level: (FORMS.get(CHILD_LEVEL.get(level)), "add"))
 def add_child(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     parent = _item(strategy, level, pk)
@@ -382,28 +400,21 @@ def _add(request, form, invalid_page) -> HttpResponse:
     """Save a new item last among its siblings (its part's, for a priority)."""
     if not form.is_valid():
         return invalid_page()
-    try:
-        with transaction.atomic():
-            item = form.instance
-            setattr(item, ordering.number_field(item), ordering.next_number(item))
-            item = form.save()
-            people = form.cleaned_data
-            if isinstance(item, Milestone) and (people.get("owner") or people.get("delegates")):
-                item.assign(
-                    by=request.user,
-                    owner=people.get("owner"),
-                    add_delegates=people.get("delegates") or [],
-                )
-    except ordering.ParentArchived as gone:
-        return _parent_gone(request, gone)
+    # A parent archived meanwhile raises ordering.ParentArchived: told by _as_shown_or_told.
+    with transaction.atomic():
+        item = form.instance
+        setattr(item, ordering.number_field(item), ordering.next_number(item))
+        item = form.save()
+        people = form.cleaned_data
+        if isinstance(item, Milestone) and (people.get("owner") or people.get("delegates")):
+            item.assign(
+                by=request.user,
+                owner=people.get("owner"),
+                add_delegates=people.get("delegates") or [],
+            )
     messages.success(request, f"Added {_name(item)}.")
     _say_due_dates(request, item, form.changed_data)
     return redirect(editor_url(_parent(item)))
-
-
-def _parent_gone(request, gone: "ordering.ParentArchived") -> HttpResponse:
-    messages.error(request, str(gone))
-    return redirect("editor:strategy", gone.strategy_slug)
 
 
 def _parent(item):
@@ -417,7 +428,7 @@ def _parent(item):
 
 
 @admins_only
-@_as_shown_or_told
+@_as_shown_or_told(typed_into=lambda level: (MeasureForm, ""))
 def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
     if level not in ("priority", "objective"):
@@ -429,13 +440,10 @@ def add_measure(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRes
         if refused:
             return refused
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    form.instance.position = ordering.next_number(form.instance)  # goes last
-                    measure = form.save()
-                    trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
-            except ordering.ParentArchived as gone:
-                return _parent_gone(request, gone)
+            with transaction.atomic():
+                form.instance.position = ordering.next_number(form.instance)  # goes last
+                measure = form.save()
+                trajectory_text.replace_points(measure, form.cleaned_data["trajectory"])
             messages.success(request, f"Added {_name(measure)}.")
             return redirect(editor_url(parent))
     status = 400 if request.method == "POST" else 200
@@ -525,11 +533,8 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
             request, f"What {_name(item)} sits under is archived too: restore that first, {then}."
         )
         return redirect("editor:strategy", slug)
-    try:
-        with transaction.atomic():
-            archiving.restore(item)
-    except ordering.ParentArchived as gone:
-        return _parent_gone(request, gone)
+    with transaction.atomic():
+        archiving.restore(item)
     item.refresh_from_db()  # named by the number it came back with, not the one it had
     messages.success(request, f"Restored {_name(item)}.")
     return redirect(editor_url(parent))
