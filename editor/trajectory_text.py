@@ -38,6 +38,13 @@ def parse_points(text: str, comma_may_be_decimal: bool = False) -> Points:
                 f'"{part.strip()}" is not a planned point: write each as date=value, '
                 "for example 2025-03-31=60, separated by semicolons."
             ) from None
+        if "=" in value_text:
+            # Points run together with a comma or a space, which the value's own check would
+            # call a space or a comma inside the number.
+            raise ValueError(
+                f'"{part.strip()}" holds more than one point: separate the points with '
+                "semicolons, for example 2025-03-31=60; 2026-03-31=65."
+            )
         if value_text.endswith("%"):
             raise ValueError(f"{long_day(day)}: write {value_text[:-1].strip()}, without the %.")
         try:

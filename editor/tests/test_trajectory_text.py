@@ -61,3 +61,22 @@ def test_a_point_without_a_date_or_a_value_is_refused(text):
 def test_a_day_planned_twice_is_refused():
     with pytest.raises(ValueError, match="31 March 2026 is planned twice"):
         parse_points("2026-03-31=5; 2026-03-31=6")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2027-03-31=1150, 2028-03-31=1100",
+        "2027-03-31=1150,2028-03-31=1100",
+        "2027-03-31=1150 2028-03-31=1100",
+    ],
+)
+def test_points_run_together_are_told_to_be_separated_by_semicolons(text):
+    """Was "31 March 2027: “1150, 2028-03-31=1100” has a space inside the number", which
+    does not say the points are to be separated by semicolons."""
+    with pytest.raises(ValueError) as refused:
+        parse_points(text)
+    assert str(refused.value) == (
+        f'"{text}" holds more than one point: separate the points with semicolons, for '
+        "example 2025-03-31=60; 2026-03-31=65."
+    )
