@@ -140,6 +140,14 @@ def editor_url(item) -> str:
     return reverse("editor:item", args=[strategy.slug, level, item.pk])
 
 
+def _in_its_list(item, archived: bool = False) -> str:
+    """Its parent's screen at the item in its list (once archived, at the list): after a
+    move, an archive or a restore a keyboard or phone user carries on where they were, not
+    back at the top of the page (the ids are editor/_children.html's)."""
+    level = type(item).__name__.lower()
+    return f"{editor_url(_parent(item))}#{level}-{'list' if archived else item.pk}"
+
+
 def _refuse_if_closed(request, strategy: Strategy, form_class=None, prefix: str = ""):
     """Closed since the page was opened: what was typed into `form_class` is shown back with
     the refusal, else the editor says why."""
@@ -484,7 +492,7 @@ def move(request: HttpRequest, slug: str, level: str, pk: int) -> HttpResponse:
         messages.success(request, f"Moved {_name(item)} {request.POST['direction']}.")
     elif moved is False:
         messages.info(request, f"{_name(item).capitalize()} is already at that end.")
-    return redirect(editor_url(_parent(item)))
+    return redirect(_in_its_list(item))
 
 
 @admins_only
@@ -505,7 +513,7 @@ def archive(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
             f"Archived {_name(item)}{under}. It no longer shows on any page or counts in any "
             "roll-up; its history is kept, and it can be restored from this page.",
         )
-        return redirect(editor_url(_parent(item)))
+        return redirect(_in_its_list(item, archived=True))
     under = archiving.under(item)
     return _screen(
         request, strategy, "archive.html", item=item, level=level, under=under, name=_name(item)
@@ -537,4 +545,4 @@ def restore(request: HttpRequest, slug: str, level: str, pk: int) -> HttpRespons
         archiving.restore(item)
     item.refresh_from_db()  # named by the number it came back with, not the one it had
     messages.success(request, f"Restored {_name(item)}.")
-    return redirect(editor_url(parent))
+    return redirect(_in_its_list(item))
