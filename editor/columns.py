@@ -21,6 +21,14 @@ KINDS = ("text", "date", "decimal", "integer", "choice", "bool")
 
 LEVELS = ("priority", "objective", "milestone", "measure")
 
+# A strategy's short name in addresses, in plain words: what the model's SlugField accepts
+# (ASCII letters of either case, digits, hyphens, underscores), for its hint and its refusal.
+SLUG_HINT = "Letters, digits, hyphens and underscores, no spaces: thurrock-hwbs-2013"
+SLUG_RULE = (
+    "Use only letters, digits, hyphens and underscores, with no spaces or accents, for "
+    "example thurrock-hwbs-2013."
+)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -151,7 +159,7 @@ STRATEGY_COLUMNS = [
         "slug",
         "Short name in addresses",
         required=True,
-        help="Letters, digits and hyphens: eput-strategic-plan",
+        help=SLUG_HINT,
     ),
     Column("organisation", "Organisation", required=True),
     Column("organisation_short_name", "Organisation short name"),

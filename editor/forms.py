@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from editor import guards, trajectory_text
-from editor.columns import ITEM_COLUMNS, STRATEGY_COLUMNS
+from editor.columns import ITEM_COLUMNS, SLUG_HINT, SLUG_RULE, STRATEGY_COLUMNS
 from measures.models import CODE_RULE, Measure
 from milestones.forms import UserChoiceField, UsersChoiceField
 from milestones.models import Milestone, holders
@@ -97,12 +97,13 @@ class StrategyForm(GuardedForm):
             "illustrative",
         ]
         labels = _labels(fields, STRATEGY_COLUMNS)
-        help_texts = {"slug": "Letters, digits and hyphens; made from the title if left empty."}
+        help_texts = {"slug": f"{SLUG_HINT}. Made from the title if left empty."}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].required = False
         self.fields["slug"].required = False
+        self.fields["slug"].error_messages["invalid"] = SLUG_RULE  # not Django's "slug"
         if user is not None and not user.is_superuser:
             # An Admin leads strategies for their own organisations; only a site
             # administrator adds an organisation.

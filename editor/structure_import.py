@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -22,6 +23,7 @@ from django.utils import timezone
 from editor import archiving, trajectory_text
 from editor.columns import (
     ITEM_COLUMNS,
+    SLUG_RULE,
     STRATEGY_COLUMNS,
     STRATEGY_ROWS_ADDED_LATER,
     STRATEGY_SHEET,
@@ -221,6 +223,8 @@ class _Planner:
                 if name in REQUIRED_STRATEGY_FIELDS and values.get(name) in ("", None):
                     continue  # the sheet's own problem says it is empty
                 heading = STRATEGY_HEADING.get(ORGANISATION_FIELDS.get(name, name), name)
+                # Django's words name a "slug"; the sheet calls it the short name.
+                messages = [SLUG_RULE if m == str(validate_slug.message) else m for m in messages]
                 self.problems.append(f'Sheet "{STRATEGY_SHEET}", {heading}: {" ".join(messages)}')
             return "error"
         except (KeyError, TypeError):
