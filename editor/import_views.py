@@ -3,7 +3,7 @@ preview as a tree, and the confirm. The same steps as the figures import."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -139,7 +139,24 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                     "is what the file would do now: check it, then import again.",
                 )
             return _preview(request, upload, plan, status=409 if plan.ok else 400)
-        strategy = structure_import.apply(plan, request.user)
+        try:
+            with transaction.atomic():
+                strategy = structure_import.apply(plan, request.user)
+        except IntegrityError:
+            # A new strategy has no row to hold: another upload confirmed at the same time
+            # took its short name or a measure code first. Nothing of this one is written.
+            messages.error(
+                request,
+                "Another import took this strategy's short name or a measure code while this "
+                "one was being confirmed, so nothing was imported. This is what the file "
+                "would do now.",
+            )
+            return _preview(
+                request,
+                upload,
+                structure_import.plan(file, upload.into, by=request.user),
+                status=409,
+            )
         upload.imported_at, upload.imported_into = timezone.now(), strategy
         upload.save(update_fields=["imported_at", "imported_into"])
     messages.success(
