@@ -243,6 +243,9 @@ class SnapshotItem(BuiltInOneStep, models.Model):
     )
     restated_from = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     restated_to = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # The unit the previous report showed that figure in, where the measure's has changed
+    # since ("20", a count then, not "£20"): empty where it is the row's own.
+    restated_unit = models.CharField(max_length=20, blank=True)
     # Measures: the SPC chart as it stood (reporting/charts.py): the latest points with their
     # mean, limits and meaning, the target, and each signal in words.
     chart = models.JSONField(default=dict, blank=True)
@@ -288,6 +291,10 @@ class SnapshotItem(BuiltInOneStep, models.Model):
         if self.level != Level.OBJECTIVE:
             return None
         return int(self.number.rpartition(".")[2])
+
+    @property
+    def restated_from_unit(self) -> str:
+        return self.restated_unit or self.unit
 
     @property
     def chart_points(self) -> list[dict]:

@@ -85,9 +85,11 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
         period__quarter=quarter.number,
         period__state="closed",
         level__in=[Level.MEASURE, Level.CONTEXT],
-    ).values_list("object_id", "value_period_end", "value", "chart")
+    ).values_list("object_id", "value_period_end", "value", "chart", "unit")
     shown: dict[tuple[int, dt.date], Decimal] = {}
-    for measure_id, end, value, chart in previous:
+    unit_then: dict[int, str] = {}
+    for measure_id, end, value, chart, unit in previous:
+        unit_then[measure_id] = unit
         for day, (figure_then, _) in shown_figures(chart, end, value).items():
             shown[measure_id, day] = figure_then
     if not shown:
@@ -108,6 +110,8 @@ def _mark_restatements(period: ReportingPeriod, rows: list[SnapshotItem]) -> Non
                 row.restated_from,
                 row.restated_to,
             ) = restated[row.object_id]
+            if unit_then[row.object_id] != row.unit:
+                row.restated_unit = unit_then[row.object_id]
 
 
 def shown_figures(

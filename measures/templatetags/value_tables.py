@@ -11,8 +11,8 @@ from measures.charts import point_meaning
 from measures.models import Measure
 from measures.spc import SpcResult
 from strategy_tracker.escaping import esc
-from strategy_tracker.numbers import two_places
-from strategy_tracker.templatetags.tracker import number, short_day, tolerance, with_unit
+from strategy_tracker.numbers import money_or_number, two_places
+from strategy_tracker.templatetags.tracker import short_day, tolerance, with_unit
 
 register = template.Library()
 
@@ -70,8 +70,9 @@ def values_rows(measure: Measure, values, baseline_row: bool, anchors: bool = Fa
 
 
 @register.simple_tag
-def spc_rows(result: SpcResult) -> SafeString:
-    """The SPC table's rows: each point with its value, mean and limits, and its reading."""
+def spc_rows(result: SpcResult, unit: str = "") -> SafeString:
+    """The SPC table's rows: each point with its value (money with its £ and pence, as every
+    figure is written), mean and limits, and its reading."""
     rows = []
     for p in result.points:
         if result.run_chart_only:
@@ -84,7 +85,7 @@ def spc_rows(result: SpcResult) -> SafeString:
             meaning = point_meaning(p)
         rows.append(
             f"<tr><td>{esc(result.wordings.get(p.period) or short_day(p.period))}</td>"
-            f'<td class="num">{number(p.value)}</td>{cells}'
+            f'<td class="num">{money_or_number(p.value, unit)}</td>{cells}'
             f"<td>{esc(meaning)}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped above

@@ -183,6 +183,8 @@ def own_wording(text: str) -> str:
 number = register.filter("number", numbers.number)
 with_unit = register.filter("with_unit", numbers.with_unit)
 two_places = register.filter("two_places", numbers.two_places)
+# A table's figure whose unit its heading or page gives: money with its £ and pence.
+money_or_number = register.filter("money_or_number", numbers.money_or_number)
 
 
 @register.filter
