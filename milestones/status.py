@@ -58,8 +58,6 @@ def milestone_status(
     def result(finding: str, reason: str) -> Status:
         return Status(FINDING_RAG[finding], reason, "milestone", finding)
 
-    due = due_in_words(due_date, due_text) if due_date else ""
-
     if status == "complete":
         return result(COMPLETE, "complete")
     if status == "cancelled":
@@ -67,15 +65,18 @@ def milestone_status(
     if due_date is None and last_updated_at is None:
         return result(UNDATED, "no due date and no update yet")
     if due_date is not None and at_close and due_date == today:
-        return result(OVERDUE, f"overdue: was due {due}, the quarter's last day")
+        return result(
+            OVERDUE, f"overdue: was due {due_in_words(due_date, due_text)}, the quarter's last day"
+        )
     if due_date is not None and due_date < today:
         late = time_in_words((today - due_date).days)
-        return result(OVERDUE, f"overdue: was due {due} ({late} ago)")
+        return result(OVERDUE, f"overdue: was due {due_in_words(due_date, due_text)} ({late} ago)")
     if status == "off_track":
         return result(OFF_TRACK, "reported off track")
     if status == "at_risk":
         return result(AT_RISK, "reported at risk")
     if due_date and forecast_date and forecast_date > due_date:
+        due = due_in_words(due_date, due_text)
         return result(LATE, f"forecast {long_day(forecast_date)}, after its due date {due}")
     if due_date and status == "not_started" and (due_date - today).days <= DUE_SOON_DAYS:
         days = (due_date - today).days
@@ -84,16 +85,19 @@ def milestone_status(
             return result(DUE_SOON_UNREPORTED, f"due {when} and nothing reported yet")
         return result(DUE_SOON, f"due {when} and not started")
     if due_date and nothing_reported(status, last_updated_at):
-        return result(UNREPORTED, f"due {due}; nothing reported yet")
+        return result(UNREPORTED, f"due {due_in_words(due_date, due_text)}; nothing reported yet")
     if due_date is None:
         return result(ON_TRACK, "no due date; updated, not reported at risk")
-    return result(ON_TRACK, f"due {due}, not reported at risk")
+    return result(ON_TRACK, f"due {due_in_words(due_date, due_text)}, not reported at risk")
 
 
 def due_in_words(due_date: dt.date, due_text: str = "") -> str:
     """The due date as a reason gives it: the document's words where they name just its month
     ("April 2014", which 30 April 2014 would make more exact than the document), else the day
     with any words beside it ("31 March 2024, “in Year 1”")."""
-    if due_text and names_the_month_of(due_text, due_date):
-        return due_text.strip()
-    return f"{long_day(due_date)}, “{due_text.strip()}”" if due_text.strip() else long_day(due_date)
+    words = due_text.strip() if due_text else ""
+    if not words:
+        return long_day(due_date)
+    if names_the_month_of(words, due_date):
+        return words
+    return f"{long_day(due_date)}, “{words}”"
