@@ -237,12 +237,15 @@ def _submitted_already(milestone: Milestone, by, expected_version: int, waiting,
 
 def latest_submissions(milestone_ids) -> dict[int, Submission]:
     """Each milestone's latest submission, if it still has something to say: awaiting
-    approval, or returned while the milestone is as its lead read it. One approved, replaced,
-    or returned before a later change says nothing now."""
+    approval, or returned with no update recorded since (still_current). One approved,
+    replaced, or returned before a later update says nothing now."""
     latest: dict[int, Submission] = {}
     rows = (
         Submission.objects.filter(milestone_id__in=milestone_ids)
-        .annotate(milestone_version=F("milestone__version"))
+        .annotate(
+            milestone_version=F("milestone__version"),
+            milestone_updated_at=F("milestone__last_updated_at"),
+        )
         .select_related("decided_by")
     )
     for row in rows.order_by("submitted_at", "id"):
@@ -251,19 +254,48 @@ def latest_submissions(milestone_ids) -> dict[int, Submission]:
         milestone_id: row
         for milestone_id, row in latest.items()
         if row.state == SubmissionState.SUBMITTED
-        or (row.state == SubmissionState.RETURNED and row.base_version == row.milestone_version)
+        or (
+            row.state == SubmissionState.RETURNED
+            and still_current(row, row.milestone_version, row.milestone_updated_at)
+        )
     }
+
+
+def still_current(submission: Submission, version: int, last_updated_at) -> bool:
+    """Whether no update has been recorded on the milestone (now at `version`, last updated
+    `last_updated_at`) since the lead sent `submission` or, returned, since it was returned:
+    its words are still the lead's latest. Any save moves the version (an Admin's title fix,
+    a new owner), so the version alone would drop a returned update, its reason and the
+    lead's words, for a change that is no update."""
+    if submission.base_version == version:
+        return True
+    since = submission.decided_at if submission.state == SubmissionState.RETURNED else None
+    since = since or submission.submitted_at
+    return last_updated_at is None or last_updated_at < since
 
 
 def form_start(milestone: Milestone, pending: Submission | None) -> dict:
     """The update form's starting values beyond the milestone's own: the lead's submitted (or
-    returned) words, while the milestone is as they read it; and `waiting`, the update
-    awaiting approval that the page shows, which a save may replace."""
+    returned) words, while no update has been recorded since (still_current); and `waiting`,
+    the update awaiting approval that the page shows, which a save may replace. The form
+    reads the milestone's version now: sent again unchanged, words sent against an earlier
+    version are a new update, which can be approved (sign_off.update)."""
     submitted = pending is not None and pending.state == SubmissionState.SUBMITTED
     start = {"waiting": pending.pk if submitted else None, "words_from": None}
-    if pending is not None and pending.base_version == milestone.version:
+    if pending is not None and still_current(pending, milestone.version, milestone.last_updated_at):
         start |= words_of(pending) | {"version": milestone.version, "words_from": pending.pk}
     return start
+
+
+def leaves_waiting(milestone: Milestone, start: dict, pending: Submission | None) -> bool:
+    """Whether the form form_start() began holds the words of an update waiting for approval
+    that saving them unchanged leaves as it is: made against the milestone as it is now, so
+    still approvable (else a resend is a new update, sign_off.update)."""
+    return (
+        start["waiting"] is not None
+        and start["words_from"] is not None
+        and pending.base_version == milestone.version
+    )
 
 
 def words_of(update) -> dict:

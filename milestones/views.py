@@ -78,7 +78,7 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         start = sign_off.form_start(milestone, pending)
         context["form"] = MilestoneUpdateForm(milestone=milestone, initial=start)
         # The form holds the words of an update still waiting: saved unchanged, it is left.
-        context["holds_waiting"] = start["waiting"] is not None and start["words_from"] is not None
+        context["holds_waiting"] = sign_off.leaves_waiting(milestone, start, pending)
     if milestone.is_managed_by(request.user) and "assign_form" not in extra:
         context["assign_form"] = MilestonePeopleForm(milestone=milestone)
     return context | extra
