@@ -6,7 +6,7 @@ from rest_framework import serializers
 from measures.models import Measure, MeasureValue
 from milestones.models import Milestone
 from objectives.models import Objective, Organisation, Priority, Strategy
-from reporting.models import SnapshotItem
+from reporting.models import Level, SnapshotItem
 from strategy_tracker.people import display_name
 
 
@@ -228,6 +228,11 @@ class SnapshotItemSerializer(serializers.ModelSerializer):
     )
     quarter = serializers.CharField(source="period.label")
     closed_at = serializers.DateTimeField(source="period.closed_at")
+    reported = serializers.SerializerMethodField(
+        help_text="For a milestone, false if nobody had reported on it when the quarter closed: "
+        "its status is then the not_started every milestone starts with, which no lead said "
+        '(the board report says "nothing reported"). Null for any other row.'
+    )
 
     class Meta:
         model = SnapshotItem
@@ -245,8 +250,12 @@ class SnapshotItemSerializer(serializers.ModelSerializer):
             "reason",
             "counts",
             "status",
+            "reported",
             "commentary",
             "forecast_date",
             "due_date",
             "owner",
         ]
+
+    def get_reported(self, item) -> bool | None:
+        return None if item.level != Level.MILESTONE else not item.nothing_reported
