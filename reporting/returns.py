@@ -24,11 +24,12 @@ from milestones.models import (
     update_words,
 )
 from milestones.status import CLOSED
-from objectives.models import Strategy
+from objectives.models import Membership, Organisation, Strategy
 from reporting.forms import ReturnRowForm
 from reporting.models import Level, PeriodState, ReportingPeriod, SnapshotItem
 from strategy_tracker.dates import long_day
 from strategy_tracker.people import as_id, display_name
+from strategy_tracker.roles import OWNER_ROLES
 
 SAVED, CONFIRMED, SUBMITTED, LEFT = "saved", "confirmed", "submitted", "left"
 INVALID, CONFLICT, REFUSED = "invalid", "conflict", "refused"
@@ -250,8 +251,28 @@ def _not_yours(milestone, delegate: bool, posted, prefix: str, user) -> NotYours
         owner = f"{display_name(milestone.owner)}'s" if milestone.owner else "nobody's"
         why = f"it is {owner} to update now: you are no longer its owner or a delegate"
     else:
-        why = "your organisation is no longer responsible for it"
+        why = _no_lead_role(milestone, user)
     return NotYours(milestone.title, why, typed)
+
+
+def _no_lead_role(milestone: Milestone, user) -> str:
+    """Why its owner or delegate may no longer update it: they hold no Programme lead or
+    Admin role in the organisation responsible for it. Said as a role taken away only when
+    they held one there (the organisation is still responsible, the role is what changed),
+    else as where the responsibility is now."""
+    responsible = Organisation.objects.get(pk=milestone.responsible_organisation_id)
+    held = Membership.history.filter(
+        user_id=user.pk, organisation_id=responsible.pk, role__in=OWNER_ROLES
+    )
+    if held.exists():
+        return (
+            f"you no longer hold a Programme lead or Admin role in {responsible.name}, "
+            "which is responsible for it"
+        )
+    return (
+        f"{responsible.name} is responsible for it now, and you hold no Programme lead or "
+        "Admin role there"
+    )
 
 
 def _latest_periods(strategy_ids) -> dict[int, ReportingPeriod]:
