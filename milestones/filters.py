@@ -11,6 +11,7 @@ from objectives.models import Strategy
 from strategy_tracker.people import display_name
 from strategy_tracker.status import DISPLAY_ORDER
 
+NOT_STARTED_OR_NOTHING = "Not started, or nothing reported yet"
 DUE_WINDOWS = [
     ("overdue", "Overdue"),
     ("30", "Due in the next 30 days"),
@@ -35,7 +36,16 @@ class MilestoneFilter(django_filters.FilterSet):
     """Filters for a milestone list. The queryset must come from
     Milestone.objects.with_rag_rank() (or with_rag())."""
 
-    status = django_filters.ChoiceFilter(choices=Milestone.Status.choices, empty_label="Any")
+    # On the stored status, which is not_started for a milestone nobody has reported on too:
+    # the table reads those "Nothing reported yet", so the choice names both.
+    status = django_filters.ChoiceFilter(
+        label="Reported status",
+        choices=[
+            (value, NOT_STARTED_OR_NOTHING if value == Milestone.Status.NOT_STARTED else label)
+            for value, label in Milestone.Status.choices
+        ],
+        empty_label="Any",
+    )
     rag = django_filters.ChoiceFilter(
         label="RAG",
         choices=[(rag.value, rag.label) for rag in DISPLAY_ORDER],
