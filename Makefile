@@ -43,6 +43,9 @@ seed: install
 	$(MANAGE) load_seeds
 
 OIDC_PROVIDER := tests/oidc_provider
+# Where scripts/ensure_node.sh puts Node.js 20 when the system's node is older (Debian 12's
+# is 18): first on the PATH, for npm and the tests alike. Empty, and so harmless, otherwise.
+export PATH := $(CURDIR)/.cache/node/node_modules/.bin:$(PATH)
 
 ## The OpenID Connect provider the sign-in tests run against (panva/oidc-provider, pinned by
 ## tests/oidc_provider/package-lock.json). Needs Node.js 20 or newer and npm.

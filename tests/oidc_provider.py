@@ -49,6 +49,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PROVIDER_DIR = ROOT / "tests" / "oidc_provider"
 SERVER = PROVIDER_DIR / "server.mjs"
+# Node.js 20 from the npm registry, put here by scripts/ensure_node.sh when the system's node is
+# older: used before the PATH's, so a plain `pytest` finds it as `make test` does.
+LOCAL_NODE_BIN = ROOT / ".cache" / "node" / "node_modules" / ".bin"
 READY = re.compile(r"OIDC provider ready at (http://127\.0\.0\.1:\d+)")
 START_TIMEOUT = 20.0  # it is ready in about 0.5 s
 DEFAULT_SCOPE = "openid email profile groups"
@@ -114,6 +117,11 @@ def start_provider(
             raise ProviderError(f"{second}\nThe first try: {first}") from None
 
 
+def node_binary() -> str | None:
+    path = os.environ.get("PATH", os.defpath)
+    return shutil.which("node", path=f"{LOCAL_NODE_BIN}{os.pathsep}{path}")
+
+
 def _start(clients: list[dict], accounts: dict, id_token_ttl: int | None = None) -> Provider:
     """Start the provider on a free port of 127.0.0.1 and wait until it is listening.
 
@@ -121,7 +129,7 @@ def _start(clients: list[dict], accounts: dict, id_token_ttl: int | None = None)
     seconds is a test-only extra). `accounts`: account id -> claims (email, email_verified, name,
     groups). `id_token_ttl`: seconds, for every client without its own (default 3600).
     """
-    node = shutil.which("node")
+    node = node_binary()
     if node is None:
         raise ProviderError("The OIDC provider needs Node.js (node on the PATH); it is not found.")
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
