@@ -118,4 +118,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(OIDC_PROVIDER)/node_modules
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(OIDC_PROVIDER)/node_modules .cache/node
