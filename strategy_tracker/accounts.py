@@ -4,6 +4,7 @@ Nobody sets another person's password (strategy_tracker/user_admin.py): an Admin
 link, and only the person who reads that e-mail chooses the password. Both ways in are
 throttled like signing in: a wrong current password counts as a failed sign-in for
 django-axes, and reset requests are limited per client address and per address typed.
+The reset form's link is looked up and e-mailed by the task worker, never in the request.
 """
 
 import hashlib
@@ -30,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from strategy_tracker.passwords import signs_in_with_provider
 
@@ -146,28 +148,38 @@ class PasswordChangeForm(PasswordHelpTextMixin, auth_forms.PasswordChangeForm):
             raise
 
 
+def accounts_to_reset(email: str) -> list[User]:
+    """Active accounts with this address, including new ones whose password is not set yet:
+    Django leaves those out, but here a reset link is how an account gets its first password,
+    and the way back when that first link has expired."""
+    candidates = User._default_manager.filter(email__iexact=email, is_active=True)
+    return [
+        user
+        for user in candidates
+        if _same_address(email, user.email) and not signs_in_with_provider(user)
+    ]
+
+
+@task()
+def send_reset_links(email: str) -> None:
+    """E-mail each account with the address typed on the reset form its link. Run by the task
+    worker: the request only queues the address, the same work for every address, so neither
+    its answer nor how long that takes says whether an account uses it."""
+    for user in accounts_to_reset(email):
+        send_reset_link(user)
+
+
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "E-mail address"
         self.fields["email"].help_text = "The address your account uses."
 
-    def get_users(self, email: str) -> list[User]:
-        """Active accounts with this address, including new ones whose password is not set
-        yet: Django leaves those out, but here a reset link is how an account gets its first
-        password, and the way back when that first link has expired."""
-        candidates = User._default_manager.filter(email__iexact=email, is_active=True)
-        return [
-            user
-            for user in candidates
-            if _same_address(email, user.email) and not signs_in_with_provider(user)
-        ]
-
     def save(self, **kwargs) -> None:
-        """Send each account its link. (Django's own save builds the link on the request's
-        Host header; send_reset_link uses SITE_URL.)"""
-        for user in self.get_users(self.cleaned_data["email"]):
-            send_reset_link(user)
+        """Queue the address for the worker, which sends each account its link. (Django's
+        own save builds the link on the request's Host header; send_reset_link uses
+        SITE_URL.)"""
+        send_reset_links.enqueue(self.cleaned_data["email"])
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
