@@ -45,13 +45,17 @@ TOO_MANY_RESET_REQUESTS = (
 )
 
 
+def duration_in_words(seconds: float) -> str:
+    """A length of time in whole hours and minutes: "24 hours", "1 hour and 30 minutes",
+    "30 minutes" (never less than "1 minute")."""
+    hours, minutes = divmod(max(1, round(seconds / 60)), 60)
+    parts = [(hours, "hour"), (minutes, "minute")]
+    return " and ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
+
+
 def link_lifetime() -> str:
     """How long a reset link works, in words: "24 hours"."""
-    hours, seconds = divmod(settings.PASSWORD_RESET_TIMEOUT, 60 * 60)
-    if hours and not seconds:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return duration_in_words(settings.PASSWORD_RESET_TIMEOUT)
 
 
 def send_reset_link(user: User, *, new_account: bool = False, sent_by: User | None = None) -> bool:
