@@ -204,13 +204,21 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class MilestoneChangeSerializer(serializers.Serializer):
-    """One saved state of a milestone: its reported status as it stood, who and when."""
+    """One saved state of a milestone: its reported status as it stood, who and when; and,
+    from the context, whether its strategy is the illustrative example."""
 
     at = serializers.DateTimeField(source="history_date")
+    illustrative = serializers.SerializerMethodField(
+        help_text="True for the illustrative example: made up, not from a published document."
+    )
     status = serializers.CharField()
     forecast_date = serializers.DateField(allow_null=True)
     commentary = serializers.CharField()
     by = serializers.SerializerMethodField()
+
+    def get_illustrative(self, record) -> bool:
+        # An item never moves to another strategy, so its strategy now is its strategy then.
+        return self.context["illustrative"]
 
     def get_by(self, record) -> str | None:
         return display_name(record.history_user) if record.history_user else None

@@ -261,7 +261,12 @@ class MilestoneViewSet(ReadOnly):
     def history(self, request, pk=None):
         milestone = self.get_object()
         states = milestone.history.select_related("history_user").order_by("history_date", "pk")
-        return Response(MilestoneChangeSerializer(states, many=True).data)
+        illustrative = milestone.objective.priority.strategy.illustrative
+        return Response(
+            MilestoneChangeSerializer(
+                states, many=True, context={"illustrative": illustrative}
+            ).data
+        )
 
 
 class MeasureViewSet(ReadOnly):
