@@ -20,6 +20,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.middleware import get_user as get_signed_in_user
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.tokens import default_token_generator
@@ -27,6 +28,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
@@ -186,12 +188,31 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         send_reset_links.enqueue(self.cleaned_data["email"])
 
 
+def _signs_in_with_provider(request: HttpRequest) -> bool:
+    # The user request.user stands for (the middleware's, cached): signs_in_with_provider
+    # reads the model from type(user), which the lazy request.user is not.
+    return signs_in_with_provider(get_signed_in_user(request))
+
+
+def password_change_offered(request: HttpRequest) -> bool:
+    """Whether the header offers Change password: not when passwords are switched off, nor
+    to someone who signs in through their organisation (no password of ours signs them in)."""
+    return (
+        settings.LOCAL_PASSWORDS
+        and request.user.is_authenticated
+        and not _signs_in_with_provider(request)
+    )
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.LOCAL_PASSWORDS:  # passwords switched off: people sign in via sso/
             raise Http404
+        # Their "current password" could only ever be wrong, and count towards a lockout.
+        if _signs_in_with_provider(request):
+            return render(request, "registration/password_change_provider.html")
         # Locked out of signing in from here is locked out of this form too.
         if request.user.is_authenticated:
             credentials = {"username": request.user.get_username()}
