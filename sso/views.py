@@ -10,10 +10,10 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from joserfc.errors import JoseError
 from requests.exceptions import RequestException
 
@@ -95,9 +95,18 @@ def callback(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_REDIRECT_URL)
 
 
-@require_POST
+@login_not_required
 def sign_out(request: HttpRequest) -> HttpResponse:
-    """Sign out here, then at the provider if this session came from it and it can."""
+    """Sign out here, then at the provider if this session came from it and it can.
+
+    Open to anyone: Sign out on a page left open after the session ended would otherwise be
+    sent to sign in, and back here afterwards by GET, a 405. Signed out already, they go to
+    the sign-in page. Signed in, it takes a POST, so a link elsewhere signs nobody out."""
+    if not request.user.is_authenticated:
+        messages.info(request, "You were signed out already.")
+        return redirect("login")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     id_token = request.session.get(ID_TOKEN)
     logout(request)
     if id_token and signing_in.configured():
