@@ -7,6 +7,7 @@ django-axes, and reset requests are limited per client address and per address t
 The reset form's link is looked up and e-mailed by the task worker, never in the request.
 """
 
+import datetime as dt
 import hashlib
 import logging
 import unicodedata
@@ -30,6 +31,7 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -166,6 +168,9 @@ def accounts_to_reset(email: str) -> list[User]:
     ]
 
 
+RESET_TASKS_KEPT = dt.timedelta(hours=1)
+
+
 @task()
 def send_reset_links(email: str) -> None:
     """E-mail each account with the address typed on the reset form its link. Run by the task
@@ -173,6 +178,18 @@ def send_reset_links(email: str) -> None:
     its answer nor how long that takes says whether an account uses it."""
     for user in accounts_to_reset(email):
         send_reset_link(user)
+    _forget_typed_addresses()
+
+
+def _forget_typed_addresses() -> None:
+    """The worker keeps each task it ran with its arguments: here, an address someone typed,
+    an account's or not. Those of reset requests sent before the last hour go (the last
+    hour's stay, for a site administrator looking into a link that did not arrive)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=send_reset_links.module_path, finished_at__lt=timezone.now() - RESET_TASKS_KEPT
+    ).delete()
 
 
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):

@@ -67,3 +67,19 @@ def test_a_refused_request_queues_nothing(client, lead, settings):
     response = client.post(reverse("password_reset"), {"email": "lee.lead@example.invalid"})
     assert response.status_code == 429
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_addresses_typed_over_an_hour_ago_are_forgotten_by_the_next_reset_run(client, lead):
+    """The worker keeps each task with its arguments: every address anyone typed would stay."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.post(reverse("password_reset"), {"email": "typed-long-ago@example.invalid"})
+    run_queued_tasks()
+    DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(hours=2))
+    client.post(reverse("password_reset"), {"email": "lee.lead@example.invalid"})
+    run_queued_tasks()
+
+    kept = [task.args_kwargs["args"] for task in DBTaskResult.objects.all()]
+    assert kept == [["lee.lead@example.invalid"]]
