@@ -16,8 +16,11 @@ from milestones.status import CLOSED
 from objectives.models import Organisation
 from strategy_tracker.forms import (
     INCOMPLETE,
+    ChoiceOfRows,
     DateInput,
     MultilineTextField,
+    UserChoiceField,
+    UsersChoiceField,
     normalise_line_breaks,
 )
 from strategy_tracker.people import as_id, display_name
@@ -137,44 +140,6 @@ def typed_update(posted, prefix: str = "") -> list[tuple[str, str]]:
     ]
     shown = [(label, printable(text)) for label, text in typed]
     return [(label, text) for label, text in shown if text]
-
-
-def _is_id(value) -> bool:
-    return as_id(value) is not None
-
-
-class ChoiceOfRows:
-    """A choice of rows by id that refuses anything that cannot be an id before asking the
-    database, with the field's own "not one of the choices" message."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not _is_id(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return super().to_python(value)
-
-    def _check_values(self, value):
-        for each in value:
-            if not _is_id(each):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": each},
-                )
-        return super()._check_values(value)
-
-
-class UserChoiceField(ChoiceOfRows, forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.username
-
-
-class UsersChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.username
 
 
 class RowsChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):

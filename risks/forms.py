@@ -5,10 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from milestones.forms import ChoiceOfRows, UserChoiceField
 from objectives.models import Objective, Priority, Strategy
 from risks.models import Risk, RiskAction, refused_owner, risk_owners
-from strategy_tracker.forms import DateInput, MultilineTextField
+from strategy_tracker.forms import ChoiceOfRows, DateInput, MultilineTextField, UserChoiceField
 from strategy_tracker.numbering import shown
 
 TEXT_FIELDS = [

@@ -3,6 +3,7 @@ a form saved untouched changes nothing."""
 
 from django import forms
 
+from strategy_tracker.people import as_id, display_name
 from strategy_tracker.visible_text import printable
 
 # A form posted without what it showed (not sent from the page): nothing can be checked
@@ -71,3 +72,45 @@ def typed_texts(posted, form_class, prefix: str = "") -> list[tuple[str, str]]:
         if isinstance(field, _TYPED_KINDS) and not field.widget.is_hidden
     ]
     return [(label, text) for label, text in texts if text]
+
+
+def _is_id(value) -> bool:
+    return as_id(value) is not None
+
+
+class ChoiceOfRows:
+    """A choice of rows by id that refuses anything that cannot be an id before asking the
+    database, with the field's own "not one of the choices" message."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        for each in value:
+            if not _is_id(each):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)
+
+
+class UserChoiceField(ChoiceOfRows, forms.ModelChoiceField):
+    """A choice of one person (an owner), named as every page names them."""
+
+    def label_from_instance(self, user) -> str:
+        return display_name(user)
+
+
+class UsersChoiceField(ChoiceOfRows, forms.ModelMultipleChoiceField):
+    """A choice of people (delegates), named as every page names them."""
+
+    def label_from_instance(self, user) -> str:
+        return display_name(user)

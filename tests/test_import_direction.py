@@ -1,5 +1,6 @@
 """App imports point one way: objectives/ draws on milestones/ and measures/, never back, except
-for the models their foreign keys name; and no page cache or data-version row comes back."""
+for the models their foreign keys name; risks/ reads objectives/'s models and no other app; and
+no page cache or data-version row comes back."""
 
 import ast
 from pathlib import Path
@@ -34,6 +35,33 @@ def test_delivery_apps_do_not_import_objectives(app):
             name
             for name in imported_modules(path)
             if name.split(".")[0] == "objectives"
+            and not any(name == ok or name.startswith(ok + ".") for ok in ALLOWED_FROM_OBJECTIVES)
+        }
+        if wrong:
+            offending[str(path.relative_to(ROOT))] = sorted(wrong)
+    assert offending == {}
+
+
+def test_risks_reads_only_the_objectives_models():
+    """risks/ links a risk to priorities and objectives, and lists its owners from the
+    memberships: objectives/'s models and no more. Its form fields come from the project
+    package, not from milestones/ (whose forms it used to borrow them from)."""
+    other_apps = {
+        "objectives",
+        "milestones",
+        "measures",
+        "reporting",
+        "editor",
+        "api",
+        "public",
+        "sso",
+    }
+    offending = {}
+    for path in app_sources("risks"):
+        wrong = {
+            name
+            for name in imported_modules(path)
+            if name.split(".")[0] in other_apps
             and not any(name == ok or name.startswith(ok + ".") for ok in ALLOWED_FROM_OBJECTIVES)
         }
         if wrong:
