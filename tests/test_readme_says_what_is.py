@@ -2,8 +2,14 @@
 to copy, and the files "Where things live" sends a reader to. Each test reads the README's
 own words and checks them against the code, so either changing without the other fails."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -33,3 +39,69 @@ def test_every_variable_the_settings_read_is_in_the_readmes_tables():
         ROOT / "deploy" / "gunicorn.conf.py"
     )
     assert sorted(read - _readme_table_variables()) == []
+
+
+def _settings_in_a_fresh_process(env: dict) -> dict:
+    """The settings as they come from `env` alone: no .env file, and none of the variables
+    asked about taken from the environment the tests run in."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'REQUEST_MAX_BYTES': settings.REQUEST_MAX_BYTES}))"
+    )
+    asked = {"DEBUG", "MEASURE_IMPORT_MAX_BYTES", "WORKBOOK_MAX_BYTES"}
+    clean = {k: v for k, v in os.environ.items() if k not in asked}
+    clean |= {"DJANGO_SETTINGS_MODULE": "strategy_tracker.settings", "ENV_FILE": os.devnull}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean | env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+MIB = 1024 * 1024
+
+
+def _readmes_413_limit(csv_limit: int, workbook_limit: int) -> int:
+    """The README's words: the largest of MEASURE_IMPORT_MAX_BYTES, WORKBOOK_MAX_BYTES and
+    2.5 MiB (a form without files), plus 1 MiB."""
+    return max(csv_limit, workbook_limit, int(2.5 * MIB)) + MIB
+
+
+def _passages() -> list[str]:
+    """The README's paragraphs, bullets and table rows, each as one line."""
+    passages, current = [], []
+    for line in README.splitlines():
+        if not line.strip() or line.lstrip().startswith(("|", "- ", "**")):
+            if current:
+                passages.append(" ".join(current))
+            current = []
+        if line.strip():
+            current.append(line.strip())
+    return [*passages, " ".join(current)]
+
+
+def test_every_passage_on_the_413_limit_gives_the_whole_rule():
+    """The table, the proxy's bullet and Security: the limit was told as the CSV limit plus
+    1 MiB, so a proxy set as told to refuses workbooks and forms the app accepts."""
+    on_the_limit = [p for p in _passages() if "413" in p and re.search(r"\bbod(y|ies)\b", p)]
+    assert len(on_the_limit) >= 3
+    for passage in on_the_limit:
+        for words in ("`MEASURE_IMPORT_MAX_BYTES`", "`WORKBOOK_MAX_BYTES`", "2.5 MiB", "1 MiB"):
+            assert words in passage, (words, passage)
+        assert "11 MiB by default" in passage, passage
+
+
+@pytest.mark.parametrize(
+    ("csv_limit", "workbook_limit"),
+    [(None, None), (MIB, None), (MIB, MIB), (None, 20 * MIB), (30 * MIB, 20 * MIB)],
+)
+def test_the_413_limit_is_the_readmes_rule(csv_limit, workbook_limit):
+    env = {}
+    if csv_limit is not None:
+        env["MEASURE_IMPORT_MAX_BYTES"] = str(csv_limit)
+    if workbook_limit is not None:
+        env["WORKBOOK_MAX_BYTES"] = str(workbook_limit)
+    got = _settings_in_a_fresh_process(env)["REQUEST_MAX_BYTES"]
+    assert got == _readmes_413_limit(csv_limit or 10 * MIB, workbook_limit or 10 * MIB)
+    if not env:
+        assert got == 11 * MIB  # "11 MiB by default"
