@@ -105,3 +105,34 @@ def test_the_413_limit_is_the_readmes_rule(csv_limit, workbook_limit):
     assert got == _readmes_413_limit(csv_limit or 10 * MIB, workbook_limit or 10 * MIB)
     if not env:
         assert got == 11 * MIB  # "11 MiB by default"
+
+
+def _models_the_readme_places() -> list[tuple[str, str]]:
+    """(file, model) for every "`file` (the model `Model`)" in the README."""
+    return re.findall(r"`([\w/]+\.py)` \(the model `(\w+)`\)", README)
+
+
+def test_where_things_live_names_the_file_that_defines_each_model():
+    """MeasureReading and DataQualityRating were placed in measures/readings.py and
+    measures/quality_views.py; both are defined in measures/models.py."""
+    placed = _models_the_readme_places()
+    assert {model for _, model in placed} >= {"MeasureReading", "DataQualityRating"}
+    for path, model in placed:
+        assert f"class {model}(" in (ROOT / path).read_text(), (path, model)
+
+
+def test_each_rule_the_roles_section_names_is_defined_in_the_file_it_gives():
+    """'The rules live with the data they guard': each `rule()` is defined in the file named
+    in the brackets after it (or listed inside them, after a colon). is_managed_by() was
+    given as milestones/models.py's; it is NamesResponsiblePartner's, in objectives/models.py."""
+    paragraph = next(p for p in _passages() if p.startswith("The rules live with the data"))
+    checked, last = set(), 0
+    for found in re.finditer(r"\(`([\w/]+\.py)`([^)]*)\)", paragraph):
+        path, inside = found.groups()
+        names = re.findall(r"`([\w.]+)\(\)`", paragraph[last : found.start()] + inside)
+        source = (ROOT / path).read_text()
+        for name in names:
+            assert f"def {name.split('.')[-1]}(" in source, (name, path)
+            checked.add(name.split(".")[-1])
+        last = found.end()
+    assert {"is_managed_by", "can_be_updated_by", "managed_by", "visible_to"} <= checked
