@@ -46,9 +46,19 @@ def _settings_in_a_fresh_process(env: dict) -> dict:
     asked about taken from the environment the tests run in."""
     code = (
         "import json, django; from django.conf import settings; django.setup();"
-        "print(json.dumps({'REQUEST_MAX_BYTES': settings.REQUEST_MAX_BYTES}))"
+        "print(json.dumps({'REQUEST_MAX_BYTES': settings.REQUEST_MAX_BYTES,"
+        " 'ALLOWED_HOSTS': settings.ALLOWED_HOSTS,"
+        " 'DEFAULT_FROM_EMAIL': settings.DEFAULT_FROM_EMAIL,"
+        " 'LOG_LEVEL': settings.LOGGING['root']['level']}))"
     )
-    asked = {"DEBUG", "MEASURE_IMPORT_MAX_BYTES", "WORKBOOK_MAX_BYTES"}
+    asked = {
+        "DEBUG",
+        "MEASURE_IMPORT_MAX_BYTES",
+        "WORKBOOK_MAX_BYTES",
+        "ALLOWED_HOSTS",
+        "DEFAULT_FROM_EMAIL",
+        "LOG_LEVEL",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in asked}
     clean |= {"DJANGO_SETTINGS_MODULE": "strategy_tracker.settings", "ENV_FILE": os.devnull}
     done = subprocess.run(
@@ -136,3 +146,23 @@ def test_each_rule_the_roles_section_names_is_defined_in_the_file_it_gives():
             checked.add(name.split(".")[-1])
         last = found.end()
     assert {"is_managed_by", "can_be_updated_by", "managed_by", "visible_to"} <= checked
+
+
+def _readme_default(variable: str) -> str:
+    """The first `value` in the Default column of `variable`'s row of the settings table."""
+    row = next(line for line in README.splitlines() if line.startswith(f"| `{variable}` |"))
+    return re.findall(r"`([^`]+)`", row.split("|")[2])[0]
+
+
+@pytest.mark.parametrize(
+    ("variable", "as_settings_read_it"),
+    [
+        ("ALLOWED_HOSTS", lambda text: text.split(",")),
+        ("DEFAULT_FROM_EMAIL", str),
+        ("LOG_LEVEL", str),
+    ],
+)
+def test_the_readmes_default_is_the_settings_default_with_debug_on(variable, as_settings_read_it):
+    """ALLOWED_HOSTS was given as `127.0.0.1,localhost`; the settings add `[::1]`."""
+    got = _settings_in_a_fresh_process({"DEBUG": "on"})
+    assert got[variable] == as_settings_read_it(_readme_default(variable))
