@@ -12,10 +12,9 @@ from django.utils.text import slugify
 from editor import guards, trajectory_text
 from editor.columns import ITEM_COLUMNS, SLUG_HINT, SLUG_RULE, STRATEGY_COLUMNS
 from measures.models import CODE_RULE, Measure
-from milestones.forms import UserChoiceField, UsersChoiceField
 from milestones.models import Milestone, holders
 from objectives.models import RESERVED_SLUGS, Objective, Organisation, Priority, Strategy
-from strategy_tracker.forms import MultilineTextField
+from strategy_tracker.forms import MultilineTextField, UserChoiceField, UsersChoiceField
 from strategy_tracker.roles import ADMIN, organisations_where
 from strategy_tracker.visible_text import visible_text
 

@@ -4,10 +4,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from milestones.forms import ChoiceOfRows, MilestoneUpdateForm, UsersChoiceField
+from milestones.forms import MilestoneUpdateForm
 from reporting.models import PeriodState
 from reporting.quarters import Quarter
-from strategy_tracker.forms import INCOMPLETE, DateInput, MultilineTextField
+from strategy_tracker.forms import (
+    INCOMPLETE,
+    ChoiceOfRows,
+    DateInput,
+    MultilineTextField,
+    UsersChoiceField,
+)
 from strategy_tracker.people import display_name
 
 DATE_ERROR = {"invalid": "Enter a date, for example 2024-10-21."}
