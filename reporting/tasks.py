@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from measures import readings as measure_readings
 from reporting import cycle, packs, reminders
 from reporting.models import ReminderDay
+from strategy_tracker.accounts import forget_typed_addresses
 
 logger = logging.getLogger(__name__)
 _BOOKING_LOCK_KEY = 7_236_001  # pg_advisory_xact_lock's key for booking the daily run
@@ -48,6 +49,10 @@ def daily_reporting_jobs() -> dict:
         result["readings"] = measure_readings.refresh()
     except Exception as error:  # noqa: BLE001
         failed.append(f"readings: {error!r}")
+    try:
+        result["reset_addresses_forgotten"] = forget_typed_addresses()
+    except Exception as error:  # noqa: BLE001
+        failed.append(f"reset addresses: {error!r}")
     if failed:
         raise DailyJobsFailed("; ".join(failed))
     return result

@@ -178,18 +178,25 @@ def send_reset_links(email: str) -> None:
     its answer nor how long that takes says whether an account uses it."""
     for user in accounts_to_reset(email):
         send_reset_link(user)
-    _forget_typed_addresses()
+    forget_typed_addresses()
 
 
-def _forget_typed_addresses() -> None:
-    """The worker keeps each task it ran with its arguments: here, an address someone typed,
-    an account's or not. Those of reset requests sent before the last hour go (the last
-    hour's stay, for a site administrator looking into a link that did not arrive)."""
+def forget_typed_addresses() -> int:
+    """The worker keeps each task with its arguments: here, an address someone typed, an
+    account's or not. Those of reset requests finished over an hour ago go, and those the
+    worker never ran within the hour (it was stopped: their links would come too late); each
+    reset run asks, and the daily jobs, so the last request's address goes too. The last
+    hour's stay, for a site administrator looking into a link that did not arrive."""
+    from django.db.models import Q
+    from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.filter(
-        task_path=send_reset_links.module_path, finished_at__lt=timezone.now() - RESET_TASKS_KEPT
-    ).delete()
+    cutoff = timezone.now() - RESET_TASKS_KEPT
+    old = Q(finished_at__lt=cutoff) | Q(
+        finished_at__isnull=True, enqueued_at__lt=cutoff, status=TaskResultStatus.READY
+    )
+    deleted, _ = DBTaskResult.objects.filter(old, task_path=send_reset_links.module_path).delete()
+    return deleted
 
 
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):
