@@ -37,6 +37,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from strategy_tracker.dates import duration_in_words
 from strategy_tracker.passwords import signs_in_with_provider
 
 logger = logging.getLogger(__name__)
@@ -47,14 +48,6 @@ TOO_MANY_RESET_REQUESTS = (
     "last hour. Please wait an hour and try again, or ask your site administrator to send you "
     "a link."
 )
-
-
-def duration_in_words(seconds: float) -> str:
-    """A length of time in whole hours and minutes: "24 hours", "1 hour and 30 minutes",
-    "30 minutes" (never less than "1 minute")."""
-    hours, minutes = divmod(max(1, round(seconds / 60)), 60)
-    parts = [(hours, "hour"), (minutes, "minute")]
-    return " and ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
 
 
 def link_lifetime() -> str:

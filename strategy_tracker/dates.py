@@ -64,3 +64,11 @@ def month_year(date: dt.date) -> str:
 def long_month_year(date: dt.date) -> str:
     """March 2024."""
     return f"{LONG_MONTHS[date.month - 1]} {date.year}"
+
+
+def duration_in_words(seconds: float) -> str:
+    """A length of time in whole hours and minutes: "24 hours", "1 hour and 30 minutes",
+    "30 minutes" (never less than "1 minute")."""
+    hours, minutes = divmod(max(1, round(seconds / 60)), 60)
+    parts = [(hours, "hour"), (minutes, "minute")]
+    return " and ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)

@@ -99,6 +99,13 @@ def _due(r: SnapshotItem) -> str:
     return due_words(r.due_date, r.due_text) if r.due_date or r.due_text else "no date"
 
 
+@register.filter
+def reported_words(r: SnapshotItem) -> str:
+    """What the owner had reported as the quarter closed: "reported at risk", or "nothing
+    reported" where nobody had (the status every milestone starts with is nobody's)."""
+    return mark_safe(_reported(r))  # noqa: S308 - escaped there
+
+
 def _reported(r: SnapshotItem) -> str:
     if r.nothing_reported:
         return "nothing reported"

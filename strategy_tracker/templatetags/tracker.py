@@ -183,6 +183,14 @@ def own_wording(text: str) -> str:
 number = register.filter("number", numbers.number)
 with_unit = register.filter("with_unit", numbers.with_unit)
 two_places = register.filter("two_places", numbers.two_places)
+
+
+@register.filter
+def time_length(value: dt.timedelta | None) -> str:
+    """A length of time in words, "30 minutes"; "" for none (a lock with no end)."""
+    return dates.duration_in_words(value.total_seconds()) if value else ""
+
+
 # A table's figure whose unit its heading or page gives: money with its £ and pence.
 money_or_number = register.filter("money_or_number", numbers.money_or_number)
 
