@@ -34,6 +34,10 @@ class RequestSizeLimitMiddleware:
 def too_large_response() -> HttpResponse:
     # Rendered without the request, like the 500 page: who is signed in lives in the database,
     # and a refusal needs nothing from it.
-    # Megabytes as the upload form counts them (measures/forms.py), so the two messages agree.
-    context = {"file_limit_mb": f"{settings.MEASURE_IMPORT_MAX_BYTES / 1_000_000:.0f}"}
+    # Megabytes as the upload forms count them (measures/forms.py, editor/forms.py), so the
+    # messages agree.
+    context = {
+        "file_limit_mb": f"{settings.MEASURE_IMPORT_MAX_BYTES / 1_000_000:.0f}",
+        "workbook_limit_mb": f"{settings.WORKBOOK_MAX_BYTES / 1_000_000:.0f}",
+    }
     return HttpResponse(render_to_string("413.html", context), status=413)

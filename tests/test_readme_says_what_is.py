@@ -101,6 +101,7 @@ def test_every_passage_on_the_413_limit_gives_the_whole_rule():
         assert "11 MiB by default" in passage, passage
 
 
+@pytest.mark.slow  # a Python process each
 @pytest.mark.parametrize(
     ("csv_limit", "workbook_limit"),
     [(None, None), (MIB, None), (MIB, MIB), (None, 20 * MIB), (30 * MIB, 20 * MIB)],
@@ -154,6 +155,7 @@ def _readme_default(variable: str) -> str:
     return re.findall(r"`([^`]+)`", row.split("|")[2])[0]
 
 
+@pytest.mark.slow  # a Python process each
 @pytest.mark.parametrize(
     ("variable", "as_settings_read_it"),
     [

@@ -173,6 +173,7 @@ def test_the_subject_counts_only_what_is_due_by_the_date_it_names(programme_lead
     )
 
 
+@pytest.mark.slow  # a Python process
 def test_a_site_url_ending_in_a_slash_makes_links_that_work(programme_lead, settings):
     """SITE_URL=https://…/ made every reminder's link "…//milestones/return/", a 404."""
     import subprocess

@@ -78,6 +78,20 @@ def test_the_refusal_has_the_site_layout_and_needs_no_database(client):
     assert "Nothing you sent was read or saved" in page
 
 
+def test_the_refusal_gives_the_limit_of_each_kind_of_upload(client, settings):
+    """It gave only the figures CSV's limit: someone refused for a strategy workbook, whose
+    limit is set apart (WORKBOOK_MAX_BYTES), read a limit that was not theirs."""
+    settings.MEASURE_IMPORT_MAX_BYTES = 4 * 1_000_000
+    settings.WORKBOOK_MAX_BYTES = 20 * 1_000_000
+    settings.REQUEST_MAX_BYTES = 21 * MB
+    page = client.generic(
+        "POST", reverse("login"), b"x", "application/octet-stream", CONTENT_LENGTH=str(300 * MB)
+    ).content.decode()
+
+    assert "A CSV file of figures can be at most 4 MB" in page
+    assert "a strategy workbook or CSV at most 20 MB" in page
+
+
 @pytest.mark.django_db
 def test_a_file_as_large_as_the_import_allows_is_held_in_memory_not_written_to_disk(
     client, admin_user, spooled, settings
