@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.lookups import LessThanOrEqual
@@ -90,7 +91,10 @@ class Risk(Scored, models.Model):
         CLOSED = "closed", "Closed"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="risks")
-    number = models.PositiveIntegerField(help_text="R1, R2…: its reference in the register.")
+    number = models.PositiveIntegerField(
+        help_text="R1, R2…: its reference in the register.",
+        validators=[MinValueValidator(1, "A risk's reference starts at R1: give 1 or more.")],
+    )
     title = models.CharField(max_length=300, validators=[visible_text])
     cause = models.TextField(
         help_text="Because of… (what gives rise to the risk)", validators=[visible_text]

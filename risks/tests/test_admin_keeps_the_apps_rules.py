@@ -118,3 +118,34 @@ def test_a_risk_moved_in_the_admin_is_not_reported_closed(
         :400
     ]
     assert Risk.objects.get(pk=risk.pk).status == "open"
+
+
+def test_the_admin_refuses_a_risk_numbered_r0(client, site_admin):
+    """The add page took 0 and made a risk "R0", which the app never numbers (R1, R2…)."""
+    objective = make_objective(make_priority(make_strategy(slug="s")))
+    make_risk(objective)
+    client.force_login(site_admin)
+    url = reverse("admin:risks_risk_add")
+    data = _opened(client, url) | {
+        "strategy": [str(objective.priority.strategy_id)],
+        "number": ["0"],
+        "objectives": [str(objective.pk)],
+        "title": ["Staffing"],
+        "cause": ["Because of vacancies"],
+        "event": ["there is a risk that clinics close"],
+        "effect": ["resulting in longer waits"],
+        "review_date": [(dt.date.today() + dt.timedelta(days=30)).isoformat()],
+        "appetite": [Risk._meta.get_field("appetite").choices[0][0]],
+    }
+    for part in ("inherent", "current", "target"):
+        data |= {f"{part}_likelihood": ["2"], f"{part}_impact": ["2"]}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A risk&#x27;s reference starts at R1" in response.content.decode()
+    assert list(Risk.objects.values_list("number", flat=True)) == [1]
+    data["number"] = ["2"]
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors  # as R2 it saves
+    assert sorted(Risk.objects.values_list("number", flat=True)) == [1, 2]
