@@ -62,6 +62,13 @@ class ApiToken(models.Model):
         )
         return token, key
 
+    @classmethod
+    def usable_count(cls, user) -> int:
+        """How many of `user`'s tokens still read the API."""
+        return cls.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
+
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()

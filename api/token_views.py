@@ -3,6 +3,7 @@ was last used, revoke one. Anyone signed in may, for themself only."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -38,10 +39,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     key = None
     status = 200
     if request.method == "POST":
-        working = request.user.api_tokens.filter(
-            revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        if form.is_valid() and working.count() >= MAX_TOKENS:
+        if form.is_valid() and ApiToken.usable_count(request.user) >= MAX_TOKENS:
             form.add_error(None, f"You have {MAX_TOKENS} working tokens: revoke one first.")
         if form.is_valid():
             name = form.cleaned_data["name"].strip()
@@ -79,3 +77,11 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, f"“{token.name}” was revoked already.")
     return redirect("api:tokens")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    """Says which of the person's credentials a new password leaves working: their tokens."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        tokens = ApiToken.usable_count(self.request.user)
+        return super().get_context_data(**kwargs) | {"usable_tokens": tokens}

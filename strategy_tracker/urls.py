@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
+from api import token_views
 from milestones.views import home
 from objectives.converters import PriorityKeyConverter
 from sso import views as sso_views
@@ -25,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        token_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),

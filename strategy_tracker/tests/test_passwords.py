@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import TEST_PASSWORD
 from tests.task_worker import run_queued_tasks
@@ -65,6 +66,30 @@ def test_a_signed_in_user_changes_their_password(client, lead):
     assert lead.check_password(NEW_PASSWORD)
     assert client.get(reverse("objectives:strategy_list")).status_code == 200  # still signed in
     assert "Your password has been changed" in client.get(response["Location"]).content.decode()
+
+
+def test_the_change_says_the_api_tokens_still_work_and_where_to_revoke_them(client, lead):
+    """Anywhere else they were signed in, they are signed out; their API tokens go on reading
+    the API, which the page did not say to someone changing a password they fear is known."""
+    from api.models import ApiToken
+
+    ApiToken.issue(lead, "Power BI", days=30)
+    ApiToken.issue(lead, "Board pack", days=30)
+    revoked, _ = ApiToken.issue(lead, "Old", days=30)
+    ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+    client.force_login(lead)
+
+    page = client.get(_change(client, TEST_PASSWORD)["Location"]).content.decode()
+
+    assert "Your 2 read-API tokens still work: a new password does not end them." in page
+    assert f'<a href="{reverse("api:tokens")}">Revoke any' in page
+    assert ApiToken.usable_count(lead) == 2  # told, not revoked
+
+
+def test_without_api_tokens_the_change_says_nothing_of_them(client, lead):
+    client.force_login(lead)
+    page = client.get(_change(client, TEST_PASSWORD)["Location"]).content.decode()
+    assert "Your password has been changed" in page and "read-API token" not in page
 
 
 def test_the_header_offers_change_password_and_sign_in_offers_a_reset(client, lead):
@@ -216,7 +241,9 @@ def test_the_confirm_page_sets_a_new_password_and_the_old_one_stops_working(clie
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
     assert response["Location"] == reverse("password_reset_complete")
-    assert "Password set" in client.get(response["Location"]).content.decode()
+    done = client.get(response["Location"]).content.decode()
+    assert "Password set" in done
+    assert "Any read-API tokens you made still work" in done  # a reset does not end them
     assert _sign_in(client, "lead", TEST_PASSWORD).status_code == 200  # refused, form again
     assert _sign_in(client, "lead", NEW_PASSWORD).status_code == 302
     client.logout()
