@@ -147,12 +147,41 @@ def _decidable(submission: Submission, by) -> Submission:
     return submission
 
 
+def updated_since_sent(submission: Submission, milestone: Milestone) -> bool:
+    """Whether an update was recorded on `milestone` after its lead read it to write
+    `submission`: approving would overwrite that update. A save that records no update (an
+    Admin's title fix, a new owner, a date moved) leaves the status, commentary, forecast and
+    the time of the last update as the lead read them, and the update can still be approved."""
+    if submission.base_version == milestone.version:
+        return False
+    read = (
+        milestone.history.filter(version=submission.base_version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return read is None or _update_fields(read) != _update_fields(milestone)
+
+
+def _update_fields(milestone) -> tuple:
+    return (
+        milestone.status,
+        milestone.commentary,
+        milestone.forecast_date,
+        milestone.last_updated_at,
+    )
+
+
 def approve(submission: Submission, by) -> Submission:
     """Write the submitted update to the milestone, as its submitter's, and mark it approved.
-    Refused if the milestone changed since it was submitted: the approver returns it instead,
-    so the lead can resubmit against what is there now."""
+    Refused if an update was recorded on the milestone since it was submitted: the approver
+    returns it instead, so the lead can resubmit against what is there now. Other changes
+    since (its title, owner or dates) stay as they are, beside the approved update."""
     with transaction.atomic():
         submission = _decidable(submission, by)
+        milestone = submission.milestone  # read under its lock (_decidable)
+        over = submission.base_version
+        if not updated_since_sent(submission, milestone):
+            over = milestone.version
         name = display_name(by)
         submitter = submission.submitted_by
         if submission.milestone.in_closed_strategy:
@@ -168,7 +197,7 @@ def approve(submission: Submission, by) -> Submission:
         try:
             submission.milestone.record_update(
                 by=submission.submitted_by,
-                expected_version=submission.base_version,
+                expected_version=over,
                 status=submission.status,
                 commentary=submission.commentary,
                 forecast_date=submission.forecast_date,
@@ -179,9 +208,9 @@ def approve(submission: Submission, by) -> Submission:
             )
         except StaleMilestoneError:
             raise SignOffRefused(
-                "The milestone has changed since this update was submitted, so approving it "
-                "would overwrite that change. Return it with a note so the lead can update "
-                "it again from what is there now."
+                "The milestone has changed since this update was submitted: an update was "
+                "recorded on it, and approving this one would overwrite it. Return it with a "
+                "note so the lead can update it again from what is there now."
             ) from None
         _decide(submission, by, SubmissionState.APPROVED)
     return submission

@@ -66,7 +66,8 @@ def _approvals_page(request, forms=None, refusal="", status=200, typed=()) -> Ht
             "submission": s,
             "milestone": s.milestone,
             "own": s.submitted_by_id == request.user.pk,
-            "stale": s.base_version != s.milestone.version,
+            "stale": sign_off.updated_since_sent(s, s.milestone),
+            "edited": s.base_version != s.milestone.version,
             "form": forms.get(s.pk)
             or ReturnUpdateForm(submission=s.pk, initial={"reason": kept.get(str(s.pk), "")}),
         }

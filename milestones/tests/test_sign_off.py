@@ -138,6 +138,45 @@ def test_an_update_is_not_approved_over_a_later_change(
     assert Submission.objects.get().state == "submitted"
 
 
+def test_an_update_is_approved_over_an_edit_that_recorded_no_update(
+    milestone, programme_lead, approver
+):
+    """An Admin's title fix while the update waited made it unapprovable: the approver had to
+    return it and the lead send the same words again."""
+    _submit(milestone, programme_lead, commentary="Builders late.")
+    milestone.title = "Open the community hub"
+    milestone.save()
+
+    sign_off.approve(Submission.objects.get(), by=approver)
+
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.status, milestone.commentary) == (
+        "Open the community hub",
+        "at_risk",
+        "Builders late.",
+    )
+    assert Submission.objects.get().state == "approved"
+    assert milestone.last_updated_by == programme_lead
+
+
+def test_an_update_recorded_then_undone_by_an_edit_still_blocks_the_approval(
+    milestone, programme_lead, approver, admin_user
+):
+    """What counts is whether an update was recorded since, not whether the words are back
+    where they were: its time moved."""
+    _submit(milestone, programme_lead)
+    milestone.record_update(
+        by=admin_user,
+        expected_version=milestone.version,
+        status=milestone.status,
+        commentary=milestone.commentary,
+        forecast_date=None,
+    )
+    with pytest.raises(sign_off.SignOffRefused, match="an update was recorded on it"):
+        sign_off.approve(Submission.objects.get(), by=approver)
+    assert Submission.objects.get().state == "submitted"
+
+
 def test_a_returned_update_carries_the_reason_and_needs_one(milestone, programme_lead, approver):
     _submit(milestone, programme_lead)
     submission = Submission.objects.get()
