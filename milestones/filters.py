@@ -12,6 +12,7 @@ from strategy_tracker.people import display_name
 from strategy_tracker.status import DISPLAY_ORDER
 
 NOT_STARTED_OR_NOTHING = "Not started, or nothing reported yet"
+NOTHING_REPORTED = "nothing_reported"  # a choice of its own: those alone
 DUE_WINDOWS = [
     ("overdue", "Overdue"),
     ("30", "Due in the next 30 days"),
@@ -41,9 +42,13 @@ class MilestoneFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Reported status",
         choices=[
-            (value, NOT_STARTED_OR_NOTHING if value == Milestone.Status.NOT_STARTED else label)
-            for value, label in Milestone.Status.choices
+            (NOTHING_REPORTED, "Nothing reported yet"),
+            *(
+                (value, NOT_STARTED_OR_NOTHING if value == Milestone.Status.NOT_STARTED else label)
+                for value, label in Milestone.Status.choices
+            ),
         ],
+        method="filter_status",
         empty_label="Any",
     )
     rag = django_filters.ChoiceFilter(
@@ -80,6 +85,11 @@ class MilestoneFilter(django_filters.FilterSet):
         owner = self.form.fields["owner"]
         owner.iterator = _ReadInOneQuery
         owner.label_from_instance = display_name  # names, as the tables show them
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == NOTHING_REPORTED:
+            return queryset.nothing_reported()
+        return queryset.filter(status=value)
 
     def filter_rag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rag_rank=[rag.value for rag in DISPLAY_ORDER].index(value))

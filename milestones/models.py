@@ -100,6 +100,10 @@ class MilestoneQuerySet(models.QuerySet):
     def for_strategy(self, strategy: Strategy) -> "MilestoneQuerySet":
         return self.filter(objective__priority__strategy=strategy)
 
+    def nothing_reported(self) -> "MilestoneQuerySet":
+        """Those nobody has reported on (milestones/status.nothing_reported, in SQL)."""
+        return self.filter(status=MilestoneStatus.NOT_STARTED, last_updated_at__isnull=True)
+
     def due_date_notes(self, strategy: Strategy) -> list[str]:
         """A line for each of the strategy's milestones due outside its period, in the
         document's order (milestones/due_dates.py: said, not refused)."""

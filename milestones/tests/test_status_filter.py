@@ -34,3 +34,13 @@ def test_not_started_lists_both_and_says_so(signed_in, milestones):
         html
     )
     assert '<label for="id_status">Reported status' in html
+
+
+def test_nothing_reported_yet_lists_those_alone(signed_in, milestones):
+    """The milestones nobody has reported on could be listed only with the ones reported not
+    started: a lead chasing the owners who never reported had to pick them out by eye."""
+    response = signed_in.get(URL, {"status": "nothing_reported"})
+    rows = [row.record.title for row in response.context["table"].page.object_list]
+    assert rows == ["Nobody reported"]
+    html = response.content.decode()
+    assert '<option value="nothing_reported" selected>Nothing reported yet</option>' in html
