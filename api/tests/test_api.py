@@ -280,6 +280,21 @@ def test_the_api_can_be_browsed_signed_in(client, world):
     assert client.get("/api/v1/strategies/theirs/", HTTP_ACCEPT="text/html").status_code == 404
 
 
+def test_a_format_the_address_has_not_is_refused_naming_those_it_has(client, world):
+    """`?format=csv` got a bare "Not found.", as for an address that does not exist."""
+    client.force_login(world["board"])
+    refused = client.get("/api/v1/values/", {"format": "csv"})
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == (
+        "No format “csv” here: this address answers in “json” or “api”. "
+        "Figures come as CSV from /api/v1/values.csv."
+    )
+    assert client.get("/api/v1/values/", {"format": "json"}).status_code == 200
+    assert client.get("/api/v1/strategies/nothing-of-that-name/").json() == {
+        "detail": "No Strategy matches the given query."
+    }
+
+
 def test_values_come_as_one_csv_stream_with_the_same_filters_and_reach(client, world):
     _, key = ApiToken.issue(world["board"], "Power BI", days=5)
     MeasureValue.objects.filter(measure__code="M1", period_end__month=9).update(note="=HYPERLINK()")
