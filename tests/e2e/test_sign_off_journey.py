@@ -1,5 +1,6 @@
 """Sign-off in the browser: an Admin switches approval on (save, reload, save again unchanged),
-a lead sends a return, an approver returns one update with a reason and approves the other,
+a lead sends a return, an approver returns one update with a reason and approves the other
+(its title fixed by an Admin while it waited),
 and the lead sees the reason beside their own words."""
 
 import pytest
@@ -55,6 +56,9 @@ def test_sign_off_from_setting_to_approval(
     expect(page.get_by_role("status")).to_contain_text("2 submitted for approval.")
     assert Milestone.objects.get(pk=hub.pk).commentary == ""
     page.get_by_role("button", name="Sign out").click()
+    team = Milestone.objects.get(pk=team.pk)
+    team.title = "Hire the clinical team"
+    team.save()  # an Admin's title fix while the update waits: it can still be approved
 
     sign_in(page, "approver")
     page.goto(f"{live_server.url}/milestones/approvals/")
@@ -65,9 +69,9 @@ def test_sign_off_from_setting_to_approval(
     hub_section.get_by_label("Reason for returning it").fill("Which month will it open?")
     hub_section.get_by_role("button", name="Return it to the lead").click()
     expect(page.get_by_role("status")).to_contain_text("Returned to the lead")
-    page.locator("section.approval").filter(has_text="Hire the team").get_by_role(
-        "button", name="Approve this update"
-    ).click()
+    team_section = page.locator("section.approval").filter(has_text="Hire the clinical team")
+    expect(team_section).to_contain_text("The milestone was edited since this update was sent")
+    team_section.get_by_role("button", name="Approve this update").click()
     expect(page.get_by_role("status")).to_contain_text("Approved")
     assert Milestone.objects.get(pk=team.pk).commentary == "Interviews booked."
     assert Milestone.objects.get(pk=hub.pk).commentary == ""
