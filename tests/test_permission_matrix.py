@@ -1,7 +1,6 @@
 """Every URL of the project × every role in two organisations (and a site administrator) × GET
-and POST: the expected
-status, and a refused request changes no row. A URL pattern missing from MATRIX fails the
-test, so a new page cannot ship without saying who may use it.
+and POST: the expected status, and a refused request changes no row. A URL pattern missing
+from MATRIX fails the test, so a new page cannot ship without saying who may use it.
 
 The world's strategy "s" belongs to organisation A. MATRIX says what A's people get; B's
 people (board_b, lead_b, admin_b) get what their counterpart in A gets where the page
