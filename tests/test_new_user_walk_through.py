@@ -4,11 +4,9 @@ an outline title cut unseen."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from milestones.models import Submission
-from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import signed_off_objective
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone
 
@@ -19,11 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def waiting_update(client, programme_lead, make_user):
     approver = make_user("approver", [BOARD_MEMBER, APPROVER], first_name="Ann", last_name="Prover")
-    period, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
-    strategy = period.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
+    objective = signed_off_objective(approver)
     milestone = make_milestone(objective, title="Open the hub", owner=programme_lead)
     client.force_login(programme_lead)
     client.post(

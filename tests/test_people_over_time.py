@@ -6,15 +6,13 @@ import datetime as dt
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from milestones.models import Submission
 from milestones.tests.posted_forms import form_as_posted
 from objectives.models import Membership, Organisation
-from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import signed_off_objective
 from risks.models import RiskAction
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone, make_objective, make_priority, make_risk, make_strategy
@@ -30,11 +28,7 @@ def approver(make_user):
 @pytest.fixture
 def waiting(client, programme_lead, approver):
     """Strategy "s" with sign-off on, Ann its only approver, and Lee's update waiting."""
-    period, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
-    strategy = period.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
+    objective = signed_off_objective(approver)
     m = make_milestone(objective, title="Open the hub", owner=programme_lead)
     client.force_login(programme_lead)
     data = {"status": "at_risk", "commentary": "Builders late.", "forecast_date": ""}

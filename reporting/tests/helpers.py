@@ -3,6 +3,7 @@ import datetime as dt
 from django.utils import timezone
 
 from reporting import cycle
+from reporting.quarters import Quarter
 from tests.factories import (
     make_measure,
     make_milestone,
@@ -28,6 +29,17 @@ def strategy_reporting(slug: str, open_quarter=None):
         window = cycle.default_window(open_quarter)
         period = cycle.open_period(cycle.schedule(strategy, open_quarter, *window, by=None), None)
     return period, make_objective(make_priority(strategy, number=1), number=1)
+
+
+def signed_off_objective(approver, slug: str = "s"):
+    """Strategy `slug` reporting this quarter, with sign-off on and `approver` its only named
+    approver: its one objective."""
+    period, objective = strategy_reporting(slug, Quarter.containing(timezone.localdate()))
+    strategy = period.strategy
+    strategy.requires_approval = True
+    strategy.save()
+    strategy.approvers.add(approver)
+    return objective
 
 
 def q2_strategy(programme_lead):

@@ -3,12 +3,10 @@ whose milestone was archived (or whose strategy they no longer approve for) mean
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from editor import archiving
 from milestones.models import Submission
-from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import signed_off_objective
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone
 
@@ -21,11 +19,7 @@ def approver(make_user):
 
 
 def _two_waiting(client, programme_lead, approver):
-    period, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
-    strategy = period.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
+    objective = signed_off_objective(approver)
     hub = make_milestone(objective, title="Open the hub", owner=programme_lead)
     team = make_milestone(objective, title="Hire the team", owner=programme_lead)
     client.force_login(programme_lead)

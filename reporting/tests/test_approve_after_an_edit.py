@@ -2,11 +2,9 @@
 still approvable from the approvals page, which says what was edited meanwhile."""
 
 import pytest
-from django.utils import timezone
 
 from milestones.models import Submission
-from reporting.quarters import Quarter
-from reporting.tests.helpers import strategy_reporting
+from reporting.tests.helpers import signed_off_objective
 from strategy_tracker.roles import APPROVER, BOARD_MEMBER
 from tests.factories import make_milestone
 
@@ -14,11 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _waiting(client, programme_lead, approver) -> Submission:
-    period, objective = strategy_reporting("s", Quarter.containing(timezone.localdate()))
-    strategy = period.strategy
-    strategy.requires_approval = True
-    strategy.save()
-    strategy.approvers.add(approver)
+    objective = signed_off_objective(approver)
     hub = make_milestone(objective, title="Open the hub", owner=programme_lead)
     client.force_login(programme_lead)
     data = {"status": "at_risk", "commentary": "Builders late.", "forecast_date": "", "version": 1}
