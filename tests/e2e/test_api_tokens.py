@@ -85,3 +85,28 @@ def test_a_double_click_makes_one_token_and_shows_its_key(page: Page, sign_in, b
     assert page.locator("code.api-key").inner_text().strip().startswith("st_")
     expect(page.get_by_text("already")).to_have_count(0)
     assert ApiToken.objects.filter(name="Power BI").count() == 1
+
+
+def test_a_new_password_says_the_token_still_works_and_leads_to_revoking_it(
+    page: Page, sign_in, board_member
+):
+    """Changing a password ends every other sign-in, not a token: the page says so, and its
+    link leads to the token's Revoke button."""
+    from api.models import ApiToken
+    from conftest import TEST_PASSWORD
+
+    ApiToken.issue(board_member, "Power BI", days=30)
+    sign_in(page, "board")
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("A-new-board-password-7")
+    page.get_by_label("New password again").fill("A-new-board-password-7")
+    page.get_by_role("button", name="Change password").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password changed")
+    expect(page.get_by_text("Your 1 read-API token still works")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Revoke any you no longer trust").click()
+    page.get_by_role("button", name="Revoke Power BI").click()
+    expect(page.get_by_role("status")).to_contain_text("revoked")
+    assert ApiToken.usable_count(board_member) == 0
